@@ -1,0 +1,5 @@
+"""``python -m pressarchive`` runs the CLI."""
+
+from pressarchive.cli import main
+
+main()

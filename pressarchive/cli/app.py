@@ -1,0 +1,71 @@
+"""The ``pressarchive`` command group, its global options and its error policy.
+
+Every subcommand is a thin face over :mod:`pressarchive.service` or the crawler. A person's
+mistake (bad query, date, profile, URL, unwritable directory) prints one ``error:`` line and
+exits non-zero; only a bug may print a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from pressarchive import __version__
+from pressarchive.datadir import DataDir, DataDirError, resolve_data_dir
+from pressarchive.errors import UserError
+from pressarchive.service import ArchiveService
+
+
+class Context:
+    """What the global options resolve to, shared by every subcommand."""
+
+    def __init__(self, data_option: str | None) -> None:
+        self.data_option = data_option
+
+    @property
+    def data(self) -> DataDir:
+        return resolve_data_dir(self.data_option)
+
+    def service(self) -> ArchiveService:
+        return ArchiveService(self.data)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data", "data_option", metavar="DIR", envvar="PRESSARCHIVE_DATA",
+    help="Data directory (archive.sqlite, warc/, index/). Default: $PRESSARCHIVE_DATA or the per-user data directory.",
+)
+@click.version_option(__version__, prog_name="pressarchive")
+@click.pass_context
+def cli(ctx: click.Context, data_option: str | None) -> None:
+    """Crawl, archive and search public press releases about law-enforcement operations."""
+    ctx.obj = Context(data_option)
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Run the CLI, turning user errors into one line and an exit status."""
+    from pressarchive.cli import commands  # noqa: F401  (registers the subcommands)
+
+    try:
+        return cli.main(args=argv, prog_name="pressarchive", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        fail(f"{exc.format_message()}{hint}", 2)
+    except click.ClickException as exc:
+        fail(exc.format_message())
+    except (UserError, DataDirError) as exc:
+        fail(str(exc))
+    except (click.Abort, KeyboardInterrupt):
+        fail("interrupted", 130)

@@ -1,0 +1,83 @@
+"""Commands that read the archive: search, show, status, index."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+
+from pressarchive.cli.app import Context, cli, pass_context
+from pressarchive.cli.output import print_document, print_json, print_search, print_status
+from pressarchive.service import SORTS, build_request
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--limit", default=10, show_default=True, help="Hits per page (1-100).")
+@click.option("--page", default=1, show_default=True, help="Page of hits to show.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of hits.")
+@click.option("--lang", "language", metavar="CODE", help="Only documents in this language (e.g. es).")
+@click.option("--source", metavar="NAME", help="Only documents from this source.")
+@click.option("--operation", metavar="NAME", help="Only documents naming this operation.")
+@click.option("--year", type=int, help="Only documents published in this year.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only documents published on or after this date.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only documents published on or before this date.")
+@pass_context
+def search(ctx: Context, query: tuple[str, ...], as_json: bool, **options: object) -> None:
+    """Search the archive. QUERY uses the syntax in the README (AND, OR, NOT, "phrases", field:value)."""
+    request = build_request(" ".join(query), **options)  # type: ignore[arg-type]
+    service = ctx.service()
+    try:
+        result = service.search(request)
+    finally:
+        service.close()
+    if as_json:
+        print_json(result.to_json())
+    else:
+        print_search(result, Console())
+
+
+@cli.command()
+@click.argument("doc_id", type=int, metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@pass_context
+def show(ctx: Context, doc_id: int, as_json: bool) -> None:
+    """Show a document with all its versions and where each was captured."""
+    service = ctx.service()
+    try:
+        stored = service.document(doc_id)
+    finally:
+        service.close()
+    if as_json:
+        print_json(stored.to_json())
+    else:
+        print_document(stored, Console())
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@pass_context
+def status(ctx: Context, as_json: bool) -> None:
+    """Counts of documents, versions, captures, sources and indexed documents."""
+    service = ctx.service()
+    try:
+        stats = service.status()
+    finally:
+        service.close()
+    if as_json:
+        print_json(stats)
+    else:
+        print_status(stats, Console())
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="Recreate the index from the store alone.")
+@pass_context
+def index(ctx: Context, rebuild: bool) -> None:
+    """Index new and changed documents (or rebuild the whole index)."""
+    service = ctx.service()
+    try:
+        count = service.rebuild_index() if rebuild else service.index_pending()
+    finally:
+        service.close()
+    click.echo(f"{'rebuilt index with' if rebuild else 'indexed'} {count} documents")

@@ -1,0 +1,7 @@
+"""Registers every subcommand on the ``pressarchive`` group by importing its module."""
+
+from __future__ import annotations
+
+from pressarchive.cli import archive_commands, crawl_commands, serve_commands
+
+__all__ = ["archive_commands", "crawl_commands", "serve_commands"]

@@ -1,0 +1,70 @@
+"""Human-readable renderings of results for the terminal (rich); ``--json`` bypasses these.
+
+Archived text is printed through rich's escaping so markup-like strings in a page cannot
+style or garble the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from pressarchive.index import SearchResult
+from pressarchive.store import StoredDocument
+
+
+def print_json(payload: Any) -> None:
+    print(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def snippet_markup(segments: list[tuple[str, bool]]) -> str:
+    return "".join(f"[bold yellow]{escape(text)}[/]" if hit else escape(text) for text, hit in segments)
+
+
+def print_search(result: SearchResult, console: Console) -> None:
+    first = (result.page - 1) * result.limit + 1 if result.total else 0
+    last = min(result.page * result.limit, result.total)
+    console.print(f"{result.total} matches for {escape(repr(result.query))}, showing {first}–{last}")
+    for hit in result.hits:
+        date = hit.published.isoformat() if hit.published else "(no date)"
+        ops = f"  operations: {escape(', '.join(hit.operations))}" if hit.operations else ""
+        console.print(f"\n[bold]{hit.id}[/]  {date}  {escape(hit.source)}  {escape(hit.language)}{ops}")
+        console.print(f"  [bold]{escape(hit.title)}[/]")
+        console.print(f"  {escape(hit.url)}", style="dim", soft_wrap=True)
+        console.print(f"  {snippet_markup(hit.snippet)}")
+    for name, counts in result.facets.items():
+        if counts:
+            shown = ", ".join(f"{escape(str(k))} {v}" for k, v in list(counts.items())[:8])
+            console.print(f"\n[dim]{name}:[/] {shown}", end="")
+    console.print()
+
+
+def print_document(stored: StoredDocument, console: Console) -> None:
+    doc = stored.document
+    console.print(f"[bold]{escape(doc.title)}[/]")
+    for label, value in (
+        ("id", doc.id), ("url", doc.url), ("published", doc.published), ("source", doc.source),
+        ("agency", doc.agency), ("country", doc.country), ("language", doc.language),
+        ("operations", ", ".join(doc.operations)),
+    ):
+        console.print(f"  {label:11} {escape(str(value or '—'))}")
+    table = Table(title="versions", title_justify="left")
+    for column in ("#", "captured (UTC)", "payload sha256", "WARC file", "offset"):
+        table.add_column(column)
+    for version in stored.versions:
+        table.add_row(
+            str(version.number), version.captured_at.isoformat(timespec="seconds"),
+            version.capture.payload_sha256[:16] + "…", escape(version.capture.warc_file),
+            str(version.capture.warc_offset),
+        )
+    console.print(table)
+    console.print(escape(doc.text))
+
+
+def print_status(stats: dict[str, Any], console: Console) -> None:
+    for key, value in stats.items():
+        console.print(f"{key:14} {escape(str(value))}")

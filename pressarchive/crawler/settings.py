@@ -1,0 +1,68 @@
+"""The crawler's settings: pressarchive's own (one table, each with a default and help) and
+the Scrapy settings they imply. Polite by default: robots.txt obeyed, AutoThrottle on, two
+requests at a time per domain, an honest User-Agent; anything faster is opt-in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pressarchive import __version__
+
+DEFAULT_USER_AGENT = (
+    f"pressarchive/{__version__} (crawler of public press releases for research archives; "
+    "obeys robots.txt)"
+)
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: Any
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {
+    "PRESSARCHIVE_DATA_DIR": Setting(None, "Data directory the crawl writes to (set from --data)."),
+    "PRESSARCHIVE_WARC_MAX_SIZE": Setting(100 * 2**20, "Bytes after which a new WARC file is started."),
+    "PRESSARCHIVE_MAX_BODY_SIZE": Setting(20 * 2**20, "Responses larger than this are aborted and not kept."),
+    "PRESSARCHIVE_USER_AGENT": Setting(DEFAULT_USER_AGENT, "User-Agent sent with every request."),
+    "PRESSARCHIVE_DOWNLOAD_DELAY": Setting(1.0, "Minimum seconds between requests to one site."),
+    "PRESSARCHIVE_MAX_PAGES": Setting(0, "Stop after this many responses (0: no limit)."),
+    "PRESSARCHIVE_MAX_DEPTH": Setting(50, "Links followed at most this deep from an entry point."),
+}
+
+
+def crawl_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Scrapy settings for a pressarchive crawl, from the table's defaults and ``overrides``."""
+    values = {name: setting.default for name, setting in SETTINGS.items()}
+    values.update(overrides or {})
+    unknown = set(values) - set(SETTINGS)
+    if unknown:
+        raise KeyError(f"unknown pressarchive settings: {sorted(unknown)}")
+    delay = float(values["PRESSARCHIVE_DOWNLOAD_DELAY"])
+    return {
+        **values,
+        "BOT_NAME": "pressarchive",
+        "USER_AGENT": values["PRESSARCHIVE_USER_AGENT"],
+        "ROBOTSTXT_OBEY": True,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": max(delay, 0.05),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+        "DOWNLOAD_DELAY": delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+        "DOWNLOAD_TIMEOUT": 30,
+        "DOWNLOAD_MAXSIZE": values["PRESSARCHIVE_MAX_BODY_SIZE"],
+        "DOWNLOAD_WARNSIZE": values["PRESSARCHIVE_MAX_BODY_SIZE"] // 2,
+        "RETRY_TIMES": 2,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "DEPTH_LIMIT": values["PRESSARCHIVE_MAX_DEPTH"],
+        "CLOSESPIDER_PAGECOUNT": values["PRESSARCHIVE_MAX_PAGES"],
+        "LOG_LEVEL": "INFO",
+        "DOWNLOADER_MIDDLEWARES": {
+            "pressarchive.crawler.textonly.TextOnlyMiddleware": 960,
+            "pressarchive.crawler.capture.WarcCaptureMiddleware": 950,
+        },
+        "ITEM_PIPELINES": {"pressarchive.crawler.pipelines.ExtractStorePipeline": 300},
+    }

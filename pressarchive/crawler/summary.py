@@ -1,0 +1,69 @@
+"""What a crawl did, from its Scrapy stats: fetched, new, changed, unchanged, skipped, errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Scrapy's own counters of requests it declined on purpose, by our reason names.
+_SCRAPY_SKIPS = {"offsite/filtered": "offsite", "robotstxt/forbidden": "robots_txt"}
+
+
+@dataclass
+class CrawlSummary:
+    source: str
+    fetched: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    first_error: str = ""
+    seconds: float = 0.0
+    finish_reason: str = ""
+
+    @classmethod
+    def from_stats(cls, source: str, stats: dict[str, Any]) -> CrawlSummary:
+        def prefixed(prefix: str) -> dict[str, int]:
+            return {k[len(prefix):]: int(v) for k, v in stats.items() if k.startswith(prefix)}
+
+        skipped = prefixed("pressarchive/skipped/")
+        for key, reason in _SCRAPY_SKIPS.items():
+            if stats.get(key):
+                skipped[reason] = skipped.get(reason, 0) + int(stats[key])
+        documents = prefixed("pressarchive/documents/")
+        return cls(
+            source=source,
+            fetched=int(stats.get("downloader/response_count", 0)),
+            new=documents.get("new", 0),
+            changed=documents.get("changed", 0),
+            unchanged=documents.get("unchanged", 0),
+            skipped=dict(sorted(skipped.items())),
+            errors=dict(sorted(prefixed("pressarchive/errors/").items())),
+            first_error=str(stats.get("pressarchive/first_error", "")),
+            seconds=float(stats.get("elapsed_time_seconds", 0.0)),
+            finish_reason=str(stats.get("finish_reason", "")),
+        )
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    @property
+    def errors_total(self) -> int:
+        return sum(self.errors.values())
+
+    @property
+    def failed(self) -> bool:
+        """Nothing could be fetched at all and something went wrong: the crawl did not happen."""
+        return self.fetched == 0 and self.errors_total > 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source, "fetched": self.fetched, "new": self.new,
+            "changed": self.changed, "unchanged": self.unchanged,
+            "skipped": self.skipped_total, "skipped_by_reason": self.skipped,
+            "errors": self.errors_total, "errors_by_kind": self.errors,
+            "first_error": self.first_error, "seconds": round(self.seconds, 2),
+            "finish_reason": self.finish_reason,
+        }

@@ -1,0 +1,254 @@
+"""The archive: sources, captures, documents and their versions in one SQL database.
+
+All writes go through :class:`Archive` so that the rules live in one place: a document is
+keyed by its canonical URL, a version is added only when the text really changed, and nothing
+is ever deleted. SQLite runs in WAL mode so the web UI can read while a crawl writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, Row
+
+from pressarchive.record import Document
+from pressarchive.store import schema
+from pressarchive.store.records import Capture, SaveOutcome, StoredDocument, Version
+from pressarchive.urls import canonical_url
+
+_SOURCE_FIELDS = ("title", "agency", "country", "language")
+
+
+def text_digest(title: str, text: str) -> str:
+    """The digest that decides whether a recrawled release changed (title and text only)."""
+    return hashlib.sha256(f"{title}\x00{text}".encode()).hexdigest()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_archive_engine(url: str) -> Engine:
+    """An engine for ``url`` with the schema in place (SQLite gets WAL and a busy timeout)."""
+    is_sqlite = url.startswith("sqlite")
+    engine = sa.create_engine(url, connect_args={"timeout": 30} if is_sqlite else {})
+    if is_sqlite:
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    schema.metadata.create_all(engine)
+    return engine
+
+
+class Archive:
+    """Read and write access to one archive database."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_archive_engine(url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- sources -----------------------------------------------------------------------------
+
+    def upsert_source(self, name: str, **fields: str) -> None:
+        """Record or refresh a source's descriptive fields (from its profile)."""
+        values = {key: fields.get(key, "") or "" for key in _SOURCE_FIELDS}
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                schema.sources.update().where(schema.sources.c.name == name).values(**values)
+            )
+            if updated.rowcount == 0:
+                conn.execute(schema.sources.insert().values(name=name, **values))
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Every known source with its document count."""
+        counts = (
+            sa.select(schema.documents.c.source, sa.func.count().label("documents"))
+            .group_by(schema.documents.c.source)
+            .subquery()
+        )
+        query = sa.select(schema.sources, sa.func.coalesce(counts.c.documents, 0).label("documents"))
+        query = query.outerjoin(counts, counts.c.source == schema.sources.c.name)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query.order_by(schema.sources.c.name))]
+
+    # -- captures and documents -----------------------------------------------------------------
+
+    def record_capture(self, capture: Capture) -> int:
+        """Remember where a response was archived; returns the capture id."""
+        values = {k: getattr(capture, k) for k in capture.__slots__ if k != "id"}
+        with self.engine.begin() as conn:
+            return int(conn.execute(schema.captures.insert().values(**values)).inserted_primary_key[0])
+
+    def save_document(self, doc: Document, capture_id: int) -> SaveOutcome:
+        """Add a document, or a new version of it if its text changed since the last one."""
+        url = canonical_url(doc.url)
+        digest = text_digest(doc.title, doc.text)
+        with self.engine.begin() as conn:
+            captured_at = conn.execute(
+                sa.select(schema.captures.c.captured_at).where(schema.captures.c.id == capture_id)
+            ).scalar_one()
+            row = conn.execute(
+                sa.select(schema.documents).where(schema.documents.c.url == url)
+            ).first()
+            if row is None:
+                doc_id = _insert_document(conn, doc.replace(url=url), captured_at)
+                number = _add_version(conn, doc_id, 1, doc, digest, capture_id, captured_at)
+                return SaveOutcome(doc_id, "new", number)
+            return _update_document(conn, row, doc, digest, capture_id, captured_at)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def get_document(self, doc_id: int) -> StoredDocument | None:
+        """A document with all its versions, or None if there is no such id."""
+        with self.engine.connect() as conn:
+            row = conn.execute(_current_query().where(schema.documents.c.id == doc_id)).first()
+            if row is None:
+                return None
+            version_rows = conn.execute(
+                _versions_query().where(schema.versions.c.document_id == doc_id)
+            ).all()
+        return StoredDocument(
+            document=_document_from_row(row),
+            first_captured=row.first_captured,
+            last_captured=row.last_captured,
+            versions=[_version_from_row(vrow) for vrow in version_rows],
+        )
+
+    def current_documents(self, ids: Iterable[int] | None = None) -> Iterator[Document]:
+        """The current version of every document (or of the given ids), for indexing."""
+        query = _current_query().order_by(schema.documents.c.id)
+        if ids is not None:
+            query = query.where(schema.documents.c.id.in_(list(ids)))
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                yield _document_from_row(row)
+
+    def pending_index(self) -> list[Document]:
+        """Documents whose current version has not been indexed yet."""
+        docs = schema.documents
+        stale = sa.or_(docs.c.indexed_version.is_(None), docs.c.indexed_version != docs.c.current_version)
+        with self.engine.connect() as conn:
+            rows = conn.execute(_current_query().where(stale).order_by(docs.c.id)).all()
+        return [_document_from_row(row) for row in rows]
+
+    def mark_indexed(self, ids: Iterable[int] | None = None) -> None:
+        """Record that the current versions of ``ids`` (or of all documents) are in the index."""
+        docs = schema.documents
+        update = docs.update().values(indexed_version=docs.c.current_version)
+        with self.engine.begin() as conn:
+            if ids is None:
+                conn.execute(update)
+                return
+            id_list = list(ids)
+            for start in range(0, len(id_list), 500):
+                conn.execute(update.where(docs.c.id.in_(id_list[start : start + 500])))
+
+    def stats(self) -> dict[str, int]:
+        """Counts for ``status``: documents, versions, captures, sources, indexed."""
+        docs = schema.documents
+        with self.engine.connect() as conn:
+            def count(table: sa.Table, *where: Any) -> int:
+                return int(conn.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one())
+
+            return {
+                "documents": count(docs),
+                "versions": count(schema.versions),
+                "captures": count(schema.captures),
+                "sources": count(schema.sources),
+                "indexed": count(docs, docs.c.indexed_version == docs.c.current_version),
+            }
+
+
+def _insert_document(conn: Connection, doc: Document, captured_at: datetime) -> int:
+    result = conn.execute(
+        schema.documents.insert().values(
+            url=doc.url, source=doc.source, first_captured=captured_at, last_captured=captured_at
+        )
+    )
+    return int(result.inserted_primary_key[0])
+
+
+def _add_version(
+    conn: Connection, doc_id: int, number: int, doc: Document, digest: str, capture_id: int,
+    captured_at: datetime,
+) -> int:
+    result = conn.execute(
+        schema.versions.insert().values(
+            document_id=doc_id, number=number, capture_id=capture_id, captured_at=captured_at,
+            text_sha256=digest, title=doc.title, text=doc.text, language=doc.language,
+            published=doc.published, operations=list(doc.operations),
+        )
+    )
+    version_id = int(result.inserted_primary_key[0])
+    conn.execute(
+        schema.documents.update().where(schema.documents.c.id == doc_id).values(current_version=version_id)
+    )
+    return number
+
+
+def _update_document(
+    conn: Connection, row: Row[Any], doc: Document, digest: str, capture_id: int, captured_at: datetime
+) -> SaveOutcome:
+    docs, vers = schema.documents, schema.versions
+    conn.execute(docs.update().where(docs.c.id == row.id).values(last_captured=captured_at))
+    current = conn.execute(
+        sa.select(vers.c.number, vers.c.text_sha256).where(vers.c.id == row.current_version)
+    ).one()
+    if current.text_sha256 == digest:
+        return SaveOutcome(row.id, "unchanged", current.number)
+    number = _add_version(conn, row.id, current.number + 1, doc, digest, capture_id, captured_at)
+    return SaveOutcome(row.id, "changed", number)
+
+
+def _current_query() -> sa.Select[Any]:
+    docs, vers, srcs = schema.documents, schema.versions, schema.sources
+    return (
+        sa.select(
+            docs.c.id, docs.c.url, docs.c.source, docs.c.first_captured, docs.c.last_captured,
+            vers.c.title, vers.c.text, vers.c.language, vers.c.published, vers.c.operations,
+            sa.func.coalesce(srcs.c.agency, "").label("agency"),
+            sa.func.coalesce(srcs.c.country, "").label("country"),
+        )
+        .join(vers, vers.c.id == docs.c.current_version)
+        .outerjoin(srcs, srcs.c.name == docs.c.source)
+    )
+
+
+def _versions_query() -> sa.Select[Any]:
+    vers, caps = schema.versions, schema.captures
+    return (
+        sa.select(vers, caps.c.url.label("capture_url"), caps.c.status, caps.c.content_type,
+                  caps.c.length, caps.c.payload_sha256, caps.c.warc_file, caps.c.warc_offset,
+                  caps.c.source)
+        .join(caps, caps.c.id == vers.c.capture_id)
+        .order_by(vers.c.number)
+    )
+
+
+def _document_from_row(row: Row[Any]) -> Document:
+    return Document(
+        url=row.url, title=row.title, text=row.text, language=row.language,
+        published=row.published, operations=tuple(row.operations or ()), source=row.source,
+        agency=row.agency, country=row.country, id=row.id,
+    )
+
+
+def _version_from_row(row: Row[Any]) -> Version:
+    capture = Capture(
+        source=row.source, url=row.capture_url, status=row.status, content_type=row.content_type,
+        length=row.length, captured_at=row.captured_at, payload_sha256=row.payload_sha256,
+        warc_file=row.warc_file, warc_offset=row.warc_offset, id=row.capture_id,
+    )
+    return Version(
+        number=row.number, captured_at=row.captured_at, text_sha256=row.text_sha256,
+        title=row.title, text=row.text, language=row.language, published=row.published,
+        operations=tuple(row.operations or ()), capture=capture,
+    )

@@ -1,0 +1,94 @@
+"""What the store hands out besides :class:`~pressarchive.record.Document`: captures and versions.
+
+These carry provenance (when, which URL, which digest, where in which WARC file) so any text
+shown to a user can be traced back to the bytes that were archived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pressarchive.record import Document
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """One HTTP response as written to a WARC file."""
+
+    source: str
+    url: str
+    status: int
+    content_type: str
+    length: int
+    captured_at: datetime
+    payload_sha256: str
+    warc_file: str
+    warc_offset: int
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One distinct text of a document, with the capture it was first seen in."""
+
+    number: int
+    captured_at: datetime
+    text_sha256: str
+    title: str
+    text: str
+    language: str
+    published: date | None
+    operations: tuple[str, ...]
+    capture: Capture
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "captured": self.captured_at.isoformat(timespec="seconds") + "Z",
+            "sha256": self.capture.payload_sha256,
+            "text_sha256": self.text_sha256,
+            "url": self.capture.url,
+            "title": self.title,
+            "text": self.text,
+            "warc_file": self.capture.warc_file,
+            "warc_offset": self.capture.warc_offset,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A document as archived: its current state plus every version, oldest first."""
+
+    document: Document
+    first_captured: datetime
+    last_captured: datetime
+    versions: list[Version] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        doc = self.document
+        return {
+            "id": doc.id,
+            "url": doc.url,
+            "title": doc.title,
+            "published": doc.published.isoformat() if doc.published else None,
+            "source": doc.source,
+            "agency": doc.agency,
+            "country": doc.country,
+            "language": doc.language,
+            "operations": list(doc.operations),
+            "text": doc.text,
+            "first_captured": self.first_captured.isoformat(timespec="seconds") + "Z",
+            "last_captured": self.last_captured.isoformat(timespec="seconds") + "Z",
+            "versions": [version.to_json() for version in self.versions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SaveOutcome:
+    """What saving an extracted document did: ``new``, ``changed`` or ``unchanged``."""
+
+    document_id: int
+    status: str
+    version: int

@@ -1,0 +1,67 @@
+"""The archive's tables, in SQLAlchemy Core so the same schema runs on SQLite and PostgreSQL.
+
+A *capture* is one HTTP response as written to a WARC file; a *document* is one press release
+(one canonical URL); a *version* is a distinct text of that document, tied to the capture it
+was first seen in. Versions are only ever added, so an edited or withdrawn release keeps its
+history.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False, default=""),
+    sa.Column("agency", sa.Text, nullable=False, default=""),
+    sa.Column("country", sa.String(2), nullable=False, default=""),
+    sa.Column("language", sa.String(8), nullable=False, default=""),
+)
+
+captures = sa.Table(
+    "captures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source", sa.String(100), nullable=False, index=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("content_type", sa.Text, nullable=False, default=""),
+    sa.Column("length", sa.Integer, nullable=False),
+    sa.Column("captured_at", sa.DateTime, nullable=False),
+    sa.Column("payload_sha256", sa.String(64), nullable=False),
+    sa.Column("warc_file", sa.Text, nullable=False),
+    sa.Column("warc_offset", sa.BigInteger, nullable=False),
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("source", sa.String(100), nullable=False, index=True),
+    sa.Column("first_captured", sa.DateTime, nullable=False),
+    sa.Column("last_captured", sa.DateTime, nullable=False),
+    sa.Column("current_version", sa.Integer, nullable=True),
+    sa.Column("indexed_version", sa.Integer, nullable=True),
+)
+
+versions = sa.Table(
+    "versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("document_id", sa.ForeignKey("documents.id"), nullable=False, index=True),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("capture_id", sa.ForeignKey("captures.id"), nullable=False),
+    sa.Column("captured_at", sa.DateTime, nullable=False),
+    sa.Column("text_sha256", sa.String(64), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("published", sa.Date, nullable=True),
+    sa.Column("operations", sa.JSON, nullable=False),
+    sa.UniqueConstraint("document_id", "number"),
+)

@@ -1,0 +1,36 @@
+"""Reading one capture back from a WARC file, to prove where a document came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedResponse:
+    """A response record as stored: URL, date, HTTP status and the payload bytes."""
+
+    url: str
+    date: str
+    status: int
+    content_type: str
+    body: bytes
+
+
+def read_response(warc_path: Path, offset: int) -> ArchivedResponse:
+    """The response record that starts at ``offset`` in ``warc_path``."""
+    with open(warc_path, "rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        if record.rec_type != "response":
+            raise ValueError(f"{warc_path}@{offset} is a {record.rec_type} record, not a response")
+        http = record.http_headers
+        return ArchivedResponse(
+            url=record.rec_headers.get_header("WARC-Target-URI"),
+            date=record.rec_headers.get_header("WARC-Date"),
+            status=int(http.get_statuscode()) if http else 0,
+            content_type=(http.get_header("Content-Type") or "") if http else "",
+            body=record.content_stream().read(),
+        )

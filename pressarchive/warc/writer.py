@@ -1,0 +1,130 @@
+"""Gzip WARC files that keep every HTTP exchange the crawler made, rotated by size.
+
+The WARC files are the archive's evidence: what the server sent, when, byte for byte. The
+store only points into them (file name and offset), so a document can always be traced back
+to, and rebuilt from, the capture it came from. Each record is its own gzip member and is
+flushed at once, so a crash loses at most the record being written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from pressarchive import __version__
+
+# Headers that described the wire encoding of a body we store already de-chunked.
+_HOP_HEADERS = {"transfer-encoding"}
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request and its response, as the crawler saw them."""
+
+    url: str
+    method: str
+    request_headers: list[tuple[str, str]]
+    status: int
+    reason: str
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    captured_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WarcLocation:
+    """Where a response record was written, and the digest of its payload."""
+
+    warc_file: str
+    offset: int
+    payload_sha256: str
+
+
+class RotatingWarcWriter:
+    """Writes exchanges to ``<prefix>-<time>-<serial>.warc.gz`` files of at most ``max_size``."""
+
+    def __init__(self, directory: Path, max_size: int = 100 * 2**20, prefix: str = "pressarchive") -> None:
+        self.directory = Path(directory)
+        self.max_size = max_size
+        self.prefix = prefix
+        self._serial = 0
+        self._file: BinaryIO | None = None
+        self._name = ""
+
+    def write(self, exchange: Exchange) -> WarcLocation:
+        """Append the request and response records; returns the response record's location."""
+        fh, writer = self._current()
+        response = _response_record(writer, exchange)
+        request = _request_record(writer, exchange, response.rec_headers.get_header("WARC-Record-ID"))
+        offset = fh.tell()
+        writer.write_record(response)
+        writer.write_record(request)
+        fh.flush()
+        digest = hashlib.sha256(exchange.body).hexdigest()
+        return WarcLocation(self._name, offset, digest)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _current(self) -> tuple[BinaryIO, WARCWriter]:
+        if self._file is not None and self._file.tell() >= self.max_size:
+            self.close()
+        if self._file is None:
+            self._open_next()
+        assert self._file is not None
+        return self._file, WARCWriter(self._file, gzip=True)
+
+    def _open_next(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        while True:
+            self._serial += 1
+            name = f"{self.prefix}-{stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
+            if not (self.directory / name).exists():
+                break
+        self._name = name
+        self._file = open(self.directory / name, "xb")
+        writer = WARCWriter(self._file, gzip=True)
+        info = {"software": f"pressarchive/{__version__} (warcio)", "format": "WARC File Format 1.1"}
+        writer.write_record(writer.create_warcinfo_record(name, info))
+        self._file.flush()
+
+
+def _warc_date(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _response_record(writer: WARCWriter, exchange: Exchange):  # type: ignore[no-untyped-def]
+    headers = [(k, v) for k, v in exchange.response_headers if k.lower() not in _HOP_HEADERS]
+    status_line = f"{exchange.status} {exchange.reason}".strip()
+    http_headers = StatusAndHeaders(status_line, headers, protocol="HTTP/1.1")
+    return writer.create_warc_record(
+        exchange.url, "response", payload=io.BytesIO(exchange.body), length=len(exchange.body),
+        http_headers=http_headers, warc_headers_dict={"WARC-Date": _warc_date(exchange.captured_at)},
+    )
+
+
+def _request_record(writer: WARCWriter, exchange: Exchange, response_id: str):  # type: ignore[no-untyped-def]
+    parts = urlsplit(exchange.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    http_headers = StatusAndHeaders(
+        f"{exchange.method} {target} HTTP/1.1", exchange.request_headers, is_http_request=True
+    )
+    return writer.create_warc_record(
+        exchange.url, "request", payload=io.BytesIO(b""), length=0, http_headers=http_headers,
+        warc_headers_dict={
+            "WARC-Date": _warc_date(exchange.captured_at),
+            "WARC-Concurrent-To": response_id,
+        },
+    )

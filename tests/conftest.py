@@ -1,0 +1,75 @@
+"""Shared fixtures: the sample press room on 127.0.0.1 and a runner for the real CLI.
+
+Crawls run the ``pressarchive`` CLI in a subprocess, because Twisted's reactor runs once per
+process and because that is how a user runs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pressarchive.sampleroom import SamplePressRoom
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def testdata_dir() -> Path | None:
+    """../shared/testdata beside the checkout (or $PRESSARCHIVE_TESTDATA), if present."""
+    path = Path(os.environ.get("PRESSARCHIVE_TESTDATA") or REPO.parent / "shared" / "testdata")
+    return path if (path / "ground_truth.jsonl").exists() else None
+
+
+class CLI:
+    """Runs ``python -m pressarchive --data DIR ...`` and returns the completed process."""
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+
+    def __call__(self, *args: str, check: bool = False, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+        env.pop("PRESSARCHIVE_DATA", None)
+        result = subprocess.run(
+            [sys.executable, "-m", "pressarchive", "--data", str(self.data), *args],
+            capture_output=True, text=True, timeout=timeout, env=env, cwd=REPO,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"pressarchive {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+        return result
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self(*args, "--json", check=True).stdout)
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> CLI:
+    return CLI(tmp_path / "data")
+
+
+@pytest.fixture(scope="module")
+def sample_room() -> Iterator[SamplePressRoom]:
+    room = SamplePressRoom()
+    room.start()
+    try:
+        yield room
+    finally:
+        room.stop()
+
+
+@pytest.fixture(scope="module")
+def crawled(sample_room: SamplePressRoom, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The sample press room crawled once into a fresh data directory."""
+    root = tmp_path_factory.mktemp("crawled")
+    profile = root / "sample.toml"
+    profile.write_text(sample_room.profile_toml(), "utf-8")
+    cli = CLI(root / "data")
+    first = cli("crawl", "--profile", str(profile), "--delay", "0", check=True)
+    return {"cli": cli, "profile": profile, "first": first, "room": sample_room,
+            "requests": list(sample_room.requests)}

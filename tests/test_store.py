@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from pressarchive import Document
+from pressarchive.store import Archive, Capture
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    archive.upsert_source("police", title="Police", agency="Example Police", country="ES", language="es")
+    yield archive
+    archive.close()
+
+
+def capture(archive: Archive, url: str, when: datetime, digest: str = "0" * 64) -> int:
+    return archive.record_capture(Capture("police", url, 200, "text/html", 100, when, digest, "x.warc.gz", 42))
+
+
+def release(**changes: object) -> Document:
+    doc = Document(
+        url="https://police.example/press/1?utm_source=rss#top", title="Operación Marea",
+        text="Agentes han detenido a 12 personas.", language="es", published=date(2019, 12, 10),
+        operations=("Marea",), source="police",
+    )
+    return doc.replace(**changes)
+
+
+def test_new_unchanged_changed_versions(archive: Archive) -> None:
+    first = archive.save_document(release(), capture(archive, "u", datetime(2020, 1, 1)))
+    again = archive.save_document(release(url="https://police.example/press/1"), capture(archive, "u", datetime(2020, 1, 2)))
+    edited = archive.save_document(release(text="Agentes han detenido a 13 personas."), capture(archive, "u", datetime(2020, 1, 3)))
+    assert (first.status, again.status, edited.status) == ("new", "unchanged", "changed")
+    assert first.document_id == again.document_id == edited.document_id
+    stored = archive.get_document(first.document_id)
+    assert stored is not None
+    assert [v.number for v in stored.versions] == [1, 2]
+    assert stored.versions[0].text.endswith("12 personas.") and stored.document.text.endswith("13 personas.")
+    assert stored.first_captured == datetime(2020, 1, 1) and stored.last_captured == datetime(2020, 1, 3)
+
+
+def test_canonical_url_is_the_key(archive: Archive) -> None:
+    archive.save_document(release(), capture(archive, "u", datetime(2020, 1, 1)))
+    stored = archive.get_document(1)
+    assert stored is not None and stored.document.url == "https://police.example/press/1"
+
+
+def test_document_json_carries_provenance(archive: Archive) -> None:
+    archive.save_document(release(), capture(archive, "https://police.example/press/1", datetime(2020, 1, 1), "ab" * 32))
+    payload = archive.get_document(1).to_json()  # type: ignore[union-attr]
+    assert payload["agency"] == "Example Police" and payload["country"] == "ES"
+    (version,) = payload["versions"]
+    assert version["sha256"] == "ab" * 32 and version["warc_file"] == "x.warc.gz" and version["warc_offset"] == 42
+    assert version["captured"] == "2020-01-01T00:00:00Z" and version["text"].startswith("Agentes")
+
+
+def test_pending_index_follows_changes(archive: Archive) -> None:
+    archive.save_document(release(), capture(archive, "u", datetime(2020, 1, 1)))
+    assert [d.id for d in archive.pending_index()] == [1]
+    archive.mark_indexed([1])
+    assert archive.pending_index() == []
+    archive.save_document(release(title="Operación Marea (actualizado)"), capture(archive, "u", datetime(2020, 1, 2)))
+    assert [d.title for d in archive.pending_index()] == ["Operación Marea (actualizado)"]
+
+
+def test_stats_and_sources(archive: Archive) -> None:
+    archive.save_document(release(), capture(archive, "u", datetime(2020, 1, 1)))
+    archive.save_document(release(url="https://police.example/press/2"), capture(archive, "u", datetime(2020, 1, 1)))
+    assert archive.stats() == {"documents": 2, "versions": 2, "captures": 2, "sources": 1, "indexed": 0}
+    assert archive.sources()[0]["documents"] == 2
+    assert archive.get_document(99) is None
