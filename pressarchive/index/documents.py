@@ -1,0 +1,43 @@
+"""Turning a :class:`~pressarchive.record.Document` into Whoosh field values.
+
+Kept apart from the writer so that the mapping between the record and the schema is in one
+place: which per-language fields get the text, and what is stored for display versus what is
+indexed for matching.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from pressarchive.index.analysis import language_group
+from pressarchive.index.schema import body_field, title_field
+from pressarchive.record import Document
+
+
+def index_fields(doc: Document) -> dict[str, object]:
+    """The keyword arguments for ``writer.update_document`` for one document."""
+    if doc.id is None:
+        raise ValueError(f"document {doc.url!r} has no id; the store assigns it before indexing")
+    group = language_group(doc.language)
+    operations = [name.strip() for name in doc.operations if name.strip()]
+    fields: dict[str, object] = {
+        "id": doc.id,
+        "url": doc.url,
+        "title": doc.title,
+        "body": doc.text,
+        title_field(group): doc.title,
+        body_field(group): doc.text,
+        "source": doc.source,
+        "agency": doc.agency,
+        "country": doc.country,
+        "language": doc.language,
+        "lang_group": group,
+        # One name per line: names may contain spaces ("Black Wolf") but never newlines.
+        "operation": "\n".join(operations),
+        "operations": operations,
+        "operation_names": "\n".join(operations).encode("utf-8"),  # raw column: bytes
+    }
+    if doc.published is not None:
+        fields["published"] = datetime.combine(doc.published, time())
+        fields["year"] = doc.published.year
+    return fields

@@ -1,0 +1,105 @@
+"""Snippets: the best passages of a body with the matched words marked, as plain segments.
+
+The body is re-analysed with its own language's analyzer, so a token is marked when its
+*stemmed* form is one of the query's terms (``detenidos`` lights up for ``detenido``).
+The result is a list of ``(text, matched)`` pairs, never HTML: escaping and markup are
+the presentation layer's job, and keeping them out of here rules out injection by design.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from whoosh import highlight
+
+from pressarchive.index.analysis import text_analyzer
+
+Segment = tuple[str, bool]
+
+LEAD_CHARS = 200
+ELLIPSIS = "…"
+_FRAGMENTS = 2
+_SPACES = re.compile(r"\s+")
+_WORDY = re.compile(r"\w")
+# Analyse at most this much body per hit: enough for any press release, bounded for a book.
+_CHARLIMIT = 100_000
+
+
+class SegmentFormatter(highlight.Formatter):
+    """A whoosh formatter that returns segments instead of a marked-up string."""
+
+    def format(self, fragments: list[highlight.Fragment], replace: bool = False) -> list[Segment]:
+        segments: list[Segment] = []
+        position = 0
+        for fragment in sorted(fragments, key=lambda f: f.startchar):
+            start = max(fragment.startchar, position)
+            segments.append((_gap(fragment.text[position:start], first=not position), False))
+            segments.extend(_fragment_segments(fragment, start))
+            position = max(fragment.endchar, position)
+        if fragments:
+            segments.append((_gap(fragments[0].text[position:], first=False), False))
+        return _tidy(segments)
+
+
+def _gap(skipped: str, first: bool) -> str:
+    # Skipped words become an ellipsis; skipped punctuation or spaces are simply kept.
+    if not _WORDY.search(skipped):
+        return skipped
+    return ELLIPSIS + " " if first else " " + ELLIPSIS + " "
+
+
+def _fragment_segments(fragment: highlight.Fragment, start: int) -> Iterable[Segment]:
+    text, index = fragment.text, start
+    for token in sorted(fragment.matches, key=lambda t: (t.startchar, -t.endchar)):
+        if token.startchar < index:  # overlapping token: the longer one already won
+            continue
+        yield text[index : token.startchar], False
+        yield text[token.startchar : token.endchar], True
+        index = token.endchar
+    yield text[index : fragment.endchar], False
+
+
+def _tidy(segments: Iterable[Segment]) -> list[Segment]:
+    # Collapse whitespace (bodies keep their line breaks), merge neighbours, drop empties.
+    tidy: list[Segment] = []
+    for text, matched in segments:
+        text = _SPACES.sub(" ", text)
+        if not text:
+            continue
+        if tidy and tidy[-1][1] == matched and not matched:
+            tidy[-1] = (tidy[-1][0] + text, False)
+        else:
+            tidy.append((text, matched))
+    if tidy and not tidy[0][1]:
+        tidy[0] = (tidy[0][0].lstrip(), False)
+    if tidy and not tidy[-1][1]:
+        tidy[-1] = (tidy[-1][0].rstrip(), False)
+    return [segment for segment in tidy if segment[0]]
+
+
+def snippet(text: str, terms: Iterable[str], group: str) -> list[Segment]:
+    """Highlighted passages of ``text`` for index ``terms`` (already analysed) of ``group``.
+
+    Without matching terms the snippet is the unmarked start of the text.
+    """
+    termset = frozenset(terms)
+    if termset:
+        fragmenter = highlight.ContextFragmenter(
+            maxchars=LEAD_CHARS, surround=60, charlimit=_CHARLIMIT
+        )
+        segments = highlight.highlight(
+            text, termset, text_analyzer(group), fragmenter, SegmentFormatter(), top=_FRAGMENTS
+        )
+        if segments:
+            return segments
+    return lead(text)
+
+
+def lead(text: str, limit: int = LEAD_CHARS) -> list[Segment]:
+    """The first ``limit`` characters or so of ``text``, cut at a word boundary."""
+    flat = _SPACES.sub(" ", text).strip()
+    if len(flat) <= limit:
+        return [(flat, False)] if flat else []
+    cut = flat.rfind(" ", 0, limit + 1)
+    return [(flat[: cut if cut > 0 else limit].rstrip() + " " + ELLIPSIS, False)]

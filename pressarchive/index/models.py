@@ -1,0 +1,93 @@
+"""The values that cross the index boundary: a search request, its hits and its result.
+
+Plain dataclasses without whoosh types, so the web layer and the CLI can build requests and
+render results without knowing the engine behind them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+MAX_LIMIT = 100
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: query text, paging, sort order and exact-match filters."""
+
+    query: str = ""  # empty = match everything (browse)
+    limit: int = 10
+    page: int = 1
+    sort: str = "relevance"  # or "date" (newest first)
+    language: str | None = None
+    source: str | None = None
+    operation: str | None = None  # case/accent-insensitive match on the normalised name
+    year: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def clamped(self) -> SearchRequest:
+        """The same request with limit in 1..MAX_LIMIT, page >= 1 and a known sort."""
+        return replace(
+            self,
+            limit=min(max(int(self.limit), 1), MAX_LIMIT),
+            page=max(int(self.page), 1),
+            sort=self.sort if self.sort in SORTS else "relevance",
+        )
+
+
+@dataclass
+class Hit:
+    """One matching document as shown in a result list."""
+
+    id: int
+    url: str
+    title: str
+    published: date | None
+    source: str
+    language: str
+    operations: list[str]
+    score: float
+    # Text segments in order; True marks a matched term. Plain text: escaping is the web's job.
+    snippet: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def snippet_text(self) -> str:
+        """The snippet as one plain string, without highlighting."""
+        return "".join(text for text, _ in self.snippet)
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-ready dict for the API."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "source": self.source,
+            "language": self.language,
+            "operations": list(self.operations),
+            "snippet": self.snippet_text,
+        }
+
+
+@dataclass
+class SearchResult:
+    """A page of hits, the total number of matches and facet counts over all of them."""
+
+    query: str
+    total: int
+    page: int
+    limit: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-ready dict for the API: query, total, hits and facets."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "hits": [hit.to_json() for hit in self.hits],
+            "facets": {name: dict(counts) for name, counts in self.facets.items()},
+        }

@@ -1,0 +1,62 @@
+"""From the user's query text to a Whoosh query, or a :class:`QueryError` saying what is wrong.
+
+Whoosh reports some problems (a bad date in a range, say) by quietly putting an error query in
+the tree, which normalisation then drops; this module surfaces those as errors too, and
+converts anything else the parser raises, so no whoosh exception reaches the caller.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import Schema
+from whoosh.query import Every, Query
+
+from pressarchive.index.analysis import GROUPS, language_group
+from pressarchive.index.errors import QueryError
+from pressarchive.index.parser import parser_for
+from pressarchive.index.syntaxcheck import check_syntax
+
+__all__ = ["QueryError", "parse_query"]
+
+
+def parse_query(text: str, language: str | None = None) -> Query:
+    """Parse ``text``; with ``language`` only that language's text fields are searched.
+
+    Blank text matches every document.
+    """
+    if not text.strip():
+        return Every()
+    check_syntax(text)
+    groups = GROUPS if language is None else (language_group(language),)
+    parser = parser_for(groups)
+    try:
+        q = parser.parse(text, normalize=False)
+        _raise_embedded_error(q)
+        q = q.normalize()
+    except QueryError:
+        raise
+    except Exception as exc:  # whoosh and the field parsers raise all sorts
+        raise QueryError(f"invalid query: {exc}") from exc
+    _check_values(q, parser.schema)
+    return q
+
+
+def _raise_embedded_error(q: Query) -> None:
+    pending = [q]
+    while pending:
+        node = pending.pop()
+        error = getattr(node, "error", None)
+        if error is not None:
+            raise QueryError(f"invalid query: {error}")
+        pending.extend(node.children())
+
+
+def _check_values(q: Query, schema: Schema) -> None:
+    # Date and number fields convert their text only when the search runs; do it now so a
+    # value like published:"" fails here, as a QueryError, and not deep inside the search.
+    for leaf in q.leaves():
+        for fieldname, text in leaf.terms(phrases=True):
+            if fieldname in schema and schema[fieldname].self_parsing():
+                try:
+                    schema[fieldname].to_bytes(text)
+                except Exception as exc:
+                    raise QueryError(f'invalid value {text!r} for field "{fieldname}"') from exc

@@ -1,0 +1,53 @@
+"""Strict check of query brackets and quotes before whoosh sees the text.
+
+Whoosh's parser silently repairs unbalanced parentheses, unclosed quotes and half-written
+ranges, which turns a typo into a different search. Rejecting them with the position lets the
+user fix the query instead of wondering about the results.
+"""
+
+from __future__ import annotations
+
+from pressarchive.index.errors import QueryError
+
+_CLOSERS = {"(": ")", "[": "]}", "{": "]}"}  # whoosh ranges may mix [ ] and { } ends
+
+
+def check_syntax(text: str) -> None:
+    """Raise :class:`QueryError` for an unclosed quote, parenthesis or range in ``text``."""
+    open_stack: list[tuple[str, int]] = []
+    quote_at: int | None = None
+    for pos, char in enumerate(text):
+        if quote_at is not None:
+            quote_at = None if char == '"' else quote_at
+        elif char == '"':
+            quote_at = pos
+        elif char in _CLOSERS:
+            _check_opening(open_stack, char, pos)
+            open_stack.append((char, pos))
+        elif char in ")]}":
+            _check_closing(open_stack, char, pos)
+            open_stack.pop()
+    if quote_at is not None:
+        raise QueryError(f"unclosed quote at position {quote_at}")
+    if open_stack:
+        char, pos = open_stack[-1]
+        raise QueryError(f"{_describe(char)} at position {pos}")
+
+
+def _check_opening(open_stack: list[tuple[str, int]], char: str, pos: int) -> None:
+    # Inside a range only the two bounds may appear; nesting means a missing ']'.
+    if open_stack and open_stack[-1][0] in "[{":
+        raise QueryError(f"unexpected {char!r} inside a range at position {pos}")
+
+
+def _check_closing(open_stack: list[tuple[str, int]], char: str, pos: int) -> None:
+    if not open_stack:
+        kind = "parenthesis" if char == ")" else "range bracket"
+        raise QueryError(f"unbalanced {kind} {char!r} at position {pos}")
+    opener, opened_at = open_stack[-1]
+    if char not in _CLOSERS[opener]:
+        raise QueryError(f"{_describe(opener)} at position {opened_at} (found {char!r} at {pos})")
+
+
+def _describe(opener: str) -> str:
+    return "unbalanced parenthesis" if opener == "(" else "unclosed range"

@@ -1,0 +1,102 @@
+"""Opening the index directory and writing to it: add/replace, delete, rebuild.
+
+Every call is one writer and one commit, so a batch is visible all at once or not at all.
+Segments are written non-compound: compound files must be rewritten on merge and are slower
+to open, and nothing here needs the single-file layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index, writing
+from whoosh.index import Index
+from whoosh.query import Or, Term
+
+from pressarchive.index.documents import index_fields
+from pressarchive.index.schema import SCHEMA_VERSION, build_schema
+from pressarchive.record import Document
+
+_VERSION_FILE = "pressarchive-schema-version"
+# Another process (a CLI run next to the web app) may hold the lock briefly: wait, don't fail.
+_LOCK_TIMEOUT = 30.0
+
+
+def open_index(path: Path) -> Index:
+    """Open the index in ``path``, creating it if missing or built with another schema version.
+
+    The index is derived data (the store can always refill it), so an index from an older
+    schema is simply recreated empty rather than migrated.
+    """
+    path.mkdir(parents=True, exist_ok=True)
+    marker = path / _VERSION_FILE
+    current = marker.exists() and marker.read_text().strip() == str(SCHEMA_VERSION)
+    if current and index.exists_in(str(path)):
+        # The schema from code, not the pickled one, so analyzers always match this version.
+        return index.open_dir(str(path), schema=build_schema())
+    ix = index.create_in(str(path), build_schema())
+    marker.write_text(f"{SCHEMA_VERSION}\n")
+    return ix
+
+
+def _writer(ix: Index) -> writing.IndexWriter:
+    return ix.writer(compound=False, timeout=_LOCK_TIMEOUT)
+
+
+def add_documents(ix: Index, docs: Iterable[Document]) -> int:
+    """Add documents, replacing any already indexed with the same id; returns how many.
+
+    Within one call the last document with a given id wins (whoosh would otherwise keep both,
+    since its replace only sees committed segments).
+    """
+    latest = {doc.id: doc for doc in docs}
+    fields = [index_fields(doc) for doc in latest.values()]  # validate before locking
+    if not fields:
+        return 0
+    writer = _writer(ix)
+    try:
+        for values in fields:
+            writer.update_document(**values)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return len(fields)
+
+
+def delete_documents(ix: Index, ids: Iterable[int]) -> int:
+    """Delete documents by id; returns how many were actually in the index."""
+    wanted = set(ids)
+    if not wanted:
+        return 0
+    writer = _writer(ix)
+    try:
+        deleted = writer.delete_by_query(Or([Term("id", doc_id) for doc_id in sorted(wanted)]))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return deleted
+
+
+def rebuild_index(ix: Index, docs: Iterable[Document]) -> int:
+    """Replace the whole index content with ``docs``; returns how many were indexed.
+
+    The new content is committed with CLEAR, which drops every old segment in the same
+    commit: searchers see the old index until the new one is complete, never a half-built one.
+    Documents are streamed; a repeated id after the first is skipped.
+    """
+    writer = _writer(ix)
+    seen: set[int] = set()
+    try:
+        for doc in docs:
+            if doc.id in seen:
+                continue
+            writer.add_document(**index_fields(doc))
+            seen.add(doc.id)  # type: ignore[arg-type]  # index_fields rejected None
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(mergetype=writing.CLEAR)
+    return len(seen)
