@@ -1,0 +1,74 @@
+"""The FastAPI application: one archive service, the pages, the API, the static files.
+
+``create_app`` is the only entry point (``pressarchive serve`` and the tests both use it).
+The service is opened once per app and closed when the server shuts down, so the SQLite
+store and the Whoosh index are shared by every request instead of reopened per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
+
+from pressarchive import __version__
+from pressarchive.datadir import DataDir
+from pressarchive.service import ArchiveService
+from pressarchive.web import api, pages, urls
+from pressarchive.web.handlers import install_error_handlers
+from pressarchive.web.security import SecurityHeaders
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+DESCRIPTION = (
+    "A searchable archive of public press releases about law-enforcement operations. "
+    "Every HTML page has a JSON twin under `/api`; errors are `{\"error\": \"...\"}` "
+    "with a 4xx status."
+)
+
+
+def create_app(data: DataDir) -> FastAPI:
+    """The web application over the archive in ``data``."""
+    service = ArchiveService(data)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            service.close()
+
+    app = FastAPI(
+        title="pressarchive", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+        docs_url=urls.API_DOCS, openapi_url=urls.OPENAPI, redoc_url=None,
+    )
+    app.state.service = service
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount(urls.STATIC, StaticFiles(directory=STATIC_DIR), name="static")
+    install_error_handlers(app)
+    app.add_middleware(
+        SecurityHeaders, exempt=(app.docs_url, app.swagger_ui_oauth2_redirect_url),
+    )
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema without the 422 responses it adds: validation errors here are 400s."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes,
+        )
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                operation.get("responses", {}).pop("422", None)
+        for name in ("HTTPValidationError", "ValidationError"):
+            schema.get("components", {}).get("schemas", {}).pop(name, None)
+        app.openapi_schema = schema
+    return app.openapi_schema

@@ -1,0 +1,100 @@
+"""The HTML pages: search (also the home page), one document, status.
+
+Each view gathers what its template shows and names its JSON twin; nothing here formats or
+escapes (templates do, with autoescape on). A bad search is the visitor's doing, so it comes
+back as the search page with the message and a 400, ready to be corrected.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from pressarchive.errors import UserError
+from pressarchive.index import SearchResult
+from pressarchive.web import present, urls
+from pressarchive.web.deps import Service
+from pressarchive.web.params import DocId, default_sort, request_from_params
+from pressarchive.web.render import render
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+FACET_LABELS = {
+    "language": "Language", "source": "Source", "year": "Year", "operation": "Operation",
+}
+FILTER_LABELS = {**FACET_LABELS, "since": "Published since", "until": "Published until"}
+
+
+@router.get(urls.HOME)
+@router.get(urls.SEARCH)
+def search_page(request: Request, service: Service) -> HTMLResponse:
+    """Search results, or the newest documents when there is no query."""
+    params = urls.clean_params(request.query_params)
+    try:
+        result = service.search(request_from_params(params))
+    except UserError as exc:
+        context = search_context(params, None, error=str(exc))
+        return render("search.html", status_code=exc.status_code, **context)
+    return render("search.html", **search_context(params, result))
+
+
+@router.get(urls.DOC)
+def doc_page(doc_id: DocId, service: Service) -> HTMLResponse:
+    """One document: its metadata, current text and every archived version."""
+    stored = service.document(doc_id)
+    return render(
+        "doc.html", stored=stored, doc=stored.document, json_url=urls.api_doc_url(doc_id),
+    )
+
+
+@router.get(urls.STATUS)
+def status_page(service: Service) -> HTMLResponse:
+    """What the archive holds."""
+    status = service.status()
+    status.pop("data_dir", None)  # a server path is no business of a page's reader
+    return render("status.html", status=status, json_url=urls.api_status_url())
+
+
+def search_context(
+    params: dict[str, str], result: SearchResult | None, error: str | None = None,
+) -> dict[str, Any]:
+    """Everything ``search.html`` shows, for a result or for an error."""
+    context: dict[str, Any] = {
+        "params": params,
+        "error": error,
+        "result": result,
+        "sort": params.get("sort") or default_sort(params.get("q", "")),
+        "active": [
+            (name, FILTER_LABELS[name], params[name]) for name in urls.FILTERS if name in params
+        ],
+        "json_url": urls.api_search_url(params),
+        "facets": [],
+    }
+    if result is not None:
+        context.update(_pagination(result))
+        context["facets"] = _facets(result)
+    return context
+
+
+def _pagination(result: SearchResult) -> dict[str, Any]:
+    last = present.page_count(result.total, result.limit)
+    return {
+        "page": result.page,
+        "last_page": last,
+        "window": present.page_window(result.page, last),
+        "first_number": (result.page - 1) * result.limit + 1,
+    }
+
+
+def _facets(result: SearchResult) -> list[dict[str, Any]]:
+    facets = []
+    for name, label in FACET_LABELS.items():
+        items = present.facet_items(name, result.facets.get(name) or {})
+        if items:
+            facets.append({
+                "name": name, "label": label,
+                "shown": items[: present.FACET_SHOWN], "more": items[present.FACET_SHOWN :],
+            })
+    return facets

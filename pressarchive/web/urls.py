@@ -1,0 +1,109 @@
+"""Every path the web face serves and every link it prints, built in one place.
+
+Views and templates never paste paths together: routes are declared with the constants below
+and links come from the functions, so a route can move and its links follow, and every link
+from a search page (facets, sorting, pagination, the JSON twin) keeps the parameters it should.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import quote, urlencode
+
+HOME = "/"
+SEARCH = "/search"
+DOC = "/doc/{doc_id}"
+STATUS = "/status"
+STATIC = "/static"
+API_PREFIX = "/api/"
+API_SEARCH = "/api/search"
+API_DOC = "/api/doc/{doc_id}"
+API_STATUS = "/api/status"
+API_DOCS = "/docs"
+OPENAPI = "/openapi.json"
+
+#: The search parameters, in the order links spell them.
+SEARCH_PARAMS = (
+    "q", "sort", "language", "source", "operation", "year", "since", "until", "limit", "page",
+)
+#: The parameters a facet link sets (a facet's name is its parameter's name).
+FACETS = ("language", "source", "year", "operation")
+#: Everything that narrows a search besides the query itself.
+FILTERS = (*FACETS, "since", "until")
+
+
+def clean_params(raw: Mapping[str, str]) -> dict[str, str]:
+    """The known search parameters of ``raw``, stripped, without empty ones, in link order."""
+    cleaned = {name: str(raw.get(name) or "").strip() for name in SEARCH_PARAMS}
+    return {name: value for name, value in cleaned.items() if value}
+
+
+def search_url(params: Mapping[str, str], **changes: str | int | None) -> str:
+    """The search page for ``params`` with ``changes`` applied; ``None`` drops a parameter."""
+    unknown = set(changes) - set(SEARCH_PARAMS)
+    if unknown:
+        raise ValueError(f"not search parameters: {', '.join(sorted(unknown))}")
+    merged: dict[str, str] = dict(params)
+    merged.update({name: "" if value is None else str(value) for name, value in changes.items()})
+    cleaned = clean_params(merged)
+    if cleaned.get("page") == "1":
+        del cleaned["page"]
+    return _with_query(SEARCH, cleaned)
+
+
+def filter_url(params: Mapping[str, str], name: str, value: str | int) -> str:
+    """``params`` narrowed to ``name=value``, back on the first page."""
+    return search_url(params, **{name: value, "page": None})
+
+
+def unfilter_url(params: Mapping[str, str], name: str) -> str:
+    """``params`` without the ``name`` filter, back on the first page."""
+    return search_url(params, **{name: None, "page": None})
+
+
+def sort_url(params: Mapping[str, str], sort: str) -> str:
+    """``params`` in another order, back on the first page."""
+    return search_url(params, sort=sort, page=None)
+
+
+def page_url(params: Mapping[str, str], page: int) -> str:
+    """Page ``page`` of the search ``params``."""
+    return search_url(params, page=page)
+
+
+def doc_url(doc_id: int) -> str:
+    return DOC.format(doc_id=int(doc_id))
+
+
+def status_url() -> str:
+    return STATUS
+
+
+def api_search_url(params: Mapping[str, str]) -> str:
+    """The JSON twin of the search page for ``params``."""
+    return _with_query(API_SEARCH, clean_params(params))
+
+
+def api_doc_url(doc_id: int) -> str:
+    return API_DOC.format(doc_id=int(doc_id))
+
+
+def api_status_url() -> str:
+    return API_STATUS
+
+
+def api_docs_url() -> str:
+    return API_DOCS
+
+
+def static_url(name: str) -> str:
+    return f"{STATIC}/{quote(name)}"
+
+
+def is_api_path(path: str) -> bool:
+    """Whether a request path belongs to the JSON API (its errors are JSON, not pages)."""
+    return path.startswith(API_PREFIX) or path == OPENAPI
+
+
+def _with_query(path: str, params: Mapping[str, str]) -> str:
+    return f"{path}?{urlencode(params)}" if params else path
