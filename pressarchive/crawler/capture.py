@@ -26,8 +26,9 @@ CAPTURE_META = "pressarchive_capture_id"
 
 
 class WarcCaptureMiddleware:
-    def __init__(self, warc_dir: Path, database_url: str, max_size: int) -> None:
+    def __init__(self, warc_dir: Path, database_url: str, max_size: int, source: str) -> None:
         self.writer = RotatingWarcWriter(warc_dir, max_size=max_size)
+        self.source = source
         self.database_url = database_url
         self._archive: Archive | None = None
 
@@ -38,6 +39,7 @@ class WarcCaptureMiddleware:
             warc_dir=root / "warc",
             database_url=f"sqlite:///{root / 'archive.sqlite'}",
             max_size=crawler.settings.getint("PRESSARCHIVE_WARC_MAX_SIZE"),
+            source=crawler.spider.name if crawler.spider else "",
         )
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
         return middleware
@@ -57,7 +59,7 @@ class WarcCaptureMiddleware:
         captured_at = datetime.now(timezone.utc).replace(tzinfo=None)
         location = self.writer.write(_exchange(request, response, captured_at))
         capture = Capture(
-            source=getattr(getattr(spider, "profile", None), "name", "") or "",
+            source=self.source,
             url=response.url, status=response.status,
             content_type=to_unicode(response.headers.get("Content-Type") or b"", "latin-1"),
             length=len(response.body), captured_at=captured_at,

@@ -26,19 +26,23 @@ logger = logging.getLogger(__name__)
 
 
 class ExtractStorePipeline:
-    def __init__(self, database_url: str, stats: StatsCollector) -> None:
+    def __init__(self, database_url: str, stats: StatsCollector, profile: Profile,
+                 since: date | None = None) -> None:
         self.database_url = database_url
         self.stats = stats
+        self.profile = profile
+        self.since = since
         self.archive: Archive | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractStorePipeline:
         root = Path(crawler.settings["PRESSARCHIVE_DATA_DIR"])
-        return cls(f"sqlite:///{root / 'archive.sqlite'}", crawler.stats)
+        spider = crawler.spider
+        return cls(f"sqlite:///{root / 'archive.sqlite'}", crawler.stats, spider.profile, spider.since)
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.archive = Archive(self.database_url)
-        profile: Profile = spider.profile  # type: ignore[union-attr]
+        profile = self.profile
         self.archive.upsert_source(
             profile.name, title=profile.title, agency=profile.agency,
             country=profile.country, language=profile.language,
@@ -50,7 +54,7 @@ class ExtractStorePipeline:
 
     def process_item(self, item: PageItem, spider: Spider | None = None) -> PageItem:
         assert self.archive is not None
-        profile: Profile = spider.profile  # type: ignore[union-attr]
+        profile = self.profile
         if item.capture_id is None:
             self.stats.inc_value("pressarchive/errors/no_capture")
             return item
@@ -63,7 +67,7 @@ class ExtractStorePipeline:
         if doc is None:
             self.stats.inc_value("pressarchive/skipped/no_text")
             return item
-        if _before(doc.published, spider.since):  # type: ignore[union-attr]
+        if _before(doc.published, self.since):
             self.stats.inc_value("pressarchive/skipped/older_than_since")
             return item
         doc = doc.replace(source=profile.name, agency=profile.agency, country=profile.country)

@@ -33,7 +33,7 @@ def run_crawl(
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     scrapy_settings = crawl_settings({"PRESSARCHIVE_DATA_DIR": str(data.root), **(settings or {})})
     scrapy_settings["LOG_FILE"] = str(data.reports_dir / f"crawl-{stamp}.log")
-    process = CrawlerProcess(scrapy_settings, install_root_handler=True)
+    process = CrawlerProcess(scrapy_settings)
     crawlers = []
     for profile in profiles:
         crawler = process.create_crawler(PressRoomSpider)

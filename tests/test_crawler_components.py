@@ -1,0 +1,107 @@
+"""Crawler components built in isolation (no network): text-only gate, routing, summary, settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response, XmlResponse
+from scrapy.utils.test import get_crawler
+
+from pressarchive.crawler import SETTINGS, CrawlSummary
+from pressarchive.crawler.spider import PressRoomSpider
+from pressarchive.crawler.textonly import TextOnlyMiddleware
+from pressarchive.profiles import profile_from_dict
+
+REPO = Path(__file__).resolve().parents[1]
+
+PROFILE = profile_from_dict({
+    "name": "police", "language": "en", "start_urls": ["http://127.0.0.1:9/press/"],
+    "follow": [r"/press/(\?page=\d+)?$"], "article": [r"/press/releases/"],
+})
+
+
+@pytest.fixture
+def spider() -> PressRoomSpider:
+    crawler = get_crawler(PressRoomSpider)
+    return PressRoomSpider.from_crawler(crawler, profile=PROFILE)
+
+
+def test_text_only_refuses_media_requests_and_responses() -> None:
+    stats = get_crawler().stats
+    middleware = TextOnlyMiddleware(stats)
+    with pytest.raises(IgnoreRequest):
+        middleware.process_request(Request("http://127.0.0.1:9/media/photo.jpg"))
+    assert middleware.process_request(Request("http://127.0.0.1:9/press/releases/a.pdf")) is None
+    request = Request("http://127.0.0.1:9/press/releases/a.html")
+    image_as_html = Response(request.url, headers={"Content-Type": "text/html"}, body=b"\xff\xd8\xff\xe0JFIF")
+    with pytest.raises(IgnoreRequest):
+        middleware.process_response(request, image_as_html)
+    video = Response(request.url, headers={"Content-Type": "video/mp4"}, body=b"....")
+    with pytest.raises(IgnoreRequest):
+        middleware.process_response(request, video)
+    page = HtmlResponse(request.url, headers={"Content-Type": "text/html"}, body=b"<html>ok</html>")
+    assert middleware.process_response(request, page) is page
+    assert stats.get_value("pressarchive/skipped/media_extension") == 1
+    assert stats.get_value("pressarchive/skipped/media_body") == 1
+    assert stats.get_value("pressarchive/skipped/content_type") == 1
+
+
+def test_listing_routes_articles_and_pagination_only(spider: PressRoomSpider) -> None:
+    body = b"""<html><body>
+      <a href="/press/releases/2019/a.html?utm_source=x#top">A</a>
+      <a href="/press/?page=2">2</a>
+      <a href="/press/releases/2019/photo.jpg">photo</a>
+      <a href="/about.html">about</a>
+      <a href="http://abcdefghijklmnop.onion/press/releases/x">onion</a>
+    </body></html>"""
+    response = HtmlResponse("http://127.0.0.1:9/press/", body=body)
+    requests = list(spider.parse_listing(response))
+    callbacks = {r.url: r.callback.__name__ for r in requests}
+    assert callbacks == {
+        "http://127.0.0.1:9/press/releases/2019/a.html": "parse_article",
+        "http://127.0.0.1:9/press/?page=2": "parse_listing",
+    }
+    urls = [r.url for r in requests]
+    assert "http://127.0.0.1:9/press/releases/2019/a.html" in urls
+    assert "http://127.0.0.1:9/press/?page=2" in urls
+    assert not any(url.endswith(".jpg") or ".onion" in url or url.endswith("about.html") for url in urls)
+
+
+def test_sitemap_index_and_urlset(spider: PressRoomSpider) -> None:
+    index = XmlResponse("http://127.0.0.1:9/sitemap.xml", body=b"""<?xml version="1.0"?>
+      <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <sitemap><loc>http://127.0.0.1:9/sitemap-press.xml</loc></sitemap></sitemapindex>""")
+    assert [r.url for r in spider.parse_sitemap(index)] == ["http://127.0.0.1:9/sitemap-press.xml"]
+    urlset = XmlResponse("http://127.0.0.1:9/sitemap-press.xml", body=b"""<?xml version="1.0"?>
+      <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <url><loc>http://127.0.0.1:9/press/releases/new.html</loc><lastmod>2020-05-01</lastmod></url>
+      <url><loc>http://127.0.0.1:9/press/releases/old.html</loc><lastmod>2015-05-01</lastmod></url>
+      <url><loc>http://127.0.0.1:9/contact.html</loc></url></urlset>""")
+    from datetime import date
+
+    spider.since = date(2018, 1, 1)
+    assert [r.url for r in spider.parse_sitemap(urlset)] == ["http://127.0.0.1:9/press/releases/new.html"]
+    assert spider.crawler.stats.get_value("pressarchive/skipped/older_than_since") == 1
+
+
+def test_summary_from_stats() -> None:
+    stats = {
+        "downloader/response_count": 30, "pressarchive/documents/new": 12,
+        "pressarchive/documents/unchanged": 3, "pressarchive/skipped/media_extension": 2,
+        "robotstxt/forbidden": 1, "offsite/filtered": 4, "pressarchive/errors/http_404": 1,
+    }
+    summary = CrawlSummary.from_stats("police", stats)
+    assert (summary.fetched, summary.new, summary.changed, summary.unchanged) == (30, 12, 0, 3)
+    assert summary.skipped == {"media_extension": 2, "offsite": 4, "robots_txt": 1}
+    assert summary.errors_total == 1 and not summary.failed
+    assert CrawlSummary.from_stats("x", {"pressarchive/errors/connection_refused": 3}).failed
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    for name, setting in SETTINGS.items():
+        assert setting.help, name
+        assert f"`{name}`" in readme, f"setting {name} is not documented in README.md"
