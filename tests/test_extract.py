@@ -14,6 +14,8 @@ import json
 import os
 from datetime import date
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 from pypdf import PdfWriter
@@ -380,6 +382,11 @@ def test_pdf_sniffed_from_magic_or_url() -> None:
     assert extract(body, "https://x.example/nota.pdf", None).language == "es"
 
 
+def test_pdf_url_answering_with_html_is_html() -> None:
+    doc = extract(en_page(), "https://x.example/report.pdf", content_type=None)
+    assert doc.title == "Money laundering network dismantled in six countries"
+
+
 def test_corrupt_pdf_raises() -> None:
     body = make_pdf(PDF_LINES)
     with pytest.raises(ExtractionError):
@@ -503,6 +510,12 @@ def test_title_case_headline_needs_confirmation() -> None:
     assert find_operations(headline, body) == ("Tantalio",)
 
 
+def test_operation_names_keep_accents_and_numerals() -> None:
+    found = find_operations("la operación «ÁGUILA»", "Operation PANGEA XIV")
+    assert found == ("Águila", "Pangea XIV")
+    assert normalise_operation("Águila") == "aguila"
+
+
 def test_normalise_operation() -> None:
     assert normalise_operation("TANTALIO") == "tantalio"
     assert normalise_operation("Operación") == "operacion"
@@ -513,11 +526,12 @@ def test_normalise_operation() -> None:
 # --------------------------------------------------------------------------- shared test data
 
 REPO = Path(__file__).resolve().parents[1]
+GroundTruth = tuple[ModuleType, list[dict[str, Any]]]  # metric module, scored pages
 TESTDATA = Path(os.environ.get("PRESSARCHIVE_TESTDATA") or REPO.parent / "shared" / "testdata")
 
 
 @pytest.fixture(scope="module")
-def ground_truth() -> tuple[object, list[dict[str, object]]]:
+def ground_truth() -> GroundTruth:
     """The test set's metric module and every third of its pages, with extraction results."""
     if not (TESTDATA / "ground_truth.jsonl").is_file():
         pytest.skip(f"shared test data not found at {TESTDATA}")
@@ -538,7 +552,7 @@ def ground_truth() -> tuple[object, list[dict[str, object]]]:
     return metrics, records
 
 
-def test_ground_truth_main_text_f1(ground_truth: tuple[object, list[dict[str, object]]]) -> None:
+def test_ground_truth_main_text_f1(ground_truth: GroundTruth) -> None:
     metrics, records = ground_truth
     pairs = [
         (r["text"], r["doc"].text if r["doc"] else "")
@@ -549,10 +563,12 @@ def test_ground_truth_main_text_f1(ground_truth: tuple[object, list[dict[str, ob
     assert metrics.text_scores(pairs, n_boot=10)["f1"] >= 0.90
 
 
-def test_ground_truth_date_accuracy(ground_truth: tuple[object, list[dict[str, object]]]) -> None:
+def test_ground_truth_date_accuracy(ground_truth: GroundTruth) -> None:
     _, records = ground_truth
     dated = [r for r in records if r.get("date")]
-    hits = [bool(r["doc"] and r["doc"].published and r["doc"].published.isoformat() == r["date"])
-            for r in dated]
+    hits = [
+        bool(r["doc"] and r["doc"].published and r["doc"].published.isoformat() == r["date"])
+        for r in dated
+    ]
     assert len(hits) > 100
     assert sum(hits) / len(hits) >= 0.80

@@ -1,0 +1,57 @@
+"""Extraction: captured bytes in, :class:`~pressarchive.record.Document` out.
+
+This stage knows nothing of the crawler, the store or the index, so it can be run and
+benchmarked on any capture. It decides between HTML and PDF, fills url, title, text,
+language, publication date and operation names, and leaves source, agency and country to the
+crawler, which knows where the capture came from.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from pressarchive.extract.errors import ExtractionError
+from pressarchive.extract.html import extract_html
+from pressarchive.extract.language import detect_language
+from pressarchive.extract.operations import find_operations, normalise_operation
+from pressarchive.extract.pdf import extract_pdf
+from pressarchive.record import Document
+
+__all__ = [
+    "ExtractionError",
+    "detect_language",
+    "extract_document",
+    "find_operations",
+    "normalise_operation",
+]
+
+_PDF_MAGIC = b"%PDF-"
+
+
+def extract_document(
+    body: bytes, url: str, content_type: str | None = None, *, default_language: str = ""
+) -> Document | None:
+    """Extract a release from an HTML or PDF capture; ``None`` when it has no main text.
+
+    Raises :class:`ExtractionError` for broken input such as a corrupt PDF.
+    """
+    if is_pdf(body, url, content_type):
+        return extract_pdf(body, url, default_language=default_language)
+    return extract_html(body, url, content_type, default_language=default_language)
+
+
+def is_pdf(body: bytes, url: str, content_type: str | None = None) -> bool:
+    """PDF by magic bytes, else by Content-Type, else (no or a generic type) by a .pdf URL."""
+    # The magic number cannot lie, unlike servers that label every download text/html.
+    head = body[:1024].lstrip()  # only the head: bodies run to megabytes
+    if head.startswith(_PDF_MAGIC):
+        return True
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type:
+        if "pdf" in media_type:
+            return True
+        if "html" in media_type or "xml" in media_type or media_type.startswith("text/"):
+            return False
+    # A .pdf URL that answers with markup is an error page, not a PDF.
+    looks_like_markup = head.startswith(b"<")
+    return urlsplit(url).path.lower().endswith(".pdf") and not looks_like_markup
