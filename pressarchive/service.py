@@ -83,7 +83,6 @@ class ArchiveService:
     def status(self) -> dict[str, Any]:
         stats = self.archive.stats()
         stats["index_entries"] = self.index.count()
-        stats["data_dir"] = str(self.data.root)
         return stats
 
     def index_pending(self) -> int:

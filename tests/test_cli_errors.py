@@ -47,6 +47,7 @@ def test_unreachable_host(cli: CLI) -> None:
     assert result.returncode == 1
     line = one_error_line(result)
     assert "nothing could be fetched" in line and "127.0.0.1" in line
+    assert "errors: connection_refused" in result.stderr
 
 
 def test_bad_url(cli: CLI) -> None:

@@ -105,3 +105,16 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     for name, setting in SETTINGS.items():
         assert setting.help, name
         assert f"`{name}`" in readme, f"setting {name} is not documented in README.md"
+
+
+def test_error_kinds() -> None:
+    from scrapy.exceptions import IgnoreRequest
+    from twisted.internet.error import ConnectionRefusedError, DNSLookupError
+    from twisted.python.failure import Failure
+
+    from pressarchive.crawler.errors import error_kind
+
+    assert error_kind(Failure(ConnectionRefusedError())) == "connection_refused"
+    assert error_kind(Failure(DNSLookupError())) == "dns"
+    assert error_kind(Failure(IgnoreRequest())) is None
+    assert error_kind(Failure(ValueError("x"))) == "valueerror"

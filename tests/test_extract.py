@@ -572,3 +572,31 @@ def test_ground_truth_date_accuracy(ground_truth: GroundTruth) -> None:
     ]
     assert len(hits) > 100
     assert sum(hits) / len(hits) >= 0.80
+
+
+def test_layout_tables_are_unwrapped_but_data_tables_kept() -> None:
+    from lxml import html as lxml_html
+
+    from pressarchive.extract.layout import unwrap_layout_tables
+
+    page = lxml_html.fromstring(
+        "<html><body><table><tr><td><p>Menu</p></td><td><h1>Release</h1><p>Body text.</p>"
+        "<table><tr><th>Country</th><th>Arrests</th></tr><tr><td>Spain</td><td>12</td></tr></table>"
+        "</td></tr></table></body></html>"
+    )
+    assert unwrap_layout_tables(page) == 1
+    (data_table,) = page.xpath("//table")
+    assert data_table.xpath(".//td/text()") == ["Spain", "12"]
+
+
+def test_release_laid_out_in_tables_comes_out_as_prose() -> None:
+    body = (
+        "<html lang='es'><body><table width='100%'><tr><td class='nav'><ul><li><a href='/'>Inicio</a></li>"
+        "<li><a href='/prensa'>Prensa</a></li></ul></td><td><h1>Operación Marea: nueve detenidos</h1>"
+        + "".join(f"<p>Los agentes de la policía han detenido a nueve personas en la fase {i} de la "
+                  "operación, desarrollada en varias provincias con el apoyo de Europol.</p>" for i in range(4))
+        + "</td></tr></table></body></html>"
+    ).encode()
+    doc = extract_document(body, "https://police.example/prensa/1.html", "text/html; charset=utf-8")
+    assert doc is not None and "|" not in doc.text
+    assert "Los agentes de la policía han detenido" in doc.text

@@ -61,7 +61,7 @@ def status(ctx: Context, as_json: bool) -> None:
     """Counts of documents, versions, captures, sources and indexed documents."""
     service = ctx.service()
     try:
-        stats = service.status()
+        stats = {**service.status(), "data_dir": str(service.data.root)}
     finally:
         service.close()
     if as_json:

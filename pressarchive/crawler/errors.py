@@ -1,17 +1,33 @@
-"""Naming why a request failed, so a crawl summary can count errors by kind."""
+"""Naming why a request failed, so a crawl summary can count errors by kind.
+
+Scrapy 2.13+ wraps network failures in its own exceptions; older versions raise Twisted's.
+Both map to the same short names.
+"""
 
 from __future__ import annotations
 
+from scrapy import exceptions as scrapy_errors
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import (
-    ConnectionRefusedError,
-    DNSLookupError,
-    TCPTimedOutError,
-    TimeoutError,
-)
+from twisted.internet import error as twisted_errors
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
+
+
+def _kinds() -> list[tuple[tuple[type[BaseException], ...], str]]:
+    def named(module: object, *names: str) -> tuple[type[BaseException], ...]:
+        return tuple(getattr(module, name) for name in names if hasattr(module, name))
+
+    return [
+        (named(scrapy_errors, "CannotResolveHostError") + named(twisted_errors, "DNSLookupError"), "dns"),
+        (named(scrapy_errors, "DownloadConnectionRefusedError") + named(twisted_errors, "ConnectionRefusedError"), "connection_refused"),
+        (named(scrapy_errors, "DownloadTimeoutError") + named(twisted_errors, "TimeoutError", "TCPTimedOutError"), "timeout"),
+        (named(scrapy_errors, "ResponseDataLossError"), "data_loss"),
+        ((ResponseNeverReceived,) + named(scrapy_errors, "DownloadFailedError"), "no_response"),
+    ]
+
+
+_KINDS = _kinds()
 
 
 def error_kind(failure: Failure) -> str | None:
@@ -20,12 +36,7 @@ def error_kind(failure: Failure) -> str | None:
         return f"http_{failure.value.response.status}"
     if failure.check(IgnoreRequest):
         return None
-    if failure.check(DNSLookupError):
-        return "dns"
-    if failure.check(ConnectionRefusedError):
-        return "connection_refused"
-    if failure.check(TimeoutError, TCPTimedOutError):
-        return "timeout"
-    if failure.check(ResponseNeverReceived):
-        return "no_response"
+    for classes, kind in _KINDS:
+        if classes and failure.check(*classes):
+            return kind
     return type(failure.value).__name__.lower()

@@ -18,6 +18,7 @@ from trafilatura import bare_extraction, load_html
 
 from pressarchive.extract.dates import text_dates
 from pressarchive.extract.encoding import decode_html
+from pressarchive.extract.layout import unwrap_layout_tables
 from pressarchive.extract.language import detect_language, normalise_language_tag
 from pressarchive.extract.operations import find_operations
 from pressarchive.extract.titles import choose_title
@@ -41,6 +42,7 @@ def extract_html(
     tree = load_html(decode_html(body, content_type))
     if tree is None:
         return None
+    unwrap_layout_tables(tree)
     # bare_extraction works on its own copy of a tree it is given, so ours stays whole.
     result = bare_extraction(
         tree,

@@ -53,7 +53,6 @@ def doc_page(doc_id: DocId, service: Service) -> HTMLResponse:
 def status_page(service: Service) -> HTMLResponse:
     """What the archive holds."""
     status = service.status()
-    status.pop("data_dir", None)  # a server path is no business of a page's reader
     return render("status.html", status=status, json_url=urls.api_status_url())
 
 
