@@ -118,3 +118,16 @@ def test_error_kinds() -> None:
     assert error_kind(Failure(DNSLookupError())) == "dns"
     assert error_kind(Failure(IgnoreRequest())) is None
     assert error_kind(Failure(ValueError("x"))) == "valueerror"
+
+
+def test_page_budget_spares_robots_txt() -> None:
+    from pressarchive.crawler.budget import PageBudgetMiddleware
+
+    budget = PageBudgetMiddleware(2, get_crawler().stats)
+    budget.process_request(Request("http://127.0.0.1:9/a"))
+    budget.process_request(Request("http://127.0.0.1:9/robots.txt", meta={"dont_obey_robotstxt": True}))
+    budget.process_request(Request("http://127.0.0.1:9/b"))
+    with pytest.raises(IgnoreRequest):
+        budget.process_request(Request("http://127.0.0.1:9/c"))
+    budget.process_request(Request("http://127.0.0.1:9/robots.txt", meta={"dont_obey_robotstxt": True}))
+    assert budget.stats.get_value("pressarchive/skipped/max_pages") == 1

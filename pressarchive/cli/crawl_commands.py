@@ -17,7 +17,7 @@ from pressarchive.service import parse_date
 from pressarchive.urls import host_of, is_http_url
 
 crawl_options = [
-    click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses."),
+    click.option("--max-pages", type=click.IntRange(min=1), help="Request at most this many pages (robots.txt aside)."),
     click.option("--since", metavar="YYYY-MM-DD", help="Skip releases published before this date."),
     click.option("--delay", type=click.FloatRange(min=0), help="Minimum seconds between requests to a site (default 1)."),
     click.option("--user-agent", metavar="UA", help="User-Agent to send (default identifies pressarchive)."),

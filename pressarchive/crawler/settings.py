@@ -28,7 +28,7 @@ SETTINGS: dict[str, Setting] = {
     "PRESSARCHIVE_MAX_BODY_SIZE": Setting(20 * 2**20, "Responses larger than this are aborted and not kept."),
     "PRESSARCHIVE_USER_AGENT": Setting(DEFAULT_USER_AGENT, "User-Agent sent with every request."),
     "PRESSARCHIVE_DOWNLOAD_DELAY": Setting(1.0, "Minimum seconds between requests to one site."),
-    "PRESSARCHIVE_MAX_PAGES": Setting(0, "Stop after this many responses (0: no limit)."),
+    "PRESSARCHIVE_MAX_PAGES": Setting(0, "Request at most this many pages, robots.txt aside (0: no limit)."),
     "PRESSARCHIVE_MAX_DEPTH": Setting(50, "Links followed at most this deep from an entry point."),
 }
 
@@ -58,9 +58,9 @@ def crawl_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "DEPTH_LIMIT": values["PRESSARCHIVE_MAX_DEPTH"],
-        "CLOSESPIDER_PAGECOUNT": values["PRESSARCHIVE_MAX_PAGES"],
         "LOG_LEVEL": "INFO",
         "DOWNLOADER_MIDDLEWARES": {
+            "pressarchive.crawler.budget.PageBudgetMiddleware": 150,
             "pressarchive.crawler.textonly.TextOnlyMiddleware": 960,
             "pressarchive.crawler.capture.WarcCaptureMiddleware": 950,
         },
