@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,8 @@ class Document:
     agency: str = ""
     country: str = ""
     id: int | None = field(default=None, compare=False)
+    version: int | None = field(default=None, compare=False)
 
-    def replace(self, **changes: object) -> Document:
+    def replace(self, **changes: Any) -> Document:
         """A copy with some fields changed (the record is frozen so stages cannot race on it)."""
         return dataclasses.replace(self, **changes)

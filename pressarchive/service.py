@@ -90,7 +90,7 @@ class ArchiveService:
         pending = self.archive.pending_index()
         if pending:
             self.index.add(pending)
-            self.archive.mark_indexed(doc.id for doc in pending if doc.id is not None)
+            self.archive.mark_indexed(pending)
         return len(pending)
 
     def rebuild_index(self) -> int:

@@ -32,8 +32,10 @@ def release(**changes: object) -> Document:
 
 def test_new_unchanged_changed_versions(archive: Archive) -> None:
     first = archive.save_document(release(), capture(archive, "u", datetime(2020, 1, 1)))
-    again = archive.save_document(release(url="https://police.example/press/1"), capture(archive, "u", datetime(2020, 1, 2)))
-    edited = archive.save_document(release(text="Agentes han detenido a 13 personas."), capture(archive, "u", datetime(2020, 1, 3)))
+    same = release(url="https://police.example/press/1")
+    again = archive.save_document(same, capture(archive, "u", datetime(2020, 1, 2)))
+    edit = release(text="Agentes han detenido a 13 personas.")
+    edited = archive.save_document(edit, capture(archive, "u", datetime(2020, 1, 3)))
     assert (first.status, again.status, edited.status) == ("new", "unchanged", "changed")
     assert first.document_id == again.document_id == edited.document_id
     stored = archive.get_document(first.document_id)
@@ -50,7 +52,8 @@ def test_canonical_url_is_the_key(archive: Archive) -> None:
 
 
 def test_document_json_carries_provenance(archive: Archive) -> None:
-    archive.save_document(release(), capture(archive, "https://police.example/press/1", datetime(2020, 1, 1), "ab" * 32))
+    url = "https://police.example/press/1"
+    archive.save_document(release(), capture(archive, url, datetime(2020, 1, 1), "ab" * 32))
     payload = archive.get_document(1).to_json()  # type: ignore[union-attr]
     assert payload["agency"] == "Example Police" and payload["country"] == "ES"
     (version,) = payload["versions"]
@@ -60,10 +63,14 @@ def test_document_json_carries_provenance(archive: Archive) -> None:
 
 def test_pending_index_follows_changes(archive: Archive) -> None:
     archive.save_document(release(), capture(archive, "u", datetime(2020, 1, 1)))
-    assert [d.id for d in archive.pending_index()] == [1]
-    archive.mark_indexed([1])
+    pending = archive.pending_index()
+    assert [(d.id, d.version) for d in pending] == [(1, 1)]
+    archive.save_document(release(text="Saved while indexing ran."), capture(archive, "u", datetime(2020, 1, 2)))
+    archive.mark_indexed(pending)
+    assert [(d.id, d.version) for d in archive.pending_index()] == [(1, 2)], "version 2 still pending"
+    archive.mark_indexed()
     assert archive.pending_index() == []
-    archive.save_document(release(title="Operación Marea (actualizado)"), capture(archive, "u", datetime(2020, 1, 2)))
+    archive.save_document(release(title="Operación Marea (actualizado)"), capture(archive, "u", datetime(2020, 1, 3)))
     assert [d.title for d in archive.pending_index()] == ["Operación Marea (actualizado)"]
 
 

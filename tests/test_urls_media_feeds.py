@@ -58,7 +58,8 @@ def test_content_types_and_magic_bytes() -> None:
 
 def test_rss_and_atom_feeds() -> None:
     rss = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>
-      <item><title>a</title><link>https://p.example/a?utm_source=rss</link><pubDate>Tue, 10 Dec 2019 09:00:00 +0100</pubDate></item>
+      <item><title>a</title><link>https://p.example/a?utm_source=rss</link>
+        <pubDate>Tue, 10 Dec 2019 09:00:00 +0100</pubDate></item>
       <item><title>b</title><guid isPermaLink="true">https://p.example/b</guid></item>
     </channel></rss>"""
     assert [(e.url, e.published) for e in feed_entries(rss)] == [

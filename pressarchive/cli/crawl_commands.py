@@ -19,7 +19,8 @@ from pressarchive.urls import host_of, is_http_url
 crawl_options = [
     click.option("--max-pages", type=click.IntRange(min=1), help="Request at most this many pages (robots.txt aside)."),
     click.option("--since", metavar="YYYY-MM-DD", help="Skip releases published before this date."),
-    click.option("--delay", type=click.FloatRange(min=0), help="Minimum seconds between requests to a site (default 1)."),
+    click.option("--delay", type=click.FloatRange(min=0),
+                 help="Minimum seconds between requests to a site (default 1)."),
     click.option("--user-agent", metavar="UA", help="User-Agent to send (default identifies pressarchive)."),
 ]
 
@@ -49,7 +50,8 @@ def sources(as_json: bool) -> None:
 
 @cli.command()
 @click.argument("names", nargs=-1, metavar="NAME...")
-@click.option("--profile", "profile_files", multiple=True, metavar="FILE", help="Crawl the press room described by this TOML file (repeatable).")
+@click.option("--profile", "profile_files", multiple=True, metavar="FILE",
+              help="Crawl the press room described by this TOML file (repeatable).")
 @with_crawl_options
 @pass_context
 def crawl(ctx: Context, names: tuple[str, ...], profile_files: tuple[str, ...], **options: Any) -> None:

@@ -14,7 +14,9 @@ from pressarchive.cli.crawl_commands import run_and_report
 from pressarchive.datadir import DataDir, prepare_data_dir, resolve_data_dir
 
 host_option = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-port_option = click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+port_option = click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on."
+)
 
 
 def serve_app(data: DataDir, host: str, port: int) -> None:

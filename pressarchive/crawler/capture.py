@@ -10,7 +10,7 @@ Settings: ``PRESSARCHIVE_DATA_DIR``, ``PRESSARCHIVE_WARC_MAX_SIZE``.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from http import HTTPStatus
 from pathlib import Path
 
@@ -27,7 +27,8 @@ CAPTURE_META = "pressarchive_capture_id"
 
 class WarcCaptureMiddleware:
     def __init__(self, warc_dir: Path, database_url: str, max_size: int, source: str) -> None:
-        self.writer = RotatingWarcWriter(warc_dir, max_size=max_size)
+        # The source name in the file name lets an auditor find one press room's captures.
+        self.writer = RotatingWarcWriter(warc_dir, max_size=max_size, prefix=f"pressarchive-{source}")
         self.source = source
         self.database_url = database_url
         self._archive: Archive | None = None
@@ -56,7 +57,7 @@ class WarcCaptureMiddleware:
             self._archive.close()
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
-        captured_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        captured_at = datetime.now(UTC).replace(tzinfo=None)
         location = self.writer.write(_exchange(request, response, captured_at))
         capture = Capture(
             source=self.source,
@@ -86,5 +87,5 @@ def _exchange(request: Request, response: Response, captured_at: datetime) -> Ex
     return Exchange(
         url=response.url, method=request.method, request_headers=_header_pairs(request.headers),
         status=response.status, reason=reason, response_headers=_header_pairs(response.headers),
-        body=response.body, captured_at=captured_at.replace(tzinfo=timezone.utc),
+        body=response.body, captured_at=captured_at.replace(tzinfo=UTC),
     )

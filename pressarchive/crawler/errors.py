@@ -18,12 +18,14 @@ def _kinds() -> list[tuple[tuple[type[BaseException], ...], str]]:
     def named(module: object, *names: str) -> tuple[type[BaseException], ...]:
         return tuple(getattr(module, name) for name in names if hasattr(module, name))
 
+    scrapy_, twisted_ = scrapy_errors, twisted_errors
     return [
-        (named(scrapy_errors, "CannotResolveHostError") + named(twisted_errors, "DNSLookupError"), "dns"),
-        (named(scrapy_errors, "DownloadConnectionRefusedError") + named(twisted_errors, "ConnectionRefusedError"), "connection_refused"),
-        (named(scrapy_errors, "DownloadTimeoutError") + named(twisted_errors, "TimeoutError", "TCPTimedOutError"), "timeout"),
-        (named(scrapy_errors, "ResponseDataLossError"), "data_loss"),
-        ((ResponseNeverReceived,) + named(scrapy_errors, "DownloadFailedError"), "no_response"),
+        (named(scrapy_, "CannotResolveHostError") + named(twisted_, "DNSLookupError"), "dns"),
+        (named(scrapy_, "DownloadConnectionRefusedError") + named(twisted_, "ConnectionRefusedError"),
+         "connection_refused"),
+        (named(scrapy_, "DownloadTimeoutError") + named(twisted_, "TimeoutError", "TCPTimedOutError"), "timeout"),
+        (named(scrapy_, "ResponseDataLossError"), "data_loss"),
+        ((ResponseNeverReceived,) + named(scrapy_, "DownloadFailedError"), "no_response"),
     ]
 
 

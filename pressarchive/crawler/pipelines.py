@@ -18,6 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from pressarchive.crawler.items import PageItem
+from pressarchive.crawler.spider import PressRoomSpider
 from pressarchive.extract import ExtractionError, extract_document
 from pressarchive.profiles import Profile
 from pressarchive.store import Archive
@@ -38,6 +39,7 @@ class ExtractStorePipeline:
     def from_crawler(cls, crawler: Crawler) -> ExtractStorePipeline:
         root = Path(crawler.settings["PRESSARCHIVE_DATA_DIR"])
         spider = crawler.spider
+        assert isinstance(spider, PressRoomSpider)
         return cls(f"sqlite:///{root / 'archive.sqlite'}", crawler.stats, spider.profile, spider.since)
 
     def open_spider(self, spider: Spider | None = None) -> None:

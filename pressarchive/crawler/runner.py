@@ -8,7 +8,7 @@ the progress table and the summary.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from typing import Any
 
 from rich.console import Console
@@ -30,7 +30,7 @@ def run_crawl(
 
     Twisted's reactor cannot be restarted, so this runs once per process.
     """
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     scrapy_settings = crawl_settings({"PRESSARCHIVE_DATA_DIR": str(data.root), **(settings or {})})
     scrapy_settings["LOG_FILE"] = str(data.reports_dir / f"crawl-{stamp}.log")
     process = CrawlerProcess(scrapy_settings)

@@ -15,6 +15,7 @@ from datetime import date
 from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction, load_html
+from trafilatura.settings import Document as TrafilaturaDocument
 
 from pressarchive.extract.dates import text_dates
 from pressarchive.extract.encoding import decode_html
@@ -52,7 +53,9 @@ def extract_html(
         with_metadata=True,
         date_extraction_params=DATE_PARAMS,
     )
-    text = (result.text or "").strip() if result is not None else ""
+    if not isinstance(result, TrafilaturaDocument):  # as_dict=False gives a Document
+        return None
+    text = (result.text or "").strip()
     if not text:
         return None
     title = choose_title(tree, result.title, result.sitename, url)

@@ -8,6 +8,8 @@ column, one name per line, and :class:`LinesFacet` splits them for each match.
 
 from __future__ import annotations
 
+from typing import Any
+
 from whoosh import sorting
 from whoosh.matching import Matcher
 from whoosh.searching import Results, Searcher
@@ -31,7 +33,7 @@ class _LinesCategorizer(sorting.Categorizer):
 
     def __init__(self, fieldname: str) -> None:
         self._fieldname = fieldname
-        self._column = None
+        self._column: Any = None
 
     def set_searcher(self, segment_searcher: Searcher, docoffset: int) -> None:
         self._column = segment_searcher.reader().column_reader(self._fieldname)

@@ -146,9 +146,10 @@ def _check_urls(values: dict[str, Any], fail: Any) -> None:
                 raise fail(name, f"{url!r} is not an absolute http(s) URL")
             if host_of(url).endswith(".onion"):
                 raise fail(name, f"{url!r}: .onion addresses are never crawled")
+    entry_urls = values["start_urls"] + values["sitemap_urls"] + values["feed_urls"]
     if not domains:
-        domains = tuple(dict.fromkeys(host_of(url) for url in values["start_urls"] + values["sitemap_urls"] + values["feed_urls"]))
-    for url in values["start_urls"] + values["sitemap_urls"] + values["feed_urls"]:
+        domains = tuple(dict.fromkeys(host_of(url) for url in entry_urls))
+    for url in entry_urls:
         if not domain_allowed(host_of(url), domains):
             raise fail("allowed_domains", f"{url!r} is outside the allowed domains {list(domains)}")
     values["allowed_domains"] = domains

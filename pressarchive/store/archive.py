@@ -85,7 +85,7 @@ class Archive:
         """Remember where a response was archived; returns the capture id."""
         values = {k: getattr(capture, k) for k in capture.__slots__ if k != "id"}
         with self.engine.begin() as conn:
-            return int(conn.execute(schema.captures.insert().values(**values)).inserted_primary_key[0])
+            return _new_id(conn.execute(schema.captures.insert().values(**values)))
 
     def save_document(self, doc: Document, capture_id: int) -> SaveOutcome:
         """Add a document, or a new version of it if its text changed since the last one."""
@@ -139,17 +139,26 @@ class Archive:
             rows = conn.execute(_current_query().where(stale).order_by(docs.c.id)).all()
         return [_document_from_row(row) for row in rows]
 
-    def mark_indexed(self, ids: Iterable[int] | None = None) -> None:
-        """Record that the current versions of ``ids`` (or of all documents) are in the index."""
-        docs = schema.documents
-        update = docs.update().values(indexed_version=docs.c.current_version)
+    def mark_indexed(self, indexed: Iterable[Document] | None = None) -> None:
+        """Record which versions are in the index: those of ``indexed``, or every current one.
+
+        Each document records the version that was indexed, not whatever is current now, so
+        a version saved by a crawl while indexing ran is still seen as pending afterwards.
+        """
+        docs, vers = schema.documents, schema.versions
         with self.engine.begin() as conn:
-            if ids is None:
-                conn.execute(update)
+            if indexed is None:
+                conn.execute(docs.update().values(indexed_version=docs.c.current_version))
                 return
-            id_list = list(ids)
-            for start in range(0, len(id_list), 500):
-                conn.execute(update.where(docs.c.id.in_(id_list[start : start + 500])))
+            version_id = (
+                sa.select(vers.c.id)
+                .where(vers.c.document_id == sa.bindparam("doc_id"), vers.c.number == sa.bindparam("number"))
+                .scalar_subquery()
+            )
+            update = docs.update().where(docs.c.id == sa.bindparam("doc_id")).values(indexed_version=version_id)
+            rows = [{"doc_id": doc.id, "number": doc.version} for doc in indexed if doc.id and doc.version]
+            if rows:
+                conn.execute(update, rows)
 
     def stats(self) -> dict[str, int]:
         """Counts for ``status``: documents, versions, captures, sources, indexed."""
@@ -173,7 +182,13 @@ def _insert_document(conn: Connection, doc: Document, captured_at: datetime) -> 
             url=doc.url, source=doc.source, first_captured=captured_at, last_captured=captured_at
         )
     )
-    return int(result.inserted_primary_key[0])
+    return _new_id(result)
+
+
+def _new_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _add_version(
@@ -187,7 +202,7 @@ def _add_version(
             published=doc.published, operations=list(doc.operations),
         )
     )
-    version_id = int(result.inserted_primary_key[0])
+    version_id = _new_id(result)
     conn.execute(
         schema.documents.update().where(schema.documents.c.id == doc_id).values(current_version=version_id)
     )
@@ -213,7 +228,7 @@ def _current_query() -> sa.Select[Any]:
     return (
         sa.select(
             docs.c.id, docs.c.url, docs.c.source, docs.c.first_captured, docs.c.last_captured,
-            vers.c.title, vers.c.text, vers.c.language, vers.c.published, vers.c.operations,
+            vers.c.number.label("version"), vers.c.title, vers.c.text, vers.c.language, vers.c.published, vers.c.operations,
             sa.func.coalesce(srcs.c.agency, "").label("agency"),
             sa.func.coalesce(srcs.c.country, "").label("country"),
         )
@@ -237,7 +252,7 @@ def _document_from_row(row: Row[Any]) -> Document:
     return Document(
         url=row.url, title=row.title, text=row.text, language=row.language,
         published=row.published, operations=tuple(row.operations or ()), source=row.source,
-        agency=row.agency, country=row.country, id=row.id,
+        agency=row.agency, country=row.country, id=row.id, version=row.version,
     )
 
 

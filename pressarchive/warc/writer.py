@@ -12,7 +12,7 @@ import hashlib
 import io
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -87,7 +87,7 @@ class RotatingWarcWriter:
 
     def _open_next(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         while True:
             self._serial += 1
             name = f"{self.prefix}-{stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
@@ -102,7 +102,7 @@ class RotatingWarcWriter:
 
 
 def _warc_date(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _response_record(writer: WARCWriter, exchange: Exchange):  # type: ignore[no-untyped-def]

@@ -74,7 +74,7 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
         message = f"nothing at {request.url.path}"
     else:
         message = str(exc.detail) if exc.detail else HTTPStatus(exc.status_code).phrase
-    return error_response(request, exc.status_code, message, headers=exc.headers)
+    return error_response(request, exc.status_code, message, headers=dict(exc.headers or {}))
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
