@@ -1,4 +1,4 @@
-"""Commands that collect: sources, crawl, add."""
+"""Commands that collect: crawl, add."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pressarchive.crawler import CrawlSummary, run_crawl
 from pressarchive.crawler.progress import summary_table
 from pressarchive.datadir import prepare_data_dir
 from pressarchive.errors import UserError
-from pressarchive.profiles import Profile, builtin_profiles, get_builtin, load_profile, profile_from_dict
+from pressarchive.profiles import Profile, get_builtin, load_profile, profile_from_dict
 from pressarchive.service import parse_date
 from pressarchive.urls import host_of, is_http_url
 
@@ -29,23 +29,6 @@ def with_crawl_options(func: Any) -> Any:
     for option in reversed(crawl_options):
         func = option(func)
     return func
-
-
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def sources(as_json: bool) -> None:
-    """List the built-in source profiles."""
-    profiles = builtin_profiles()
-    if as_json:
-        from pressarchive.cli.output import print_json
-
-        print_json([{"name": p.name, "title": p.title, "agency": p.agency, "country": p.country,
-                     "language": p.language, "entry_urls": list(p.entry_urls)} for p in profiles.values()])
-        return
-    for profile in profiles.values():
-        click.echo(f"{profile.name:20} {profile.country:3} {profile.language:3} {profile.title}")
-    if not profiles:
-        click.echo("no built-in sources; crawl any press room with --profile FILE")
 
 
 @cli.command()

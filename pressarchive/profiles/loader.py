@@ -22,7 +22,7 @@ from pressarchive.urls import host_of, is_http_url
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 LIST_FIELDS = ("start_urls", "allowed_domains", "sitemap_urls", "feed_urls", "follow", "article")
-TEXT_FIELDS = ("name", "title", "agency", "country", "language", "notes", "based_on")
+TEXT_FIELDS = ("name", "title", "agency", "country", "language", "notes", "based_on", "extractor")
 KNOWN_FIELDS = frozenset(LIST_FIELDS + TEXT_FIELDS + ("since",))
 
 
@@ -48,6 +48,7 @@ class Profile:
     since: date | None = None
     notes: str = ""
     based_on: str = ""
+    extractor: str = ""
     origin: str = field(default="", compare=False)
 
     @property

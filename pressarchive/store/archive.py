@@ -228,7 +228,8 @@ def _current_query() -> sa.Select[Any]:
     return (
         sa.select(
             docs.c.id, docs.c.url, docs.c.source, docs.c.first_captured, docs.c.last_captured,
-            vers.c.number.label("version"), vers.c.title, vers.c.text, vers.c.language, vers.c.published, vers.c.operations,
+            vers.c.number.label("version"), vers.c.title, vers.c.text, vers.c.language,
+            vers.c.published, vers.c.operations,
             sa.func.coalesce(srcs.c.agency, "").label("agency"),
             sa.func.coalesce(srcs.c.country, "").label("country"),
         )
