@@ -5,6 +5,7 @@ requests at a time per domain, an honest User-Agent; anything faster is opt-in.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,10 @@ SETTINGS: dict[str, Setting] = {
     "PRESSARCHIVE_DOWNLOAD_DELAY": Setting(1.0, "Minimum seconds between requests to one site."),
     "PRESSARCHIVE_MAX_PAGES": Setting(0, "Request at most this many pages, robots.txt aside (0: no limit)."),
     "PRESSARCHIVE_MAX_DEPTH": Setting(50, "Links followed at most this deep from an entry point."),
+    "PRESSARCHIVE_EXTRACT_WORKERS": Setting(
+        max(1, (os.cpu_count() or 2) - 1),
+        "Processes that extract text beside the crawl (0: extract on the crawl's own thread).",
+    ),
 }
 
 
