@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import hashlib
 import subprocess
 import sys
@@ -46,3 +47,33 @@ def test_each_file_has_warcinfo_request_and_response(tmp_path: Path) -> None:
                    for r in ArchiveIterator(fh)]
     assert [kind for kind, _ in records] == ["warcinfo", "response", "request"]
     assert records[1][1] is None, "the de-chunked body is not described as chunked"
+
+
+def test_open_file_is_renamed_on_close_and_readable_meanwhile(tmp_path: Path) -> None:
+    writer = RotatingWarcWriter(tmp_path)
+    location = writer.write(exchange(1))
+    assert [p.name for p in tmp_path.iterdir()] == [location.warc_file + ".open"]
+    assert read_response(tmp_path / location.warc_file, location.offset).status == 200
+    writer.close()
+    assert [p.name for p in tmp_path.iterdir()] == [location.warc_file]
+
+
+def test_repair_cuts_a_half_written_record(tmp_path: Path) -> None:
+    from pressarchive.warc import repair_open_files
+
+    writer = RotatingWarcWriter(tmp_path)
+    locations = [writer.write(exchange(i)) for i in range(3)]
+    open_path = tmp_path / (locations[0].warc_file + ".open")
+    assert repair_open_files(tmp_path) == [], "a file a live writer holds is left alone"
+    good = open_path.read_bytes()
+    writer._file.close()  # simulate kill -9: no rename, then a torn record at the end
+    torn = gzip.compress(b"WARC/1.1\r\nWARC-Type: response\r\n\r\n" + bytes(range(256)) * 8)[:100]
+    open_path.write_bytes(good + torn)
+    (repair,) = repair_open_files(tmp_path)
+    assert (repair.kept_bytes, repair.cut_bytes) == (len(good), 100)
+    final = tmp_path / locations[0].warc_file
+    with open(final, "rb") as fh:
+        types = [record.rec_type for record in ArchiveIterator(fh)]
+    assert types == ["warcinfo"] + ["response", "request"] * 3
+    assert (tmp_path / (final.name + ".partial")).stat().st_size == 100
+    assert read_response(final, locations[2].offset).url.endswith("/press/2")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from pressarchive.store.archive import Archive, text_digest
-from pressarchive.store.records import Capture, SaveOutcome, StoredDocument, Version
+from pressarchive.store.records import Capture, KnownPage, Removal, SaveOutcome, StoredDocument, Version
 
-__all__ = ["Archive", "Capture", "SaveOutcome", "StoredDocument", "Version", "text_digest"]
+__all__ = [
+    "Archive", "Capture", "KnownPage", "Removal", "SaveOutcome", "StoredDocument", "Version", "text_digest",
+]

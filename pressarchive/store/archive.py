@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
 from pressarchive.record import Document
-from pressarchive.store import schema
-from pressarchive.store.records import Capture, SaveOutcome, StoredDocument, Version
+from pressarchive.store import lifecycle, runs, schema
+from pressarchive.store.migrate import upgrade
+from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDocument, Version
 from pressarchive.urls import canonical_url
 
 _SOURCE_FIELDS = ("title", "agency", "country", "language")
@@ -42,7 +43,7 @@ def create_archive_engine(url: str) -> Engine:
     engine = sa.create_engine(url, connect_args={"timeout": 30} if is_sqlite else {})
     if is_sqlite:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-    schema.metadata.create_all(engine)
+    upgrade(engine)
     return engine
 
 
@@ -77,7 +78,62 @@ class Archive:
         query = sa.select(schema.sources, sa.func.coalesce(counts.c.documents, 0).label("documents"))
         query = query.outerjoin(counts, counts.c.source == schema.sources.c.name)
         with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query.order_by(schema.sources.c.name))]
+            rows = [dict(row._mapping) for row in conn.execute(query.order_by(schema.sources.c.name))]
+            last = runs.last_crawls(conn)
+        for row in rows:
+            crawled = last.get(row["name"])
+            row["last_crawl"] = crawled.isoformat(timespec="seconds") + "Z" if crawled else None
+        return rows
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def start_run(self, sources: list[str], started_at: datetime, resumed_from: int | None = None) -> int:
+        with self.engine.begin() as conn:
+            return runs.start_run(conn, sources, started_at, resumed_from)
+
+    def finish_run(self, run_id: int, status: str, finished_at: datetime, report: Any) -> None:
+        with self.engine.begin() as conn:
+            runs.finish_run(conn, run_id, status, finished_at, report)
+
+    def resumable_run(self, sources: list[str]) -> int | None:
+        with self.engine.connect() as conn:
+            return runs.resumable_run(conn, sources)
+
+    def done_in_run(self, run_id: int, source: str) -> set[str]:
+        """Release URLs a run and the runs it resumed already stored for ``source``."""
+        with self.engine.connect() as conn:
+            return runs.done_urls(conn, runs.run_chain(conn, run_id), source)
+
+    # -- what became of releases at their source --------------------------------------------------
+
+    def known_pages(self, source: str) -> dict[str, KnownPage]:
+        with self.engine.connect() as conn:
+            return lifecycle.known_pages(conn, source)
+
+    def mark_listed(self, urls: Iterable[str], when: datetime) -> None:
+        with self.engine.begin() as conn:
+            lifecycle.mark_listed(conn, urls, when)
+
+    def mark_removed(self, url: str, when: datetime, reason: str, run_id: int | None = None) -> bool:
+        """Record that the source took ``url`` down or delisted it; False if unknown or already so."""
+        with self.engine.begin() as conn:
+            doc_id = lifecycle.document_id(conn, canonical_url(url))
+            return doc_id is not None and lifecycle.mark_removed(conn, doc_id, when, reason, run_id)
+
+    def touch_document(self, url: str, when: datetime) -> SaveOutcome | None:
+        """A 304 Not Modified: the document is still there, unchanged."""
+        docs = schema.documents
+        with self.engine.begin() as conn:
+            doc_id = lifecycle.document_id(conn, canonical_url(url))
+            if doc_id is None:
+                return None
+            conn.execute(docs.update().where(docs.c.id == doc_id).values(last_captured=when))
+            restored = lifecycle.mark_restored(conn, doc_id, when)
+            number = conn.execute(
+                sa.select(schema.versions.c.number).join(docs, docs.c.current_version == schema.versions.c.id)
+                .where(docs.c.id == doc_id)
+            ).scalar_one()
+            return SaveOutcome(doc_id, "unchanged", number, restored)
 
     # -- captures and documents -----------------------------------------------------------------
 
@@ -102,7 +158,10 @@ class Archive:
                 doc_id = _insert_document(conn, doc.replace(url=url), captured_at)
                 number = _add_version(conn, doc_id, 1, doc, digest, capture_id, captured_at)
                 return SaveOutcome(doc_id, "new", number)
-            return _update_document(conn, row, doc, digest, capture_id, captured_at)
+            outcome = _update_document(conn, row, doc, digest, capture_id, captured_at)
+            if lifecycle.mark_restored(conn, row.id, captured_at):
+                return SaveOutcome(outcome.document_id, outcome.status, outcome.version, restored=True)
+            return outcome
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -115,11 +174,13 @@ class Archive:
             version_rows = conn.execute(
                 _versions_query().where(schema.versions.c.document_id == doc_id)
             ).all()
+            removals = lifecycle.removals_of(conn, doc_id)
         return StoredDocument(
             document=_document_from_row(row),
             first_captured=row.first_captured,
             last_captured=row.last_captured,
             versions=[_version_from_row(vrow) for vrow in version_rows],
+            removals=removals,
         )
 
     def current_documents(self, ids: Iterable[int] | None = None) -> Iterator[Document]:

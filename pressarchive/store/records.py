@@ -27,6 +27,43 @@ class Capture:
     warc_file: str
     warc_offset: int
     id: int | None = None
+    run_id: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A source took a document down (``http_404``/``http_410``) or stopped linking it
+    (``delisted``); ``restored_at`` is set if it came back."""
+
+    removed_at: datetime
+    reason: str
+    restored_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "removed": _iso(self.removed_at),
+            "reason": self.reason,
+            "restored": _iso(self.restored_at) if self.restored_at else None,
+        }
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds") + "Z"
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPage:
+    """What the archive already holds for a release URL, so a recrawl can ask only for changes."""
+
+    url: str
+    document_id: int
+    last_captured: datetime
+    published: date | None
+    etag: str | None
+    last_modified: str | None
+    removed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +83,7 @@ class Version:
     def to_json(self) -> dict[str, Any]:
         return {
             "number": self.number,
-            "captured": self.captured_at.isoformat(timespec="seconds") + "Z",
+            "captured": _iso(self.captured_at),
             "sha256": self.capture.payload_sha256,
             "text_sha256": self.text_sha256,
             "url": self.capture.url,
@@ -65,6 +102,13 @@ class StoredDocument:
     first_captured: datetime
     last_captured: datetime
     versions: list[Version] = field(default_factory=list)
+    removals: list[Removal] = field(default_factory=list)
+
+    @property
+    def removed(self) -> Removal | None:
+        """The removal in force, if the source has taken the document down or delisted it."""
+        current = [removal for removal in self.removals if removal.restored_at is None]
+        return current[-1] if current else None
 
     def to_json(self) -> dict[str, Any]:
         doc = self.document
@@ -79,8 +123,10 @@ class StoredDocument:
             "language": doc.language,
             "operations": list(doc.operations),
             "text": doc.text,
-            "first_captured": self.first_captured.isoformat(timespec="seconds") + "Z",
-            "last_captured": self.last_captured.isoformat(timespec="seconds") + "Z",
+            "first_captured": _iso(self.first_captured),
+            "last_captured": _iso(self.last_captured),
+            "removed": self.removed.to_json() if self.removed else None,
+            "removals": [removal.to_json() for removal in self.removals],
             "versions": [version.to_json() for version in self.versions],
         }
 
@@ -92,3 +138,4 @@ class SaveOutcome:
     document_id: int
     status: str
     version: int
+    restored: bool = False

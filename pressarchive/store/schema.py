@@ -1,9 +1,11 @@
 """The archive's tables, in SQLAlchemy Core so the same schema runs on SQLite and PostgreSQL.
 
-A *capture* is one HTTP response as written to a WARC file; a *document* is one press release
-(one canonical URL); a *version* is a distinct text of that document, tied to the capture it
-was first seen in. Versions are only ever added, so an edited or withdrawn release keeps its
-history.
+A *run* is one crawl of one or more sources. A *capture* is one HTTP response as written to a
+WARC file; a *document* is one press release (one canonical URL); a *version* is a distinct
+text of that document, tied to the capture it was first seen in. Versions are only ever added,
+so an edited or withdrawn release keeps its history. A *removal* records that a source took a
+document down (404/410) or stopped listing it, and when; a document that comes back gets the
+removal closed, never deleted.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ captures = sa.Table(
     sa.Column("payload_sha256", sa.String(64), nullable=False),
     sa.Column("warc_file", sa.Text, nullable=False),
     sa.Column("warc_offset", sa.BigInteger, nullable=False),
+    sa.Column("run_id", sa.Integer, nullable=True, index=True),
+    # Validators for conditional requests on the next crawl.
+    sa.Column("etag", sa.Text, nullable=True),
+    sa.Column("last_modified", sa.Text, nullable=True),
 )
 
 documents = sa.Table(
@@ -47,6 +53,8 @@ documents = sa.Table(
     sa.Column("last_captured", sa.DateTime, nullable=False),
     sa.Column("current_version", sa.Integer, nullable=True),
     sa.Column("indexed_version", sa.Integer, nullable=True),
+    # When a listing, feed or sitemap of the source last linked the document.
+    sa.Column("last_listed", sa.DateTime, nullable=True),
 )
 
 versions = sa.Table(
@@ -64,4 +72,29 @@ versions = sa.Table(
     sa.Column("published", sa.Date, nullable=True),
     sa.Column("operations", sa.JSON, nullable=False),
     sa.UniqueConstraint("document_id", "number"),
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime, nullable=True),
+    # running (or killed), finished, interrupted (SIGINT/SIGTERM), resumed (by a later run)
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("sources", sa.JSON, nullable=False),
+    sa.Column("resumed_from", sa.Integer, nullable=True),
+    sa.Column("report", sa.JSON, nullable=True),
+)
+
+removals = sa.Table(
+    "removals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("document_id", sa.ForeignKey("documents.id"), nullable=False, index=True),
+    sa.Column("removed_at", sa.DateTime, nullable=False),
+    # http_404, http_410 (taken down) or delisted (no longer linked, still online)
+    sa.Column("reason", sa.String(40), nullable=False),
+    sa.Column("run_id", sa.Integer, nullable=True),
+    sa.Column("restored_at", sa.DateTime, nullable=True),
 )

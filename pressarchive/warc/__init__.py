@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pressarchive.warc.reader import ArchivedResponse, read_response
-from pressarchive.warc.writer import Exchange, RotatingWarcWriter, WarcLocation
+from pressarchive.warc.repair import Repair, repair_open_files
+from pressarchive.warc.writer import Exchange, RotatingWarcWriter, WarcLocation, warc_path
 
-__all__ = ["ArchivedResponse", "Exchange", "RotatingWarcWriter", "WarcLocation", "read_response"]
+__all__ = [
+    "ArchivedResponse", "Exchange", "Repair", "RotatingWarcWriter", "WarcLocation", "read_response",
+    "repair_open_files", "warc_path",
+]

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from pressarchive.warc.writer import warc_path as current_path
+
 
 @dataclass(frozen=True, slots=True)
 class ArchivedResponse:
@@ -20,8 +22,8 @@ class ArchivedResponse:
 
 
 def read_response(warc_path: Path, offset: int) -> ArchivedResponse:
-    """The response record that starts at ``offset`` in ``warc_path``."""
-    with open(warc_path, "rb") as fh:
+    """The response record that starts at ``offset`` in ``warc_path`` (closed or still open)."""
+    with open(current_path(Path(warc_path).parent, Path(warc_path).name), "rb") as fh:
         fh.seek(offset)
         record = next(iter(ArchiveIterator(fh)))
         if record.rec_type != "response":

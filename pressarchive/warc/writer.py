@@ -8,6 +8,7 @@ flushed at once, so a crash loses at most the record being written.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import os
@@ -24,6 +25,9 @@ from pressarchive import __version__
 
 # Headers that described the wire encoding of a body we store already de-chunked.
 _HOP_HEADERS = {"transfer-encoding"}
+# A file being written is named ``<name>.open`` and renamed when closed, so a file left
+# ``.open`` by a killed crawl is known to need repair (see repair.py).
+OPEN_SUFFIX = ".open"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,8 @@ class RotatingWarcWriter:
         if self._file is not None:
             self._file.close()
             self._file = None
+            final = self.directory / self._name
+            final.with_name(self._name + OPEN_SUFFIX).rename(final)
 
     def _current(self) -> tuple[BinaryIO, WARCWriter]:
         if self._file is not None and self._file.tell() >= self.max_size:
@@ -91,14 +97,22 @@ class RotatingWarcWriter:
         while True:
             self._serial += 1
             name = f"{self.prefix}-{stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
-            if not (self.directory / name).exists():
+            if not warc_path(self.directory, name).exists():
                 break
         self._name = name
-        self._file = open(self.directory / name, "xb")
+        self._file = open(self.directory / (name + OPEN_SUFFIX), "xb")
+        fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)  # tells repair the file is live
         writer = WARCWriter(self._file, gzip=True)
         info = {"software": f"pressarchive/{__version__} (warcio)", "format": "WARC File Format 1.1"}
         writer.write_record(writer.create_warcinfo_record(name, info))
         self._file.flush()
+
+
+def warc_path(directory: Path, name: str) -> Path:
+    """Where the WARC file ``name`` is now: closed, or still being written."""
+    final = Path(directory) / name
+    still_open = final.with_name(name + OPEN_SUFFIX)
+    return still_open if still_open.exists() and not final.exists() else final
 
 
 def _warc_date(moment: datetime) -> str:

@@ -1,0 +1,87 @@
+"""What became of archived releases at their source: still listed, taken down, back again.
+
+The crawler reports what it saw; these functions turn that into durable facts: when a
+release was last linked by its source, when it answered 404/410 or stopped being linked, and
+when it came back. Nothing here deletes a document or a version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from pressarchive.store import schema
+from pressarchive.store.records import KnownPage, Removal
+
+
+def known_pages(conn: Connection, source: str) -> dict[str, KnownPage]:
+    """Every document URL of ``source`` with the validators of its latest good capture."""
+    docs, caps, vers = schema.documents, schema.captures, schema.versions
+    latest = (
+        sa.select(caps.c.url, sa.func.max(caps.c.id).label("capture_id"))
+        .where(caps.c.source == source, caps.c.status == 200)
+        .group_by(caps.c.url)
+        .subquery()
+    )
+    open_removal = sa.exists().where(
+        schema.removals.c.document_id == docs.c.id, schema.removals.c.restored_at.is_(None)
+    )
+    query = (
+        sa.select(docs.c.id, docs.c.url, docs.c.last_captured, vers.c.published,
+                  caps.c.etag, caps.c.last_modified, open_removal.label("removed"))
+        .join(vers, vers.c.id == docs.c.current_version)
+        .outerjoin(latest, latest.c.url == docs.c.url)
+        .outerjoin(caps, caps.c.id == latest.c.capture_id)
+        .where(docs.c.source == source)
+    )
+    return {
+        row.url: KnownPage(row.url, row.id, row.last_captured, row.published, row.etag,
+                           row.last_modified, bool(row.removed))
+        for row in conn.execute(query)
+    }
+
+
+def mark_listed(conn: Connection, urls: Iterable[str], when: datetime) -> None:
+    rows = [{"url": url} for url in urls]
+    if rows:
+        docs = schema.documents
+        conn.execute(docs.update().where(docs.c.url == sa.bindparam("url")).values(last_listed=when), rows)
+
+
+def document_id(conn: Connection, url: str) -> int | None:
+    return conn.execute(sa.select(schema.documents.c.id).where(schema.documents.c.url == url)).scalar_one_or_none()
+
+
+def open_removal(conn: Connection, doc_id: int) -> int | None:
+    rem = schema.removals
+    return conn.execute(
+        sa.select(rem.c.id).where(rem.c.document_id == doc_id, rem.c.restored_at.is_(None))
+    ).scalar_one_or_none()
+
+
+def mark_removed(conn: Connection, doc_id: int, when: datetime, reason: str, run_id: int | None) -> bool:
+    """Record a removal unless one is already in force; True if it is new."""
+    if open_removal(conn, doc_id) is not None:
+        return False
+    conn.execute(schema.removals.insert().values(
+        document_id=doc_id, removed_at=when, reason=reason, run_id=run_id,
+    ))
+    return True
+
+
+def mark_restored(conn: Connection, doc_id: int, when: datetime) -> bool:
+    """Close the removal in force, if any; True if the document had been removed."""
+    removal_id = open_removal(conn, doc_id)
+    if removal_id is None:
+        return False
+    conn.execute(schema.removals.update().where(schema.removals.c.id == removal_id).values(restored_at=when))
+    return True
+
+
+def removals_of(conn: Connection, doc_id: int) -> list[Removal]:
+    rem = schema.removals
+    rows = conn.execute(sa.select(rem).where(rem.c.document_id == doc_id).order_by(rem.c.id))
+    return [Removal(row.removed_at, row.reason, row.restored_at) for row in rows]
