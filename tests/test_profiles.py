@@ -37,6 +37,7 @@ def test_valid_profile_is_normalised() -> None:
         ({"follow": 3}, "follow"),
         ({"startURLs": ["x"]}, "startURLs"),
         ({"start_urls": ["http://abcdefghijklmnop.onion/"]}, "start_urls"),
+        ({"extractor": "no-such-site"}, "extractor"),
     ],
 )
 def test_errors_name_the_field(change: dict[str, object], field: str) -> None:

@@ -135,6 +135,12 @@ def _check_semantics(values: dict[str, Any], fail: Any) -> None:
                 raise fail(name, f"bad regular expression {pattern!r}: {exc}") from None
     if not values["article"]:
         raise fail("article", "required: at least one regex of press-release URLs")
+    if values["extractor"]:
+        from pressarchive.extract import site_extractor_names
+
+        if values["extractor"] not in site_extractor_names():
+            known = ", ".join(site_extractor_names())
+            raise fail("extractor", f"unknown site extractor {values['extractor']!r} (known: {known})")
 
 
 def _check_urls(values: dict[str, Any], fail: Any) -> None:
