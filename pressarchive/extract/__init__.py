@@ -3,7 +3,8 @@
 This stage knows nothing of the crawler, the store or the index, so it can be run and
 benchmarked on any capture. It decides between HTML and PDF, fills url, title, text,
 language, publication date and operation names, and leaves source, agency and country to the
-crawler, which knows where the capture came from.
+crawler, which knows where the capture came from. A source whose pages need reading in their
+own way names a site extractor (:mod:`.sites`), tried before the generic path.
 """
 
 from __future__ import annotations
@@ -15,29 +16,46 @@ from pressarchive.extract.html import extract_html
 from pressarchive.extract.language import detect_language
 from pressarchive.extract.operations import find_operations, normalise_operation
 from pressarchive.extract.pdf import extract_pdf
+from pressarchive.extract.sites import (
+    SiteResult,
+    get_site_extractor,
+    register_site_extractor,
+    site_extractor_names,
+)
 from pressarchive.record import Document
 
 __all__ = [
     "ExtractionError",
+    "SiteResult",
     "detect_language",
     "extract_document",
     "find_operations",
     "normalise_operation",
+    "register_site_extractor",
+    "site_extractor_names",
 ]
 
 _PDF_MAGIC = b"%PDF-"
 
 
 def extract_document(
-    body: bytes, url: str, content_type: str | None = None, *, default_language: str = ""
+    body: bytes,
+    url: str,
+    content_type: str | None = None,
+    *,
+    default_language: str = "",
+    extractor: str | None = None,
 ) -> Document | None:
     """Extract a release from an HTML or PDF capture; ``None`` when it has no main text.
 
-    Raises :class:`ExtractionError` for broken input such as a corrupt PDF.
+    ``extractor`` names a registered site extractor to try first on HTML (the generic path
+    takes over when it returns ``None``); an unknown name raises ``ValueError`` whatever the
+    capture. Raises :class:`ExtractionError` for broken input such as a corrupt PDF.
     """
+    site = get_site_extractor(extractor) if extractor else None
     if is_pdf(body, url, content_type):
         return extract_pdf(body, url, default_language=default_language)
-    return extract_html(body, url, content_type, default_language=default_language)
+    return extract_html(body, url, content_type, default_language=default_language, site=site)
 
 
 def is_pdf(body: bytes, url: str, content_type: str | None = None) -> bool:

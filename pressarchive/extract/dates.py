@@ -5,18 +5,23 @@ date near the top in a handful of shapes: ISO ("2019-12-10"), day-first numerals
 ("10/12/2019", "10.12.2019", the European order the archive's agencies use) and a day with a
 month name ("10 December 2019", "December 10, 2019", "10 de diciembre de 2019",
 "10. Dezember 2019"). Month names come from babel's CLDR data rather than hand lists.
+Machine-readable dates that pages declare (JSON-LD, Open Graph, JSON payloads) are parsed
+here too, so that every source of a date passes the same plausibility test.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from babel.dates import get_month_names
 
 _LOCALES = ("en", "es", "it", "pt", "fr", "de", "nl")
-_EARLIEST = date(1990, 1, 1)  # older "dates" in a release are history, not its own date
+EARLIEST = date(1990, 1, 1)  # older "dates" in a release are history, not its own date
+# A page written in a time zone ahead of the crawler's may be dated "tomorrow" here.
+_CLOCK_SLACK = timedelta(days=1)
+_ISO_DAY = re.compile(r"\s*((?:19|20)\d\d)-(\d\d)-(\d\d)")
 _SEARCH_CHARS = 3000  # the dateline is in the heading; later dates are events in the text
 
 
@@ -64,7 +69,7 @@ def text_dates(text: str, today: date | None = None) -> list[tuple[int, date]]:
     for pattern in _patterns():
         for match in pattern.finditer(head):
             parsed = _to_date(match)
-            if parsed is not None and _EARLIEST <= parsed <= latest:
+            if parsed is not None and EARLIEST <= parsed <= latest:
                 found.append((match.start(), parsed))
     return found
 
@@ -74,5 +79,34 @@ def _to_date(match: re.Match[str]) -> date | None:
     month = int(groups["m"]) if groups.get("m") else _months().get(groups["mn"].casefold())
     try:
         return date(int(groups["y"]), month or 0, int(groups["d"]))
+    except ValueError:
+        return None
+
+
+def is_plausible(day: date, today: date | None = None) -> bool:
+    """Whether ``day`` can be a release's own date: from 1990 on and not in the future."""
+    return EARLIEST <= day <= (today or date.today()) + _CLOCK_SLACK
+
+
+def parse_declared_date(value: object, today: date | None = None) -> date | None:
+    """The plausible day of a date a page declares for machines, or ``None``.
+
+    ISO 8601 (``2019-03-14T23:30:00-05:00`` is the 14th: the day as the publisher wrote it,
+    not converted to UTC), a bare ISO day, or a written date ("14 March 2019").
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    day = _iso_day(value.strip()) or find_text_date(value[:100], today)
+    return day if day is not None and is_plausible(day, today) else None
+
+
+def _iso_day(value: str) -> date | None:
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        pass
+    match = _ISO_DAY.match(value)  # an ISO day followed by a time Python cannot parse
+    try:
+        return date(*map(int, match.groups())) if match else None
     except ValueError:
         return None

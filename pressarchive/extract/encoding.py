@@ -32,6 +32,17 @@ def _detect(body: bytes) -> str | None:
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Return the page as text, decoded as a browser would decode it."""
-    _, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
+    """Return the page as text, decoded as a browser would decode it.
+
+    One exception to the browser's order: a page that declares UTF-8 but is not valid UTF-8
+    (an old CMS template over windows-1252 content) is decoded by detection instead, so its
+    accents survive rather than turning into replacement characters.
+    """
+    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
+    if encoding.replace("-", "").lower() == "utf8" and "\ufffd" in text:
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            detected = _detect(body) or _FALLBACK
+            return body.decode(detected, errors="replace")
     return text

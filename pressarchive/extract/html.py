@@ -4,12 +4,17 @@ trafilatura does the heavy lifting: it drops navigation, cookie banners, related
 footers (``favor_precision``) and calls htmldate, which reads ``<time datetime>``,
 ``article:published_time``, JSON-LD, the URL and the text. This module decodes the bytes
 first (see :mod:`.encoding`), keeps the parsed tree for the headline and ``<html lang>``,
-refuses dates htmldate padded from a bare year, and assembles the
-:class:`~pressarchive.record.Document`.
+and assembles the :class:`~pressarchive.record.Document`. What the page declares outright
+(:mod:`.structured`: JSON-LD ``datePublished``, ``article:published_time``, ``inLanguage``,
+the headline) ranks above htmldate's guesses, which are kept only when they are not a bare
+year or month padded to a day; JSON-LD ``articleBody`` stands in when trafilatura finds no
+text. A site extractor (:mod:`.sites`), when the source names one, reads the page first and
+overrides whatever it found.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from htmldate import find_date
@@ -22,11 +27,15 @@ from pressarchive.extract.encoding import decode_html
 from pressarchive.extract.layout import unwrap_layout_tables
 from pressarchive.extract.language import detect_language, normalise_language_tag
 from pressarchive.extract.operations import find_operations
+from pressarchive.extract.sites.base import SiteExtractor, SiteResult
+from pressarchive.extract.structured import StructuredData, read_structured
 from pressarchive.extract.titles import choose_title
 from pressarchive.record import Document
 
 # original_date: a release's date is when it was issued, not when the page was last touched.
 DATE_PARAMS = {"extensive_search": True, "original_date": True}
+# A main text shorter than this gives way to a declared articleBody: it is a loading notice.
+MIN_TEXT_CHARS = 40
 _LANGUAGE_XPATHS = (
     "/html/@lang",
     "/html/@*[name() = 'xml:lang']",
@@ -37,13 +46,54 @@ _LANGUAGE_XPATHS = (
 
 
 def extract_html(
-    body: bytes, url: str, content_type: str | None = None, *, default_language: str = ""
+    body: bytes,
+    url: str,
+    content_type: str | None = None,
+    *,
+    default_language: str = "",
+    site: SiteExtractor | None = None,
 ) -> Document | None:
-    """A Document from an HTML capture, or ``None`` when the page has no main text."""
-    tree = load_html(decode_html(body, content_type))
+    """A Document from an HTML capture, or ``None`` when the page has no main text.
+
+    ``site``, a site-specific extractor, reads the page first; the fields it leaves empty
+    (all of them when it returns ``None``) come from the generic extraction.
+    """
+    page = decode_html(body, content_type)
+    found = (site(page, url) if site is not None else None) or SiteResult()
+    tree = load_html(page)
     if tree is None:
         return None
     unwrap_layout_tables(tree)
+    declared = read_structured(tree, url)
+    main = _site_text(found, tree, url) if found.text.strip() else _generic_text(tree, url, declared)
+    if main is None:
+        return None
+    titles = (*declared.headlines, main.title)
+    title = found.title or choose_title(tree, titles, main.sitename or declared.publisher, url)
+    hint = declared.language or page_language(tree) or default_language
+    return Document(
+        url=url,
+        title=title,
+        text=main.text,
+        # A language the site extractor states is trusted; otherwise the text decides.
+        language=normalise_language_tag(found.language) or detect_language(f"{title}\n{main.text}", default=hint),
+        published=found.published or declared.published or _vouched_date(main.guessed_date, tree, url, main.text),
+        operations=find_operations(title, main.text),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _MainText:
+    """The main text and the metadata found along with it."""
+
+    text: str
+    title: str | None = None
+    sitename: str | None = None
+    guessed_date: date | None = None  # htmldate's, to be vouched for
+
+
+def _generic_text(tree: HtmlElement, url: str, declared: StructuredData) -> _MainText | None:
+    """trafilatura's main text, else the JSON-LD ``articleBody``; ``None`` without either."""
     # bare_extraction works on its own copy of a tree it is given, so ours stays whole.
     result = bare_extraction(
         tree,
@@ -54,20 +104,21 @@ def extract_html(
         date_extraction_params=DATE_PARAMS,
     )
     if not isinstance(result, TrafilaturaDocument):  # as_dict=False gives a Document
-        return None
+        result = TrafilaturaDocument()
     text = (result.text or "").strip()
+    if declared.body and len(text) < MIN_TEXT_CHARS:  # nothing, or an app shell's "Loading..."
+        text = declared.body
     if not text:
         return None
-    title = choose_title(tree, result.title, result.sitename, url)
-    hint = page_language(tree) or default_language
-    return Document(
-        url=url,
-        title=title,
-        text=text,
-        language=detect_language(f"{title}\n{text}", default=hint),
-        published=_vouched_date(_parse_date(result.date), tree, url, text),
-        operations=find_operations(title, text),
-    )
+    return _MainText(text, result.title, result.sitename, _parse_date(result.date))
+
+
+def _site_text(found: SiteResult, tree: HtmlElement, url: str) -> _MainText:
+    """A site extractor's text; htmldate is asked for a date only if the site gave none."""
+    if found.published:
+        return _MainText(found.text.strip())
+    guess = find_date(tree, extensive_search=True, original_date=True, url=url)
+    return _MainText(found.text.strip(), guessed_date=_parse_date(guess))
 
 
 def page_language(tree: HtmlElement) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -26,13 +27,20 @@ _TOKEN = re.compile(r"\w+")
 _SOFT_HYPHEN = "\u00ad"
 
 
-def choose_title(tree: HtmlElement, meta_title: str | None, sitename: str | None, url: str) -> str:
-    """The release's headline, from its ``<h1>`` or its cleaned-up metadata title."""
-    references = [t for t in (meta_title, _title_tag(tree)) if t]
+def choose_title(
+    tree: HtmlElement, declared: Sequence[str | None], sitename: str | None, url: str
+) -> str:
+    """The release's headline, from its ``<h1>`` or its cleaned-up metadata title.
+
+    ``declared`` are the titles the page's metadata gives (JSON-LD headline, og:title,
+    trafilatura's pick), best first: an ``<h1>`` may agree with any of them or with the
+    ``<title>``, and the first stands in when none does.
+    """
+    references = [t for t in (*declared, _title_tag(tree)) if t]
     headline = _agreeing_h1(tree, references)
     if headline:
         return headline
-    fallback = _tidy(meta_title or (references[0] if references else ""))
+    fallback = _tidy(references[0] if references else "")
     return strip_site_name(fallback, sitename, url)
 
 
