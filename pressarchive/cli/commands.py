@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from pressarchive.cli import archive_commands, crawl_commands, serve_commands, source_commands
+from pressarchive.cli import archive_commands, crawl_commands, discover_commands, serve_commands, source_commands
 
-__all__ = ["archive_commands", "crawl_commands", "serve_commands", "source_commands"]
+__all__ = ["archive_commands", "crawl_commands", "discover_commands", "serve_commands", "source_commands"]
