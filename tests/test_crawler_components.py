@@ -11,6 +11,7 @@ from scrapy.http import HtmlResponse, Response, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from pressarchive.crawler import SETTINGS, CrawlSummary
+from pressarchive.crawler.items import ListedItem
 from pressarchive.crawler.spider import PressRoomSpider
 from pressarchive.crawler.textonly import TextOnlyMiddleware
 from pressarchive.profiles import profile_from_dict
@@ -58,7 +59,10 @@ def test_listing_routes_articles_and_pagination_only(spider: PressRoomSpider) ->
       <a href="http://abcdefghijklmnop.onion/press/releases/x">onion</a>
     </body></html>"""
     response = HtmlResponse("http://127.0.0.1:9/press/", body=body)
-    requests = list(spider.parse_listing(response))
+    output = list(spider.parse_listing(response))
+    requests = [item for item in output if isinstance(item, Request)]
+    (listed,) = [item for item in output if isinstance(item, ListedItem)]
+    assert listed.urls == ["http://127.0.0.1:9/press/releases/2019/a.html"]
     callbacks = {r.url: r.callback.__name__ for r in requests}
     assert callbacks == {
         "http://127.0.0.1:9/press/releases/2019/a.html": "parse_article",
@@ -74,7 +78,8 @@ def test_sitemap_index_and_urlset(spider: PressRoomSpider) -> None:
     index = XmlResponse("http://127.0.0.1:9/sitemap.xml", body=b"""<?xml version="1.0"?>
       <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
       <sitemap><loc>http://127.0.0.1:9/sitemap-press.xml</loc></sitemap></sitemapindex>""")
-    assert [r.url for r in spider.parse_sitemap(index)] == ["http://127.0.0.1:9/sitemap-press.xml"]
+    assert [r.url for r in spider.parse_sitemap(index) if isinstance(r, Request)] == [
+        "http://127.0.0.1:9/sitemap-press.xml"]
     urlset = XmlResponse("http://127.0.0.1:9/sitemap-press.xml", body=b"""<?xml version="1.0"?>
       <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
       <url><loc>http://127.0.0.1:9/press/releases/new.html</loc><lastmod>2020-05-01</lastmod></url>
@@ -83,7 +88,8 @@ def test_sitemap_index_and_urlset(spider: PressRoomSpider) -> None:
     from datetime import date
 
     spider.since = date(2018, 1, 1)
-    assert [r.url for r in spider.parse_sitemap(urlset)] == ["http://127.0.0.1:9/press/releases/new.html"]
+    assert [r.url for r in spider.parse_sitemap(urlset) if isinstance(r, Request)] == [
+        "http://127.0.0.1:9/press/releases/new.html"]
     assert spider.crawler.stats.get_value("pressarchive/skipped/older_than_since") == 1
 
 

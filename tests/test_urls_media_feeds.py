@@ -16,6 +16,22 @@ from pressarchive.urls import canonical_url
         ("https://police.example/a.html#top", "https://police.example/a.html"),
         ("HTTPS://Police.Example/a/../b?z=1&a=2&fbclid=x", "https://police.example/b?a=2&z=1"),
         ("https://www.policia.es/_es/comunicacion_prensa_detalle.php?ID=123", "https://www.policia.es/_es/comunicacion_prensa_detalle.php?ID=123"),
+        # session ids and print views of one release
+        ("https://p.example/press/a.html;jsessionid=0A1B2C3D4E5F", "https://p.example/press/a.html"),
+        ("https://p.example/press/a.do;JSESSIONID=0A1B2C?id=7", "https://p.example/press/a.do?id=7"),
+        ("https://p.example/a?sid=9f8e7d6c5b4a39281706f5e4d3c2b1a0&id=2", "https://p.example/a?id=2"),
+        ("https://p.example/a?PHPSESSID=u8q4v1t0m2n3b5c6x7z8", "https://p.example/a"),
+        ("https://p.example/a?id=2&sessionid=abc&print=1", "https://p.example/a?id=2"),
+        ("https://p.example/a?id=2&view=print", "https://p.example/a?id=2"),
+        ("https://p.example/(S(lit3py55t21z5v55vlm25s55))/release.aspx?id=4", "https://p.example/release.aspx?id=4"),
+        ("HTTPS://P.EXAMPLE/Press/A.html", "https://p.example/Press/A.html"),
+        # ... but not what only looks like one: a story id, a print switch that is off, other views
+        ("https://p.example/modules.php?name=News&sid=1234", "https://p.example/modules.php?name=News&sid=1234"),
+        ("https://p.example/a?print=0", "https://p.example/a?print=0"),
+        ("https://p.example/a?view=full", "https://p.example/a?view=full"),
+        # trailing slash and index.html are the site's to merge (rel=canonical), not ours
+        ("https://p.example/press/a/", "https://p.example/press/a/"),
+        ("https://p.example/press/a/index.html", "https://p.example/press/a/index.html"),
     ],
 )
 def test_canonical_url(url: str, expected: str) -> None:

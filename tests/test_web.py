@@ -474,3 +474,16 @@ def test_templates_and_static_files_are_package_data() -> None:
     web = Path(urls.__file__).parent
     assert (web / "static" / "style.css").is_file()
     assert not [p for p in (web / "templates").rglob("*") if p.parent != web / "templates"]
+
+
+def test_doc_page_shows_a_takedown(tmp_path: Path) -> None:
+    service = ArchiveService(DataDir(tmp_path))
+    capture = service.archive.record_capture(Capture("s", "http://p.example/a", 200, "text/html", 1,
+                                                      datetime(2020, 1, 1), "0" * 64, "f.warc.gz", 0))
+    outcome = service.archive.save_document(Document("http://p.example/a", "Gone release", "Body text.", "en"),
+                                            capture)
+    service.archive.mark_removed("http://p.example/a", datetime(2021, 5, 6, 7, 8), "http_410")
+    service.close()
+    page = TestClient(create_app(DataDir(tmp_path))).get(f"/doc/{outcome.document_id}")
+    assert page.status_code == 200
+    assert "taken down by the source (HTTP 410)" in page.text and "2021-05-06" in page.text

@@ -8,11 +8,11 @@ import click
 from rich.console import Console
 
 from pressarchive.cli.app import Context, cli, fail, pass_context
-from pressarchive.crawler import CrawlSummary, run_crawl
+from pressarchive.crawler import SETTINGS, CrawlSummary, run_crawl
 from pressarchive.crawler.progress import summary_table
 from pressarchive.datadir import prepare_data_dir
 from pressarchive.errors import UserError
-from pressarchive.profiles import Profile, get_builtin, load_profile, profile_from_dict
+from pressarchive.profiles import Profile, builtin_profiles, get_builtin, load_profile, profile_from_dict
 from pressarchive.service import parse_date
 from pressarchive.urls import host_of, is_http_url
 
@@ -22,6 +22,8 @@ crawl_options = [
     click.option("--delay", type=click.FloatRange(min=0),
                  help="Minimum seconds between requests to a site (default 1)."),
     click.option("--user-agent", metavar="UA", help="User-Agent to send (default identifies pressarchive)."),
+    click.option("--set", "set_values", multiple=True, metavar="NAME=VALUE",
+                 help="Set a crawler setting from the README's table, e.g. PRESSARCHIVE_MAX_DEPTH=10 (repeatable)."),
 ]
 
 
@@ -35,14 +37,34 @@ def with_crawl_options(func: Any) -> Any:
 @click.argument("names", nargs=-1, metavar="NAME...")
 @click.option("--profile", "profile_files", multiple=True, metavar="FILE",
               help="Crawl the press room described by this TOML file (repeatable).")
+@click.option("--all", "crawl_all", is_flag=True,
+              help="Crawl every configured source: the built-in ones and DATA/profiles/*.toml.")
+@click.option("--resume", is_flag=True,
+              help="Continue the last unfinished crawl of the same sources, skipping what it already stored.")
+@click.option("--full", is_flag=True,
+              help="Refetch known releases even where a sitemap date says they are unchanged (catches silent edits).")
 @with_crawl_options
 @pass_context
-def crawl(ctx: Context, names: tuple[str, ...], profile_files: tuple[str, ...], **options: Any) -> None:
-    """Crawl built-in sources by NAME and/or profile files, then index what changed."""
+def crawl(ctx: Context, names: tuple[str, ...], profile_files: tuple[str, ...], crawl_all: bool,
+          **options: Any) -> None:
+    """Crawl built-in sources by NAME and/or profile files, then index what changed.
+
+    Exit status: 0 when every source was reached, 1 when a source could not be fetched at all.
+    """
     profiles = [get_builtin(name) for name in names] + [load_profile(path) for path in profile_files]
+    if crawl_all:
+        profiles += configured_profiles(ctx)
+    profiles = list({profile.name: profile for profile in profiles}.values())
     if not profiles:
-        raise click.UsageError("name at least one source, or give --profile FILE")
+        raise click.UsageError("name at least one source, or give --profile FILE or --all")
     run_and_report(ctx, profiles, **options)
+
+
+def configured_profiles(ctx: Context) -> list[Profile]:
+    """The built-in profiles plus those a user keeps in the data directory's profiles/ folder."""
+    folder = ctx.data.root / "profiles"
+    extra = [load_profile(path) for path in sorted(folder.glob("*.toml"))] if folder.is_dir() else []
+    return list(builtin_profiles().values()) + extra
 
 
 @cli.command()
@@ -65,7 +87,8 @@ def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> lis
     """Crawl, index what changed, print the summary; exit 1 if a source could not be reached."""
     data = prepare_data_dir(ctx.data)
     summaries = run_crawl(profiles, data, since=parse_date(options.get("since"), "--since date"),
-                          settings=_settings(options))
+                          settings=_settings(options), resume=bool(options.get("resume")),
+                          full=bool(options.get("full")))
     service = ctx.service()
     try:
         indexed = service.index_pending()
@@ -90,10 +113,30 @@ def _settings(options: dict[str, Any]) -> dict[str, Any]:
         settings["PRESSARCHIVE_DOWNLOAD_DELAY"] = options["delay"]
     if options.get("user_agent"):
         settings["PRESSARCHIVE_USER_AGENT"] = options["user_agent"]
+    for assignment in options.get("set_values") or ():
+        settings.update(parse_setting(assignment))
     return settings
 
 
+def parse_setting(assignment: str) -> dict[str, Any]:
+    """``NAME=VALUE`` for a documented pressarchive setting, typed like its default."""
+    name, sep, raw = assignment.partition("=")
+    name = name.strip().upper()
+    if not sep or name not in SETTINGS or name == "PRESSARCHIVE_DATA_DIR":
+        known = ", ".join(sorted(set(SETTINGS) - {"PRESSARCHIVE_DATA_DIR"}))
+        raise UserError(f"bad --set {assignment!r}: expected NAME=VALUE with NAME one of {known}")
+    default = SETTINGS[name].default
+    try:
+        value: Any = type(default)(raw) if isinstance(default, int | float) else raw
+    except ValueError:
+        raise UserError(f"bad --set {assignment!r}: {name} takes a {type(default).__name__}") from None
+    return {name: value}
+
+
 def _print_details(summary: CrawlSummary, console: Console) -> None:
+    if summary.removed_by_reason:
+        reasons = ", ".join(f"{k} {v}" for k, v in summary.removed_by_reason.items())
+        console.print(f"{summary.source}: removed from the source: {reasons}", markup=False)
     if summary.skipped:
         reasons = ", ".join(f"{k} {v}" for k, v in summary.skipped.items())
         console.print(f"{summary.source}: skipped: {reasons}", markup=False)

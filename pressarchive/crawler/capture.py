@@ -26,10 +26,12 @@ CAPTURE_META = "pressarchive_capture_id"
 
 
 class WarcCaptureMiddleware:
-    def __init__(self, warc_dir: Path, database_url: str, max_size: int, source: str) -> None:
+    def __init__(self, warc_dir: Path, database_url: str, max_size: int, source: str,
+                 run_id: int | None = None) -> None:
         # The source name in the file name lets an auditor find one press room's captures.
         self.writer = RotatingWarcWriter(warc_dir, max_size=max_size, prefix=f"pressarchive-{source}")
         self.source = source
+        self.run_id = run_id
         self.database_url = database_url
         self._archive: Archive | None = None
 
@@ -41,6 +43,7 @@ class WarcCaptureMiddleware:
             database_url=f"sqlite:///{root / 'archive.sqlite'}",
             max_size=crawler.settings.getint("PRESSARCHIVE_WARC_MAX_SIZE"),
             source=crawler.spider.name if crawler.spider else "",
+            run_id=getattr(crawler.spider, "run_id", None),
         )
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
         return middleware
@@ -65,10 +68,16 @@ class WarcCaptureMiddleware:
             content_type=to_unicode(response.headers.get("Content-Type") or b"", "latin-1"),
             length=len(response.body), captured_at=captured_at,
             payload_sha256=location.payload_sha256, warc_file=location.warc_file,
-            warc_offset=location.offset,
+            warc_offset=location.offset, run_id=self.run_id,
+            etag=_header(response, "ETag"), last_modified=_header(response, "Last-Modified"),
         )
         request.meta[CAPTURE_META] = self.archive.record_capture(capture)
         return response
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return to_unicode(value, "latin-1") if value else None
 
 
 def _header_pairs(headers: Headers) -> list[tuple[str, str]]:

@@ -1,16 +1,32 @@
-"""What the spider hands to the item pipeline: one captured press-release response."""
+"""What the spider hands to the item pipeline.
+
+``PageItem``: a release response to extract and store (or a 304 confirming it unchanged).
+``ListedItem``: release URLs a listing, feed or sitemap linked (the source still lists them).
+``RemovalItem``: a known release answered 404/410 or is no longer linked anywhere.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(slots=True)
 class PageItem:
-    """A response that should become a document: its URL, bytes and the capture it is in."""
-
     url: str
     body: bytes
     content_type: str
     capture_id: int | None
     source: str
+    status: int = 200
+    delisted: bool = False  # fetched to verify a release no listing links any more
+
+
+@dataclass(slots=True)
+class ListedItem:
+    urls: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RemovalItem:
+    url: str
+    reason: str

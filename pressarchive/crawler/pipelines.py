@@ -1,38 +1,52 @@
-"""``ExtractStorePipeline``: turns captured release pages into stored document versions.
+"""``ExtractStorePipeline``: turns what the spider saw into durable facts in the store.
 
-Extraction runs here (inline for now), then the store decides whether the text is new,
-changed or unchanged. Counts go to the crawl stats under ``pressarchive/documents/*`` and
-``pressarchive/skipped/*`` for the summary.
+Release pages are extracted (in worker processes when the runner provides a pool, so the
+crawl and extraction use both cores) and saved as new, changed or unchanged versions; a 304
+confirms a release unchanged; listed URLs, removals and delisted releases are recorded.
+Counts go to the crawl stats under ``pressarchive/documents/*``, ``pressarchive/skipped/*``
+and ``pressarchive/errors/*`` for the summary.
 
 Settings: ``PRESSARCHIVE_DATA_DIR``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import date
+from concurrent.futures import Executor
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from pressarchive.crawler.items import PageItem
+from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
 from pressarchive.crawler.spider import PressRoomSpider
 from pressarchive.extract import ExtractionError, extract_document
 from pressarchive.profiles import Profile
-from pressarchive.store import Archive
+from pressarchive.record import Document
+from pressarchive.store import Archive, SaveOutcome
 
 logger = logging.getLogger(__name__)
 
 
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 class ExtractStorePipeline:
-    def __init__(self, database_url: str, stats: StatsCollector, profile: Profile,
-                 since: date | None = None) -> None:
+    def __init__(
+        self, database_url: str, stats: StatsCollector, profile: Profile, since: date | None = None,
+        run_id: int | None = None, pool: Executor | None = None,
+    ) -> None:
         self.database_url = database_url
         self.stats = stats
         self.profile = profile
         self.since = since
+        self.run_id = run_id
+        self.pool = pool
         self.archive: Archive | None = None
 
     @classmethod
@@ -40,7 +54,8 @@ class ExtractStorePipeline:
         root = Path(crawler.settings["PRESSARCHIVE_DATA_DIR"])
         spider = crawler.spider
         assert isinstance(spider, PressRoomSpider)
-        return cls(f"sqlite:///{root / 'archive.sqlite'}", crawler.stats, spider.profile, spider.since)
+        return cls(f"sqlite:///{root / 'archive.sqlite'}", crawler.stats, spider.profile, spider.since,
+                   spider.run_id, spider.extraction_pool)
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.archive = Archive(self.database_url)
@@ -54,29 +69,66 @@ class ExtractStorePipeline:
         if self.archive is not None:
             self.archive.close()
 
-    def process_item(self, item: PageItem, spider: Spider | None = None) -> PageItem:
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         assert self.archive is not None
-        profile = self.profile
+        if isinstance(item, ListedItem):
+            self.archive.mark_listed(item.urls, _now())
+        elif isinstance(item, RemovalItem):
+            self._removed(item.url, item.reason)
+        elif isinstance(item, PageItem):
+            await self._page(item)
+        return item
+
+    async def _page(self, item: PageItem) -> None:
+        assert self.archive is not None
         if item.capture_id is None:
             self.stats.inc_value("pressarchive/errors/no_capture")
-            return item
+            return
+        if item.status == 304:
+            outcome = self.archive.touch_document(item.url, _now())
+            self.stats.inc_value("pressarchive/not_modified")
+        else:
+            doc = await self._extract(item)
+            outcome = self._save(doc, item.capture_id) if doc is not None else None
+        if outcome is not None:
+            self._count(outcome)
+            if item.delisted:
+                self._removed(item.url, "delisted")
+
+    async def _extract(self, item: PageItem) -> Document | None:
+        args = (item.body, item.url, item.content_type)
+        options: dict[str, Any] = {"default_language": self.profile.language,
+                                   "extractor": self.profile.extractor or None}
         try:
-            doc = extract_document(item.body, item.url, item.content_type, default_language=profile.language)
+            if self.pool is None:
+                doc = extract_document(*args, **options)
+            else:
+                future = self.pool.submit(extract_document, *args, **options)
+                doc = await asyncio.wrap_future(future)
         except ExtractionError as exc:
             logger.warning("cannot extract %s: %s", item.url, exc)
             self.stats.inc_value("pressarchive/errors/extraction")
-            return item
+            return None
         if doc is None:
             self.stats.inc_value("pressarchive/skipped/no_text")
-            return item
-        if _before(doc.published, self.since):
+        return doc
+
+    def _save(self, doc: Document, capture_id: int) -> SaveOutcome | None:
+        assert self.archive is not None
+        if self.since and doc.published and doc.published < self.since:
             self.stats.inc_value("pressarchive/skipped/older_than_since")
-            return item
+            return None
+        profile = self.profile
         doc = doc.replace(source=profile.name, agency=profile.agency, country=profile.country)
-        outcome = self.archive.save_document(doc, item.capture_id)
+        return self.archive.save_document(doc, capture_id)
+
+    def _count(self, outcome: SaveOutcome) -> None:
         self.stats.inc_value(f"pressarchive/documents/{outcome.status}")
-        return item
+        if outcome.restored:
+            self.stats.inc_value("pressarchive/documents/restored")
 
-
-def _before(published: date | None, since: date | None) -> bool:
-    return bool(since and published and published < since)
+    def _removed(self, url: str, reason: str) -> None:
+        assert self.archive is not None
+        if self.archive.mark_removed(url, _now(), reason, self.run_id):
+            self.stats.inc_value("pressarchive/documents/removed")
+            self.stats.inc_value(f"pressarchive/removed/{reason}")

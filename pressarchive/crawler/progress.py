@@ -15,7 +15,7 @@ from rich.table import Table
 
 from pressarchive.crawler.summary import CrawlSummary
 
-COLUMNS = ("source", "fetched", "new", "changed", "unchanged", "skipped", "errors", "seconds")
+COLUMNS = ("source", "fetched", "new", "changed", "unchanged", "removed", "skipped", "errors", "seconds")
 
 
 def summary_table(summaries: list[CrawlSummary], title: str = "") -> Table:
@@ -26,7 +26,7 @@ def summary_table(summaries: list[CrawlSummary], title: str = "") -> Table:
     for summary in summaries:
         table.add_row(
             summary.source, str(summary.fetched), str(summary.new), str(summary.changed),
-            str(summary.unchanged), str(summary.skipped_total), str(summary.errors_total),
+            str(summary.unchanged), str(summary.removed), str(summary.skipped_total), str(summary.errors_total),
             f"{summary.seconds:.1f}",
         )
     return table

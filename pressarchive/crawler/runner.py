@@ -1,6 +1,9 @@
 """Running crawls: one Scrapy process for one or more profiles, with live progress.
 
 This is the crawler's public entry point; the CLI calls it and then indexes what changed.
+Around the Scrapy run it keeps the books: WARC files a killed crawl left open are repaired
+first, the run is recorded (and, with ``resume``, chained to the unfinished run it continues),
+the extraction worker processes are started and stopped, and a JSON report is written.
 Scrapy's log goes to a file in the data directory's ``reports/`` so the terminal shows only
 the progress table and the summary.
 """
@@ -8,7 +11,12 @@ the progress table and the summary.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, UTC
+import multiprocessing
+import signal
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from typing import Any
 
 from rich.console import Console
@@ -19,26 +27,81 @@ from pressarchive.crawler.settings import crawl_settings
 from pressarchive.crawler.spider import PressRoomSpider
 from pressarchive.crawler.summary import CrawlSummary
 from pressarchive.datadir import DataDir
+from pressarchive.errors import UserError
 from pressarchive.profiles import Profile
+from pressarchive.store import Archive
+from pressarchive.warc import repair_open_files
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def extraction_pool(workers: int) -> Iterator[Executor | None]:
+    """Worker processes for extraction (spawned: forking a running reactor is unsafe)."""
+    if workers <= 0:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_ignore_stop_signals)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_stop_signals() -> None:
+    """Workers leave Ctrl-C and SIGTERM to the crawl, which finishes their queued pages first."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def run_crawl(
     profiles: list[Profile], data: DataDir, *, since: date | None = None,
-    settings: dict[str, Any] | None = None, console: Console | None = None,
+    settings: dict[str, Any] | None = None, console: Console | None = None, resume: bool = False,
+    full: bool = False,
 ) -> list[CrawlSummary]:
     """Crawl ``profiles`` into ``data`` and return one summary per profile.
 
     Twisted's reactor cannot be restarted, so this runs once per process.
     """
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    started = _now()
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
     scrapy_settings = crawl_settings({"PRESSARCHIVE_DATA_DIR": str(data.root), **(settings or {})})
     scrapy_settings["LOG_FILE"] = str(data.reports_dir / f"crawl-{stamp}.log")
-    process = CrawlerProcess(scrapy_settings)
-    crawlers = []
-    for profile in profiles:
-        crawler = process.create_crawler(PressRoomSpider)
-        process.crawl(crawler, profile=profile, since=since)
-        crawlers.append((profile.name, crawler))
+    repair_open_files(data.warc_dir)
+    archive = Archive(data.database_url)
+    try:
+        run_id, resumed_from = _start_run(archive, profiles, started, resume)
+        with extraction_pool(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"])) as pool:
+            process = CrawlerProcess(scrapy_settings)
+            crawlers = []
+            for profile in profiles:
+                done = archive.done_in_run(resumed_from, profile.name) if resumed_from else set()
+                crawler = process.create_crawler(PressRoomSpider)
+                process.crawl(crawler, profile=profile, since=since, known=archive.known_pages(profile.name),
+                              done=done, run_id=run_id, extraction_pool=pool, full=full)
+                crawlers.append((profile.name, crawler))
+            _run_with_progress(process, crawlers, console)
+        summaries = [CrawlSummary.from_stats(name, crawler.stats.get_stats()) for name, crawler in crawlers]
+        report = _report(run_id, resumed_from, started, summaries)
+        archive.finish_run(run_id, report["status"], _now(), report)
+    finally:
+        archive.close()
+    (data.reports_dir / f"crawl-{stamp}.json").write_text(json.dumps(report, indent=2), "utf-8")
+    return summaries
+
+
+def _start_run(archive: Archive, profiles: list[Profile], started: datetime, resume: bool) -> tuple[int, int | None]:
+    names = [profile.name for profile in profiles]
+    resumed_from = archive.resumable_run(names) if resume else None
+    if resume and resumed_from is None:
+        raise UserError(f"no unfinished crawl of {', '.join(names)} to resume")
+    return archive.start_run(names, started, resumed_from), resumed_from
+
+
+def _run_with_progress(process: CrawlerProcess, crawlers: list[tuple[str, Any]], console: Console | None) -> None:
     with CrawlProgress(crawlers, console) as progress:
         from twisted.internet import reactor, task
 
@@ -47,7 +110,15 @@ def run_crawl(
         process.start()
         if ticker.running:
             ticker.stop()
-    summaries = [CrawlSummary.from_stats(name, crawler.stats.get_stats()) for name, crawler in crawlers]
-    report = {"started": stamp, "summaries": [summary.to_json() for summary in summaries]}
-    (data.reports_dir / f"crawl-{stamp}.json").write_text(json.dumps(report, indent=2), "utf-8")
-    return summaries
+
+
+def _report(run_id: int, resumed_from: int | None, started: datetime, summaries: list[CrawlSummary]) -> dict[str, Any]:
+    interrupted = any(summary.finish_reason == "shutdown" for summary in summaries)
+    return {
+        "run": run_id,
+        "resumed_from": resumed_from,
+        "status": "interrupted" if interrupted else "finished",
+        "started": started.isoformat(timespec="seconds") + "Z",
+        "seconds": round((_now() - started).total_seconds(), 2),
+        "summaries": [summary.to_json() for summary in summaries],
+    }

@@ -31,6 +31,13 @@ SETTINGS: dict[str, Setting] = {
     "PRESSARCHIVE_DOWNLOAD_DELAY": Setting(1.0, "Minimum seconds between requests to one site."),
     "PRESSARCHIVE_MAX_PAGES": Setting(0, "Request at most this many pages, robots.txt aside (0: no limit)."),
     "PRESSARCHIVE_MAX_DEPTH": Setting(50, "Links followed at most this deep from an entry point."),
+    "PRESSARCHIVE_MAX_PER_PATTERN": Setting(
+        500, "Listing pages of one URL pattern (digits masked) followed at most; ends crawler traps (0: no cap).",
+    ),
+    "PRESSARCHIVE_DOWNLOAD_TIMEOUT": Setting(30.0, "Seconds a response may take to arrive in full (then abandoned)."),
+    "PRESSARCHIVE_RETRY_AFTER_MAX": Setting(
+        120.0, "Longest Retry-After (seconds) honoured on a 429/503; a longer one gives the page up.",
+    ),
     "PRESSARCHIVE_EXTRACT_WORKERS": Setting(
         max(1, (os.cpu_count() or 2) - 1),
         "Processes that extract text beside the crawl (0: extract on the crawl's own thread).",
@@ -56,18 +63,27 @@ def crawl_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
         "DOWNLOAD_DELAY": delay,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
-        "DOWNLOAD_TIMEOUT": 30,
+        "DOWNLOAD_TIMEOUT": values["PRESSARCHIVE_DOWNLOAD_TIMEOUT"],
         "DOWNLOAD_MAXSIZE": values["PRESSARCHIVE_MAX_BODY_SIZE"],
         "DOWNLOAD_WARNSIZE": values["PRESSARCHIVE_MAX_BODY_SIZE"] // 2,
         "RETRY_TIMES": 2,
+        "REDIRECT_MAX_TIMES": 10,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "DEPTH_LIMIT": values["PRESSARCHIVE_MAX_DEPTH"],
         "LOG_LEVEL": "INFO",
         "DOWNLOADER_MIDDLEWARES": {
             "pressarchive.crawler.budget.PageBudgetMiddleware": 150,
+            # Responses pass these from the highest number down, exceptions too.
+            "pressarchive.crawler.retryafter.RetryAfterMiddleware": 560,  # before RetryMiddleware (550)
+            "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+            "pressarchive.crawler.redirectloop.RedirectLoopMiddleware": 600,  # in its place
+            "pressarchive.crawler.maxsize.MaxSizeMiddleware": 940,
             "pressarchive.crawler.textonly.TextOnlyMiddleware": 960,
             "pressarchive.crawler.capture.WarcCaptureMiddleware": 950,
+        },
+        "SPIDER_MIDDLEWARES": {
+            "pressarchive.crawler.patterncap.PatternCapMiddleware": 850,  # after DepthMiddleware (900)
         },
         "ITEM_PIPELINES": {"pressarchive.crawler.pipelines.ExtractStorePipeline": 300},
     }

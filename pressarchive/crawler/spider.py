@@ -4,6 +4,13 @@ Entry points are the profile's listing pages, sitemaps and feeds. Links are rout
 profile's regexes: ``article`` URLs become documents, ``follow`` URLs are listings to read
 for more links, anything else is left alone. URLs are canonicalised before they are
 requested, so tracking-parameter variants of one release cost one request.
+
+What the archive already holds (``known``) makes recrawls incremental: a known release with
+validators (ETag, Last-Modified) is asked for conditionally; one without is skipped when a
+sitemap's ``lastmod`` predates its capture, and, when the profile has sitemaps, is only
+decided once they are all read (``full`` refetches those anyway, to catch silent edits). Once
+every listing has been read, known releases nothing links any more are checked for removal.
+``done`` lists releases a resumed run already stored.
 """
 
 from __future__ import annotations
@@ -13,119 +20,263 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
+from scrapy.utils.url import url_is_from_any_domain
 from twisted.python.failure import Failure
 
 from pressarchive.crawler.capture import CAPTURE_META
 from pressarchive.crawler.errors import error_kind
 from pressarchive.crawler.feeds import feed_entries
-from pressarchive.crawler.items import PageItem
+from pressarchive.crawler.incremental import (
+    conditional_headers,
+    listing_dates,
+    older_than,
+    unchanged_since_capture,
+)
+from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
 from pressarchive.crawler.media import DENIED_EXTENSIONS, is_denied_url
 from pressarchive.profiles import Profile
+from pressarchive.store.records import KnownPage
 from pressarchive.urls import canonical_url
+
+GONE = (404, 410)
+_CANONICAL = ('//head/link[contains(concat(" ", translate(normalize-space(@rel), '
+              '"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"), " "), " canonical ")]/@href')
+ENTRY_META = "pressarchive_entry"  # listing, sitemap or feed: its failure makes the listing incomplete
 
 
 class PressRoomSpider(Spider):
     name = "pressroom"
 
-    def __init__(self, profile: Profile, since: date | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, profile: Profile, since: date | None = None, known: dict[str, KnownPage] | None = None,
+        done: set[str] | None = None, run_id: int | None = None, extraction_pool: Any = None,
+        full: bool = False, **kwargs: Any,
+    ) -> None:
         super().__init__(name=profile.name, **kwargs)
         self.profile = profile
         self.since = since or profile.since
+        self.known = known or {}
+        self.done = done or set()
+        self.run_id = run_id
+        self.extraction_pool = extraction_pool
         self.allowed_domains = list(profile.allowed_domains)
+        self.full = full
+        self.listed: set[str] = set()
+        self.listing_complete = self.since is None
+        self._unchanged: set[str] = set()  # known releases a sitemap says are unchanged
+        self._deferred: set[str] = set()  # known releases to decide once sitemaps are read
+        self._idle_steps = [self._request_deferred, self._verify_unlisted]
         self._article = [re.compile(pattern) for pattern in profile.article]
         self._follow = [re.compile(pattern) for pattern in profile.follow]
         deny = sorted(DENIED_EXTENSIONS)
         self._article_links = LinkExtractor(allow=profile.article, deny_extensions=deny)
         self._listing_links = LinkExtractor(allow=profile.follow, deny_extensions=deny) if profile.follow else None
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PressRoomSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        if crawler.settings.getint("PRESSARCHIVE_MAX_PAGES"):
+            spider.listing_complete = False
+        return spider
+
     async def start(self) -> AsyncIterator[Request]:
         for url in self.profile.sitemap_urls:
-            yield self._request(url, self.parse_sitemap)
+            yield self._request(url, self.parse_sitemap, entry=True)
         for url in self.profile.feed_urls:
-            yield self._request(url, self.parse_feed)
+            yield self._request(url, self.parse_feed, entry=True)
         for url in self.profile.start_urls:
-            yield self.route(url) or self._request(url, self.parse_listing)
+            yield self.route(url, listed=False) or self._request(url, self.parse_listing, entry=True)
 
     # -- routing ------------------------------------------------------------------------------
 
-    def route(self, url: str) -> Request | None:
+    def route(self, url: str, lastmod: date | None = None, listed: bool = True) -> Request | None:
         """A request for ``url`` if the profile says it is a release or a listing."""
         url = canonical_url(url)
         reason = is_denied_url(url)
         if reason:
-            self.crawler.stats.inc_value(f"pressarchive/skipped/{reason}")
+            self._skip(reason)
             return None
         if any(pattern.search(url) for pattern in self._article):
-            return self._request(url, self.parse_article)
+            return self._release_request(url, lastmod, listed)
         if any(pattern.search(url) for pattern in self._follow):
-            return self._request(url, self.parse_listing)
+            return self._request(url, self.parse_listing, entry=True)
         return None
 
-    def _request(self, url: str, callback: Any) -> Request:
-        return Request(canonical_url(url), callback=callback, errback=self.on_error)
+    def _release_request(
+        self, url: str, lastmod: date | None, listed: bool, decide_now: bool = False,
+    ) -> Request | None:
+        if listed:
+            self.listed.add(url)
+        known = self.known.get(url)
+        if url in self.done:
+            self._skip("done_before_resume")
+            return None
+        if known is not None and not conditional_headers(known) and not self.full:
+            if unchanged_since_capture(known, lastmod) or url in self._unchanged:
+                if url not in self._unchanged:
+                    self._unchanged.add(url)
+                    self._skip("unchanged_per_sitemap")
+                return None
+            if lastmod is None and self.profile.sitemap_urls and not decide_now:
+                self._deferred.add(url)
+                return None
+        request = self._request(url, self.parse_article)
+        request.headers.update(conditional_headers(known))
+        request.meta["handle_httpstatus_list"] = [304]
+        return request
+
+    def _request(self, url: str, callback: Any, entry: bool = False) -> Request:
+        return Request(canonical_url(url), callback=callback, errback=self.on_error, meta={ENTRY_META: entry})
+
+    def _skip(self, reason: str) -> None:
+        self.crawler.stats.inc_value(f"pressarchive/skipped/{reason}")
 
     def _older_than_since(self, published: date | None) -> bool:
         if self.since and published and published < self.since:
-            self.crawler.stats.inc_value("pressarchive/skipped/older_than_since")
+            self._skip("older_than_since")
             return True
         return False
 
     # -- callbacks ----------------------------------------------------------------------------
 
-    def parse_listing(self, response: Response) -> Iterator[Request | PageItem]:
+    def parse_listing(self, response: Response) -> Iterator[Request | ListedItem]:
         if not isinstance(response, TextResponse):
             return
-        for link in self._article_links.extract_links(response):
+        links = self._article_links.extract_links(response)
+        for link in links:
             if request := self.route(link.url):
                 yield request
-        if self._listing_links is not None:
-            for link in self._listing_links.extract_links(response):
-                if request := self.route(link.url):
-                    yield request
+        urls = (canonical_url(link.url) for link in links)
+        yield ListedItem([url for url in urls if not is_denied_url(url)])
+        if self._listing_links is None:
+            return
+        if older_than(listing_dates(response), self.since):
+            self._skip("listing_older_than_since")
+            return
+        for link in self._listing_links.extract_links(response):
+            if request := self.route(link.url):
+                yield request
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
         content_type = response.headers.get("Content-Type") or b""
+        url = self.declared_canonical(response) or response.url
+        if canonical_url(response.url) in self.listed:
+            self.listed.add(url)
         yield PageItem(
-            url=response.url, body=response.body, content_type=content_type.decode("latin-1"),
+            url=url, body=response.body, content_type=content_type.decode("latin-1"),
             capture_id=response.meta.get(CAPTURE_META), source=self.profile.name,
+            status=response.status, delisted=bool(response.meta.get("pressarchive_verify")),
         )
 
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+    def declared_canonical(self, response: Response) -> str | None:
+        """The page's own ``<link rel=canonical>``, when it is one clear release URL of this site.
+
+        The capture keeps the fetched URL; the document is filed under the declared one, so
+        print views and session URLs of one release make one document.
+        """
+        hrefs = response.xpath(_CANONICAL).getall() if isinstance(response, TextResponse) else []
+        urls = {canonical_url(response.urljoin(href.strip())) for href in hrefs if href.strip()}
+        if len(urls) != 1:
+            return None
+        (url,) = urls
+        if (not url_is_from_any_domain(url, self.allowed_domains) or is_denied_url(url)
+                or not any(pattern.search(url) for pattern in self._article)):
+            return None  # off-site, or the home page some CMSs declare everywhere
+        return url
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request | ListedItem]:
         body = _sitemap_body(response)
         if body is None:
             self.crawler.stats.inc_value("pressarchive/errors/bad_sitemap")
+            self.listing_complete = False
             return
         sitemap = Sitemap(body)
+        listed = []
         for entry in sitemap:
             loc = entry.get("loc", "")
             if sitemap.type == "sitemapindex":
-                yield self._request(loc, self.parse_sitemap)
+                yield self._request(loc, self.parse_sitemap, entry=True)
             elif not self._older_than_since(_lastmod(entry.get("lastmod"))):
-                if request := self.route(loc):
+                listed.append(canonical_url(loc))
+                if request := self.route(loc, _lastmod(entry.get("lastmod"))):
                     yield request
+        yield ListedItem(listed)
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    def parse_feed(self, response: Response) -> Iterator[Request | ListedItem]:
+        listed = []
         for entry in feed_entries(response.body):
             if not self._older_than_since(entry.published):
-                if request := self.route(response.urljoin(entry.url)):
+                url = response.urljoin(entry.url)
+                listed.append(canonical_url(url))
+                if request := self.route(url):
                     yield request
+        yield ListedItem(listed)
 
-    def on_error(self, failure: Failure) -> None:
-        """Count a failed request by kind; keep the first message for the summary."""
+    # -- failures and removals ------------------------------------------------------------------
+
+    def on_error(self, failure: Failure) -> Iterator[RemovalItem]:
+        """Count a failed request by kind; a known release that is gone is a removal."""
         kind = error_kind(failure)
+        request = getattr(failure, "request", None)
+        if request is not None and request.meta.get(ENTRY_META):
+            self.listing_complete = False  # a listing not read: its releases are not "unlisted"
         if kind is None:
+            return
+        url = request.url if request is not None else ""
+        status = int(kind[5:]) if kind.startswith("http_") else 0
+        if status in GONE and canonical_url(url) in self.known:
+            yield RemovalItem(canonical_url(url), kind)
             return
         stats = self.crawler.stats
         stats.inc_value(f"pressarchive/errors/{kind}")
         if not stats.get_value("pressarchive/first_error"):
-            request = getattr(failure, "request", None)
-            url = request.url if request is not None else ""
             stats.set_value("pressarchive/first_error", f"{url}: {failure.getErrorMessage()}")
+
+    def on_idle(self) -> None:
+        """When the queue runs dry, take the next deferred step; keep the spider open if it added work."""
+        while self._idle_steps:
+            if self._idle_steps.pop(0)():
+                raise DontCloseSpider
+
+    def _request_deferred(self) -> int:
+        """Known releases linked without a sitemap date, not covered by any sitemap entry."""
+        requests = [self._release_request(url, None, listed=False, decide_now=True)
+                    for url in sorted(self._deferred - self._unchanged)]
+        return self._schedule(request for request in requests if request is not None)
+
+    def _verify_unlisted(self) -> int:
+        """Once every listing is read, fetch known releases that nothing links any more."""
+        stats = self.crawler.stats
+        capped = stats.get_value("pressarchive/skipped/trap") or stats.get_value("depth/request_ignored_count")
+        if not self.listing_complete or capped or not self._has_listings():
+            return 0
+        unlisted = [url for url, page in self.known.items() if url not in self.listed and not page.removed]
+        requests = []
+        for url in unlisted:
+            request = self._release_request(url, None, listed=False, decide_now=True)
+            if request is not None:
+                request.meta["pressarchive_verify"] = True
+                requests.append(request)
+        return self._schedule(requests)
+
+    def _schedule(self, requests: Any) -> int:
+        count = 0
+        for request in requests:
+            self.crawler.engine.crawl(request)
+            count += 1
+        return count
+
+    def _has_listings(self) -> bool:
+        profile = self.profile
+        return bool(profile.follow or profile.sitemap_urls or profile.feed_urls)
 
 
 def _sitemap_body(response: Response) -> bytes | None:

@@ -1,4 +1,5 @@
-"""What a crawl did, from its Scrapy stats: fetched, new, changed, unchanged, skipped, errors."""
+"""What a crawl did, from its Scrapy stats: fetched, new, changed, unchanged, removed, skipped,
+errors. ``unchanged`` includes releases a 304 Not Modified confirmed (also counted apart)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Scrapy's own counters of requests it declined on purpose, by our reason names.
-_SCRAPY_SKIPS = {"offsite/filtered": "offsite", "robotstxt/forbidden": "robots_txt"}
+_SCRAPY_SKIPS = {
+    "offsite/filtered": "offsite", "robotstxt/forbidden": "robots_txt",
+    "depth/request_ignored_count": "max_depth", "urllength/request_ignored_count": "url_too_long",
+}
 
 
 @dataclass
@@ -16,6 +20,10 @@ class CrawlSummary:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    removed: int = 0
+    restored: int = 0
+    not_modified: int = 0
+    removed_by_reason: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     first_error: str = ""
@@ -38,6 +46,10 @@ class CrawlSummary:
             new=documents.get("new", 0),
             changed=documents.get("changed", 0),
             unchanged=documents.get("unchanged", 0),
+            removed=documents.get("removed", 0),
+            restored=documents.get("restored", 0),
+            not_modified=int(stats.get("pressarchive/not_modified", 0)),
+            removed_by_reason=dict(sorted(prefixed("pressarchive/removed/").items())),
             skipped=dict(sorted(skipped.items())),
             errors=dict(sorted(prefixed("pressarchive/errors/").items())),
             first_error=str(stats.get("pressarchive/first_error", "")),
@@ -61,7 +73,9 @@ class CrawlSummary:
     def to_json(self) -> dict[str, Any]:
         return {
             "source": self.source, "fetched": self.fetched, "new": self.new,
-            "changed": self.changed, "unchanged": self.unchanged,
+            "changed": self.changed, "unchanged": self.unchanged, "removed": self.removed,
+            "restored": self.restored, "not_modified": self.not_modified,
+            "removed_by_reason": self.removed_by_reason,
             "skipped": self.skipped_total, "skipped_by_reason": self.skipped,
             "errors": self.errors_total, "errors_by_kind": self.errors,
             "first_error": self.first_error, "seconds": round(self.seconds, 2),

@@ -3,11 +3,13 @@
 End-to-end tests and ``pressarchive demo`` crawl it exactly as they would crawl an agency's
 site. It records every request target it receives, so a test can prove what a crawler fetched
 and, as importantly, what it never fetched (drafts, media, offsite links). The ``revision``
-can be switched while it runs to simulate a release corrected in place.
+can be switched while it runs to simulate a release corrected in place. Pages carry an ETag
+and answer ``If-None-Match`` with 304, as most CMSs do, so recrawls can be conditional.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -31,9 +33,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, *, send_body: bool) -> None:
         response: Response = self.room._respond(self.path)
+        etag = f'"{hashlib.sha1(response.body).hexdigest()}"'  # changes whenever the page does
+        if response.status == 200 and self.headers.get("If-None-Match") == etag:
+            self.room._not_modified(self.path)
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
+        if response.status == 200:
+            self.send_header("ETag", etag)
         if response.location is not None:
             self.send_header("Location", response.location)
         self.end_headers()
@@ -53,6 +65,7 @@ class SamplePressRoom:
         self.revision = revision
         self.base_url = ""
         self.requests: list[str] = []
+        self.not_modified: list[str] = []  # targets answered 304 to a conditional request
         self._lock = threading.Lock()
         self._sites: dict[int, Site] = {}
         self._server: ThreadingHTTPServer | None = None
@@ -125,6 +138,10 @@ class SamplePressRoom:
             if revision not in self._sites:
                 self._sites[revision] = Site(self.base_url, min(revision, 2))
             return self._sites[revision]
+
+    def _not_modified(self, target: str) -> None:
+        with self._lock:
+            self.not_modified.append(target)
 
     def _respond(self, target: str) -> Response:
         with self._lock:

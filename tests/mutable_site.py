@@ -1,0 +1,101 @@
+"""A tiny press room on 127.0.0.1 whose releases can be edited, delisted or taken down mid-test.
+
+Listing pages link releases newest first, five a page, with only a "next" link, each entry
+dated with ``<time>``; no ETags, no sitemap, so recrawls must fetch pages to see changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+PAGE = 5
+
+
+@dataclass
+class Release:
+    slug: str
+    title: str
+    text: str
+    published: date
+    listed: bool = True
+    status: int = 200
+
+
+@dataclass
+class MutableSite:
+    releases: dict[str, Release] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)
+    base_url: str = ""
+
+    def add(self, slug: str, title: str, text: str, published: date) -> None:
+        self.releases[slug] = Release(slug, title, text, published)
+
+    def profile_toml(self, name: str = "mutable") -> str:
+        return (
+            f'name = "{name}"\nlanguage = "en"\ncountry = "GB"\n'
+            f'start_urls = ["{self.base_url}/news/"]\nallowed_domains = ["127.0.0.1"]\n'
+            "follow = ['/news/\\?page=\\d+$']\narticle = ['/news/releases/[a-z0-9-]+$']\n"
+        )
+
+    def page(self, target: str) -> tuple[int, str]:
+        self.requests.append(target)
+        if target.startswith("/news/releases/"):
+            release = self.releases.get(target.rsplit("/", 1)[1])
+            if release is None or release.status != 200:
+                return (release.status if release else 404), "<html><body>Not found</body></html>"
+            return 200, _release_html(release)
+        if target == "/news/" or target.startswith("/news/?page="):
+            number = int(target.split("=", 1)[1]) if "=" in target else 1
+            return 200, self._listing(number)
+        return (200, "User-agent: *\n") if target == "/robots.txt" else (404, "not found")
+
+    def _listing(self, number: int) -> str:
+        listed = sorted((r for r in self.releases.values() if r.listed), key=lambda r: r.published, reverse=True)
+        chunk = listed[(number - 1) * PAGE : number * PAGE]
+        items = "".join(
+            f'<li><time datetime="{r.published}">{r.published}</time> '
+            f'<a href="/news/releases/{r.slug}">{r.title}</a></li>' for r in chunk
+        )
+        more = f'<a rel="next" href="/news/?page={number + 1}">Next</a>' if len(listed) > number * PAGE else ""
+        return f"<html><body><h1>News</h1><ul>{items}</ul>{more}</body></html>"
+
+    def __enter__(self) -> MutableSite:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, body = site.page(self.path)
+                data = body.encode()
+                self.send_response(status)
+                kind = "text/plain" if self.path == "/robots.txt" else "text/html; charset=utf-8"
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def _release_html(release: Release) -> str:
+    paragraphs = "".join(f"<p>{release.text} Paragraph {i} of the statement gives further detail on the "
+                         f"investigation, the suspects and the cooperation between police forces.</p>"
+                         for i in range(1, 5))
+    return (
+        f'<html lang="en"><head><title>{release.title}</title></head><body><nav><a href="/news/">News</a></nav>'
+        f'<article><h1>{release.title}</h1><time datetime="{release.published}">{release.published}</time>'
+        f"{paragraphs}</article><footer>Example Constabulary</footer></body></html>"
+    )
