@@ -80,3 +80,15 @@ def test_stats_and_sources(archive: Archive) -> None:
     assert archive.stats() == {"documents": 2, "versions": 2, "captures": 2, "sources": 1, "indexed": 0}
     assert archive.sources()[0]["documents"] == 2
     assert archive.get_document(99) is None
+
+
+def test_listing_dates_are_recorded_for_known_documents_only(archive: Archive) -> None:
+    import sqlalchemy as sa
+
+    from pressarchive.store import schema
+
+    archive.save_document(release(), capture(archive, "u", datetime(2020, 1, 1)))
+    archive.mark_listed(["https://police.example/press/1", "https://police.example/press/2"], datetime(2020, 2, 1))
+    with archive.engine.connect() as conn:
+        rows = conn.execute(sa.select(schema.documents.c.url, schema.documents.c.last_listed)).all()
+    assert [tuple(row) for row in rows] == [("https://police.example/press/1", datetime(2020, 2, 1))]

@@ -27,7 +27,6 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
-from scrapy.utils.url import url_is_from_any_domain
 from twisted.python.failure import Failure
 
 from pressarchive.crawler.capture import CAPTURE_META
@@ -41,9 +40,9 @@ from pressarchive.crawler.incremental import (
 )
 from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
 from pressarchive.crawler.media import DENIED_EXTENSIONS, is_denied_url
-from pressarchive.profiles import Profile
+from pressarchive.profiles import Profile, domain_allowed
 from pressarchive.store.records import KnownPage
-from pressarchive.urls import canonical_url
+from pressarchive.urls import canonical_url, host_of
 
 GONE = (404, 410)
 _CANONICAL = ('//head/link[contains(concat(" ", translate(normalize-space(@rel), '
@@ -187,7 +186,7 @@ class PressRoomSpider(Spider):
         if len(urls) != 1:
             return None
         (url,) = urls
-        if (not url_is_from_any_domain(url, self.allowed_domains) or is_denied_url(url)
+        if (not domain_allowed(host_of(url), self.profile.allowed_domains) or is_denied_url(url)
                 or not any(pattern.search(url) for pattern in self._article)):
             return None  # off-site, or the home page some CMSs declare everywhere
         return url

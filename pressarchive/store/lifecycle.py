@@ -45,10 +45,10 @@ def known_pages(conn: Connection, source: str) -> dict[str, KnownPage]:
 
 
 def mark_listed(conn: Connection, urls: Iterable[str], when: datetime) -> None:
-    rows = [{"url": url} for url in urls]
+    rows = [{"listed_url": url} for url in urls]
     if rows:
         docs = schema.documents
-        conn.execute(docs.update().where(docs.c.url == sa.bindparam("url")).values(last_listed=when), rows)
+        conn.execute(docs.update().where(docs.c.url == sa.bindparam("listed_url")).values(last_listed=when), rows)
 
 
 def document_id(conn: Connection, url: str) -> int | None:
