@@ -179,6 +179,17 @@ def test_html_fields_english() -> None:
     assert doc.operations == ("Tantalio",)
 
 
+def test_text_does_not_repeat_the_headline() -> None:
+    doc = extract(en_page())
+    assert doc.text.startswith("Investigators from six countries")
+    assert doc.title not in doc.text
+
+
+def test_lone_headline_wins_over_a_title_naming_only_the_site() -> None:
+    doc = extract(en_page(title_tag="Example Agency"))
+    assert doc.title == "Money laundering network dismantled in six countries"
+
+
 def test_title_prefers_visible_headline_over_suffixed_og_title() -> None:
     doc = extract(en_page(
         h1="Europol supports Operation Tantalio against money launderers",

@@ -1,7 +1,7 @@
 """Main text, headline, date and language of an HTML press release.
 
 trafilatura does the heavy lifting: it drops navigation, cookie banners, related links and
-footers (``favor_precision``) and calls htmldate, which reads ``<time datetime>``,
+footers (``favor_precision``); htmldate reads the date from ``<time datetime>``,
 ``article:published_time``, JSON-LD, the URL and the text. This module decodes the bytes
 first (see :mod:`.encoding`), keeps the parsed tree for the headline and ``<html lang>``,
 and assembles the :class:`~pressarchive.record.Document`. What the page declares outright
@@ -68,41 +68,34 @@ def extract_html(
     main = _site_text(found, tree, url) if found.text.strip() else _generic_text(tree, url, declared)
     if main is None:
         return None
-    titles = (*declared.headlines, main.title)
-    title = found.title or choose_title(tree, titles, main.sitename or declared.publisher, url)
+    title = found.title or choose_title(tree, declared.headlines, declared.publisher, url)
+    text = _without_headline(main.text, title)
     hint = declared.language or page_language(tree) or default_language
     return Document(
         url=url,
         title=title,
-        text=main.text,
+        text=text,
         # A language the site extractor states is trusted; otherwise the text decides.
-        language=normalise_language_tag(found.language) or detect_language(f"{title}\n{main.text}", default=hint),
-        published=found.published or declared.published or _vouched_date(main.guessed_date, tree, url, main.text),
-        operations=find_operations(title, main.text),
+        language=normalise_language_tag(found.language) or detect_language(f"{title}\n{text}", default=hint),
+        published=found.published or declared.published or _vouched_date(main.guessed_date, tree, url, text),
+        operations=find_operations(title, text),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class _MainText:
-    """The main text and the metadata found along with it."""
+    """The main text and htmldate's guess at its date."""
 
     text: str
-    title: str | None = None
-    sitename: str | None = None
     guessed_date: date | None = None  # htmldate's, to be vouched for
 
 
 def _generic_text(tree: HtmlElement, url: str, declared: StructuredData) -> _MainText | None:
     """trafilatura's main text, else the JSON-LD ``articleBody``; ``None`` without either."""
-    # bare_extraction works on its own copy of a tree it is given, so ours stays whole.
-    result = bare_extraction(
-        tree,
-        url=url,
-        include_comments=False,
-        favor_precision=True,
-        with_metadata=True,
-        date_extraction_params=DATE_PARAMS,
-    )
+    # bare_extraction works on its own copy of a tree it is given, so ours stays whole. Its
+    # metadata pass is skipped: it spends most of its time on authors, categories and licences,
+    # which we do not keep; the headline comes from our own reading and the date from htmldate.
+    result = bare_extraction(tree, url=url, include_comments=False, favor_precision=True, with_metadata=False)
     if not isinstance(result, TrafilaturaDocument):  # as_dict=False gives a Document
         result = TrafilaturaDocument()
     text = (result.text or "").strip()
@@ -110,7 +103,19 @@ def _generic_text(tree: HtmlElement, url: str, declared: StructuredData) -> _Mai
         text = declared.body
     if not text:
         return None
-    return _MainText(text, result.title, result.sitename, _parse_date(result.date))
+    return _MainText(text, guessed_date=_parse_date(find_date(tree, url=url, **DATE_PARAMS)))
+
+
+def _without_headline(text: str, title: str) -> str:
+    """The text without a first line that repeats the headline (trafilatura keeps the ``<h1>``).
+
+    The title is its own field; repeated at the top of the text it would open every snippet
+    and count twice in ranking.
+    """
+    first, _, rest = text.partition("\n")
+    if rest.strip() and " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
+        return rest.lstrip("\n")
+    return text
 
 
 def _site_text(found: SiteResult, tree: HtmlElement, url: str) -> _MainText:

@@ -40,6 +40,12 @@ def choose_title(
     headline = _agreeing_h1(tree, references)
     if headline:
         return headline
+    names = _site_tokens(sitename, url)
+    if all(_names_site(ref, names, strict=True) for ref in references):
+        # The metadata names only the site ("<title>Europol</title>"): a lone <h1> is the headline.
+        headlines = _h1_texts(tree)
+        if len(headlines) == 1:
+            return headlines[0]
     fallback = _tidy(references[0] if references else "")
     return strip_site_name(fallback, sitename, url)
 
@@ -60,12 +66,16 @@ def strip_site_name(title: str, sitename: str | None, url: str) -> str:
     return title[start:end].strip() if start >= 0 and end > start else title
 
 
+def _h1_texts(tree: HtmlElement) -> list[str]:
+    """The texts of the page's ``<h1>`` elements that could be a headline."""
+    texts = (_tidy("".join(element.xpath(".//text()[not(ancestor::style or ancestor::script)]")))
+             for element in tree.iterfind(".//h1"))
+    return [text for text in texts if text and len(text) <= _MAX_CHARS]
+
+
 def _agreeing_h1(tree: HtmlElement, references: list[str]) -> str:
     best, best_score = "", 0.0
-    for element in tree.iterfind(".//h1"):
-        text = _tidy("".join(element.xpath(".//text()[not(ancestor::style or ancestor::script)]")))
-        if not text or len(text) > _MAX_CHARS:
-            continue
+    for text in _h1_texts(tree):
         score = max((_token_f1(text, ref) for ref in references), default=0.0)
         if score > best_score:
             best, best_score = text, score
