@@ -137,3 +137,26 @@ def test_page_budget_spares_robots_txt() -> None:
         budget.process_request(Request("http://127.0.0.1:9/c"))
     budget.process_request(Request("http://127.0.0.1:9/robots.txt", meta={"dont_obey_robotstxt": True}))
     assert budget.stats.get_value("pressarchive/skipped/max_pages") == 1
+
+
+def _pid_count(counter_file: str) -> int:
+    """An indexing round stand-in: records the process it ran in, returns how many it 'indexed'."""
+    import os
+
+    with open(counter_file, "a") as fh:
+        fh.write(f"{os.getpid()}\n")
+    return 3
+
+
+def test_background_indexer_runs_rounds_in_its_own_process(tmp_path: Path) -> None:
+    import functools
+    import os
+
+    from pressarchive.crawler.runner import BackgroundIndexer
+
+    record = tmp_path / "rounds"
+    with BackgroundIndexer(functools.partial(_pid_count, str(record))) as indexer:
+        assert (indexer.round(), indexer.round()) == (3, 3)
+    pids = record.read_text().split()
+    assert len(pids) == 2 and len(set(pids)) == 1 and int(pids[0]) != os.getpid()
+    assert indexer.total == 6

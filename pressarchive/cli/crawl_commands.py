@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import click
@@ -10,10 +11,11 @@ from rich.console import Console
 from pressarchive.cli.app import Context, cli, fail, pass_context
 from pressarchive.crawler import SETTINGS, CrawlSummary, run_crawl
 from pressarchive.crawler.progress import summary_table
-from pressarchive.datadir import prepare_data_dir
+from pressarchive.crawler.runner import BackgroundIndexer
+from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.errors import UserError
 from pressarchive.profiles import Profile, builtin_profiles, get_builtin, load_profile, profile_from_dict
-from pressarchive.service import parse_date
+from pressarchive.service import ArchiveService, parse_date
 from pressarchive.urls import host_of, is_http_url
 
 crawl_options = [
@@ -86,14 +88,12 @@ def add(ctx: Context, urls: tuple[str, ...], **options: Any) -> None:
 def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> list[CrawlSummary]:
     """Crawl, index what changed, print the summary; exit 1 if a source could not be reached."""
     data = prepare_data_dir(ctx.data)
-    summaries = run_crawl(profiles, data, since=parse_date(options.get("since"), "--since date"),
-                          settings=_settings(options), resume=bool(options.get("resume")),
-                          full=bool(options.get("full")))
-    service = ctx.service()
-    try:
-        indexed = service.index_pending()
-    finally:
-        service.close()
+    since = parse_date(options.get("since"), "--since date")
+    with BackgroundIndexer(functools.partial(index_pending_in, data)) as indexer:
+        summaries = run_crawl(profiles, data, since=since, settings=_settings(options),
+                              resume=bool(options.get("resume")), full=bool(options.get("full")),
+                              indexer=indexer)
+    indexed = indexer.total + index_pending_in(data)  # and what the last round did not see
     console = Console(stderr=True)
     console.print(summary_table(summaries, "crawl summary"))
     console.print(f"indexed {indexed} new or changed documents; data in {data.root}")
@@ -103,6 +103,15 @@ def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> lis
     if failed:
         fail(f"{failed[0].source}: nothing could be fetched: {failed[0].first_error}")
     return summaries
+
+
+def index_pending_in(data: DataDir) -> int:
+    """Index what the store has and the index lacks; module-level so a worker process can run it."""
+    service = ArchiveService(data)
+    try:
+        return service.index_pending()
+    finally:
+        service.close()
 
 
 def _settings(options: dict[str, Any]) -> dict[str, Any]:

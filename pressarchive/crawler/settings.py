@@ -38,8 +38,10 @@ SETTINGS: dict[str, Setting] = {
     "PRESSARCHIVE_RETRY_AFTER_MAX": Setting(
         120.0, "Longest Retry-After (seconds) honoured on a 429/503; a longer one gives the page up.",
     ),
+    # One per core, not one fewer: the crawl's own thread idles a third of the time waiting
+    # on the network and the workers, and a second worker fills that time.
     "PRESSARCHIVE_EXTRACT_WORKERS": Setting(
-        max(1, (os.cpu_count() or 2) - 1),
+        max(1, os.cpu_count() or 1),
         "Processes that extract text beside the crawl (0: extract on the crawl's own thread).",
     ),
 }
