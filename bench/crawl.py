@@ -10,7 +10,6 @@ S  plain Scrapy: a minimal spider (sitemap + listings + releases, no middlewares
 E  single-core extraction: ``pressarchive.extract.extract_document`` on a sample of the pages;
 I  single-core indexing: ``pressarchive.index.SearchIndex.add`` into a fresh index, one batch
    of N documents built from the extraction results (the best case for the index code);
-
 end-to-end: the real CLI, ``python -m pressarchive --data TMP crawl --profile P --delay 0``, in a
    subprocess, timed from start to exit; pages = documents archived.
 
