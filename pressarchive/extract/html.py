@@ -32,8 +32,6 @@ from pressarchive.extract.structured import StructuredData, read_structured
 from pressarchive.extract.titles import choose_title
 from pressarchive.record import Document
 
-# original_date: a release's date is when it was issued, not when the page was last touched.
-DATE_PARAMS = {"extensive_search": True, "original_date": True}
 # A main text shorter than this gives way to a declared articleBody: it is a loading notice.
 MIN_TEXT_CHARS = 40
 _LANGUAGE_XPATHS = (
@@ -103,7 +101,7 @@ def _generic_text(tree: HtmlElement, url: str, declared: StructuredData) -> _Mai
         text = declared.body
     if not text:
         return None
-    return _MainText(text, guessed_date=_parse_date(find_date(tree, url=url, **DATE_PARAMS)))
+    return _MainText(text, guessed_date=_guess_date(tree, url))
 
 
 def _without_headline(text: str, title: str) -> str:
@@ -122,8 +120,7 @@ def _site_text(found: SiteResult, tree: HtmlElement, url: str) -> _MainText:
     """A site extractor's text; htmldate is asked for a date only if the site gave none."""
     if found.published:
         return _MainText(found.text.strip())
-    guess = find_date(tree, extensive_search=True, original_date=True, url=url)
-    return _MainText(found.text.strip(), guessed_date=_parse_date(guess))
+    return _MainText(found.text.strip(), guessed_date=_guess_date(tree, url))
 
 
 def page_language(tree: HtmlElement) -> str:
@@ -133,6 +130,11 @@ def page_language(tree: HtmlElement) -> str:
             if language := normalise_language_tag(str(value)):
                 return language
     return ""
+
+
+def _guess_date(tree: HtmlElement, url: str) -> date | None:
+    # original_date: a release's date is when it was issued, not when the page was last touched.
+    return _parse_date(find_date(tree, extensive_search=True, original_date=True, url=url))
 
 
 def _vouched_date(found: date | None, tree: HtmlElement, url: str, text: str) -> date | None:
