@@ -13,6 +13,7 @@ the site's to say (``<link rel="canonical">``), not a rule that holds everywhere
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -68,6 +69,8 @@ def strip_session_ids(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
 
 
+# A crawl canonicalises each URL several times (routing, listings, the release, the store).
+@functools.lru_cache(maxsize=65536)
 def canonical_url(url: str) -> str:
     """The URL without tracking parameters, session ids or fragment, with a normalised host and query."""
     url = strip_session_ids(url.strip())
