@@ -190,6 +190,11 @@ def test_lone_headline_wins_over_a_title_naming_only_the_site() -> None:
     assert doc.title == "Money laundering network dismantled in six countries"
 
 
+def test_lone_headline_wins_over_a_section_title_tag() -> None:
+    doc = extract(en_page(title_tag="Example Agency - Press release"))
+    assert doc.title == "Money laundering network dismantled in six countries"
+
+
 def test_title_prefers_visible_headline_over_suffixed_og_title() -> None:
     doc = extract(en_page(
         h1="Europol supports Operation Tantalio against money launderers",

@@ -41,11 +41,12 @@ def choose_title(
     if headline:
         return headline
     names = _site_tokens(sitename, url)
-    if all(_names_site(ref, names, strict=True) for ref in references):
-        # The metadata names only the site ("<title>Europol</title>"): a lone <h1> is the headline.
-        headlines = _h1_texts(tree)
-        if len(headlines) == 1:
-            return headlines[0]
+    headlines = _h1_texts(tree)
+    generic = not any(declared) or all(_names_site(ref, names, strict=True) for ref in references)
+    if generic and len(headlines) == 1 and not _names_site(headlines[0], names):
+        # Only a <title> (CMSs often put "Agency - Press release" in every page) or only the
+        # site's name: a lone <h1> that is not the site's logo is the headline.
+        return headlines[0]
     fallback = _tidy(references[0] if references else "")
     return strip_site_name(fallback, sitename, url)
 
