@@ -92,3 +92,44 @@ def test_listing_dates_are_recorded_for_known_documents_only(archive: Archive) -
     with archive.engine.connect() as conn:
         rows = conn.execute(sa.select(schema.documents.c.url, schema.documents.c.last_listed)).all()
     assert [tuple(row) for row in rows] == [("https://police.example/press/1", datetime(2020, 2, 1))]
+
+
+def test_current_texts_and_versions_follow_the_current_version(archive: Archive) -> None:
+    first = archive.save_document(release(), capture(archive, "u", datetime(2020, 1, 1)))
+    other = archive.save_document(release(url="https://police.example/press/2", text="Otro texto."),
+                                  capture(archive, "u", datetime(2020, 1, 1)))
+    edit = release(text="Agentes han detenido a 13 personas.")
+    archive.save_document(edit, capture(archive, "u", datetime(2020, 1, 2)))
+    assert archive.current_versions() == {first.document_id: 2, other.document_id: 1}
+    texts = archive.current_texts([other.document_id, first.document_id, 999])
+    assert texts == {first.document_id: "Agentes han detenido a 13 personas.", other.document_id: "Otro texto."}
+    assert archive.current_texts([]) == {}
+
+
+def test_current_texts_reads_many_ids_in_chunks(archive: Archive) -> None:
+    ids = [
+        archive.save_document(release(url=f"https://police.example/press/{n}", text=f"Texto {n}."),
+                              capture(archive, "u", datetime(2020, 1, 1))).document_id
+        for n in range(700)
+    ]
+    texts = archive.current_texts(ids)
+    assert len(texts) == 700 and texts[ids[-1]] == "Texto 699."
+
+
+def test_mark_indexed_versions_records_the_given_version(archive: Archive) -> None:
+    doc_id = archive.save_document(release(), capture(archive, "u", datetime(2020, 1, 1))).document_id
+    archive.save_document(release(text="Cambiado."), capture(archive, "u", datetime(2020, 1, 2)))
+    archive.mark_indexed_versions({doc_id: 1})
+    assert [(d.id, d.version) for d in archive.pending_index()] == [(doc_id, 2)]
+    archive.mark_indexed_versions({doc_id: 2})
+    assert archive.pending_index() == [] and archive.stats()["indexed"] == 1
+
+
+def test_current_documents_of_many_ids(archive: Archive) -> None:
+    ids = [
+        archive.save_document(release(url=f"https://police.example/press/{n}"),
+                              capture(archive, "u", datetime(2020, 1, 1))).document_id
+        for n in range(600)
+    ]
+    docs = list(archive.current_documents(reversed(ids)))
+    assert [doc.id for doc in docs] == ids and all(doc.version == 1 for doc in docs)

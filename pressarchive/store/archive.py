@@ -8,7 +8,7 @@ is ever deleted. SQLite runs in WAL mode so the web UI can read while a crawl wr
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,8 @@ from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDo
 from pressarchive.urls import canonical_url
 
 _SOURCE_FIELDS = ("title", "agency", "country", "language")
+# Ids per IN (...) query: well under SQLite's limit on bound parameters.
+_ID_CHUNK = 500
 
 
 def text_digest(title: str, text: str) -> str:
@@ -141,19 +143,15 @@ class Archive:
         """Remember where a response was archived; returns the capture id."""
         values = {k: getattr(capture, k) for k in capture.__slots__ if k != "id"}
         with self.engine.begin() as conn:
-            return _new_id(conn.execute(schema.captures.insert().values(**values)))
+            return _new_id(conn.execute(_INSERT_CAPTURE, values))
 
     def save_document(self, doc: Document, capture_id: int) -> SaveOutcome:
         """Add a document, or a new version of it if its text changed since the last one."""
         url = canonical_url(doc.url)
         digest = text_digest(doc.title, doc.text)
         with self.engine.begin() as conn:
-            captured_at = conn.execute(
-                sa.select(schema.captures.c.captured_at).where(schema.captures.c.id == capture_id)
-            ).scalar_one()
-            row = conn.execute(
-                sa.select(schema.documents).where(schema.documents.c.url == url)
-            ).first()
+            captured_at = conn.execute(_CAPTURED_AT, {"capture_id": capture_id}).scalar_one()
+            row = conn.execute(_DOCUMENT_BY_URL, {"doc_url": url}).first()
             if row is None:
                 doc_id = _insert_document(conn, doc.replace(url=url), captured_at)
                 number = _add_version(conn, doc_id, 1, doc, digest, capture_id, captured_at)
@@ -184,13 +182,18 @@ class Archive:
         )
 
     def current_documents(self, ids: Iterable[int] | None = None) -> Iterator[Document]:
-        """The current version of every document (or of the given ids), for indexing."""
+        """The current version of every document (or of the given ids), for indexing, by id."""
         query = _current_query().order_by(schema.documents.c.id)
-        if ids is not None:
-            query = query.where(schema.documents.c.id.in_(list(ids)))
         with self.engine.connect() as conn:
-            for row in conn.execute(query):
-                yield _document_from_row(row)
+            if ids is None:
+                for row in conn.execute(query):
+                    yield _document_from_row(row)
+                return
+            wanted = sorted(set(ids))
+            for start in range(0, len(wanted), _ID_CHUNK):
+                chunk = wanted[start:start + _ID_CHUNK]
+                for row in conn.execute(query.where(schema.documents.c.id.in_(chunk))):
+                    yield _document_from_row(row)
 
     def pending_index(self) -> list[Document]:
         """Documents whose current version has not been indexed yet."""
@@ -200,25 +203,52 @@ class Archive:
             rows = conn.execute(_current_query().where(stale).order_by(docs.c.id)).all()
         return [_document_from_row(row) for row in rows]
 
+    def current_texts(self, ids: Iterable[int]) -> dict[int, str]:
+        """The current text of each of ``ids`` that exists (the index shows snippets from it)."""
+        docs, vers = schema.documents, schema.versions
+        wanted = sorted(set(ids))
+        texts: dict[int, str] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), _ID_CHUNK):
+                query = (
+                    sa.select(docs.c.id, vers.c.text).join(vers, vers.c.id == docs.c.current_version)
+                    .where(docs.c.id.in_(wanted[start:start + _ID_CHUNK]))
+                )
+                texts.update((row.id, row.text) for row in conn.execute(query))
+        return texts
+
+    def current_versions(self) -> dict[int, int]:
+        """Document id -> number of its current version, for every document (what the index should hold)."""
+        docs, vers = schema.documents, schema.versions
+        query = sa.select(docs.c.id, vers.c.number).join(vers, vers.c.id == docs.c.current_version)
+        with self.engine.connect() as conn:
+            return {row.id: row.number for row in conn.execute(query)}
+
     def mark_indexed(self, indexed: Iterable[Document] | None = None) -> None:
         """Record which versions are in the index: those of ``indexed``, or every current one.
 
         Each document records the version that was indexed, not whatever is current now, so
         a version saved by a crawl while indexing ran is still seen as pending afterwards.
         """
-        docs, vers = schema.documents, schema.versions
-        with self.engine.begin() as conn:
-            if indexed is None:
+        if indexed is None:
+            docs = schema.documents
+            with self.engine.begin() as conn:
                 conn.execute(docs.update().values(indexed_version=docs.c.current_version))
-                return
-            version_id = (
-                sa.select(vers.c.id)
-                .where(vers.c.document_id == sa.bindparam("doc_id"), vers.c.number == sa.bindparam("number"))
-                .scalar_subquery()
-            )
-            update = docs.update().where(docs.c.id == sa.bindparam("doc_id")).values(indexed_version=version_id)
-            rows = [{"doc_id": doc.id, "number": doc.version} for doc in indexed if doc.id and doc.version]
-            if rows:
+            return
+        self.mark_indexed_versions({doc.id: doc.version for doc in indexed if doc.id and doc.version})
+
+    def mark_indexed_versions(self, versions: Mapping[int, int]) -> None:
+        """Record that document id -> version number is what the index holds for each id."""
+        docs, vers = schema.documents, schema.versions
+        version_id = (
+            sa.select(vers.c.id)
+            .where(vers.c.document_id == sa.bindparam("doc_id"), vers.c.number == sa.bindparam("number"))
+            .scalar_subquery()
+        )
+        update = docs.update().where(docs.c.id == sa.bindparam("doc_id")).values(indexed_version=version_id)
+        rows = [{"doc_id": doc_id, "number": number} for doc_id, number in versions.items()]
+        if rows:
+            with self.engine.begin() as conn:
                 conn.execute(update, rows)
 
     def stats(self) -> dict[str, int]:
@@ -237,13 +267,22 @@ class Archive:
             }
 
 
+# The statements a crawl runs for every page, built once: building one costs more than
+# running it (a capture and a new document: 0.88 ms of CPU with statements built per call, 0.34 so).
+_INSERT_CAPTURE = schema.captures.insert()
+_INSERT_DOCUMENT = schema.documents.insert()
+_INSERT_VERSION = schema.versions.insert()
+_CAPTURED_AT = sa.select(schema.captures.c.captured_at).where(schema.captures.c.id == sa.bindparam("capture_id"))
+_DOCUMENT_BY_URL = sa.select(schema.documents).where(schema.documents.c.url == sa.bindparam("doc_url"))
+_SET_CURRENT_VERSION = (
+    schema.documents.update().where(schema.documents.c.id == sa.bindparam("doc_id"))
+    .values(current_version=sa.bindparam("version_id"))
+)
+
+
 def _insert_document(conn: Connection, doc: Document, captured_at: datetime) -> int:
-    result = conn.execute(
-        schema.documents.insert().values(
-            url=doc.url, source=doc.source, first_captured=captured_at, last_captured=captured_at
-        )
-    )
-    return _new_id(result)
+    values = {"url": doc.url, "source": doc.source, "first_captured": captured_at, "last_captured": captured_at}
+    return _new_id(conn.execute(_INSERT_DOCUMENT, values))
 
 
 def _new_id(result: sa.CursorResult[Any]) -> int:
@@ -256,17 +295,13 @@ def _add_version(
     conn: Connection, doc_id: int, number: int, doc: Document, digest: str, capture_id: int,
     captured_at: datetime,
 ) -> int:
-    result = conn.execute(
-        schema.versions.insert().values(
-            document_id=doc_id, number=number, capture_id=capture_id, captured_at=captured_at,
-            text_sha256=digest, title=doc.title, text=doc.text, language=doc.language,
-            published=doc.published, operations=list(doc.operations),
-        )
-    )
-    version_id = _new_id(result)
-    conn.execute(
-        schema.documents.update().where(schema.documents.c.id == doc_id).values(current_version=version_id)
-    )
+    values = {
+        "document_id": doc_id, "number": number, "capture_id": capture_id, "captured_at": captured_at,
+        "text_sha256": digest, "title": doc.title, "text": doc.text, "language": doc.language,
+        "published": doc.published, "operations": list(doc.operations),
+    }
+    version_id = _new_id(conn.execute(_INSERT_VERSION, values))
+    conn.execute(_SET_CURRENT_VERSION, {"doc_id": doc_id, "version_id": version_id})
     return number
 
 
