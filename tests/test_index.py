@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -100,9 +100,16 @@ DOCS = [
 ]
 
 
+def texts_of(docs: list[Document]) -> Callable[[Sequence[int]], dict[int, str]]:
+    """A text source like the store's: the body text of the given ids."""
+    by_id = {doc.id: doc.text for doc in docs}
+    return lambda ids: {i: by_id[i] for i in ids if i in by_id}
+
+
 @pytest.fixture
 def index(tmp_path: Path) -> Iterator[SearchIndex]:
-    idx = SearchIndex(tmp_path / "index")
+    # Bodies are not stored in the index any more: snippets come from the text source.
+    idx = SearchIndex(tmp_path / "index", text_source=texts_of(DOCS))
     idx.add(DOCS)
     yield idx
     idx.close()
@@ -309,7 +316,9 @@ def test_long_body_snippet_is_bounded(tmp_path: Path) -> None:
     filler = "Texto de relleno sin interés para nadie. " * 200
     body = filler + "Los detenidos pasaron a disposición judicial. " + filler
     with SearchIndex(tmp_path / "ix") as idx:
-        idx.add([Document(id=1, url="u", title="t", text=body, language="es")])
+        doc = Document(id=1, url="u", title="t", text=body, language="es")
+        idx.text_source = texts_of([doc])
+        idx.add([doc])
         (hit,) = idx.search(SearchRequest(query="detenidos")).hits
     assert ("detenidos", True) in hit.snippet
     assert len(hit.snippet_text) < 600
@@ -320,7 +329,8 @@ def test_to_json_shape(index: SearchIndex) -> None:
     result = index.search(SearchRequest(query="berlin", limit=5))
     assert isinstance(result, SearchResult)
     data = result.to_json()
-    assert set(data) == {"query", "total", "hits", "facets"}
+    # "histogram" and the agency/country facets were added with the timeline.
+    assert set(data) == {"query", "total", "hits", "facets", "histogram"}
     (hit,) = data["hits"]
     assert set(hit) == {
         "id", "url", "title", "published", "source", "language", "operations", "snippet"
@@ -328,7 +338,7 @@ def test_to_json_shape(index: SearchIndex) -> None:
     assert hit["published"] is None and isinstance(hit["snippet"], str)
     (dated,) = index.search(SearchRequest(query="icaro")).to_json()["hits"]
     assert dated["published"] == "2019-06-01"
-    assert set(data["facets"]) == {"language", "source", "year", "operation"}
+    assert set(data["facets"]) == {"language", "source", "agency", "country", "year", "operation"}
 
 
 # Writing

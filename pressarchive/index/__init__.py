@@ -2,12 +2,24 @@
 
 The index receives :class:`~pressarchive.record.Document` records (with the id the store gave
 them) and knows nothing of crawling or storage; it can always be rebuilt from the store.
+Callers depend on :class:`SearchEngine`; :class:`SearchIndex` is the Whoosh implementation.
 """
 
 from __future__ import annotations
 
-from pressarchive.index.errors import QueryError
+from pressarchive.index.engine import SearchEngine
+from pressarchive.index.errors import QueryError, QueryTooExpensive
+from pressarchive.index.matchset import MAX_EXPANSION
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
 from pressarchive.index.searchindex import SearchIndex
 
-__all__ = ["Hit", "QueryError", "SearchIndex", "SearchRequest", "SearchResult"]
+__all__ = [
+    "MAX_EXPANSION",
+    "Hit",
+    "QueryError",
+    "QueryTooExpensive",
+    "SearchEngine",
+    "SearchIndex",
+    "SearchRequest",
+    "SearchResult",
+]

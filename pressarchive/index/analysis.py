@@ -4,39 +4,60 @@ Each document is analysed in its own language (stop words + snowball stemming), 
 analyzer folds case and accents *before* stopping and stemming, so that a query typed without
 accents (``operacion``) meets the accented text (``Operación``) on the same term. Languages
 without a stemmer share the ``xx`` group: folding only, so they still match literally.
+
+Indexing speed is dominated by analysis, so :class:`LanguageAnalyzer` has two paths giving
+the same terms: a fast one for indexing and query parsing (fold the whole text once, one
+regex pass, a set lookup for stop words, PyStemmer's C snowball stemmers on the whole word
+list) and whoosh's token-by-token chain, used only when character offsets are wanted (snippet
+highlighting) or stop words must be kept and marked.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
+import re
+import threading
 import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
-from whoosh.analysis import (
-    Analyzer,
-    Filter,
-    IDTokenizer,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-    Token,
-)
-from whoosh.lang import stemmer_for_language, stopwords_for_language
+import Stemmer
+from whoosh.analysis import Analyzer, Filter, IDTokenizer, RegexTokenizer, StopFilter, Token
+from whoosh.lang import stopwords_for_language
 
 STEMMED_LANGUAGES: tuple[str, ...] = ("de", "en", "es", "fr", "it", "nl", "pt")
 OTHER = "xx"
 GROUPS: tuple[str, ...] = (*STEMMED_LANGUAGES, OTHER)
+_STEMMER_NAMES = {
+    "de": "german", "en": "english", "es": "spanish", "fr": "french",
+    "it": "italian", "nl": "dutch", "pt": "portuguese",
+}
 
 # Like whoosh's default word pattern, but combining accents (text in NFD form) stay inside the
 # word instead of splitting "operacio\u0301n" in two.
 _WORD = r"[\w\u0300-\u036f]+(?:\.[\w\u0300-\u036f]+)*"
+_WORD_RE = re.compile(_WORD)
+
+
+@functools.cache
+def _combining_marks() -> re.Pattern[str]:
+    # One character class of every combining character (about 900 code points, as ranges):
+    # a regex pass is several times faster than str.translate with a deletion table.
+    marks = [cp for cp in range(0x110000) if unicodedata.combining(chr(cp))]
+    ranges: list[str] = []
+    for _, run in itertools.groupby(enumerate(marks), key=lambda item: item[1] - item[0]):
+        points = [cp for _, cp in run]
+        ranges.append(re.escape(chr(points[0])) + "-" + re.escape(chr(points[-1])))
+    return re.compile("[" + "".join(ranges) + "]+")
 
 
 def fold(text: str) -> str:
     """Fold case and accents: ``Operación`` -> ``operacion``, ``Straße`` -> ``strasse``."""
+    if text.isascii():
+        return text.lower()
     # Casefold first: it can itself produce combining marks ("İ" -> "i" + dot above).
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _combining_marks().sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 class FoldFilter(Filter):
@@ -48,15 +69,31 @@ class FoldFilter(Filter):
             yield token
 
 
-class SharedStemFilter(StemFilter):
-    """Snowball stemming with a cache that is safe to share between threads.
+_local = threading.local()
 
-    Whoosh's own stem cache evicts without a lock, so a search and a write stemming at the
-    same moment could corrupt it; ``functools.lru_cache`` is thread-safe.
-    """
 
-    def clear(self) -> None:
-        self._stem = functools.lru_cache(maxsize=self.cachesize)(stemmer_for_language(self.lang))
+def stemmer(group: str) -> Stemmer.Stemmer:
+    """This thread's PyStemmer for a group (stemmer objects must not be shared by threads)."""
+    cache: dict[str, Stemmer.Stemmer] | None = getattr(_local, "stemmers", None)
+    if cache is None:
+        cache = _local.stemmers = {}
+    if group not in cache:
+        cache[group] = Stemmer.Stemmer(_STEMMER_NAMES[group])
+    return cache[group]
+
+
+class SnowballFilter(Filter):
+    """Stems unstopped tokens with PyStemmer, the same stems as the fast path."""
+
+    def __init__(self, group: str) -> None:
+        self.group = group
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        stem = stemmer(self.group).stemWord
+        for token in tokens:
+            if not token.stopped:
+                token.text = stem(token.text)
+            yield token
 
 
 def language_group(language: str) -> str:
@@ -66,14 +103,66 @@ def language_group(language: str) -> str:
 
 
 @functools.cache
-def text_analyzer(group: str) -> Analyzer:
-    """Analyzer for running text in one group: tokenize, fold, drop stop words, stem."""
-    analyzer = RegexTokenizer(_WORD) | FoldFilter()
+def stoplist(group: str) -> frozenset[str]:
+    """The group's stop words, folded so that "esta" and "está" both drop."""
     if group == OTHER:
-        return analyzer
-    # Stop lists are written with accents; fold them too so "esta" and "está" both drop.
-    stoplist = frozenset(fold(word) for word in stopwords_for_language(group))
-    return analyzer | StopFilter(stoplist=stoplist) | SharedStemFilter(lang=group)
+        return frozenset()
+    return frozenset(fold(word) for word in stopwords_for_language(group))
+
+
+@functools.cache
+def _token_chain(group: str) -> Analyzer:
+    chain = RegexTokenizer(_WORD) | FoldFilter()
+    if group == OTHER:
+        return chain
+    return chain | StopFilter(stoplist=stoplist(group)) | SnowballFilter(group)
+
+
+class LanguageAnalyzer(Analyzer):
+    """Analyzer for running text in one group: tokenize, fold, drop stop words, stem."""
+
+    def __init__(self, group: str) -> None:
+        self.group = group
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LanguageAnalyzer) and other.group == self.group
+
+    def __hash__(self) -> int:
+        return hash(("LanguageAnalyzer", self.group))
+
+    def terms(self, text: str) -> list[str]:
+        """The index terms of ``text`` in order (positions are list indexes)."""
+        words = _WORD_RE.findall(fold(text))
+        if self.group == OTHER:
+            return words
+        stops = stoplist(self.group)
+        return stemmer(self.group).stemWords([word for word in words if word not in stops])
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: Any) -> Iterator[Token]:
+        if chars or keeporiginal or not removestops or not tokenize or start_pos or start_char:
+            yield from _token_chain(self.group)(
+                value, positions=positions, chars=chars, keeporiginal=keeporiginal,
+                removestops=removestops, start_pos=start_pos, start_char=start_char,
+                tokenize=tokenize, mode=mode, **kwargs,
+            )
+            return
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, text in enumerate(self.terms(value)):
+            token.text = text
+            token.stopped = False
+            token.boost = 1.0
+            if positions:
+                token.pos = pos
+            yield token
+
+
+@functools.cache
+def text_analyzer(group: str) -> LanguageAnalyzer:
+    """The (shared) analyzer for running text in ``group``."""
+    return LanguageAnalyzer(group)
 
 
 def keyword_analyzer() -> Analyzer:

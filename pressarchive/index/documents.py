@@ -2,7 +2,7 @@
 
 Kept apart from the writer so that the mapping between the record and the schema is in one
 place: which per-language fields get the text, and what is stored for display versus what is
-indexed for matching.
+indexed for matching. The body is indexed, never stored: the store keeps it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from pressarchive.index.analysis import language_group
-from pressarchive.index.schema import body_field, title_field
+from pressarchive.index.schema import MISSING, body_field, title_field
 from pressarchive.record import Document
 
 
@@ -22,9 +22,9 @@ def index_fields(doc: Document) -> dict[str, object]:
     operations = [name.strip() for name in doc.operations if name.strip()]
     fields: dict[str, object] = {
         "id": doc.id,
+        "version": doc.version if doc.version is not None else MISSING,
         "url": doc.url,
         "title": doc.title,
-        "body": doc.text,
         title_field(group): doc.title,
         body_field(group): doc.text,
         "source": doc.source,
@@ -39,5 +39,6 @@ def index_fields(doc: Document) -> dict[str, object]:
     }
     if doc.published is not None:
         fields["published"] = datetime.combine(doc.published, time())
+        fields["day"] = doc.published.toordinal()
         fields["year"] = doc.published.year
     return fields

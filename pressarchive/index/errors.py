@@ -1,7 +1,8 @@
-"""The one exception the index lets out of a search: the user's query could not be understood.
+"""The exceptions the index lets out of a search: the user's query could not be run.
 
-A separate module so the syntax checker, the parser and the searcher can all raise it, and so
-callers can catch it without importing whoosh (whose own exceptions never leave the package).
+A separate module so the syntax checker, the parser and the searcher can all raise them, and
+so callers can catch them without importing whoosh (whose own exceptions never leave the
+package). Both are ``ValueError``s: the fix is always a different query, never a retry.
 """
 
 from __future__ import annotations
@@ -9,3 +10,7 @@ from __future__ import annotations
 
 class QueryError(ValueError):
     """The query text is invalid; the message says what is wrong and, if known, where."""
+
+
+class QueryTooExpensive(QueryError):
+    """The query ran past the index's time limit; a narrower query will do better."""

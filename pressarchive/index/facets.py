@@ -1,65 +1,65 @@
-"""Facet counts (language, source, year, operation) over every match of a search.
+"""Facet counts and the monthly timeline over every match of a search, from cached arrays.
 
-Whoosh computes the groups while collecting, over all matching documents rather than just the
-requested page, reading sortable columns. Operation names are several per document, which
-whoosh can only facet by scanning the whole field on every search; instead they sit in one
-column, one name per line, and :class:`LinesFacet` splits them for each match.
+Whoosh's own grouping visits each match through Python objects (40-500 ms at 100,000
+documents); counting the matched documents' value codes with ``numpy.bincount`` over the
+per-segment arrays of :mod:`pressarchive.index.docvalues` gives the same exact counts in a
+few milliseconds. Counts from several segments are merged by value.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter
+from collections.abc import Sequence
 
-from whoosh import sorting
-from whoosh.matching import Matcher
-from whoosh.searching import Results, Searcher
+import numpy as np
 
-FACET_NAMES: tuple[str, ...] = ("language", "source", "year", "operation")
+from pressarchive.index.docvalues import KEYWORD_COLUMNS, BoolArray, IntArray, SegmentValues
+from pressarchive.index.schema import MISSING
 
+FACET_NAMES: tuple[str, ...] = ("language", "source", "agency", "country", "year", "operation")
 
-class LinesFacet(sorting.FacetType):
-    """Facet on a text column holding several values, one per line."""
-
-    def __init__(self, fieldname: str, maptype: type | None = None) -> None:
-        self.fieldname = fieldname
-        self.maptype = maptype
-
-    def categorizer(self, global_searcher: Searcher) -> sorting.Categorizer:
-        return _LinesCategorizer(self.fieldname)
+Matches = Sequence[tuple[SegmentValues, BoolArray]]
 
 
-class _LinesCategorizer(sorting.Categorizer):
-    allow_overlap = True
-
-    def __init__(self, fieldname: str) -> None:
-        self._fieldname = fieldname
-        self._column: Any = None
-
-    def set_searcher(self, segment_searcher: Searcher, docoffset: int) -> None:
-        self._column = segment_searcher.reader().column_reader(self._fieldname)
-
-    def keys_for(self, matcher: Matcher, segment_docnum: int) -> list[str]:
-        value = self._column[segment_docnum]
-        text = value.decode("utf-8") if isinstance(value, bytes) else value
-        return text.split("\n") if text else []
-
-
-def facet_definitions() -> dict[str, sorting.FacetType]:
-    """The ``groupedby`` argument for ``Searcher.search``: facet name -> counting facet."""
-    return {
-        "language": sorting.FieldFacet("language", maptype=sorting.Count),
-        "source": sorting.FieldFacet("source", maptype=sorting.Count),
-        "year": sorting.FieldFacet("year", maptype=sorting.Count),
-        "operation": LinesFacet("operation_names", maptype=sorting.Count),
-    }
+def facet_counts(matches: Matches) -> dict[str, dict[str, int]]:
+    """Value -> count per facet, most frequent first (ties alphabetical), blanks left out."""
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_NAMES}
+    for values, mask in matches:
+        for name in KEYWORD_COLUMNS:
+            column = values.keywords[name]
+            _add(counters[name], column.values, column.codes[mask])
+        ops = values.operations
+        _add(counters["operation"], ops.values, ops.codes[mask[ops.docs]])
+        months = values.months[mask]
+        for year, count in Counter((months[months != MISSING] // 12).tolist()).items():
+            counters["year"][str(year)] += count
+    return {name: _ordered(counters[name]) for name in FACET_NAMES}
 
 
-def facet_counts(results: Results) -> dict[str, dict[str, int]]:
-    """Counts per facet value, most frequent first (ties alphabetical), blanks left out."""
-    return {name: _ordered(results.groups(name)) for name in FACET_NAMES}
+def histogram(matches: Matches) -> dict[str, int]:
+    """"YYYY-MM" -> number of matches published that month, oldest first; undated left out."""
+    total: Counter[int] = Counter()
+    for values, mask in matches:
+        months = values.months[mask]
+        months = months[months != MISSING]
+        if months.size:
+            first = int(months.min())
+            counts = np.bincount(months - first)
+            present = np.flatnonzero(counts)
+            for offset, count in zip(present.tolist(), counts[present].tolist(), strict=True):
+                total[first + offset] += count
+    return {f"{month // 12:04d}-{month % 12 + 1:02d}": total[month] for month in sorted(total)}
 
 
-def _ordered(groups: dict[object, int]) -> dict[str, int]:
-    # Missing values come back as "", None or 0 (the year column default): not a facet value.
-    counts = {str(key): count for key, count in groups.items() if key not in ("", None, 0)}
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+def _add(counter: Counter[str], labels: list[str], codes: IntArray) -> None:
+    if not codes.size:
+        return
+    counts = np.bincount(codes, minlength=len(labels))
+    present = np.flatnonzero(counts)
+    for code, count in zip(present.tolist(), counts[present].tolist(), strict=True):
+        counter[labels[code]] += count
+
+
+def _ordered(counts: Counter[str]) -> dict[str, int]:
+    present = {key: count for key, count in counts.items() if key.strip()}
+    return dict(sorted(present.items(), key=lambda item: (-item[1], item[0])))

@@ -1,46 +1,63 @@
-"""The request's exact-match filters as one Whoosh query for ``Searcher.search(filter=...)``.
+"""The request's exact-match filters as a mask over one segment's documents.
 
-Filters restrict the match set without scoring, and whoosh applies them before counting, so
-totals and facets describe exactly the filtered set. Values are normalised with the same
-analyzer as the field, so ``operation="TANTÁLIO"`` finds documents tagged ``Tantalio``.
+Filters restrict the match set without scoring; they are answered from the cached per-segment
+arrays of :mod:`pressarchive.index.docvalues` (a comparison over small integer codes), never
+from the posting lists, so adding a source or a date range to a search costs next to nothing
+and totals and facets describe exactly the filtered set. Values are folded like the index
+terms, so ``operation="TANTÁLIO"`` finds documents tagged ``Tantalio`` and ``country="pt"``
+finds ``PT``.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+import numpy as np
 
-from whoosh.fields import Schema
-from whoosh.query import And, DateRange, NullQuery, NumericRange, Query, Term
-
+from pressarchive.index.docvalues import BoolArray, SegmentValues
 from pressarchive.index.models import SearchRequest
+from pressarchive.index.schema import MISSING
 
 
-def build_filter(schema: Schema, request: SearchRequest) -> Query | None:
-    """One query every hit must match, or None when the request has no filters."""
+def filter_mask(values: SegmentValues, request: SearchRequest) -> BoolArray | None:
+    """Documents of the segment passing every filter of ``request``; None when it has none."""
     parts = [
-        _keyword(schema, "language", request.language),
-        _keyword(schema, "source", request.source),
-        _keyword(schema, "operation", request.operation),
-        NumericRange("year", request.year, request.year) if request.year is not None else None,
-        _dates(request.since, request.until),
+        *(_keyword(values, name, getattr(request, name)) for name in values.keywords),
+        _operation(values, request.operation),
+        _year(values, request.year),
+        _dates(values, request),
     ]
     present = [part for part in parts if part is not None]
     if not present:
         return None
-    return present[0] if len(present) == 1 else And(present)
+    mask = present[0]
+    for part in present[1:]:
+        mask = mask & part
+    return mask
 
 
-def _keyword(schema: Schema, fieldname: str, value: str | None) -> Query | None:
-    if value is None or not value.strip():
+def _keyword(values: SegmentValues, name: str, wanted: str | None) -> BoolArray | None:
+    if wanted is None or not wanted.strip():
         return None
-    terms = list(schema[fieldname].process_text(value.strip()))
-    # A value that analyses to nothing can match nothing (not everything).
-    return Term(fieldname, terms[0]) if terms else NullQuery
+    return values.keywords[name].matching(wanted)
 
 
-def _dates(since: date | None, until: date | None) -> Query | None:
-    if since is None and until is None:
+def _operation(values: SegmentValues, wanted: str | None) -> BoolArray | None:
+    if wanted is None or not wanted.strip():
         return None
-    start = datetime.combine(since, time.min) if since else None
-    end = datetime.combine(until, time.max) if until else None
-    return DateRange("published", start, end)
+    return values.operations.matching(wanted, values.size)
+
+
+def _year(values: SegmentValues, year: int | None) -> BoolArray | None:
+    if year is None:
+        return None
+    return (values.months != MISSING) & (values.months // 12 == int(year))
+
+
+def _dates(values: SegmentValues, request: SearchRequest) -> BoolArray | None:
+    if request.since is None and request.until is None:
+        return None
+    mask = values.days != MISSING
+    if request.since is not None:
+        mask &= values.days >= request.since.toordinal()
+    if request.until is not None:
+        mask &= values.days <= request.until.toordinal()
+    return np.asarray(mask)

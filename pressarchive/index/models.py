@@ -23,6 +23,8 @@ class SearchRequest:
     sort: str = "relevance"  # or "date" (newest first)
     language: str | None = None
     source: str | None = None
+    agency: str | None = None
+    country: str | None = None  # e.g. "PT"; compared folded, like every filter
     operation: str | None = None  # case/accent-insensitive match on the normalised name
     year: int | None = None
     since: date | None = None
@@ -74,7 +76,12 @@ class Hit:
 
 @dataclass
 class SearchResult:
-    """A page of hits, the total number of matches and facet counts over all of them."""
+    """A page of hits, the total number of matches, and facets and timeline over all of them.
+
+    ``facets`` maps each of language, source, agency, country, year and operation to value ->
+    count (most frequent first); ``histogram`` maps "YYYY-MM" -> matches published that month,
+    in chronological order, undated matches left out.
+    """
 
     query: str
     total: int
@@ -82,12 +89,14 @@ class SearchResult:
     limit: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
+    histogram: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
-        """JSON-ready dict for the API: query, total, hits and facets."""
+        """JSON-ready dict for the API: query, total, hits, facets and histogram."""
         return {
             "query": self.query,
             "total": self.total,
             "hits": [hit.to_json() for hit in self.hits],
             "facets": {name: dict(counts) for name, counts in self.facets.items()},
+            "histogram": dict(self.histogram),
         }

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from functools import cache
 
 from whoosh.qparser import QueryParser, plugins, syntax
-from whoosh.query import Query, Term
+from whoosh.query import MultiTerm, Query, Term
 
-from pressarchive.index.analysis import OTHER
+from pressarchive.index.analysis import OTHER, fold
 from pressarchive.index.errors import QueryError
 from pressarchive.index.schema import (
     QUERY_FIELDS,
@@ -26,6 +26,7 @@ from pressarchive.index.schema import (
 )
 
 TITLE_BOOST = 2.0
+MIN_BOOST = 1e-6
 # Field names start with a letter, so "12:30" or "1:0" stay plain text.
 _FIELD_EXPR = r"(?P<text>[A-Za-z_]\w*):"
 
@@ -85,13 +86,19 @@ class ArchiveParser(QueryParser):
         tokenize: bool = True,
         removestops: bool = True,
     ) -> Query | None:
-        q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         group = group_of_field(fieldname)
+        if group is not None and isinstance(termclass, type) and issubclass(termclass, MultiTerm):
+            # A prefix or wildcard is a piece of a word: fold it, but stemming it would cut
+            # it differently from the words it should match ("operació*" -> "operaci", while
+            # "operación" is indexed as "oper"). The matcher also accepts those stems.
+            return termclass(fieldname, fold(text), boost=boost)
+        q = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         if q is not None or group in (None, OTHER) or not self._has_words(fieldname, text):
             return q
         # Without this, "la operación" could never match a Spanish text: "la" is not indexed
-        # there, and the AND would require it. Boost 0 so the stop word does not rank.
-        return Term("lang_group", group, boost=0.0)
+        # there, and the AND would require it. A negligible boost so the stop word does not
+        # rank (not 0: whoosh's block-quality skipping divides by the boost).
+        return Term("lang_group", group, boost=MIN_BOOST)
 
     def _has_words(self, fieldname: str, text: str) -> bool:
         # Punctuation analyses to nothing in every language; only real stop words count.

@@ -12,7 +12,7 @@ from whoosh.query import Every, Query
 
 from pressarchive.index.analysis import GROUPS, language_group
 from pressarchive.index.errors import QueryError
-from pressarchive.index.parser import parser_for
+from pressarchive.index.parser import MIN_BOOST, parser_for
 from pressarchive.index.syntaxcheck import check_syntax
 
 __all__ = ["QueryError", "parse_query"]
@@ -37,7 +37,19 @@ def parse_query(text: str, language: str | None = None) -> Query:
     except Exception as exc:  # whoosh and the field parsers raise all sorts
         raise QueryError(f"invalid query: {exc}") from exc
     _check_values(q, parser.schema)
+    _clamp_boosts(q)
     return q
+
+
+def _clamp_boosts(q: Query) -> None:
+    # "word^0" or "word^-1" would make whoosh divide by zero (or rank upside down) when it
+    # skips low-scoring blocks; such a word is meant to count for nothing, so nearly nothing.
+    pending = [q]
+    while pending:
+        node = pending.pop()
+        if getattr(node, "boost", 1.0) < MIN_BOOST:
+            node.boost = MIN_BOOST
+        pending.extend(node.children())
 
 
 def _raise_embedded_error(q: Query) -> None:

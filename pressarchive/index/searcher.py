@@ -1,85 +1,130 @@
 """Running one :class:`SearchRequest` on an open Whoosh searcher and shaping the result.
 
 Separate from :mod:`pressarchive.index.searchindex` (which owns the index and its locking) so
-the steps of a search — query, filter, sort, page, facets, snippets — read top to bottom.
+the steps of a search read top to bottom: parse, find every match as per-segment masks
+(:mod:`~pressarchive.index.matchset`), apply filters, count facets and the timeline, then
+order only what the page needs: by date from the cached day column, or by the BM25F scores
+computed with the matches.
 """
 
 from __future__ import annotations
 
-from whoosh import sorting
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
 from whoosh.query import Every, Query
-from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
-from pressarchive.index.analysis import language_group
-from pressarchive.index.facets import facet_counts, facet_definitions
-from pressarchive.index.filters import build_filter
-from pressarchive.index.highlight import snippet
+from pressarchive.index.docvalues import BoolArray, DocValuesCache, IntArray, SegmentValues
+from pressarchive.index.facets import facet_counts, histogram
+from pressarchive.index.filters import filter_mask
+from pressarchive.index.hits import TextSource, body_terms, make_hits
+from pressarchive.index.matchset import Deadline, Match, SegmentMatcher, statistics
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
 from pressarchive.index.query import parse_query
-from pressarchive.index.schema import body_field
-
-BodyTerms = dict[str, frozenset[str]]
 
 
-def run_search(searcher: Searcher, request: SearchRequest) -> SearchResult:
+@dataclass(frozen=True)
+class SegmentView:
+    """One segment as a search sees it: its searcher, docnum offset, values and live docs."""
+
+    searcher: Searcher
+    offset: int
+    values: SegmentValues
+    live: BoolArray
+
+
+def segment_views(searcher: Searcher, cache: DocValuesCache) -> list[SegmentView]:
+    """The segments of ``searcher`` with their cached values (loading new segments)."""
+    # An empty index has one reader without a segment: nothing to search there.
+    leaves = [(sub, offset) for sub, offset in searcher.leaf_searchers() if sub.reader().segment() is not None]
+    cache.keep_only([sub.reader() for sub, _ in leaves])
+    return [
+        SegmentView(sub, offset, cache.get(sub.reader()), cache.live(sub.reader()))
+        for sub, offset in leaves
+    ]
+
+
+def match_all(searcher: Searcher, views: Sequence[SegmentView], q: Query, request: SearchRequest,
+              deadline: Deadline, scored: bool) -> list[Match]:
+    """Per segment, the live documents matching ``q`` and the request's filters (scored or not)."""
+    stats = statistics(searcher, [view.values for view in views]) if scored else None
+    found = []
+    for view in views:
+        match = SegmentMatcher(view.searcher, view.values, deadline, stats).match(q)
+        mask = match.mask & view.live
+        extra = filter_mask(view.values, request)
+        found.append(Match(mask if extra is None else mask & extra, match.scores))
+    return found
+
+
+def run_search(searcher: Searcher, cache: DocValuesCache, request: SearchRequest,
+               text_source: TextSource | None, time_limit: float) -> SearchResult:
     """Search with ``request`` (limit/page already clamped) and build the result page."""
+    deadline = Deadline(time_limit)
     q = parse_query(request.query, request.language)
-    results = searcher.search(
-        q,
-        filter=build_filter(searcher.schema, request),
-        limit=request.page * request.limit,
-        sortedby=_sort_order(request, q),
-        groupedby=facet_definitions(),
-    )
-    terms = _body_terms(searcher, q)
+    views = segment_views(searcher, cache)
+    by_score = request.sort != "date" and not isinstance(q, Every)
+    found = match_all(searcher, views, q, request, deadline, scored=by_score)
+    masks = [match.mask for match in found]
+    matches = [(view.values, mask) for view, mask in zip(views, masks, strict=True)]
     start = (request.page - 1) * request.limit
-    page = [results[i] for i in range(start, min(start + request.limit, results.scored_length()))]
+    wanted = start + request.limit
+    if by_score:
+        ranked = by_relevance(views, found, wanted)
+    else:
+        ranked = [(docnum, 0.0) for docnum in by_date(views, masks, wanted)]
+    page = ranked[start:wanted]
     return SearchResult(
         query=request.query,
-        total=len(results),
+        total=sum(int(mask.sum()) for mask in masks),
         page=request.page,
         limit=request.limit,
-        hits=[_hit(hit, terms) for hit in page],
-        facets=facet_counts(results),
+        hits=make_hits(searcher, page, body_terms(searcher, q), text_source),
+        facets=facet_counts(matches),
+        histogram=histogram(matches),
     )
 
 
-def _sort_order(request: SearchRequest, q: Query) -> list[sorting.FacetType] | None:
-    # Browsing has no relevance to rank by, so it is newest first too. Ties break on id, so
-    # equal dates always come back in the same order.
-    if request.sort == "date" or isinstance(q, Every):
-        return [sorting.FieldFacet("published", reverse=True), sorting.FieldFacet("id")]
-    return None
+def by_date(views: Sequence[SegmentView], masks: Sequence[BoolArray], wanted: int) -> list[int]:
+    """Global docnums of the first ``wanted`` matches, newest first, undated last, ties by id."""
+    docnums, days, ids = [], [], []
+    for view, mask in zip(views, masks, strict=True):
+        local = np.flatnonzero(mask)
+        docnums.append(local + view.offset)
+        days.append(view.values.days[local])
+        ids.append(view.values.ids[local])
+    if not docnums:
+        return []
+    all_days: IntArray = np.concatenate(days)
+    # Undated documents hold -1, so negated they sort after every real (negative) day.
+    order = np.lexsort((np.concatenate(ids), -all_days))[:wanted]
+    return [int(docnum) for docnum in np.concatenate(docnums)[order]]
 
 
-def _body_terms(searcher: Searcher, q: Query) -> BodyTerms:
-    """Body field -> the terms the query looks for in it, prefixes and wildcards expanded."""
-    # Not Query.existing_terms(): in whoosh-reloaded 2.7.5 its loop variable shadows its
-    # ``fieldname`` argument, so it drops every field after the first leaf's.
-    reader = searcher.reader()
-    found: dict[str, set[str]] = {}
-    for leaf in q.leaves():
-        for field, text in leaf.expanded_terms(reader, phrases=True):
-            if field.startswith("body_"):
-                word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
-                found.setdefault(field, set()).add(word)
-    return {field: frozenset(words) for field, words in found.items()}
+def by_relevance(views: Sequence[SegmentView], found: Sequence[Match],
+                 wanted: int) -> list[tuple[int, float]]:
+    """(global docnum, score) of the ``wanted`` best matches, best first, ties by docnum.
+
+    Scores come from :mod:`~pressarchive.index.matchset` for every match at once, so the
+    top ``wanted`` are picked with a partial sort rather than a heap fed one document at a time.
+    """
+    docnums, scores = [], []
+    for view, match in zip(views, found, strict=True):
+        local = np.flatnonzero(match.mask)
+        docnums.append(local + view.offset)
+        scores.append(match.scores[local] if match.scores is not None else np.zeros(local.size))
+    if not docnums:
+        return []
+    all_docnums, all_scores = np.concatenate(docnums), np.concatenate(scores)
+    if all_docnums.size > wanted:
+        # Keep every document scoring at least the wanted-th best, so ties stay deterministic.
+        threshold = np.partition(all_scores, all_docnums.size - wanted)[all_docnums.size - wanted]
+        keep = all_scores >= threshold
+        all_docnums, all_scores = all_docnums[keep], all_scores[keep]
+    order = np.lexsort((all_docnums, -all_scores))[:wanted]
+    return [(int(all_docnums[i]), float(all_scores[i])) for i in order]
 
 
-def _hit(hit: WhooshHit, terms: BodyTerms) -> Hit:
-    stored = hit.fields()
-    group = language_group(stored.get("language", ""))
-    published = stored.get("published")
-    return Hit(
-        id=stored["id"],
-        url=stored.get("url", ""),
-        title=stored.get("title", ""),
-        published=published.date() if published is not None else None,
-        source=stored.get("source", ""),
-        language=stored.get("language", ""),
-        operations=list(stored.get("operations", [])),
-        # Sorted searches carry the sort key in ``score``; there is no relevance to report.
-        score=float(hit.score) if isinstance(hit.score, (int, float)) else 0.0,
-        snippet=snippet(stored.get("body", ""), terms.get(body_field(group), frozenset()), group),
-    )
+__all__ = ["Hit", "SegmentView", "TextSource", "by_date", "by_relevance", "match_all", "run_search"]

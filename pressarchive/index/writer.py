@@ -2,7 +2,11 @@
 
 Every call is one writer and one commit, so a batch is visible all at once or not at all.
 Segments are written non-compound: compound files must be rewritten on merge and are slower
-to open, and nothing here needs the single-file layout.
+to open, and nothing here needs the single-file layout. Writers use the lean posting pool and
+codec of :mod:`pressarchive.index.codec` (same file format, less Python per posting). A writer
+killed mid-commit leaves the previous generation intact: whoosh writes a new table of contents
+to a temporary file and renames it into place last, and its lock is an ``fcntl`` lock the
+kernel releases when the process dies, so the next writer proceeds.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from whoosh import index, writing
 from whoosh.index import Index
 from whoosh.query import Or, Term
 
+from pressarchive.index.codec import LeanCodec, LeanPostingPool
 from pressarchive.index.documents import index_fields
 from pressarchive.index.schema import SCHEMA_VERSION, build_schema
 from pressarchive.record import Document
@@ -21,27 +26,33 @@ from pressarchive.record import Document
 _VERSION_FILE = "pressarchive-schema-version"
 # Another process (a CLI run next to the web app) may hold the lock briefly: wait, don't fail.
 _LOCK_TIMEOUT = 30.0
+# Postings held in memory (whoosh's size estimate) before a sorted run is spilled to disk.
+POOL_MB = 256
 
 
-def open_index(path: Path) -> Index:
+def open_index(path: Path) -> tuple[Index, bool]:
     """Open the index in ``path``, creating it if missing or built with another schema version.
 
     The index is derived data (the store can always refill it), so an index from an older
-    schema is simply recreated empty rather than migrated.
+    schema is simply recreated empty rather than migrated. Returns the index and whether it
+    was (re)created, so the caller knows to refill it.
     """
     path.mkdir(parents=True, exist_ok=True)
     marker = path / _VERSION_FILE
     current = marker.exists() and marker.read_text().strip() == str(SCHEMA_VERSION)
     if current and index.exists_in(str(path)):
         # The schema from code, not the pickled one, so analyzers always match this version.
-        return index.open_dir(str(path), schema=build_schema())
+        return index.open_dir(str(path), schema=build_schema()), False
     ix = index.create_in(str(path), build_schema())
     marker.write_text(f"{SCHEMA_VERSION}\n")
-    return ix
+    return ix, True
 
 
 def _writer(ix: Index) -> writing.IndexWriter:
-    return ix.writer(compound=False, timeout=_LOCK_TIMEOUT)
+    writer = ix.writer(compound=False, timeout=_LOCK_TIMEOUT, limitmb=POOL_MB, codec=LeanCodec())
+    # SegmentWriter ignores its ``poolclass`` argument; swap the (still empty) pool instead.
+    writer.pool = LeanPostingPool(writer._tempstorage, writer.newsegment, limitmb=POOL_MB)
+    return writer
 
 
 def add_documents(ix: Index, docs: Iterable[Document]) -> int:

@@ -1,0 +1,307 @@
+"""Benchmark pressarchive's search index against SQLite FTS5 on the same synthetic corpus.
+
+For each size (``--docs``, default 10,000 and 100,000) the deterministic multilingual corpus of
+``bench/searchcorpus.py`` (about 3 KB of text per release, seven languages, realistic sources,
+agencies, countries, operations and dates) is indexed twice, each engine in its own
+subprocess so that peak RSS is its own: by ``pressarchive.index.SearchIndex.add`` in batches
+of ``--batch`` documents (default 20,000, as an import or ``index --rebuild`` commits; a crawl
+commits every few seconds, leaving more segments for whoosh to merge: with ``--batch 5000``
+query times roughly double), and into SQLite FTS5 (``unicode61
+remove_diacritics 2``, a metadata table, one transaction per batch). Generating the corpus is
+not timed. Then ``--queries`` queries of each type run one after another on one open index:
+
+term          one word (drawn from a random release, so frequent words come up often)
+and           two words from the same release
+phrase        two consecutive words of a release, quoted
+date_range    a word and a since/until window of one to three years
+facets        a word, with facet counts (language, source, agency, country, year,
+              operation) and the monthly histogram over all matches
+date_sorted   a word, newest first
+highlight     a word, top 10 by relevance with highlighted snippets
+
+pressarchive computes totals, facets and the histogram on every search (that is its API);
+FTS5 computes the total on every query and the facets only for ``facets``. Snippets come from
+``text_source`` (a SQLite table of the texts, standing in for the store, filled untimed) only
+for ``highlight``; FTS5 uses ``snippet()`` on its stored text. Latencies are wall clock per query after one
+warm-up search. The last line per size is JSON: {"docs", "pressarchive": {"index_docs_per_s",
+"size_mb", "peak_rss_mb", "p50_ms": {type: ms}, "p95_ms": {type: ms}}, "fts5": {...}}.
+
+Usage: python bench/search.py [--docs N [N ...]] [--queries 200] [--batch 5000] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from searchcorpus import Corpus  # noqa: E402  (bench/ helper)
+
+QUERY_TYPES = ("term", "and", "phrase", "date_range", "facets", "date_sorted", "highlight")
+ENGINES = ("pressarchive", "fts5")
+_WORD = re.compile(r"\w{4,}")
+
+
+@dataclass(frozen=True)
+class BenchQuery:
+    """One benchmark query, engine-neutral: its type, words and optional date window."""
+
+    kind: str
+    words: tuple[str, ...]
+    since: date | None = None
+    until: date | None = None
+
+
+def make_queries(corpus: Corpus, docs: int, count: int, seed: int) -> list[BenchQuery]:
+    """``count`` queries of every type, drawn deterministically from the first ``docs`` releases."""
+    rng = random.Random(seed)
+    stops = {word for lang in corpus.languages.values() for word in lang.stops}
+    queries = []
+    for kind in QUERY_TYPES:
+        for _ in range(count):
+            words = _content_words(corpus.document(rng.randint(1, docs)).text, stops)
+            start = rng.randrange(len(words) - 1)
+            if kind == "phrase":
+                picked = (words[start], words[start + 1])
+            elif kind == "and":
+                picked = (words[start], rng.choice(words))
+            else:
+                picked = (words[start],)
+            since = until = None
+            if kind == "date_range":
+                since = date(rng.randint(2010, 2024), rng.randint(1, 12), 1)
+                until = since + timedelta(days=365 * rng.randint(1, 3))
+            queries.append(BenchQuery(kind, picked, since, until))
+    return queries
+
+
+def _content_words(text: str, stops: set[str]) -> list[str]:
+    words = [word.lower() for word in _WORD.findall(text) if word.lower() not in stops]
+    return words if len(words) > 1 else ["police", "operation"]
+
+
+# -- pressarchive -----------------------------------------------------------------------------
+
+
+def run_pressarchive(corpus: Corpus, docs: int, batch: int, workdir: Path,
+                     queries: list[BenchQuery]) -> dict[str, Any]:
+    from pressarchive.index import SearchIndex, SearchRequest
+
+    store = TextStore(workdir / "texts.sqlite")
+    index = SearchIndex(workdir / "index")
+
+    def add(batch_docs: list[Any]) -> None:
+        index.add(batch_docs)
+
+    elapsed = _index_batches(corpus, docs, batch, add, "pressarchive", before=store.add)
+    index.search(SearchRequest(query="police"))  # warm-up: loads the per-segment arrays
+
+    def search(q: BenchQuery) -> None:
+        index.text_source = store.texts if q.kind == "highlight" else None
+        text = " ".join(q.words) if q.kind != "phrase" else '"' + " ".join(q.words) + '"'
+        sort = "date" if q.kind == "date_sorted" else "relevance"
+        index.search(SearchRequest(query=text, sort=sort, since=q.since, until=q.until))
+
+    latencies = _time_queries(queries, search)
+    index.close()
+    return _figures(docs, elapsed, workdir / "index", latencies)
+
+
+class TextStore:
+    """Body texts by id in SQLite, standing in for the archive store's ``text_source``."""
+
+    def __init__(self, path: Path) -> None:
+        import sqlite3
+
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE texts(id INTEGER PRIMARY KEY, text TEXT)")
+
+    def add(self, docs: list[Any]) -> None:
+        with self.db:
+            self.db.executemany("INSERT INTO texts VALUES (?, ?)", [(d.id, d.text) for d in docs])
+
+    def texts(self, ids: Any) -> dict[int, str]:
+        wanted = [int(i) for i in ids]
+        marks = ",".join("?" * len(wanted))
+        return dict(self.db.execute(f"SELECT id, text FROM texts WHERE id IN ({marks})", wanted))
+
+
+# -- SQLite FTS5 ------------------------------------------------------------------------------
+
+_FTS_SCHEMA = """
+CREATE TABLE docs(id INTEGER PRIMARY KEY, version INTEGER, url TEXT, title TEXT,
+                  published INTEGER, month TEXT, year INTEGER, language TEXT, source TEXT,
+                  agency TEXT, country TEXT);
+CREATE TABLE ops(doc INTEGER, name TEXT);
+CREATE INDEX ops_doc ON ops(doc);
+CREATE INDEX docs_published ON docs(published);
+CREATE VIRTUAL TABLE fts USING fts5(title, body, tokenize='unicode61 remove_diacritics 2');
+"""
+_FACET_SQL = {
+    name: f"SELECT d.{name}, count(*) FROM m JOIN docs d ON d.id = m.id GROUP BY 1"
+    for name in ("language", "source", "agency", "country", "year", "month")
+}
+_FACET_SQL["operation"] = "SELECT o.name, count(*) FROM m JOIN ops o ON o.doc = m.id GROUP BY 1"
+
+
+def run_fts5(corpus: Corpus, docs: int, batch: int, workdir: Path,
+             queries: list[BenchQuery]) -> dict[str, Any]:
+    import sqlite3
+
+    path = workdir / "fts5.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(_FTS_SCHEMA)
+
+    def add(batch_docs: list[Any]) -> None:
+        with db:
+            db.executemany(
+                "INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(d.id, d.version, d.url, d.title,
+                  d.published.toordinal() if d.published else None,
+                  d.published.strftime("%Y-%m") if d.published else None,
+                  d.published.year if d.published else None,
+                  d.language, d.source, d.agency, d.country) for d in batch_docs],
+            )
+            db.executemany("INSERT INTO ops VALUES (?,?)",
+                           [(d.id, name) for d in batch_docs for name in d.operations])
+            db.executemany("INSERT INTO fts(rowid, title, body) VALUES (?,?,?)",
+                           [(d.id, d.title, d.text) for d in batch_docs])
+
+    elapsed = _index_batches(corpus, docs, batch, add, "fts5")
+    latencies = _time_queries(queries, lambda q: _fts5_search(db, q))
+    db.close()
+    return _figures(docs, elapsed, path, latencies)
+
+
+def _fts5_search(db: Any, q: BenchQuery) -> None:
+    match = " ".join(f'"{word}"' for word in q.words)
+    if q.kind == "phrase":
+        match = '"' + " ".join(q.words) + '"'
+    where, params = "fts MATCH ?", [match]
+    if q.since is not None and q.until is not None:
+        where += " AND d.published BETWEEN ? AND ?"
+        params += [q.since.toordinal(), q.until.toordinal()]
+    base = f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE {where}"
+    db.execute(f"SELECT count(*) {base}", params).fetchone()
+    order = "d.published DESC, d.id" if q.kind == "date_sorted" else "bm25(fts, 2.0, 1.0)"
+    columns = "d.id, d.url, d.title, d.published"
+    if q.kind == "highlight":
+        columns += ", snippet(fts, 1, '[', ']', '…', 24)"
+    db.execute(f"SELECT {columns} {base} ORDER BY {order} LIMIT 10", params).fetchall()
+    if q.kind == "facets":
+        db.execute("DROP TABLE IF EXISTS temp.m")
+        db.execute(f"CREATE TEMP TABLE m AS SELECT fts.rowid AS id {base}", params)
+        for sql in _FACET_SQL.values():
+            db.execute(sql).fetchall()
+
+
+# -- shared -----------------------------------------------------------------------------------
+
+
+def _index_batches(corpus: Corpus, docs: int, batch: int, add: Callable[[list[Any]], object],
+                   engine: str, before: Callable[[list[Any]], object] | None = None) -> float:
+    elapsed = 0.0
+    for start in range(1, docs + 1, batch):
+        chunk = list(corpus.documents(min(batch, docs - start + 1), start))
+        if before is not None:  # untimed: the store's work, not the index's
+            before(chunk)
+        began = time.perf_counter()
+        add(chunk)
+        elapsed += time.perf_counter() - began
+        done = start + len(chunk) - 1
+        _progress(f"{engine}: indexed {done}/{docs} ({done / elapsed:.0f} docs/s)")
+    return elapsed
+
+
+def _time_queries(queries: list[BenchQuery], search: Callable[[BenchQuery], None]) -> dict[str, list[float]]:
+    latencies: dict[str, list[float]] = {kind: [] for kind in QUERY_TYPES}
+    for q in queries:
+        began = time.perf_counter()
+        search(q)
+        latencies[q.kind].append((time.perf_counter() - began) * 1000)
+    return latencies
+
+
+def _figures(docs: int, elapsed: float, path: Path, latencies: dict[str, list[float]]) -> dict[str, Any]:
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return {
+        "index_docs_per_s": round(docs / elapsed, 1),
+        "size_mb": round(sum(f.stat().st_size for f in files) / 1e6, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "p50_ms": {kind: round(_percentile(values, 50), 2) for kind, values in latencies.items()},
+        "p95_ms": {kind: round(_percentile(values, 95), 2) for kind, values in latencies.items()},
+    }
+
+
+def _percentile(values: list[float], pct: int) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
+
+
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def child(args: argparse.Namespace) -> None:
+    """Index and query with one engine; the last stdout line is its figures as JSON."""
+    corpus = Corpus(args.seed)
+    queries = make_queries(corpus, args.docs[0], args.queries, args.seed + 1)
+    runner = run_pressarchive if args.child == "pressarchive" else run_fts5
+    figures = runner(corpus, args.docs[0], args.batch, Path(args.dir), queries)
+    print(json.dumps(figures), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, nargs="+", default=[10_000, 100_000], help="corpus sizes")
+    parser.add_argument("--queries", type=int, default=200, help="queries of each type")
+    parser.add_argument("--batch", type=int, default=20_000, help="documents per add/commit")
+    parser.add_argument("--seed", type=int, default=7, help="corpus and query seed")
+    parser.add_argument("--keep", action="store_true", help="keep the indexes (path printed)")
+    parser.add_argument("--child", choices=ENGINES, help=argparse.SUPPRESS)
+    parser.add_argument("--dir", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+    for docs in args.docs:
+        workdir = Path(tempfile.mkdtemp(prefix=f"bench-search-{docs}-"))
+        result: dict[str, Any] = {"docs": docs}
+        for engine in ENGINES:
+            (workdir / engine).mkdir()
+            command = [sys.executable, __file__, "--child", engine, "--docs", str(docs),
+                       "--queries", str(args.queries), "--batch", str(args.batch),
+                       "--seed", str(args.seed), "--dir", str(workdir / engine)]
+            out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True,
+                                 env={**os.environ, "PYTHONHASHSEED": "0"})
+            result[engine] = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"{engine} at {docs} docs: {json.dumps(result[engine])}", flush=True)
+        if args.keep:
+            print(f"indexes kept in {workdir}", flush=True)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+        print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
