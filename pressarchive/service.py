@@ -1,21 +1,34 @@
 """The operations every face of pressarchive offers: search, show, status, index upkeep.
 
 The CLI, the HTML pages and the JSON API are thin layers over :class:`ArchiveService`, so
-anything one of them can do the others can too, with the same validation and errors.
+anything one of them can do the others can too, with the same validation and errors. The
+store is the truth and the index is derived from it: the index reads snippet text from the
+store, an index recreated empty (missing, or from an older schema) is refilled from the store
+as soon as it is opened, and :meth:`ArchiveService.check` / :meth:`ArchiveService.repair`
+compare and reconcile the two by document id and version.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.errors import NotFound, UserError
-from pressarchive.index import QueryError, SearchIndex, SearchRequest, SearchResult
+from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchIndex, SearchRequest, SearchResult
+from pressarchive.index.engine import SearchEngine
+from pressarchive.indexcheck import IndexCheck, compare_index
+from pressarchive.record import Document
 from pressarchive.store import Archive, StoredDocument
 
 SORTS = ("relevance", "date")
 MAX_LIMIT = 100
+#: Seconds a search may take before it is stopped as too expensive.
+QUERY_TIME_LIMIT = 5.0
+#: Documents re-indexed per commit by a repair (bounds memory on a badly damaged index).
+REPAIR_BATCH = 1000
 
 
 def parse_date(value: str | None, what: str = "date") -> date | None:
@@ -31,6 +44,7 @@ def parse_date(value: str | None, what: str = "date") -> date | None:
 def build_request(
     query: str = "", *, limit: int = 10, page: int = 1, sort: str = "relevance",
     language: str | None = None, source: str | None = None, operation: str | None = None,
+    agency: str | None = None, country: str | None = None,
     year: int | None = None, since: str | None = None, until: str | None = None,
 ) -> SearchRequest:
     """A validated search request from the raw values a person typed."""
@@ -45,23 +59,39 @@ def build_request(
         raise UserError(f"empty date range: since {start} is after until {end}")
     return SearchRequest(
         query=query.strip(), limit=limit, page=page, sort=sort, language=language or None,
-        source=source or None, operation=operation or None, year=year, since=start, until=end,
+        source=source or None, operation=operation or None, agency=agency or None,
+        country=country or None, year=year, since=start, until=end,
     )
 
 
 class ArchiveService:
     """The archive and its index opened from one data directory."""
 
-    def __init__(self, data: DataDir) -> None:
+    def __init__(self, data: DataDir, *, query_time_limit: float = QUERY_TIME_LIMIT) -> None:
         self.data = prepare_data_dir(data)
         self.archive = Archive(data.database_url)
-        self._index: SearchIndex | None = None
+        self.query_time_limit = query_time_limit
+        self._index: SearchEngine | None = None
+        self._refilled: int | None = None  # documents put back when the index was recreated
+        # The web app's first requests may arrive together: open (and refill) the index once.
+        self._opening = threading.Lock()
 
     @property
-    def index(self) -> SearchIndex:
+    def index(self) -> SearchEngine:
         if self._index is None:
-            self._index = SearchIndex(self.data.index_dir)
+            with self._opening:
+                if self._index is None:
+                    self._index = self._open_index()
         return self._index
+
+    def _open_index(self) -> SearchEngine:
+        index = SearchIndex(
+            self.data.index_dir, text_source=self.archive.current_texts, time_limit=self.query_time_limit,
+        )
+        if index.recreated:
+            # A fresh empty index would silently hide the whole archive: refill it now.
+            self._refilled = self._rebuild(index)
+        return index
 
     def close(self) -> None:
         if self._index is not None:
@@ -72,7 +102,19 @@ class ArchiveService:
         try:
             return self.index.search(request)
         except QueryError as exc:
-            raise UserError(f"bad query: {exc}") from None
+            raise _query_error(exc) from None
+
+    def similar(self, doc_id: int, limit: int = 10) -> list[Hit]:
+        """Documents most like ``doc_id`` by their distinctive terms, best first."""
+        if not 1 <= limit <= MAX_LIMIT:
+            raise UserError(f"bad limit {limit}: expected 1 to {MAX_LIMIT}")
+        try:
+            return self.index.more_like(doc_id, limit=limit)
+        except KeyError:
+            self.document(doc_id)  # NotFound if the store has no such document either
+            raise NotFound(f"document {doc_id} is not indexed yet: run 'pressarchive index'") from None
+        except QueryError as exc:
+            raise _query_error(exc) from None
 
     def document(self, doc_id: int) -> StoredDocument:
         stored = self.archive.get_document(doc_id)
@@ -95,6 +137,62 @@ class ArchiveService:
 
     def rebuild_index(self) -> int:
         """Recreate the index from the store alone."""
-        count = self.index.rebuild(self.archive.current_documents())
-        self.archive.mark_indexed()
+        index = self.index
+        if self._refilled is not None:  # opening it just did exactly that
+            count, self._refilled = self._refilled, None
+            return count
+        return self._rebuild(index)
+
+    def check(self) -> IndexCheck:
+        """How the index differs from the store's current versions (read-only)."""
+        return compare_index(self.archive.current_versions(), self.index.entries())
+
+    def repair(self) -> IndexCheck:
+        """Make the index hold each current version exactly once; returns what was wrong.
+
+        Wrong entries are deleted by document id and the current documents re-added in
+        batches, so the repair costs what is wrong, not a rebuild.
+        """
+        report = self.check()
+        if report.ok:
+            return report
+        self.index.delete(report.to_delete)
+        batch: list[Document] = []
+        for doc in self.archive.current_documents(report.to_add):
+            batch.append(doc)
+            if len(batch) >= REPAIR_BATCH:
+                self._add(batch)
+                batch = []
+        self._add(batch)
+        report.repaired = True
+        return report
+
+    def _add(self, documents: list[Document]) -> None:
+        if documents:
+            self.index.add(documents)
+            self.archive.mark_indexed(documents)
+
+    def _rebuild(self, index: SearchEngine) -> int:
+        # Mark exactly the versions that went in: one saved by a crawl meanwhile stays pending.
+        indexed: dict[int, int] = {}
+        count = index.rebuild(_recording(self.archive.current_documents(), indexed))
+        self.archive.mark_indexed_versions(indexed)
         return count
+
+
+def _recording(documents: Iterable[Document], seen: dict[int, int]) -> Iterator[Document]:
+    """``documents`` unchanged, noting each one's id and version in ``seen`` on the way."""
+    for doc in documents:
+        if doc.id is not None and doc.version is not None:
+            seen[doc.id] = doc.version
+        yield doc
+
+
+def _query_error(exc: QueryError) -> UserError:
+    """The user-facing error for a query the index refused: too expensive, or bad syntax."""
+    message = str(exc)
+    if isinstance(exc, QueryTooExpensive):
+        if not message.startswith("query too expensive"):
+            message = f"query too expensive: {message}"
+        return UserError(message)
+    return UserError(f"bad query: {message}")

@@ -23,30 +23,13 @@ from pressarchive.store import Capture
 from pressarchive.web import create_app, urls
 from pressarchive.web.present import page_window, paragraphs
 from pressarchive.web.security import CONTENT_SECURITY_POLICY
+from tests.archive_builder import Builder
 
 SCRIPT = "<script>alert(1)</script>"
 FILLERS = 12  # English routine reports, enough for several pages of five
 
 
 # -- the archive ----------------------------------------------------------------------------------
-
-
-class Builder:
-    """Adds documents the way the crawler does: a source, a capture, then the document."""
-
-    def __init__(self, service: ArchiveService) -> None:
-        self.service = service
-        self.captures = 0
-
-    def add(self, doc: Document, when: datetime | None = None) -> int:
-        self.captures += 1
-        capture_id = self.service.archive.record_capture(Capture(
-            source=doc.source, url=doc.url, status=200, content_type="text/html",
-            length=len(doc.text), captured_at=when or datetime(2024, 1, 1, 12, 0, self.captures),
-            payload_sha256=f"{self.captures:064x}", warc_file="pressarchive-00001.warc.gz",
-            warc_offset=1000 * self.captures,
-        ))
-        return self.service.archive.save_document(doc, capture_id).document_id
 
 
 def _documents() -> dict[str, Document]:
@@ -168,7 +151,7 @@ def test_facets_count_and_link_to_filtered_searches(client: TestClient) -> None:
         section.cssselect("h3")[0].text_content(): section
         for section in tree.cssselect(".facet")
     }
-    assert set(facets) == {"Language", "Source", "Year", "Operation"}
+    assert set(facets) == {"Language", "Source", "Agency", "Country", "Year", "Operation"}
     german = next(li for li in facets["Language"].cssselect("li") if "(de)" in li.text_content())
     assert german.cssselect(".count")[0].text_content() == "1"
     href = german.cssselect("a")[0].get("href")
@@ -298,6 +281,18 @@ def test_script_in_archived_content_stays_text(client: TestClient, ids: dict[str
     assert "<b>bold</b>" in doc.cssselect(".text p")[0].text_content()
 
 
+def test_script_in_an_agency_facet_stays_text_and_filters(client: TestClient, ids: dict[str, int]) -> None:
+    tree = page(client, "/search?q=raid")
+    agency = next(f for f in tree.cssselect(".facet") if f.cssselect("h3")[0].text_content() == "Agency")
+    assert SCRIPT in agency.text_content() and not tree.cssselect("script")
+    href = agency.cssselect("a")[0].get("href")
+    assert query_of(href) == {"q": "raid", "agency": SCRIPT}
+    filtered = page(client, href)
+    assert [a.get("href") for a in filtered.cssselect(".hit h3 a")] == [f"/doc/{ids['script']}"]
+    similar = page(client, f"/doc/{ids['script']}")
+    assert not similar.cssselect("script, b")
+
+
 def test_script_in_the_query_stays_text(client: TestClient) -> None:
     response = client.get("/search", params={"q": f'"{SCRIPT}"'})
     assert "<script" not in response.text.lower()
@@ -347,13 +342,13 @@ def test_api_search_has_the_cli_shape(
     response = client.get("/api/search", params={"q": "europol", "limit": 2})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"query", "total", "hits", "facets"}
+    assert set(body) == {"query", "total", "hits", "facets", "histogram"}
     assert body["query"] == "europol" and body["total"] == 4 and len(body["hits"]) == 2
     assert set(body["hits"][0]) == {
         "id", "url", "title", "published", "source", "language", "operations", "snippet",
     }
     assert isinstance(body["hits"][0]["snippet"], str)
-    assert set(body["facets"]) == {"language", "source", "year", "operation"}
+    assert set(body["facets"]) == {"language", "source", "agency", "country", "year", "operation"}
     assert body["facets"]["language"] == {"en": 3, "de": 1}
     service = ArchiveService(archive[0])
     try:
@@ -438,12 +433,14 @@ def test_openapi_documents_the_api_only(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     schema = client.get("/openapi.json").json()
     assert schema["info"]["title"] == "pressarchive"
-    assert set(schema["paths"]) == {"/api/search", "/api/doc/{doc_id}", "/api/status"}
+    assert set(schema["paths"]) == {
+        "/api/search", "/api/doc/{doc_id}", "/api/doc/{doc_id}/similar", "/api/status", "/api/check",
+    }
     search = schema["paths"]["/api/search"]["get"]
     assert search["summary"]
     params = {p["name"]: p for p in search["parameters"]}
-    assert set(params) == {"q", "sort", "language", "source", "operation", "year", "since",
-                           "until", "limit", "page"}
+    assert set(params) == {"q", "sort", "language", "source", "agency", "country", "operation", "year",
+                           "since", "until", "limit", "page"}
     assert all(p.get("description") for p in params.values())
     assert "400" in search["responses"] and "422" not in search["responses"]
 

@@ -1,4 +1,4 @@
-"""Commands that read the archive: search, show, status, index."""
+"""Commands that read the archive: search, similar, show, status."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import click
 from rich.console import Console
 
 from pressarchive.cli.app import Context, cli, pass_context
-from pressarchive.cli.output import print_document, print_json, print_search, print_status
-from pressarchive.service import SORTS, build_request
+from pressarchive.cli.output import print_document, print_hits, print_json, print_search, print_status
+from pressarchive.service import MAX_LIMIT, SORTS, build_request
 
 
 @cli.command()
@@ -18,7 +18,9 @@ from pressarchive.service import SORTS, build_request
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of hits.")
 @click.option("--lang", "language", metavar="CODE", help="Only documents in this language (e.g. es).")
 @click.option("--source", metavar="NAME", help="Only documents from this source.")
-@click.option("--operation", metavar="NAME", help="Only documents naming this operation.")
+@click.option("--operation", metavar="NAME", help="Only documents naming this operation (case and accents ignored).")
+@click.option("--agency", metavar="NAME", help="Only documents from sources of this agency.")
+@click.option("--country", metavar="CC", help="Only documents from sources in this country (ISO code, e.g. PT).")
 @click.option("--year", type=int, help="Only documents published in this year.")
 @click.option("--since", metavar="YYYY-MM-DD", help="Only documents published on or after this date.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Only documents published on or before this date.")
@@ -35,6 +37,24 @@ def search(ctx: Context, query: tuple[str, ...], as_json: bool, **options: objec
         print_json(result.to_json())
     else:
         print_search(result, Console())
+
+
+@cli.command()
+@click.argument("doc_id", type=int, metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--limit", default=10, show_default=True, help=f"How many documents (1-{MAX_LIMIT}).")
+@pass_context
+def similar(ctx: Context, doc_id: int, as_json: bool, limit: int) -> None:
+    """Documents most like document ID ("more like this"), by its most distinctive words."""
+    service = ctx.service()
+    try:
+        hits = service.similar(doc_id, limit=limit)
+    finally:
+        service.close()
+    if as_json:
+        print_json({"id": doc_id, "hits": [hit.to_json() for hit in hits]})
+    else:
+        print_hits(hits, Console())
 
 
 @cli.command()
@@ -68,16 +88,3 @@ def status(ctx: Context, as_json: bool) -> None:
         print_json(stats)
     else:
         print_status(stats, Console())
-
-
-@cli.command()
-@click.option("--rebuild", is_flag=True, help="Recreate the index from the store alone.")
-@pass_context
-def index(ctx: Context, rebuild: bool) -> None:
-    """Index new and changed documents (or rebuild the whole index)."""
-    service = ctx.service()
-    try:
-        count = service.rebuild_index() if rebuild else service.index_pending()
-    finally:
-        service.close()
-    click.echo(f"{'rebuilt index with' if rebuild else 'indexed'} {count} documents")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from pressarchive.cli import archive_commands, crawl_commands, discover_commands, serve_commands, source_commands
+from pressarchive.cli import (
+    archive_commands, crawl_commands, discover_commands, index_commands, serve_commands, source_commands,
+)
 
-__all__ = ["archive_commands", "crawl_commands", "discover_commands", "serve_commands", "source_commands"]
+__all__ = [
+    "archive_commands", "crawl_commands", "discover_commands", "index_commands", "serve_commands",
+    "source_commands",
+]

@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pressarchive.index import SearchResult
+from pressarchive.index import Hit, SearchResult
+from pressarchive.indexcheck import IndexCheck
 from pressarchive.store import StoredDocument
 
 
@@ -29,18 +30,46 @@ def print_search(result: SearchResult, console: Console) -> None:
     first = (result.page - 1) * result.limit + 1 if result.total else 0
     last = min(result.page * result.limit, result.total)
     console.print(f"{result.total} matches for {escape(repr(result.query))}, showing {first}–{last}")
-    for hit in result.hits:
+    print_hits(result.hits, console)
+    for name, counts in result.facets.items():
+        if counts:
+            shown = ", ".join(f"{escape(str(k))} {v}" for k, v in list(counts.items())[:8])
+            console.print(f"\n[dim]{name}:[/] {shown}", end="")
+    if result.histogram:
+        months = list(result.histogram.items())
+        shown = ", ".join(f"{month} {count}" for month, count in months[:24]) + (", …" if len(months) > 24 else "")
+        console.print(f"\n[dim]per month:[/] {shown}", end="")
+    console.print()
+
+
+def print_hits(hits: list[Hit], console: Console) -> None:
+    if not hits:
+        console.print("no documents")
+    for hit in hits:
         date = hit.published.isoformat() if hit.published else "(no date)"
         ops = f"  operations: {escape(', '.join(hit.operations))}" if hit.operations else ""
         console.print(f"\n[bold]{hit.id}[/]  {date}  {escape(hit.source)}  {escape(hit.language)}{ops}")
         console.print(f"  [bold]{escape(hit.title)}[/]")
         console.print(f"  {escape(hit.url)}", style="dim", soft_wrap=True)
-        console.print(f"  {snippet_markup(hit.snippet)}")
-    for name, counts in result.facets.items():
-        if counts:
-            shown = ", ".join(f"{escape(str(k))} {v}" for k, v in list(counts.items())[:8])
-            console.print(f"\n[dim]{name}:[/] {shown}", end="")
-    console.print()
+        if hit.snippet:
+            console.print(f"  {snippet_markup(hit.snippet)}")
+
+
+def print_check(report: IndexCheck, after: IndexCheck, console: Console) -> None:
+    """What ``check`` found, a few example ids per problem, and where that leaves the index."""
+    console.print(f"{report.documents} documents in the store, {report.entries} index entries")
+    for name, ids in report.problems().items():
+        examples = ", ".join(str(doc_id) for doc_id in ids[:5]) + (", …" if len(ids) > 5 else "")
+        console.print(f"{name:11} {len(ids)}" + (f"  (ids {examples})" if ids else ""))
+    if report.ok:
+        console.print("ok: every current version is indexed exactly once")
+    elif report.repaired and after.ok:
+        console.print(f"repaired: deleted the entries of {len(report.to_delete)} ids, "
+                      f"indexed {len(report.to_add)} documents; the index now agrees with the store")
+    elif report.repaired:
+        console.print("still inconsistent after repair (is a crawl writing?): run 'pressarchive check' again")
+    else:
+        console.print("inconsistent: run 'pressarchive check --repair' to fix the index")
 
 
 def print_document(stored: StoredDocument, console: Console) -> None:

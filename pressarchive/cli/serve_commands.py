@@ -12,6 +12,7 @@ from rich.console import Console
 from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.crawl_commands import run_and_report
 from pressarchive.datadir import DataDir, prepare_data_dir, resolve_data_dir
+from pressarchive.service import QUERY_TIME_LIMIT
 
 host_option = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 port_option = click.option(
@@ -19,23 +20,28 @@ port_option = click.option(
 )
 
 
-def serve_app(data: DataDir, host: str, port: int) -> None:
+def serve_app(data: DataDir, host: str, port: int, query_time_limit: float = QUERY_TIME_LIMIT) -> None:
     import uvicorn
 
     from pressarchive.web import create_app
 
-    uvicorn.run(create_app(data), host=host, port=port, log_level="warning")
+    app = create_app(data, query_time_limit=query_time_limit)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @cli.command()
 @host_option
 @port_option
+@click.option(
+    "--query-time-limit", default=QUERY_TIME_LIMIT, show_default=True, metavar="SECONDS",
+    type=click.FloatRange(min=0.01), help="Stop a search after this long with a 'query too expensive' error.",
+)
 @pass_context
-def serve(ctx: Context, host: str, port: int) -> None:
+def serve(ctx: Context, host: str, port: int, query_time_limit: float) -> None:
     """Serve the search UI and JSON API (OpenAPI at /docs)."""
     data = prepare_data_dir(ctx.data)
     click.echo(f"serving {data.root} on http://{host}:{port}/  (Ctrl-C to stop)", err=True)
-    serve_app(data, host, port)
+    serve_app(data, host, port, query_time_limit)
 
 
 @cli.command()

@@ -1,8 +1,10 @@
 """The JSON API: the twin of every page, documented in the OpenAPI schema at /docs.
 
 Bodies are exactly what the CLI prints with ``--json`` (``SearchResult.to_json()``,
-``StoredDocument.to_json()``, ``ArchiveService.status()``), so a script written against one
-works against the other. Errors are ``{"error": "<one line>"}`` with a 4xx status.
+``StoredDocument.to_json()``, ``ArchiveService.status()``, ``IndexCheck.to_json()``), so a
+script written against one works against the other. Errors are ``{"error": "<one line>"}``
+with a 4xx status: 400 for bad input, including a query stopped at the time limit (its message
+starts ``query too expensive:``, a syntax error's ``bad query:``), 404 for an unknown id.
 """
 
 from __future__ import annotations
@@ -37,7 +39,10 @@ def _example(description: str, example: dict[str, Any]) -> dict[str, Any]:
 
 QUERY_SYNTAX = (
     'All words must match (AND) unless joined by `OR`; `NOT word` excludes; `"exact phrase"`; '
-    "`operation:name`, `title:word`; `published:[2017-01-01 TO 2017-12-31]`. "
+    "`(a OR b) c` groups; `field:value` for `title`, `body`, `source`, `agency`, `country`, "
+    "`language`, `operation` (e.g. `operation:tantalio`, `country:PT`); "
+    "`published:[2017-01-01 TO 2017-12-31]`; `deten*` for words starting with `deten` "
+    "(prefix expansion is bounded). "
     f"Empty: browse everything, newest first. At most {MAX_QUERY_CHARS} characters."
 )
 SEARCH_EXAMPLE = {
@@ -48,9 +53,21 @@ SEARCH_EXAMPLE = {
         "published": "2017-12-01", "source": "example-police", "language": "en",
         "operations": ["avalanche"], "snippet": "... a joint action with Europol and ...",
     }],
-    "facets": {"language": {"en": 1}, "source": {"example-police": 1}, "year": {"2017": 1},
+    "facets": {"language": {"en": 1}, "source": {"example-police": 1},
+               "agency": {"Example Police": 1}, "country": {"NL": 1}, "year": {"2017": 1},
                "operation": {"avalanche": 1}},
+    "histogram": {"2017-12": 1},
 }
+SIMILAR_EXAMPLE = {"id": 42, "hits": SEARCH_EXAMPLE["hits"]}
+CHECK_EXAMPLE = {
+    "ok": False, "repaired": False, "documents": 1200, "index_entries": 1201,
+    "missing": {"count": 1, "examples": [17]}, "stale": {"count": 0, "examples": []},
+    "duplicates": {"count": 1, "examples": [42]}, "orphans": {"count": 1, "examples": [9001]},
+}
+BAD_QUERY = (
+    "Bad query syntax (`bad query: ...`, pointing at the problem), a query stopped at the "
+    "time limit (`query too expensive: ...`; narrow it), or a bad date, sort, limit, page or year."
+)
 
 router = APIRouter(tags=["archive"])
 
@@ -59,10 +76,11 @@ router = APIRouter(tags=["archive"])
     urls.API_SEARCH,
     summary="Search the archive",
     description="Full-text search over the current text of every archived press release, "
-    "with counts per language, source, year and operation for the matching documents.",
+    "with exact counts per language, source, agency, country, year and operation over all "
+    "matching documents, and `histogram`: matches per month (`YYYY-MM`) for a timeline.",
     responses={
-        200: _example("The matching page of hits and the facet counts.", SEARCH_EXAMPLE),
-        400: _error("Bad query syntax, date, sort, limit, page or year."),
+        200: _example("The matching page of hits, the facet counts and the histogram.", SEARCH_EXAMPLE),
+        400: _error(BAD_QUERY),
     },
 )
 def api_search(
@@ -78,6 +96,10 @@ def api_search(
     operation: Annotated[str | None, Query(
         description="Only documents naming this operation (case and accents ignored).",
     )] = None,
+    agency: Annotated[str | None, Query(description="Only documents from sources of this agency.")] = None,
+    country: Annotated[str | None, Query(
+        description="Only documents from sources in this country, ISO 3166 code, e.g. `PT`.",
+    )] = None,
     year: Annotated[int | None, Query(
         description=f"Only documents published in this year ({MIN_YEAR}-{MAX_YEAR}).",
     )] = None,
@@ -90,7 +112,7 @@ def api_search(
 ) -> JSONResponse:
     request = search_request(
         q, limit=limit, page=page, sort=sort, language=language, source=source,
-        operation=operation, year=year, since=since, until=until,
+        operation=operation, agency=agency, country=country, year=year, since=since, until=until,
     )
     return JSONResponse(service.search(request).to_json())
 
@@ -108,6 +130,37 @@ def api_search(
 )
 def api_doc(doc_id: DocId, service: Service) -> JSONResponse:
     return JSONResponse(service.document(doc_id).to_json())
+
+
+@router.get(
+    urls.API_SIMILAR,
+    summary="More like this",
+    description="The indexed documents most like this one by its most distinctive words, "
+    "best first (the document itself is left out). `hits` have the shape of search hits.",
+    responses={
+        200: _example("The similar documents.", SIMILAR_EXAMPLE),
+        400: _error("The id is not a positive whole number, or the limit is out of range."),
+        404: _error("No document has this id, or it is not indexed yet."),
+    },
+)
+def api_similar(
+    doc_id: DocId, service: Service,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"How many, 1 to {MAX_LIMIT}.")] = DEFAULT_LIMIT,
+) -> JSONResponse:
+    hits = service.similar(doc_id, limit=limit)
+    return JSONResponse({"id": doc_id, "hits": [hit.to_json() for hit in hits]})
+
+
+@router.get(
+    urls.API_CHECK,
+    summary="Does the index agree with the store?",
+    description="Read-only: counts and example ids of current versions missing from the index, "
+    "documents indexed with an old version, indexed more than once, and index entries for ids "
+    "the store does not have. Repair with `pressarchive check --repair` (not over HTTP).",
+    responses={200: _example("The report; `ok` is true when they agree.", CHECK_EXAMPLE)},
+)
+def api_check(service: Service) -> JSONResponse:
+    return JSONResponse(service.check().to_json())
 
 
 @router.get(

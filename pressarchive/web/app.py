@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from pressarchive import __version__
 from pressarchive.datadir import DataDir
-from pressarchive.service import ArchiveService
+from pressarchive.service import QUERY_TIME_LIMIT, ArchiveService
 from pressarchive.web import api, pages, urls
 from pressarchive.web.handlers import install_error_handlers
 from pressarchive.web.security import SecurityHeaders
@@ -32,9 +32,9 @@ DESCRIPTION = (
 )
 
 
-def create_app(data: DataDir) -> FastAPI:
-    """The web application over the archive in ``data``."""
-    service = ArchiveService(data)
+def create_app(data: DataDir, *, query_time_limit: float = QUERY_TIME_LIMIT) -> FastAPI:
+    """The web application over the archive in ``data``; searches stop after ``query_time_limit`` s."""
+    service = ArchiveService(data, query_time_limit=query_time_limit)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -1,8 +1,9 @@
 """The HTML pages: search (also the home page), one document, status.
 
 Each view gathers what its template shows and names its JSON twin; nothing here formats or
-escapes (templates do, with autoescape on). A bad search is the visitor's doing, so it comes
-back as the search page with the message and a 400, ready to be corrected.
+escapes (templates do, with autoescape on). A bad search (syntax, or too expensive to finish
+in the time limit) is the visitor's doing, so it comes back as the search page with the
+message and a 400, ready to be corrected.
 """
 
 from __future__ import annotations
@@ -13,17 +14,22 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from pressarchive.errors import UserError
-from pressarchive.index import SearchResult
+from pressarchive.index import Hit, SearchResult
+from pressarchive.service import ArchiveService
 from pressarchive.web import present, urls
 from pressarchive.web.deps import Service
 from pressarchive.web.params import DocId, default_sort, request_from_params
 from pressarchive.web.render import render
+from pressarchive.web.timeline import build_timeline
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 FACET_LABELS = {
-    "language": "Language", "source": "Source", "year": "Year", "operation": "Operation",
+    "language": "Language", "source": "Source", "agency": "Agency", "country": "Country",
+    "year": "Year", "operation": "Operation",
 }
+#: How many "more like this" documents a document page lists.
+SIMILAR_SHOWN = 5
 FILTER_LABELS = {**FACET_LABELS, "since": "Published since", "until": "Published until"}
 
 
@@ -46,7 +52,16 @@ def doc_page(doc_id: DocId, service: Service) -> HTMLResponse:
     stored = service.document(doc_id)
     return render(
         "doc.html", stored=stored, doc=stored.document, json_url=urls.api_doc_url(doc_id),
+        similar=_similar(service, doc_id), similar_json_url=urls.api_similar_url(doc_id),
     )
+
+
+def _similar(service: ArchiveService, doc_id: int) -> list[Hit] | None:
+    """"More like this" for the page; None (said so on the page) if the index cannot tell."""
+    try:
+        return service.similar(doc_id, limit=SIMILAR_SHOWN)
+    except UserError:  # not indexed yet, or too expensive: the document itself still shows
+        return None
 
 
 @router.get(urls.STATUS)
@@ -70,10 +85,12 @@ def search_context(
         ],
         "json_url": urls.api_search_url(params),
         "facets": [],
+        "timeline": None,
     }
     if result is not None:
         context.update(_pagination(result))
         context["facets"] = _facets(result)
+        context["timeline"] = build_timeline(result.histogram)
     return context
 
 

@@ -38,8 +38,8 @@ def default_sort(query: str) -> str:
 def search_request(
     query: str = "", *, limit: int | None = None, page: int | None = None,
     sort: str | None = None, language: str | None = None, source: str | None = None,
-    operation: str | None = None, year: int | None = None, since: str | None = None,
-    until: str | None = None,
+    operation: str | None = None, agency: str | None = None, country: str | None = None,
+    year: int | None = None, since: str | None = None, until: str | None = None,
 ) -> SearchRequest:
     """A validated request; ``None`` means the default for every optional value."""
     if len(query) > MAX_QUERY_CHARS:
@@ -53,7 +53,7 @@ def search_request(
     return build_request(
         query, limit=DEFAULT_LIMIT if limit is None else limit, page=1 if page is None else page,
         sort=sort or default_sort(query), language=language, source=source,
-        operation=operation, year=year, since=since, until=until,
+        operation=operation, agency=agency, country=country, year=year, since=since, until=until,
     )
 
 
@@ -63,7 +63,8 @@ def request_from_params(params: Mapping[str, str]) -> SearchRequest:
         params.get("q", ""), limit=whole_number(params, "limit"),
         page=whole_number(params, "page"), sort=params.get("sort"),
         language=params.get("language"), source=params.get("source"),
-        operation=params.get("operation"), year=whole_number(params, "year"),
+        operation=params.get("operation"), agency=params.get("agency"),
+        country=params.get("country"), year=whole_number(params, "year"),
         since=params.get("since"), until=params.get("until"),
     )
 

@@ -18,16 +18,19 @@ STATIC = "/static"
 API_PREFIX = "/api/"
 API_SEARCH = "/api/search"
 API_DOC = "/api/doc/{doc_id}"
+API_SIMILAR = "/api/doc/{doc_id}/similar"
 API_STATUS = "/api/status"
+API_CHECK = "/api/check"
 API_DOCS = "/docs"
 OPENAPI = "/openapi.json"
 
 #: The search parameters, in the order links spell them.
 SEARCH_PARAMS = (
-    "q", "sort", "language", "source", "operation", "year", "since", "until", "limit", "page",
+    "q", "sort", "language", "source", "agency", "country", "operation", "year", "since", "until",
+    "limit", "page",
 )
 #: The parameters a facet link sets (a facet's name is its parameter's name).
-FACETS = ("language", "source", "year", "operation")
+FACETS = ("language", "source", "agency", "country", "year", "operation")
 #: Everything that narrows a search besides the query itself.
 FILTERS = (*FACETS, "since", "until")
 
@@ -66,6 +69,11 @@ def sort_url(params: Mapping[str, str], sort: str) -> str:
     return search_url(params, sort=sort, page=None)
 
 
+def period_url(params: Mapping[str, str], since: str, until: str) -> str:
+    """``params`` narrowed to documents published from ``since`` to ``until``, first page."""
+    return search_url(params, since=since, until=until, page=None)
+
+
 def page_url(params: Mapping[str, str], page: int) -> str:
     """Page ``page`` of the search ``params``."""
     return search_url(params, page=page)
@@ -88,8 +96,16 @@ def api_doc_url(doc_id: int) -> str:
     return API_DOC.format(doc_id=int(doc_id))
 
 
+def api_similar_url(doc_id: int) -> str:
+    return API_SIMILAR.format(doc_id=int(doc_id))
+
+
 def api_status_url() -> str:
     return API_STATUS
+
+
+def api_check_url() -> str:
+    return API_CHECK
 
 
 def api_docs_url() -> str:

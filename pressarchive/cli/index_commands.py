@@ -1,0 +1,47 @@
+"""Commands that keep the index in step with the store: index, check."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.console import Console
+
+from pressarchive.cli.app import Context, cli, pass_context
+from pressarchive.cli.output import print_check, print_json
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="Recreate the index from the store alone.")
+@pass_context
+def index(ctx: Context, rebuild: bool) -> None:
+    """Index new and changed documents (or rebuild the whole index)."""
+    service = ctx.service()
+    try:
+        count = service.rebuild_index() if rebuild else service.index_pending()
+    finally:
+        service.close()
+    click.echo(f"{'rebuilt index with' if rebuild else 'indexed'} {count} documents")
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Delete wrong index entries and index the current versions again.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@pass_context
+def check(ctx: Context, repair: bool, as_json: bool) -> None:
+    """Verify that every current document version is indexed exactly once and nothing else is.
+
+    Exits 0 when the index agrees with the store (or was repaired), 1 when it does not.
+    """
+    service = ctx.service()
+    try:
+        report = service.repair() if repair else service.check()
+        after = service.check() if report.repaired else report
+    finally:
+        service.close()
+    if as_json:
+        print_json({**report.to_json(), "ok_now": after.ok})
+    else:
+        print_check(report, after, Console())
+    if not after.ok:
+        sys.exit(1)  # click returns Exit codes without exiting when not standalone

@@ -1,0 +1,303 @@
+"""Filters, facets, timeline and "more like this" on every face: service, JSON API, pages, CLI.
+
+One archive of releases about one operation from sources in three countries (plus unrelated
+ones) is built once; each face is asked the same questions and must give the same answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+from lxml import html as lxml_html
+
+from pressarchive.datadir import DataDir
+from pressarchive.record import Document
+from pressarchive.service import ArchiveService, build_request
+from pressarchive.web import create_app
+from pressarchive.web.timeline import MAX_MONTHS, build_timeline
+from tests.archive_builder import Builder
+from tests.conftest import CLI
+
+SOURCES = {
+    "pt-pj": ("Polícia Judiciária", "PT", "pt"),
+    "es-gc": ("Guardia Civil", "ES", "es"),
+    "eu-europol": ("Europol", "NL", "en"),
+}
+
+
+def _documents() -> dict[str, Document]:
+    def doc(name: str, source: str, title: str, text: str, published: date | None,
+            operations: tuple[str, ...] = ()) -> Document:
+        return Document(
+            url=f"https://press.example.org/{source}/{name}", title=title, text=text,
+            language=SOURCES[source][2], published=published, operations=operations, source=source,
+        )
+
+    return {
+        "tantalio_es": doc(
+            "tantalio", "es-gc", "Operación Tantalio: desarticulada una red de narcotráfico",
+            "La Guardia Civil ha detenido a doce personas en la operación Tantalio contra el tráfico "
+            "de cocaína entre Brasil y España.", date(2017, 3, 10), ("Tantalio",),
+        ),
+        "tantalio_pt": doc(
+            "tantalio", "pt-pj", "Operação Tantalio: Polícia Judiciária detém suspeitos",
+            "A Polícia Judiciária deteve suspeitos de tráfico de cocaína entre o Brasil e Portugal "
+            "na operação Tantalio.", date(2017, 3, 12), ("Tantalio",),
+        ),
+        "tantalio_en": doc(
+            "tantalio", "eu-europol", "Operation Tantalio: cocaine trafficking network dismantled",
+            "Europol supported Spanish and Portuguese authorities in operation Tantalio against "
+            "cocaine trafficking from Brazil.", date(2017, 4, 2), ("Tantalio",),
+        ),
+        "botnet": doc(
+            "avalanche", "eu-europol", "Avalanche botnet taken down",
+            "Investigators took down the Avalanche botnet infrastructure.", date(2016, 12, 1),
+            ("Avalanche",),
+        ),
+        "lisbon": doc(
+            "lisboa", "pt-pj", "Apreensão de cocaína no porto de Lisboa",
+            "Inspetores apreenderam cocaína num contentor no porto de Lisboa.", date(2019, 7, 20),
+        ),
+        "undated": doc(
+            "sin-fecha", "es-gc", "Nota de prensa sin fecha",
+            "La Guardia Civil informa sobre cocaína incautada.", None,
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataDir, dict[str, int]]:
+    data = DataDir(tmp_path_factory.mktemp("faces") / "data")
+    service = ArchiveService(data)
+    try:
+        for name, (agency, country, language) in SOURCES.items():
+            service.archive.upsert_source(name, agency=agency, country=country, language=language)
+        builder = Builder(service)
+        ids = {name: builder.add(doc) for name, doc in _documents().items()}
+        service.index_pending()
+    finally:
+        service.close()
+    return data, ids
+
+
+@pytest.fixture(scope="module")
+def client(archive: tuple[DataDir, dict[str, int]]) -> Iterator[TestClient]:
+    with TestClient(create_app(archive[0])) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def ids(archive: tuple[DataDir, dict[str, int]]) -> dict[str, int]:
+    return archive[1]
+
+
+def api(client: TestClient, **params: object) -> dict[str, object]:
+    response = client.get("/api/search", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def page(client: TestClient, url: str, status: int = 200) -> lxml_html.HtmlElement:
+    response = client.get(url)
+    assert response.status_code == status, response.text
+    return lxml_html.fromstring(response.text)
+
+
+def query_of(href: str) -> dict[str, str]:
+    return {key: values[-1] for key, values in parse_qs(urlsplit(href).query).items()}
+
+
+def hit_ids(body: dict[str, object]) -> set[int]:
+    return {hit["id"] for hit in body["hits"]}  # type: ignore[index, union-attr]
+
+
+TANTALIO = {"tantalio_es", "tantalio_pt", "tantalio_en"}
+
+
+# -- filters and field queries agree ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"operation": "tantalio"}, TANTALIO),
+    ({"q": "operation:tantalio"}, TANTALIO),
+    ({"q": "operation:TANTALIO"}, TANTALIO),
+    ({"country": "PT"}, {"tantalio_pt", "lisbon"}),
+    ({"country": "pt"}, {"tantalio_pt", "lisbon"}),
+    ({"q": "country:PT"}, {"tantalio_pt", "lisbon"}),
+    ({"agency": "Europol"}, {"tantalio_en", "botnet"}),
+    ({"q": "agency:europol"}, {"tantalio_en", "botnet"}),
+    ({"q": "cocaine OR cocaína", "country": "ES"}, {"tantalio_es", "undated"}),
+    ({"operation": "tantalio", "country": "NL"}, {"tantalio_en"}),
+    ({"q": "published:[2017-01-01 TO 2017-12-31]"}, TANTALIO),
+    ({"since": "2017-03-11", "until": "2017-12-31"}, {"tantalio_pt", "tantalio_en"}),
+])
+def test_api_filters_and_fields(client: TestClient, ids: dict[str, int], params: dict[str, str],
+                                expected: set[str]) -> None:
+    body = api(client, **params)
+    assert hit_ids(body) == {ids[name] for name in expected}
+    assert body["total"] == len(expected)
+
+
+def test_facets_count_all_matches_including_agency_and_country(client: TestClient) -> None:
+    body = api(client, q="cocaine OR cocaína", limit=1)
+    facets = body["facets"]
+    assert body["total"] == 5 and len(body["hits"]) == 1  # type: ignore[arg-type]
+    assert facets["country"] == {"PT": 2, "ES": 2, "NL": 1}  # type: ignore[index]
+    assert facets["agency"] == {"Polícia Judiciária": 2, "Guardia Civil": 2, "Europol": 1}  # type: ignore[index]
+    assert facets["operation"] == {"Tantalio": 3}  # type: ignore[index]
+
+
+def test_histogram_counts_matches_per_month(client: TestClient) -> None:
+    assert api(client, q="operation:tantalio")["histogram"] == {"2017-03": 2, "2017-04": 1}
+    browse = api(client, limit=1)
+    assert browse["histogram"] == {"2016-12": 1, "2017-03": 2, "2017-04": 1, "2019-07": 1}
+    assert sum(browse["histogram"].values()) == browse["total"] - 1  # type: ignore[union-attr, operator]
+
+
+def test_service_and_api_agree(client: TestClient, archive: tuple[DataDir, dict[str, int]]) -> None:
+    service = ArchiveService(archive[0])
+    try:
+        expected = service.search(build_request("cocaine", country="NL", agency="Europol")).to_json()
+    finally:
+        service.close()
+    assert api(client, q="cocaine", country="NL", agency="Europol") == expected
+
+
+# -- the search page --------------------------------------------------------------------------------
+
+
+def test_agency_and_country_facets_filter_when_clicked(client: TestClient) -> None:
+    tree = page(client, "/search?q=cocaine+OR+coca%C3%ADna")
+    facets = {section.cssselect("h3")[0].text_content(): section for section in tree.cssselect(".facet")}
+    assert {"Agency", "Country"} <= set(facets)
+    portugal = next(li for li in facets["Country"].cssselect("li") if "PT" in li.text_content())
+    assert portugal.cssselect(".count")[0].text_content() == "2"
+    href = portugal.cssselect("a")[0].get("href")
+    assert query_of(href) == {"q": "cocaine OR cocaína", "country": "PT"}
+    filtered = page(client, href)
+    assert len(filtered.cssselect(".hit")) == 2
+    assert "Country" in filtered.cssselect(".active-filters")[0].text_content()
+    europol = next(li for li in facets["Agency"].cssselect("li") if "Europol" in li.text_content())
+    assert len(page(client, europol.cssselect("a")[0].get("href")).cssselect(".hit")) == 1
+
+
+def test_timeline_draws_a_bar_per_month_with_matches(client: TestClient) -> None:
+    tree = page(client, "/search?q=operation:tantalio")
+    timeline = tree.cssselect("section.timeline")[0]
+    bars = timeline.cssselect("svg.histogram rect.bar")
+    assert [bar.cssselect("title")[0].text_content() for bar in bars] == ["2017-03: 2", "2017-04: 1"]
+    heights = [float(bar.get("height")) for bar in bars]
+    assert heights[0] > heights[1] > 0
+    link = bars[0].getparent().get("href")
+    assert query_of(link) == {"q": "operation:tantalio", "since": "2017-03-01", "until": "2017-03-31"}
+    assert len(page(client, link).cssselect(".hit")) == 2
+    rows = timeline.cssselect(".timeline-table tbody tr")
+    assert [row.cssselect("td")[0].text_content() for row in rows] == ["2", "1"]
+
+
+def test_browsing_timeline_spans_every_month_between(client: TestClient) -> None:
+    tree = page(client, "/")
+    note = tree.cssselect("section.timeline .note")[0].text_content()
+    assert "2016-12 to 2019-07" in note
+    assert len(tree.cssselect("svg.histogram rect.bar")) == 4  # months without matches draw nothing
+
+
+def test_no_timeline_without_dated_matches(client: TestClient) -> None:
+    tree = page(client, "/search?q=%22sin+fecha%22")
+    assert len(tree.cssselect(".hit")) == 1 and not tree.cssselect("section.timeline")
+
+
+def test_search_page_explains_the_query_language(client: TestClient) -> None:
+    help_box = page(client, "/").cssselect("details.query-language")[0]
+    text = help_box.text_content()
+    for example in ("operation:tantalio", "country:PT", "published:[2017-01-01 TO 2017-12-31]", "OR", "NOT"):
+        assert example in text
+
+
+# -- more like this ---------------------------------------------------------------------------------
+
+
+def test_api_similar_finds_the_same_operation_elsewhere(client: TestClient, ids: dict[str, int]) -> None:
+    response = client.get(f"/api/doc/{ids['tantalio_en']}/similar")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["id"] == ids["tantalio_en"]
+    found = [hit["id"] for hit in body["hits"]]
+    assert ids["tantalio_en"] not in found
+    assert found and found[0] in {ids["tantalio_es"], ids["tantalio_pt"]}
+    assert set(body["hits"][0]) == {"id", "url", "title", "published", "source", "language", "operations", "snippet"}
+    assert len(client.get(f"/api/doc/{ids['tantalio_en']}/similar", params={"limit": 1}).json()["hits"]) == 1
+
+
+@pytest.mark.parametrize(("url", "status", "words"), [
+    ("/api/doc/999999/similar", 404, "no document with id 999999"),
+    ("/api/doc/abc/similar", 400, "doc id"),
+    ("/api/doc/1/similar?limit=0", 400, "limit"),
+    ("/api/doc/1/similar?limit=abc", 400, "limit"),
+])
+def test_api_similar_errors(client: TestClient, url: str, status: int, words: str) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert set(response.json()) == {"error"} and words in response.json()["error"]
+
+
+def test_doc_page_lists_more_like_this(client: TestClient, ids: dict[str, int]) -> None:
+    tree = page(client, f"/doc/{ids['tantalio_es']}")
+    links = tree.cssselect("section.similar li a")
+    assert links, "no similar documents listed"
+    hrefs = [a.get("href") for a in links]
+    assert f"/doc/{ids['tantalio_es']}" not in hrefs
+    assert {f"/doc/{ids['tantalio_pt']}", f"/doc/{ids['tantalio_en']}"} & set(hrefs)
+
+
+# -- the CLI ----------------------------------------------------------------------------------------
+
+
+def test_cli_search_filters_and_json_shape(archive: tuple[DataDir, dict[str, int]]) -> None:
+    data, ids = archive
+    cli = CLI(data.root)
+    body = cli.json("search", "--country", "PT")
+    assert body["total"] == 2 and set(body) >= {"histogram", "facets"}
+    assert {"agency", "country"} <= set(body["facets"])
+    assert hit_ids(cli.json("search", "--agency", "Europol", "--operation", "tantalio")) == {ids["tantalio_en"]}
+    dated = cli.json("search", "operation:tantalio", "--sort", "date", "--limit", "1", "--page", "2")
+    assert [hit["published"] for hit in dated["hits"]] == ["2017-03-12"]
+    assert dated["histogram"] == {"2017-03": 2, "2017-04": 1}
+
+
+def test_cli_similar(archive: tuple[DataDir, dict[str, int]]) -> None:
+    data, ids = archive
+    cli = CLI(data.root)
+    body = cli.json("similar", str(ids["tantalio_pt"]), "--limit", "2")
+    assert body["id"] == ids["tantalio_pt"] and 1 <= len(body["hits"]) <= 2
+    text = cli("similar", str(ids["tantalio_pt"]), check=True).stdout
+    assert "Tantalio" in text
+    missing = cli("similar", "999999")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert missing.stderr.strip().splitlines()[-1] == "error: no document with id 999999"
+
+
+# -- timeline arithmetic ----------------------------------------------------------------------------
+
+
+def test_timeline_fills_empty_months_and_ignores_junk() -> None:
+    timeline = build_timeline({"2019-11": 2, "2020-02": 4, "junk": 9, "2020-13": 1, "0000-01": 1})
+    assert timeline is not None and timeline.unit == "month"
+    assert [(bar.label, bar.count) for bar in timeline.bars] == [
+        ("2019-11", 2), ("2019-12", 0), ("2020-01", 0), ("2020-02", 4),
+    ]
+    assert timeline.bars[-1].until == "2020-02-29" and timeline.peak == 4
+    assert [bar.x for bar in timeline.bars] == sorted({bar.x for bar in timeline.bars})
+    assert build_timeline({}) is None and build_timeline({"2020-01": 0}) is None
+
+
+def test_long_spans_fall_back_to_years() -> None:
+    timeline = build_timeline({"1990-05": 1, "1990-07": 2, f"{1990 + MAX_MONTHS // 12 + 1}-01": 3})
+    assert timeline is not None and timeline.unit == "year"
+    assert (timeline.bars[0].label, timeline.bars[0].count) == ("1990", 3)
+    assert timeline.bars[0].since == "1990-01-01" and timeline.bars[0].until == "1990-12-31"
+
