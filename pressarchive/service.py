@@ -128,12 +128,17 @@ class ArchiveService:
         return stats
 
     def index_pending(self) -> int:
-        """Index what the store has that the index lacks; returns how many were indexed."""
+        """Index what the store has that the index lacks; returns how many were indexed.
+
+        Those a recreated index was just refilled with count too: this call made them searchable.
+        """
+        index = self.index
+        refilled, self._refilled = self._refilled or 0, None
         pending = self.archive.pending_index()
         if pending:
-            self.index.add(pending)
+            index.add(pending)
             self.archive.mark_indexed(pending)
-        return len(pending)
+        return refilled + len(pending)
 
     def rebuild_index(self) -> int:
         """Recreate the index from the store alone."""

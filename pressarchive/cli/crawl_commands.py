@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from concurrent.futures import BrokenExecutor
 from typing import Any
 
 import click
@@ -93,7 +94,11 @@ def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> lis
         summaries = run_crawl(profiles, data, since=since, settings=_settings(options),
                               resume=bool(options.get("resume")), full=bool(options.get("full")),
                               indexer=indexer)
-    indexed = indexer.total + index_pending_in(data)  # and what the last round did not see
+        try:
+            indexer.round()  # what the rounds during the crawl did not see, in the warm process
+        except BrokenExecutor:  # the indexing process died (killed, out of memory): index here
+            indexer.total += index_pending_in(data)
+    indexed = indexer.total
     console = Console(stderr=True)
     console.print(summary_table(summaries, "crawl summary"))
     console.print(f"indexed {indexed} new or changed documents; data in {data.root}")

@@ -38,7 +38,9 @@ class CrawlProgress:
     def __init__(self, crawlers: list[tuple[str, Any]], console: Console | None = None) -> None:
         self.crawlers = crawlers
         self.started = time.monotonic()
-        self.live = Live(console=console or Console(stderr=True), refresh_per_second=4, transient=True)
+        # Redrawn by refresh() from the reactor's own timer: rich's refresh thread would compete
+        # with the reactor for the GIL.
+        self.live = Live(console=console or Console(stderr=True), auto_refresh=False, transient=True)
 
     def __enter__(self) -> CrawlProgress:
         self.live.__enter__()
@@ -56,4 +58,4 @@ class CrawlProgress:
             summary = CrawlSummary.from_stats(name, stats)
             summary.seconds = elapsed
             summaries.append(summary)
-        self.live.update(summary_table(summaries, "crawling…"))
+        self.live.update(summary_table(summaries, "crawling…"), refresh=True)
