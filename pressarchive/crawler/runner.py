@@ -11,8 +11,8 @@ the progress table and the summary.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import logging
+import multiprocessing
 import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -32,6 +32,10 @@ from pressarchive.errors import UserError
 from pressarchive.profiles import Profile
 from pressarchive.store import Archive
 from pressarchive.warc import repair_open_files
+
+#: Seconds between two rounds of indexing while a crawl runs.
+INDEX_EVERY = 5.0
+logger = logging.getLogger(__name__)
 
 
 def _now() -> datetime:
@@ -86,7 +90,7 @@ class BackgroundIndexer:
                                         initializer=_ignore_stop_signals)
 
     def round(self) -> int:
-        """Index what is pending now; called on a reactor thread, which only waits here."""
+        """Index what is pending now; called on a thread of the reactor's pool, which only waits."""
         count = self.pool.submit(self.indexer).result()
         self.total += count
         return count
@@ -105,11 +109,6 @@ def _ignore_stop_signals() -> None:
     """Workers leave Ctrl-C and SIGTERM to the crawl, which finishes their queued pages first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-#: Seconds between two rounds of indexing while a crawl runs.
-INDEX_EVERY = 5.0
-logger = logging.getLogger(__name__)
 
 
 def run_crawl(
