@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pressarchive.index import Hit, SearchResult
-from pressarchive.indexcheck import IndexCheck
+from pressarchive.indexcheck import EXAMPLES, IndexCheck
 from pressarchive.store import StoredDocument
 
 
@@ -59,7 +59,7 @@ def print_check(report: IndexCheck, after: IndexCheck, console: Console) -> None
     """What ``check`` found, a few example ids per problem, and where that leaves the index."""
     console.print(f"{report.documents} documents in the store, {report.entries} index entries")
     for name, ids in report.problems().items():
-        examples = ", ".join(str(doc_id) for doc_id in ids[:5]) + (", …" if len(ids) > 5 else "")
+        examples = ", ".join(str(doc_id) for doc_id in ids[:EXAMPLES]) + (", …" if len(ids) > EXAMPLES else "")
         console.print(f"{name:11} {len(ids)}" + (f"  (ids {examples})" if ids else ""))
     if report.ok:
         console.print("ok: every current version is indexed exactly once")

@@ -7,7 +7,7 @@ the payload instead.
 
 Evidence (collected without network access; no Europol page was fetched for this module):
 
-* ``/work/shared/seeds/002_4888f2f6bf961608.txt``, a fragment of a Europol news page's payload
+* the steering seed ``seeds/002_4888f2f6bf961608.txt`` (not shipped), a fragment of a Europol news page's payload
   as text: JSON with PHP-style escapes (``<\\/p>``, ``\\u2019``) holding site-wide HTML strings
   (``"footer-bottom-second"``), ``"terms": {"tags": [...], "languages": [{"id", "title"}...]}``
   (the whole language taxonomy of the site, not the page's language), then
