@@ -12,21 +12,23 @@ import fcntl
 import hashlib
 import io
 import os
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, UTC
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+from isal import isal_zlib
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pressarchive import __version__
 
-#: zlib's default level. On 200 of the shared real news pages it compressed to within 0.6% of
-#: level 9's size in 64% of its CPU time; the crawl writes every response it fetches.
-GZIP_LEVEL = 6
+#: ISA-L's best level. The crawl gzips every response it fetches, on its own thread: on 200 of
+#: the shared real news pages (218 KB of HTML on average) this took 0.52 ms a page against
+#: 3.1 ms for zlib's default level 6, for members 11% larger (ratio 0.220 against 0.198).
+#: Any gzip reader reads them.
+GZIP_LEVEL = isal_zlib.ISAL_BEST_COMPRESSION
 # Headers that described the wire encoding of a body we store already de-chunked.
 _HOP_HEADERS = {"transfer-encoding"}
 # A file being written is named ``<name>.open`` and renamed when closed, so a file left
@@ -124,10 +126,10 @@ def _warc_date(moment: datetime) -> str:
 
 
 def _gzip_member(record) -> bytes:  # type: ignore[no-untyped-def]
-    """The record as one gzip member at :data:`GZIP_LEVEL` (warcio always compresses at 9)."""
+    """The record as one gzip member at :data:`GZIP_LEVEL` (warcio always uses zlib at level 9)."""
     buffer = io.BytesIO()
     WARCWriter(buffer, gzip=False).write_record(record)
-    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    compressor = isal_zlib.compressobj(GZIP_LEVEL, isal_zlib.DEFLATED, isal_zlib.MAX_WBITS + 16)
     return compressor.compress(buffer.getvalue()) + compressor.flush()
 
 
