@@ -518,8 +518,8 @@ class QueueSampler:
             downloader = engine.downloader
             delay = max((slot.delay for slot in downloader.slots.values()), default=0.0)
             scraper = engine.scraper.slot
-            pool = getattr(spider, "extraction_pool", None)
-            pending = len(getattr(pool, "_pending_work_items", ())) if pool is not None else 0
+            workers = getattr(spider, "extraction_workers", None)
+            pending = workers.pending if workers is not None else 0
             self.samples.append((scheduled, len(downloader.active), 1000 * delay, len(scraper.active),
                                  scraper.itemproc_size, pending))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 @dataclass(slots=True)
 class PageItem:
     url: str
-    body: bytes
+    body: bytes = field(repr=False)  # an error log line names the page, not 40 KB of it
     content_type: str
     capture_id: int | None
     source: str

@@ -1,6 +1,6 @@
 """``ExtractStorePipeline``: turns what the spider saw into durable facts in the store.
 
-Release pages are extracted (in worker processes when the runner provides a pool, so the
+Release pages are extracted (in worker processes when the runner provides them, so the
 crawl and extraction use both cores) and saved as new, changed or unchanged versions; a 304
 confirms a release unchanged; listed URLs, removals and delisted releases are recorded.
 Counts go to the crawl stats under ``pressarchive/documents/*``, ``pressarchive/skipped/*``
@@ -11,9 +11,7 @@ Settings: ``PRESSARCHIVE_DATA_DIR``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from concurrent.futures import Executor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from scrapy.statscollectors import StatsCollector
 
 from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
 from pressarchive.crawler.spider import PressRoomSpider
+from pressarchive.crawler.workers import ExtractionWorkers, WorkerCrashed
 from pressarchive.extract import ExtractionError, extract_document
 from pressarchive.profiles import Profile
 from pressarchive.record import Document
@@ -39,14 +38,14 @@ def _now() -> datetime:
 class ExtractStorePipeline:
     def __init__(
         self, database_url: str, stats: StatsCollector, profile: Profile, since: date | None = None,
-        run_id: int | None = None, pool: Executor | None = None,
+        run_id: int | None = None, workers: ExtractionWorkers | None = None,
     ) -> None:
         self.database_url = database_url
         self.stats = stats
         self.profile = profile
         self.since = since
         self.run_id = run_id
-        self.pool = pool
+        self.workers = workers
         self.archive: Archive | None = None
 
     @classmethod
@@ -55,7 +54,7 @@ class ExtractStorePipeline:
         spider = crawler.spider
         assert isinstance(spider, PressRoomSpider)
         return cls(f"sqlite:///{root / 'archive.sqlite'}", crawler.stats, spider.profile, spider.since,
-                   spider.run_id, spider.extraction_pool)
+                   spider.run_id, spider.extraction_workers)
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.archive = Archive(self.database_url)
@@ -100,14 +99,17 @@ class ExtractStorePipeline:
         options: dict[str, Any] = {"default_language": self.profile.language,
                                    "extractor": self.profile.extractor or None}
         try:
-            if self.pool is None:
+            if self.workers is None:
                 doc = extract_document(*args, **options)
             else:
-                future = self.pool.submit(extract_document, *args, **options)
-                doc = await asyncio.wrap_future(future)
+                doc = await self.workers.run(extract_document, *args, **options)
         except ExtractionError as exc:
             logger.warning("cannot extract %s: %s", item.url, exc)
             self.stats.inc_value("pressarchive/errors/extraction")
+            return None
+        except WorkerCrashed as exc:
+            logger.error("cannot extract %s: %s", item.url, exc)
+            self.stats.inc_value("pressarchive/errors/extraction_crashed")
             return None
         if doc is None:
             self.stats.inc_value("pressarchive/skipped/no_text")

@@ -13,9 +13,8 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
-import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -27,6 +26,7 @@ from pressarchive.crawler.progress import CrawlProgress
 from pressarchive.crawler.settings import crawl_settings
 from pressarchive.crawler.spider import PressRoomSpider
 from pressarchive.crawler.summary import CrawlSummary
+from pressarchive.crawler.workers import ExtractionWorkers, ignore_stop_signals
 from pressarchive.datadir import DataDir
 from pressarchive.errors import UserError
 from pressarchive.profiles import Profile
@@ -43,36 +43,13 @@ def _now() -> datetime:
 
 
 @contextmanager
-def extraction_pool(workers: int) -> Iterator[Executor | None]:
-    """Worker processes for extraction (spawned: forking a running reactor is unsafe)."""
-    if workers <= 0:
+def extraction_workers(count: int) -> Iterator[ExtractionWorkers | None]:
+    """``count`` extraction processes for the crawl's pipelines; none: extract on its thread."""
+    if count <= 0:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_extraction_worker)
-    # Workers start on demand; asking now lets them load their libraries and models while
-    # Scrapy starts and reads robots.txt and the sitemaps, instead of when pages queue up.
-    for _ in range(workers):
-        pool.submit(int)
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _start_extraction_worker() -> None:
-    _ignore_stop_signals()
-    from pressarchive.extract import extract_document
-
-    try:  # the first extraction loads trafilatura's, htmldate's and the language models
-        extract_document(_WARM_UP_PAGE, "http://localhost/warm-up", "text/html; charset=utf-8")
-    except Exception:  # a failed warm-up only means a slower first page
-        logger.debug("extraction warm-up failed", exc_info=True)
-
-
-_WARM_UP_PAGE = (b"<html lang='en'><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
-                 b"<p>Officers arrested two suspects on 3 March 2020 after a long investigation.</p>"
-                 b"</article></body></html>")
+    with ExtractionWorkers(count) as workers:
+        yield workers
 
 
 class BackgroundIndexer:
@@ -87,7 +64,7 @@ class BackgroundIndexer:
         self.indexer = indexer
         self.total = 0  # documents indexed by all rounds so far
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_ignore_stop_signals)
+                                        initializer=ignore_stop_signals)
 
     def round(self) -> int:
         """Index what is pending now; called on a thread of the reactor's pool, which only waits."""
@@ -103,12 +80,6 @@ class BackgroundIndexer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _ignore_stop_signals() -> None:
-    """Workers leave Ctrl-C and SIGTERM to the crawl, which finishes their queued pages first."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def run_crawl(
@@ -131,14 +102,14 @@ def run_crawl(
     archive = Archive(data.database_url)
     try:
         run_id, resumed_from = _start_run(archive, profiles, started, resume)
-        with extraction_pool(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"])) as pool:
+        with extraction_workers(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"])) as workers:
             process = CrawlerProcess(scrapy_settings)
             crawlers = []
             for profile in profiles:
                 done = archive.done_in_run(resumed_from, profile.name) if resumed_from else set()
                 crawler = process.create_crawler(PressRoomSpider)
                 process.crawl(crawler, profile=profile, since=since, known=archive.known_pages(profile.name),
-                              done=done, run_id=run_id, extraction_pool=pool, full=full)
+                              done=done, run_id=run_id, extraction_workers=workers, full=full)
                 crawlers.append((profile.name, crawler))
             _run_with_progress(process, crawlers, console, indexer)
         summaries = [CrawlSummary.from_stats(name, crawler.stats.get_stats()) for name, crawler in crawlers]

@@ -55,7 +55,7 @@ class PressRoomSpider(Spider):
 
     def __init__(
         self, profile: Profile, since: date | None = None, known: dict[str, KnownPage] | None = None,
-        done: set[str] | None = None, run_id: int | None = None, extraction_pool: Any = None,
+        done: set[str] | None = None, run_id: int | None = None, extraction_workers: Any = None,
         full: bool = False, **kwargs: Any,
     ) -> None:
         super().__init__(name=profile.name, **kwargs)
@@ -64,7 +64,7 @@ class PressRoomSpider(Spider):
         self.known = known or {}
         self.done = done or set()
         self.run_id = run_id
-        self.extraction_pool = extraction_pool
+        self.extraction_workers = extraction_workers
         self.allowed_domains = list(profile.allowed_domains)
         self.full = full
         self.listed: set[str] = set()

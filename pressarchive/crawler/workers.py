@@ -1,0 +1,104 @@
+"""Worker processes beside the crawl: extraction off the reactor's thread, on every core.
+
+Extraction is CPU-bound pure Python; on the reactor's thread it would stall fetching. The
+workers are spawned (forking a process that runs a reactor is unsafe), start with the crawl
+and load their libraries and models while Scrapy reads robots.txt and the sitemaps.
+
+A worker can die under a page: killed for memory, or a parser crashing on hostile markup.
+Python's pool is then broken for good, and every page after it would fail. So a broken pool
+is replaced, and the pages it held are tried again on the new one; a page that breaks the
+pool every time it is tried is given up with :class:`WorkerCrashed`, the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import signal
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Times one task is tried on a fresh pool after breaking one. A page that kills its worker
+#: every time breaks ATTEMPTS pools; a page that only shared a worker with it (in flight
+#: when the pool broke) has the same number of chances to land on a healthy one.
+ATTEMPTS = 3
+
+
+class WorkerCrashed(Exception):
+    """A task's worker process died every time the task was tried."""
+
+
+class ExtractionWorkers:
+    """``count`` spawned processes running tasks for the crawl's pipelines."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.restarts = 0
+        self._pool = self._start()
+
+    async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``function(*args, **kwargs)`` in a worker; awaits without blocking the reactor."""
+        for _attempt in range(ATTEMPTS):
+            pool = self._pool
+            try:
+                return await asyncio.wrap_future(pool.submit(function, *args, **kwargs))
+            except BrokenProcessPool:
+                self._replace(pool)
+        raise WorkerCrashed(f"a worker process died each of the {ATTEMPTS} times this was tried")
+
+    @property
+    def pending(self) -> int:
+        """Tasks submitted and not finished (for progress and profiling)."""
+        return len(getattr(self._pool, "_pending_work_items", ()))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _start(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(max_workers=self.count, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_extraction_worker)
+        # Workers start on demand; asking now lets them warm up while the crawl starts.
+        for _ in range(self.count):
+            pool.submit(int)
+        return pool
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        if self._pool is not broken:
+            return  # another task already replaced it
+        self.restarts += 1
+        logger.warning("an extraction worker died; starting new workers (restart %d)", self.restarts)
+        broken.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._start()
+
+    def __enter__(self) -> ExtractionWorkers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def ignore_stop_signals() -> None:
+    """Workers leave Ctrl-C and SIGTERM to the crawl, which finishes their queued pages first."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _start_extraction_worker() -> None:
+    ignore_stop_signals()
+    from pressarchive.extract import extract_document
+
+    try:  # the first extraction loads trafilatura's, htmldate's and the language models
+        extract_document(_WARM_UP_PAGE, "http://localhost/warm-up", "text/html; charset=utf-8")
+    except Exception:  # a failed warm-up only means a slower first page
+        logger.debug("extraction warm-up failed", exc_info=True)
+
+
+_WARM_UP_PAGE = (b"<html lang='en'><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
+                 b"<p>Officers arrested two suspects on 3 March 2020 after a long investigation.</p>"
+                 b"</article></body></html>")
