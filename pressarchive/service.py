@@ -185,6 +185,19 @@ class ArchiveService:
         return count
 
 
+def index_pending_in(data: DataDir) -> int:
+    """Index what the store of ``data`` has and its index lacks.
+
+    A module-level function of this module so that a crawl's indexing process, which runs it,
+    imports the store and the index and not the CLI or the crawler.
+    """
+    service = ArchiveService(data)
+    try:
+        return service.index_pending()
+    finally:
+        service.close()
+
+
 def _recording(documents: Iterable[Document], seen: dict[int, int]) -> Iterator[Document]:
     """``documents`` unchanged, noting each one's id and version in ``seen`` on the way."""
     for doc in documents:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pressarchive.crawler.workers import ATTEMPTS, ExtractionWorkers, WorkerCrashed
+from pressarchive.extract.workers import ATTEMPTS, ExtractionWorkers, WorkerCrashed
 
 
 def _die_first_time(marker: str, value: int) -> int:

@@ -13,10 +13,10 @@ from pressarchive.cli.app import Context, cli, fail, pass_context
 from pressarchive.crawler import SETTINGS, CrawlSummary, run_crawl
 from pressarchive.crawler.progress import summary_table
 from pressarchive.crawler.runner import BackgroundIndexer
-from pressarchive.datadir import DataDir, prepare_data_dir
+from pressarchive.datadir import prepare_data_dir
 from pressarchive.errors import UserError
 from pressarchive.profiles import Profile, builtin_profiles, get_builtin, load_profile, profile_from_dict
-from pressarchive.service import ArchiveService, parse_date
+from pressarchive.service import index_pending_in, parse_date
 from pressarchive.urls import host_of, is_http_url
 
 crawl_options = [
@@ -108,15 +108,6 @@ def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> lis
     if failed:
         fail(f"{failed[0].source}: nothing could be fetched: {failed[0].first_error}")
     return summaries
-
-
-def index_pending_in(data: DataDir) -> int:
-    """Index what the store has and the index lacks; module-level so a worker process can run it."""
-    service = ArchiveService(data)
-    try:
-        return service.index_pending()
-    finally:
-        service.close()
 
 
 def _settings(options: dict[str, Any]) -> dict[str, Any]:

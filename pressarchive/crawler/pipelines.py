@@ -22,8 +22,8 @@ from scrapy.statscollectors import StatsCollector
 
 from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
 from pressarchive.crawler.spider import PressRoomSpider
-from pressarchive.crawler.workers import ExtractionWorkers, WorkerCrashed
 from pressarchive.extract import ExtractionError, extract_document
+from pressarchive.extract.workers import ExtractionWorkers, WorkerCrashed
 from pressarchive.profiles import Profile
 from pressarchive.record import Document
 from pressarchive.store import Archive, SaveOutcome

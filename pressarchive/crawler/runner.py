@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -26,9 +24,10 @@ from pressarchive.crawler.progress import CrawlProgress
 from pressarchive.crawler.settings import crawl_settings
 from pressarchive.crawler.spider import PressRoomSpider
 from pressarchive.crawler.summary import CrawlSummary
-from pressarchive.crawler.workers import ExtractionWorkers, ignore_stop_signals
 from pressarchive.datadir import DataDir
 from pressarchive.errors import UserError
+from pressarchive.extract.workers import ExtractionWorkers
+from pressarchive.processes import spawn_pool
 from pressarchive.profiles import Profile
 from pressarchive.store import Archive
 from pressarchive.warc import repair_open_files
@@ -63,8 +62,7 @@ class BackgroundIndexer:
     def __init__(self, indexer: Callable[[], int]) -> None:
         self.indexer = indexer
         self.total = 0  # documents indexed by all rounds so far
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=ignore_stop_signals)
+        self.pool = spawn_pool(1)
 
     def round(self) -> int:
         """Index what is pending now; called on a thread of the reactor's pool, which only waits."""

@@ -76,6 +76,10 @@ def crawl_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # tasks for every response whatever it yields: its default of 100 cost about 1 ms of
         # the crawl's own thread per page.
         "CONCURRENT_ITEMS": 1,
+        # A check for authors of new spiders (a generator callback returning a value), redone
+        # for each response whose bound-method callback fell out of Scrapy's weak cache: it
+        # reads and parses the callback's source each time. Our callbacks are tested instead.
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
         "TELNETCONSOLE_ENABLED": False,
         "DEPTH_LIMIT": values["PRESSARCHIVE_MAX_DEPTH"],
         "LOG_LEVEL": "INFO",

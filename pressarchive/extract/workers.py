@@ -1,8 +1,9 @@
-"""Worker processes beside the crawl: extraction off the reactor's thread, on every core.
+"""Extraction in worker processes, so a crawl extracts on every core beside its own thread.
 
-Extraction is CPU-bound pure Python; on the reactor's thread it would stall fetching. The
-workers are spawned (forking a process that runs a reactor is unsafe), start with the crawl
-and load their libraries and models while Scrapy reads robots.txt and the sitemaps.
+Extraction is CPU-bound pure Python; on the crawl's thread it would stall fetching. The
+workers start with the crawl and load their libraries and models while it reads robots.txt
+and the sitemaps. They live here, not in the crawler, so that a worker imports extraction and
+not Scrapy (see :mod:`pressarchive.processes`).
 
 A worker can die under a page: killed for memory, or a parser crashing on hostile markup.
 Python's pool is then broken for good, and every page after it would fail. So a broken pool
@@ -14,12 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from pressarchive.processes import spawn_pool
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -35,7 +36,7 @@ class WorkerCrashed(Exception):
 
 
 class ExtractionWorkers:
-    """``count`` spawned processes running tasks for the crawl's pipelines."""
+    """``count`` worker processes running extraction tasks for a crawl."""
 
     def __init__(self, count: int) -> None:
         self.count = count
@@ -61,8 +62,7 @@ class ExtractionWorkers:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _start(self) -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(max_workers=self.count, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_extraction_worker)
+        pool = spawn_pool(self.count, _warm_up)
         # Workers start on demand; asking now lets them warm up while the crawl starts.
         for _ in range(self.count):
             pool.submit(int)
@@ -83,14 +83,7 @@ class ExtractionWorkers:
         self.close()
 
 
-def ignore_stop_signals() -> None:
-    """Workers leave Ctrl-C and SIGTERM to the crawl, which finishes their queued pages first."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-def _start_extraction_worker() -> None:
-    ignore_stop_signals()
+def _warm_up() -> None:
     from pressarchive.extract import extract_document
 
     try:  # the first extraction loads trafilatura's, htmldate's and the language models
