@@ -25,9 +25,9 @@ from pressarchive.processes import spawn_pool
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-#: Times one task is tried on a fresh pool after breaking one. A page that kills its worker
-#: every time breaks ATTEMPTS pools; a page that only shared a worker with it (in flight
-#: when the pool broke) has the same number of chances to land on a healthy one.
+#: Times one task is tried in all, each time on a new pool if the last one broke under it. A
+#: page that kills its worker every time breaks this many pools; a page that was only in
+#: flight beside it when a pool broke has as many chances to land on a healthy one.
 ATTEMPTS = 3
 
 
