@@ -160,3 +160,24 @@ def test_background_indexer_runs_rounds_in_its_own_process(tmp_path: Path) -> No
     pids = record.read_text().split()
     assert len(pids) == 2 and len(set(pids)) == 1 and int(pids[0]) != os.getpid()
     assert indexer.total == 6
+
+
+def _killed_first_time(marker: str) -> int:
+    """An indexing round whose process is killed the first time (as the OOM killer would)."""
+    import os
+
+    if not os.path.exists(marker):
+        Path(marker).touch()
+        os._exit(9)
+    return 4
+
+
+def test_background_indexer_survives_its_process_being_killed(tmp_path: Path) -> None:
+    import functools
+
+    from pressarchive.crawler.runner import BackgroundIndexer
+
+    with BackgroundIndexer(functools.partial(_killed_first_time, str(tmp_path / "killed"))) as indexer:
+        assert indexer.round() == 4  # run again in a new process
+        assert indexer.round() == 4
+    assert indexer.total == 8

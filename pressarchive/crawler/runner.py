@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -56,7 +57,9 @@ class BackgroundIndexer:
 
     Not a thread of the crawl: indexing is pure Python, and a busy thread beside the reactor
     makes every socket and SQLite call of the reactor wait for the GIL (measured: a third of
-    the crawl's time went to such waits).
+    the crawl's time went to such waits). If that process dies (killed for memory, say), the
+    round runs once more in a new one: the index survives a writer killed mid-commit, and
+    what the dead round did not mark indexed is still pending.
     """
 
     def __init__(self, indexer: Callable[[], int]) -> None:
@@ -66,7 +69,13 @@ class BackgroundIndexer:
 
     def round(self) -> int:
         """Index what is pending now; called on a thread of the reactor's pool, which only waits."""
-        count = self.pool.submit(self.indexer).result()
+        try:
+            count = self.pool.submit(self.indexer).result()
+        except BrokenProcessPool:
+            logger.warning("the indexing process died; indexing in a new one")
+            self.pool.shutdown(wait=False)
+            self.pool = spawn_pool(1)
+            count = self.pool.submit(self.indexer).result()
         self.total += count
         return count
 
