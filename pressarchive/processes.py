@@ -1,9 +1,11 @@
 """Worker processes, started so that they cost the crawl as little as possible.
 
 Spawned, not forked: the crawl runs Twisted's reactor and threads, which a fork would copy
-mid-flight. A spawned child imports only the modules of the functions it is given, so the
-functions run in workers live in modules that import no more than they need (not the CLI, not
-Scrapy): each such import costs every worker a few hundred milliseconds of CPU at start.
+mid-flight. A spawned child imports the modules of the functions it is given, so the functions
+run in workers live in modules that import no more than they need (not the CLI, not Scrapy):
+each such import costs every worker a few hundred milliseconds of CPU at start. (A child also
+runs the parent's main script, unless the parent was started as ``python -m pressarchive``:
+the ``pressarchive`` console script costs each worker the CLI's imports once.)
 """
 
 from __future__ import annotations
