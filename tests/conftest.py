@@ -73,3 +73,20 @@ def crawled(sample_room: SamplePressRoom, tmp_path_factory: pytest.TempPathFacto
     first = cli("crawl", "--profile", str(profile), "--delay", "0", check=True)
     return {"cli": cli, "profile": profile, "first": first, "room": sample_room,
             "requests": list(sample_room.requests)}
+
+
+@pytest.fixture(scope="module")
+def client(archive: tuple[Any, dict[str, int]]) -> Iterator[Any]:
+    """The web app over the test module's ``archive`` fixture: (data directory, ids by name)."""
+    from fastapi.testclient import TestClient
+
+    from pressarchive.web import create_app
+
+    with TestClient(create_app(archive[0])) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def ids(archive: tuple[Any, dict[str, int]]) -> dict[str, int]:
+    """The ids of the documents the test module's ``archive`` fixture built, by name."""
+    return archive[1]

@@ -6,7 +6,6 @@ ones) is built once; each face is asked the same questions and must give the sam
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,7 +16,6 @@ from lxml import html as lxml_html
 from pressarchive.datadir import DataDir
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService, build_request
-from pressarchive.web import create_app
 from pressarchive.web.timeline import MAX_MONTHS, build_timeline
 from tests.archive_builder import Builder
 from tests.conftest import CLI
@@ -82,17 +80,6 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataDir, dict[str
     finally:
         service.close()
     return data, ids
-
-
-@pytest.fixture(scope="module")
-def client(archive: tuple[DataDir, dict[str, int]]) -> Iterator[TestClient]:
-    with TestClient(create_app(archive[0])) as test_client:
-        yield test_client
-
-
-@pytest.fixture(scope="module")
-def ids(archive: tuple[DataDir, dict[str, int]]) -> dict[str, int]:
-    return archive[1]
 
 
 def api(client: TestClient, **params: object) -> dict[str, object]:

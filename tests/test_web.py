@@ -7,7 +7,6 @@ these tests exercise store, index and web together. Pages are checked as parsed 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -89,17 +88,6 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataDir, dict[str
     finally:
         service.close()
     return data, ids
-
-
-@pytest.fixture(scope="module")
-def client(archive: tuple[DataDir, dict[str, int]]) -> Iterator[TestClient]:
-    with TestClient(create_app(archive[0])) as test_client:
-        yield test_client
-
-
-@pytest.fixture(scope="module")
-def ids(archive: tuple[DataDir, dict[str, int]]) -> dict[str, int]:
-    return archive[1]
 
 
 def page(client: TestClient, url: str, status: int = 200) -> lxml_html.HtmlElement:
