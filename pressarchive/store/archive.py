@@ -26,6 +26,13 @@ _SOURCE_FIELDS = ("title", "agency", "country", "language")
 _ID_CHUNK = 500
 
 
+def _id_chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    """``ids`` sorted, without repeats, in lists of at most :data:`_ID_CHUNK` for ``IN (...)``."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), _ID_CHUNK):
+        yield wanted[start:start + _ID_CHUNK]
+
+
 def text_digest(title: str, text: str) -> str:
     """The digest that decides whether a recrawled release changed (title and text only)."""
     return hashlib.sha256(f"{title}\x00{text}".encode()).hexdigest()
@@ -189,9 +196,7 @@ class Archive:
                 for row in conn.execute(query):
                     yield _document_from_row(row)
                 return
-            wanted = sorted(set(ids))
-            for start in range(0, len(wanted), _ID_CHUNK):
-                chunk = wanted[start:start + _ID_CHUNK]
+            for chunk in _id_chunks(ids):
                 for row in conn.execute(query.where(schema.documents.c.id.in_(chunk))):
                     yield _document_from_row(row)
 
@@ -206,15 +211,11 @@ class Archive:
     def current_texts(self, ids: Iterable[int]) -> dict[int, str]:
         """The current text of each of ``ids`` that exists (the index shows snippets from it)."""
         docs, vers = schema.documents, schema.versions
-        wanted = sorted(set(ids))
+        query = sa.select(docs.c.id, vers.c.text).join(vers, vers.c.id == docs.c.current_version)
         texts: dict[int, str] = {}
         with self.engine.connect() as conn:
-            for start in range(0, len(wanted), _ID_CHUNK):
-                query = (
-                    sa.select(docs.c.id, vers.c.text).join(vers, vers.c.id == docs.c.current_version)
-                    .where(docs.c.id.in_(wanted[start:start + _ID_CHUNK]))
-                )
-                texts.update((row.id, row.text) for row in conn.execute(query))
+            for chunk in _id_chunks(ids):
+                texts.update((row.id, row.text) for row in conn.execute(query.where(docs.c.id.in_(chunk))))
         return texts
 
     def current_versions(self) -> dict[int, int]:
