@@ -30,14 +30,19 @@ def facet_counts(matches: Matches) -> dict[str, dict[str, int]]:
             _add(counters[name], column.values, column.codes[mask])
         ops = values.operations
         _add(counters["operation"], ops.values, ops.codes[mask[ops.docs]])
-        months = values.months[mask]
-        for year, count in Counter((months[months != MISSING] // 12).tolist()).items():
-            counters["year"][str(year)] += count
+    for month, count in _month_counts(matches).items():
+        counters["year"][str(month // 12)] += count
     return {name: _ordered(counters[name]) for name in FACET_NAMES}
 
 
 def histogram(matches: Matches) -> dict[str, int]:
     """"YYYY-MM" -> number of matches published that month, oldest first; undated left out."""
+    total = _month_counts(matches)
+    return {f"{month // 12:04d}-{month % 12 + 1:02d}": total[month] for month in sorted(total)}
+
+
+def _month_counts(matches: Matches) -> Counter[int]:
+    """Month number (year * 12 + month - 1) -> matches published then; undated left out."""
     total: Counter[int] = Counter()
     for values, mask in matches:
         months = values.months[mask]
@@ -48,7 +53,7 @@ def histogram(matches: Matches) -> dict[str, int]:
             present = np.flatnonzero(counts)
             for offset, count in zip(present.tolist(), counts[present].tolist(), strict=True):
                 total[first + offset] += count
-    return {f"{month // 12:04d}-{month % 12 + 1:02d}": total[month] for month in sorted(total)}
+    return total
 
 
 def _add(counter: Counter[str], labels: list[str], codes: IntArray) -> None:

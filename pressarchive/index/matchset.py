@@ -26,7 +26,7 @@ from whoosh.util.times import long_to_datetime
 from pressarchive.index.docvalues import BoolArray, SegmentValues, group_doc_counts
 from pressarchive.index.errors import QueryError, QueryTooExpensive
 from pressarchive.index.postings import FloatArray, read_positions, read_postings
-from pressarchive.index.schema import MISSING
+from pressarchive.index.schema import MISSING, group_of_field
 
 # A prefix matching more distinct words than this is refused instead of scanning them all.
 MAX_EXPANSION = 512
@@ -77,8 +77,7 @@ class Statistics:
         # (whoosh's choice), so a language with few documents is not penalised as if all
         # its texts were unusually long.
         if fieldname not in self._avg:
-            group = fieldname.partition("_")[2]
-            docs = self.groups.get(group) or self.searcher.doc_count_all() or 1
+            docs = self.groups.get(group_of_field(fieldname)) or self.searcher.doc_count_all() or 1
             self._avg[fieldname] = (self.searcher.field_length(fieldname) / docs) or 1.0
         return self._avg[fieldname]
 
@@ -98,10 +97,6 @@ class SegmentMatcher:
         self.values = values
         self.deadline = deadline
         self.stats = stats  # None: masks only, no scores (date order, facets)
-
-    def mask(self, q: wq.Query) -> BoolArray:
-        """Documents of the segment matching ``q`` (deleted ones included; mask them later)."""
-        return self.match(q).mask
 
     def match(self, q: wq.Query) -> Match:
         """Documents matching ``q`` and, when scoring, their scores."""

@@ -34,7 +34,7 @@ def key_words(searcher: Searcher, text: str, language: str, limit: int = KEY_WOR
     analyzer = text_analyzer(group)
     surfaces: dict[str, Counter[str]] = {}
     for word in _WORD.findall(fold(text[:_CHARLIMIT])):
-        stems = [token.text for token in analyzer(word, mode="query")]
+        stems = analyzer.terms(word)
         if stems and not word.isdigit():
             surfaces.setdefault(stems[0], Counter())[word] += 1
     total = max(searcher.doc_count(), 1)
@@ -45,7 +45,8 @@ def key_words(searcher: Searcher, text: str, language: str, limit: int = KEY_WOR
         tf = sum(surfaces[stem].values())
         return tf * math.log(1 + total / (1 + df)) if df > 1 else 0.0
 
-    ranked = sorted((stem for stem in surfaces if weight(stem) > 0), key=lambda s: (-weight(s), s))
+    weights = {stem: weight(stem) for stem in surfaces}
+    ranked = sorted((stem for stem in surfaces if weights[stem] > 0), key=lambda s: (-weights[s], s))
     return [surfaces[stem].most_common(1)[0][0] for stem in ranked[:limit]]
 
 

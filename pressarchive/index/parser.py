@@ -97,7 +97,7 @@ class ArchiveParser(QueryParser):
             return q
         # Without this, "la operación" could never match a Spanish text: "la" is not indexed
         # there, and the AND would require it. A negligible boost so the stop word does not
-        # rank (not 0: whoosh's block-quality skipping divides by the boost).
+        # rank (MIN_BOOST, the least any query keeps: see query._clamp_boosts).
         return Term("lang_group", group, boost=MIN_BOOST)
 
     def _has_words(self, fieldname: str, text: str) -> bool:

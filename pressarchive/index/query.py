@@ -42,8 +42,9 @@ def parse_query(text: str, language: str | None = None) -> Query:
 
 
 def _clamp_boosts(q: Query) -> None:
-    # "word^0" or "word^-1" would make whoosh divide by zero (or rank upside down) when it
-    # skips low-scoring blocks; such a word is meant to count for nothing, so nearly nothing.
+    # "word^0" or "word^-1" means "count for nothing". A negative boost would rank matches
+    # upside down, and whoosh's block-skipping collectors divide by the boost (our matcher
+    # does not use them, whoosh's own search does): nearly nothing is safe for both.
     pending = [q]
     while pending:
         node = pending.pop()

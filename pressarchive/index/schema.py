@@ -120,7 +120,7 @@ def build_schema() -> Schema:
         day=COLUMN(columns.NumericColumn("i", default=MISSING)),
         year=NUMERIC(int, bits=16, signed=False),
         # "operation" matches folded names; "operations" keeps the display names for hits and
-        # "operation_names" (one per line) for the facet, read per match from a column.
+        # "operation_names" (one per line) for the facet, a column read once per segment.
         operation=KEYWORD(analyzer=lines_analyzer()),
         operations=STORED(),
         operation_names=COLUMN(columns.VarBytesColumn()),
