@@ -41,6 +41,11 @@ def parse_date(value: str | None, what: str = "date") -> date | None:
         raise UserError(f"bad {what} {value!r}: expected YYYY-MM-DD") from None
 
 
+def _check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise UserError(f"bad limit {limit}: expected 1 to {MAX_LIMIT}")
+
+
 def build_request(
     query: str = "", *, limit: int = 10, page: int = 1, sort: str = "relevance",
     language: str | None = None, source: str | None = None, operation: str | None = None,
@@ -50,8 +55,7 @@ def build_request(
     """A validated search request from the raw values a person typed."""
     if sort not in SORTS:
         raise UserError(f"bad sort {sort!r}: expected one of {', '.join(SORTS)}")
-    if not 1 <= limit <= MAX_LIMIT:
-        raise UserError(f"bad limit {limit}: expected 1 to {MAX_LIMIT}")
+    _check_limit(limit)
     if page < 1:
         raise UserError(f"bad page {page}: pages start at 1")
     start, end = parse_date(since, "--since date"), parse_date(until, "--until date")
@@ -106,8 +110,7 @@ class ArchiveService:
 
     def similar(self, doc_id: int, limit: int = 10) -> list[Hit]:
         """Documents most like ``doc_id`` by their distinctive terms, best first."""
-        if not 1 <= limit <= MAX_LIMIT:
-            raise UserError(f"bad limit {limit}: expected 1 to {MAX_LIMIT}")
+        _check_limit(limit)
         try:
             return self.index.more_like(doc_id, limit=limit)
         except KeyError:
@@ -208,9 +211,6 @@ def _recording(documents: Iterable[Document], seen: dict[int, int]) -> Iterator[
 
 def _query_error(exc: QueryError) -> UserError:
     """The user-facing error for a query the index refused: too expensive, or bad syntax."""
-    message = str(exc)
-    if isinstance(exc, QueryTooExpensive):
-        if not message.startswith("query too expensive"):
-            message = f"query too expensive: {message}"
-        return UserError(message)
-    return UserError(f"bad query: {message}")
+    if isinstance(exc, QueryTooExpensive):  # its message already says so
+        return UserError(str(exc))
+    return UserError(f"bad query: {exc}")

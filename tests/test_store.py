@@ -68,7 +68,7 @@ def test_pending_index_follows_changes(archive: Archive) -> None:
     archive.save_document(release(text="Saved while indexing ran."), capture(archive, "u", datetime(2020, 1, 2)))
     archive.mark_indexed(pending)
     assert [(d.id, d.version) for d in archive.pending_index()] == [(1, 2)], "version 2 still pending"
-    archive.mark_indexed()
+    archive.mark_indexed(archive.pending_index())
     assert archive.pending_index() == []
     archive.save_document(release(title="Operación Marea (actualizado)"), capture(archive, "u", datetime(2020, 1, 3)))
     assert [d.title for d in archive.pending_index()] == ["Operación Marea (actualizado)"]

@@ -97,10 +97,10 @@ class SearchIndex:
 
     def more_like(self, doc_id: int, limit: int = 10) -> list[Hit]:
         """Documents like ``doc_id``, best first, excluding it; ``KeyError`` if not indexed."""
-        text = (self.text_source([doc_id]) if self.text_source else {}).get(doc_id, "")
         with self._reading() as searcher:
             views = segment_views(searcher, self._values)
             docnum = _find(views, doc_id)
+            text = (self.text_source([doc_id]) if self.text_source else {}).get(doc_id, "")
             q = more_like_query(searcher, searcher.stored_fields(docnum), text)
             if q is None:
                 return []

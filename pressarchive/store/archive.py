@@ -225,17 +225,12 @@ class Archive:
         with self.engine.connect() as conn:
             return {row.id: row.number for row in conn.execute(query)}
 
-    def mark_indexed(self, indexed: Iterable[Document] | None = None) -> None:
-        """Record which versions are in the index: those of ``indexed``, or every current one.
+    def mark_indexed(self, indexed: Iterable[Document]) -> None:
+        """Record that the versions of ``indexed`` are in the index.
 
         Each document records the version that was indexed, not whatever is current now, so
         a version saved by a crawl while indexing ran is still seen as pending afterwards.
         """
-        if indexed is None:
-            docs = schema.documents
-            with self.engine.begin() as conn:
-                conn.execute(docs.update().values(indexed_version=docs.c.current_version))
-            return
         self.mark_indexed_versions({doc.id: doc.version for doc in indexed if doc.id and doc.version})
 
     def mark_indexed_versions(self, versions: Mapping[int, int]) -> None:

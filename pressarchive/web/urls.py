@@ -104,10 +104,6 @@ def api_status_url() -> str:
     return API_STATUS
 
 
-def api_check_url() -> str:
-    return API_CHECK
-
-
 def api_docs_url() -> str:
     return API_DOCS
 
