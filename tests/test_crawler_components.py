@@ -181,3 +181,23 @@ def test_background_indexer_survives_its_process_being_killed(tmp_path: Path) ->
         assert indexer.round() == 4  # run again in a new process
         assert indexer.round() == 4
     assert indexer.total == 8
+
+
+def _killed_outside(parent_pid: int) -> int:
+    """An indexing round whose process is always killed, unless it runs in ``parent_pid``."""
+    import os
+
+    if os.getpid() != parent_pid:
+        os._exit(9)
+    return 2
+
+
+def test_last_indexing_round_runs_in_the_crawl_process_when_indexing_processes_keep_dying() -> None:
+    import functools
+    import os
+
+    from pressarchive.crawler.runner import BackgroundIndexer
+
+    with BackgroundIndexer(functools.partial(_killed_outside, os.getpid())) as indexer:
+        assert indexer.last_round() == 2
+    assert indexer.total == 2

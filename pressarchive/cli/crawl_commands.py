@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from concurrent.futures import BrokenExecutor
 from typing import Any
 
 import click
@@ -94,10 +93,7 @@ def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> lis
         summaries = run_crawl(profiles, data, since=since, settings=_settings(options),
                               resume=bool(options.get("resume")), full=bool(options.get("full")),
                               indexer=indexer)
-        try:
-            indexer.round()  # what the rounds during the crawl did not see, in the warm process
-        except BrokenExecutor:  # the indexing process died (killed, out of memory): index here
-            indexer.total += index_pending_in(data)
+        indexer.last_round()  # what the rounds during the crawl did not see
     indexed = indexer.total
     console = Console(stderr=True)
     console.print(summary_table(summaries, "crawl summary"))

@@ -79,6 +79,15 @@ class BackgroundIndexer:
         self.total += count
         return count
 
+    def last_round(self) -> int:
+        """The round after the crawl; if the indexing process dies again, index in this one."""
+        try:
+            return self.round()
+        except BrokenProcessPool:
+            count = self.indexer()
+            self.total += count
+            return count
+
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
