@@ -77,7 +77,7 @@ class Statistics:
         # (whoosh's choice), so a language with few documents is not penalised as if all
         # its texts were unusually long.
         if fieldname not in self._avg:
-            docs = self.groups.get(group_of_field(fieldname)) or self.searcher.doc_count_all() or 1
+            docs = self.groups.get(group_of_field(fieldname) or "") or self.searcher.doc_count_all() or 1
             self._avg[fieldname] = (self.searcher.field_length(fieldname) / docs) or 1.0
         return self._avg[fieldname]
 
