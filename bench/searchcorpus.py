@@ -1,11 +1,11 @@
 """A deterministic multilingual corpus of synthetic police press releases for bench/search.py.
 
 Every release is a pure function of (seed, number), so any one can be regenerated on its own:
-the benchmark streams the corpus in batches, draws queries from it and serves snippet text
-from it without keeping 300 MB of text in memory. The vocabularies are generated here from
-per-language syllables and inflection endings (so stemmers have plural and verb forms to
-conflate and accents to fold) with Zipf-distributed frequencies, mixed with each language's
-stop words; metadata is realistic: real agencies with their country and language, generated
+the benchmark streams the corpus in batches (into the indexes and a SQLite table of texts)
+and draws queries from it without keeping 300 MB of text in memory. The vocabularies are
+generated here from per-language syllables and inflection endings (so stemmers have plural
+and verb forms to conflate and accents to fold) with Zipf-distributed frequencies, mixed with
+each language's stop words; metadata is realistic: real agencies with their country and language, generated
 operation names shared across languages, dates from 2010 to 2026 with a few undated.
 """
 
@@ -108,10 +108,6 @@ class Corpus:
     def documents(self, count: int, start: int = 1) -> Iterator[Document]:
         """Releases ``start`` .. ``start + count - 1``."""
         return (self.document(n) for n in range(start, start + count))
-
-    def texts(self, ids: object) -> dict[int, str]:
-        """Body text by id: the ``text_source`` a store would provide."""
-        return {int(n): self.document(int(n)).text for n in ids}  # type: ignore[attr-defined]
 
 
 def _language(code: str, rng: random.Random) -> Language:
