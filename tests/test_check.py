@@ -167,7 +167,9 @@ def test_api_check_reports_without_repairing(damaged: tuple[DataDir, dict[str, i
         assert client.get("/api/check").json()["ok"] is True
 
 
-def test_missing_index_is_refilled_from_the_store_when_opened(tmp_path: Path) -> None:
+def test_missing_index_is_refilled_from_the_store_when_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = DataDir(tmp_path / "data")
     ids = _build(data)
     shutil.rmtree(data.index_dir)
@@ -175,6 +177,7 @@ def test_missing_index_is_refilled_from_the_store_when_opened(tmp_path: Path) ->
     try:
         assert service.search(build_request("officers")).total == 5
         assert service.check().ok
+        monkeypatch.setattr(service, "_rebuild", lambda index: pytest.fail("rebuilt twice"))
         assert service.rebuild_index() == 5  # no second rebuild needed
     finally:
         service.close()

@@ -186,12 +186,12 @@ def test_text_does_not_repeat_the_headline() -> None:
 
 
 def test_lone_headline_wins_over_a_title_naming_only_the_site() -> None:
-    doc = extract(en_page(title_tag="Example Agency"))
+    doc = extract(en_page(title_tag="Example Agency", head_extra=""))
     assert doc.title == "Money laundering network dismantled in six countries"
 
 
 def test_lone_headline_wins_over_a_section_title_tag() -> None:
-    doc = extract(en_page(title_tag="Example Agency - Press release"))
+    doc = extract(en_page(title_tag="Example Agency - Press release", head_extra=""))
     assert doc.title == "Money laundering network dismantled in six countries"
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from pressarchive.index import MAX_EXPANSION, QueryError, SearchIndex, SearchRequest
 from pressarchive.index.query import parse_query
-from tests.test_index import DOCS, texts_of
+from tests.test_index import DOCS, ids, texts_of
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +25,6 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     idx.add(DOCS[4:])
     yield idx
     idx.close()
-
-
-def ids(index: SearchIndex, query: str = "", **options: object) -> set[int]:
-    return {hit.id for hit in index.search(SearchRequest(query=query, limit=100, **options)).hits}
 
 
 def test_country_and_agency_fields_are_normalised(index: SearchIndex) -> None:

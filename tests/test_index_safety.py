@@ -98,7 +98,7 @@ def test_searches_never_fail_while_another_process_commits(tmp_path: Path) -> No
             searches += 1
         assert writer.returncode == 0, writer.stderr.read() if writer.stderr else ""
         assert searches > 5
-        assert totals == sorted(totals) or max(totals) > totals[0]  # it did see commits land
+        assert max(totals) > totals[0]  # it did see commits land
         # The long-lived reader ends up exactly where a fresh one is.
         entries = index.entries()
         assert len(entries) == len(set(entries)) == index.count()

@@ -7,11 +7,9 @@ ones) is built once; each face is asked the same questions and must give the sam
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
-from lxml import html as lxml_html
 
 from pressarchive.datadir import DataDir
 from pressarchive.record import Document
@@ -19,6 +17,7 @@ from pressarchive.service import ArchiveService, build_request
 from pressarchive.web.timeline import MAX_MONTHS, build_timeline
 from tests.archive_builder import Builder
 from tests.conftest import CLI
+from tests.web_pages import page, query_of
 
 SOURCES = {
     "pt-pj": ("Polícia Judiciária", "PT", "pt"),
@@ -86,16 +85,6 @@ def api(client: TestClient, **params: object) -> dict[str, object]:
     response = client.get("/api/search", params=params)
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
-
-
-def page(client: TestClient, url: str, status: int = 200) -> lxml_html.HtmlElement:
-    response = client.get(url)
-    assert response.status_code == status, response.text
-    return lxml_html.fromstring(response.text)
-
-
-def query_of(href: str) -> dict[str, str]:
-    return {key: values[-1] for key, values in parse_qs(urlsplit(href).query).items()}
 
 
 def hit_ids(body: dict[str, object]) -> set[int]:

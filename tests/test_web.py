@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,6 +22,7 @@ from pressarchive.web import create_app, urls
 from pressarchive.web.present import page_window, paragraphs
 from pressarchive.web.security import CONTENT_SECURITY_POLICY
 from tests.archive_builder import Builder
+from tests.web_pages import page, query_of
 
 SCRIPT = "<script>alert(1)</script>"
 FILLERS = 12  # English routine reports, enough for several pages of five
@@ -88,17 +88,6 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataDir, dict[str
     finally:
         service.close()
     return data, ids
-
-
-def page(client: TestClient, url: str, status: int = 200) -> lxml_html.HtmlElement:
-    response = client.get(url)
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("text/html")
-    return lxml_html.fromstring(response.text)
-
-
-def query_of(href: str) -> dict[str, str]:
-    return {key: values[-1] for key, values in parse_qs(urlsplit(href).query).items()}
 
 
 def hit_titles(tree: lxml_html.HtmlElement) -> list[str]:
