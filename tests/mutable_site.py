@@ -1,7 +1,9 @@
 """A tiny press room on 127.0.0.1 whose releases can be edited, delisted or taken down mid-test.
 
 Listing pages link releases newest first, five a page, with only a "next" link, each entry
-dated with ``<time>``; no ETags, no sitemap, so recrawls must fetch pages to see changes.
+dated with ``<time>``; no ETags, so recrawls must fetch pages to see changes. With
+``sitemap_lastmod`` set, ``/sitemap.xml`` lists every listed release with that one ``lastmod``
+whatever is edited later: the sitemap of an agency that never updates it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class MutableSite:
     releases: dict[str, Release] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     base_url: str = ""
+    sitemap_lastmod: date | None = None
 
     def add(self, slug: str, title: str, text: str, published: date) -> None:
         self.releases[slug] = Release(slug, title, text, published)
@@ -39,6 +42,7 @@ class MutableSite:
             f'name = "{name}"\nlanguage = "en"\ncountry = "GB"\n'
             f'start_urls = ["{self.base_url}/news/"]\nallowed_domains = ["127.0.0.1"]\n'
             "follow = ['/news/\\?page=\\d+$']\narticle = ['/news/releases/[a-z0-9-]+$']\n"
+            + (f'sitemap_urls = ["{self.base_url}/sitemap.xml"]\n' if self.sitemap_lastmod else "")
         )
 
     def page(self, target: str) -> tuple[int, str]:
@@ -51,7 +55,15 @@ class MutableSite:
         if target == "/news/" or target.startswith("/news/?page="):
             number = int(target.split("=", 1)[1]) if "=" in target else 1
             return 200, self._listing(number)
+        if target == "/sitemap.xml" and self.sitemap_lastmod:
+            return 200, self._sitemap()
         return (200, "User-agent: *\n") if target == "/robots.txt" else (404, "not found")
+
+    def _sitemap(self) -> str:
+        entries = "".join(f"<url><loc>{self.base_url}/news/releases/{r.slug}</loc>"
+                          f"<lastmod>{self.sitemap_lastmod}</lastmod></url>"
+                          for r in self.releases.values() if r.listed)
+        return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
 
     def _listing(self, number: int) -> str:
         listed = sorted((r for r in self.releases.values() if r.listed), key=lambda r: r.published, reverse=True)
@@ -71,7 +83,8 @@ class MutableSite:
                 status, body = site.page(self.path)
                 data = body.encode()
                 self.send_response(status)
-                kind = "text/plain" if self.path == "/robots.txt" else "text/html; charset=utf-8"
+                kind = {"/robots.txt": "text/plain", "/sitemap.xml": "application/xml"}.get(
+                    self.path, "text/html; charset=utf-8")
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

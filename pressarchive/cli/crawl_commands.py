@@ -138,6 +138,9 @@ def _print_details(summary: CrawlSummary, console: Console) -> None:
     if summary.removed_by_reason:
         reasons = ", ".join(f"{k} {v}" for k, v in summary.removed_by_reason.items())
         console.print(f"{summary.source}: removed from the source: {reasons}", markup=False)
+    if summary.revisited:
+        console.print(f"{summary.source}: revisited {summary.revisited} releases due, "
+                      f"{summary.changed_on_revisit} of them edited", markup=False)
     if summary.skipped:
         reasons = ", ".join(f"{k} {v}" for k, v in summary.skipped.items())
         console.print(f"{summary.source}: skipped: {reasons}", markup=False)

@@ -19,6 +19,7 @@ class PageItem:
     source: str
     status: int = 200
     delisted: bool = False  # fetched to verify a release no listing links any more
+    revisit: bool = False  # fetched only because the revisit policy said it was due
 
 
 @dataclass(slots=True)

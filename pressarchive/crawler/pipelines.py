@@ -91,6 +91,8 @@ class ExtractStorePipeline:
             outcome = self._save(doc, item.capture_id) if doc is not None else None
         if outcome is not None:
             self._count(outcome)
+            if item.revisit:
+                self._count_revisit(outcome)
             if item.delisted:
                 self._removed(item.url, "delisted")
 
@@ -128,6 +130,11 @@ class ExtractStorePipeline:
         self.stats.inc_value(f"pressarchive/documents/{outcome.status}")
         if outcome.restored:
             self.stats.inc_value("pressarchive/documents/restored")
+
+    def _count_revisit(self, outcome: SaveOutcome) -> None:
+        self.stats.inc_value("pressarchive/revisits/fetched")
+        if outcome.status == "changed":
+            self.stats.inc_value("pressarchive/revisits/changed")  # a silent edit a sitemap hid
 
     def _removed(self, url: str, reason: str) -> None:
         assert self.archive is not None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pressarchive import __version__
+from pressarchive.crawler.revisit import RevisitPolicy
 
 DEFAULT_USER_AGENT = (
     f"pressarchive/{__version__} (crawler of public press releases for research archives; "
@@ -44,6 +45,15 @@ SETTINGS: dict[str, Setting] = {
         max(1, os.cpu_count() or 1),
         "Processes that extract text beside the crawl (0: extract on the crawl's own thread).",
     ),
+    # Revisits: releases a recrawl would skip as unchanged are fetched again when due.
+    "PRESSARCHIVE_REVISIT_NEW_DAYS": Setting(1.0, "Days between revisits of a release in its first week."),
+    "PRESSARCHIVE_REVISIT_RECENT_DAYS": Setting(
+        7.0, "Days between revisits of a release from one week to three months (90 days) old.",
+    ),
+    "PRESSARCHIVE_REVISIT_OLD_DAYS": Setting(30.0, "Days between revisits of a release older than three months."),
+    "PRESSARCHIVE_REVISIT_SHARE": Setting(
+        0.1, "Share of a source's archived releases one crawl revisits at most, most overdue first (0: none).",
+    ),
 }
 
 
@@ -54,6 +64,7 @@ def crawl_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     unknown = set(values) - set(SETTINGS)
     if unknown:
         raise KeyError(f"unknown pressarchive settings: {sorted(unknown)}")
+    RevisitPolicy.from_settings(values)  # a senseless interval stops the crawl before it starts
     delay = float(values["PRESSARCHIVE_DOWNLOAD_DELAY"])
     return {
         **values,

@@ -8,16 +8,17 @@ requested, so tracking-parameter variants of one release cost one request.
 What the archive already holds (``known``) makes recrawls incremental: a known release with
 validators (ETag, Last-Modified) is asked for conditionally; one without is skipped when a
 sitemap's ``lastmod`` predates its capture, and, when the profile has sitemaps, is only
-decided once they are all read (``full`` refetches those anyway, to catch silent edits). Once
-every listing has been read, known releases nothing links any more are checked for removal.
-``done`` lists releases a resumed run already stored.
+decided once they are all read. Of the releases so skipped, those the revisit policy says are
+due (a capped share, most overdue first) are fetched all the same, to catch silent edits
+(``full`` refetches them all). Once every listing has been read, known releases nothing links
+any more are checked for removal. ``done`` lists releases a resumed run already stored.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from scrapy import Request, Selector, Spider, signals
@@ -40,6 +41,8 @@ from pressarchive.crawler.incremental import (
 )
 from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
 from pressarchive.crawler.media import DENIED_EXTENSIONS, is_denied_url
+from pressarchive.crawler.revisit import RevisitPolicy
+from pressarchive.crawler.settings import SETTINGS
 from pressarchive.profiles import Profile, domain_allowed
 from pressarchive.store.records import KnownPage
 from pressarchive.urls import canonical_url, host_of
@@ -48,6 +51,7 @@ GONE = (404, 410)
 _CANONICAL = ('//head/link[contains(concat(" ", translate(normalize-space(@rel), '
               '"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"), " "), " canonical ")]/@href')
 ENTRY_META = "pressarchive_entry"  # listing, sitemap or feed: its failure makes the listing incomplete
+REVISIT_META = "pressarchive_revisit"  # fetched only because the revisit policy said it was due
 
 
 class PressRoomSpider(Spider):
@@ -56,7 +60,7 @@ class PressRoomSpider(Spider):
     def __init__(
         self, profile: Profile, since: date | None = None, known: dict[str, KnownPage] | None = None,
         done: set[str] | None = None, run_id: int | None = None, extraction_workers: Any = None,
-        full: bool = False, **kwargs: Any,
+        full: bool = False, now: datetime | None = None, **kwargs: Any,
     ) -> None:
         super().__init__(name=profile.name, **kwargs)
         self.profile = profile
@@ -67,11 +71,14 @@ class PressRoomSpider(Spider):
         self.extraction_workers = extraction_workers
         self.allowed_domains = list(profile.allowed_domains)
         self.full = full
+        # The crawl's clock for revisits: one reading, so every release is judged at one time.
+        self.now = now or datetime.now(UTC).replace(tzinfo=None)
+        self.revisits = _revisit_policy({})
         self.listed: set[str] = set()
         self.listing_complete = self.since is None
-        self._unchanged: set[str] = set()  # known releases a sitemap says are unchanged
+        self._unchanged: set[str] = set()  # known releases a sitemap says are unchanged: revisit or skip
         self._deferred: set[str] = set()  # known releases to decide once sitemaps are read
-        self._idle_steps = [self._request_deferred, self._verify_unlisted]
+        self._idle_steps = [self._request_deferred, self._request_revisits, self._verify_unlisted]
         self._article = [re.compile(pattern) for pattern in profile.article]
         self._follow = [re.compile(pattern) for pattern in profile.follow]
         deny = sorted(DENIED_EXTENSIONS)
@@ -85,6 +92,7 @@ class PressRoomSpider(Spider):
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         if crawler.settings.getint("PRESSARCHIVE_MAX_PAGES"):
             spider.listing_complete = False
+        spider.revisits = _revisit_policy(crawler.settings)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -121,13 +129,14 @@ class PressRoomSpider(Spider):
             return None
         if known is not None and not conditional_headers(known) and not self.full:
             if unchanged_since_capture(known, lastmod) or url in self._unchanged:
-                if url not in self._unchanged:
-                    self._unchanged.add(url)
-                    self._skip("unchanged_per_sitemap")
+                self._unchanged.add(url)  # revisited or skipped once the sitemaps are read
                 return None
             if lastmod is None and self.profile.sitemap_urls and not decide_now:
                 self._deferred.add(url)
                 return None
+        return self._article_request(url, known)
+
+    def _article_request(self, url: str, known: KnownPage | None) -> Request:
         request = self._request(url, self.parse_article)
         request.headers.update(conditional_headers(known))
         request.meta["handle_httpstatus_list"] = [304]
@@ -177,6 +186,7 @@ class PressRoomSpider(Spider):
             url=url, body=response.body, content_type=content_type.decode("latin-1"),
             capture_id=response.meta.get(CAPTURE_META), source=self.profile.name,
             status=response.status, delisted=bool(response.meta.get("pressarchive_verify")),
+            revisit=bool(response.meta.get(REVISIT_META)),
         )
 
     def declared_canonical(self, response: Response) -> str | None:
@@ -255,6 +265,19 @@ class PressRoomSpider(Spider):
                     for url in sorted(self._deferred - self._unchanged)]
         return self._schedule(request for request in requests if request is not None)
 
+    def _request_revisits(self) -> int:
+        """Known releases a sitemap says are unchanged: the due ones, within the cap, are fetched
+        again (the revisit policy); the others are skipped until they come due."""
+        unchanged = [self.known[url] for url in sorted(self._unchanged)]
+        active = sum(1 for page in self.known.values() if not page.removed)
+        due = self.revisits.select(unchanged, active, self.now)
+        if len(unchanged) > len(due):
+            self.crawler.stats.inc_value("pressarchive/skipped/unchanged_per_sitemap", len(unchanged) - len(due))
+        requests = [self._article_request(url, self.known[url]) for url in due]
+        for request in requests:
+            request.meta[REVISIT_META] = True
+        return self._schedule(requests)
+
     def _verify_unlisted(self) -> int:
         """Once every listing is read, fetch known releases that nothing links any more."""
         stats = self.crawler.stats
@@ -280,6 +303,11 @@ class PressRoomSpider(Spider):
     def _has_listings(self) -> bool:
         profile = self.profile
         return bool(profile.follow or profile.sitemap_urls or profile.feed_urls)
+
+
+def _revisit_policy(settings: Any) -> RevisitPolicy:
+    """The revisit policy the settings give, the table's defaults where they have none."""
+    return RevisitPolicy.from_settings({name: settings.get(name, entry.default) for name, entry in SETTINGS.items()})
 
 
 def _sitemap_body(response: Response) -> bytes | None:

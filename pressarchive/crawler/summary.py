@@ -1,5 +1,7 @@
 """What a crawl did, from its Scrapy stats: fetched, new, changed, unchanged, removed, skipped,
-errors. ``unchanged`` includes releases a 304 Not Modified confirmed (also counted apart)."""
+errors. ``unchanged`` includes releases a 304 Not Modified confirmed (also counted apart);
+``revisited`` counts releases fetched only because the revisit policy said they were due, and
+``changed_on_revisit`` those of them that had been edited (also counted in ``changed``)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ class CrawlSummary:
     removed: int = 0
     restored: int = 0
     not_modified: int = 0
+    revisited: int = 0
+    changed_on_revisit: int = 0
     removed_by_reason: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
@@ -49,6 +53,8 @@ class CrawlSummary:
             removed=documents.get("removed", 0),
             restored=documents.get("restored", 0),
             not_modified=int(stats.get("pressarchive/not_modified", 0)),
+            revisited=int(stats.get("pressarchive/revisits/fetched", 0)),
+            changed_on_revisit=int(stats.get("pressarchive/revisits/changed", 0)),
             removed_by_reason=dict(sorted(prefixed("pressarchive/removed/").items())),
             skipped=dict(sorted(skipped.items())),
             errors=dict(sorted(prefixed("pressarchive/errors/").items())),
@@ -75,6 +81,7 @@ class CrawlSummary:
             "source": self.source, "fetched": self.fetched, "new": self.new,
             "changed": self.changed, "unchanged": self.unchanged, "removed": self.removed,
             "restored": self.restored, "not_modified": self.not_modified,
+            "revisited": self.revisited, "changed_on_revisit": self.changed_on_revisit,
             "removed_by_reason": self.removed_by_reason,
             "skipped": self.skipped_total, "skipped_by_reason": self.skipped,
             "errors": self.errors_total, "errors_by_kind": self.errors,

@@ -18,8 +18,16 @@ from pressarchive.store.records import KnownPage, Removal
 
 
 def known_pages(conn: Connection, source: str) -> dict[str, KnownPage]:
-    """Every document URL of ``source`` with the validators of its latest good capture."""
+    """Every document URL of ``source`` with the validators of its latest good capture, its
+    capture times and its earliest publication date (what the revisit policy needs)."""
     docs, caps, vers = schema.documents, schema.captures, schema.versions
+    first_published = (
+        sa.select(vers.c.document_id, sa.func.min(vers.c.published).label("published"))
+        .join(docs, docs.c.id == vers.c.document_id)
+        .where(docs.c.source == source)
+        .group_by(vers.c.document_id)
+        .subquery()
+    )
     latest = (
         sa.select(caps.c.url, sa.func.max(caps.c.id).label("capture_id"))
         .where(caps.c.source == source, caps.c.status == 200)
@@ -30,16 +38,17 @@ def known_pages(conn: Connection, source: str) -> dict[str, KnownPage]:
         schema.removals.c.document_id == docs.c.id, schema.removals.c.restored_at.is_(None)
     )
     query = (
-        sa.select(docs.c.id, docs.c.url, docs.c.last_captured, vers.c.published,
-                  caps.c.etag, caps.c.last_modified, open_removal.label("removed"))
-        .join(vers, vers.c.id == docs.c.current_version)
+        sa.select(docs.c.id, docs.c.url, docs.c.first_captured, docs.c.last_captured,
+                  first_published.c.published, caps.c.etag, caps.c.last_modified,
+                  open_removal.label("removed"))
+        .join(first_published, first_published.c.document_id == docs.c.id)
         .outerjoin(latest, latest.c.url == docs.c.url)
         .outerjoin(caps, caps.c.id == latest.c.capture_id)
         .where(docs.c.source == source)
     )
     return {
         row.url: KnownPage(row.url, row.id, row.last_captured, row.published, row.etag,
-                           row.last_modified, bool(row.removed))
+                           row.last_modified, bool(row.removed), row.first_captured)
         for row in conn.execute(query)
     }
 

@@ -55,7 +55,12 @@ def _iso(moment: datetime) -> str:
 
 @dataclass(frozen=True, slots=True)
 class KnownPage:
-    """What the archive already holds for a release URL, so a recrawl can ask only for changes."""
+    """What the archive already holds for a release URL, so a recrawl can ask only for changes
+    and can tell when to look again (its age and when it was last captured).
+
+    ``published`` is the earliest publication date any of its versions gave: a corrected
+    release may carry a newer date, but its age runs from the first.
+    """
 
     url: str
     document_id: int
@@ -64,6 +69,7 @@ class KnownPage:
     etag: str | None
     last_modified: str | None
     removed: bool
+    first_captured: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
