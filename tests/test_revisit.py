@@ -140,6 +140,14 @@ def age_archive(data: Path, days: int) -> None:
     conn.close()
 
 
+def version_texts(data: Path, slug: str) -> list[str]:
+    with sqlite3.connect(data / "archive.sqlite") as conn:
+        rows = conn.execute("SELECT v.text FROM versions v JOIN documents d ON d.id = v.document_id "
+                            "WHERE d.url LIKE ? ORDER BY v.number", (f"%/{slug}",)).fetchall()
+    conn.close()
+    return [text for (text,) in rows]
+
+
 def release_requests(site: MutableSite) -> list[str]:
     fetched = [path for path in site.requests if path.startswith("/news/releases/")]
     site.requests.clear()
@@ -163,19 +171,14 @@ def test_silent_edit_is_caught_by_a_revisit_eight_days_later(cli: CLI, fresh_sit
     assert crawl(cli, profile, "--set", share)["new"] == 3
     release_requests(fresh_site)
     fresh_site.releases["release-1"].text = "Officers made 40 arrests, not 39 as first stated."
-    same_day = crawl(cli, profile, "--set", share)
-    assert release_requests(fresh_site) == [], "not due yet: the sitemap's lastmod is trusted"
-    assert (same_day["changed"], same_day["revisited"], same_day["skipped_by_reason"]["unchanged_per_sitemap"]) == (
-        0, 0, 3)
     age_archive(cli.data, 8)
     later = crawl(cli, profile, "--set", share)
     assert sorted(release_requests(fresh_site)) == [f"/news/releases/release-{i}" for i in range(3)]
     assert (later["revisited"], later["changed_on_revisit"], later["changed"], later["unchanged"]) == (3, 1, 1, 2)
-    hit = cli.json("search", '"not 39 as first stated"')["hits"][0]
-    versions = cli.json("show", str(hit["id"]))["versions"]
-    assert [v["text"].count("40 arrests") > 0 for v in versions] == [False, True]
+    assert ["40 arrests" in text for text in version_texts(cli.data, "release-1")] == [False, True]
     again = crawl(cli, profile, "--set", share)
-    assert release_requests(fresh_site) == [] and again["revisited"] == 0, "revisited today: not due again"
+    assert release_requests(fresh_site) == [], "revisited today: not due again, the sitemap's lastmod is trusted"
+    assert (again["revisited"], again["changed"], again["skipped_by_reason"]["unchanged_per_sitemap"]) == (0, 0, 3)
 
 
 def test_a_large_archive_is_revisited_a_capped_share_per_crawl(cli: CLI, tmp_path: Path) -> None:
