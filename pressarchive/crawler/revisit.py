@@ -50,7 +50,8 @@ class RevisitPolicy:
                 for name in ("new_days", "recent_days", "old_days")}
         for name, value in days.items():
             if not _number(value) or value < 0:
-                raise UserError(f"PRESSARCHIVE_REVISIT_{name.upper()} must be a number of days >= 0, not {value!r}")
+                setting = f"PRESSARCHIVE_REVISIT_{name.upper()}"
+                raise UserError(f"{setting} must be a finite number of days >= 0, not {value!r}")
         share = settings["PRESSARCHIVE_REVISIT_SHARE"]
         if not _number(share) or not 0 <= share <= 1:
             raise UserError(f"PRESSARCHIVE_REVISIT_SHARE must be a number from 0 to 1, not {share!r}")
