@@ -147,9 +147,10 @@ class _BrotliReader:
         self.source = source
         self.decompressor = brotli.Decompressor()
         self.source_done = False
+        self.extra = b""  # decoded, not yet returned
 
     def read(self, size: int = -1, /) -> bytes:
-        out = b""
+        out, self.extra = self.extra, b""
         while len(out) < size and not self.decompressor.is_finished():
             data = b""
             if not self.source_done and self.decompressor.can_accept_more_data():
@@ -160,4 +161,6 @@ class _BrotliReader:
             if not part and not data:
                 break  # all input decoded: complete, or truncated
             out += part
+        # The limit is a buffer size, not an exact count: keep the excess for the next read.
+        out, self.extra = out[:size], out[size:]
         return out
