@@ -509,3 +509,12 @@ def test_the_mp4_is_cut_off_after_its_first_bytes(crawl: dict[str, Any]) -> None
     assert sent is not None, "the briefing was never requested"
     assert "/releases/briefing" in _MediaRoom.hung_up, "the crawler read the MP4 to its end"
     assert sent < len(BIG_MP4) // 4, f"{sent} of {len(BIG_MP4)} bytes sent before the hang-up"
+
+
+@pytest.mark.parametrize("url", ["http://abcdefghijklmnop.onion./", "http://ABCDEFGHIJKLMNOP.ONION../press/"])
+def test_a_profile_naming_an_onion_host_is_refused(url: str) -> None:
+    from pressarchive.profiles import ProfileError, profile_from_dict
+    from tests.test_profiles import VALID
+
+    with pytest.raises(ProfileError, match="onion"):
+        profile_from_dict({**VALID, "start_urls": [url]})
