@@ -356,8 +356,10 @@ def test_complete_responses_are_judged_before_capture(headers: dict[str, str], b
 
 # -- one crawl of a room that disguises media -----------------------------------------------------
 
-# 16 MiB: far beyond loopback socket buffers, below the default size cap (20 MiB).
-BIG_MP4 = MP4 + bytes(range(256)) * (16 * 2**20 // 256)
+# 64 MiB: far beyond loopback socket buffers (about 4 MiB were in flight when the crawler hung
+# up), and the crawl's size cap is raised above it so only the text-only gate can cut it short.
+BIG_MP4 = MP4 + bytes(range(256)) * (64 * 2**20 // 256)
+SIZE_CAP = 2 * len(BIG_MP4)
 PIECE = 64 * 1024
 
 
@@ -456,7 +458,8 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     ]), "utf-8")
     cli = CLI(root / "data")
     try:
-        result = cli("crawl", "--profile", str(profile), "--delay", "0", timeout=180)
+        result = cli("crawl", "--profile", str(profile), "--delay", "0",
+                     "--set", f"PRESSARCHIVE_MAX_BODY_SIZE={SIZE_CAP}", timeout=180)
         assert result.returncode == 0, result.stderr[-3000:]
         (report,) = [json.loads(path.read_text("utf-8")) for path in (root / "data" / "reports").glob("crawl-*.json")]
         with sqlite3.connect(root / "data" / "archive.sqlite") as db:
@@ -509,6 +512,7 @@ def test_the_mp4_is_cut_off_after_its_first_bytes(crawl: dict[str, Any]) -> None
     assert sent is not None, "the briefing was never requested"
     assert "/releases/briefing" in _MediaRoom.hung_up, "the crawler read the MP4 to its end"
     assert sent < len(BIG_MP4) // 4, f"{sent} of {len(BIG_MP4)} bytes sent before the hang-up"
+    assert SIZE_CAP > len(BIG_MP4), "the size cap played no part"
 
 
 @pytest.mark.parametrize("url", ["http://abcdefghijklmnop.onion./", "http://ABCDEFGHIJKLMNOP.ONION../press/"])
