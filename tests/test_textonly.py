@@ -24,6 +24,8 @@ from typing import Any
 
 import brotli
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import zstandard
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
@@ -31,7 +33,7 @@ from scrapy.http import Headers, Response
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from pressarchive.crawler.decoding import MAX_CODINGS, Undecodable, content_codings, decoded_head
+from pressarchive.crawler.decoding import KNOWN_CODINGS, MAX_CODINGS, Undecodable, content_codings, decoded_head
 from pressarchive.crawler.media import (
     HEAD_BYTES,
     body_media_kind,
@@ -137,6 +139,7 @@ MEDIA_SAMPLES: dict[str, bytes] = {
     "bzip2": b"BZh91AY&SY" + PAD,
     "xz": b"\xfd7zXZ\x00" + PAD,
     "executable": b"MZ\x90\x00" + PAD,
+    "OLE compound file, short (supplement)": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + PAD,
 }
 
 TEXT_SAMPLES: dict[str, bytes] = {
@@ -352,6 +355,40 @@ def test_complete_responses_are_judged_before_capture(headers: dict[str, str], b
     with pytest.raises(IgnoreRequest):
         gate.process_response(request, Response(request.url, headers=headers, body=body))
     assert stats.get_value(f"pressarchive/skipped/{reason}") == 1
+
+
+def feed(gate: TextOnlyMiddleware, request: Request, body: bytes, cuts: list[int]) -> None:
+    """``body`` through the download signals, in pieces of the given sizes (the rest in one)."""
+    gate.headers_received(Headers({"Content-Type": "text/html"}), len(body), request, None)  # type: ignore[arg-type]
+    start = 0
+    for size in [*cuts, len(body)]:
+        if start < len(body):
+            gate.bytes_received(body[start:start + size], request, None)  # type: ignore[arg-type]
+        start += size
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(MEDIA_SAMPLES)), st.lists(st.integers(1, 200), max_size=12))
+def test_media_is_cut_however_its_bytes_arrive(name: str, cuts: list[int]) -> None:
+    gate = TextOnlyMiddleware()
+    with pytest.raises(Refusal):
+        feed(gate, Request("http://127.0.0.1:9/releases/x"), MEDIA_SAMPLES[name], cuts)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(sorted(TEXT_SAMPLES)), st.lists(st.integers(1, 200), max_size=12))
+def test_text_is_never_cut_however_its_bytes_arrive(name: str, cuts: list[int]) -> None:
+    gate = TextOnlyMiddleware()
+    feed(gate, Request("http://127.0.0.1:9/releases/x"), TEXT_SAMPLES[name] + PAGE, cuts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=4096), st.lists(st.sampled_from(sorted(KNOWN_CODINGS)), max_size=MAX_CODINGS))
+def test_any_bytes_decode_or_are_undecodable(body: bytes, codings: list[str]) -> None:
+    try:
+        body_media_kind(body, codings)
+    except Undecodable:
+        pass  # refused; any other exception fails the test
 
 
 # -- one crawl of a room that disguises media -----------------------------------------------------

@@ -108,6 +108,8 @@ _SUPPLEMENT: tuple[tuple[str, Callable[[bytes], bool]], ...] = (
     ("image/jxl", lambda head: head.startswith(b"\xff\x0a")),
     ("image/vnd.djvu", lambda head: head.startswith(b"AT&TFORM")),
     ("image/x-xcf", lambda head: head.startswith(b"gimp xcf ")),
+    # OLE compound files (old Office, Outlook, Thumbs.db): filetype knows three, by deep offsets.
+    ("application/x-ole-storage", lambda head: head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")),
     ("application/zstd", lambda head: len(head) > 3 and head[0] & 0xF0 == 0x50 and head[1:4] == b"\x2a\x4d\x18"),
     ("image/svg+xml", _svg_document),
 )
