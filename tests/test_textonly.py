@@ -312,6 +312,16 @@ def test_headers_refuse_declared_media_and_unknown_codings() -> None:
     assert refused.value.reason == "undecodable"
 
 
+def test_an_empty_body_has_nothing_to_decode() -> None:
+    gate, stats = middleware()
+    request = Request("http://127.0.0.1:9/releases/moved")
+    headers = Headers({"Location": "/releases/plain", "Content-Encoding": "exotic"})
+    gate.headers_received(headers, 0, request, None)  # type: ignore[arg-type]
+    moved = Response(request.url, status=301, headers=headers, body=b"")
+    assert gate.process_response(request, moved) is moved
+    assert not stats.get_stats()
+
+
 def test_the_first_bytes_cut_the_download() -> None:
     gate, stats = middleware()
     request = Request("http://127.0.0.1:9/releases/briefing")

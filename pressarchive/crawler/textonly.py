@@ -97,6 +97,8 @@ class TextOnlyMiddleware:
         try:
             codings = content_codings(_header(headers, "Content-Encoding"))
         except Undecodable as error:
+            if body_length == 0:
+                return  # a redirect or a 304: no body to decode
             raise Refusal("undecodable", str(error)) from error
         self._downloads[request] = _Download(codings)
 
@@ -139,6 +141,8 @@ def _refusal(response: Response) -> tuple[str, str]:
     content_type = _header(response.headers, "Content-Type")
     if not is_allowed_content_type(content_type):
         return "content_type", f"Content-Type {content_type!r}"
+    if not response.body:
+        return "", ""  # a redirect, a 304 or a HEAD answer: nothing to judge or decode
     try:
         kind = body_media_kind(response.body, content_codings(_header(response.headers, "Content-Encoding")))
     except Undecodable as error:
