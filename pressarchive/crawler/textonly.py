@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, WeakSet
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -70,6 +70,9 @@ class TextOnlyMiddleware:
         self.watch_bytes = watch_bytes
         # Keyed by the request object: a retry is a new object, so it starts afresh.
         self._downloads: WeakKeyDictionary[Request, _Download] = WeakKeyDictionary()
+        # Downloads whose full head was judged text as it arrived: judging it again would
+        # decode the same bytes to the same verdict.
+        self._judged: WeakSet[Request] = WeakSet()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TextOnlyMiddleware:
@@ -116,13 +119,19 @@ class TextOnlyMiddleware:
         if kind is not None:
             del self._downloads[request]
             raise Refusal("media_body", f"body is {kind}")
-        if len(head) >= self.head_bytes or len(download.received) >= self.watch_bytes:
+        if len(head) >= self.head_bytes:
             del self._downloads[request]  # a text head: the rest streams in unwatched
+            self._judged.add(request)
+        elif len(download.received) >= self.watch_bytes:
+            del self._downloads[request]  # left to the check of the complete body
 
     # -- once it has ended ---------------------------------------------------------------------
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         self._downloads.pop(request, None)
+        if request in self._judged:
+            self._judged.discard(request)
+            return response
         reason, detail = _refusal(response)
         if reason:
             self.skip(reason)
@@ -131,6 +140,7 @@ class TextOnlyMiddleware:
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
         self._downloads.pop(request, None)
+        self._judged.discard(request)
         if isinstance(exception, Refusal):
             self.skip(exception.reason)
             raise RefusedResponse(f"text-only policy: {exception.detail}: {request.url}") from exception
