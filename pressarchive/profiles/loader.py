@@ -151,7 +151,7 @@ def _check_urls(values: dict[str, Any], fail: Any) -> None:
         for url in values[name]:
             if not is_http_url(url):
                 raise fail(name, f"{url!r} is not an absolute http(s) URL")
-            if host_of(url).endswith(".onion"):
+            if host_of(url).rstrip(".").endswith(".onion"):  # "x.onion." is the same host
                 raise fail(name, f"{url!r}: .onion addresses are never crawled")
     entry_urls = values["start_urls"] + values["sitemap_urls"] + values["feed_urls"]
     if not domains:
