@@ -4,8 +4,9 @@ The CLI, the HTML pages and the JSON API are thin layers over :class:`ArchiveSer
 anything one of them can do the others can too, with the same validation and errors. The
 store is the truth and the index is derived from it: the index reads snippet text from the
 store, an index recreated empty (missing, or from an older schema) is refilled from the store
-as soon as it is opened, and :meth:`ArchiveService.check` / :meth:`ArchiveService.repair`
-compare and reconcile the two by document id and version.
+as soon as it is opened (and again at the next open if that refill did not complete), and
+:meth:`ArchiveService.check` / :meth:`ArchiveService.repair` compare and reconcile the two by
+document id and version.
 """
 
 from __future__ import annotations
@@ -87,6 +88,10 @@ class ArchiveService:
                 if self._index is None:
                     self._index = self._open_index()
         return self._index
+
+    def open_index(self) -> SearchEngine:
+        """Open the index now (refilling it if it needs that) rather than at its first use."""
+        return self.index
 
     def _open_index(self) -> SearchEngine:
         index = SearchIndex(
