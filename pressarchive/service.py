@@ -23,6 +23,7 @@ from pressarchive.index.engine import SearchEngine
 from pressarchive.indexcheck import IndexCheck, compare_index
 from pressarchive.record import Document
 from pressarchive.store import Archive, StoredDocument
+from pressarchive.warc import CaptureLocation, WarcCheck, verify_captures
 
 SORTS = ("relevance", "date")
 MAX_LIMIT = 100
@@ -159,6 +160,15 @@ class ArchiveService:
     def check(self) -> IndexCheck:
         """How the index differs from the store's current versions (read-only)."""
         return compare_index(self.archive.current_versions(), self.index.entries())
+
+    def check_warc(self) -> WarcCheck:
+        """Whether every capture's WARC record is where the store says, with its digest (read-only).
+
+        Apart from :meth:`check` because it reads every WARC record: ``pressarchive check``
+        runs both, the web API only the cheap index comparison.
+        """
+        locations = (CaptureLocation(*row) for row in self.archive.capture_locations())
+        return verify_captures(self.data.warc_dir, locations)
 
     def repair(self) -> IndexCheck:
         """Make the index hold each current version exactly once; returns what was wrong.
