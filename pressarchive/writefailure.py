@@ -8,7 +8,12 @@ the crawler (:mod:`pressarchive.crawler.storage`) and the CLI, so it imports nei
 
 from __future__ import annotations
 
+import errno
+
 from sqlalchemy.exc import OperationalError
+
+# The OS's ways of saying a disk takes no more writes: full, over quota, read-only, failing, file too big.
+_STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EFBIG})
 
 # SQLite's words for a store it cannot write (SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY,
 # SQLITE_CANTOPEN); "database is locked" is a busy writer, not a broken disk.
@@ -16,9 +21,13 @@ _SQLITE_STORAGE_WORDS = ("full", "disk i/o", "readonly", "unable to open")
 
 
 def is_storage_failure(exc: BaseException) -> bool:
-    """Whether ``exc`` means the data directory cannot take writes."""
+    """Whether ``exc`` means the data directory cannot take writes.
+
+    Only the errnos of a full or broken disk: a missing profile file or a broken pipe to a
+    worker is another error with its own message.
+    """
     if isinstance(exc, OSError):
-        return True
+        return exc.errno in _STORAGE_ERRNOS
     return isinstance(exc, OperationalError) and any(word in str(exc).lower() for word in _SQLITE_STORAGE_WORDS)
 
 

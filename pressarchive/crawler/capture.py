@@ -69,7 +69,8 @@ class WarcCaptureMiddleware:
         try:
             request.meta[CAPTURE_META] = self._capture(request, response)
         except Exception as exc:
-            if not is_storage_failure(exc):
+            # Any OSError from the WARC file counts: the record was not archived, whatever the errno.
+            if not (isinstance(exc, OSError) or is_storage_failure(exc)):
                 raise
             if self.crawler is not None:
                 stop_crawl(self.crawler, exc, "WARC file" if isinstance(exc, OSError) else "store")

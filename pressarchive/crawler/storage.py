@@ -46,9 +46,8 @@ def stop_crawl(crawler: Crawler, exc: BaseException, where: str) -> None:
     if stats.get_value(STORAGE_ERROR_STAT):
         return  # already closing
     stats.set_value(STORAGE_ERROR_STAT, f"cannot write the {where}: {writefailure.describe(exc)}")
-    engine = crawler.engine
-    if engine is not None and engine.spider is not None:
-        deferred_from_coro(engine.close_spider_async(reason=STORAGE_FAILED))
+    if crawler.crawling:  # (a component tried on its own has no engine to stop)
+        deferred_from_coro(crawler.engine.close_spider_async(reason=STORAGE_FAILED))
 
 
 class StorageGuardExtension:
