@@ -4,8 +4,9 @@ The CLI, the HTML pages and the JSON API are thin layers over :class:`ArchiveSer
 anything one of them can do the others can too, with the same validation and errors. The
 store is the truth and the index is derived from it: the index reads snippet text from the
 store, an index recreated empty (missing, or from an older schema) is refilled from the store
-as soon as it is opened, and :meth:`ArchiveService.check` / :meth:`ArchiveService.repair`
-compare and reconcile the two by document id and version.
+as soon as it is opened (and again at the next open if that refill did not complete), and
+:meth:`ArchiveService.check` / :meth:`ArchiveService.repair` compare and reconcile the two by
+document id and version.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pressarchive.index.engine import SearchEngine
 from pressarchive.indexcheck import IndexCheck, compare_index
 from pressarchive.record import Document
 from pressarchive.store import Archive, StoredDocument
+from pressarchive.warc import CaptureLocation, WarcCheck, verify_captures
 
 SORTS = ("relevance", "date")
 MAX_LIMIT = 100
@@ -87,6 +89,10 @@ class ArchiveService:
                 if self._index is None:
                     self._index = self._open_index()
         return self._index
+
+    def open_index(self) -> SearchEngine:
+        """Open the index now (refilling it if it needs that) rather than at its first use."""
+        return self.index
 
     def _open_index(self) -> SearchEngine:
         index = SearchIndex(
@@ -154,6 +160,15 @@ class ArchiveService:
     def check(self) -> IndexCheck:
         """How the index differs from the store's current versions (read-only)."""
         return compare_index(self.archive.current_versions(), self.index.entries())
+
+    def check_warc(self) -> WarcCheck:
+        """Whether every capture's WARC record is where the store says, with its digest (read-only).
+
+        Apart from :meth:`check` because it reads every WARC record: ``pressarchive check``
+        runs both, the web API only the cheap index comparison.
+        """
+        locations = (CaptureLocation(*row) for row in self.archive.capture_locations())
+        return verify_captures(self.data.warc_dir, locations)
 
     def repair(self) -> IndexCheck:
         """Make the index hold each current version exactly once; returns what was wrong.

@@ -6,11 +6,14 @@ the same store calls a crawl makes, without running a crawl.
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+from datetime import UTC, datetime
+from html import escape
 
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.store import Capture
+from pressarchive.warc import Exchange, RotatingWarcWriter
 
 
 class Builder:
@@ -22,10 +25,21 @@ class Builder:
 
     def add(self, doc: Document, when: datetime | None = None) -> int:
         self.captures += 1
+        captured_at = when or datetime(2024, 1, 1, 12, 0, self.captures % 60)
+        body = f"<html><body><h1>{escape(doc.title)}</h1><p>{escape(doc.text)}</p></body></html>".encode()
+        # A real WARC record, so ``check`` finds the evidence every capture row promises.
+        writer = RotatingWarcWriter(self.service.data.warc_dir, prefix="builder")
+        try:
+            location = writer.write(Exchange(
+                url=doc.url, method="GET", request_headers=[], status=200, reason="OK",
+                response_headers=[("Content-Type", "text/html")], body=body,
+                captured_at=captured_at.replace(tzinfo=UTC),
+            ))
+        finally:
+            writer.close()
         capture_id = self.service.archive.record_capture(Capture(
             source=doc.source, url=doc.url, status=200, content_type="text/html",
-            length=len(doc.text), captured_at=when or datetime(2024, 1, 1, 12, 0, self.captures % 60),
-            payload_sha256=f"{self.captures:064x}", warc_file="pressarchive-00001.warc.gz",
-            warc_offset=1000 * self.captures,
+            length=len(body), captured_at=captured_at, payload_sha256=hashlib.sha256(body).hexdigest(),
+            warc_file=location.warc_file, warc_offset=location.offset,
         ))
         return self.service.archive.save_document(doc, capture_id).document_id

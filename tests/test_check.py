@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from whoosh import index as whoosh_index
 
 from pressarchive.datadir import DataDir
 from pressarchive.errors import NotFound
+from pressarchive.index import SearchIndex
 from pressarchive.index.documents import index_fields
 from pressarchive.index.schema import build_schema
 from pressarchive.record import Document
@@ -196,3 +198,62 @@ def test_index_from_an_older_schema_is_refilled(tmp_path: Path) -> None:
     with TestClient(create_app(data)) as client:
         assert client.get("/api/search", params={"q": "officers"}).json()["total"] == 5
         assert client.get("/api/status").json()["index_entries"] == 5
+
+
+def test_an_interrupted_refill_is_resumed_at_the_next_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = DataDir(tmp_path / "data")
+    _build(data)
+    shutil.rmtree(data.index_dir)
+    service = ArchiveService(data)
+    real = service.archive.current_documents
+
+    def dies_after_two(*args: object) -> Iterator[Document]:
+        documents = real(*args)
+        yield next(documents)
+        yield next(documents)
+        raise OSError(28, "No space left on device")  # a full disk (or kill -9) mid-refill
+
+    monkeypatch.setattr(service.archive, "current_documents", dies_after_two)
+    try:
+        with pytest.raises(OSError):
+            service.open_index()
+    finally:
+        service.close()
+    service = ArchiveService(data)
+    try:
+        assert service.search(build_request("officers")).total == 5, "refilled in full, not left empty"
+        assert service.check().ok
+    finally:
+        service.close()
+    with SearchIndex(data.index_dir) as index:
+        assert not index.recreated, "a completed refill is not asked for again"
+
+
+def test_an_index_refill_interrupted_twice_still_completes(tmp_path: Path) -> None:
+    docs = [_doc(f"r{i}", f"Officers report {i}.", id=i, version=1) for i in range(1, 4)]
+
+    def broken() -> Iterator[Document]:
+        yield docs[0]
+        raise RuntimeError("killed")
+
+    for _attempt in range(2):
+        with SearchIndex(tmp_path / "ix") as index:
+            assert index.recreated
+            with pytest.raises(RuntimeError):
+                index.rebuild(broken())
+    with SearchIndex(tmp_path / "ix") as index:
+        assert index.recreated
+        assert index.rebuild(docs) == 3
+    with SearchIndex(tmp_path / "ix") as index:
+        assert not index.recreated and index.count() == 3
+
+
+def test_serve_refills_the_index_at_startup_not_in_the_first_request(tmp_path: Path) -> None:
+    data = DataDir(tmp_path / "data")
+    _build(data)
+    shutil.rmtree(data.index_dir)
+    with TestClient(create_app(data)):
+        # No request made yet: the index on disk is already whole.
+        with SearchIndex(data.index_dir) as index:
+            assert not index.recreated
+            assert index.count() == 5

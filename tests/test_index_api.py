@@ -99,6 +99,10 @@ def test_recreated_flag(tmp_path: Path) -> None:
         assert idx.recreated
         idx.add(DOCS[:1])
     with SearchIndex(tmp_path / "ix") as idx:
+        assert idx.recreated, "an add is no refill: the refill is still owed, and kept what was added"
+        assert idx.count() == 1
+        idx.rebuild(DOCS[:1])
+    with SearchIndex(tmp_path / "ix") as idx:
         assert not idx.recreated
         assert idx.count() == 1
     (tmp_path / "ix" / "pressarchive-schema-version").write_text("1\n")

@@ -1,15 +1,23 @@
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
+import io
 import subprocess
 import sys
 from datetime import datetime, UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
 
 from warcio.archiveiterator import ArchiveIterator
 
 from pressarchive.warc import Exchange, RotatingWarcWriter, read_response
+
+if TYPE_CHECKING:
+    from collections.abc import Buffer
 
 
 def exchange(i: int) -> Exchange:
@@ -77,3 +85,44 @@ def test_repair_cuts_a_half_written_record(tmp_path: Path) -> None:
     assert types == ["warcinfo"] + ["response", "request"] * 3
     assert (tmp_path / (final.name + ".partial")).stat().st_size == 100
     assert read_response(final, locations[2].offset).url.endswith("/press/2")
+
+
+class _DiskFillsUp(io.FileIO):
+    """The WARC file on a disk that fills up part-way through write number ``fail_at``."""
+
+    def __init__(self, path: Path, fail_at: int) -> None:
+        super().__init__(path, "r+b")
+        self.seek(0, io.SEEK_END)
+        self.calls = 0
+        self.fail_at = fail_at
+
+    def write(self, data: Buffer) -> int:
+        self.calls += 1
+        if self.calls == self.fail_at:
+            super().write(bytes(data)[: len(bytes(data)) // 2])  # the disk took half of it
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return super().write(data)
+
+
+@pytest.mark.parametrize("fail_at", [1, 2], ids=["response-member", "request-member"])
+def test_a_failed_write_leaves_the_file_exactly_as_before_the_record(tmp_path: Path, fail_at: int) -> None:
+    writer = RotatingWarcWriter(tmp_path)
+    first = writer.write(exchange(1))
+    open_path = tmp_path / (first.warc_file + ".open")
+    before = open_path.read_bytes()
+    live = writer._file
+    writer._file = _DiskFillsUp(open_path, fail_at)  # type: ignore[assignment]
+    with pytest.raises(OSError) as raised:
+        writer.write(exchange(2))
+    assert raised.value.errno == errno.ENOSPC, "the error goes on to the caller"
+    assert open_path.read_bytes() == before, "no half record, no lone response member"
+    third = writer.write(exchange(3))  # space again: the next record starts where the cut left off
+    assert third.offset == len(before)
+    writer.close()
+    assert live is not None
+    live.close()
+    with open(tmp_path / first.warc_file, "rb") as fh:
+        records = [(rec.rec_type, rec.rec_headers.get_header("WARC-Target-URI")) for rec in ArchiveIterator(fh)]
+    assert [kind for kind, _ in records] == ["warcinfo", "response", "request", "response", "request"]
+    assert [url for kind, url in records if kind == "response"] == ["http://127.0.0.1/press/1", "http://127.0.0.1/press/3"]
+    assert read_response(tmp_path / third.warc_file, third.offset).url.endswith("/press/3")

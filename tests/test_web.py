@@ -219,7 +219,7 @@ def test_doc_page_shows_metadata_text_and_versions(client: TestClient, ids: dict
     assert [row.cssselect("th")[0].text_content() for row in rows] == ["1", "2"]
     second = [cell.text_content() for cell in rows[1].cssselect("td")]
     assert second[0] == "2024-02-01 08:30:00 UTC"
-    assert len(second[1]) == 64 and second[2] == "pressarchive-00001.warc.gz"
+    assert len(second[1]) == 64 and second[2].startswith("builder-") and second[2].endswith(".warc.gz")
     assert second[3].isdigit()
     assert rows[1].cssselect("td a")[0].get("href") == "https://police.example.org/press/avalanche"
     assert tree.cssselect('link[rel=alternate]')[0].get("href") == f"/api/doc/{ids['avalanche']}"

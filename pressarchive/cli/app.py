@@ -16,6 +16,7 @@ from pressarchive import __version__
 from pressarchive.datadir import DataDir, DataDirError, resolve_data_dir
 from pressarchive.errors import UserError
 from pressarchive.service import ArchiveService
+from pressarchive.writefailure import describe, is_storage_failure
 
 
 class Context:
@@ -69,3 +70,7 @@ def main(argv: list[str] | None = None) -> Any:
         fail(str(exc))
     except (click.Abort, KeyboardInterrupt):
         fail("interrupted", 130)
+    except Exception as exc:
+        if not is_storage_failure(exc):
+            raise  # a bug: its traceback is what a report needs
+        fail(f"cannot write to the data directory: {describe(exc)}")

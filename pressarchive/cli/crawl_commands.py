@@ -100,6 +100,10 @@ def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> lis
     console.print(f"indexed {indexed} new or changed documents; data in {data.root}")
     for summary in summaries:
         _print_details(summary, console)
+    broken = [summary for summary in summaries if summary.storage_error]
+    if broken:  # a full disk: what was archived before stands, the rest needs another crawl
+        fail(f"{broken[0].source}: crawl stopped, {broken[0].storage_error}; "
+             "what was archived before is intact: free space and crawl again")
     failed = [summary for summary in summaries if summary.failed]
     if failed:
         fail(f"{failed[0].source}: nothing could be fetched: {failed[0].first_error}")

@@ -9,6 +9,8 @@ from rich.console import Console
 
 from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.output import print_check, print_json
+from pressarchive.warc import WarcCheck
+from pressarchive.warc.verify import EXAMPLES
 
 
 @cli.command()
@@ -29,19 +31,47 @@ def index(ctx: Context, rebuild: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @pass_context
 def check(ctx: Context, repair: bool, as_json: bool) -> None:
-    """Verify that every current document version is indexed exactly once and nothing else is.
+    """Verify that every current document version is indexed exactly once and nothing else is,
+    and that every capture's WARC record is where the store says, with its sha256.
 
-    Exits 0 when the index agrees with the store (or was repaired), 1 when it does not.
+    Exits 0 when all agrees (or the index was repaired), 1 when anything is still wrong.
+    WARC damage cannot be repaired: --repair reports it and exits 1.
     """
     service = ctx.service()
     try:
         report = service.repair() if repair else service.check()
         after = service.check() if report.repaired else report
+        warc = service.check_warc()
     finally:
         service.close()
     if as_json:
-        print_json({**report.to_json(), "ok_now": after.ok})
+        print_json({
+            **report.to_json(), **warc.to_json(), "ok": report.ok and warc.ok, "ok_now": after.ok and warc.ok,
+            "index_ok": report.ok, "warc_ok": warc.ok, "unrepairable": warc.damaged,
+        })
     else:
-        print_check(report, after, Console())
-    if not after.ok:
+        console = Console()
+        print_check(report, after, console)
+        _print_warc_check(warc, repair, console)
+    if not (after.ok and warc.ok):
         sys.exit(1)  # click returns Exit codes without exiting when not standalone
+
+
+def _print_warc_check(warc: WarcCheck, repairing: bool, console: Console) -> None:
+    """What the WARC verification found; says plainly that it cannot be repaired here."""
+    console.print(f"{warc.captures} captures in {warc.files} WARC files verified in {warc.seconds:.2f} s",
+                  markup=False, highlight=False)
+    for name, ids in warc.problems().items():
+        examples = ", ".join(map(str, ids[:EXAMPLES])) + (", …" if len(ids) > EXAMPLES else "")
+        console.print(f"{name:17} {len(ids)}" + (f"  (captures {examples})" if ids else ""),
+                      markup=False, highlight=False)
+    if warc.missing_files:
+        shown = ", ".join(warc.missing_files[:EXAMPLES]) + (", …" if len(warc.missing_files) > EXAMPLES else "")
+        console.print(f"missing WARC files: {shown}", markup=False, highlight=False)
+    if warc.ok:
+        console.print("ok: every capture's WARC record is there with its digest", markup=False)
+    else:
+        verb = "cannot repair" if repairing else "damaged"
+        console.print(f"{verb}: {warc.damaged} captures have no intact WARC record; the WARC files are the "
+                      "original evidence and cannot be rebuilt from the archive: restore them from a backup",
+                      markup=False, highlight=False)

@@ -3,7 +3,10 @@
 It sits next to the downloader, after the text-only gate, so it sees redirects, errors and
 robots.txt as they came off the wire, before decompression, which is what a WARC should
 hold. It records each capture in the store and puts the capture id in ``request.meta`` so
-the document extracted later points at its evidence.
+the document extracted later points at its evidence. A response that cannot be archived (a
+full disk: the WARC write is cut back, or the store refuses the row) stops the whole crawl
+through :func:`pressarchive.crawler.storage.stop_crawl` and is given up as
+:class:`~pressarchive.crawler.storage.StorageFailed`.
 
 Settings: ``PRESSARCHIVE_DATA_DIR``, ``PRESSARCHIVE_WARC_MAX_SIZE``.
 """
@@ -19,6 +22,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
 from scrapy.utils.python import to_unicode
 
+from pressarchive.crawler.storage import StorageFailed, is_storage_failure, stop_crawl
 from pressarchive.store import Archive, Capture
 from pressarchive.warc import Exchange, RotatingWarcWriter
 
@@ -34,6 +38,7 @@ class WarcCaptureMiddleware:
         self.run_id = run_id
         self.database_url = database_url
         self._archive: Archive | None = None
+        self.crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -46,6 +51,7 @@ class WarcCaptureMiddleware:
             run_id=getattr(crawler.spider, "run_id", None),
         )
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
+        middleware.crawler = crawler
         return middleware
 
     @property
@@ -60,6 +66,19 @@ class WarcCaptureMiddleware:
             self._archive.close()
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        try:
+            request.meta[CAPTURE_META] = self._capture(request, response)
+        except Exception as exc:
+            # Any OSError from the WARC file counts: the record was not archived, whatever the errno.
+            if not (isinstance(exc, OSError) or is_storage_failure(exc)):
+                raise
+            if self.crawler is not None:
+                stop_crawl(self.crawler, exc, "WARC file" if isinstance(exc, OSError) else "store")
+            raise StorageFailed(f"{response.url} not archived: {exc}") from exc
+        return response
+
+    def _capture(self, request: Request, response: Response) -> int:
+        """Write the exchange to the WARC file, then its row to the store; the row's id."""
         captured_at = datetime.now(UTC).replace(tzinfo=None)
         location = self.writer.write(_exchange(request, response, captured_at))
         capture = Capture(
@@ -71,8 +90,7 @@ class WarcCaptureMiddleware:
             warc_offset=location.offset, run_id=self.run_id,
             etag=_header(response, "ETag"), last_modified=_header(response, "Last-Modified"),
         )
-        request.meta[CAPTURE_META] = self.archive.record_capture(capture)
-        return response
+        return self.archive.record_capture(capture)
 
 
 def _header(response: Response, name: str) -> str | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pressarchive.crawler.storage import STORAGE_ERROR_STAT
+
 # Scrapy's own counters of requests it declined on purpose, by our reason names.
 _SCRAPY_SKIPS = {
     "offsite/filtered": "offsite", "robotstxt/forbidden": "robots_txt",
@@ -33,6 +35,7 @@ class CrawlSummary:
     first_error: str = ""
     seconds: float = 0.0
     finish_reason: str = ""
+    storage_error: str = ""  # why the archive could not be written, when that stopped the crawl
 
     @classmethod
     def from_stats(cls, source: str, stats: dict[str, Any]) -> CrawlSummary:
@@ -61,6 +64,7 @@ class CrawlSummary:
             first_error=str(stats.get("pressarchive/first_error", "")),
             seconds=float(stats.get("elapsed_time_seconds", 0.0)),
             finish_reason=str(stats.get("finish_reason", "")),
+            storage_error=str(stats.get(STORAGE_ERROR_STAT, "")),
         )
 
     @property
@@ -86,5 +90,5 @@ class CrawlSummary:
             "skipped": self.skipped_total, "skipped_by_reason": self.skipped,
             "errors": self.errors_total, "errors_by_kind": self.errors,
             "first_error": self.first_error, "seconds": round(self.seconds, 2),
-            "finish_reason": self.finish_reason,
+            "finish_reason": self.finish_reason, "storage_error": self.storage_error,
         }

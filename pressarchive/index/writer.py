@@ -26,6 +26,8 @@ from pressarchive.index.schema import SCHEMA_VERSION, build_schema
 from pressarchive.record import Document
 
 _VERSION_FILE = "pressarchive-schema-version"
+# Present from the moment an index is recreated empty until a refill from the store is committed.
+_REFILL_FILE = "pressarchive-refill-pending"
 # Another process (a CLI run next to the web app) may hold the lock briefly: wait, don't fail.
 _LOCK_TIMEOUT = 30.0
 # Postings held in memory (whoosh's size estimate) before a sorted run is spilled to disk.
@@ -33,21 +35,41 @@ POOL_MB = 256
 
 
 def open_index(path: Path) -> tuple[Index, bool]:
-    """Open the index in ``path``, creating it if missing or built with another schema version.
+    """Open the index in ``path``; returns it and whether the caller must refill it from the store.
 
-    The index is derived data (the store can always refill it), so an index from an older
-    schema is simply recreated empty rather than migrated. Returns the index and whether it
-    was (re)created, so the caller knows to refill it.
+    The index is derived data (the store can always refill it), so one that is missing or from
+    an older schema is recreated empty rather than migrated, and marked as awaiting its refill
+    (:data:`_REFILL_FILE`) until :func:`rebuild_index` has committed one. So a refill that was
+    interrupted (killed, a full disk) is asked for again at the next open instead of leaving an
+    empty index for good. An index whose refill another process is running right now (it holds
+    the write lock) is opened as it is: that refill will commit, and asking for a second one
+    would only wait on the lock.
     """
     path.mkdir(parents=True, exist_ok=True)
     marker = path / _VERSION_FILE
     current = marker.exists() and marker.read_text().strip() == str(SCHEMA_VERSION)
     if current and index.exists_in(str(path)):
         # The schema from code, not the pickled one, so analyzers always match this version.
-        return index.open_dir(str(path), schema=build_schema()), False
+        ix = index.open_dir(str(path), schema=build_schema())
+        return ix, (path / _REFILL_FILE).exists() and not _being_written(ix)
+    (path / _REFILL_FILE).touch()  # before anything is emptied
     ix = index.create_in(str(path), build_schema())
     marker.write_text(f"{SCHEMA_VERSION}\n")
     return ix, True
+
+
+def _being_written(ix: Index) -> bool:
+    """Whether a writer (in any process) holds the index's write lock at this moment."""
+    lock = ix.lock("WRITELOCK")
+    if not lock.acquire(blocking=False):
+        return True
+    lock.release()
+    return False
+
+
+def _refill_done(ix: Index) -> None:
+    """The index holds a complete refill: the next open need not ask for one."""
+    (Path(ix.storage.folder) / _REFILL_FILE).unlink(missing_ok=True)
 
 
 def _writer(ix: Index) -> writing.IndexWriter:
@@ -99,7 +121,8 @@ def rebuild_index(ix: Index, docs: Iterable[Document]) -> int:
 
     The new content is committed with CLEAR, which drops every old segment in the same
     commit: searchers see the old index until the new one is complete, never a half-built one.
-    Documents are streamed; a repeated id after the first is skipped.
+    Only then is a pending refill marked done. Documents are streamed; a repeated id after the
+    first is skipped.
     """
     seen: set[int] = set()
     with _collector_paused():
@@ -114,6 +137,7 @@ def rebuild_index(ix: Index, docs: Iterable[Document]) -> int:
             writer.cancel()
             raise
         writer.commit(mergetype=writing.CLEAR)
+    _refill_done(ix)
     return len(seen)
 
 

@@ -225,6 +225,14 @@ class Archive:
         with self.engine.connect() as conn:
             return {row.id: row.number for row in conn.execute(query)}
 
+    def capture_locations(self) -> Iterator[tuple[int, str, str, int, str]]:
+        """(id, url, WARC file, offset, payload sha256) of every capture, by file and offset (``check``)."""
+        caps = schema.captures
+        query = sa.select(caps.c.id, caps.c.url, caps.c.warc_file, caps.c.warc_offset, caps.c.payload_sha256)
+        with self.engine.connect() as conn:
+            for row in conn.execute(query.order_by(caps.c.warc_file, caps.c.warc_offset)):
+                yield row.id, row.url, row.warc_file, row.warc_offset, row.payload_sha256
+
     def mark_indexed(self, indexed: Iterable[Document]) -> None:
         """Record that the versions of ``indexed`` are in the index.
 

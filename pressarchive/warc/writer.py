@@ -3,19 +3,23 @@
 The WARC files are the archive's evidence: what the server sent, when, byte for byte. The
 store only points into them (file name and offset), so a document can always be traced back
 to, and rebuilt from, the capture it came from. Each record is its own gzip member and is
-flushed at once, so a crash loses at most the record being written.
+written straight to the file (no Python buffer), so a crash loses at most the record being
+written. A write that fails (a full disk: ``ENOSPC``, or any other ``OSError``) cuts the file
+back to where the record began before the error goes on, so the file never holds half an
+exchange and no capture row can point at a record that is not there.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import io
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime, UTC
 from pathlib import Path
-from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from isal import isal_zlib
@@ -23,6 +27,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pressarchive import __version__
+
+logger = logging.getLogger(__name__)
 
 #: ISA-L's best level. The crawl gzips every response it fetches, on its own thread: on 200 of
 #: the shared real news pages (218 KB of HTML on average) this took 0.52 ms a page against
@@ -67,7 +73,7 @@ class RotatingWarcWriter:
         self.max_size = max_size
         self.prefix = prefix
         self._serial = 0
-        self._file: BinaryIO | None = None
+        self._file: io.RawIOBase | None = None
         self._name = ""
 
     def write(self, exchange: Exchange) -> WarcLocation:
@@ -75,12 +81,30 @@ class RotatingWarcWriter:
         fh, writer = self._current()
         response = _response_record(writer, exchange)
         request = _request_record(writer, exchange, response.rec_headers.get_header("WARC-Record-ID"))
+        members = [_gzip_member(response), _gzip_member(request)]
         offset = fh.tell()
-        fh.write(_gzip_member(response))
-        fh.write(_gzip_member(request))
-        fh.flush()
+        self._append(fh, offset, members)
         digest = hashlib.sha256(exchange.body).hexdigest()
         return WarcLocation(self._name, offset, digest)
+
+    def _append(self, fh: io.RawIOBase, offset: int, members: list[bytes]) -> None:
+        """Write ``members`` after ``offset``: all of them, or none (the file cut back, the error raised)."""
+        try:
+            for member in members:
+                _write_all(fh, member)
+        except OSError:
+            self._cut_back(fh, offset)
+            raise
+
+    def _cut_back(self, fh: io.RawIOBase, offset: int) -> None:
+        """Undo a partial write; a file that cannot even be cut is dropped, left ``.open`` for repair."""
+        try:
+            fh.truncate(offset)
+            fh.seek(offset)
+        except OSError:
+            logger.exception("could not cut %s back to %d; the next crawl repairs it", self._name, offset)
+            fh.close()
+            self._file = None
 
     def close(self) -> None:
         if self._file is not None:
@@ -89,13 +113,13 @@ class RotatingWarcWriter:
             final = self.directory / self._name
             final.with_name(self._name + OPEN_SUFFIX).rename(final)
 
-    def _current(self) -> tuple[BinaryIO, WARCWriter]:
+    def _current(self) -> tuple[io.RawIOBase, WARCWriter]:
         if self._file is not None and self._file.tell() >= self.max_size:
             self.close()
         if self._file is None:
             self._open_next()
         assert self._file is not None
-        return self._file, WARCWriter(self._file, gzip=True)
+        return self._file, WARCWriter(self._file, gzip=True)  # only builds records: _append writes
 
     def _open_next(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -105,13 +129,20 @@ class RotatingWarcWriter:
             name = f"{self.prefix}-{stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
             if not warc_path(self.directory, name).exists():
                 break
-        self._name = name
-        self._file = open(self.directory / (name + OPEN_SUFFIX), "xb")
-        fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)  # tells repair the file is live
-        writer = WARCWriter(self._file, gzip=True)
+        path = self.directory / (name + OPEN_SUFFIX)
+        # Unbuffered: a failed write must leave nothing behind in a buffer that a later write
+        # or close() would flush after the cut.
+        fh = open(path, "xb", buffering=0)
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # tells repair the file is live
+        writer = WARCWriter(fh, gzip=True)
         info = {"software": f"pressarchive/{__version__} (warcio)", "format": "WARC File Format 1.1"}
-        writer.write_record(writer.create_warcinfo_record(name, info))
-        self._file.flush()
+        try:
+            _write_all(fh, _gzip_member(writer.create_warcinfo_record(name, info)))
+        except OSError:
+            fh.close()
+            path.unlink(missing_ok=True)  # a file without its warcinfo record is no WARC file
+            raise
+        self._name, self._file = name, fh
 
 
 def warc_path(directory: Path, name: str) -> Path:
@@ -119,6 +150,16 @@ def warc_path(directory: Path, name: str) -> Path:
     final = Path(directory) / name
     still_open = final.with_name(name + OPEN_SUFFIX)
     return still_open if still_open.exists() and not final.exists() else final
+
+
+def _write_all(fh: io.RawIOBase, data: bytes) -> None:
+    """``data`` written in full to an unbuffered file (a raw write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        written = fh.write(view)
+        if not written:
+            raise OSError(errno.EIO, "write returned no progress")
+        view = view[written:]
 
 
 def _warc_date(moment: datetime) -> str:

@@ -2,7 +2,9 @@
 
 ``create_app`` is the only entry point (``pressarchive serve`` and the tests both use it).
 The service is opened once per app and closed when the server shuts down, so the SQLite
-store and the Whoosh index are shared by every request instead of reopened per request.
+store and the Whoosh index are shared by every request instead of reopened per request. The
+index is opened (and refilled from the store when it was missing, from an older version or
+left half-refilled) at startup, before the first request is accepted.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ def create_app(data: DataDir, *, query_time_limit: float = QUERY_TIME_LIMIT) -> 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Open the index, and refill it from the store if it needs that, before the server
+        # takes requests: a refill can take minutes, and inside a request it would hang that
+        # request (and every one queued behind it) past any client's patience.
+        service.open_index()
         try:
             yield
         finally:
