@@ -28,7 +28,7 @@ _WRITER = textwrap.dedent(
     sys.path.insert(0, sys.argv[3])
     from tests.test_index import DOCS
     from pressarchive.index import SearchIndex
-    from pressarchive.index import codec
+    from pressarchive.index import whoosh_internals
     from whoosh.filedb.filestore import FileStorage
 
     path, stall = Path(sys.argv[1]), sys.argv[2]
@@ -41,7 +41,7 @@ _WRITER = textwrap.dedent(
         return wrapper
 
     if stall == "postings":
-        original = codec.LeanPostingsWriter.add_posting
+        original = whoosh_internals.LeanPostingsWriter.add_posting
         calls = [0]
         def add_posting(self, *args, **kwargs):
             calls[0] += 1
@@ -50,7 +50,7 @@ _WRITER = textwrap.dedent(
                 print("STALLED", flush=True)
                 time.sleep(60)
             return original(self, *args, **kwargs)
-        codec.LeanPostingsWriter.add_posting = add_posting
+        whoosh_internals.LeanPostingsWriter.add_posting = add_posting
     elif stall == "toc":
         FileStorage.rename_file = stalling(FileStorage.rename_file)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pressarchive.index.engine import SearchEngine
 from pressarchive.index.errors import QueryError, QueryTooExpensive
-from pressarchive.index.matchset import MAX_EXPANSION
+from pressarchive.index.expansion import MAX_EXPANSION
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
 from pressarchive.index.searchindex import SearchIndex
 

@@ -13,7 +13,6 @@ whoosh; wildcards and ranges score their boost, constant.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,34 +22,15 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
+from pressarchive.index.deadline import Deadline
 from pressarchive.index.docvalues import BoolArray, SegmentValues, group_doc_counts
-from pressarchive.index.errors import QueryError, QueryTooExpensive
+from pressarchive.index.errors import QueryError
+from pressarchive.index.expansion import expand
 from pressarchive.index.postings import FloatArray, read_positions, read_postings
 from pressarchive.index.schema import MISSING, group_of_field
 
-# A prefix matching more distinct words than this is refused instead of scanning them all.
-MAX_EXPANSION = 512
 MIN_STEM = 4
 B, K1 = 0.75, 1.2  # whoosh's BM25F defaults
-
-
-class Deadline:
-    """The moment a search must give up; checked between posting lists and clauses."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.at = time.monotonic() + seconds
-
-    def check(self) -> None:
-        """Raise :class:`QueryTooExpensive` if the time is up."""
-        if time.monotonic() > self.at:
-            raise self.error()
-
-    def error(self) -> QueryTooExpensive:
-        return QueryTooExpensive(
-            f"query too expensive: it ran longer than {self.seconds:g} s;"
-            " try a narrower query (fewer wildcards or OR terms, or add filters)"
-        )
 
 
 @dataclass
@@ -189,18 +169,14 @@ class SegmentMatcher:
         return Match(mask, scores)
 
     def _multiterm(self, q: wq.MultiTerm) -> BoolArray:
-        words = list(q._btexts(self.reader))
+        words = expand(self.reader, q, self.deadline)
         if isinstance(q, wq.Prefix) and q.fieldname.startswith(("title_", "body_")):
             words += _stems_of_prefix(self.reader, q.fieldname, q.text)
-        if len(words) > MAX_EXPANSION:
-            pattern = f"{q.text}*" if isinstance(q, wq.Prefix) else q.text
-            raise QueryError(
-                f'"{pattern}" matches more than {MAX_EXPANSION} different words;'
-                " make the prefix longer or the pattern narrower"
-            )
         mask = self.none()
-        for btext in words:
+        for count, btext in enumerate(words, 1):
             mask[read_postings(self.reader, q.fieldname, btext, weights=False)[0]] = True
+            if count % 32 == 0:
+                self.deadline.check()
         return mask
 
     def _range(self, q: wq.NumericRange) -> BoolArray:
