@@ -72,6 +72,7 @@ def big_data(tmp_path_factory: pytest.TempPathFactory) -> DataDir:
 class Served:
     url: str
     words: list[str]
+    service: ArchiveService
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ def served(big_data: DataDir) -> Iterator[Served]:
     url = f"http://127.0.0.1:{port}"
     httpx.get(f"{url}/api/search", params={"q": "europol"}, timeout=60)  # open the index first
     try:
-        yield Served(url, vocabulary(DOCS * WORDS_PER_DOC))
+        yield Served(url, vocabulary(DOCS * WORDS_PER_DOC), app.state.service)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -202,3 +203,33 @@ def test_deep_nesting_through_the_service_is_a_clear_error(big_data: DataDir) ->
             assert "recursion" not in str(caught.value)
     finally:
         service.close()
+
+
+def test_api_check_runs_one_scan_at_a_time_and_reuses_it(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    scans: list[float] = []
+    release = threading.Event()
+    original = served.service.check
+
+    def held_check():  # type: ignore[no-untyped-def]
+        scans.append(time.monotonic())
+        release.wait(timeout=10)  # hold the first scan until the other requests have answered
+        return original()
+
+    monkeypatch.setattr(served.service, "check", held_check)
+    first: list[httpx.Response] = []
+    holder = threading.Thread(target=lambda: first.append(httpx.get(f"{served.url}/api/check", timeout=30)))
+    holder.start()
+    while not scans:
+        time.sleep(0.01)
+    others = [_timed_get(f"{served.url}/api/check") for _ in range(3)]
+    status, status_took = _timed_get(f"{served.url}/api/status")
+    release.set()
+    holder.join(timeout=30)
+    assert [response.status_code for response, _ in others] == [429, 429, 429]
+    assert all(took < 0.5 for _, took in others)
+    assert "already running" in others[0][0].json()["error"]
+    assert status.status_code == 200 and status_took < 0.2
+    assert first[0].status_code == 200 and first[0].json()["documents"] == DOCS
+    again = [httpx.get(f"{served.url}/api/check", timeout=30) for _ in range(3)]
+    assert all(response.json() == first[0].json() for response in again)
+    assert len(scans) == 1  # one scan served all seven requests
