@@ -120,19 +120,21 @@ class SegmentMatcher:
         return parts
 
     def _not(self, q: wq.Not) -> Match:
-        return Match(~self.match(q.query).mask)
+        # Whoosh's inverse matcher scores 1.0 for every document it lets through, whatever
+        # the boost; so does this, so that "a NOT b" ranks exactly as whoosh ranks it.
+        return self._constant(~self.match(q.query).mask, 1.0)
 
     def _and_not(self, q: wq.AndNot) -> Match:
         positive = self.match(q.a)
-        return Match(positive.mask & ~self.match(q.b).mask, positive.scores)
+        return _masked(positive.mask & ~self.match(q.b).mask, positive.scores)
 
     def _and_maybe(self, q: wq.AndMaybe) -> Match:
         required, optional = self.match(q.a), self.match(q.b)
-        return Match(required.mask, _add(required.scores, optional.scores))
+        return _masked(required.mask, _add(required.scores, optional.scores))
 
     def _require(self, q: wq.Require) -> Match:
         required = self.match(q.a)
-        return Match(required.mask & self.match(q.b).mask, required.scores)
+        return _masked(required.mask & self.match(q.b).mask, required.scores)
 
     def _wrapped(self, q: wq.WrappingQuery) -> Match:
         return self.match(q.child)
@@ -202,7 +204,7 @@ class SegmentMatcher:
         if not candidates.mask.any() or len(words) < 2:
             return candidates
         if q.slop != 1:
-            return Match(self._generic(q, candidates.mask), candidates.scores)
+            return _masked(self._generic(q, candidates.mask), candidates.scores)
         field = self.searcher.schema[q.fieldname]
         starts: dict[int, set[int]] | None = None
         for offset, word in enumerate(words):
@@ -215,7 +217,7 @@ class SegmentMatcher:
             self.deadline.check()
         mask = self.none()
         mask[list(starts or ())] = True
-        return Match(mask, candidates.scores)
+        return _masked(mask, candidates.scores)
 
     def _generic(self, q: wq.Query, within: BoolArray | None = None) -> BoolArray:
         mask = self.none()
@@ -272,7 +274,13 @@ def _combine(parts: list[Match], op: Callable[[BoolArray, BoolArray], BoolArray]
         scores = _add(scores, part.scores)
     if scores is not None and boost != 1.0:
         scores = scores * boost
-    return Match(mask, scores)
+    return _masked(mask, scores)
+
+
+def _masked(mask: BoolArray, scores: FloatArray | None) -> Match:
+    # A document a clause does not match must add nothing to an enclosing OR: the scores of
+    # an AND's parts, a phrase's words or a NOT's positive side stay only where it matched.
+    return Match(mask, None if scores is None else np.where(mask, scores, 0.0))
 
 
 def _ordinal(value: datetime | int | None) -> int | None:
