@@ -50,9 +50,13 @@ class SearcherPool:
             searcher.close()
         return found if found is not None else self._open()
 
+    def outdated(self, searcher: Searcher) -> bool:
+        """True once a commit has made a newer generation than ``searcher`` reads."""
+        return bool(searcher.reader().generation() != self._ix.latest_generation())
+
     def release(self, searcher: Searcher, failed: bool = False) -> None:
         """Return ``searcher``: kept for reuse if healthy and current, else closed."""
-        current = not failed and searcher.reader().generation() == self._ix.latest_generation()
+        current = not failed and not self.outdated(searcher)
         with self._lock:
             if current and not self._closed and len(self._idle) < self._keep_idle:
                 self._idle.append(searcher)

@@ -5,7 +5,7 @@ read in flight has its own, since whoosh readers are not thread-safe, so a slow 
 holds up another read) and the cache of per-segment value arrays that filters, facets and
 date sorting read. Writes hold a lock, as whoosh allows one writer at a time anyway. Every
 read is retried on a fresh searcher when a commit from another process removed the files
-of the generation it was reading (an ``OSError``). It implements
+of the generation it was reading. It implements
 :class:`~pressarchive.index.engine.SearchEngine`.
 """
 
@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 
 from pressarchive.index.deadline import Deadline
 from pressarchive.index.docvalues import DocValuesCache
+from pressarchive.index.errors import QueryError
 from pressarchive.index.hits import TextSource, make_hits
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
 from pressarchive.index.morelike import more_like_query
@@ -119,11 +120,17 @@ class SearchIndex:
             searcher = self._searchers.acquire()
             try:
                 result = work(searcher)
-            except OSError:
-                # Another process committed and cleaned up files of the generation this
-                # searcher was reading; a fresh searcher sees the new, complete generation.
-                self._searchers.release(searcher, failed=True)
-                if attempt == READ_ATTEMPTS - 1:
+            except QueryError:
+                self._searchers.release(searcher)
+                raise
+            except Exception as exc:
+                # A commit (from any process) that merged segments deletes their files; a
+                # searcher of the older generation then meets an OSError, or whoosh finds a
+                # column file gone and fails on its None. A fresh searcher sees the new,
+                # complete generation; an error on a current searcher is a real one.
+                swapped = isinstance(exc, OSError) or self._searchers.outdated(searcher)
+                self._searchers.release(searcher, failed=swapped)
+                if not swapped or attempt == READ_ATTEMPTS - 1:
                     raise
                 continue
             except BaseException:
