@@ -26,10 +26,9 @@ REPO = Path(__file__).resolve().parent.parent
 _WRITER = textwrap.dedent(
     """
     import sys, time
-    from collections.abc import Sequence
-from pathlib import Path
+    from pathlib import Path
     sys.path.insert(0, sys.argv[3])
-    from tests.test_index import DOCS, texts_of
+    from tests.test_index import DOCS
     from pressarchive.index import SearchIndex
     from pressarchive.index import whoosh_internals
     from whoosh.filedb.filestore import FileStorage
