@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import httpx
 import pytest
@@ -25,10 +26,13 @@ import uvicorn
 
 from pressarchive.datadir import DataDir
 from pressarchive.errors import UserError
+from pressarchive.index import QueryTooExpensive, SearchIndex, SearchRequest
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService, build_request
 from pressarchive.web import create_app
 from tests.archive_builder import Builder
+from tests.conftest import CLI
+from tests.test_index import texts_of
 
 WORDS_PER_DOC = 240
 DOCS = 500
@@ -192,6 +196,18 @@ def test_concurrent_searches_do_not_queue_behind_each_other(served: Served) -> N
     assert len(took) == 3 and max(took) < LIMIT + 0.5
 
 
+def test_deep_nesting_and_long_queries_through_the_cli_are_one_clear_line(big_data: DataDir) -> None:
+    cli = CLI(big_data.root)
+    for query, start in (("NOT (" * 2000 + "europol" + ")" * 2000, "error: query too expensive:"),
+                         ("NOT (" * 30 + "europol" + ")" * 30, "error: bad query: parentheses nested"),
+                         (" OR ".join(f"?{c}*" for c in "abcdefghijklmnopqrstuvwxyz" * 3),
+                          "error: query too expensive:")):
+        result = cli("search", query)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith(start) and result.stderr.count("\n") == 1, result.stderr
+        assert "Traceback" not in result.stderr and "recursion" not in result.stderr
+
+
 def test_deep_nesting_through_the_service_is_a_clear_error(big_data: DataDir) -> None:
     service = ArchiveService(big_data, query_time_limit=LIMIT)
     try:
@@ -233,3 +249,22 @@ def test_api_check_runs_one_scan_at_a_time_and_reuses_it(served: Served, monkeyp
     again = [httpx.get(f"{served.url}/api/check", timeout=30) for _ in range(3)]
     assert all(response.json() == first[0].json() for response in again)
     assert len(scans) == 1  # one scan served all seven requests
+
+
+def test_snippets_of_huge_bodies_stop_at_the_limit(tmp_path: Path) -> None:
+    """Matching is quick, but a page of 100 hits of 100 KB bodies each takes seconds to
+    highlight: the deadline covers snippets too."""
+    rng = random.Random(3)
+    words = vocabulary(3000, seed=3)
+    docs = [
+        Document(id=n, url=f"https://press.example.org/long/{n}", title=f"Long release {n}", language="en",
+                 text=" ".join(rng.choice(words) for _ in range(15_000)) + " europol")
+        for n in range(1, 101)
+    ]
+    with SearchIndex(tmp_path / "ix", text_source=texts_of(docs), time_limit=LIMIT) as index:
+        index.add(docs)
+        assert index.search(SearchRequest(query="europol", limit=1)).total == 100
+        began = time.monotonic()
+        with pytest.raises(QueryTooExpensive):
+            index.search(SearchRequest(query="europol", limit=100))
+        assert time.monotonic() - began < LIMIT + 0.5
