@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from pressarchive.index import MAX_DEPTH, MAX_EXPANSION, MAX_WORDS
 from pressarchive.service import CHECK_MAX_AGE, MAX_LIMIT
 from pressarchive.web import urls
 from pressarchive.web.deps import Service
@@ -42,8 +43,9 @@ QUERY_SYNTAX = (
     "`(a OR b) c` groups; `field:value` for `title`, `body`, `source`, `agency`, `country`, "
     "`language`, `operation` (e.g. `operation:tantalio`, `country:PT`); "
     "`published:[2017-01-01 TO 2017-12-31]`; `deten*` for words starting with `deten` "
-    "(prefix expansion is bounded). "
-    f"Empty: browse everything, newest first. At most {MAX_QUERY_CHARS} characters."
+    f"(a pattern matching more than {MAX_EXPANSION} words is refused). "
+    f"Empty: browse everything, newest first. At most {MAX_QUERY_CHARS} characters, {MAX_WORDS} "
+    f"words and operators, and parentheses nested {MAX_DEPTH} deep."
 )
 SEARCH_EXAMPLE = {
     "query": "europol",
