@@ -150,12 +150,12 @@ def segment_length_column(reader: IndexReader, fieldname: str) -> Any | None:
     return length_column(private(reader, "_perdoc"), fieldname)
 
 
-def length_bytes(column: Any, size: int) -> bytes | None:
-    """The one-byte encoded lengths of the first ``size`` documents, or None if not a plain column."""
+def length_bytes(column: Any, size: int | None = None) -> bytes | None:
+    """The one-byte encoded lengths of (the first ``size``) documents; None if not a plain column."""
     if not isinstance(column, NumericColumn.Reader):
         return None
-    count = min(int(private(column, "_count")), size)
-    return numeric_column_bytes(column, count, 1)
+    count = int(private(column, "_count"))
+    return numeric_column_bytes(column, count if size is None else min(count, size), 1)
 
 
 # -- expanding patterns --------------------------------------------------------------------------
@@ -292,7 +292,7 @@ def _field_lengths(lengths: Any, fieldname: str) -> list[int]:
     column = length_column(lengths, fieldname)
     if column is None:
         return []
-    raw = length_bytes(column, 2**62)
+    raw = length_bytes(column)
     if raw is None:
         return [_BYTE_LENGTHS[value] for value in column]
     return [_BYTE_LENGTHS[value] for value in raw]
