@@ -16,11 +16,11 @@ import numpy as np
 from whoosh.query import Every, Query
 from whoosh.searching import Searcher
 
+from pressarchive.index.deadline import Deadline
 from pressarchive.index.docvalues import BoolArray, DocValuesCache, IntArray, SegmentValues
 from pressarchive.index.facets import facet_counts, histogram
 from pressarchive.index.filters import filter_mask
 from pressarchive.index.hits import TextSource, body_terms, make_hits
-from pressarchive.index.deadline import Deadline
 from pressarchive.index.matchset import Match, SegmentMatcher, statistics
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
 from pressarchive.index.query import parse_query
