@@ -8,6 +8,9 @@ A searcher goes back to the pool only if it is still of the latest generation; o
 behind by a commit (from this process or another), or one that failed, is closed, so a
 closed or outdated searcher is never handed out again. A few idle searchers are kept, so
 a quiet server reuses one searcher and its open files instead of reopening per request.
+At most :data:`MAX_IN_USE` are in use at once (a searcher holds a dozen files per segment,
+and a laptop's limit of open files can be 256): a further read waits for one to come back,
+which the query time limit bounds.
 """
 
 from __future__ import annotations
@@ -19,21 +22,32 @@ from whoosh.searching import Searcher
 
 # Idle searchers kept open for reuse; more reads in flight open more, closed on return.
 KEEP_IDLE = 4
+# Reads running at once, each on its own searcher; more wait (2 cores gain nothing from more).
+MAX_IN_USE = 8
 _OPEN_ATTEMPTS = 3
 
 
 class SearcherPool:
     """Searchers of one index, handed out one per read by :meth:`acquire` / :meth:`release`."""
 
-    def __init__(self, ix: Index, keep_idle: int = KEEP_IDLE) -> None:
+    def __init__(self, ix: Index, keep_idle: int = KEEP_IDLE, max_in_use: int = MAX_IN_USE) -> None:
         self._ix = ix
         self._keep_idle = keep_idle
+        self._in_use = threading.BoundedSemaphore(max_in_use)
         self._idle: list[Searcher] = []
         self._lock = threading.Lock()  # guards the idle list only, never held during a read
         self._closed = False
 
     def acquire(self) -> Searcher:
         """A searcher of the latest generation that no other read is using."""
+        self._in_use.acquire()
+        try:
+            return self._take()
+        except BaseException:
+            self._in_use.release()
+            raise
+
+    def _take(self) -> Searcher:
         generation = self._ix.latest_generation()
         stale: list[Searcher] = []
         found: Searcher | None = None
@@ -56,12 +70,15 @@ class SearcherPool:
 
     def release(self, searcher: Searcher, failed: bool = False) -> None:
         """Return ``searcher``: kept for reuse if healthy and current, else closed."""
-        current = not failed and not self.outdated(searcher)
-        with self._lock:
-            if current and not self._closed and len(self._idle) < self._keep_idle:
-                self._idle.append(searcher)
-                return
-        searcher.close()
+        try:
+            current = not failed and not self.outdated(searcher)
+            with self._lock:
+                if current and not self._closed and len(self._idle) < self._keep_idle:
+                    self._idle.append(searcher)
+                    return
+            searcher.close()
+        finally:
+            self._in_use.release()
 
     def close(self) -> None:
         """Close the idle searchers; those in use are closed when released."""

@@ -52,6 +52,7 @@ class SearchIndex:
         self.time_limit = time_limit
         self._ix, self.recreated = open_index(self.path)
         self._searchers = SearcherPool(self._ix)
+        self._count: tuple[int, int] | None = None  # (generation, documents) last counted
         self._values = DocValuesCache()
         self._write_lock = threading.Lock()
 
@@ -71,8 +72,14 @@ class SearchIndex:
             return rebuild_index(self._ix, docs)
 
     def count(self) -> int:
-        """Number of documents in the index."""
-        return self._read(lambda searcher: int(searcher.doc_count()))
+        """Number of documents in the index (known without a searcher while no commit lands,
+        so a status page never waits for a free one)."""
+        known = self._count
+        if known is not None and known[0] == self._ix.latest_generation():
+            return known[1]
+        generation, count = self._read(lambda s: (s.reader().generation(), int(s.doc_count())))
+        self._count = (generation, count)
+        return count
 
     def entries(self) -> list[tuple[int, int | None]]:
         """(id, version) of every live index document; one indexed twice appears twice."""
