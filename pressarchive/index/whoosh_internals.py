@@ -6,7 +6,7 @@ with a leading ``_``). Those names are not a stable API, so they live only in th
 ``pyproject.toml`` pins ``whoosh-reloaded`` to the minor version they were tested with, every
 read goes through :func:`private` (a vanished attribute raises :class:`WhooshInternalsChanged`
 naming it and the pinned version, never a bare ``AttributeError`` deep in a search), and
-``tests/test_whoosh_internals.py`` checks every name of :data:`INTERNALS` on real objects.
+``tests/test_index_whoosh.py`` checks every name of :data:`INTERNALS` on real objects.
 
 The lean writers write exactly whoosh's ``W3Codec`` format, so every reader (and a plain
 whoosh) opens the files: a 3 KB release makes about 240 postings, and whoosh's own writer
