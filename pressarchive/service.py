@@ -12,6 +12,7 @@ document id and version.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -31,6 +32,14 @@ MAX_LIMIT = 100
 QUERY_TIME_LIMIT = 5.0
 #: Documents re-indexed per commit by a repair (bounds memory on a badly damaged index).
 REPAIR_BATCH = 1000
+#: Seconds a check report is reused by :meth:`ArchiveService.recent_check` (the public API's).
+CHECK_MAX_AGE = 60.0
+
+
+class CheckBusy(UserError):
+    """A check was asked for while another runs and no earlier report exists yet."""
+
+    status_code = 429
 
 
 def parse_date(value: str | None, what: str = "date") -> date | None:
@@ -81,6 +90,8 @@ class ArchiveService:
         self._refilled: int | None = None  # documents put back when the index was recreated
         # The web app's first requests may arrive together: open (and refill) the index once.
         self._opening = threading.Lock()
+        self._checking = threading.Lock()
+        self._last_check: tuple[float, IndexCheck] | None = None
 
     @property
     def index(self) -> SearchEngine:
@@ -169,6 +180,26 @@ class ArchiveService:
         """
         locations = (CaptureLocation(*row) for row in self.archive.capture_locations())
         return verify_captures(self.data.warc_dir, locations)
+
+    def recent_check(self, max_age: float = CHECK_MAX_AGE) -> IndexCheck:
+        """:meth:`check` for anyone on the network: at most one runs at a time and its report
+        is reused for ``max_age`` seconds.
+
+        A check reads every index entry and every current version (a full scan of both), so
+        unthrottled it would let any visitor keep the server busy. While one runs, others get
+        the previous report, or a "try again" error (429) if there is none yet.
+        """
+        if not self._checking.acquire(blocking=False):
+            last = self._last_check
+            if last is not None:
+                return last[1]
+            raise CheckBusy("a check is already running; try again in a few seconds")
+        try:
+            if self._last_check is None or time.monotonic() - self._last_check[0] > max_age:
+                self._last_check = (time.monotonic(), self.check())
+            return self._last_check[1]
+        finally:
+            self._checking.release()
 
     def repair(self) -> IndexCheck:
         """Make the index hold each current version exactly once; returns what was wrong.

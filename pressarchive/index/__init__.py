@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from pressarchive.index.engine import SearchEngine
 from pressarchive.index.errors import QueryError, QueryTooExpensive
-from pressarchive.index.matchset import MAX_EXPANSION
+from pressarchive.index.expansion import MAX_EXPANSION
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
 from pressarchive.index.searchindex import SearchIndex
+from pressarchive.index.syntaxcheck import MAX_DEPTH, MAX_WORDS
 
 __all__ = [
+    "MAX_DEPTH",
     "MAX_EXPANSION",
+    "MAX_WORDS",
     "Hit",
     "QueryError",
     "QueryTooExpensive",

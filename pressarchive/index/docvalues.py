@@ -10,6 +10,7 @@ when a merge removes the segment.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from whoosh import columns
 from whoosh.fields import NUMERIC
 from whoosh.reading import IndexReader
 
+from pressarchive.index import whoosh_internals as wi
 from pressarchive.index.analysis import fold, language_group
 from pressarchive.index.postings import FloatArray, field_lengths
 from pressarchive.index.schema import MISSING
@@ -118,11 +120,12 @@ def _numbers(reader: IndexReader, fieldname: str, size: int) -> IntArray:
     column = reader.column_reader(fieldname, translate=False)
     if isinstance(column, columns.NumericColumn.Reader):
         # Read the packed big-endian values in one go instead of one struct call per document.
-        count = min(column._count, size)
-        raw = column._dbfile.get(column._basepos, count * column._fixedlen)
-        dtype = np.dtype(column._typecode).newbyteorder(">")
+        stored, width, typecode, default = wi.numeric_column_layout(column)
+        count = min(stored, size)
+        raw = wi.numeric_column_bytes(column, count, width)
+        dtype = np.dtype(typecode).newbyteorder(">")
         # An unset id would read as the column's default (2**64 - 1 for ids): never a real one.
-        default = column._default if -(2**63) <= column._default < 2**63 else MISSING
+        default = default if -(2**63) <= default < 2**63 else MISSING
         values = np.full(size, default, dtype=np.int64)
         values[:count] = _unsortable(reader, fieldname, np.frombuffer(raw, dtype=dtype))
         return values
@@ -184,34 +187,44 @@ class DocValuesCache:
     """Segment id -> :class:`SegmentValues`, pruned to the segments of the latest reader.
 
     Live-document masks are cached too, keyed by segment and deletion count: a segment's
-    deletions only ever grow, so the count identifies the set.
+    deletions only ever grow, so the count identifies the set. Concurrent searches share the
+    cache: a lock guards the dictionaries, never the loading (two searches meeting a new
+    segment at once may both load it; the values are the same).
     """
 
     def __init__(self) -> None:
         self._segments: dict[str, SegmentValues] = {}
         self._live: dict[tuple[str, int], BoolArray] = {}
+        self._lock = threading.Lock()
 
     def live(self, reader: IndexReader) -> BoolArray:
         """The live mask of a segment reader (see :func:`live_mask`), cached."""
         key = (reader.segment().segment_id(), reader.segment().deleted_count())
-        mask = self._live.get(key)
+        with self._lock:
+            mask = self._live.get(key)
         if mask is None:
-            mask = self._live[key] = live_mask(reader)
+            mask = live_mask(reader)
+            with self._lock:
+                self._live[key] = mask
         return mask
 
     def get(self, reader: IndexReader) -> SegmentValues:
         """The values of a segment reader, loading them the first time this segment is seen."""
         key = reader.segment().segment_id()
-        values = self._segments.get(key)
+        with self._lock:
+            values = self._segments.get(key)
         if values is None:
-            values = self._segments[key] = SegmentValues.read(reader)
+            values = SegmentValues.read(reader)
+            with self._lock:
+                values = self._segments.setdefault(key, values)
         return values
 
     def keep_only(self, readers: Iterable[IndexReader]) -> None:
         """Forget segments that are not among ``readers`` (merged away or cleared)."""
         current = {(r.segment().segment_id(), r.segment().deleted_count()) for r in readers}
         alive = {segment_id for segment_id, _ in current}
-        for key in set(self._segments) - alive:
-            del self._segments[key]
-        for live_key in set(self._live) - current:
-            del self._live[live_key]
+        with self._lock:
+            for key in set(self._segments) - alive:
+                del self._segments[key]
+            for live_key in set(self._live) - current:
+                del self._live[live_key]

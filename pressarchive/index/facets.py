@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from pressarchive.index.deadline import Deadline
 from pressarchive.index.docvalues import KEYWORD_COLUMNS, BoolArray, IntArray, SegmentValues
 from pressarchive.index.schema import MISSING
 
@@ -21,10 +22,16 @@ FACET_NAMES: tuple[str, ...] = ("language", "source", "agency", "country", "year
 Matches = Sequence[tuple[SegmentValues, BoolArray]]
 
 
-def facet_counts(matches: Matches) -> dict[str, dict[str, int]]:
-    """Value -> count per facet, most frequent first (ties alphabetical), blanks left out."""
+def facet_counts(matches: Matches, deadline: Deadline | None = None) -> dict[str, dict[str, int]]:
+    """Value -> count per facet, most frequent first (ties alphabetical), blanks left out.
+
+    With a ``deadline``, it is checked per segment (an index of many segments and values
+    costs a search real time here too).
+    """
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_NAMES}
     for values, mask in matches:
+        if deadline is not None:
+            deadline.check()
         for name in KEYWORD_COLUMNS:
             column = values.keywords[name]
             _add(counters[name], column.values, column.codes[mask])

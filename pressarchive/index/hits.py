@@ -7,12 +7,14 @@ index does not keep it. Without a text source hits carry no snippet.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from whoosh.query import Query
+from whoosh.query import MultiTerm, Query
 from whoosh.searching import Searcher
 
 from pressarchive.index.analysis import language_group
+from pressarchive.index.deadline import Deadline
+from pressarchive.index.expansion import expand
 from pressarchive.index.highlight import snippet
 from pressarchive.index.models import Hit
 from pressarchive.index.schema import body_field
@@ -21,30 +23,45 @@ BodyTerms = dict[str, frozenset[str]]
 TextSource = Callable[[Sequence[int]], Mapping[int, str]]
 
 
-def body_terms(searcher: Searcher, q: Query) -> BodyTerms:
-    """Body field -> the terms the query looks for in it, prefixes and wildcards expanded."""
+def body_terms(searcher: Searcher, q: Query, deadline: Deadline) -> BodyTerms:
+    """Body field -> the terms the query looks for in it, prefixes and wildcards expanded.
+
+    Expansion is bounded like matching's (:mod:`~pressarchive.index.expansion`): at most
+    ``MAX_EXPANSION`` words per pattern are marked, and the deadline is checked as it scans.
+    """
     # Not Query.existing_terms(): in whoosh-reloaded 2.7.5 its loop variable shadows its
     # ``fieldname`` argument, so it drops every field after the first leaf's.
     reader = searcher.reader()
     found: dict[str, set[str]] = {}
     for leaf in q.leaves():
-        if not getattr(leaf, "fieldname", "") or not leaf.fieldname.startswith("body_"):
+        deadline.check()
+        field = getattr(leaf, "fieldname", "") or ""
+        if not field.startswith("body_"):
             continue
-        for field, text in leaf.expanded_terms(reader, phrases=True):
+        if isinstance(leaf, MultiTerm):
+            words: Iterable[bytes | str] = expand(reader, leaf, deadline, strict=False)
+        else:
+            words = (text for _, text in leaf.terms(phrases=True))
+        for text in words:
             word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
             found.setdefault(field, set()).add(word)
     return {field: frozenset(words) for field, words in found.items()}
 
 
 def make_hits(searcher: Searcher, page: Sequence[tuple[int, float]], terms: BodyTerms,
-              text_source: TextSource | None) -> list[Hit]:
-    """Hits for (global docnum, score) pairs, in order, with snippets when text is available."""
+              text_source: TextSource | None, deadline: Deadline | None = None) -> list[Hit]:
+    """Hits for (global docnum, score) pairs, in order, with snippets when text is available.
+
+    With a ``deadline``, it is checked before each snippet (highlighting re-analyses text).
+    """
     stored = [searcher.stored_fields(docnum) for docnum, _ in page]
     texts = _texts([fields["id"] for fields in stored], text_source)
-    return [
-        _hit(fields, score, texts.get(fields["id"]), terms)
-        for fields, (_, score) in zip(stored, page, strict=True)
-    ]
+    hits = []
+    for fields, (_, score) in zip(stored, page, strict=True):
+        if deadline is not None:
+            deadline.check()
+        hits.append(_hit(fields, score, texts.get(fields["id"]), terms))
+    return hits
 
 
 def _texts(ids: list[int], text_source: TextSource | None) -> Mapping[int, str]:

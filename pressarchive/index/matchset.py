@@ -13,7 +13,6 @@ whoosh; wildcards and ranges score their boost, constant.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,34 +22,15 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
+from pressarchive.index.deadline import Deadline
 from pressarchive.index.docvalues import BoolArray, SegmentValues, group_doc_counts
-from pressarchive.index.errors import QueryError, QueryTooExpensive
+from pressarchive.index.errors import QueryError
+from pressarchive.index.expansion import expand
 from pressarchive.index.postings import FloatArray, read_positions, read_postings
 from pressarchive.index.schema import MISSING, group_of_field
 
-# A prefix matching more distinct words than this is refused instead of scanning them all.
-MAX_EXPANSION = 512
 MIN_STEM = 4
 B, K1 = 0.75, 1.2  # whoosh's BM25F defaults
-
-
-class Deadline:
-    """The moment a search must give up; checked between posting lists and clauses."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.at = time.monotonic() + seconds
-
-    def check(self) -> None:
-        """Raise :class:`QueryTooExpensive` if the time is up."""
-        if time.monotonic() > self.at:
-            raise self.error()
-
-    def error(self) -> QueryTooExpensive:
-        return QueryTooExpensive(
-            f"query too expensive: it ran longer than {self.seconds:g} s;"
-            " try a narrower query (fewer wildcards or OR terms, or add filters)"
-        )
 
 
 @dataclass
@@ -140,19 +120,21 @@ class SegmentMatcher:
         return parts
 
     def _not(self, q: wq.Not) -> Match:
-        return Match(~self.match(q.query).mask)
+        # Whoosh's inverse matcher scores 1.0 for every document it lets through, whatever
+        # the boost; so does this, so that "a NOT b" ranks exactly as whoosh ranks it.
+        return self._constant(~self.match(q.query).mask, 1.0)
 
     def _and_not(self, q: wq.AndNot) -> Match:
         positive = self.match(q.a)
-        return Match(positive.mask & ~self.match(q.b).mask, positive.scores)
+        return _masked(positive.mask & ~self.match(q.b).mask, positive.scores)
 
     def _and_maybe(self, q: wq.AndMaybe) -> Match:
         required, optional = self.match(q.a), self.match(q.b)
-        return Match(required.mask, _add(required.scores, optional.scores))
+        return _masked(required.mask, _add(required.scores, optional.scores))
 
     def _require(self, q: wq.Require) -> Match:
         required = self.match(q.a)
-        return Match(required.mask & self.match(q.b).mask, required.scores)
+        return _masked(required.mask & self.match(q.b).mask, required.scores)
 
     def _wrapped(self, q: wq.WrappingQuery) -> Match:
         return self.match(q.child)
@@ -189,18 +171,14 @@ class SegmentMatcher:
         return Match(mask, scores)
 
     def _multiterm(self, q: wq.MultiTerm) -> BoolArray:
-        words = list(q._btexts(self.reader))
+        words = expand(self.reader, q, self.deadline)
         if isinstance(q, wq.Prefix) and q.fieldname.startswith(("title_", "body_")):
             words += _stems_of_prefix(self.reader, q.fieldname, q.text)
-        if len(words) > MAX_EXPANSION:
-            pattern = f"{q.text}*" if isinstance(q, wq.Prefix) else q.text
-            raise QueryError(
-                f'"{pattern}" matches more than {MAX_EXPANSION} different words;'
-                " make the prefix longer or the pattern narrower"
-            )
         mask = self.none()
-        for btext in words:
+        for count, btext in enumerate(words, 1):
             mask[read_postings(self.reader, q.fieldname, btext, weights=False)[0]] = True
+            if count % 32 == 0:
+                self.deadline.check()
         return mask
 
     def _range(self, q: wq.NumericRange) -> BoolArray:
@@ -226,7 +204,7 @@ class SegmentMatcher:
         if not candidates.mask.any() or len(words) < 2:
             return candidates
         if q.slop != 1:
-            return Match(self._generic(q, candidates.mask), candidates.scores)
+            return _masked(self._generic(q, candidates.mask), candidates.scores)
         field = self.searcher.schema[q.fieldname]
         starts: dict[int, set[int]] | None = None
         for offset, word in enumerate(words):
@@ -239,7 +217,7 @@ class SegmentMatcher:
             self.deadline.check()
         mask = self.none()
         mask[list(starts or ())] = True
-        return Match(mask, candidates.scores)
+        return _masked(mask, candidates.scores)
 
     def _generic(self, q: wq.Query, within: BoolArray | None = None) -> BoolArray:
         mask = self.none()
@@ -296,7 +274,13 @@ def _combine(parts: list[Match], op: Callable[[BoolArray, BoolArray], BoolArray]
         scores = _add(scores, part.scores)
     if scores is not None and boost != 1.0:
         scores = scores * boost
-    return Match(mask, scores)
+    return _masked(mask, scores)
+
+
+def _masked(mask: BoolArray, scores: FloatArray | None) -> Match:
+    # A document a clause does not match must add nothing to an enclosing OR: the scores of
+    # an AND's parts, a phrase's words or a NOT's positive side stay only where it matched.
+    return Match(mask, None if scores is None else np.where(mask, scores, 0.0))
 
 
 def _ordinal(value: datetime | int | None) -> int | None:

@@ -13,10 +13,10 @@ from array import array
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.columns import NumericColumn
-from whoosh.reading import IndexReader, TermNotFound
+from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
+
+from pressarchive.index import whoosh_internals as wi
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -29,30 +29,25 @@ _EMPTY_IDS: IntArray = np.zeros(0, dtype=np.int64)
 def read_postings(reader: IndexReader, fieldname: str, btext: bytes,
                   weights: bool = True) -> tuple[IntArray, FloatArray | None]:
     """(segment docnums, term weights or None) of one term in one segment; empty if absent."""
-    terms = reader._terms
-    try:  # one term-table lookup, not the two of ``in reader`` followed by a matcher
-        info = terms.term_info(fieldname, btext)
-    except TermNotFound:
+    matcher = wi.term_matcher(reader, fieldname, btext)
+    if matcher is None:
         return _EMPTY_IDS, None
-    fmt = reader.schema[fieldname].format
-    matcher = terms._codec.postings_reader(terms._postfile, info, fmt, term=(fieldname, btext))
-    if not hasattr(matcher, "_next_block") or matcher._byteids:
+    if not wi.is_block_matcher(matcher):
         return _iterate(matcher, weights)
     deltas = array("q")
     found = array("d")
     previous_max: int | None = None
     while matcher.is_active():
-        matcher._read_data()
-        block_ids, block_weights = matcher._data[0], matcher._data[1]
+        block_ids, block_weights = wi.block_ids_weights(matcher)
         start = len(deltas)
         deltas.extend(block_ids)
         if previous_max is not None:
             # Each block's deltas restart from 0; rebase its first on the previous block's last.
             deltas[start] -= previous_max
-        previous_max = matcher._maxid
+        previous_max = wi.block_max_id(matcher)
         if weights:
             _extend_weights(found, block_weights, len(block_ids))
-        matcher._next_block()
+        wi.next_block(matcher)
     ids = np.cumsum(np.frombuffer(deltas, dtype=np.int64))
     return ids, (np.frombuffer(found, dtype=np.float64) if weights else None)
 
@@ -60,29 +55,25 @@ def read_postings(reader: IndexReader, fieldname: str, btext: bytes,
 def read_positions(reader: IndexReader, fieldname: str, btext: bytes,
                    wanted: BoolArray) -> dict[int, list[int]]:
     """Docnum -> positions of one term, for the documents set in ``wanted`` only."""
-    terms = reader._terms
-    try:
-        info = terms.term_info(fieldname, btext)
-    except TermNotFound:
+    matcher = wi.term_matcher(reader, fieldname, btext)
+    if matcher is None:
         return {}
-    fmt = reader.schema[fieldname].format
-    matcher = terms._codec.postings_reader(terms._postfile, info, fmt, term=(fieldname, btext))
     found: dict[int, list[int]] = {}
-    if not hasattr(matcher, "_next_block") or matcher._byteids:
+    if not wi.is_block_matcher(matcher):
         while matcher.is_active():
             if wanted[matcher.id()]:
                 found[matcher.id()] = list(matcher.value_as("positions"))
             matcher.next()
         return found
-    decode = fmt.decode_positions
+    decode = reader.schema[fieldname].format.decode_positions
     while matcher.is_active():
-        block_max = matcher._maxid
+        block_max = wi.block_max_id(matcher)
         if wanted[matcher.block_min_id() : block_max + 1].any():
-            matcher._read_values()
-            ids = np.asarray(matcher._ids)
+            block_ids, values = wi.block_ids_values(matcher)
+            ids = np.asarray(block_ids)
             for i in np.flatnonzero(wanted[ids]).tolist():
-                found[int(ids[i])] = decode(matcher._values[i])
-        matcher._next_block()
+                found[int(ids[i])] = decode(values[i])
+        wi.next_block(matcher)
     return found
 
 
@@ -110,15 +101,13 @@ def _iterate(matcher: object, weights: bool) -> tuple[IntArray, FloatArray | Non
 def field_lengths(reader: IndexReader, fieldname: str) -> FloatArray:
     """Every document's length (in terms) of ``fieldname`` in one segment, as whoosh scores it."""
     size = reader.doc_count_all()
-    perdoc = reader._perdoc
-    lenfield = _lenfield(fieldname)
-    if not perdoc.has_column(lenfield):
+    column = wi.segment_length_column(reader, fieldname)
+    if column is None:
         return np.zeros(size, dtype=np.float64)
-    column = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
-    if isinstance(column, NumericColumn.Reader):
+    packed = wi.length_bytes(column, size)
+    if packed is not None:
         raw = np.zeros(size, dtype=np.uint8)
-        count = min(column._count, size)
-        raw[:count] = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
+        raw[: len(packed)] = np.frombuffer(packed, dtype=np.uint8)
     else:
         raw = np.fromiter(column, dtype=np.uint8, count=size)
     return _BYTE_LENGTHS[raw]

@@ -16,11 +16,12 @@ import numpy as np
 from whoosh.query import Every, Query
 from whoosh.searching import Searcher
 
+from pressarchive.index.deadline import Deadline
 from pressarchive.index.docvalues import BoolArray, DocValuesCache, IntArray, SegmentValues
 from pressarchive.index.facets import facet_counts, histogram
 from pressarchive.index.filters import filter_mask
 from pressarchive.index.hits import TextSource, body_terms, make_hits
-from pressarchive.index.matchset import Deadline, Match, SegmentMatcher, statistics
+from pressarchive.index.matchset import Match, SegmentMatcher, statistics
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
 from pressarchive.index.query import parse_query
 
@@ -60,9 +61,11 @@ def match_all(searcher: Searcher, views: Sequence[SegmentView], q: Query, reques
 
 
 def run_search(searcher: Searcher, cache: DocValuesCache, request: SearchRequest,
-               text_source: TextSource | None, time_limit: float) -> SearchResult:
-    """Search with ``request`` (limit/page already clamped) and build the result page."""
-    deadline = Deadline(time_limit)
+               text_source: TextSource | None, deadline: Deadline) -> SearchResult:
+    """Search with ``request`` (limit/page already clamped) and build the result page.
+
+    ``deadline`` bounds every step whose cost the query decides: matching, facets, snippets.
+    """
     q = parse_query(request.query, request.language)
     views = segment_views(searcher, cache)
     by_score = request.sort != "date" and not isinstance(q, Every)
@@ -76,14 +79,17 @@ def run_search(searcher: Searcher, cache: DocValuesCache, request: SearchRequest
     else:
         ranked = [(docnum, 0.0) for docnum in by_date(views, masks, wanted)]
     page = ranked[start:wanted]
+    facets = facet_counts(matches, deadline)
+    timeline = histogram(matches)
+    terms = body_terms(searcher, q, deadline) if page else {}
     return SearchResult(
         query=request.query,
         total=sum(int(mask.sum()) for mask in masks),
         page=request.page,
         limit=request.limit,
-        hits=make_hits(searcher, page, body_terms(searcher, q), text_source),
-        facets=facet_counts(matches),
-        histogram=histogram(matches),
+        hits=make_hits(searcher, page, terms, text_source, deadline),
+        facets=facets,
+        histogram=timeline,
     )
 
 

@@ -1,32 +1,40 @@
 """:class:`SearchIndex`, the facade the rest of pressarchive uses: write, count, search, check.
 
-It owns the Whoosh index, one long-lived searcher (reused across searches and replaced only
-when a commit, from this process or another, made a new index generation) and the cache of
-per-segment value arrays that filters, facets and date sorting read. Whoosh readers share
-file handles and are not safe to use from several threads at once, so reads hold a lock;
-writes hold another, as whoosh allows one writer at a time anyway. It implements
+It owns the Whoosh index, a pool of searchers (:mod:`~pressarchive.index.searcherpool`: each
+read in flight has its own, since whoosh readers are not thread-safe, so a slow search never
+holds up another read) and the cache of per-segment value arrays that filters, facets and
+date sorting read. Writes hold a lock, as whoosh allows one writer at a time anyway. Every
+read is retried on a fresh searcher when a commit from another process removed the files
+of the generation it was reading. It implements
 :class:`~pressarchive.index.engine.SearchEngine`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from whoosh.searching import Searcher
 
+from pressarchive.index.deadline import Deadline
 from pressarchive.index.docvalues import DocValuesCache
+from pressarchive.index.errors import QueryError
 from pressarchive.index.hits import TextSource, make_hits
-from pressarchive.index.matchset import Deadline
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
 from pressarchive.index.morelike import more_like_query
 from pressarchive.index.schema import MISSING
-from pressarchive.index.searcher import by_relevance, match_all, run_search, segment_views
+from pressarchive.index.searcher import SegmentView, by_relevance, match_all, run_search, segment_views
+from pressarchive.index.searcherpool import SearcherPool
 from pressarchive.index.writer import add_documents, delete_documents, open_index, rebuild_index
 from pressarchive.record import Document
+
+T = TypeVar("T")
+# A read that meets files removed by a concurrent commit is tried again on a fresh searcher.
+READ_ATTEMPTS = 3
 
 
 class SearchIndex:
@@ -43,9 +51,9 @@ class SearchIndex:
         self.text_source = text_source
         self.time_limit = time_limit
         self._ix, self.recreated = open_index(self.path)
-        self._searcher: Searcher | None = self._ix.searcher()
+        self._searchers = SearcherPool(self._ix)
+        self._count: tuple[int, int] | None = None  # (generation, documents) last counted
         self._values = DocValuesCache()
-        self._read_lock = threading.Lock()
         self._write_lock = threading.Lock()
 
     def add(self, docs: Iterable[Document]) -> int:
@@ -64,19 +72,18 @@ class SearchIndex:
             return rebuild_index(self._ix, docs)
 
     def count(self) -> int:
-        """Number of documents in the index."""
-        with self._reading() as searcher:
-            return searcher.doc_count()
+        """Number of documents in the index (known without a searcher while no commit lands,
+        so a status page never waits for a free one)."""
+        known = self._count
+        if known is not None and known[0] == self._ix.latest_generation():
+            return known[1]
+        generation, count = self._read(lambda s: (s.reader().generation(), int(s.doc_count())))
+        self._count = (generation, count)
+        return count
 
     def entries(self) -> list[tuple[int, int | None]]:
         """(id, version) of every live index document; one indexed twice appears twice."""
-        with self._reading() as searcher:
-            found: list[tuple[int, int | None]] = []
-            for view in segment_views(searcher, self._values):
-                ids = view.values.ids[view.live].tolist()
-                versions = view.values.versions[view.live].tolist()
-                found.extend((i, None if v == MISSING else v) for i, v in zip(ids, versions, strict=True))
-            return found
+        return self._read(self._entries)
 
     def indexed_ids(self) -> set[int]:
         """Ids of all documents in the index."""
@@ -86,36 +93,19 @@ class SearchIndex:
         """Run ``request``; raises :class:`QueryError` for a query that cannot be parsed and
         :class:`QueryTooExpensive` for one that runs past the time limit."""
         request = request.clamped()
-        with self._reading() as searcher:
-            try:
-                return run_search(searcher, self._values, request, self.text_source, self.time_limit)
-            except OSError:
-                # Another process committed and cleaned up files of the generation this
-                # searcher was reading; a fresh searcher sees the new, complete generation.
-                searcher = self._reopen()
-                return run_search(searcher, self._values, request, self.text_source, self.time_limit)
+        deadline = Deadline(self.time_limit)  # one limit for the search, retries included
+        return self._read(
+            lambda searcher: run_search(searcher, self._values, request, self.text_source, deadline)
+        )
 
     def more_like(self, doc_id: int, limit: int = 10) -> list[Hit]:
         """Documents like ``doc_id``, best first, excluding it; ``KeyError`` if not indexed."""
-        with self._reading() as searcher:
-            views = segment_views(searcher, self._values)
-            docnum = _find(views, doc_id)
-            text = (self.text_source([doc_id]) if self.text_source else {}).get(doc_id, "")
-            q = more_like_query(searcher, searcher.stored_fields(docnum), text)
-            if q is None:
-                return []
-            found = match_all(searcher, views, q, SearchRequest(), Deadline(self.time_limit), scored=True)
-            for view, match in zip(views, found, strict=True):
-                match.mask &= view.values.ids != doc_id
-            ranked = by_relevance(views, found, max(limit, 1))
-            return make_hits(searcher, ranked, {}, self.text_source)
+        deadline = Deadline(self.time_limit)
+        return self._read(lambda searcher: self._more_like(searcher, doc_id, limit, deadline))
 
     def close(self) -> None:
-        """Release the searcher's files; the object is unusable afterwards."""
-        with self._read_lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+        """Release the searchers' files; the object is unusable afterwards."""
+        self._searchers.close()
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -125,35 +115,61 @@ class SearchIndex:
 
     @contextmanager
     def _reading(self) -> Iterator[Searcher]:
-        with self._read_lock:
-            if self._searcher is None:
-                raise RuntimeError("SearchIndex is closed")
-            self._searcher = self._fresh(self._searcher)
-            yield self._searcher
+        """A searcher of the latest generation for this thread's use (tests compare with whoosh)."""
+        searcher = self._searchers.acquire()
+        try:
+            yield searcher
+        finally:
+            self._searchers.release(searcher)
 
-    def _reopen(self) -> Searcher:
-        # Called with the read lock held.
-        if self._searcher is not None:
-            self._searcher.close()
-        self._searcher = self._ix.searcher()
-        return self._searcher
-
-    def _fresh(self, searcher: Searcher) -> Searcher:
-        # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it re-adds the old reader's segments
-        # to the new one, so segments dropped by a merge or a rebuild come back as duplicates.
-        if self._ix.latest_generation() == searcher.reader().generation():
-            return searcher
-        searcher.close()
-        for attempt in range(3):
+    def _read(self, work: Callable[[Searcher], T]) -> T:
+        for attempt in range(READ_ATTEMPTS):
+            searcher = self._searchers.acquire()
             try:
-                return self._ix.searcher()
-            except OSError:  # the TOC we listed was replaced by a newer commit meanwhile
-                if attempt == 2:
+                result = work(searcher)
+            except QueryError:
+                self._searchers.release(searcher)
+                raise
+            except Exception as exc:
+                # A commit (from any process) that merged segments deletes their files; a
+                # searcher of the older generation then meets an OSError, or whoosh finds a
+                # column file gone and fails on its None. A fresh searcher sees the new,
+                # complete generation; an error on a current searcher is a real one.
+                swapped = isinstance(exc, OSError) or self._searchers.outdated(searcher)
+                self._searchers.release(searcher, failed=swapped)
+                if not swapped or attempt == READ_ATTEMPTS - 1:
                     raise
+                continue
+            except BaseException:
+                self._searchers.release(searcher)
+                raise
+            self._searchers.release(searcher)
+            return result
         raise AssertionError("unreachable")
 
+    def _entries(self, searcher: Searcher) -> list[tuple[int, int | None]]:
+        found: list[tuple[int, int | None]] = []
+        for view in segment_views(searcher, self._values):
+            ids = view.values.ids[view.live].tolist()
+            versions = view.values.versions[view.live].tolist()
+            found.extend((i, None if v == MISSING else v) for i, v in zip(ids, versions, strict=True))
+        return found
 
-def _find(views: list, doc_id: int) -> int:  # type: ignore[type-arg]
+    def _more_like(self, searcher: Searcher, doc_id: int, limit: int, deadline: Deadline) -> list[Hit]:
+        views = segment_views(searcher, self._values)
+        docnum = _find(views, doc_id)
+        text = (self.text_source([doc_id]) if self.text_source else {}).get(doc_id, "")
+        q = more_like_query(searcher, searcher.stored_fields(docnum), text)
+        if q is None:
+            return []
+        found = match_all(searcher, views, q, SearchRequest(), deadline, scored=True)
+        for view, match in zip(views, found, strict=True):
+            match.mask &= view.values.ids != doc_id
+        ranked = by_relevance(views, found, max(limit, 1))
+        return make_hits(searcher, ranked, {}, self.text_source, deadline)
+
+
+def _find(views: list[SegmentView], doc_id: int) -> int:
     for view in views:
         local = np.flatnonzero((view.values.ids == doc_id) & view.live)
         if local.size:

@@ -1,19 +1,39 @@
-"""Strict check of query brackets and quotes before whoosh sees the text.
+"""Strict check of query brackets, quotes and size before whoosh sees the text.
 
 Whoosh's parser silently repairs unbalanced parentheses, unclosed quotes and half-written
 ranges, which turns a typo into a different search. Rejecting them with the position lets the
 user fix the query instead of wondering about the results.
+
+The size of a query is bounded here too, before any parsing: at most :data:`MAX_WORDS` words
+(operators, field names, wildcards and each part of a date count) and parentheses nested at
+most :data:`MAX_DEPTH` deep. Every word becomes one clause per language field and every level
+a level of recursion in the parser and the matcher, so a query of thousands of clauses or
+levels is refused at once with a message instead of running into the time limit or the
+interpreter's recursion limit.
 """
 
 from __future__ import annotations
 
-from pressarchive.index.errors import QueryError
+import re
+
+from pressarchive.index.errors import QueryError, QueryTooExpensive
+
+MAX_WORDS = 100
+MAX_DEPTH = 20
+_WORD = re.compile(r"[\w*?]+")
 
 _CLOSERS = {"(": ")", "[": "]}", "{": "]}"}  # whoosh ranges may mix [ ] and { } ends
 
 
 def check_syntax(text: str) -> None:
-    """Raise :class:`QueryError` for an unclosed quote, parenthesis or range in ``text``."""
+    """Raise :class:`QueryError` for an unclosed quote, parenthesis or range in ``text``,
+    and :class:`QueryTooExpensive` for more than :data:`MAX_WORDS` words."""
+    words = len(_WORD.findall(text))
+    if words > MAX_WORDS:
+        raise QueryTooExpensive(
+            f"query too expensive: {words} words, operators and field names, at most {MAX_WORDS};"
+            " search for fewer words at a time"
+        )
     open_stack: list[tuple[str, int]] = []
     quote_at: int | None = None
     for pos, char in enumerate(text):
@@ -24,6 +44,8 @@ def check_syntax(text: str) -> None:
         elif char in _CLOSERS:
             _check_opening(open_stack, char, pos)
             open_stack.append((char, pos))
+            if len(open_stack) > MAX_DEPTH:
+                raise QueryError(f"parentheses nested more than {MAX_DEPTH} deep at position {pos}")
         elif char in ")]}":
             _check_closing(open_stack, char, pos)
             open_stack.pop()

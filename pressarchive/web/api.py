@@ -15,7 +15,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from pressarchive.service import MAX_LIMIT
+from pressarchive.index import MAX_DEPTH, MAX_EXPANSION, MAX_WORDS
+from pressarchive.service import CHECK_MAX_AGE, MAX_LIMIT
 from pressarchive.web import urls
 from pressarchive.web.deps import Service
 from pressarchive.web.params import (
@@ -42,8 +43,9 @@ QUERY_SYNTAX = (
     "`(a OR b) c` groups; `field:value` for `title`, `body`, `source`, `agency`, `country`, "
     "`language`, `operation` (e.g. `operation:tantalio`, `country:PT`); "
     "`published:[2017-01-01 TO 2017-12-31]`; `deten*` for words starting with `deten` "
-    "(prefix expansion is bounded). "
-    f"Empty: browse everything, newest first. At most {MAX_QUERY_CHARS} characters."
+    f"(a pattern matching more than {MAX_EXPANSION} words is refused). "
+    f"Empty: browse everything, newest first. At most {MAX_QUERY_CHARS} characters, {MAX_WORDS} "
+    f"words and operators, and parentheses nested {MAX_DEPTH} deep."
 )
 SEARCH_EXAMPLE = {
     "query": "europol",
@@ -156,11 +158,16 @@ def api_similar(
     summary="Does the index agree with the store?",
     description="Read-only: counts and example ids of current versions missing from the index, "
     "documents indexed with an old version, indexed more than once, and index entries for ids "
-    "the store does not have. Repair with `pressarchive check --repair` (not over HTTP).",
-    responses={200: _example("The report; `ok` is true when they agree.", CHECK_EXAMPLE)},
+    "the store does not have. Repair with `pressarchive check --repair` (not over HTTP). "
+    f"A check scans the whole store and index, so the server runs one at a time and reuses "
+    f"its report for {CHECK_MAX_AGE:g} s: the answer may be up to that old.",
+    responses={
+        200: _example("The report; `ok` is true when they agree.", CHECK_EXAMPLE),
+        429: _error("The first check since the server started is still running; try again."),
+    },
 )
 def api_check(service: Service) -> JSONResponse:
-    return JSONResponse(service.check().to_json())
+    return JSONResponse(service.recent_check().to_json())
 
 
 @router.get(
