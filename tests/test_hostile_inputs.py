@@ -42,6 +42,7 @@ from urllib.parse import unquote
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from pressarchive.web.security import HEADERS as SECURITY_HEADERS
 from tests.conftest import CLI, REPO
 from tests.hostile_inputs_site import CONTROL_CHARS, RELEASE_WORDS, HostileInputsSite
 
@@ -83,9 +84,11 @@ def cli_sub(id: str, description: str, *args: str, words: str = "", expect: str 
     return Case(id, description, "cli-sub", args, expect, words, known=known, extra={"timeout": timeout})
 
 
-def api(id: str, description: str, target: str, status: int = 400, words: str = "", known: str = "") -> Case:
+def api(id: str, description: str, target: str, status: int = 400, words: str = "", known: str = "",
+        **extra: str) -> Case:
+    """``extra``: ``method`` (default GET), ``host`` (then served as ``serve`` on 127.0.0.1:8000)."""
     expect = "bounded" if status == 200 else "error"
-    return Case(id, description, "api", (target,), expect, words, status, known)
+    return Case(id, description, "api", (target,), expect, words, status, known, extra)
 
 
 def crawl(id: str, description: str, check: str, known: str = "") -> Case:
@@ -154,6 +157,20 @@ _API_CASES = [
     api("api-similar-limit-huge", "/api/doc/1/similar?limit=10**30", "/api/doc/1/similar?limit=" + "9" * 30,
         words="limit"),
     api("api-query-nul-only", "/api/search?q=%00%00 (only NULs)", "/api/search?q=%00%00", status=200),
+    api("api-post", "POST /api/search", "/api/search", status=405, words="Method Not Allowed", method="POST"),
+    api("api-delete-doc", "DELETE /api/doc/1", "/api/doc/1", status=405, words="Method Not Allowed",
+        method="DELETE"),
+    *(api(f"host-{label}", f"Host: {shown} to serve on 127.0.0.1:8000 (DNS rebinding)", "/api/status",
+          words="bad Host header", host=host)
+      for label, host, shown in (
+          ("foreign", "attacker.example", "attacker.example"),
+          ("foreign-port", "attacker.example:8000", "attacker.example:8000"),
+          ("suffix", "127.0.0.1.attacker.example:8000", "127.0.0.1.attacker.example:8000"),
+          ("empty", "", "(empty)"), ("unclosed-ipv6", "[::1:8000", "[::1:8000"),
+          ("long", "a" * 10_000, "<10 KB name>"), ("badutf8", "\xff\xfe:8000", "<invalid UTF-8>"),
+      )),
+    api("host-loopback-ipv6", "Host: [::1]:8000 to serve on 127.0.0.1:8000", "/api/status", status=200,
+        host="[::1]:8000"),
 ]
 
 _CLI_CASES = [
@@ -325,6 +342,16 @@ def app(world: dict[str, Any]) -> Any:
     return create_app(resolve_data_dir(world["data"]))
 
 
+@pytest.fixture(scope="module")
+def served_app(world: dict[str, Any]) -> Any:
+    """The app as ``serve --host 127.0.0.1 --port 8000`` builds it: with its Host check."""
+    from pressarchive.datadir import resolve_data_dir
+    from pressarchive.web import create_app
+    from pressarchive.web.security import AllowedHosts
+
+    return create_app(resolve_data_dir(world["data"]), allowed_hosts=AllowedHosts.for_address("127.0.0.1", 8000))
+
+
 def run_subprocess(data: Path, args: list[str], timeout: float) -> dict[str, Any]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     env.pop("PRESSARCHIVE_DATA", None)
@@ -368,13 +395,13 @@ def _text(stream: io.TextIOWrapper) -> str:
     return buffer.getvalue().decode("utf-8", "replace")
 
 
-def asgi_get(app: Any, target: str) -> tuple[int, dict[str, str], bytes]:
-    """GET ``target`` (path and query, percent-encoded) as uvicorn would hand it to the app."""
+def asgi_get(app: Any, target: str, method: str = "GET", host: str = "127.0.0.1") -> tuple[int, dict[str, str], bytes]:
+    """``target`` (path and query, percent-encoded) as uvicorn would hand it to the app."""
     raw_path, _, query = target.encode("latin-1").partition(b"?")
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
         "scheme": "http", "path": unquote(raw_path.decode("ascii")), "raw_path": raw_path,
-        "query_string": query, "root_path": "", "headers": [(b"host", b"127.0.0.1")],
+        "query_string": query, "root_path": "", "headers": [(b"host", host.encode("latin-1"))],
         "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80),
     }
     sent: list[dict[str, Any]] = []
@@ -436,9 +463,13 @@ def run_cli_sub(case: Case, world: dict[str, Any], request: pytest.FixtureReques
 
 
 def run_api(case: Case, world: dict[str, Any], request: pytest.FixtureRequest) -> States:
-    status, headers, body = asgi_get(request.getfixturevalue("app"), case.args[0])
+    app = request.getfixturevalue("served_app" if "host" in case.extra else "app")
+    status, headers, body = asgi_get(app, case.args[0], case.extra.get("method", "GET"),
+                                     case.extra.get("host", "127.0.0.1"))
     assert status == case.status, body[:300]
     assert b"Traceback" not in body and len(body) < OUTPUT_BOUND
+    for name, value in SECURITY_HEADERS.items():
+        assert headers.get(name.lower()) == value, name
     if not case.args[0].startswith("/api/"):
         assert headers["content-type"].startswith("text/html")
         assert case.words in body.decode()
