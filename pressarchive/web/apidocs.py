@@ -23,9 +23,10 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 def api_docs_page(request: Request) -> HTMLResponse:
     """Every endpoint of the schema with its parameters and responses."""
     schema = request.app.openapi()
+    info = schema.get("info", {})
     return render(
-        "api_docs.html", info=schema.get("info", {}), endpoints=endpoints(schema),
-        openapi_url=urls.OPENAPI, intro=code_spans(schema.get("info", {}).get("description", "")),
+        "api_docs.html", info=info, endpoints=endpoints(schema), openapi_url=urls.OPENAPI,
+        json_url=urls.OPENAPI, intro=code_spans(info.get("description", "")),
     )
 
 
