@@ -169,6 +169,13 @@ _API_CASES = [
           ("empty", "", "(empty)"), ("unclosed-ipv6", "[::1:8000", "[::1:8000"),
           ("long", "a" * 10_000, "<10 KB name>"), ("badutf8", "\xff\xfe:8000", "<invalid UTF-8>"),
       )),
+    api("static-traversal", "/static/..%2f..%2fapp.py (path traversal)", "/static/..%2f..%2fapp.py", status=404,
+        words="nothing at"),
+    api("static-traversal-dots", "/static/../web/app.py (dot segments)", "/static/../web/app.py", status=404,
+        words="nothing at"),
+    api("static-nul", "/static/style.css%00.html (NUL in a file name)", "/static/style.css%00.html", status=404,
+        words="nothing at"),
+    api("path-long", "a 100 KB unknown path", "/" + LONG, status=404, words="nothing at"),
     api("host-loopback-ipv6", "Host: [::1]:8000 to serve on 127.0.0.1:8000", "/api/status", status=200,
         host="[::1]:8000"),
 ]
