@@ -1,9 +1,15 @@
-"""Commands that serve: the web UI and JSON API, and the self-contained demo."""
+"""Commands that serve: the web UI and JSON API, and the self-contained demo.
+
+The server answers only to the Host names it is served on (the ``--host`` address, plus
+``localhost``/``127.0.0.1``/``[::1]`` on loopback, plus ``--allow-host`` names), so a page
+on another domain that is made to resolve to this machine (DNS rebinding) gets a 400.
+"""
 
 from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -20,28 +26,51 @@ port_option = click.option(
 )
 
 
-def serve_app(data: DataDir, host: str, port: int, query_time_limit: float = QUERY_TIME_LIMIT) -> None:
+def _check_hosts(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    from pressarchive.web.security import split_host
+
+    for item in value:
+        if split_host(item) is None:
+            raise click.BadParameter(f"{item!r} is not NAME or NAME:PORT")
+    return value
+
+
+allow_host_option = click.option(
+    "--allow-host", "allow_hosts", multiple=True, metavar="NAME[:PORT]", callback=_check_hosts,
+    help="Also answer requests for this Host (e.g. the public name of a reverse proxy); repeatable.",
+)
+
+
+def serve_app(
+    data: DataDir, host: str, port: int, query_time_limit: float = QUERY_TIME_LIMIT,
+    allow_hosts: Sequence[str] = (),
+) -> None:
     import uvicorn
 
     from pressarchive.web import create_app
+    from pressarchive.web.security import AllowedHosts
 
-    app = create_app(data, query_time_limit=query_time_limit)
+    allowed = AllowedHosts.for_address(host, port, allow_hosts)
+    app = create_app(data, query_time_limit=query_time_limit, allowed_hosts=allowed)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @cli.command()
 @host_option
 @port_option
+@allow_host_option
 @click.option(
     "--query-time-limit", default=QUERY_TIME_LIMIT, show_default=True, metavar="SECONDS",
     type=click.FloatRange(min=0.01), help="Stop a search after this long with a 'query too expensive' error.",
 )
 @pass_context
-def serve(ctx: Context, host: str, port: int, query_time_limit: float) -> None:
-    """Serve the search UI and JSON API (OpenAPI at /docs)."""
+def serve(
+    ctx: Context, host: str, port: int, allow_hosts: tuple[str, ...], query_time_limit: float,
+) -> None:
+    """Serve the search UI and JSON API (reference at /docs, schema at /openapi.json)."""
     data = prepare_data_dir(ctx.data)
     click.echo(f"serving {data.root} on http://{host}:{port}/  (Ctrl-C to stop)", err=True)
-    serve_app(data, host, port, query_time_limit)
+    serve_app(data, host, port, query_time_limit, allow_hosts)
 
 
 @cli.command()

@@ -4,12 +4,14 @@
 The service is opened once per app and closed when the server shuts down, so the SQLite
 store and the Whoosh index are shared by every request instead of reopened per request. The
 index is opened (and refilled from the store when it was missing, from an older version or
-left half-refilled) at startup, before the first request is accepted.
+left half-refilled) at startup, before the first request is accepted. ``serve`` passes the
+Host names it answers to (DNS rebinding); in-process callers such as the tests' client pass
+none and every Host is accepted.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -17,13 +19,14 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from pressarchive import __version__
 from pressarchive.datadir import DataDir
 from pressarchive.service import QUERY_TIME_LIMIT, ArchiveService
-from pressarchive.web import api, pages, urls
+from pressarchive.web import api, apidocs, pages, urls
 from pressarchive.web.handlers import install_error_handlers
-from pressarchive.web.security import SecurityHeaders
+from pressarchive.web.security import AllowedHosts, HostCheck, SecurityHeaders
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -34,8 +37,32 @@ DESCRIPTION = (
 )
 
 
-def create_app(data: DataDir, *, query_time_limit: float = QUERY_TIME_LIMIT) -> FastAPI:
-    """The web application over the archive in ``data``; searches stop after ``query_time_limit`` s."""
+class ArchiveApp(FastAPI):
+    """FastAPI with the security layers outside its error handling.
+
+    Starlette puts the middleware that sends the 500 page outermost, so an ordinary
+    middleware never sees that page; wrapping the whole stack gives it the security headers
+    too, and refuses a foreign Host before anything else runs.
+    """
+
+    allowed_hosts: AllowedHosts | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        if self.allowed_hosts is not None:
+            app = HostCheck(app, self.allowed_hosts)
+        return SecurityHeaders(app)
+
+
+def create_app(
+    data: DataDir, *, query_time_limit: float = QUERY_TIME_LIMIT,
+    allowed_hosts: AllowedHosts | Iterable[str] | None = None,
+) -> FastAPI:
+    """The web application over the archive in ``data``; searches stop after ``query_time_limit`` s.
+
+    ``allowed_hosts``: the ``Host`` headers answered (an :class:`AllowedHosts`, or names with
+    an optional ``:port``); others get a 400. ``None`` accepts any Host (in-process use).
+    """
     service = ArchiveService(data, query_time_limit=query_time_limit)
 
     @asynccontextmanager
@@ -49,18 +76,20 @@ def create_app(data: DataDir, *, query_time_limit: float = QUERY_TIME_LIMIT) -> 
         finally:
             service.close()
 
-    app = FastAPI(
+    # FastAPI's Swagger UI loads its script from a CDN: /docs is a server-rendered page instead.
+    app = ArchiveApp(
         title="pressarchive", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-        docs_url=urls.API_DOCS, openapi_url=urls.OPENAPI, redoc_url=None,
+        docs_url=None, openapi_url=urls.OPENAPI, redoc_url=None,
     )
+    if allowed_hosts is not None and not isinstance(allowed_hosts, AllowedHosts):
+        allowed_hosts = AllowedHosts.of_names(allowed_hosts)
+    app.allowed_hosts = allowed_hosts
     app.state.service = service
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(apidocs.router)
     app.mount(urls.STATIC, StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
-    app.add_middleware(
-        SecurityHeaders, exempt=(app.docs_url, app.swagger_ui_oauth2_redirect_url),
-    )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
