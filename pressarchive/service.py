@@ -21,6 +21,7 @@ from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.errors import NotFound, UserError
 from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchIndex, SearchRequest, SearchResult
 from pressarchive.index.engine import SearchEngine
+from pressarchive.isodate import iso_date
 from pressarchive.indexcheck import IndexCheck, compare_index
 from pressarchive.record import Document
 from pressarchive.store import Archive, StoredDocument
@@ -28,6 +29,12 @@ from pressarchive.warc import CaptureLocation, WarcCheck, verify_captures
 
 SORTS = ("relevance", "date")
 MAX_LIMIT = 100
+#: Bounds that keep absurd values (a query of many thousand characters, year 10**30, page
+#: 10**12, id 10**30) from ever reaching the parser, the index or SQLite.
+MAX_QUERY_CHARS = 1_000
+MAX_PAGE = 10_000
+MIN_YEAR, MAX_YEAR = 1, 9999
+MAX_DOC_ID = 2**63 - 1  # SQLite's largest integer key
 #: Seconds a search may take before it is stopped as too expensive.
 QUERY_TIME_LIMIT = 5.0
 #: Documents re-indexed per commit by a repair (bounds memory on a badly damaged index).
@@ -47,9 +54,9 @@ def parse_date(value: str | None, what: str = "date") -> date | None:
     if value is None or value == "":
         return None
     try:
-        return date.fromisoformat(value)
+        return iso_date(value)
     except ValueError:
-        raise UserError(f"bad {what} {value!r}: expected YYYY-MM-DD") from None
+        raise UserError(f"bad {what} {value[:40]!r}: expected YYYY-MM-DD") from None
 
 
 def _check_limit(limit: int) -> None:
@@ -67,8 +74,14 @@ def build_request(
     if sort not in SORTS:
         raise UserError(f"bad sort {sort!r}: expected one of {', '.join(SORTS)}")
     _check_limit(limit)
+    if len(query) > MAX_QUERY_CHARS:
+        raise UserError(f"query too long: {len(query)} characters, at most {MAX_QUERY_CHARS}")
     if page < 1:
         raise UserError(f"bad page {page}: pages start at 1")
+    if page > MAX_PAGE:
+        raise UserError(f"bad page {page}: at most {MAX_PAGE}; narrow the search instead")
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        raise UserError(f"bad year {year}: expected {MIN_YEAR} to {MAX_YEAR}")
     start, end = parse_date(since, "--since date"), parse_date(until, "--until date")
     if start and end and start > end:
         raise UserError(f"empty date range: since {start} is after until {end}")
@@ -128,16 +141,16 @@ class ArchiveService:
     def similar(self, doc_id: int, limit: int = 10) -> list[Hit]:
         """Documents most like ``doc_id`` by their distinctive terms, best first."""
         _check_limit(limit)
+        self.document(doc_id)  # NotFound for an id no document has, before the index is asked
         try:
             return self.index.more_like(doc_id, limit=limit)
         except KeyError:
-            self.document(doc_id)  # NotFound if the store has no such document either
             raise NotFound(f"document {doc_id} is not indexed yet: run 'pressarchive index'") from None
         except QueryError as exc:
             raise _query_error(exc) from None
 
     def document(self, doc_id: int) -> StoredDocument:
-        stored = self.archive.get_document(doc_id)
+        stored = self.archive.get_document(doc_id) if 1 <= doc_id <= MAX_DOC_ID else None
         if stored is None:
             raise NotFound(f"no document with id {doc_id}")
         return stored

@@ -18,6 +18,7 @@ from typing import Any
 import pycountry
 
 from pressarchive.errors import NotFound, UserError
+from pressarchive.isodate import iso_date
 from pressarchive.urls import host_of, is_http_url
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -109,7 +110,7 @@ def _since(value: Any, fail: Any) -> date | None:
         return value
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value)
+            return iso_date(value)
         except ValueError:
             pass
     raise fail("since", f"expected a date YYYY-MM-DD, got {value!r}")

@@ -16,12 +16,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from pressarchive.index import MAX_DEPTH, MAX_EXPANSION, MAX_WORDS
-from pressarchive.service import CHECK_MAX_AGE, MAX_LIMIT
+from pressarchive.service import CHECK_MAX_AGE, MAX_LIMIT, MAX_PAGE, MAX_QUERY_CHARS, MAX_YEAR, MIN_YEAR
 from pressarchive.web import urls
 from pressarchive.web.deps import Service
-from pressarchive.web.params import (
-    DEFAULT_LIMIT, MAX_PAGE, MAX_QUERY_CHARS, MAX_YEAR, MIN_YEAR, DocId, search_request,
-)
+from pressarchive.web.params import DEFAULT_LIMIT, DocId, search_request
 
 
 class ErrorBody(BaseModel):
