@@ -15,12 +15,13 @@ import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from rich.console import Console
 from scrapy.crawler import CrawlerProcess
 
+from pressarchive.crawler.context import CrawlContext, attach_context, utc_now
 from pressarchive.crawler.progress import CrawlProgress
 from pressarchive.crawler.settings import crawl_settings
 from pressarchive.crawler.spider import PressRoomSpider
@@ -36,10 +37,6 @@ from pressarchive.warc import repair_open_files
 #: Seconds between two rounds of indexing while a crawl runs.
 INDEX_EVERY = 5.0
 logger = logging.getLogger(__name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @contextmanager
@@ -110,7 +107,7 @@ def run_crawl(
     and extraction instead of following them; the caller runs it once more afterwards.
     Twisted's reactor cannot be restarted, so this runs once per process.
     """
-    started = _now()
+    started = utc_now()
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     scrapy_settings = crawl_settings({"PRESSARCHIVE_DATA_DIR": str(data.root), **(settings or {})})
     scrapy_settings["LOG_FILE"] = str(data.reports_dir / f"crawl-{stamp}.log")
@@ -121,16 +118,18 @@ def run_crawl(
         with extraction_workers(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"])) as workers:
             process = CrawlerProcess(scrapy_settings)
             crawlers = []
+            context = CrawlContext(data=data, archive=archive, run_id=run_id, workers=workers, clock=utc_now)
             for profile in profiles:
                 done = archive.done_in_run(resumed_from, profile.name) if resumed_from else set()
                 crawler = process.create_crawler(PressRoomSpider)
+                attach_context(crawler, context)
                 process.crawl(crawler, profile=profile, since=since, known=archive.known_pages(profile.name),
-                              done=done, run_id=run_id, extraction_workers=workers, full=full)
+                              done=done, context=context, full=full)
                 crawlers.append((profile.name, crawler))
             _run_with_progress(process, crawlers, console, indexer)
         summaries = [CrawlSummary.from_stats(name, crawler.stats.get_stats()) for name, crawler in crawlers]
         report = _report(run_id, resumed_from, started, summaries)
-        archive.finish_run(run_id, report["status"], _now(), report)
+        archive.finish_run(run_id, report["status"], utc_now(), report)
     finally:
         archive.close()
     (data.reports_dir / f"crawl-{stamp}.json").write_text(json.dumps(report, indent=2), "utf-8")
@@ -177,6 +176,6 @@ def _report(run_id: int, resumed_from: int | None, started: datetime, summaries:
         "resumed_from": resumed_from,
         "status": "interrupted" if interrupted else "finished",
         "started": started.isoformat(timespec="seconds") + "Z",
-        "seconds": round((_now() - started).total_seconds(), 2),
+        "seconds": round((utc_now() - started).total_seconds(), 2),
         "summaries": [summary.to_json() for summary in summaries],
     }

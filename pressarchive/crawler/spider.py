@@ -30,6 +30,7 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from pressarchive.crawler.capture import CAPTURE_META
+from pressarchive.crawler.context import CrawlContext
 from pressarchive.crawler.errors import error_kind
 from pressarchive.crawler.feeds import feed_entries
 from pressarchive.crawler.incremental import (
@@ -55,16 +56,15 @@ class PressRoomSpider(Spider):
 
     def __init__(
         self, profile: Profile, since: date | None = None, known: dict[str, KnownPage] | None = None,
-        done: set[str] | None = None, run_id: int | None = None, extraction_workers: Any = None,
-        full: bool = False, **kwargs: Any,
+        done: set[str] | None = None, context: CrawlContext | None = None, full: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(name=profile.name, **kwargs)
         self.profile = profile
         self.since = since or profile.since
         self.known = known or {}
         self.done = done or set()
-        self.run_id = run_id
-        self.extraction_workers = extraction_workers
+        self.context = context  # the run's shared state (None in unit tests: nothing is stored)
         self.allowed_domains = list(profile.allowed_domains)
         self.full = full
         self.listed: set[str] = set()
