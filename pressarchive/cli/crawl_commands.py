@@ -102,7 +102,7 @@ def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> lis
         _print_details(summary, console)
     failed = [summary for summary in summaries if summary.failed]
     if failed:
-        fail(f"{failed[0].source}: nothing could be fetched: {failed[0].first_error}")
+        fail(f"{failed[0].source}: {failed[0].failure}")
     return summaries
 
 

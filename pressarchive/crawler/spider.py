@@ -169,6 +169,7 @@ class PressRoomSpider(Spider):
                 yield request
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
+        self.crawler.stats.inc_value("pressarchive/releases/fetched")
         content_type = response.headers.get("Content-Type") or b""
         url = self.declared_canonical(response) or response.url
         if canonical_url(response.url) in self.listed:
@@ -240,6 +241,8 @@ class PressRoomSpider(Spider):
             return
         stats = self.crawler.stats
         stats.inc_value(f"pressarchive/errors/{kind}")
+        if request is not None and not request.meta.get(ENTRY_META):
+            stats.inc_value("pressarchive/releases/failed")
         if not stats.get_value("pressarchive/first_error"):
             stats.set_value("pressarchive/first_error", f"{url}: {failure.getErrorMessage()}")
 
