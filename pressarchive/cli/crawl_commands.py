@@ -98,6 +98,9 @@ def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> lis
     console = Console(stderr=True)
     console.print(summary_table(summaries, "crawl summary"))
     console.print(f"indexed {indexed} new or changed documents; data in {data.root}")
+    if indexer.failed_rounds:
+        console.print(f"{indexer.failed_rounds} indexing rounds failed (see the log); "
+                      "`pressarchive index` indexes what they left", markup=False)
     for summary in summaries:
         _print_details(summary, console)
     failed = [summary for summary in summaries if summary.failed]

@@ -56,16 +56,25 @@ class BackgroundIndexer:
     makes every socket and SQLite call of the reactor wait for the GIL (measured: a third of
     the crawl's time went to such waits). If that process dies (killed for memory, say), the
     round runs once more in a new one: the index survives a writer killed mid-commit, and
-    what the dead round did not mark indexed is still pending.
+    what the dead round did not mark indexed is still pending. A round that fails for any
+    other reason (a locked index, a full disk) is logged and counted in ``failed_rounds``, and
+    the next round runs: what the failed one left is still pending.
     """
 
     def __init__(self, indexer: Callable[[], int]) -> None:
         self.indexer = indexer
         self.total = 0  # documents indexed by all rounds so far
+        self.failed_rounds = 0
         self.pool = spawn_pool(1)
 
     def round(self) -> int:
         """Index what is pending now; called on a thread of the reactor's pool, which only waits."""
+        try:
+            return self._round()
+        except Exception as exc:  # noqa: BLE001 - any failure: the next round tries again
+            return self._failed(exc)
+
+    def _round(self) -> int:
         try:
             count = self.pool.submit(self.indexer).result()
         except BrokenProcessPool:
@@ -79,11 +88,22 @@ class BackgroundIndexer:
     def last_round(self) -> int:
         """The round after the crawl; if the indexing process dies again, index in this one."""
         try:
-            return self.round()
+            return self._round()
         except BrokenProcessPool:
+            pass
+        except Exception as exc:  # noqa: BLE001 - reported; `pressarchive index` catches up
+            return self._failed(exc)
+        try:
             count = self.indexer()
-            self.total += count
-            return count
+        except Exception as exc:  # noqa: BLE001
+            return self._failed(exc)
+        self.total += count
+        return count
+
+    def _failed(self, exc: Exception) -> int:
+        logger.error("an indexing round failed, what it left stays pending: %s: %s", type(exc).__name__, exc)
+        self.failed_rounds += 1
+        return 0
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -129,6 +149,7 @@ def run_crawl(
             _run_with_progress(process, crawlers, console, indexer)
         summaries = [CrawlSummary.from_stats(name, crawler.stats.get_stats()) for name, crawler in crawlers]
         report = _report(run_id, resumed_from, started, summaries)
+        report["indexing_rounds_failed"] = indexer.failed_rounds if indexer is not None else 0
         archive.finish_run(run_id, report["status"], utc_now(), report)
     finally:
         archive.close()

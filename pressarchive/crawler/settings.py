@@ -102,4 +102,5 @@ def crawl_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             "pressarchive.crawler.patterncap.PatternCapMiddleware": 850,  # after DepthMiddleware (900)
         },
         "ITEM_PIPELINES": {"pressarchive.crawler.pipelines.ExtractStorePipeline": 300},
+        "EXTENSIONS": {"pressarchive.crawler.failures.FailureStats": 500},
     }

@@ -25,14 +25,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from pressarchive.crawler.capture import CAPTURE_META
 from pressarchive.crawler.context import CrawlContext
 from pressarchive.crawler.errors import error_kind
-from pressarchive.crawler.feeds import feed_entries
+from pressarchive.crawler.feeds import read_feed
 from pressarchive.crawler.incremental import (
     conditional_headers,
     listing_dates,
@@ -41,6 +40,7 @@ from pressarchive.crawler.incremental import (
 )
 from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
 from pressarchive.crawler.media import DENIED_EXTENSIONS, is_denied_url
+from pressarchive.crawler.sitemaps import SitemapError, sitemap_body
 from pressarchive.profiles import Profile, domain_allowed
 from pressarchive.store.records import KnownPage
 from pressarchive.urls import canonical_url, host_of
@@ -83,6 +83,7 @@ class PressRoomSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PressRoomSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_callback_error, signal=signals.spider_error)
         if crawler.settings.getint("PRESSARCHIVE_MAX_PAGES"):
             spider.listing_complete = False
         return spider
@@ -149,12 +150,18 @@ class PressRoomSpider(Spider):
 
     def parse_listing(self, response: Response) -> Iterator[Request | ListedItem]:
         if not isinstance(response, TextResponse):
+            self._entry_failed("bad_listing", response.url, "not a text page")
             return
         releases: list[str] = []
         listings: list[str] = []
         for link in self._links.extract_links(response):
             is_release = any(pattern.search(link.url) for pattern in self._article)
             (releases if is_release else listings).append(link.url)
+        if not releases and not listings:
+            # A listing always links a release or another listing page; one that links
+            # neither is a maintenance, login or error page answered with 200.
+            self._entry_failed("bad_listing", response.url, "no link matches the profile")
+            return
         for url in releases:
             if request := self.route(url):
                 yield request
@@ -197,10 +204,10 @@ class PressRoomSpider(Spider):
         return url
 
     def parse_sitemap(self, response: Response) -> Iterator[Request | ListedItem]:
-        body = _sitemap_body(response)
-        if body is None:
-            self.crawler.stats.inc_value("pressarchive/errors/bad_sitemap")
-            self.listing_complete = False
+        try:
+            body = sitemap_body(response.body)
+        except SitemapError as exc:
+            self._entry_failed("bad_sitemap", response.url, str(exc))
             return
         sitemap = Sitemap(body)
         listed = []
@@ -215,8 +222,11 @@ class PressRoomSpider(Spider):
         yield ListedItem(listed)
 
     def parse_feed(self, response: Response) -> Iterator[Request | ListedItem]:
+        feed = read_feed(response.body)
+        if feed.problem:  # what could be recovered is still followed, but the feed is not whole
+            self._entry_failed("bad_feed", response.url, feed.problem)
         listed = []
-        for entry in feed_entries(response.body):
+        for entry in feed.entries:
             if not self._older_than_since(entry.published):
                 url = response.urljoin(entry.url)
                 listed.append(canonical_url(url))
@@ -245,6 +255,19 @@ class PressRoomSpider(Spider):
             stats.inc_value("pressarchive/releases/failed")
         if not stats.get_value("pressarchive/first_error"):
             stats.set_value("pressarchive/first_error", f"{url}: {failure.getErrorMessage()}")
+
+    def on_callback_error(self, failure: Failure, response: Response, spider: Spider) -> None:
+        """A callback that raised on an entry point has not read it (counted by ``FailureStats``)."""
+        if spider is self and response.meta.get(ENTRY_META):
+            self.listing_complete = False
+
+    def _entry_failed(self, kind: str, url: str, reason: str) -> None:
+        """A listing, feed or sitemap that answered but could not be read: not a complete listing."""
+        self.listing_complete = False
+        stats = self.crawler.stats
+        stats.inc_value(f"pressarchive/errors/{kind}")
+        if not stats.get_value("pressarchive/first_error"):
+            stats.set_value("pressarchive/first_error", f"{url}: {reason}")
 
     def on_idle(self) -> None:
         """When the queue runs dry, take the next deferred step; keep the spider open if it added work."""
@@ -283,16 +306,6 @@ class PressRoomSpider(Spider):
     def _has_listings(self) -> bool:
         profile = self.profile
         return bool(profile.follow or profile.sitemap_urls or profile.feed_urls)
-
-
-def _sitemap_body(response: Response) -> bytes | None:
-    body = response.body
-    if body[:2] == b"\x1f\x8b":
-        try:
-            body = gunzip(body, max_size=50 * 2**20)
-        except OSError:
-            return None
-    return body if b"<urlset" in body[:2048] or b"<sitemapindex" in body[:2048] else None
 
 
 def _lastmod(value: str | None) -> date | None:
