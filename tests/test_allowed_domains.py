@@ -16,9 +16,11 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
+from twisted.internet import error as twisted_errors
+from twisted.internet.defer import Deferred
 
 from pressarchive.crawler.offsite import AllowedDomainsMiddleware
-from pressarchive.crawler.robots import unreadable_reason
+from pressarchive.crawler.robots import StrictRobotsTxtMiddleware, unreadable_reason
 from pressarchive.crawler.settings import crawl_settings
 from tests.conftest import CLI
 from tests.scripted_site import Answer, Hit, ScriptedSite, listing_page, release_page
@@ -157,3 +159,19 @@ def test_a_missing_robots_txt_allows_everything(cli: CLI, tmp_path: Path) -> Non
         result = crawl(cli, site, tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     assert cli.json("search", "Aspen")["total"] == 1
+
+
+@pytest.mark.parametrize(("error", "disallowed"), [
+    (twisted_errors.TimeoutError(), True),
+    (twisted_errors.ConnectionRefusedError(), False),  # the site's pages fail the same way, counted as such
+    (IgnoreRequest("offsite"), False),
+])
+def test_a_robots_txt_that_times_out_forbids_its_site(error: Exception, disallowed: bool) -> None:
+    crawler = get_crawler(Spider, {"ROBOTSTXT_OBEY": True})
+    middleware = StrictRobotsTxtMiddleware(crawler)
+    waiting: Deferred[Any] = Deferred()
+    middleware._parsers["127.0.0.1:9"] = waiting
+    middleware._robots_error(error, "127.0.0.1:9")
+    parser = middleware._parsers["127.0.0.1:9"]
+    assert (parser is not None and not parser.allowed("http://127.0.0.1:9/a", "ua")) is disallowed
+    assert bool(crawler.stats.get_value("pressarchive/errors/robots_unreadable")) is disallowed

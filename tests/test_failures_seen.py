@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 
 from pressarchive.crawler import CrawlSummary
 from pressarchive.crawler.failures import FailureStats
+from pressarchive.crawler.feeds import read_feed
 from pressarchive.crawler.runner import BackgroundIndexer
 from pressarchive.crawler.sitemaps import SitemapError, sitemap_body
 from pressarchive.crawler.spider import ENTRY_META, PressRoomSpider
@@ -182,3 +183,15 @@ def test_a_source_that_answers_403_to_every_release_fails(cli: CLI, tmp_path: Pa
     assert result.returncode == 1
     assert "no release could be fetched" in result.stderr and "403" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+BOMB = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + n]), (b"&%s;" % bytes([97 + n])) * 10) for n in range(8))
+        + b"]>")
+
+
+def test_entity_bombs_in_feeds_and_sitemaps_are_not_expanded() -> None:
+    feed = BOMB + b"<rss><channel><item><link>&i;</link></item></channel></rss>"
+    sitemap = BOMB + b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&i;</loc></url></urlset>'
+    assert all(len(entry.url) < 100 for entry in read_feed(feed).entries)
+    assert all(len(loc) < 100 for loc in parse_sitemap(sitemap).locs)
