@@ -80,10 +80,10 @@ class CrawlSummary:
         """Why this source's crawl failed, in one line; ``""`` when it did not."""
         if self.robots_unreadable:
             return self.robots_unreadable
-        if self.releases_failed and not self.releases_fetched:
-            return f"no release could be fetched: {self.first_error}"
         if self.fetched == 0 and self.errors_total > 0:
             return f"nothing could be fetched: {self.first_error}"
+        if self.releases_failed and not self.releases_fetched:
+            return f"no release could be fetched: {self.first_error}"
         return ""
 
     @property
