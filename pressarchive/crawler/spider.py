@@ -9,8 +9,11 @@ What the archive already holds (``known``) makes recrawls incremental: a known r
 validators (ETag, Last-Modified) is asked for conditionally; one without is skipped when a
 sitemap's ``lastmod`` predates its capture, and, when the profile has sitemaps, is only
 decided once they are all read (``full`` refetches those anyway, to catch silent edits). Once
-every listing has been read, known releases nothing links any more are checked for removal.
-``done`` lists releases a resumed run already stored.
+every listing has been read, known releases nothing links any more are checked for removal;
+an entry point that answered but could not be read whole (a page with no matching link, a
+broken feed, a truncated sitemap) or whose callback raised counts as not read, so that check
+is skipped. ``done`` lists releases a resumed run already stored. ``context`` is the run's
+:class:`~pressarchive.crawler.context.CrawlContext` (None when nothing is stored).
 """
 
 from __future__ import annotations
@@ -258,7 +261,7 @@ class PressRoomSpider(Spider):
 
     def on_callback_error(self, failure: Failure, response: Response, spider: Spider) -> None:
         """A callback that raised on an entry point has not read it (counted by ``FailureStats``)."""
-        if spider is self and response.meta.get(ENTRY_META):
+        if spider is self and response.request is not None and response.meta.get(ENTRY_META):
             self.listing_complete = False
 
     def _entry_failed(self, kind: str, url: str, reason: str) -> None:
