@@ -508,6 +508,8 @@ class QueueSampler:
         self.samples: list[tuple[float, ...]] = []
 
     def sample(self) -> None:
+        from pressarchive.crawler.context import crawl_context
+
         for spider in self.spiders:
             crawler = getattr(spider, "crawler", None)
             engine = getattr(crawler, "engine", None)
@@ -518,7 +520,7 @@ class QueueSampler:
             downloader = engine.downloader
             delay = max((slot.delay for slot in downloader.slots.values()), default=0.0)
             scraper = engine.scraper.slot
-            workers = getattr(spider, "extraction_workers", None)
+            workers = crawl_context(crawler).workers
             pending = workers.pending if workers is not None else 0
             self.samples.append((scheduled, len(downloader.active), 1000 * delay, len(scraper.active),
                                  scraper.itemproc_size, pending))

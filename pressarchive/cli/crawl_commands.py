@@ -98,6 +98,9 @@ def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> lis
     console = Console(stderr=True)
     console.print(summary_table(summaries, "crawl summary"))
     console.print(f"indexed {indexed} new or changed documents; data in {data.root}")
+    if indexer.failed_rounds:
+        console.print(f"{indexer.failed_rounds} indexing rounds failed (see the log); "
+                      "`pressarchive index` indexes what they left", markup=False)
     for summary in summaries:
         _print_details(summary, console)
     broken = [summary for summary in summaries if summary.storage_error]
@@ -106,7 +109,7 @@ def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> lis
              "what was archived before is intact: free space and crawl again")
     failed = [summary for summary in summaries if summary.failed]
     if failed:
-        fail(f"{failed[0].source}: nothing could be fetched: {failed[0].first_error}")
+        fail(f"{failed[0].source}: {failed[0].failure}")
     return summaries
 
 

@@ -8,62 +8,53 @@ full disk: the WARC write is cut back, or the store refuses the row) stops the w
 through :func:`pressarchive.crawler.storage.stop_crawl` and is given up as
 :class:`~pressarchive.crawler.storage.StorageFailed`.
 
-Settings: ``PRESSARCHIVE_DATA_DIR``, ``PRESSARCHIVE_WARC_MAX_SIZE``.
+The WARC directory, the archive, the run id and the clock come from the run's
+:class:`~pressarchive.crawler.context.CrawlContext`. Settings: ``PRESSARCHIVE_WARC_MAX_SIZE``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from collections.abc import Callable
+from datetime import UTC, datetime
 from http import HTTPStatus
-from pathlib import Path
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
 from scrapy.utils.python import to_unicode
 
+from pressarchive.crawler.context import CrawlContext, crawl_context
 from pressarchive.crawler.storage import StorageFailed, is_storage_failure, stop_crawl
-from pressarchive.store import Archive, Capture
+from pressarchive.store import Capture
 from pressarchive.warc import Exchange, RotatingWarcWriter
 
 CAPTURE_META = "pressarchive_capture_id"
 
 
 class WarcCaptureMiddleware:
-    def __init__(self, warc_dir: Path, database_url: str, max_size: int, source: str,
-                 run_id: int | None = None) -> None:
+    def __init__(self, context: CrawlContext, max_size: int, source: str) -> None:
         # The source name in the file name lets an auditor find one press room's captures.
-        self.writer = RotatingWarcWriter(warc_dir, max_size=max_size, prefix=f"pressarchive-{source}")
+        self.writer = RotatingWarcWriter(context.data.warc_dir, max_size=max_size, prefix=f"pressarchive-{source}")
         self.source = source
-        self.run_id = run_id
-        self.database_url = database_url
-        self._archive: Archive | None = None
-        self.crawler: Crawler | None = None
+        self.run_id = context.run_id
+        self.archive = context.archive
+        self._now: Callable[[], datetime] = context.clock
+        self.crawler: Crawler | None = None  # to stop the crawl when the disk is full
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
-        root = Path(crawler.settings["PRESSARCHIVE_DATA_DIR"])
         middleware = cls(
-            warc_dir=root / "warc",
-            database_url=f"sqlite:///{root / 'archive.sqlite'}",
+            crawl_context(crawler),
             max_size=crawler.settings.getint("PRESSARCHIVE_WARC_MAX_SIZE"),
             source=crawler.spider.name if crawler.spider else "",
-            run_id=getattr(crawler.spider, "run_id", None),
         )
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
         middleware.crawler = crawler
         return middleware
 
-    @property
-    def archive(self) -> Archive:
-        if self._archive is None:
-            self._archive = Archive(self.database_url)
-        return self._archive
-
     def close(self) -> None:
+        """Close this source's WARC file; the archive belongs to the run and outlives it."""
         self.writer.close()
-        if self._archive is not None:
-            self._archive.close()
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         try:
@@ -79,7 +70,7 @@ class WarcCaptureMiddleware:
 
     def _capture(self, request: Request, response: Response) -> int:
         """Write the exchange to the WARC file, then its row to the store; the row's id."""
-        captured_at = datetime.now(UTC).replace(tzinfo=None)
+        captured_at = self._now()
         location = self.writer.write(_exchange(request, response, captured_at))
         capture = Capture(
             source=self.source,

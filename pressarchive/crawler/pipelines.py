@@ -6,24 +6,26 @@ confirms a release unchanged; listed URLs, removals and delisted releases are re
 Counts go to the crawl stats under ``pressarchive/documents/*``, ``pressarchive/skipped/*``
 and ``pressarchive/errors/*`` for the summary.
 
-Settings: ``PRESSARCHIVE_DATA_DIR``.
+It takes the run's archive, workers, run id and clock from the :class:`CrawlContext`, and
+the profile from the spider it serves.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
-from pathlib import Path
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from pressarchive.crawler.context import CrawlContext, crawl_context
 from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
 from pressarchive.crawler.spider import PressRoomSpider
 from pressarchive.extract import ExtractionError, extract_document
-from pressarchive.extract.workers import ExtractionWorkers, WorkerCrashed
+from pressarchive.extract.workers import WorkerCrashed
 from pressarchive.profiles import Profile
 from pressarchive.record import Document
 from pressarchive.store import Archive, SaveOutcome
@@ -31,47 +33,35 @@ from pressarchive.store import Archive, SaveOutcome
 logger = logging.getLogger(__name__)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 class ExtractStorePipeline:
     def __init__(
-        self, database_url: str, stats: StatsCollector, profile: Profile, since: date | None = None,
-        run_id: int | None = None, workers: ExtractionWorkers | None = None,
+        self, context: CrawlContext, stats: StatsCollector, profile: Profile, since: date | None = None,
     ) -> None:
-        self.database_url = database_url
         self.stats = stats
         self.profile = profile
         self.since = since
-        self.run_id = run_id
-        self.workers = workers
-        self.archive: Archive | None = None
+        self.run_id = context.run_id
+        self.workers = context.workers
+        self.archive: Archive = context.archive
+        self._now: Callable[[], datetime] = context.clock
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractStorePipeline:
-        root = Path(crawler.settings["PRESSARCHIVE_DATA_DIR"])
         spider = crawler.spider
-        assert isinstance(spider, PressRoomSpider)
-        return cls(f"sqlite:///{root / 'archive.sqlite'}", crawler.stats, spider.profile, spider.since,
-                   spider.run_id, spider.extraction_workers)
+        if not isinstance(spider, PressRoomSpider):  # the pipeline stores press-room releases only
+            raise TypeError(f"ExtractStorePipeline serves PressRoomSpider, not {type(spider).__name__}")
+        return cls(crawl_context(crawler), crawler.stats, spider.profile, spider.since)
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        self.archive = Archive(self.database_url)
         profile = self.profile
         self.archive.upsert_source(
             profile.name, title=profile.title, agency=profile.agency,
             country=profile.country, language=profile.language,
         )
 
-    def close_spider(self, spider: Spider | None = None) -> None:
-        if self.archive is not None:
-            self.archive.close()
-
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        assert self.archive is not None
         if isinstance(item, ListedItem):
-            self.archive.mark_listed(item.urls, _now())
+            self.archive.mark_listed(item.urls, self._now())
         elif isinstance(item, RemovalItem):
             self._removed(item.url, item.reason)
         elif isinstance(item, PageItem):
@@ -79,12 +69,11 @@ class ExtractStorePipeline:
         return item
 
     async def _page(self, item: PageItem) -> None:
-        assert self.archive is not None
         if item.capture_id is None:
             self.stats.inc_value("pressarchive/errors/no_capture")
             return
         if item.status == 304:
-            outcome = self.archive.touch_document(item.url, _now())
+            outcome = self.archive.touch_document(item.url, self._now())
             self.stats.inc_value("pressarchive/not_modified")
         else:
             doc = await self._extract(item)
@@ -118,7 +107,6 @@ class ExtractStorePipeline:
         return doc
 
     def _save(self, doc: Document, capture_id: int) -> SaveOutcome | None:
-        assert self.archive is not None
         if self.since and doc.published and doc.published < self.since:
             self.stats.inc_value("pressarchive/skipped/older_than_since")
             return None
@@ -137,7 +125,6 @@ class ExtractStorePipeline:
             self.stats.inc_value("pressarchive/revisits/changed")  # a silent edit a sitemap hid
 
     def _removed(self, url: str, reason: str) -> None:
-        assert self.archive is not None
-        if self.archive.mark_removed(url, _now(), reason, self.run_id):
+        if self.archive.mark_removed(url, self._now(), reason, self.run_id):
             self.stats.inc_value("pressarchive/documents/removed")
             self.stats.inc_value(f"pressarchive/removed/{reason}")

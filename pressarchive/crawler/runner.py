@@ -15,12 +15,13 @@ import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from rich.console import Console
 from scrapy.crawler import CrawlerProcess
 
+from pressarchive.crawler.context import CrawlContext, attach_context, utc_now
 from pressarchive.crawler.progress import CrawlProgress
 from pressarchive.crawler.settings import crawl_settings
 from pressarchive.crawler.spider import PressRoomSpider
@@ -36,10 +37,6 @@ from pressarchive.warc import repair_open_files
 #: Seconds between two rounds of indexing while a crawl runs.
 INDEX_EVERY = 5.0
 logger = logging.getLogger(__name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @contextmanager
@@ -59,16 +56,25 @@ class BackgroundIndexer:
     makes every socket and SQLite call of the reactor wait for the GIL (measured: a third of
     the crawl's time went to such waits). If that process dies (killed for memory, say), the
     round runs once more in a new one: the index survives a writer killed mid-commit, and
-    what the dead round did not mark indexed is still pending.
+    what the dead round did not mark indexed is still pending. A round that fails for any
+    other reason (a locked index, a full disk) is logged and counted in ``failed_rounds``, and
+    the next round runs: what the failed one left is still pending.
     """
 
     def __init__(self, indexer: Callable[[], int]) -> None:
         self.indexer = indexer
         self.total = 0  # documents indexed by all rounds so far
+        self.failed_rounds = 0
         self.pool = spawn_pool(1)
 
     def round(self) -> int:
         """Index what is pending now; called on a thread of the reactor's pool, which only waits."""
+        try:
+            return self._round()
+        except Exception as exc:  # noqa: BLE001 - any failure: the next round tries again
+            return self._failed(exc)
+
+    def _round(self) -> int:
         try:
             count = self.pool.submit(self.indexer).result()
         except BrokenProcessPool:
@@ -82,11 +88,22 @@ class BackgroundIndexer:
     def last_round(self) -> int:
         """The round after the crawl; if the indexing process dies again, index in this one."""
         try:
-            return self.round()
+            return self._round()
         except BrokenProcessPool:
+            pass
+        except Exception as exc:  # noqa: BLE001 - reported; `pressarchive index` catches up
+            return self._failed(exc)
+        try:
             count = self.indexer()
-            self.total += count
-            return count
+        except Exception as exc:  # noqa: BLE001
+            return self._failed(exc)
+        self.total += count
+        return count
+
+    def _failed(self, exc: Exception) -> int:
+        logger.error("an indexing round failed, what it left stays pending: %s: %s", type(exc).__name__, exc)
+        self.failed_rounds += 1
+        return 0
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -110,7 +127,7 @@ def run_crawl(
     and extraction instead of following them; the caller runs it once more afterwards.
     Twisted's reactor cannot be restarted, so this runs once per process.
     """
-    started = _now()
+    started = utc_now()
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     scrapy_settings = crawl_settings({"PRESSARCHIVE_DATA_DIR": str(data.root), **(settings or {})})
     scrapy_settings["LOG_FILE"] = str(data.reports_dir / f"crawl-{stamp}.log")
@@ -124,16 +141,19 @@ def run_crawl(
         with extraction_workers(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"])) as workers:
             process = CrawlerProcess(scrapy_settings)
             crawlers = []
+            context = CrawlContext(data=data, archive=archive, run_id=run_id, workers=workers, clock=utc_now)
             for profile in profiles:
                 done = archive.done_in_run(resumed_from, profile.name) if resumed_from else set()
                 crawler = process.create_crawler(PressRoomSpider)
+                attach_context(crawler, context)
                 process.crawl(crawler, profile=profile, since=since, known=archive.known_pages(profile.name),
-                              done=done, run_id=run_id, extraction_workers=workers, full=full)
+                              done=done, context=context, full=full)
                 crawlers.append((profile.name, crawler))
             _run_with_progress(process, crawlers, console, indexer)
         summaries = [CrawlSummary.from_stats(name, crawler.stats.get_stats()) for name, crawler in crawlers]
         report = _report(run_id, resumed_from, started, summaries)
-        archive.finish_run(run_id, report["status"], _now(), report)
+        report["indexing_rounds_failed"] = indexer.failed_rounds if indexer is not None else 0
+        archive.finish_run(run_id, report["status"], utc_now(), report)
     finally:
         archive.close()
     (data.reports_dir / f"crawl-{stamp}.json").write_text(json.dumps(report, indent=2), "utf-8")
@@ -180,6 +200,6 @@ def _report(run_id: int, resumed_from: int | None, started: datetime, summaries:
         "resumed_from": resumed_from,
         "status": "interrupted" if interrupted else "finished",
         "started": started.isoformat(timespec="seconds") + "Z",
-        "seconds": round((_now() - started).total_seconds(), 2),
+        "seconds": round((utc_now() - started).total_seconds(), 2),
         "summaries": [summary.to_json() for summary in summaries],
     }

@@ -95,6 +95,9 @@ def crawl_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "DEPTH_LIMIT": values["PRESSARCHIVE_MAX_DEPTH"],
         "LOG_LEVEL": "INFO",
         "DOWNLOADER_MIDDLEWARES": {
+            # robots.txt that cannot be read forbids its site (Scrapy's would allow everything).
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "pressarchive.crawler.robots.StrictRobotsTxtMiddleware": 100,  # in its place
             "pressarchive.crawler.budget.PageBudgetMiddleware": 150,
             # Responses pass these from the highest number down, exceptions too.
             "pressarchive.crawler.retryafter.RetryAfterMiddleware": 560,  # before RetryMiddleware (550)
@@ -103,10 +106,15 @@ def crawl_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             "pressarchive.crawler.maxsize.MaxSizeMiddleware": 940,
             "pressarchive.crawler.textonly.TextOnlyMiddleware": 960,
             "pressarchive.crawler.capture.WarcCaptureMiddleware": 950,
+            # Last on the way out, first on the way back: retries and redirects included.
+            "pressarchive.crawler.offsite.AllowedDomainsMiddleware": 970,
         },
         "SPIDER_MIDDLEWARES": {
             "pressarchive.crawler.patterncap.PatternCapMiddleware": 850,  # after DepthMiddleware (900)
         },
         "ITEM_PIPELINES": {"pressarchive.crawler.pipelines.ExtractStorePipeline": 300},
-        "EXTENSIONS": {"pressarchive.crawler.storage.StorageGuardExtension": 500},
+        "EXTENSIONS": {
+            "pressarchive.crawler.storage.StorageGuardExtension": 500,
+            "pressarchive.crawler.failures.FailureStats": 510,
+        },
     }

@@ -11,14 +11,18 @@ sitemap's ``lastmod`` predates its capture, and, when the profile has sitemaps, 
 decided once they are all read. Of the releases so skipped, those the revisit policy says are
 due (a capped share, most overdue first) are fetched all the same, to catch silent edits
 (``full`` refetches them all). Once every listing has been read, known releases nothing links
-any more are checked for removal. ``done`` lists releases a resumed run already stored.
+any more are checked for removal; an entry point that answered but could not be read whole (a
+page with no matching link, a broken feed, a truncated sitemap) or whose callback raised
+counts as not read, so that check is skipped. ``done`` lists releases a resumed run already
+stored. ``context`` is the run's :class:`~pressarchive.crawler.context.CrawlContext` (None
+when nothing is stored).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from scrapy import Request, Selector, Spider, signals
@@ -26,13 +30,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from pressarchive.crawler.capture import CAPTURE_META
+from pressarchive.crawler.context import CrawlContext, utc_now
 from pressarchive.crawler.errors import error_kind
-from pressarchive.crawler.feeds import feed_entries
+from pressarchive.crawler.feeds import read_feed
 from pressarchive.crawler.incremental import (
     conditional_headers,
     listing_dates,
@@ -43,6 +47,7 @@ from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
 from pressarchive.crawler.media import DENIED_EXTENSIONS, is_denied_url
 from pressarchive.crawler.revisit import RevisitPolicy
 from pressarchive.crawler.settings import SETTINGS
+from pressarchive.crawler.sitemaps import SitemapError, sitemap_body
 from pressarchive.profiles import Profile, domain_allowed
 from pressarchive.store.records import KnownPage
 from pressarchive.urls import canonical_url, host_of
@@ -59,20 +64,19 @@ class PressRoomSpider(Spider):
 
     def __init__(
         self, profile: Profile, since: date | None = None, known: dict[str, KnownPage] | None = None,
-        done: set[str] | None = None, run_id: int | None = None, extraction_workers: Any = None,
-        full: bool = False, now: datetime | None = None, **kwargs: Any,
+        done: set[str] | None = None, context: CrawlContext | None = None, full: bool = False,
+        now: datetime | None = None, **kwargs: Any,
     ) -> None:
         super().__init__(name=profile.name, **kwargs)
         self.profile = profile
         self.since = since or profile.since
         self.known = known or {}
         self.done = done or set()
-        self.run_id = run_id
-        self.extraction_workers = extraction_workers
+        self.context = context  # the run's shared state (None in unit tests: nothing is stored)
         self.allowed_domains = list(profile.allowed_domains)
         self.full = full
         # The crawl's clock for revisits: one reading, so every release is judged at one time.
-        self.now = now or datetime.now(UTC).replace(tzinfo=None)
+        self.now = now or (context.clock if context is not None else utc_now)()
         self.revisits = _revisit_policy({})
         self.listed: set[str] = set()
         self.listing_complete = self.since is None
@@ -90,6 +94,7 @@ class PressRoomSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PressRoomSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_callback_error, signal=signals.spider_error)
         if crawler.settings.getint("PRESSARCHIVE_MAX_PAGES"):
             spider.listing_complete = False
         spider.revisits = _revisit_policy(crawler.settings)
@@ -158,12 +163,18 @@ class PressRoomSpider(Spider):
 
     def parse_listing(self, response: Response) -> Iterator[Request | ListedItem]:
         if not isinstance(response, TextResponse):
+            self._entry_failed("bad_listing", response.url, "not a text page")
             return
         releases: list[str] = []
         listings: list[str] = []
         for link in self._links.extract_links(response):
             is_release = any(pattern.search(link.url) for pattern in self._article)
             (releases if is_release else listings).append(link.url)
+        if not releases and not listings:
+            # A listing always links a release or another listing page; one that links
+            # neither is a maintenance, login or error page answered with 200.
+            self._entry_failed("bad_listing", response.url, "no link matches the profile")
+            return
         for url in releases:
             if request := self.route(url):
                 yield request
@@ -178,6 +189,7 @@ class PressRoomSpider(Spider):
                 yield request
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
+        self.crawler.stats.inc_value("pressarchive/releases/fetched")
         content_type = response.headers.get("Content-Type") or b""
         url = self.declared_canonical(response) or response.url
         if canonical_url(response.url) in self.listed:
@@ -206,10 +218,10 @@ class PressRoomSpider(Spider):
         return url
 
     def parse_sitemap(self, response: Response) -> Iterator[Request | ListedItem]:
-        body = _sitemap_body(response)
-        if body is None:
-            self.crawler.stats.inc_value("pressarchive/errors/bad_sitemap")
-            self.listing_complete = False
+        try:
+            body = sitemap_body(response.body)
+        except SitemapError as exc:
+            self._entry_failed("bad_sitemap", response.url, str(exc))
             return
         sitemap = Sitemap(body)
         listed = []
@@ -224,8 +236,11 @@ class PressRoomSpider(Spider):
         yield ListedItem(listed)
 
     def parse_feed(self, response: Response) -> Iterator[Request | ListedItem]:
+        feed = read_feed(response.body)
+        if feed.problem:  # what could be recovered is still followed, but the feed is not whole
+            self._entry_failed("bad_feed", response.url, feed.problem)
         listed = []
-        for entry in feed_entries(response.body):
+        for entry in feed.entries:
             if not self._older_than_since(entry.published):
                 url = response.urljoin(entry.url)
                 listed.append(canonical_url(url))
@@ -250,8 +265,23 @@ class PressRoomSpider(Spider):
             return
         stats = self.crawler.stats
         stats.inc_value(f"pressarchive/errors/{kind}")
+        if request is not None and not request.meta.get(ENTRY_META):
+            stats.inc_value("pressarchive/releases/failed")
         if not stats.get_value("pressarchive/first_error"):
             stats.set_value("pressarchive/first_error", f"{url}: {failure.getErrorMessage()}")
+
+    def on_callback_error(self, failure: Failure, response: Response, spider: Spider) -> None:
+        """A callback that raised on an entry point has not read it (counted by ``FailureStats``)."""
+        if spider is self and response.request is not None and response.meta.get(ENTRY_META):
+            self.listing_complete = False
+
+    def _entry_failed(self, kind: str, url: str, reason: str) -> None:
+        """A listing, feed or sitemap that answered but could not be read: not a complete listing."""
+        self.listing_complete = False
+        stats = self.crawler.stats
+        stats.inc_value(f"pressarchive/errors/{kind}")
+        if not stats.get_value("pressarchive/first_error"):
+            stats.set_value("pressarchive/first_error", f"{url}: {reason}")
 
     def on_idle(self) -> None:
         """When the queue runs dry, take the next deferred step; keep the spider open if it added work."""
@@ -308,16 +338,6 @@ class PressRoomSpider(Spider):
 def _revisit_policy(settings: Any) -> RevisitPolicy:
     """The revisit policy the settings give, the table's defaults where they have none."""
     return RevisitPolicy.from_settings({name: settings.get(name, entry.default) for name, entry in SETTINGS.items()})
-
-
-def _sitemap_body(response: Response) -> bytes | None:
-    body = response.body
-    if body[:2] == b"\x1f\x8b":
-        try:
-            body = gunzip(body, max_size=50 * 2**20)
-        except OSError:
-            return None
-    return body if b"<urlset" in body[:2048] or b"<sitemapindex" in body[:2048] else None
 
 
 def _lastmod(value: str | None) -> date | None:

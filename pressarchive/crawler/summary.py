@@ -1,7 +1,11 @@
 """What a crawl did, from its Scrapy stats: fetched, new, changed, unchanged, removed, skipped,
 errors. ``unchanged`` includes releases a 304 Not Modified confirmed (also counted apart);
 ``revisited`` counts releases fetched only because the revisit policy said they were due, and
-``changed_on_revisit`` those of them that had been edited (also counted in ``changed``)."""
+``changed_on_revisit`` those of them that had been edited (also counted in ``changed``).
+
+A source's crawl has *failed* (exit status 1) when its robots.txt could not be read, when
+releases were requested and none could be fetched (a site answering 403 to every release:
+robots.txt and listings alone do not count), or when nothing could be fetched at all."""
 
 from __future__ import annotations
 
@@ -33,6 +37,9 @@ class CrawlSummary:
     skipped: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     first_error: str = ""
+    releases_fetched: int = 0  # release pages answered (2xx or 304)
+    releases_failed: int = 0  # release requests given up with an error
+    robots_unreadable: str = ""  # the first robots.txt that could not be read, in words
     seconds: float = 0.0
     finish_reason: str = ""
     storage_error: str = ""  # why the archive could not be written, when that stopped the crawl
@@ -62,6 +69,9 @@ class CrawlSummary:
             skipped=dict(sorted(skipped.items())),
             errors=dict(sorted(prefixed("pressarchive/errors/").items())),
             first_error=str(stats.get("pressarchive/first_error", "")),
+            releases_fetched=int(stats.get("pressarchive/releases/fetched", 0)),
+            releases_failed=int(stats.get("pressarchive/releases/failed", 0)),
+            robots_unreadable=str(stats.get("pressarchive/robots_unreadable", "")),
             seconds=float(stats.get("elapsed_time_seconds", 0.0)),
             finish_reason=str(stats.get("finish_reason", "")),
             storage_error=str(stats.get(STORAGE_ERROR_STAT, "")),
@@ -76,9 +86,19 @@ class CrawlSummary:
         return sum(self.errors.values())
 
     @property
+    def failure(self) -> str:
+        """Why this source's crawl failed, in one line; ``""`` when it did not."""
+        if self.robots_unreadable:
+            return self.robots_unreadable
+        if self.fetched == 0 and self.errors_total > 0:
+            return f"nothing could be fetched: {self.first_error}"
+        if self.releases_failed and not self.releases_fetched:
+            return f"no release could be fetched: {self.first_error}"
+        return ""
+
+    @property
     def failed(self) -> bool:
-        """Nothing could be fetched at all and something went wrong: the crawl did not happen."""
-        return self.fetched == 0 and self.errors_total > 0
+        return bool(self.failure)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +109,8 @@ class CrawlSummary:
             "removed_by_reason": self.removed_by_reason,
             "skipped": self.skipped_total, "skipped_by_reason": self.skipped,
             "errors": self.errors_total, "errors_by_kind": self.errors,
-            "first_error": self.first_error, "seconds": round(self.seconds, 2),
+            "first_error": self.first_error, "failure": self.failure,
+            "releases_fetched": self.releases_fetched, "releases_failed": self.releases_failed,
+            "seconds": round(self.seconds, 2),
             "finish_reason": self.finish_reason, "storage_error": self.storage_error,
         }

@@ -2,14 +2,16 @@
 
 ``discover`` reads a press-room page, its robots.txt, sitemaps and feeds and drafts a profile;
 ``sources --check`` fetches a profile's entry points and says whether they still answer and
-still lead to releases. The fetching is done by Scrapy spiders in
-:mod:`pressarchive.crawler.discovery` and :mod:`pressarchive.crawler.check`, with the crawl's
-own politeness settings; everything here is plain data and inference, so it is tested
-without a network.
+still lead to releases. The fetching is done by the Scrapy spiders in
+:mod:`~pressarchive.discovery.discovery_spider` and :mod:`~pressarchive.discovery.check_spider`,
+run by :mod:`~pressarchive.discovery.run` with the crawl's own politeness settings; the rest is
+plain data and inference, tested without a network.
+
+Dependencies go one way: this package uses the crawler's settings, middlewares and format
+readers; :mod:`pressarchive.crawler` never imports from here (a test holds that).
 
 Neither command archives what it fetches: discovery and checks are reconnaissance, not
 evidence, and must not add captures or sources to an archive (or need a data directory).
 
-The package ``__init__`` deliberately imports nothing, so the spiders can import its modules
-without a cycle.
+The package ``__init__`` imports nothing, so reading a survey does not load Scrapy.
 """

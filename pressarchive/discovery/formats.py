@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from lxml import etree
-from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from pressarchive.crawler.sitemaps import SitemapError, sitemap_body
 
 MAX_LOCS = 5000
 _NEWSY = re.compile(
@@ -32,14 +33,10 @@ class ParsedSitemap:
 
 
 def parse_sitemap(body: bytes) -> ParsedSitemap:
-    """The locations a sitemap or sitemap index lists (at most ``MAX_LOCS`` kept)."""
-    if body[:2] == b"\x1f\x8b":
-        try:
-            body = gunzip(body, max_size=50 * 2**20)
-        except OSError:
-            return ParsedSitemap()
-    head = body[:2048]
-    if b"<urlset" not in head and b"<sitemapindex" not in head:
+    """The locations a whole sitemap or sitemap index lists (at most ``MAX_LOCS`` kept)."""
+    try:
+        body = sitemap_body(body)
+    except SitemapError:
         return ParsedSitemap()
     parsed = ParsedSitemap()
     try:

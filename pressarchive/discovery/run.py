@@ -20,7 +20,9 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 
 from pressarchive.crawler.settings import crawl_settings
+from pressarchive.discovery.check_spider import CheckSpider
 from pressarchive.discovery.checks import SourceCheck
+from pressarchive.discovery.discovery_spider import DiscoverySpider
 from pressarchive.discovery.survey import Survey
 from pressarchive.profiles import Profile
 
@@ -59,8 +61,6 @@ def _run(spiders: list[tuple[type, dict[str, Any]]], settings: dict[str, Any]) -
 def discover_site(url: str, settings: dict[str, Any] | None = None, *, listing_pages: int = 3,
                   child_sitemaps: int = 3) -> Survey:
     """Fetch what discovery reads about the press room at ``url``."""
-    from pressarchive.crawler.discovery import DiscoverySpider
-
     overrides = {"PRESSARCHIVE_MAX_PAGES": DISCOVERY_PAGE_BUDGET, **(settings or {})}
     survey = Survey(url=url)
     kwargs = {"url": url, "survey": survey, "listing_pages": listing_pages, "child_sitemaps": child_sitemaps}
@@ -71,8 +71,6 @@ def discover_site(url: str, settings: dict[str, Any] | None = None, *, listing_p
 
 def check_profiles(profiles: list[Profile], settings: dict[str, Any] | None = None) -> list[SourceCheck]:
     """Fetch every profile's entry points once and judge them (one spider per profile)."""
-    from pressarchive.crawler.check import CheckSpider
-
     reports = [SourceCheck(name=profile.name, origin=profile.origin) for profile in profiles]
     spiders: list[tuple[type, dict[str, Any]]] = [
         (CheckSpider, {"profile": profile, "report": report}) for profile, report in zip(profiles, reports, strict=True)

@@ -20,7 +20,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from pressarchive.crawler.feeds import feed_entries
-from pressarchive.crawler.probing import NO_ROBOTS, failure_reason, failure_status, robots_url
+from pressarchive.discovery.probing import NO_ROBOTS, failure_reason, failure_status, robots_url
 from pressarchive.discovery.html import read_page
 from pressarchive.discovery.formats import feed_kind, parse_sitemap, robots_sitemaps, sample_children
 from pressarchive.discovery.survey import FeedFinding, PageFacts, RobotsFinding, SitemapFinding, Survey

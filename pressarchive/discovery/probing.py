@@ -1,7 +1,7 @@
 """What the reconnaissance spiders (discovery, checks) record about a fetch: the HTTP status,
 the redirects on the way, and a short human reason when there was no usable response.
 
-Shared by :mod:`pressarchive.crawler.discovery` and :mod:`pressarchive.crawler.check` so
+Shared by :mod:`pressarchive.discovery.discovery_spider` and :mod:`pressarchive.discovery.check_spider` so
 both describe a refused or failed request in the same words.
 """
 

@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 
 from pressarchive.crawler.feeds import feed_entries
 from pressarchive.crawler.media import DENIED_EXTENSIONS
-from pressarchive.crawler.probing import (
+from pressarchive.discovery.probing import (
     NO_ROBOTS, failure_reason, failure_status, redirect_statuses, robots_url,
 )
 from pressarchive.discovery.checks import EntryCheck, SourceCheck
