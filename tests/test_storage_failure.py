@@ -18,7 +18,9 @@ from sqlalchemy.exc import OperationalError
 from twisted.python.failure import Failure
 
 from pressarchive.crawler.capture import CAPTURE_META, WarcCaptureMiddleware
+from pressarchive.crawler.context import CrawlContext
 from pressarchive.crawler.storage import STORAGE_ERROR_STAT, StorageFailed, StorageGuardExtension
+from pressarchive.datadir import DataDir
 from pressarchive.store import Archive
 from pressarchive.writefailure import is_storage_failure
 from tests.test_warc import _DiskFillsUp
@@ -32,7 +34,9 @@ def _response(i: int) -> tuple[Request, HtmlResponse]:
 
 def test_a_full_disk_under_the_warc_file_gives_the_response_up_and_counts_it_once(tmp_path: Path) -> None:
     crawler = get_crawler()
-    middleware = WarcCaptureMiddleware(tmp_path / "warc", f"sqlite:///{tmp_path / 'a.sqlite'}", 2**20, "src")
+    data = DataDir(tmp_path)
+    context = CrawlContext(data=data, archive=Archive(data.database_url))
+    middleware = WarcCaptureMiddleware(context, 2**20, "src")
     middleware.crawler = crawler
     request, response = _response(1)
     assert middleware.process_response(request, response) is response
@@ -52,11 +56,10 @@ def test_a_full_disk_under_the_warc_file_gives_the_response_up_and_counts_it_onc
     assert stats.get_value("pressarchive/errors/storage_failed") == 2
     assert stats.get_value(STORAGE_ERROR_STAT) == "cannot write the WARC file: No space left on device"
     middleware.close()
-    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite'}")
     try:
-        assert [row[0] for row in archive.capture_locations()] == [kept], "no row without its record"
+        assert [row[0] for row in context.archive.capture_locations()] == [kept], "no row without its record"
     finally:
-        archive.close()
+        context.archive.close()
 
 
 def test_a_full_store_in_the_pipeline_stops_the_crawl_but_other_errors_do_not() -> None:
