@@ -44,6 +44,13 @@ SETTINGS: dict[str, Setting] = {
         max(1, os.cpu_count() or 1),
         "Processes that extract text beside the crawl (0: extract on the crawl's own thread).",
     ),
+    # A budget per page, so a hostile PDF cannot hang or swamp the crawl (see extract/workers.py).
+    "PRESSARCHIVE_EXTRACT_TIMEOUT": Setting(
+        10.0, "Seconds one page may take to extract in a worker; then the worker is killed (0: no limit).",
+    ),
+    "PRESSARCHIVE_EXTRACT_MEMORY": Setting(
+        1024, "MiB of memory one page may add to its worker's address space (0: no limit).",
+    ),
 }
 
 
