@@ -104,13 +104,17 @@ class ExtractStorePipeline:
             else:
                 doc = await self.workers.run(extract_document, *args, **options)
         except (ExtractionError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
-            return self._extraction_failed(item, "extraction", exc)
+            self._extraction_failed(item, "extraction", exc)
+            return None
         except MemoryError as exc:  # extracting on the crawl's thread (a worker's is a BudgetExceeded)
-            return self._extraction_failed(item, "extraction_memory", exc)
+            self._extraction_failed(item, "extraction_memory", exc)
+            return None
         except BudgetExceeded as exc:  # over its time or memory: the worker was replaced
-            return self._extraction_failed(item, f"extraction_{exc.kind}", exc)
+            self._extraction_failed(item, f"extraction_{exc.kind}", exc)
+            return None
         except WorkerCrashed as exc:
-            return self._extraction_failed(item, "extraction_crashed", exc)
+            self._extraction_failed(item, "extraction_crashed", exc)
+            return None
         except WorkersClosed:  # the crawl is stopping; the page stays to fetch on --resume
             return None
         if doc is None:

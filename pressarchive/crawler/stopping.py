@@ -37,14 +37,10 @@ class BoundedStopCrawlerProcess(CrawlerProcess):
         self.stopping = False
 
     def _signal_shutdown(self, signum: int, frame: Any) -> None:
-        from twisted.internet import reactor
-
         super()._signal_shutdown(signum, frame)  # the graceful stop; a second signal forces it
-        reactor.callFromThread(self._bound_the_stop)  # type: ignore[attr-defined]
+        _reactor().callFromThread(self._bound_the_stop)
 
     def _bound_the_stop(self) -> None:
-        from twisted.internet import reactor
-
         if self.stopping:
             return
         self.stopping = True
@@ -53,7 +49,7 @@ class BoundedStopCrawlerProcess(CrawlerProcess):
                 callback()
             except Exception:  # one failed callback must not keep the others from stopping
                 logger.exception("a stop callback failed")
-        reactor.callLater(GRACE, self._force_stop)  # type: ignore[attr-defined]
+        _reactor().callLater(GRACE, self._force_stop)
 
     def _force_stop(self) -> None:
         for crawler in self.crawlers:
@@ -61,6 +57,13 @@ class BoundedStopCrawlerProcess(CrawlerProcess):
                 _record_cut(crawler.stats)
         logger.info("stopping the crawl now; what was in flight is fetched again by crawl --resume")
         self._stop_reactor()
+
+
+def _reactor() -> Any:
+    """The installed reactor (imported late: importing it early would install the default one)."""
+    from twisted.internet import reactor
+
+    return reactor
 
 
 def _record_cut(stats: Any) -> None:
