@@ -1,4 +1,5 @@
-"""Worker processes, started so that they cost the crawl as little as possible.
+"""Worker processes, started so that they cost the crawl as little as possible, and stopped
+whatever they are doing.
 
 Spawned, not forked: the crawl runs Twisted's reactor and threads, which a fork would copy
 mid-flight. A spawned child imports the modules of the functions it is given, so the functions
@@ -6,29 +7,169 @@ run in workers live in modules that import no more than they need (not the CLI, 
 each such import costs every worker a few hundred milliseconds of CPU at start. (A child also
 runs the parent's main script, unless the parent was started as ``python -m pressarchive``:
 the ``pressarchive`` console script costs each worker the CLI's imports once.)
+
+A :class:`WorkerProcess` runs one call at a time over a pipe of its own, so its parent knows
+which call a process is busy with and can kill that process alone when the call runs too long
+(``concurrent.futures`` can only cancel calls that have not started). A worker ignores Ctrl-C,
+which a terminal sends to the whole process group: the parent decides when work stops. It
+keeps SIGTERM's default, so the parent's :meth:`WorkerProcess.stop` (SIGTERM, then SIGKILL
+after a short grace) ends it even inside a C parser.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import signal
+import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+try:  # POSIX only; elsewhere workers run without limits
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
 
 
-def spawn_pool(count: int, initializer: Callable[[], None] | None = None) -> ProcessPoolExecutor:
-    """``count`` spawned workers that ignore Ctrl-C and SIGTERM, then run ``initializer``."""
-    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(initializer,))
+class WorkerDied(Exception):
+    """The worker process ended before it answered (killed, crashed or stopped)."""
 
 
-def ignore_stop_signals() -> None:
-    """Workers leave Ctrl-C and SIGTERM to their parent, which finishes their queued work first."""
+class CallTimedOut(Exception):
+    """A call ran past its time; its worker process was killed."""
+
+
+class CallOverMemory(Exception):
+    """A call went over the worker's memory limit (a ``MemoryError`` in the worker)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one call may take in a worker; 0 means no limit.
+
+    ``memory_mb`` is address space a call may add to what the worker holds once started (its
+    libraries and models loaded), enforced by the kernel (``RLIMIT_AS``): an allocation past it
+    fails with ``MemoryError`` at once, where watching the size from outside would notice too
+    late. ``cpu_seconds`` is a backstop for a worker whose parent died mid-call: the kernel
+    kills a worker that spins longer (``RLIMIT_CPU``), so an orphan cannot loop for ever.
+    """
+
+    memory_mb: int = 0
+    cpu_seconds: float = 0
+
+
+class WorkerProcess:
+    """One spawned process that runs ``initializer`` once, then one call at a time."""
+
+    def __init__(self, initializer: Callable[[], None] | None = None, limits: Limits | None = None) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, initializer, limits or Limits()), daemon=True)
+        self.process.start()
+        child.close()
+        self._ready = False
+        self._stop_lock = threading.Lock()
+
+    def call(self, function: Callable[..., Any], *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+        """``function(*args, **kwargs)`` in the worker; what it raises is raised here.
+
+        ``timeout`` (seconds) runs from when the started worker receives the call, so a slow
+        start costs no call its time. Raises :class:`CallTimedOut` after killing the worker,
+        :class:`CallOverMemory`, or :class:`WorkerDied`.
+        """
+        try:
+            if not self._ready:
+                self._receive()  # "ready": the initializer has run
+                self._ready = True
+            self._conn.send((function, args, kwargs))
+        except (OSError, EOFError) as exc:  # a broken pipe: the process is gone
+            raise WorkerDied("the worker process ended") from exc
+        if not self._conn.poll(timeout):
+            self.stop()
+            raise CallTimedOut(f"still running after {timeout:g} s; its worker process was killed")
+        status, value = self._receive()
+        if status == "memory":
+            raise CallOverMemory("over the memory limit of its worker process")
+        if status == "error":
+            raise value
+        return value
+
+    def stop(self, grace: float = 1.0) -> None:
+        """SIGTERM, then SIGKILL if the process is still there after ``grace`` seconds."""
+        with self._stop_lock:  # a timed-out call and a closing parent may stop it at once
+            if self.process.exitcode is not None:
+                return
+            self.process.terminate()
+            self.process.join(grace)
+            if self.process.exitcode is None:
+                self.process.kill()
+                self.process.join(grace)
+
+    def close(self) -> None:
+        """Stop the process and release the pipe (by the one thread that calls it)."""
+        self.stop()
+        self._conn.close()
+
+    def _receive(self) -> tuple[str, Any]:
+        try:
+            message: tuple[str, Any] = self._conn.recv()
+        except (OSError, EOFError) as exc:
+            raise WorkerDied(f"the worker process ended (exit code {self.process.exitcode})") from exc
+        return message
+
+
+def _serve(conn: Connection, initializer: Callable[[], None] | None, limits: Limits) -> None:
+    """The worker's main loop: one call in, one outcome out, until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-def _start_worker(initializer: Callable[[], None] | None) -> None:
-    ignore_stop_signals()
     if initializer is not None:
         initializer()
+    _limit_memory(limits.memory_mb)
+    conn.send(("ready", None))
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:  # the parent is gone or closed the pipe
+            return
+        except MemoryError:  # the call's arguments alone are over the limit
+            conn.send(("memory", None))
+            continue
+        _limit_cpu(limits.cpu_seconds)
+        _answer(conn, *message)
+
+
+def _answer(conn: Connection, function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    try:
+        outcome: tuple[str, Any] = ("ok", function(*args, **kwargs))
+    except MemoryError:
+        outcome = ("memory", None)
+    except Exception as exc:  # noqa: BLE001 - every failure of a call goes back to the caller
+        outcome = ("error", exc)
+    try:
+        conn.send(outcome)
+    except MemoryError:
+        conn.send(("memory", None))
+    except Exception as exc:  # noqa: BLE001 - an outcome that cannot be pickled
+        conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def _limit_memory(megabytes: int) -> None:
+    if not megabytes or resource is None:
+        return
+    with contextlib.suppress(OSError, ValueError):  # no /proc (not Linux), or a lower hard limit
+        pages = int(open("/proc/self/statm").read().split()[0])  # noqa: SIM115 - one read
+        size = pages * os.sysconf("SC_PAGE_SIZE") + megabytes * 2**20
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        resource.setrlimit(resource.RLIMIT_AS, (size if hard == resource.RLIM_INFINITY else min(size, hard), hard))
+
+
+def _limit_cpu(seconds: float) -> None:
+    if not seconds or resource is None:
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    limit = int(usage.ru_utime + usage.ru_stime + seconds) + 1
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    with contextlib.suppress(OSError, ValueError):
+        resource.setrlimit(resource.RLIMIT_CPU, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))

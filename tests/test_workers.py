@@ -1,14 +1,17 @@
-"""Extraction worker processes: a worker that dies under a task does not end the crawl's extraction."""
+"""Extraction worker processes: a worker that dies under a task, or a task over its time or memory
+budget, does not end the crawl's extraction; stopping never waits for a stuck task."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from pressarchive.extract.workers import ATTEMPTS, ExtractionWorkers, WorkerCrashed
+from pressarchive.extract.workers import ATTEMPTS, BudgetExceeded, ExtractionWorkers, WorkerCrashed, WorkersClosed
 
 
 def _die_first_time(marker: str, value: int) -> int:
@@ -44,3 +47,98 @@ def test_a_task_that_always_kills_its_worker_is_given_up_and_the_workers_go_on()
     with ExtractionWorkers(1) as workers:
         assert asyncio.run(scenario(workers)) == 11
         assert workers.restarts == ATTEMPTS
+
+
+# -- every page has a budget -------------------------------------------------------------------
+
+
+def _endless_loop() -> None:
+    """A parser that never ends, as pypdf's did on several published hostile PDFs."""
+    count = 0
+    while True:
+        count += 1
+
+
+def _memory_hog() -> int:
+    """A parser that allocates without end, a megabyte at a time, as a decompression bomb does."""
+    chunks = []
+    while True:
+        chunks.append(bytearray(2**20))  # zero-filled: resident, not only reserved
+
+
+def _recurse(depth: int) -> int:
+    return _recurse(depth + 1) + 1
+
+
+def test_a_page_in_an_endless_loop_is_killed_at_its_timeout_and_the_next_page_runs() -> None:
+    async def scenario(workers: ExtractionWorkers) -> tuple[float, int]:
+        await workers.run(int, "1")  # the worker has started: the clock runs for the page alone
+        started = time.monotonic()
+        with pytest.raises(BudgetExceeded) as raised:
+            await workers.run(_endless_loop)
+        elapsed = time.monotonic() - started
+        assert raised.value.kind == "timeout"
+        return elapsed, await workers.run(int, "5")
+
+    with ExtractionWorkers(1, timeout=1.0) as workers:
+        elapsed, value = asyncio.run(scenario(workers))
+    assert value == 5
+    assert 1.0 <= elapsed < 3.0, f"given up after {elapsed:.1f} s"
+    assert workers.restarts == 1
+
+
+def test_a_memory_hog_is_stopped_at_its_budget_and_the_next_page_runs() -> None:
+    async def scenario(workers: ExtractionWorkers) -> int:
+        with pytest.raises(BudgetExceeded) as raised:
+            await workers.run(_memory_hog)
+        assert raised.value.kind == "memory"
+        return await workers.run(int, "6")
+
+    # 24 GiB of RAM on the test machine and no swap: without the budget the hog runs until
+    # the OOM killer ends it (and the timeout is far away, so it is not what stops the hog).
+    with ExtractionWorkers(1, timeout=60.0, memory_mb=200) as workers:
+        assert asyncio.run(scenario(workers)) == 6
+    assert workers.restarts == 1
+
+
+def test_recursion_error_is_the_page_s_error_and_its_worker_goes_on() -> None:
+    async def scenario(workers: ExtractionWorkers) -> int:
+        with pytest.raises(RecursionError):
+            await workers.run(_recurse, 0)
+        return await workers.run(int, "7")
+
+    with ExtractionWorkers(1) as workers:
+        assert asyncio.run(scenario(workers)) == 7
+    assert workers.restarts == 0
+
+
+def test_closing_does_not_wait_for_a_stuck_page() -> None:
+    workers = ExtractionWorkers(1, timeout=0)  # no time limit: only close() can end the page
+    stuck = workers.submit(_endless_loop)
+    queued = workers.submit(int, "8")
+    time.sleep(0.5)  # let the worker take the page (a slow start only makes close() easier)
+    started = time.monotonic()
+    workers.close()
+    assert time.monotonic() - started < 3.0
+    for future in (stuck, queued):
+        with pytest.raises(WorkersClosed):
+            future.result(timeout=5)
+    assert all(process is None or process.process.exitcode is not None for process in workers._processes)
+
+
+def _endless_round() -> int:
+    _endless_loop()
+    return 0
+
+
+def test_stopping_the_background_indexer_ends_its_round_at_once() -> None:
+    from pressarchive.crawler.runner import BackgroundIndexer
+
+    with BackgroundIndexer(_endless_round) as indexer, ThreadPoolExecutor(1) as pool:
+        round_ = pool.submit(indexer.round)
+        time.sleep(1.0)  # the round is under way
+        started = time.monotonic()
+        indexer.stop()
+        assert round_.result(timeout=5) == 0
+        assert time.monotonic() - started < 3.0
+        assert indexer.last_round() == 0, "no round after stop(), and none in this process"

@@ -25,7 +25,7 @@ from pressarchive.crawler.context import CrawlContext, crawl_context
 from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
 from pressarchive.crawler.spider import PressRoomSpider
 from pressarchive.extract import ExtractionError, extract_document
-from pressarchive.extract.workers import WorkerCrashed
+from pressarchive.extract.workers import BudgetExceeded, WorkerCrashed, WorkersClosed
 from pressarchive.profiles import Profile
 from pressarchive.record import Document
 from pressarchive.store import Archive, SaveOutcome
@@ -94,17 +94,27 @@ class ExtractStorePipeline:
                 doc = extract_document(*args, **options)
             else:
                 doc = await self.workers.run(extract_document, *args, **options)
-        except ExtractionError as exc:
-            logger.warning("cannot extract %s: %s", item.url, exc)
-            self.stats.inc_value("pressarchive/errors/extraction")
+        except (ExtractionError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
+            self._extraction_failed(item, "extraction", exc)
+            return None
+        except MemoryError as exc:  # extracting on the crawl's thread (a worker's is a BudgetExceeded)
+            self._extraction_failed(item, "extraction_memory", exc)
+            return None
+        except BudgetExceeded as exc:  # over its time or memory: the worker was replaced
+            self._extraction_failed(item, f"extraction_{exc.kind}", exc)
             return None
         except WorkerCrashed as exc:
-            logger.error("cannot extract %s: %s", item.url, exc)
-            self.stats.inc_value("pressarchive/errors/extraction_crashed")
+            self._extraction_failed(item, "extraction_crashed", exc)
+            return None
+        except WorkersClosed:  # the crawl is stopping; the page stays to fetch on --resume
             return None
         if doc is None:
             self.stats.inc_value("pressarchive/skipped/no_text")
         return doc
+
+    def _extraction_failed(self, item: PageItem, kind: str, error: BaseException) -> None:
+        logger.warning("cannot extract %s: %s: %s", item.url, type(error).__name__, error)
+        self.stats.inc_value(f"pressarchive/errors/{kind}")
 
     def _save(self, doc: Document, capture_id: int) -> SaveOutcome | None:
         if self.since and doc.published and doc.published < self.since:

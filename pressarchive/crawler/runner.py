@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -25,11 +25,12 @@ from pressarchive.crawler.context import CrawlContext, attach_context, utc_now
 from pressarchive.crawler.progress import CrawlProgress
 from pressarchive.crawler.settings import crawl_settings
 from pressarchive.crawler.spider import PressRoomSpider
+from pressarchive.crawler.stopping import BoundedStopCrawlerProcess
 from pressarchive.crawler.summary import CrawlSummary
 from pressarchive.datadir import DataDir
 from pressarchive.errors import UserError
-from pressarchive.extract.workers import ExtractionWorkers
-from pressarchive.processes import spawn_pool
+from pressarchive.extract.workers import STOP_GRACE, ExtractionWorkers
+from pressarchive.processes import WorkerDied, WorkerProcess
 from pressarchive.profiles import Profile
 from pressarchive.store import Archive
 from pressarchive.warc import repair_open_files
@@ -40,12 +41,17 @@ logger = logging.getLogger(__name__)
 
 
 @contextmanager
-def extraction_workers(count: int) -> Iterator[ExtractionWorkers | None]:
-    """``count`` extraction processes for the crawl's pipelines; none: extract on its thread."""
+def extraction_workers(count: int, timeout: float = 0, memory_mb: int = 0) -> Iterator[ExtractionWorkers | None]:
+    """``count`` extraction processes for the crawl's pipelines; none: extract on its thread.
+
+    Each page gets ``timeout`` seconds and ``memory_mb`` MiB (0: no limit). On the way out,
+    however the crawl ended, pages not yet extracted are dropped and the workers killed
+    after a short grace: a stopped crawl does not wait for a stuck page.
+    """
     if count <= 0:
         yield None
         return
-    with ExtractionWorkers(count) as workers:
+    with ExtractionWorkers(count, timeout, memory_mb) as workers:
         yield workers
 
 
@@ -58,14 +64,17 @@ class BackgroundIndexer:
     round runs once more in a new one: the index survives a writer killed mid-commit, and
     what the dead round did not mark indexed is still pending. A round that fails for any
     other reason (a locked index, a full disk) is logged and counted in ``failed_rounds``, and
-    the next round runs: what the failed one left is still pending.
+    the next round runs: what the failed one left is still pending. :meth:`stop` (a stopping
+    crawl) kills the process mid-round for the same reason, and no round runs after it.
     """
 
     def __init__(self, indexer: Callable[[], int]) -> None:
         self.indexer = indexer
         self.total = 0  # documents indexed by all rounds so far
         self.failed_rounds = 0
-        self.pool = spawn_pool(1)
+        self.stopped = False
+        self._lock = threading.Lock()
+        self._process: WorkerProcess | None = WorkerProcess()
 
     def round(self) -> int:
         """Index what is pending now; called on a thread of the reactor's pool, which only waits."""
@@ -76,21 +85,25 @@ class BackgroundIndexer:
 
     def _round(self) -> int:
         try:
-            count = self.pool.submit(self.indexer).result()
-        except BrokenProcessPool:
+            count = self._call()
+        except WorkerDied:
+            if self.stopped:
+                return 0
             logger.warning("the indexing process died; indexing in a new one")
-            self.pool.shutdown(wait=False)
-            self.pool = spawn_pool(1)
-            count = self.pool.submit(self.indexer).result()
+            count = self._call(fresh=True)
         self.total += count
         return count
 
     def last_round(self) -> int:
-        """The round after the crawl; if the indexing process dies again, index in this one."""
+        """The round after the crawl; if the indexing process dies again, index in this one.
+
+        None after :meth:`stop`: what is pending waits for the next crawl or ``index``.
+        """
         try:
             return self._round()
-        except BrokenProcessPool:
-            pass
+        except WorkerDied:
+            if self.stopped:
+                return 0
         except Exception as exc:  # noqa: BLE001 - reported; `pressarchive index` catches up
             return self._failed(exc)
         try:
@@ -105,8 +118,31 @@ class BackgroundIndexer:
         self.failed_rounds += 1
         return 0
 
+    def stop(self) -> None:
+        """End the round in progress now (the index stays consistent) and refuse new ones."""
+        with self._lock:
+            self.stopped = True
+            process = self._process
+        if process is not None:
+            process.stop(STOP_GRACE)
+
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            process, self._process = self._process, None
+        if process is not None:
+            process.close()
+
+    def _call(self, *, fresh: bool = False) -> int:
+        with self._lock:  # so that stop() kills whichever process the round runs in
+            if self.stopped:
+                return 0
+            if fresh or self._process is None:
+                if self._process is not None:
+                    self._process.close()
+                self._process = WorkerProcess()
+            process = self._process
+        count: int = process.call(self.indexer)
+        return count
 
     def __enter__(self) -> BackgroundIndexer:
         return self
@@ -138,8 +174,10 @@ def run_crawl(
     archive = Archive(data.database_url)
     try:
         run_id, resumed_from = _start_run(archive, profiles, started, resume)
-        with extraction_workers(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"])) as workers:
-            process = CrawlerProcess(scrapy_settings)
+        with extraction_workers(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"]),
+                                float(scrapy_settings["PRESSARCHIVE_EXTRACT_TIMEOUT"]),
+                                int(scrapy_settings["PRESSARCHIVE_EXTRACT_MEMORY"])) as workers:
+            process = BoundedStopCrawlerProcess(scrapy_settings, on_stop=[indexer.stop] if indexer else [])
             crawlers = []
             context = CrawlContext(data=data, archive=archive, run_id=run_id, workers=workers, clock=utc_now)
             for profile in profiles:

@@ -54,6 +54,13 @@ SETTINGS: dict[str, Setting] = {
     "PRESSARCHIVE_REVISIT_SHARE": Setting(
         0.1, "Share of a source's archived releases one crawl revisits at most, most overdue first (0: none).",
     ),
+    # A budget per page, so a hostile PDF cannot hang or swamp the crawl (see extract/workers.py).
+    "PRESSARCHIVE_EXTRACT_TIMEOUT": Setting(
+        10.0, "Seconds one page may take to extract in a worker; then the worker is killed (0: no limit).",
+    ),
+    "PRESSARCHIVE_EXTRACT_MEMORY": Setting(
+        1024, "MiB of memory one page may add to its worker's address space (0: no limit).",
+    ),
 }
 
 
