@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pressarchive.cli.app import main
 from pressarchive.datadir import DataDir, DataDirBusy, writer_lock
+from tests.cli_here import run_here
 from tests.conftest import CLI, REPO
 from tests.gated_site import GatedSite
 
@@ -40,18 +40,6 @@ def start_crawl(data: Path, profile: Path, *extra: str) -> subprocess.Popen[str]
     # A generous download timeout: the gated releases wait while the other commands run.
     return start(data, "crawl", "--profile", str(profile), "--delay", "0",
                  "--set", "PRESSARCHIVE_DOWNLOAD_TIMEOUT=120", *extra)
-
-
-def run_here(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[int, str, str]:
-    """Run the CLI in this process: (exit status, stdout, stderr)."""
-    capsys.readouterr()
-    try:
-        main(["--data", str(data), *args])
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def wait_for(condition, what: str, timeout: float = STARTUP) -> None:  # type: ignore[no-untyped-def]
