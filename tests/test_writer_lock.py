@@ -3,8 +3,10 @@ readers go on reading while a crawl writes (README "CLI reference")."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -100,6 +102,29 @@ def test_second_crawl_fails_fast_naming_the_first_and_readers_read(
     assert [status for _, status in runs(data)] == ["finished"]
     assert len(list((data / "reports").glob("crawl-*.json"))) == 1
     assert CLI(data).json("search", "gatekeeper")["total"] == site.releases
+
+
+def test_a_crawl_killed_outright_leaves_no_lock_and_can_be_resumed(
+    gated: tuple[GatedSite, Path], tmp_path: Path,
+) -> None:
+    site, profile = gated
+    data = tmp_path / "data"
+    command = [sys.executable, "-m", "pressarchive", "--data", str(data), "crawl", "--profile", str(profile),
+               "--delay", "0", "--set", "PRESSARCHIVE_DOWNLOAD_TIMEOUT=120"]
+    # Its own session, so its worker processes, orphaned by the kill, can be ended afterwards.
+    first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli_env(),
+                             cwd=REPO, start_new_session=True)
+    try:
+        wait_for(lambda: site.seen("/news/releases/") or first.poll() is not None, "the first crawl's releases")
+        first.kill()  # SIGKILL to the crawl alone: no clean-up runs; the kernel drops its lock
+        first.wait()
+        site.gate.set()
+        resumed = CLI(data)("crawl", "--profile", str(profile), "--resume", "--delay", "0")
+        assert resumed.returncode == 0, resumed.stderr
+        assert [status for _, status in runs(data)] == ["resumed", "finished"]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(first.pid, signal.SIGKILL)
 
 
 def test_lock_is_released_on_exit_and_names_its_holder(tmp_path: Path) -> None:
