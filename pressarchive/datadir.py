@@ -73,6 +73,9 @@ class DataDir:
 
 def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> DataDir:
     """The data directory named by the option, the environment or the user default."""
+    if option is not None and not str(option).strip():
+        # `--data "$DIR"` with DIR unset must not quietly mean the default archive.
+        raise DataDirError("empty data directory name: give --data a directory")
     chosen = option or os.environ.get(ENV_VAR) or user_data_dir("pressarchive", appauthor=False)
     return DataDir(Path(chosen).expanduser().resolve())
 

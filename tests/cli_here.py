@@ -14,7 +14,7 @@ import pytest
 from pressarchive.cli.app import main
 
 
-def run_here(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[int, str, str]:
+def run_here(capsys: pytest.CaptureFixture[str], data: Path | str, *args: str) -> tuple[int, str, str]:
     """``pressarchive --data DATA ARGS...`` in this process: (exit status, stdout, stderr)."""
     capsys.readouterr()
     try:

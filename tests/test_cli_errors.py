@@ -147,3 +147,12 @@ def test_sources_lists_without_an_archive_and_creates_nothing(
     code, out, _ = run_here(capsys, tmp_path / "none", "sources", "--json")
     assert code == 0 and {row["documents"] for row in json.loads(out)} == {0}
     assert tree(tmp_path) == []
+
+
+@pytest.mark.parametrize("args", [("search", "x"), ("add", "http://127.0.0.1:9/press/1"), ("sources",)])
+def test_empty_data_option_is_not_the_default_archive(
+    args: tuple[str, ...], capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--data "$DIR"`` with DIR unset is a mistake, not a request for the default archive."""
+    code, _, err = run_here(capsys, " ", *args)
+    assert code == 1 and err == "error: empty data directory name: give --data a directory\n"
