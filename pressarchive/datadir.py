@@ -145,8 +145,10 @@ def writer_lock(data: DataDir, command: str | None = None) -> Iterator[DataDir]:
                 "one writing command at a time; wait for it to finish"
             ) from None
         _write_holder(fd, command)
-        yield data
-        os.ftruncate(fd, 0)  # no stale holder named after a clean exit
+        try:
+            yield data
+        finally:
+            os.ftruncate(fd, 0)  # nobody named once the holder is done, however it ended
     finally:
         os.close(fd)  # releases the lock
 

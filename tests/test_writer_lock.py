@@ -138,3 +138,8 @@ def test_lock_is_released_on_exit_and_names_its_holder(tmp_path: Path) -> None:
     with writer_lock(data, "pressarchive index"):  # released at the end of the block
         pass
     assert data.lock_file.read_text() == ""  # nobody is named once the holder is done
+    with pytest.raises(RuntimeError), writer_lock(data, "pressarchive index"):
+        raise RuntimeError("a writer failing")
+    assert data.lock_file.read_text() == ""  # nor after it failed
+    with writer_lock(data, "pressarchive index"):  # and the lock was released
+        pass
