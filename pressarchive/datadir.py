@@ -156,9 +156,13 @@ def writer_lock(data: DataDir, command: str | None = None) -> Iterator[DataDir]:
 def _open_lock_file(data: DataDir) -> int:
     try:
         data.root.mkdir(parents=True, exist_ok=True)
-        return os.open(data.lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise DataDirError(f"data directory {data.root} is not writable: {_reason(exc)}") from None
+    try:
+        # O_NOFOLLOW: the holder truncates the lock file, so a .lock symlinked elsewhere must not be opened.
+        return os.open(data.lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise DataDirError(f"cannot open the lock file {data.lock_file}: {_reason(exc)}") from None
 
 
 def _write_holder(fd: int, command: str | None) -> None:

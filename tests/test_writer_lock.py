@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pressarchive.datadir import DataDir, DataDirBusy, writer_lock
+from pressarchive.datadir import DataDir, DataDirBusy, DataDirError, writer_lock
 from tests.cli_here import run_here
 from tests.conftest import CLI, REPO
 from tests.gated_site import GatedSite
@@ -143,3 +143,14 @@ def test_lock_is_released_on_exit_and_names_its_holder(tmp_path: Path) -> None:
     assert data.lock_file.read_text() == ""  # nor after it failed
     with writer_lock(data, "pressarchive index"):  # and the lock was released
         pass
+
+
+def test_a_lock_file_symlinked_elsewhere_is_refused_and_its_target_untouched(tmp_path: Path) -> None:
+    data = DataDir(tmp_path / "data")
+    data.root.mkdir()
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    data.lock_file.symlink_to(target)
+    with pytest.raises(DataDirError, match="cannot open the lock file"), writer_lock(data, "pressarchive crawl x"):
+        pass
+    assert target.read_text() == "keep me"
