@@ -1,23 +1,43 @@
-"""Where the archive lives on disk, and the one check that it is usable.
+"""Where the archive lives on disk, the checks that it is usable, and its one-writer lock.
 
 Everything the archive keeps sits under one data directory so that it can be copied, backed
 up or audited as a unit: the SQLite store, the WARC files, the Whoosh index and crawl reports.
 Resolution order: ``--data``, then ``PRESSARCHIVE_DATA``, then the per-user data directory.
+
+Only commands that write create a data directory (:func:`prepare_data_dir`); commands that
+read require one that already holds an archive (:func:`require_archive`), so a mistyped path
+is an error rather than a new, empty archive. Writers hold :func:`writer_lock` for as long as
+they write: two crawls interleaving their runs, documents and index rounds in one store would
+race each other, while any number of readers may read beside the one writer.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shlex
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
 ENV_VAR = "PRESSARCHIVE_DATA"
+#: The first bytes of every SQLite 3 database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+#: How much of the lock holder's command line is kept in the lock file and quoted back.
+HOLDER_MAX = 300
 
 
 class DataDirError(Exception):
-    """The data directory cannot be created or written."""
+    """The data directory cannot be created, written or read as an archive."""
+
+
+class DataDirBusy(DataDirError):
+    """Another process is writing to the data directory."""
 
 
 @dataclass(frozen=True)
@@ -43,25 +63,125 @@ class DataDir:
         return self.root / "reports"
 
     @property
+    def lock_file(self) -> Path:
+        return self.root / ".lock"
+
+    @property
     def database_url(self) -> str:
         return f"sqlite:///{self.database}"
 
 
 def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> DataDir:
     """The data directory named by the option, the environment or the user default."""
+    if option is not None and not str(option).strip():
+        # `--data "$DIR"` with DIR unset must not quietly mean the default archive.
+        raise DataDirError("empty data directory name: give --data a directory")
     chosen = option or os.environ.get(ENV_VAR) or user_data_dir("pressarchive", appauthor=False)
     return DataDir(Path(chosen).expanduser().resolve())
 
 
 def prepare_data_dir(data: DataDir) -> DataDir:
     """Create the directory tree and prove it is writable before any work starts."""
+    check_archive_file(data)
     try:
         for path in (data.root, data.warc_dir, data.index_dir, data.reports_dir):
             path.mkdir(parents=True, exist_ok=True)
-        probe = data.root / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # An unnamed file: concurrent probes (a crawl's indexer, a reader) cannot delete each other's.
+        with tempfile.TemporaryFile(dir=data.root):
+            pass
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise DataDirError(f"data directory {data.root} is not writable: {reason}") from None
+        raise DataDirError(f"data directory {data.root} is not writable: {_reason(exc)}") from None
     return data
+
+
+def require_archive(data: DataDir) -> DataDir:
+    """``data`` if it already holds an archive; else one line naming the directory, and nothing created."""
+    if not data.database.is_file() or data.database.stat().st_size == 0:
+        raise DataDirError(
+            f"data directory {data.root} {_missing(data)}: give --data the directory a crawl wrote to, "
+            "or crawl or add pages first"
+        )
+    check_archive_file(data)
+    return data
+
+
+def _missing(data: DataDir) -> str:
+    if not data.root.exists():
+        return "does not exist"
+    if not data.root.is_dir():
+        return "is not a directory"
+    return "holds no archive (no archive.sqlite)"
+
+
+def check_archive_file(data: DataDir) -> None:
+    """Refuse an ``archive.sqlite`` that is not a SQLite database rather than fail inside SQLite."""
+    try:
+        with data.database.open("rb") as file:
+            head = file.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise DataDirError(f"cannot read {data.database}: {_reason(exc)}") from None
+    if head and head != SQLITE_MAGIC:
+        raise DataDirError(f"{data.database} is not a pressarchive archive (not a SQLite database)")
+
+
+@contextmanager
+def writer_lock(data: DataDir, command: str | None = None) -> Iterator[DataDir]:
+    """Hold ``data``'s writer lock for the ``with`` block, or fail at once naming its holder.
+
+    ``flock`` rather than a pid file: the kernel releases it when the holder dies, even by
+    ``kill -9``, so a stale lock never needs clearing by hand. The holder's pid and command
+    line are written into the lock file for the error message of whoever comes second.
+    Creates the data directory (writers may).
+    """
+    fd = _open_lock_file(data)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DataDirBusy(
+                f"data directory {data.root} is in use by {_holder(data)}: "
+                "one writing command at a time; wait for it to finish"
+            ) from None
+        _write_holder(fd, command)
+        try:
+            yield data
+        finally:
+            os.ftruncate(fd, 0)  # nobody named once the holder is done, however it ended
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _open_lock_file(data: DataDir) -> int:
+    try:
+        data.root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataDirError(f"data directory {data.root} is not writable: {_reason(exc)}") from None
+    try:
+        # O_NOFOLLOW: the holder truncates the lock file, so a .lock symlinked elsewhere must not be opened.
+        return os.open(data.lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise DataDirError(f"cannot open the lock file {data.lock_file}: {_reason(exc)}") from None
+
+
+def _write_holder(fd: int, command: str | None) -> None:
+    line = command or shlex.join(["pressarchive", *sys.argv[1:]])
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()} {line[:HOLDER_MAX]}\n".encode("utf-8", "replace"), 0)
+
+
+def _holder(data: DataDir) -> str:
+    """Who holds the lock, as its lock file says (its pid and command)."""
+    try:
+        text = data.lock_file.read_text("utf-8", "replace").strip()
+    except OSError:
+        text = ""
+    pid, _, command = text.partition(" ")
+    if not pid.isdigit():
+        return "another process"  # it has the lock but has not written its name yet
+    return f"process {pid} ({command[:HOLDER_MAX]})"
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)

@@ -83,7 +83,10 @@ def canonical_url(url: str) -> str:
 
 def is_http_url(url: str) -> bool:
     """Whether ``url`` is an absolute http(s) URL with a host (what ``add`` accepts)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. a bracketed host that is no IPv6 address: "http://[x"
+        return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 

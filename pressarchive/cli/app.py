@@ -1,19 +1,26 @@
 """The ``pressarchive`` command group, its global options and its error policy.
 
 Every subcommand is a thin face over :mod:`pressarchive.service` or the crawler. A person's
-mistake (bad query, date, profile, URL, unwritable directory) prints one ``error:`` line and
-exits non-zero; only a bug may print a traceback.
+mistake (bad query, date, profile, URL, unwritable directory, a directory holding no archive,
+one another command is writing) prints one ``error:`` line and exits non-zero; only a bug
+may print a traceback. Commands that read open the archive with :meth:`Context.service`,
+which creates nothing; commands that write run inside :meth:`Context.writing`.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 
 from pressarchive import __version__
-from pressarchive.datadir import DataDir, DataDirError, resolve_data_dir
+from pressarchive.cli.terminal import clean
+from pressarchive.datadir import (
+    DataDir, DataDirError, prepare_data_dir, require_archive, resolve_data_dir, writer_lock,
+)
 from pressarchive.errors import UserError
 from pressarchive.service import ArchiveService
 from pressarchive.writefailure import describe, is_storage_failure
@@ -30,7 +37,19 @@ class Context:
         return resolve_data_dir(self.data_option)
 
     def service(self) -> ArchiveService:
-        return ArchiveService(self.data)
+        """The archive of a data directory that already holds one (a reader creates nothing)."""
+        return ArchiveService(require_archive(self.data))
+
+    @contextmanager
+    def writing(self, create: bool = True) -> Iterator[DataDir]:
+        """The data directory under its writer lock: created if ``create``, else it must hold an archive.
+
+        Crawl, add, demo, index and check --repair write; a second writer fails at once,
+        before it changes anything, naming the process that holds the lock.
+        """
+        data = self.data if create else require_archive(self.data)
+        with writer_lock(data):
+            yield prepare_data_dir(data)
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -49,7 +68,8 @@ def cli(ctx: click.Context, data_option: str | None) -> None:
 
 
 def fail(message: str, code: int = 1) -> None:
-    click.echo(f"error: {message}", err=True)
+    # Messages may quote what a person typed or a site sent: no control characters reach the terminal.
+    click.echo(f"error: {clean(message)}", err=True)
     sys.exit(code)
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 
 from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.output import print_document, print_hits, print_json, print_search, print_status
+from pressarchive.cli.terminal import console
 from pressarchive.service import MAX_LIMIT, SORTS, build_request
 
 
@@ -36,7 +36,7 @@ def search(ctx: Context, query: tuple[str, ...], as_json: bool, **options: objec
     if as_json:
         print_json(result.to_json())
     else:
-        print_search(result, Console())
+        print_search(result, console())
 
 
 @cli.command()
@@ -54,7 +54,7 @@ def similar(ctx: Context, doc_id: int, as_json: bool, limit: int) -> None:
     if as_json:
         print_json({"id": doc_id, "hits": [hit.to_json() for hit in hits]})
     else:
-        print_hits(hits, Console())
+        print_hits(hits, console())
 
 
 @cli.command()
@@ -71,7 +71,7 @@ def show(ctx: Context, doc_id: int, as_json: bool) -> None:
     if as_json:
         print_json(stored.to_json())
     else:
-        print_document(stored, Console())
+        print_document(stored, console())
 
 
 @cli.command()
@@ -87,4 +87,4 @@ def status(ctx: Context, as_json: bool) -> None:
     if as_json:
         print_json(stats)
     else:
-        print_status(stats, Console())
+        print_status(stats, console())

@@ -8,11 +8,11 @@ from typing import Any
 import click
 from rich.console import Console
 
+from pressarchive.cli import terminal
 from pressarchive.cli.app import Context, cli, fail, pass_context
 from pressarchive.crawler import SETTINGS, CrawlSummary, run_crawl
 from pressarchive.crawler.progress import summary_table
 from pressarchive.crawler.runner import BackgroundIndexer
-from pressarchive.datadir import prepare_data_dir
 from pressarchive.errors import UserError
 from pressarchive.profiles import Profile, builtin_profiles, get_builtin, load_profile, profile_from_dict
 from pressarchive.service import index_pending_in, parse_date
@@ -87,15 +87,15 @@ def add(ctx: Context, urls: tuple[str, ...], **options: Any) -> None:
 
 def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> list[CrawlSummary]:
     """Crawl, index what changed, print the summary; exit 1 if a source could not be reached."""
-    data = prepare_data_dir(ctx.data)
     since = parse_date(options.get("since"), "--since date")
-    with BackgroundIndexer(functools.partial(index_pending_in, data)) as indexer:
-        summaries = run_crawl(profiles, data, since=since, settings=_settings(options),
+    settings = _settings(options)
+    console = terminal.console(stderr=True)
+    with ctx.writing() as data, BackgroundIndexer(functools.partial(index_pending_in, data)) as indexer:
+        summaries = run_crawl(profiles, data, since=since, settings=settings, console=console,
                               resume=bool(options.get("resume")), full=bool(options.get("full")),
                               indexer=indexer)
         indexer.last_round()  # what the rounds during the crawl did not see
     indexed = indexer.total
-    console = Console(stderr=True)
     console.print(summary_table(summaries, "crawl summary"))
     console.print(f"indexed {indexed} new or changed documents; data in {data.root}")
     if indexer.failed_rounds:

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from pressarchive.cli.app import cli
+from pressarchive.cli.terminal import clean
 from pressarchive.discovery.analysis import analyse
 from pressarchive.discovery.draft import Draft, build_draft, draft_name
 from pressarchive.discovery.report import summary_lines
@@ -59,7 +60,7 @@ def discover(url: str, output: str | None, name: str | None, force: bool, pages:
         draft = build_draft(survey, analysis.inference, analysis.follow, name=name)
     finally:
         for line in summary_lines(survey, analysis, draft):
-            click.echo(line, err=True)
+            click.echo(clean(line), err=True)
     header = [
         f"DRAFT profile written by `pressarchive discover {url}`.",
         "Review every field (the summary printed with it says what was found), then try it:",
@@ -67,7 +68,7 @@ def discover(url: str, output: str | None, name: str | None, force: bool, pages:
     ]
     text = draft.toml(header)
     if target is None:
-        click.echo(text, nl=False)
+        click.echo(clean(text), nl=False)
         return
     try:
         target.write_text(text, encoding="utf-8")

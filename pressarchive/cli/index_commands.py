@@ -1,14 +1,20 @@
-"""Commands that keep the index in step with the store: index, check."""
+"""Commands that keep the index in step with the store: index, check.
+
+``index`` and ``check --repair`` write the index, so they hold the data directory's writer
+lock; a plain ``check`` reads beside a running crawl.
+"""
 
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 
 import click
 from rich.console import Console
 
 from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.output import print_check, print_json
+from pressarchive.cli.terminal import console
 from pressarchive.warc import WarcCheck
 from pressarchive.warc.verify import EXAMPLES
 
@@ -18,11 +24,12 @@ from pressarchive.warc.verify import EXAMPLES
 @pass_context
 def index(ctx: Context, rebuild: bool) -> None:
     """Index new and changed documents (or rebuild the whole index)."""
-    service = ctx.service()
-    try:
-        count = service.rebuild_index() if rebuild else service.index_pending()
-    finally:
-        service.close()
+    with ctx.writing(create=False):  # indexing needs an archive to index: none is created
+        service = ctx.service()
+        try:
+            count = service.rebuild_index() if rebuild else service.index_pending()
+        finally:
+            service.close()
     click.echo(f"{'rebuilt index with' if rebuild else 'indexed'} {count} documents")
 
 
@@ -37,22 +44,23 @@ def check(ctx: Context, repair: bool, as_json: bool) -> None:
     Exits 0 when all agrees (or the index was repaired), 1 when anything is still wrong.
     WARC damage cannot be repaired: --repair reports it and exits 1.
     """
-    service = ctx.service()
-    try:
-        report = service.repair() if repair else service.check()
-        after = service.check() if report.repaired else report
-        warc = service.check_warc()
-    finally:
-        service.close()
+    with ctx.writing(create=False) if repair else nullcontext():  # a plain check only reads
+        service = ctx.service()
+        try:
+            report = service.repair() if repair else service.check()
+            after = service.check() if report.repaired else report
+            warc = service.check_warc()
+        finally:
+            service.close()
     if as_json:
         print_json({
             **report.to_json(), **warc.to_json(), "ok": report.ok and warc.ok, "ok_now": after.ok and warc.ok,
             "index_ok": report.ok, "warc_ok": warc.ok, "unrepairable": warc.damaged,
         })
     else:
-        console = Console()
-        print_check(report, after, console)
-        _print_warc_check(warc, repair, console)
+        out = console()
+        print_check(report, after, out)
+        _print_warc_check(warc, repair, out)
     if not (after.ok and warc.ok):
         sys.exit(1)  # click returns Exit codes without exiting when not standalone
 

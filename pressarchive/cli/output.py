@@ -1,25 +1,26 @@
 """Human-readable renderings of results for the terminal (rich); ``--json`` bypasses these.
 
 Archived text is printed through rich's escaping so markup-like strings in a page cannot
-style or garble the terminal.
+style or garble the terminal, and through a :func:`pressarchive.cli.terminal.console`, which
+strips control characters from everything it prints (see :mod:`pressarchive.cli.terminal`).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pressarchive.cli.terminal import json_text
 from pressarchive.index import Hit, SearchResult
 from pressarchive.indexcheck import EXAMPLES, IndexCheck
 from pressarchive.store import StoredDocument
 
 
 def print_json(payload: Any) -> None:
-    print(json.dumps(payload, ensure_ascii=False, indent=2))
+    print(json_text(payload))
 
 
 def snippet_markup(segments: list[tuple[str, bool]]) -> str:

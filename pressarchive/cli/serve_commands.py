@@ -17,7 +17,7 @@ from rich.console import Console
 
 from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.crawl_commands import run_and_report
-from pressarchive.datadir import DataDir, prepare_data_dir, resolve_data_dir
+from pressarchive.datadir import DataDir, prepare_data_dir, require_archive, resolve_data_dir
 from pressarchive.service import QUERY_TIME_LIMIT
 
 host_option = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -68,7 +68,7 @@ def serve(
     ctx: Context, host: str, port: int, allow_hosts: tuple[str, ...], query_time_limit: float,
 ) -> None:
     """Serve the search UI and JSON API (reference at /docs, schema at /openapi.json)."""
-    data = prepare_data_dir(ctx.data)
+    data = require_archive(ctx.data)  # serving reads: a mistyped --data is an error, not an empty archive
     click.echo(f"serving {data.root} on http://{host}:{port}/  (Ctrl-C to stop)", err=True)
     serve_app(data, host, port, query_time_limit, allow_hosts)
 

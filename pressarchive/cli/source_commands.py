@@ -18,6 +18,7 @@ from rich.table import Table
 from pressarchive.cli.app import Context, cli, fail, pass_context
 from pressarchive.cli.discover_commands import probe_options
 from pressarchive.cli.output import print_json
+from pressarchive.cli.terminal import console
 from pressarchive.discovery.checks import OK, SourceCheck
 from pressarchive.discovery.run import check_profiles
 from pressarchive.profiles import Profile, builtin_profiles, get_builtin, load_profile
@@ -91,9 +92,9 @@ def _archive_sources(ctx: Context) -> list[dict[str, Any]]:
 
 
 def _print_rows(rows: list[dict[str, Any]]) -> None:
-    console = Console()
+    out = console()
     if not rows:
-        console.print("no sources: crawl any press room with --profile FILE "
+        out.print("no sources: crawl any press room with --profile FILE "
                       "(draft one with `pressarchive discover URL`)", markup=False)
         return
     names = [row["name"] if row["builtin"] else f"{row['name']} (profile file)" for row in rows]
@@ -107,7 +108,7 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
     for name, row in zip(names, rows, strict=True):
         table.add_row(escape(name), escape(row["country"]), escape(row["language"]), escape(row["title"]),
                       str(row["documents"]), escape(row["last_crawl"] or "never"))
-    console.print(table)
+    out.print(table)
 
 
 # -- --check ----------------------------------------------------------------------------------
@@ -124,7 +125,7 @@ def _check(names: tuple[str, ...], profile_files: tuple[str, ...], as_json: bool
     if as_json:
         print_json([report.to_json() for report in reports])
     else:
-        print_checks(reports, Console())
+        print_checks(reports, console())
     failed = [report for report in reports if report.verdict != OK]
     if failed:
         fail(f"{len(failed)} of {len(reports)} sources failed the check: "
