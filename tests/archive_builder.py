@@ -10,6 +10,8 @@ import hashlib
 from datetime import UTC, datetime
 from html import escape
 
+from w3lib.url import safe_url_string
+
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.store import Capture
@@ -27,18 +29,21 @@ class Builder:
         self.captures += 1
         captured_at = when or datetime(2024, 1, 1, 12, 0, self.captures % 60)
         body = f"<html><body><h1>{escape(doc.title)}</h1><p>{escape(doc.text)}</p></body></html>".encode()
-        # A real WARC record, so ``check`` finds the evidence every capture row promises.
+        # A real WARC record, so ``check`` finds the evidence every capture row promises. The
+        # capture is of the URL as a crawler would have sent it (escaped to ASCII, as Scrapy
+        # does); the document keeps the URL it was given, however hostile.
+        url = safe_url_string(doc.url)
         writer = RotatingWarcWriter(self.service.data.warc_dir, prefix="builder")
         try:
             location = writer.write(Exchange(
-                url=doc.url, method="GET", request_headers=[], status=200, reason="OK",
+                url=url, method="GET", request_headers=[], status=200, reason="OK",
                 response_headers=[("Content-Type", "text/html")], body=body,
                 captured_at=captured_at.replace(tzinfo=UTC),
             ))
         finally:
             writer.close()
         capture_id = self.service.archive.record_capture(Capture(
-            source=doc.source, url=doc.url, status=200, content_type="text/html",
+            source=doc.source, url=url, status=200, content_type="text/html",
             length=len(body), captured_at=captured_at, payload_sha256=hashlib.sha256(body).hexdigest(),
             warc_file=location.warc_file, warc_offset=location.offset,
         ))

@@ -24,8 +24,9 @@ from rich.segment import Segment
 
 #: C0 controls except tab and newline, DEL, and the C1 controls (U+0080-U+009F).
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-#: Raw characters ``json.dumps(..., ensure_ascii=False)`` leaves in its output that a terminal acts on.
-_JSON_RAW = re.compile("[\x7f-\x9f]")
+#: Raw characters ``json.dumps(..., ensure_ascii=False)`` leaves in its output that a terminal
+#: acts on, and lone surrogates (invalid UTF-8 typed on the command line) that UTF-8 cannot encode.
+_JSON_RAW = re.compile("[\x7f-\x9f\ud800-\udfff]")
 #: Columns rich lays out to when stdout is not a terminal and COLUMNS is unset: "no limit".
 PIPE_WIDTH = 100_000
 
