@@ -9,8 +9,9 @@ crawl asked for what.
 from __future__ import annotations
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from contextlib import AbstractContextManager
+
+from tests.loopback import pages_handler, serve
 
 #: The longest a release waits for the gate: a test that never opens it still ends.
 GATE_TIMEOUT = 60.0
@@ -22,6 +23,7 @@ class GatedSite:
         self.gate = threading.Event()
         self.requests: list[tuple[str, str]] = []  # (path, User-Agent)
         self.base_url = ""
+        self._serving: AbstractContextManager[str]
 
     def profile_toml(self, name: str = "gated") -> str:
         return (
@@ -46,39 +48,19 @@ class GatedSite:
         return 404, "not found"
 
     def __enter__(self) -> GatedSite:
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - stdlib naming
-                site.requests.append((self.path, self.headers.get("User-Agent", "")))
-                status, body = site.page(self.path)
-                data = body.encode()
-                self.send_response(status)
-                kind = "text/plain" if self.path == "/robots.txt" else "text/html; charset=utf-8"
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = _QuietServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        handler = pages_handler(self._answer, lambda request: self.requests.append(
+            (request.path, request.headers.get("User-Agent", ""))))
+        self._serving = serve(handler)
+        self.base_url = self._serving.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.gate.set()
-        self._server.shutdown()
-        self._server.server_close()
+        self._serving.__exit__(None, None, None)
 
-
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a crawl killed mid-response is what some tests do on purpose
+    def _answer(self, path: str) -> tuple[int, str, bytes]:
+        status, body = self.page(path)
+        return status, "text/plain" if path == "/robots.txt" else "text/html; charset=utf-8", body.encode()
 
 
 def _release_html(number: int) -> str:

@@ -8,11 +8,10 @@ whatever is edited later: the sitemap of an agency that never updates it.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+
+from tests.loopback import pages_handler, serve
 
 PAGE = 5
 
@@ -76,31 +75,17 @@ class MutableSite:
         return f"<html><body><h1>News</h1><ul>{items}</ul>{more}</body></html>"
 
     def __enter__(self) -> MutableSite:
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                status, body = site.page(self.path)
-                data = body.encode()
-                self.send_response(status)
-                kind = {"/robots.txt": "text/plain", "/sitemap.xml": "application/xml"}.get(
-                    self.path, "text/html; charset=utf-8")
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._serving = serve(pages_handler(self._answer))
+        self.base_url = self._serving.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._serving.__exit__(None, None, None)
+
+    def _answer(self, path: str) -> tuple[int, str, bytes]:
+        status, body = self.page(path)
+        kind = {"/robots.txt": "text/plain", "/sitemap.xml": "application/xml"}.get(path, "text/html; charset=utf-8")
+        return status, kind, body.encode()
 
 
 def _release_html(release: Release) -> str:

@@ -16,12 +16,9 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -33,6 +30,7 @@ from pressarchive.service import ArchiveService
 from tests.archive_builder import Builder
 from tests.cli_here import run_here
 from tests.conftest import CLI, REPO
+from tests.loopback import pages_handler, serve
 
 #: Raw characters a terminal acts on: C0 except tab and newline, DEL, C1.
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -65,25 +63,13 @@ def hostile_page() -> bytes:
 def hostile_site() -> Iterator[str]:
     body = hostile_page()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - stdlib naming
-            found = self.path == "/press/kestrel"
-            self.send_response(200 if found else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8" if found else "text/plain")
-            self.send_header("Content-Length", str(len(body) if found else 0))
-            self.end_headers()
-            self.wfile.write(body if found else b"")
+    def answer(path: str) -> tuple[int, str, bytes]:
+        if path == "/press/kestrel":
+            return 200, "text/html; charset=utf-8", body
+        return 404, "text/plain", b""
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(pages_handler(answer)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -9,17 +9,16 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import CLI, REPO
+from tests.loopback import pages_handler, serve
 from tests.mutable_site import MutableSite
 
 RELEASE = (b"<html lang='en'><head><title>Operation Lantern: twelve arrests</title></head><body><article>"
@@ -63,25 +62,12 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def pdf_site() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            kind, body = PAGES.get(self.path, ("text/plain", b""))
-            self.send_response(200 if self.path in PAGES else 404)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def answer(path: str) -> tuple[int, str, bytes]:
+        kind, body = PAGES.get(path, ("text/plain", b""))
+        return (200 if path in PAGES else 404), kind, body
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(pages_handler(answer)) as base:
+        yield base
 
 
 def crawl_pdf_site(cli: CLI, base: str, tmp_path: Path, *settings: str) -> dict[str, Any]:
