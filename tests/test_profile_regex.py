@@ -1,7 +1,8 @@
 """Profile regexes cannot hang a crawl: every one is compiled by RE2, which matches in linear time.
 
 A pattern with nested quantifiers such as ``(a+)+$`` and a URL built to defeat it kept Python's
-backtracking engine busy for hours on the reactor's thread, deaf to SIGTERM. The crawl test
+backtracking engine busy for minutes (each further ``a`` doubles it) on the reactor's thread,
+deaf to SIGTERM. The crawl test
 runs that repro against a site on 127.0.0.1 in a subprocess with a timeout; the unit tests pin
 the refusal messages for what RE2 cannot compile, the built-in profiles, and discovery, which
 writes patterns into draft profiles from what a site serves.
@@ -15,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from pressarchive.discovery.patterns import compiles, infer_article, infer_follow, matches_any
+from pressarchive.discovery.patterns import compiles, gather_evidence, infer_article, infer_follow, matches_any
 from pressarchive.profiles import (
+    MAX_URL_LENGTH,
     PatternError,
     ProfileError,
     builtin_profiles,
@@ -55,6 +57,14 @@ def test_the_catastrophic_pattern_is_searched_in_linear_time() -> None:
     assert pattern.search("http://x/releases/aaa") is not None
 
 
+def test_a_url_longer_than_scrapy_would_request_matches_nothing() -> None:
+    pattern = compile_pattern("/releases/")
+    assert MAX_URL_LENGTH == 2083
+    url = "http://x/releases/"
+    assert pattern.search(url + "a" * (MAX_URL_LENGTH - len(url))) is not None
+    assert pattern.search(url + "a" * (MAX_URL_LENGTH - len(url) + 1)) is None
+
+
 def test_a_lone_surrogate_in_a_url_is_matched_not_raised() -> None:
     assert compile_pattern("/releases/").search("http://x/releases/\ud800") is not None
 
@@ -68,6 +78,7 @@ def test_a_lone_surrogate_in_a_url_is_matched_not_raised() -> None:
     ("/news/(", "missing )"),
     ("/news/a{1001}", "invalid repetition size"),
     ("/" + "a" * 3_000_000, "pattern too large"),
+    ("(x|[^/]){1000}" * 10, "a regex may compile to at most 1024 KiB"),
 ])
 def test_what_re2_refuses_is_one_line_naming_the_field_and_the_reason(pattern: str, reason: str) -> None:
     with pytest.raises(PatternError, match=re.escape(reason)):
@@ -139,3 +150,6 @@ def test_discovery_writes_only_patterns_re2_compiles() -> None:
     assert matches_any(inference.article, "https://police.example/news/operation-9-of-the-week")
     follow = infer_follow(f"https://police.example/{huge}/", [f"https://police.example/{huge}/?page=2"])
     assert follow == []
+    long_url = "https://police.example/news/" + "x" * MAX_URL_LENGTH
+    kept = gather_evidence(hosts=["police.example"], listing_pages=[[long_url, "https://police.example/news/a-b-c"]])
+    assert list(kept) == ["https://police.example/news/a-b-c"]  # never requested by a crawl: no evidence

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from pressarchive.profiles import PatternError, compile_pattern, domain_allowed
+from pressarchive.profiles import MAX_URL_LENGTH, PatternError, compile_pattern, domain_allowed
 from pressarchive.urls import host_of
 
 SOURCES = ("feed", "listing", "sitemap")
@@ -110,7 +110,8 @@ def gather_evidence(
     """Candidate release URLs on ``hosts`` and where each was seen.
 
     A link present on every listing page (when there are several) is menu chrome, not a
-    release; URLs in ``exclude`` (the listings themselves, feeds, sitemaps) are dropped.
+    release; URLs in ``exclude`` (the listings themselves, feeds, sitemaps) are dropped, and so
+    are URLs too long for a crawl to request or a pattern to match.
     """
     hosts = tuple(hosts)
     skip = set(exclude)
@@ -126,7 +127,8 @@ def gather_evidence(
         evidence[url].add("sitemap")
     return {
         url: sources for url, sources in evidence.items()
-        if url not in skip and domain_allowed(host_of(url), hosts) and _has_leaf(url)
+        if url not in skip and len(url) <= MAX_URL_LENGTH and domain_allowed(host_of(url), hosts)
+        and _has_leaf(url)
     }
 
 

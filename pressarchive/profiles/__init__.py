@@ -11,9 +11,16 @@ from pressarchive.profiles.loader import (
     load_profile,
     profile_from_dict,
 )
-from pressarchive.profiles.patterns import PatternError, UrlPattern, compile_pattern, compile_patterns
+from pressarchive.profiles.patterns import (
+    MAX_URL_LENGTH,
+    PatternError,
+    UrlPattern,
+    compile_pattern,
+    compile_patterns,
+)
 
 __all__ = [
+    "MAX_URL_LENGTH",
     "PatternError",
     "Profile",
     "ProfileError",

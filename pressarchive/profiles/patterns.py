@@ -5,9 +5,13 @@ what a (possibly hostile) site serves. Python's backtracking engine can take exp
 a pattern such as ``(a+)+$`` and a URL built to defeat it, and it does so inside C code, on the
 reactor's thread, where no signal handler runs: the crawl hangs and Ctrl-C cannot end it. RE2
 matches in time linear in the URL whatever the pattern, so a slow regex is impossible by
-construction. What RE2 refuses to compile (lookarounds, backreferences, repetitions over 1000, a
-program larger than its memory budget) is a :class:`PatternError` whose message says why, for
-the profile loader to name the file and the field.
+construction. Linear is not yet small: the cost per character grows with the compiled program,
+so a program is held to ``MAX_PROGRAM_MEMORY`` and a text longer than ``MAX_URL_LENGTH`` (Scrapy's
+``URLLENGTH_LIMIT``: a longer URL is never requested) matches nothing; the worst pattern that
+compiles then costs about 50 ms a URL, an ordinary one microseconds. What RE2 refuses to compile
+(lookarounds, backreferences, repetitions over 1000, a program over the budget) is a
+:class:`PatternError` whose message says why, for the profile loader to name the file and the
+field.
 """
 
 from __future__ import annotations
@@ -16,8 +20,12 @@ from functools import lru_cache
 from typing import Any
 
 import re2
+from scrapy.settings.default_settings import URLLENGTH_LIMIT
 
-__all__ = ["PatternError", "UrlPattern", "compile_pattern", "compile_patterns"]
+__all__ = ["MAX_PROGRAM_MEMORY", "MAX_URL_LENGTH", "PatternError", "UrlPattern", "compile_pattern", "compile_patterns"]
+
+MAX_PROGRAM_MEMORY = 1 << 20  # bytes for one compiled regex (RE2's default is 8 MiB)
+MAX_URL_LENGTH = URLLENGTH_LIMIT
 
 
 class PatternError(ValueError):
@@ -38,7 +46,9 @@ class UrlPattern:
         self._regex = regex
 
     def search(self, text: str) -> Any:
-        """The first match of the pattern in ``text``, or None."""
+        """The first match of the pattern in ``text``, or None (always for an over-long text)."""
+        if len(text) > MAX_URL_LENGTH:
+            return None
         try:
             return self._regex.search(text)
         except UnicodeEncodeError:
@@ -51,6 +61,7 @@ class UrlPattern:
 def _options() -> Any:
     options = re2.Options()
     options.log_errors = False  # the reason goes into one error line, not to stderr via absl
+    options.max_mem = MAX_PROGRAM_MEMORY
     return options
 
 
@@ -81,4 +92,6 @@ def _reason(exc: Exception) -> str:
         return f"{reason} (lookarounds are not supported: regexes are RE2 syntax)"
     if "invalid escape sequence: \\" in reason and reason[-1:].isdigit():
         return f"{reason} (backreferences are not supported: regexes are RE2 syntax)"
+    if "pattern too large" in reason:
+        return f"{reason} (a regex may compile to at most {MAX_PROGRAM_MEMORY // 1024} KiB)"
     return reason
