@@ -20,7 +20,6 @@ when nothing is stored).
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime
 from typing import Any
@@ -48,7 +47,7 @@ from pressarchive.crawler.media import DENIED_EXTENSIONS, is_denied_url
 from pressarchive.crawler.revisit import RevisitPolicy
 from pressarchive.crawler.settings import SETTINGS
 from pressarchive.crawler.sitemaps import SitemapError, sitemap_body
-from pressarchive.profiles import Profile, domain_allowed
+from pressarchive.profiles import Profile, compile_patterns, domain_allowed
 from pressarchive.store.records import KnownPage
 from pressarchive.urls import canonical_url, host_of
 
@@ -83,12 +82,13 @@ class PressRoomSpider(Spider):
         self._unchanged: set[str] = set()  # known releases a sitemap says are unchanged: revisit or skip
         self._deferred: set[str] = set()  # known releases to decide once sitemaps are read
         self._idle_steps = [self._request_deferred, self._request_revisits, self._verify_unlisted]
-        self._article = [re.compile(pattern) for pattern in profile.article]
-        self._follow = [re.compile(pattern) for pattern in profile.follow]
-        deny = sorted(DENIED_EXTENSIONS)
+        # RE2, never Python's backtracking engine: a profile's regex cannot hang the crawl.
+        self._article = compile_patterns(profile.article)
+        self._follow = compile_patterns(profile.follow)
         # One pass over a listing's links for releases and listings alike: link extraction is
-        # the dearest step of a listing page (mega-menus carry hundreds of links).
-        self._links = LinkExtractor(allow=[*profile.article, *profile.follow], deny_extensions=deny)
+        # the dearest step of a listing page (mega-menus carry hundreds of links). No ``allow``:
+        # Scrapy would compile it with ``re``; the links are routed by the RE2 patterns below.
+        self._links = LinkExtractor(deny_extensions=sorted(DENIED_EXTENSIONS))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PressRoomSpider:
@@ -168,8 +168,10 @@ class PressRoomSpider(Spider):
         releases: list[str] = []
         listings: list[str] = []
         for link in self._links.extract_links(response):
-            is_release = any(pattern.search(link.url) for pattern in self._article)
-            (releases if is_release else listings).append(link.url)
+            if any(pattern.search(link.url) for pattern in self._article):
+                releases.append(link.url)
+            elif any(pattern.search(link.url) for pattern in self._follow):
+                listings.append(link.url)
         if not releases and not listings:
             # A listing always links a release or another listing page; one that links
             # neither is a maintenance, login or error page answered with 200.

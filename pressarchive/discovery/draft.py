@@ -17,7 +17,7 @@ from typing import Any
 
 import pycountry
 
-from pressarchive.discovery.patterns import Inference
+from pressarchive.discovery.patterns import Inference, matches_any
 from pressarchive.discovery.survey import Survey
 from pressarchive.errors import UserError
 from pressarchive.profiles import Profile, domain_allowed, profile_from_dict
@@ -107,7 +107,7 @@ def build_draft(survey: Survey, inference: Inference, follow: list[str], *, name
 
 
 def _matches(inference: Inference, url: str) -> bool:
-    return any(re.search(pattern, url) for pattern in inference.article)
+    return matches_any(inference.article, url)
 
 
 def _sitemap_matches(survey: Survey, url: str, inference: Inference) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from pressarchive.profiles import domain_allowed
+from pressarchive.profiles import MAX_URL_LENGTH, PatternError, compile_pattern, domain_allowed
 from pressarchive.urls import host_of
 
 SOURCES = ("feed", "listing", "sitemap")
@@ -65,7 +65,7 @@ class Candidate:
     literal: bool = True  # whether the shape has fixed text (a folder name, a script name)
 
     def matches(self, url: str) -> bool:
-        return re.search(self.regex, url) is not None
+        return compile_pattern(self.regex).search(url) is not None
 
 
 @dataclass
@@ -77,14 +77,28 @@ class Inference:
     evidence: dict[str, set[str]] = field(default_factory=dict)
 
     def matched(self) -> list[str]:
-        return [url for url in self.evidence if any(re.search(p, url) for p in self.article)]
+        return [url for url in self.evidence if matches_any(self.article, url)]
 
     def unmatched(self) -> list[str]:
-        return [url for url in self.evidence if not any(re.search(p, url) for p in self.article)]
+        return [url for url in self.evidence if not matches_any(self.article, url)]
 
     def count(self, source: str, matched: bool = True) -> int:
         urls = self.matched() if matched else list(self.evidence)
         return sum(1 for url in urls if source in self.evidence[url])
+
+
+def compiles(pattern: str) -> bool:
+    """Whether RE2, the engine profiles are matched with, accepts ``pattern``."""
+    try:
+        compile_pattern(pattern)
+    except PatternError:
+        return False
+    return True
+
+
+def matches_any(patterns: Iterable[str], url: str) -> bool:
+    """Whether one of ``patterns`` (RE2, as the crawl matches them) is found in ``url``."""
+    return any(compile_pattern(pattern).search(url) is not None for pattern in patterns)
 
 
 # -- evidence ---------------------------------------------------------------------------------
@@ -96,7 +110,8 @@ def gather_evidence(
     """Candidate release URLs on ``hosts`` and where each was seen.
 
     A link present on every listing page (when there are several) is menu chrome, not a
-    release; URLs in ``exclude`` (the listings themselves, feeds, sitemaps) are dropped.
+    release; URLs in ``exclude`` (the listings themselves, feeds, sitemaps) are dropped, and so
+    are URLs too long for a crawl to request or a pattern to match.
     """
     hosts = tuple(hosts)
     skip = set(exclude)
@@ -112,7 +127,8 @@ def gather_evidence(
         evidence[url].add("sitemap")
     return {
         url: sources for url, sources in evidence.items()
-        if url not in skip and domain_allowed(host_of(url), hosts) and _has_leaf(url)
+        if url not in skip and len(url) <= MAX_URL_LENGTH and domain_allowed(host_of(url), hosts)
+        and _has_leaf(url)
     }
 
 
@@ -133,6 +149,8 @@ def infer_article(evidence: dict[str, set[str]]) -> Inference:
         (_candidate(shape, urls, evidence) for shape, urls in groups.items()),
         key=lambda c: (-c.score, c.regex),
     )
+    # A draft must load: a shape RE2 cannot compile (a hostile site's endless path) is dropped.
+    candidates = [candidate for candidate in candidates if compiles(candidate.regex)]
     inference = Inference(candidates=candidates, evidence=evidence)
     if not candidates or candidates[0].score <= 0:
         return inference
@@ -250,7 +268,7 @@ def infer_follow(listing_url: str, pagination_urls: Iterable[str]) -> list[str]:
         if page.netloc != base.netloc or url == listing_url:
             continue
         pattern = _page_pattern(base.path or "/", bool(base.query), page.path or "/", page.query)
-        if pattern and re.search(pattern, url) and pattern not in patterns:
+        if pattern and compiles(pattern) and matches_any([pattern], url) and pattern not in patterns:
             patterns.append(pattern)
     return patterns
 

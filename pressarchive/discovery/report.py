@@ -7,11 +7,10 @@ page-derived text is stripped of control characters before it gets here.
 
 from __future__ import annotations
 
-import re
-
 from pressarchive.crawler.settings import DEFAULT_USER_AGENT
 from pressarchive.discovery.analysis import Analysis
 from pressarchive.discovery.draft import Draft
+from pressarchive.discovery.patterns import matches_any
 from pressarchive.discovery.survey import SitemapFinding, Survey
 
 SAMPLES = 3
@@ -49,7 +48,7 @@ def _listing_lines(survey: Survey, analysis: Analysis) -> list[str]:
         shown = ", ".join(analysis.pagination[:SAMPLES]) + (" …" if len(analysis.pagination) > SAMPLES else "")
         lines.append(f"  pagination links: {len(analysis.pagination)} ({shown})")
     for pattern in analysis.follow:
-        count = sum(1 for url in analysis.pagination if re.search(pattern, url))
+        count = sum(1 for url in analysis.pagination if matches_any([pattern], url))
         lines.append(f"  follow: '{pattern}' matches {count} of them")
     if not analysis.follow:
         lines.append("  follow: no pagination found")
@@ -103,7 +102,7 @@ def _article_lines(analysis: Analysis) -> list[str]:
     evidence = inference.evidence
     lines = [f"release URLs: {len(evidence)} candidates ({_by_source(list(evidence), evidence)})"]
     for pattern in inference.article:
-        urls = [url for url in evidence if re.search(pattern, url)]
+        urls = [url for url in evidence if matches_any([pattern], url)]
         counts = _by_source(urls, evidence)
         lines.append(f"  article: '{pattern}' matches {len(urls)} ({counts})")
         lines += [f"    e.g. {url}" for url in urls[:SAMPLES]]
@@ -123,7 +122,7 @@ def _by_source(urls: list[str], evidence: dict[str, set[str]]) -> str:
 
 
 def _matching(urls: list[str], analysis: Analysis) -> int:
-    return sum(1 for url in urls if any(re.search(p, url) for p in analysis.inference.article))
+    return sum(1 for url in urls if matches_any(analysis.inference.article, url))
 
 
 def review_notes(survey: Survey, analysis: Analysis, draft: Draft | None,
@@ -156,7 +155,7 @@ def review_notes(survey: Survey, analysis: Analysis, draft: Draft | None,
         notes.append(f"{len(forbidden)} URL(s) matching article are forbidden by robots.txt (e.g. {forbidden[0]}) "
                      "and will not be fetched")
     feed_items = [item for feed in survey.feeds for item in feed.items]
-    missed = [item for item in feed_items if not any(re.search(p, item) for p in analysis.inference.article)]
+    missed = [item for item in feed_items if not matches_any(analysis.inference.article, item)]
     if missed:
         notes.append(f"{len(missed)} of {len(feed_items)} feed items do not match article (e.g. {missed[0]})")
     if not analysis.follow and survey.start_kind == "html":

@@ -11,11 +11,23 @@ from pressarchive.profiles.loader import (
     load_profile,
     profile_from_dict,
 )
+from pressarchive.profiles.patterns import (
+    MAX_URL_LENGTH,
+    PatternError,
+    UrlPattern,
+    compile_pattern,
+    compile_patterns,
+)
 
 __all__ = [
+    "MAX_URL_LENGTH",
+    "PatternError",
     "Profile",
     "ProfileError",
+    "UrlPattern",
     "builtin_profiles",
+    "compile_pattern",
+    "compile_patterns",
     "domain_allowed",
     "get_builtin",
     "load_profile",

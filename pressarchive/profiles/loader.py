@@ -19,6 +19,7 @@ import pycountry
 
 from pressarchive.errors import NotFound, UserError
 from pressarchive.isodate import iso_date
+from pressarchive.profiles.patterns import PatternError, compile_pattern
 from pressarchive.urls import host_of, is_http_url
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -131,8 +132,8 @@ def _check_semantics(values: dict[str, Any], fail: Any) -> None:
     for name in ("follow", "article"):
         for pattern in values[name]:
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                compile_pattern(pattern)
+            except PatternError as exc:
                 raise fail(name, f"bad regular expression {pattern!r}: {exc}") from None
     if not values["article"]:
         raise fail("article", "required: at least one regex of press-release URLs")
