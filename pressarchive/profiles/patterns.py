@@ -20,12 +20,12 @@ from functools import lru_cache
 from typing import Any
 
 import re2
-from scrapy.settings.default_settings import URLLENGTH_LIMIT
 
 __all__ = ["MAX_PROGRAM_MEMORY", "MAX_URL_LENGTH", "PatternError", "UrlPattern", "compile_pattern", "compile_patterns"]
 
 MAX_PROGRAM_MEMORY = 1 << 20  # bytes for one compiled regex (RE2's default is 8 MiB)
-MAX_URL_LENGTH = URLLENGTH_LIMIT
+#: Scrapy's ``URLLENGTH_LIMIT`` (a test keeps them equal): profiles do not import Scrapy.
+MAX_URL_LENGTH = 2083
 
 
 class PatternError(ValueError):
