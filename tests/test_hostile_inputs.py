@@ -34,6 +34,7 @@ import resource
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -64,7 +65,7 @@ MEMORY_BOUND_KB = 1_500_000  # peak RSS of any child process (a billion laughs w
 API_QUERY_LIMIT = 1.0  # the query time limit of the app the query cases are sent to (serve --query-time-limit 1)
 CLI_QUERY_LIMIT = 5.0  # the CLI's limit (it has no option for it)
 SLACK = 0.5  # seconds past a limit an answer may take
-MISSING = "/nonexistent/x"  # a mistyped data directory: must stay missing
+MISSING = "nonexistent/x"  # a mistyped data directory (under a fresh temporary folder): must stay missing
 LOCK_HOLDER = "pressarchive crawl --profile catalogue-lock-holder"  # what the test's writer lock says it is
 CHECK_BURST = 40  # concurrent GET /api/check
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -287,8 +288,8 @@ _ADD_GATE_CASES = [
 ]
 
 _DATA_DIR_CASES = [
-    *(Case(f"missing-data-{args[0]}", f"--data {MISSING} {' '.join(args)} (nothing created)", "cli", args,
-           words="does not exist", extra={"data": MISSING})
+    *(Case(f"missing-data-{args[0]}", f"--data /tmp/…/{MISSING} {' '.join(args)} (nothing created)", "cli", args,
+           words="does not exist", extra={"missing": True})
       for args in (("search", "foo"), ("status",), ("show", "1"), ("similar", "1"), ("check",))),
     *(Case(f"locked-{args[0]}", f"{' '.join(args)} while another writer holds the data directory's lock", "cli",
            args, words=LOCK_HOLDER, extra={"lock": True})
@@ -393,7 +394,7 @@ def world(crawled: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> 
         yield {"data": data, "before": before, "crawl": result, "seconds": seconds, "requests": list(site.requests),
                "site": site, "robots_down": down, "summary": summary, "base": site.base,
                "after_crawl": archive_state(data), "subprocess_results": background,
-               "profiles": tmp_path_factory.mktemp("profiles")}
+               "profiles": tmp_path_factory.mktemp("profiles"), "missing": tmp_path_factory.mktemp("missing")}
 
 
 @contextlib.contextmanager
@@ -553,14 +554,14 @@ def run_cli(case: Case, world: dict[str, Any], request: pytest.FixtureRequest) -
         args = ("crawl", "--profile", str(path), "--delay", "0")
     monkeypatch = request.getfixturevalue("monkeypatch")
     monkeypatch.setattr("pressarchive.cli.crawl_commands.run_crawl", _tripwire)
-    data = Path(case.extra.get("data", world["data"]))
+    data = world["missing"] / MISSING if case.extra.get("missing") else world["data"]
     with writer_lock(DataDir(data), LOCK_HOLDER) if case.extra.get("lock") else contextlib.nullcontext():
         started = time.monotonic()
         result = run_in_process(data, args)
         took = time.monotonic() - started
     check_cli_answer(case, result)
-    if "data" in case.extra:
-        assert not Path(MISSING).exists() and not Path(MISSING).parent.exists(), "a reader created the directory"
+    if case.extra.get("missing"):
+        assert list(world["missing"].iterdir()) == [], "a reader created the data directory"
     if "within" in case.extra:
         assert took < case.extra["within"], f"{took:.2f} s"
     return None
@@ -608,10 +609,20 @@ def run_api(case: Case, world: dict[str, Any], request: pytest.FixtureRequest) -
 
 
 def run_api_burst(case: Case, world: dict[str, Any], request: pytest.FixtureRequest) -> States:
-    """``CHECK_BURST`` requests at once, each as uvicorn would hand it over (a thread each)."""
-    app = request.getfixturevalue("app")
+    """``CHECK_BURST`` requests released together, each as uvicorn would hand it over (a thread
+    each), to a fresh app: no earlier report to fall back on while its first check runs."""
+    from pressarchive.datadir import resolve_data_dir
+    from pressarchive.web import create_app
+
+    app = create_app(resolve_data_dir(world["data"]))
+    start = threading.Barrier(CHECK_BURST)
+
+    def send(_: int) -> tuple[int, dict[str, str], bytes]:
+        start.wait(timeout=30)
+        return asgi_get(app, case.args[0])
+
     with ThreadPoolExecutor(max_workers=CHECK_BURST) as pool:
-        answers = list(pool.map(lambda _: asgi_get(app, case.args[0]), range(CHECK_BURST)))
+        answers = list(pool.map(send, range(CHECK_BURST)))
     statuses = sorted({status for status, _, _ in answers})
     assert set(statuses) <= {200, 429}, statuses
     assert 200 in statuses
