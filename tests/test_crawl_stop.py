@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -126,7 +127,10 @@ def _documents(database: Path) -> int:
         return 0
 
 
-def test_ctrl_c_ends_a_crawl_with_a_long_delay_within_5_seconds_and_it_resumes(cli: CLI, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "exit_status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_ends_a_crawl_with_a_long_delay_within_5_seconds_and_it_resumes(
+    cli: CLI, tmp_path: Path, signum: int, exit_status: int,
+) -> None:
     with MutableSite() as site:
         for i in range(20):
             site.add(f"release-{i}", f"Release {i}: joint operation", f"Officers of unit {i} made arrests.",
@@ -143,15 +147,21 @@ def test_ctrl_c_ends_a_crawl_with_a_long_delay_within_5_seconds_and_it_resumes(c
                 time.sleep(0.1)
         finally:
             signalled = time.monotonic()
-            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+            os.killpg(process.pid, signum)  # SIGINT to the group is what Ctrl-C in a terminal does
             _out, err = process.communicate(timeout=60)
         took = time.monotonic() - signalled
         assert took < 5.0, f"the crawl took {took:.1f} s to stop"
         assert "Traceback" not in err
-        status = cli.json("status")
-        assert 1 <= status["documents"] < 20
+        counts = cli.json("status")
+        assert 1 <= counts["documents"] < 20
         (report,) = [json.loads(path.read_text("utf-8")) for path in (cli.data / "reports").glob("crawl-*.json")]
         assert report["status"] == "interrupted"
+        # The person (or cron) is told too: one line, and the exit status a shell gives such a stop.
+        resume = shlex.join(["pressarchive", "--data", str(cli.data), "crawl", "--profile", str(profile), "--resume"])
+        assert err.strip().splitlines()[-1] == (
+            f"interrupted: run {report['run']} stopped before it finished; `{resume}` continues it"
+        )
+        assert process.returncode == exit_status
 
         cli("crawl", "--profile", str(profile), "--delay", "0", "--resume", check=True)
     status = cli.json("status")

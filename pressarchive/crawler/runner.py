@@ -188,7 +188,8 @@ def run_crawl(
                               done=done, context=context, full=full)
                 crawlers.append((profile.name, crawler))
             _run_with_progress(process, crawlers, console, indexer)
-        summaries = [CrawlSummary.from_stats(name, crawler.stats.get_stats()) for name, crawler in crawlers]
+        summaries = [CrawlSummary.from_stats(name, crawler.stats.get_stats(), run_id=run_id,
+                                             stop_signal=process.stop_signal) for name, crawler in crawlers]
         report = _report(run_id, resumed_from, started, summaries)
         report["indexing_rounds_failed"] = indexer.failed_rounds if indexer is not None else 0
         archive.finish_run(run_id, report["status"], utc_now(), report)
@@ -232,7 +233,7 @@ def _start_loop(loop: Any, interval: float) -> None:
 
 
 def _report(run_id: int, resumed_from: int | None, started: datetime, summaries: list[CrawlSummary]) -> dict[str, Any]:
-    interrupted = any(summary.finish_reason == "shutdown" for summary in summaries)
+    interrupted = any(summary.interrupted for summary in summaries)
     return {
         "run": run_id,
         "resumed_from": resumed_from,

@@ -35,8 +35,11 @@ class BoundedStopCrawlerProcess(CrawlerProcess):
         super().__init__(settings)
         self.on_stop = list(on_stop)
         self.stopping = False
+        #: The first signal that stopped the crawl (SIGINT, SIGTERM), 0 if none: the CLI's exit status.
+        self.stop_signal = 0
 
     def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.stop_signal = self.stop_signal or signum
         super()._signal_shutdown(signum, frame)  # the graceful stop; a second signal forces it
         _reactor().callFromThread(self._bound_the_stop)
 
