@@ -127,12 +127,19 @@ def _serve(conn: Connection, initializer: Callable[[], None] | None, limits: Lim
     if initializer is not None:
         initializer()
     _limit_memory(limits.memory_mb)
-    conn.send(("ready", None))
+    try:
+        conn.send(("ready", None))
+        _serve_calls(conn, limits)
+    except (EOFError, OSError):
+        # The parent is gone: killed, or stopped by a signal while its workers were starting.
+        # Nobody is left to answer, and a traceback would land on the person's terminal.
+        return
+
+
+def _serve_calls(conn: Connection, limits: Limits) -> None:
     while True:
         try:
             message = conn.recv()
-        except EOFError:  # the parent is gone or closed the pipe
-            return
         except MemoryError:  # the call's arguments alone are over the limit
             conn.send(("memory", None))
             continue
