@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -68,7 +68,8 @@ class WorkerProcess:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, initializer, limits or Limits()), daemon=True)
-        self.process.start()
+        with _sigint_ignored_by_children():
+            self.process.start()
         child.close()
         self._ready = False
         self._stop_lock = threading.Lock()
@@ -119,6 +120,27 @@ class WorkerProcess:
         except (OSError, EOFError) as exc:
             raise WorkerDied(f"the worker process ended (exit code {self.process.exitcode})") from exc
         return message
+
+
+@contextlib.contextmanager
+def _sigint_ignored_by_children() -> Iterator[None]:
+    """SIGINT ignored while a process is started, so the child starts with it ignored.
+
+    Ctrl-C reaches the whole process group, workers included. The parent decides when its
+    workers stop; a worker that got the signal while still importing would die printing a
+    ``KeyboardInterrupt`` traceback. An ignored disposition survives the exec of a spawned
+    child and Python keeps it (a blocked signal mask would not survive). Only the main thread
+    may set handlers: a worker replaced from another thread starts as before. A Ctrl-C in the
+    few milliseconds of the start is lost; pressing it again works.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _serve(conn: Connection, initializer: Callable[[], None] | None, limits: Limits) -> None:

@@ -25,7 +25,7 @@ from pressarchive.crawler.context import CrawlContext, attach_context, utc_now
 from pressarchive.crawler.progress import CrawlProgress
 from pressarchive.crawler.settings import crawl_settings
 from pressarchive.crawler.spider import PressRoomSpider
-from pressarchive.crawler.stopping import BoundedStopCrawlerProcess
+from pressarchive.crawler.stopping import BoundedStopCrawlerProcess, SignalLatch
 from pressarchive.crawler.summary import CrawlSummary
 from pressarchive.datadir import DataDir
 from pressarchive.errors import UserError
@@ -174,10 +174,11 @@ def run_crawl(
     archive = Archive(data.database_url)
     try:
         run_id, resumed_from = _start_run(archive, profiles, started, resume)
-        with extraction_workers(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"]),
-                                float(scrapy_settings["PRESSARCHIVE_EXTRACT_TIMEOUT"]),
-                                int(scrapy_settings["PRESSARCHIVE_EXTRACT_MEMORY"])) as workers:
-            process = BoundedStopCrawlerProcess(scrapy_settings, on_stop=[indexer.stop] if indexer else [])
+        with SignalLatch() as latch, extraction_workers(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"]),
+                                                        float(scrapy_settings["PRESSARCHIVE_EXTRACT_TIMEOUT"]),
+                                                        int(scrapy_settings["PRESSARCHIVE_EXTRACT_MEMORY"])) as workers:
+            process = BoundedStopCrawlerProcess(scrapy_settings, on_stop=[indexer.stop] if indexer else [],
+                                                latch=latch)
             crawlers = []
             context = CrawlContext(data=data, archive=archive, run_id=run_id, workers=workers, clock=utc_now)
             for profile in profiles:

@@ -103,7 +103,9 @@ class CrawlSummary:
     @property
     def interrupted(self) -> bool:
         """Whether a signal (Ctrl-C, SIGTERM) stopped this source's crawl before it finished."""
-        return self.finish_reason == "shutdown"  # Scrapy's reason for a stop on a signal
+        # Scrapy's reason for a stop on a signal; a signal during start-up may stop a crawler
+        # before it has a reason at all.
+        return self.finish_reason == "shutdown" or bool(self.stop_signal)
 
     @property
     def failed(self) -> bool:
