@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -68,7 +68,8 @@ class WorkerProcess:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, initializer, limits or Limits()), daemon=True)
-        self.process.start()
+        with _sigint_ignored_by_children():
+            self.process.start()
         child.close()
         self._ready = False
         self._stop_lock = threading.Lock()
@@ -121,18 +122,46 @@ class WorkerProcess:
         return message
 
 
+@contextlib.contextmanager
+def _sigint_ignored_by_children() -> Iterator[None]:
+    """SIGINT ignored while a process is started, so the child starts with it ignored.
+
+    Ctrl-C reaches the whole process group, workers included. The parent decides when its
+    workers stop; a worker that got the signal while still importing would die printing a
+    ``KeyboardInterrupt`` traceback. An ignored disposition survives the exec of a spawned
+    child and Python keeps it (a blocked signal mask would not survive). Only the main thread
+    may set handlers: a worker replaced from another thread starts as before. A Ctrl-C in the
+    few milliseconds of the start is lost; pressing it again works.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _serve(conn: Connection, initializer: Callable[[], None] | None, limits: Limits) -> None:
     """The worker's main loop: one call in, one outcome out, until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if initializer is not None:
         initializer()
     _limit_memory(limits.memory_mb)
-    conn.send(("ready", None))
+    try:
+        conn.send(("ready", None))
+        _serve_calls(conn, limits)
+    except (EOFError, OSError):
+        # The parent is gone: killed, or stopped by a signal while its workers were starting.
+        # Nobody is left to answer, and a traceback would land on the person's terminal.
+        return
+
+
+def _serve_calls(conn: Connection, limits: Limits) -> None:
     while True:
         try:
             message = conn.recv()
-        except EOFError:  # the parent is gone or closed the pipe
-            return
         except MemoryError:  # the call's arguments alone are over the limit
             conn.send(("memory", None))
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -112,7 +113,10 @@ def _documents(database: Path) -> int:
         return 0
 
 
-def test_ctrl_c_ends_a_crawl_with_a_long_delay_within_5_seconds_and_it_resumes(cli: CLI, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "exit_status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_ends_a_crawl_with_a_long_delay_within_5_seconds_and_it_resumes(
+    cli: CLI, tmp_path: Path, signum: int, exit_status: int,
+) -> None:
     with MutableSite() as site:
         for i in range(20):
             site.add(f"release-{i}", f"Release {i}: joint operation", f"Officers of unit {i} made arrests.",
@@ -129,17 +133,61 @@ def test_ctrl_c_ends_a_crawl_with_a_long_delay_within_5_seconds_and_it_resumes(c
                 time.sleep(0.1)
         finally:
             signalled = time.monotonic()
-            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+            os.killpg(process.pid, signum)  # SIGINT to the group is what Ctrl-C in a terminal does
             _out, err = process.communicate(timeout=60)
         took = time.monotonic() - signalled
         assert took < 5.0, f"the crawl took {took:.1f} s to stop"
         assert "Traceback" not in err
-        status = cli.json("status")
-        assert 1 <= status["documents"] < 20
+        counts = cli.json("status")
+        assert 1 <= counts["documents"] < 20
         (report,) = [json.loads(path.read_text("utf-8")) for path in (cli.data / "reports").glob("crawl-*.json")]
         assert report["status"] == "interrupted"
+        # The person (or cron) is told too: one line, and the exit status a shell gives such a stop.
+        resume = shlex.join(["pressarchive", "--data", str(cli.data), "crawl", "--profile", str(profile), "--resume"])
+        assert err.strip().splitlines()[-1] == (
+            f"interrupted: run {report['run']} stopped before it finished; `{resume}` continues it"
+        )
+        assert process.returncode == exit_status
 
         cli("crawl", "--profile", str(profile), "--delay", "0", "--resume", check=True)
     status = cli.json("status")
     assert (status["documents"], status["versions"], status["indexed"]) == (20, 20, 20)
     assert cli("check").returncode == 0
+
+
+def _children(pid: int) -> int:
+    tasks = Path(f"/proc/{pid}/task")
+    try:
+        return sum(len((task / "children").read_text().split()) for task in tasks.iterdir())
+    except OSError:  # a thread ended while being read
+        return 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to see the workers start")
+def test_ctrl_c_while_the_crawl_starts_is_an_interruption_too(cli: CLI, pdf_site: str, tmp_path: Path) -> None:
+    # The signal lands once the extraction workers are spawned (after multiprocessing's
+    # resource tracker and the indexing process, which start first), before Scrapy's reactor
+    # runs and listens: it used to raise KeyboardInterrupt inside Twisted (a traceback, then
+    # a crawl that went on to exit 0) or in a worker still importing (a traceback).
+    profile = tmp_path / "site.toml"
+    profile.write_text(f'name = "site"\nlanguage = "en"\nstart_urls = ["{pdf_site}/news/"]\n'
+                       "article = ['/news/releases/']\n", "utf-8")
+    args = [sys.executable, "-m", "pressarchive", "--data", str(cli.data), "crawl", "--profile", str(profile),
+            "--delay", "3", "--set", "PRESSARCHIVE_EXTRACT_WORKERS=2"]
+    process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while _children(process.pid) < 4 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.005)
+        # Both workers spawned; a Ctrl-C in the milliseconds of a spawn itself is lost (see
+        # processes._sigint_ignored_by_children), so the signal comes just after.
+        time.sleep(0.05)
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+    assert "Traceback" not in err
+    assert process.returncode == 130, err[-2000:]
+    assert err.strip().splitlines()[-1].startswith("interrupted: run 1 stopped before it finished; ")
+    (report,) = [json.loads(path.read_text("utf-8")) for path in (cli.data / "reports").glob("crawl-*.json")]
+    assert report["status"] == "interrupted"

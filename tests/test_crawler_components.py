@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -111,6 +113,27 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     for name, setting in SETTINGS.items():
         assert setting.help, name
         assert f"`{name}`" in readme, f"setting {name} is not documented in README.md"
+
+
+_UNITS = {"MiB": 2**20, "s": 1, "day": 1, "days": 1, "": 1}
+
+
+def test_the_readme_settings_table_is_the_settings_table() -> None:
+    """Row for row: the README's table lists exactly the settings, with the code's defaults."""
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme.split("## Crawler settings", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(PRESSARCHIVE_\w+)` \| ([^|]*) \|", section, re.MULTILINE)
+    assert [name for name, _default in rows] == list(SETTINGS)
+    for name, written in rows:
+        number = re.fullmatch(r"([\d.]+) ?(MiB|s|days?)?(?: \(no limit\))?", written.strip())
+        default = SETTINGS[name].default
+        if isinstance(default, int | float) and name != "PRESSARCHIVE_EXTRACT_WORKERS":  # that one: per core
+            assert number is not None, (name, written)
+            # EXTRACT_MEMORY's value is itself a number of MiB; the sizes are in bytes.
+            unit = 1 if name == "PRESSARCHIVE_EXTRACT_MEMORY" else _UNITS[number[2] or ""]
+            assert float(number[1]) * unit == default, (name, written, default)
+        else:
+            assert number is None, (name, written)
 
 
 def test_error_kinds() -> None:

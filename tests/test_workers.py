@@ -4,6 +4,7 @@ budget, does not end the crawl's extraction; stopping never waits for a stuck ta
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pressarchive import processes
 from pressarchive.extract.workers import ATTEMPTS, BudgetExceeded, ExtractionWorkers, WorkerCrashed, WorkersClosed
 
 
@@ -142,3 +144,17 @@ def test_stopping_the_background_indexer_ends_its_round_at_once() -> None:
         assert round_.result(timeout=5) == 0
         assert time.monotonic() - started < 3.0
         assert indexer.last_round() == 0, "no round after stop(), and none in this process"
+
+
+def test_a_worker_whose_parent_is_gone_ends_without_a_traceback(capfd: pytest.CaptureFixture[str]) -> None:
+    # A crawl stopped (SIGTERM) while its workers start: each finds its pipe closed when it
+    # reports ready. Its stderr is the person's terminal, so it must end in silence.
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(target=processes._serve, args=(child, None, processes.Limits()))
+    process.start()
+    child.close()
+    parent.close()
+    process.join(60)
+    assert process.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err

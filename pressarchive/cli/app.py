@@ -75,9 +75,11 @@ def fail(message: str, code: int = 1) -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI, turning user errors into one line and an exit status."""
-    from pressarchive.cli import commands  # noqa: F401  (registers the subcommands)
-
     try:
+        # Inside the try: importing the commands takes a while, and Ctrl-C meanwhile is an
+        # interruption like any other, not a traceback.
+        from pressarchive.cli import commands  # noqa: F401  (registers the subcommands)
+
         return cli.main(args=argv, prog_name="pressarchive", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

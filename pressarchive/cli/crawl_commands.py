@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+import shlex
+import signal
+import sys
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
 
 from pressarchive.cli import terminal
 from pressarchive.cli.app import Context, cli, fail, pass_context
+from pressarchive.cli.terminal import clean
 from pressarchive.crawler import SETTINGS, CrawlSummary, run_crawl
 from pressarchive.crawler.progress import summary_table
 from pressarchive.crawler.runner import BackgroundIndexer
@@ -51,7 +55,8 @@ def crawl(ctx: Context, names: tuple[str, ...], profile_files: tuple[str, ...], 
           **options: Any) -> None:
     """Crawl built-in sources by NAME and/or profile files, then index what changed.
 
-    Exit status: 0 when every source was reached, 1 when a source could not be fetched at all.
+    Exit status: 0 when every source was reached, 1 when a source could not be fetched at all,
+    130 (Ctrl-C) or 143 (SIGTERM) when the crawl was stopped before it finished.
     """
     profiles = [get_builtin(name) for name in names] + [load_profile(path) for path in profile_files]
     if crawl_all:
@@ -59,7 +64,9 @@ def crawl(ctx: Context, names: tuple[str, ...], profile_files: tuple[str, ...], 
     profiles = list({profile.name: profile for profile in profiles}.values())
     if not profiles:
         raise click.UsageError("name at least one source, or give --profile FILE or --all")
-    run_and_report(ctx, profiles, **options)
+    files = [arg for path in profile_files for arg in ("--profile", path)]
+    resume = _command(ctx, "crawl", *names, *files, *(["--all"] if crawl_all else []), "--resume")
+    run_and_report(ctx, profiles, resume_hint=f"`{resume}` continues it", **options)
 
 
 def configured_profiles(ctx: Context) -> list[Profile]:
@@ -82,11 +89,22 @@ def add(ctx: Context, urls: tuple[str, ...], **options: Any) -> None:
         "name": "added", "title": "Pages added by hand", "start_urls": list(urls),
         "allowed_domains": sorted({host_of(url) for url in urls}), "article": [".*"],
     }, origin="pressarchive add")
-    run_and_report(ctx, [profile], **options)
+    # `add` has no --resume: the same command again captures what the stop cut short.
+    run_and_report(ctx, [profile], resume_hint=f"`{_command(ctx, 'add', *urls)}` again captures the rest", **options)
 
 
-def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> list[CrawlSummary]:
-    """Crawl, index what changed, print the summary; exit 1 if a source could not be reached."""
+def _command(ctx: Context, *args: str) -> str:
+    """The command line that acts on the same data directory, quoted for a shell."""
+    data = ["--data", ctx.data_option] if ctx.data_option else []
+    return shlex.join(["pressarchive", *data, *args])
+
+
+def run_and_report(ctx: Context, profiles: list[Profile], resume_hint: str = "", **options: Any) -> list[CrawlSummary]:
+    """Crawl, index what changed, print the summary; exit 1 if a source could not be reached.
+
+    A crawl stopped by Ctrl-C or SIGTERM says so in one line (with ``resume_hint``, how to
+    go on) and exits 128 + the signal's number (130, 143), as a shell reports such a stop.
+    """
     since = parse_date(options.get("since"), "--since date")
     settings = _settings(options)
     console = terminal.console(stderr=True)
@@ -107,10 +125,19 @@ def run_and_report(ctx: Context, profiles: list[Profile], **options: Any) -> lis
     if broken:  # a full disk: what was archived before stands, the rest needs another crawl
         fail(f"{broken[0].source}: crawl stopped, {broken[0].storage_error}; "
              "what was archived before is intact: free space and crawl again")
+    stopped = [summary for summary in summaries if summary.interrupted]
+    if stopped:  # before `failed`: a cut crawl may well have fetched no release yet
+        _interrupted(stopped[0], resume_hint)
     failed = [summary for summary in summaries if summary.failed]
     if failed:
         fail(f"{failed[0].source}: {failed[0].failure}")
     return summaries
+
+
+def _interrupted(summary: CrawlSummary, resume_hint: str) -> NoReturn:
+    hint = f"; {resume_hint}" if resume_hint else ""
+    click.echo(clean(f"interrupted: run {summary.run_id} stopped before it finished{hint}"), err=True)
+    sys.exit(128 + (summary.stop_signal or signal.SIGINT))
 
 
 def _settings(options: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,9 @@ soon as headers arrive, and the first bytes of the decoded body before anything 
 The body is judged by one classifier, :func:`media_kind`: the ``filetype`` library's
 signatures (images, audio, video, archives, fonts, executables, office files; every one of
 them binary, so none matches a text format), less PDF, which carries press releases, plus a
-short supplement of signatures it misses. What no signature claims (HTML, XML, JSON, plain
+short supplement of signatures it misses. Where filetype decides on a few printable bytes a
+text may start with ("BMW recalls..." is not a BMP), the rest of the real header is required
+too (:data:`_CONFIRM`). What no signature claims (HTML, XML, JSON, plain
 text, PDF) is kept; an HTML page is judged as HTML, so its inline SVG and ``data:`` images
 stay with it. A gzip *file* (a ``.xml.gz`` sitemap) is opened and its content judged.
 """
@@ -115,11 +117,61 @@ _SUPPLEMENT: tuple[tuple[str, Callable[[bytes], bool]], ...] = (
 )
 
 
+def _binary(data: bytes) -> bool:
+    """Whether ``data`` holds a byte no text has: NUL, or a C0 control other than whitespace."""
+    return any(byte < 0x09 or 0x0E <= byte < 0x20 for byte in data)
+
+
+def _bmp_header(head: bytes) -> bool:
+    """A BMP's 14-byte file header followed by a DIB header of one of the sizes that exist."""
+    return len(head) >= 18 and int.from_bytes(head[14:18], "little") in _DIB_HEADER_SIZES
+
+
+def _id3_version(head: bytes) -> bool:
+    """An ID3v2 tag's "ID3" is followed by its version (2 to 4) and revision (0)."""
+    return len(head) > 4 and head[3] in (2, 3, 4) and head[4] == 0
+
+
+_DIB_HEADER_SIZES = frozenset({12, 40, 52, 56, 64, 108, 124})
+_BZIP2_LEVELS = tuple(b"%d" % level for level in range(1, 10))  # block size, 100k to 900k
+_BZIP2_BLOCKS = (b"1AY&SY", b"\x17rE8P\x90")  # a compressed block, or the end of an empty stream
+
+# filetype matches some formats on a few printable bytes that a text may well start with
+# ("BMW recalls...", "GIFT card fraud...", "MZ Polizei...", "SQLite is..."). Its match stands only
+# when the rest of the real header is there too, which a text never has. Keyed by filetype's
+# MIME type; each entry has a test both ways.
+_CONFIRM: dict[str, Callable[[bytes], bool]] = {
+    "image/bmp": _bmp_header,  # "BM"
+    "image/gif": lambda head: head[:6] in (b"GIF87a", b"GIF89a"),  # "GIF"
+    "application/x-msdownload": lambda head: _binary(head[2:64]),  # "MZ": a DOS header is binary
+    "audio/mpeg": lambda head: not head.startswith(b"ID3") or _id3_version(head),  # FF Fx syncs are binary
+    "application/x-bzip2": lambda head: head[3:4] in _BZIP2_LEVELS and head[4:10] in _BZIP2_BLOCKS,  # "BZh"
+    "application/x-shockwave-flash": lambda head: _binary(head[3:8]),  # "FWS"/"CWS", version, size
+    "application/postscript": lambda head: head.startswith(b"%!PS"),  # "%!"
+    "application/x-sqlite3": lambda head: head.startswith(b"SQLite format 3\x00"),  # "SQLi"
+    "audio/mp4": lambda head: head[4:8] == b"ftyp",  # "M4A " alone is no file: an M4A opens with a box
+    "image/vnd.dwg": lambda head: _binary(head[6:12]),  # "AC10", then a version and zeros
+    "application/x-tar": lambda head: b"\x00" in head[:257],  # "ustar" at 257, after NUL-padded names
+}
+
+
+def _filetype_kind(head: bytes) -> str | None:
+    """The first of filetype's signatures ``head`` matches and :data:`_CONFIRM` confirms."""
+    buffer = bytearray(head)  # what filetype.guess hands its matchers
+    for matcher in filetype.types:
+        if matcher.mime == _PDF or not matcher.match(buffer):
+            continue
+        confirm = _CONFIRM.get(matcher.mime)
+        if confirm is None or confirm(head):
+            return str(matcher.mime)
+    return None
+
+
 def media_kind(head: bytes) -> str | None:
     """The media type of a file starting with ``head`` if it is not text-bearing, else None."""
-    kind = filetype.guess(head) if head else None
-    if kind is not None and kind.mime != _PDF:
-        return str(kind.mime)
+    kind = _filetype_kind(head) if head else None
+    if kind is not None:
+        return kind
     for name, test in _SUPPLEMENT:
         if test(head):
             return name

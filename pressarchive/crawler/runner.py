@@ -25,7 +25,7 @@ from pressarchive.crawler.context import CrawlContext, attach_context, utc_now
 from pressarchive.crawler.progress import CrawlProgress
 from pressarchive.crawler.settings import crawl_settings
 from pressarchive.crawler.spider import PressRoomSpider
-from pressarchive.crawler.stopping import BoundedStopCrawlerProcess
+from pressarchive.crawler.stopping import BoundedStopCrawlerProcess, SignalLatch
 from pressarchive.crawler.summary import CrawlSummary
 from pressarchive.datadir import DataDir
 from pressarchive.errors import UserError
@@ -174,10 +174,11 @@ def run_crawl(
     archive = Archive(data.database_url)
     try:
         run_id, resumed_from = _start_run(archive, profiles, started, resume)
-        with extraction_workers(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"]),
-                                float(scrapy_settings["PRESSARCHIVE_EXTRACT_TIMEOUT"]),
-                                int(scrapy_settings["PRESSARCHIVE_EXTRACT_MEMORY"])) as workers:
-            process = BoundedStopCrawlerProcess(scrapy_settings, on_stop=[indexer.stop] if indexer else [])
+        with SignalLatch() as latch, extraction_workers(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"]),
+                                                        float(scrapy_settings["PRESSARCHIVE_EXTRACT_TIMEOUT"]),
+                                                        int(scrapy_settings["PRESSARCHIVE_EXTRACT_MEMORY"])) as workers:
+            process = BoundedStopCrawlerProcess(scrapy_settings, on_stop=[indexer.stop] if indexer else [],
+                                                latch=latch)
             crawlers = []
             context = CrawlContext(data=data, archive=archive, run_id=run_id, workers=workers, clock=utc_now)
             for profile in profiles:
@@ -188,7 +189,8 @@ def run_crawl(
                               done=done, context=context, full=full)
                 crawlers.append((profile.name, crawler))
             _run_with_progress(process, crawlers, console, indexer)
-        summaries = [CrawlSummary.from_stats(name, crawler.stats.get_stats()) for name, crawler in crawlers]
+        summaries = [CrawlSummary.from_stats(name, crawler.stats.get_stats(), run_id=run_id,
+                                             stop_signal=process.stop_signal) for name, crawler in crawlers]
         report = _report(run_id, resumed_from, started, summaries)
         report["indexing_rounds_failed"] = indexer.failed_rounds if indexer is not None else 0
         archive.finish_run(run_id, report["status"], utc_now(), report)
@@ -232,7 +234,7 @@ def _start_loop(loop: Any, interval: float) -> None:
 
 
 def _report(run_id: int, resumed_from: int | None, started: datetime, summaries: list[CrawlSummary]) -> dict[str, Any]:
-    interrupted = any(summary.finish_reason == "shutdown" for summary in summaries)
+    interrupted = any(summary.interrupted for summary in summaries)
     return {
         "run": run_id,
         "resumed_from": resumed_from,

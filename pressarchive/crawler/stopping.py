@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
+from scrapy.utils.ossignal import install_shutdown_handlers
 
 logger = logging.getLogger(__name__)
 
@@ -28,15 +29,54 @@ logger = logging.getLogger(__name__)
 GRACE = 2.0
 
 
+class SignalLatch:
+    """Remembers a SIGINT or SIGTERM that arrives while a crawl is starting.
+
+    Scrapy listens for signals only once its reactor runs. Before that (workers spawning,
+    crawlers being built) Ctrl-C raised ``KeyboardInterrupt`` inside Twisted, which printed a
+    traceback and let the crawl carry on to exit 0, and SIGTERM killed the process silently.
+    The latch holds the signal until :class:`BoundedStopCrawlerProcess` can act on it.
+    """
+
+    def __init__(self) -> None:
+        self.signum = 0
+
+    def __enter__(self) -> SignalLatch:
+        install_shutdown_handlers(self._latch)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        pass  # the crawler process has its own handlers by now (or the crawl never started)
+
+    def _latch(self, signum: int, frame: Any) -> None:
+        self.signum = self.signum or signum
+
+
 class BoundedStopCrawlerProcess(CrawlerProcess):
     """A ``CrawlerProcess`` whose stop on SIGINT/SIGTERM takes at most :data:`GRACE` seconds."""
 
-    def __init__(self, settings: dict[str, Any], on_stop: Iterable[Callable[[], None]] = ()) -> None:
+    def __init__(self, settings: dict[str, Any], on_stop: Iterable[Callable[[], None]] = (),
+                 latch: SignalLatch | None = None) -> None:
         super().__init__(settings)
         self.on_stop = list(on_stop)
         self.stopping = False
+        #: The first signal that stopped the crawl (SIGINT, SIGTERM), 0 if none: the CLI's exit status.
+        self.stop_signal = 0
+        self.latch = latch or SignalLatch()
+
+    def start(self, stop_after_crawl: bool = True, install_signal_handlers: bool = True) -> None:
+        # Scrapy listens only once the reactor runs; a signal the latch caught before then stops
+        # the crawl as soon as it does. (Not earlier: touching the reactor before the first
+        # crawler has installed the configured one would install the wrong one.)
+        _reactor().callWhenRunning(self._stop_if_latched)
+        super().start(stop_after_crawl, install_signal_handlers)
+
+    def _stop_if_latched(self) -> None:
+        if self.latch.signum and not self.stop_signal:
+            self._signal_shutdown(self.latch.signum, None)
 
     def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.stop_signal = self.stop_signal or signum
         super()._signal_shutdown(signum, frame)  # the graceful stop; a second signal forces it
         _reactor().callFromThread(self._bound_the_stop)
 

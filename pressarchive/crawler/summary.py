@@ -43,9 +43,11 @@ class CrawlSummary:
     seconds: float = 0.0
     finish_reason: str = ""
     storage_error: str = ""  # why the archive could not be written, when that stopped the crawl
+    run_id: int = 0  # the run in the store, for `crawl --resume`
+    stop_signal: int = 0  # the signal (SIGINT, SIGTERM) that stopped the crawl, 0 if none
 
     @classmethod
-    def from_stats(cls, source: str, stats: dict[str, Any]) -> CrawlSummary:
+    def from_stats(cls, source: str, stats: dict[str, Any], *, run_id: int = 0, stop_signal: int = 0) -> CrawlSummary:
         def prefixed(prefix: str) -> dict[str, int]:
             return {k[len(prefix):]: int(v) for k, v in stats.items() if k.startswith(prefix)}
 
@@ -75,6 +77,8 @@ class CrawlSummary:
             seconds=float(stats.get("elapsed_time_seconds", 0.0)),
             finish_reason=str(stats.get("finish_reason", "")),
             storage_error=str(stats.get(STORAGE_ERROR_STAT, "")),
+            run_id=run_id,
+            stop_signal=stop_signal,
         )
 
     @property
@@ -95,6 +99,13 @@ class CrawlSummary:
         if self.releases_failed and not self.releases_fetched:
             return f"no release could be fetched: {self.first_error}"
         return ""
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether a signal (Ctrl-C, SIGTERM) stopped this source's crawl before it finished."""
+        # Scrapy's reason for a stop on a signal; a signal during start-up may stop a crawler
+        # before it has a reason at all.
+        return self.finish_reason == "shutdown" or bool(self.stop_signal)
 
     @property
     def failed(self) -> bool:

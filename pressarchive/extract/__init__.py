@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from pressarchive.extract.controls import clean_document
 from pressarchive.extract.errors import ExtractionError
 from pressarchive.extract.html import extract_html
 from pressarchive.extract.language import detect_language
@@ -54,8 +55,12 @@ def extract_document(
     """
     site = get_site_extractor(extractor) if extractor else None
     if is_pdf(body, url, content_type):
-        return extract_pdf(body, url, default_language=default_language)
-    return extract_html(body, url, content_type, default_language=default_language, site=site)
+        doc = extract_pdf(body, url, default_language=default_language)
+    else:
+        doc = extract_html(body, url, content_type, default_language=default_language, site=site)
+    # Every path (HTML, JSON-LD, site extractors, PDF) leaves through here, so this is where
+    # a page's control characters are dropped before they can reach the store.
+    return clean_document(doc) if doc is not None else None
 
 
 def is_pdf(body: bytes, url: str, content_type: str | None = None) -> bool:

@@ -13,6 +13,8 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
 
+from pressarchive.extract.controls import strip_controls
+
 _DROP = ("script", "style", "noscript", "template", "iframe", "object", "svg", "button", "form")
 _BLOCKS = (
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "ul", "ol", "dl",
@@ -25,7 +27,9 @@ _BREAK = "\n"
 
 def html_to_text(fragment: str) -> str:
     """Text of ``fragment``, one paragraph per line; '' when it holds no text."""
-    root = _parse(fragment)
+    # lxml parses an ESC but refuses to set a text holding one, so a payload with control
+    # characters would fail the whole page; they go before parsing (and are never kept).
+    root = _parse(strip_controls(fragment))
     if root is None:
         return ""
     for element in list(root.iter(*_DROP)):
