@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CLI, REPO
+from tests.hostile_inputs_site import pdf_file
 from tests.loopback import pages_handler, serve
 from tests.mutable_site import MutableSite
 
@@ -32,23 +33,14 @@ def nested_array_pdf(depth: int = 5000) -> bytes:
     """A one-page PDF whose content stream opens ``depth`` arrays: pypdf's parser recurses once
     per level and overflows Python's stack (a RecursionError, not one of pypdf's errors)."""
     content = b"BT /F1 12 Tf 72 700 Td (Officers arrested two suspects) Tj " + b"[" * depth + b"]" * depth + b" ET"
-    objects = [
+    return pdf_file([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    ])
 
 
 PAGES = {
