@@ -183,3 +183,17 @@ def test_ctrl_c_while_the_crawl_starts_is_an_interruption_too(cli: CLI, pdf_site
     assert err.strip().splitlines()[-1].startswith("interrupted: run 1 stopped before it finished; ")
     (report,) = [json.loads(path.read_text("utf-8")) for path in (cli.data / "reports").glob("crawl-*.json")]
     assert report["status"] == "interrupted"
+
+
+def test_scrapy_internals_the_bounded_stop_relies_on_are_still_there() -> None:
+    """BoundedStopCrawlerProcess overrides and calls two private methods of Scrapy's
+    CrawlerProcess (pinned to the tested minor version in pyproject.toml); if a Scrapy
+    upgrade renames them, Ctrl-C would silently fall back to Scrapy's slow graceful stop."""
+    import inspect
+
+    from scrapy.crawler import CrawlerProcess
+
+    for name, parameters in (("_signal_shutdown", ["self", "signum", "_"]), ("_stop_reactor", ["self", "_"])):
+        method = getattr(CrawlerProcess, name, None)
+        assert method is not None, f"Scrapy's CrawlerProcess.{name} is gone: update crawler/stopping.py"
+        assert list(inspect.signature(method).parameters) == parameters, f"CrawlerProcess.{name} changed"
