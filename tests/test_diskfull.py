@@ -115,7 +115,10 @@ def test_a_full_disk_stops_the_crawl_cleanly_and_loses_nothing(small_disk: tuple
         assert len(errors) == 1 and ("No space left on device" in errors[0] or "disk is full" in errors[0])
         fetched_big = sum(target.startswith("/news/releases/big-") for target in site.requests)
         captured_big = sum("/big-" in url for _id, url, *_rest in _captures(data / "archive.sqlite"))
-        assert fetched_big - captured_big <= 4, "the crawl stops at the first failure, not page by page"
+        # Requests already handed to Scrapy's downloader (at most CONCURRENT_REQUESTS, 16) still
+        # complete while the spider closes; page by page, every one of the 60 would be fetched.
+        assert fetched_big - captured_big <= 16 and fetched_big < 60, (
+            "the crawl stops at the first failure, not page by page", fetched_big, captured_big)
 
         # Everything archived before the disk filled up is still there and readable.
         assert _documents(data / "archive.sqlite")[: len(documents)] == documents
