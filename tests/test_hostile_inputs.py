@@ -124,6 +124,10 @@ def crawl(id: str, description: str, check: str, known: str = "") -> Case:
     return Case(id, description, "crawl", (check,), "bounded", known=known)
 
 
+#: The start of a profile that loads, before the field a case spoils.
+MINIMAL = 'name = "p"\nstart_urls = ["http://127.0.0.1:9/"]\n'
+
+
 def profile(body: str) -> dict[str, Any]:
     return {"profile": body}
 
@@ -240,15 +244,15 @@ _CLI_CASES = [
 
 _PROFILE_CASES = [
     Case("profile-missing-article", "profile without `article`", "cli", words="field 'article'",
-         extra=profile('name = "p"\nstart_urls = ["http://127.0.0.1:9/"]\n')),
+         extra=profile(MINIMAL)),
     Case("profile-bad-regex", "profile with `article = [\"(\"]`", "cli", words="bad regular expression",
-         extra=profile('name = "p"\nstart_urls = ["http://127.0.0.1:9/"]\narticle = ["("]\n')),
+         extra=profile(MINIMAL + 'article = ["("]\n')),
     Case("profile-lookahead", "profile with a lookahead `(?!x)` (RE2 has none)", "cli", words="lookarounds",
-         extra=profile('name = "p"\nstart_urls = ["http://127.0.0.1:9/"]\narticle = ["/n(?!x)"]\n')),
+         extra=profile(MINIMAL + 'article = ["/n(?!x)"]\n')),
     Case("profile-backreference", "profile with a backreference `(a)\\1`", "cli", words="backreferences",
-         extra=profile('name = "p"\nstart_urls = ["http://127.0.0.1:9/"]\narticle = ["(a)\\\\1"]\n')),
+         extra=profile(MINIMAL + 'article = ["(a)\\\\1"]\n')),
     Case("profile-nul", "profile with a NUL byte", "cli", words="not valid TOML",
-         extra=profile('name = "p"\nstart_urls = ["http://127.0.0.1:9/"]\narticle = ["/x\x00"]\n')),
+         extra=profile(MINIMAL + 'article = ["/x\x00"]\n')),
     Case("profile-badutf8", "profile with invalid UTF-8", "cli", words="cannot read",
          extra={"profile_bytes": b'name = "p\xff\xfe"\nstart_urls = ["http://127.0.0.1:9/"]\narticle = ["/x"]\n'}),
     Case("profile-garbage", "profile that is not TOML at all", "cli", words="not valid TOML",
@@ -260,11 +264,11 @@ _PROFILE_CASES = [
     Case("profile-file-url", "profile start URL file:///etc/passwd", "cli", words="field 'start_urls'",
          extra=profile('name = "p"\nstart_urls = ["file:///etc/passwd"]\narticle = ["/x"]\n')),
     Case("profile-since-bad-month", "profile since = 2017-13-01 (bare TOML date)", "cli", words="not valid TOML",
-         extra=profile('name = "p"\nstart_urls = ["http://127.0.0.1:9/"]\narticle = ["/x"]\nsince = 2017-13-01\n')),
+         extra=profile(MINIMAL + 'article = ["/x"]\nsince = 2017-13-01\n')),
     Case("profile-since-number", "profile since = 99999", "cli", words="field 'since'",
-         extra=profile('name = "p"\nstart_urls = ["http://127.0.0.1:9/"]\narticle = ["/x"]\nsince = 99999\n')),
+         extra=profile(MINIMAL + 'article = ["/x"]\nsince = 99999\n')),
     Case("profile-since-basic", "profile since = \"20170101\" (a string)", "cli", words="field 'since'",
-         extra=profile('name = "p"\nstart_urls = ["http://127.0.0.1:9/"]\narticle = ["/x"]\nsince = "20170101"\n')),
+         extra=profile(MINIMAL + 'article = ["/x"]\nsince = "20170101"\n')),
 ]
 
 _ADD_CASES = [
