@@ -157,8 +157,8 @@ def parse_setting(assignment: str) -> dict[str, Any]:
     """``NAME=VALUE`` for a documented pressarchive setting, typed like its default."""
     name, sep, raw = assignment.partition("=")
     name = name.strip().upper()
-    if not sep or name not in SETTINGS or name == "PRESSARCHIVE_DATA_DIR":
-        known = ", ".join(sorted(set(SETTINGS) - {"PRESSARCHIVE_DATA_DIR"}))
+    if not sep or name not in SETTINGS:
+        known = ", ".join(sorted(SETTINGS))
         raise UserError(f"bad --set {assignment!r}: expected NAME=VALUE with NAME one of {known}")
     default = SETTINGS[name].default
     try:

@@ -165,7 +165,7 @@ def run_crawl(
     """
     started = utc_now()
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
-    scrapy_settings = crawl_settings({"PRESSARCHIVE_DATA_DIR": str(data.root), **(settings or {})})
+    scrapy_settings = crawl_settings(settings)
     scrapy_settings["LOG_FILE"] = str(data.reports_dir / f"crawl-{stamp}.log")
     # The log lives in the data directory: when its disk fills up, a lost log line must not
     # print logging's own traceback to the terminal (the crawl reports the failure itself).

@@ -25,7 +25,6 @@ class Setting:
 
 
 SETTINGS: dict[str, Setting] = {
-    "PRESSARCHIVE_DATA_DIR": Setting(None, "Data directory the crawl writes to (set from --data)."),
     "PRESSARCHIVE_WARC_MAX_SIZE": Setting(100 * 2**20, "Bytes after which a new WARC file is started."),
     "PRESSARCHIVE_MAX_BODY_SIZE": Setting(20 * 2**20, "Responses larger than this are aborted and not kept."),
     "PRESSARCHIVE_USER_AGENT": Setting(DEFAULT_USER_AGENT, "User-Agent sent with every request."),
