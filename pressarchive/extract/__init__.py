@@ -2,7 +2,8 @@
 
 This stage knows nothing of the crawler, the store or the index, so it can be run and
 benchmarked on any capture. It decides between HTML and PDF, fills url, title, text,
-language, publication date and operation names, and leaves source, agency and country to the
+language, publication date, operation names and the countries, agencies and figures the text
+mentions, and leaves source, agency and country to the
 crawler, which knows where the capture came from. A source whose pages need reading in their
 own way names a site extractor (:mod:`.sites`), tried before the generic path.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from pressarchive.extract.controls import clean_document
+from pressarchive.extract.entities import annotate
 from pressarchive.extract.errors import ExtractionError
 from pressarchive.extract.html import extract_html
 from pressarchive.extract.language import detect_language
@@ -59,8 +61,9 @@ def extract_document(
     else:
         doc = extract_html(body, url, content_type, default_language=default_language, site=site)
     # Every path (HTML, JSON-LD, site extractors, PDF) leaves through here, so this is where
-    # a page's control characters are dropped before they can reach the store.
-    return clean_document(doc) if doc is not None else None
+    # a page's control characters are dropped before they can reach the store, and the facts
+    # the text states are read from the clean text.
+    return annotate(clean_document(doc)) if doc is not None else None
 
 
 def is_pdf(body: bytes, url: str, content_type: str | None = None) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
-from pressarchive.record import Document
+from pressarchive.record import Document, Figure
 from pressarchive.store import lifecycle, runs, schema
 from pressarchive.store.migrate import upgrade
 from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDocument, Version
@@ -188,6 +188,21 @@ class Archive:
             removals=removals,
         )
 
+    def figures(self, version_ids: Iterable[int]) -> dict[int, list[Figure]]:
+        """Version id -> the figures its text reports, in text order."""
+        figs = schema.figures
+        found: dict[int, list[Figure]] = {}
+        with self.engine.connect() as conn:
+            for chunk in _id_chunks(version_ids):
+                query = sa.select(figs).where(figs.c.version_id.in_(chunk))
+                query = query.order_by(figs.c.version_id, figs.c.start, figs.c.id)
+                for row in conn.execute(query):
+                    found.setdefault(row.version_id, []).append(Figure(
+                        kind=row.kind, value=row.value, qualifier=row.qualifier, sentence=row.sentence,
+                        start=row.start, end=row.end, unit=row.unit,
+                    ))
+        return found
+
     def current_documents(self, ids: Iterable[int] | None = None) -> Iterator[Document]:
         """The current version of every document (or of the given ids), for indexing, by id."""
         query = _current_query().order_by(schema.documents.c.id)
@@ -276,6 +291,7 @@ class Archive:
 _INSERT_CAPTURE = schema.captures.insert()
 _INSERT_DOCUMENT = schema.documents.insert()
 _INSERT_VERSION = schema.versions.insert()
+_INSERT_FIGURE = schema.figures.insert()
 _CAPTURED_AT = sa.select(schema.captures.c.captured_at).where(schema.captures.c.id == sa.bindparam("capture_id"))
 _DOCUMENT_BY_URL = sa.select(schema.documents).where(schema.documents.c.url == sa.bindparam("doc_url"))
 _SET_CURRENT_VERSION = (
@@ -303,10 +319,20 @@ def _add_version(
         "document_id": doc_id, "number": number, "capture_id": capture_id, "captured_at": captured_at,
         "text_sha256": digest, "title": doc.title, "text": doc.text, "language": doc.language,
         "published": doc.published, "operations": list(doc.operations),
+        "countries": list(doc.countries), "agencies": list(doc.agencies),
     }
     version_id = _new_id(conn.execute(_INSERT_VERSION, values))
+    if doc.figures:
+        conn.execute(_INSERT_FIGURE, [_figure_row(version_id, figure) for figure in doc.figures])
     conn.execute(_SET_CURRENT_VERSION, {"doc_id": doc_id, "version_id": version_id})
     return number
+
+
+def _figure_row(version_id: int, figure: Figure) -> dict[str, Any]:
+    return {
+        "version_id": version_id, "kind": figure.kind, "value": figure.value, "qualifier": figure.qualifier,
+        "unit": figure.unit, "sentence": figure.sentence, "start": figure.start, "end": figure.end,
+    }
 
 
 def _update_document(
@@ -329,7 +355,7 @@ def _current_query() -> sa.Select[Any]:
         sa.select(
             docs.c.id, docs.c.url, docs.c.source, docs.c.first_captured, docs.c.last_captured,
             vers.c.number.label("version"), vers.c.title, vers.c.text, vers.c.language,
-            vers.c.published, vers.c.operations,
+            vers.c.published, vers.c.operations, vers.c.countries, vers.c.agencies,
             sa.func.coalesce(srcs.c.agency, "").label("agency"),
             sa.func.coalesce(srcs.c.country, "").label("country"),
         )
@@ -353,7 +379,8 @@ def _document_from_row(row: Row[Any]) -> Document:
     return Document(
         url=row.url, title=row.title, text=row.text, language=row.language,
         published=row.published, operations=tuple(row.operations or ()), source=row.source,
-        agency=row.agency, country=row.country, id=row.id, version=row.version,
+        agency=row.agency, country=row.country, countries=tuple(row.countries or ()),
+        agencies=tuple(row.agencies or ()), id=row.id, version=row.version,
     )
 
 
@@ -367,4 +394,5 @@ def _version_from_row(row: Row[Any]) -> Version:
         number=row.number, captured_at=row.captured_at, text_sha256=row.text_sha256,
         title=row.title, text=row.text, language=row.language, published=row.published,
         operations=tuple(row.operations or ()), capture=capture,
+        countries=tuple(row.countries or ()), agencies=tuple(row.agencies or ()), id=row.id,
     )

@@ -85,6 +85,9 @@ class Version:
     published: date | None
     operations: tuple[str, ...]
     capture: Capture
+    countries: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    id: int | None = None  # the version's row id (figures and corrections refer to it)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -128,6 +131,8 @@ class StoredDocument:
             "country": doc.country,
             "language": doc.language,
             "operations": list(doc.operations),
+            "countries": list(doc.countries),
+            "agencies": list(doc.agencies),
             "text": doc.text,
             "first_captured": _iso(self.first_captured),
             "last_captured": _iso(self.last_captured),

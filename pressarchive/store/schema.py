@@ -71,7 +71,26 @@ versions = sa.Table(
     sa.Column("language", sa.String(8), nullable=False),
     sa.Column("published", sa.Date, nullable=True),
     sa.Column("operations", sa.JSON, nullable=False),
+    # What the text mentions (ISO country codes, agency ids); NULL in versions archived before
+    # these were extracted, until ``reprocess`` reads them again.
+    sa.Column("countries", sa.JSON, nullable=True),
+    sa.Column("agencies", sa.JSON, nullable=True),
     sa.UniqueConstraint("document_id", "number"),
+)
+
+# The figures a version's text reports ("38 people arrested"), each with its sentence.
+figures = sa.Table(
+    "figures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version_id", sa.ForeignKey("versions.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("qualifier", sa.String(20), nullable=False),
+    sa.Column("unit", sa.String(8), nullable=False, default=""),
+    sa.Column("sentence", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
 )
 
 runs = sa.Table(
