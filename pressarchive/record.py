@@ -76,6 +76,8 @@ class Document:
     countries: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     figures: tuple[Figure, ...] = ()
+    # Near-duplicate cluster: id of the first document of its syndicated copies (None: no copy).
+    cluster: int | None = field(default=None, compare=False)
     id: int | None = field(default=None, compare=False)
     version: int | None = field(default=None, compare=False)
 

@@ -353,7 +353,7 @@ def _current_query() -> sa.Select[Any]:
     docs, vers, srcs = schema.documents, schema.versions, schema.sources
     return (
         sa.select(
-            docs.c.id, docs.c.url, docs.c.source, docs.c.first_captured, docs.c.last_captured,
+            docs.c.id, docs.c.url, docs.c.source, docs.c.first_captured, docs.c.last_captured, docs.c.cluster_id,
             vers.c.number.label("version"), vers.c.title, vers.c.text, vers.c.language,
             vers.c.published, vers.c.operations, vers.c.countries, vers.c.agencies,
             sa.func.coalesce(srcs.c.agency, "").label("agency"),
@@ -380,7 +380,7 @@ def _document_from_row(row: Row[Any]) -> Document:
         url=row.url, title=row.title, text=row.text, language=row.language,
         published=row.published, operations=tuple(row.operations or ()), source=row.source,
         agency=row.agency, country=row.country, countries=tuple(row.countries or ()),
-        agencies=tuple(row.agencies or ()), id=row.id, version=row.version,
+        agencies=tuple(row.agencies or ()), id=row.id, version=row.version, cluster=row.cluster_id,
     )
 
 

@@ -55,6 +55,9 @@ documents = sa.Table(
     sa.Column("indexed_version", sa.Integer, nullable=True),
     # When a listing, feed or sitemap of the source last linked the document.
     sa.Column("last_listed", sa.DateTime, nullable=True),
+    # Near-duplicate cluster (syndicated copies of one story): the id of the cluster's first
+    # document; NULL for a document with no known copy.
+    sa.Column("cluster_id", sa.Integer, nullable=True, index=True),
 )
 
 versions = sa.Table(
