@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from pressarchive.datadir import DataDir, prepare_data_dir
+from pressarchive.dossiers import Dossiers
 from pressarchive.errors import NotFound, UserError
 from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchIndex, SearchRequest, SearchResult
 from pressarchive.index.engine import SearchEngine
@@ -98,6 +99,7 @@ class ArchiveService:
     def __init__(self, data: DataDir, *, query_time_limit: float = QUERY_TIME_LIMIT) -> None:
         self.data = prepare_data_dir(data)
         self.archive = Archive(data.database_url)
+        self.dossiers = Dossiers(self.archive)  # operations, dossiers, hand corrections
         self.query_time_limit = query_time_limit
         self._index: SearchEngine | None = None
         self._refilled: int | None = None  # documents put back when the index was recreated
