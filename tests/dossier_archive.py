@@ -17,7 +17,7 @@ from pressarchive.service import ArchiveService
 from pressarchive.store import schema
 from tests.archive_builder import Builder
 
-HOSTILE = '<script>alert(1)</script>=HYPERLINK("http://evil.example")'
+HOSTILE = '=HYPERLINK("http://evil.example")<script>alert(1)</script>'
 EUROPOL_QUOTE = "Europol: 38 people were arrested in Operation Tantalio across 15 countries."
 POLICIA_QUOTE = "La Policía Nacional ha detenido a 39 personas en la operación Tantalio."
 
@@ -50,10 +50,10 @@ def documents() -> dict[str, Document]:
             figures=(_figure("arrested", 38, EUROPOL_QUOTE),),
         ),
         "italian": Document(
-            url="https://polizia.example.it/news/tantalio", title=f"Operazione Tantalio {HOSTILE}",
+            url="https://polizia.example.it/news/tantalio", title=f"{HOSTILE} Operazione Tantalio",
             text=f"Almeno 30 arresti nell'operazione Tantalio. {HOSTILE}", language="it",
             published=date(2017, 5, 2), operations=("Tantalio",), source="polizia",
-            countries=("IT",), figures=(_figure("arrested", 30, f"Almeno 30 arresti. {HOSTILE}", "at_least"),),
+            countries=("IT",), figures=(_figure("arrested", 30, f"{HOSTILE} almeno 30 arresti.", "at_least"),),
         ),
         "portuguese": Document(
             url="https://pj.example.pt/noticias/tantalium", title="Operação Tantalium",
