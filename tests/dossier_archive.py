@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pressarchive.datadir import DataDir
+from pressarchive.extract.operations import find_operations
 from pressarchive.record import Document, Figure
 from pressarchive.service import ArchiveService
 from pressarchive.store import schema
@@ -19,6 +20,7 @@ from tests.archive_builder import Builder
 
 HOSTILE = '=HYPERLINK("http://evil.example")<script>alert(1)</script>'
 EUROPOL_QUOTE = "Europol: 38 people were arrested in Operation Tantalio across 15 countries."
+WORD_SAFE_TEXT = "Parents can keep children safe online. Stay safe: the operation of the safe helpline is free."
 POLICIA_QUOTE = "La Policía Nacional ha detenido a 39 personas en la operación Tantalio."
 
 
@@ -64,13 +66,15 @@ def documents() -> dict[str, Document]:
         "safe": Document(
             url="https://police.example.org/press/operation-safe", title="Operation Safe ends",
             text="Operation Safe led to 3 arrests.", language="en", published=date(2019, 1, 5),
-            operations=("Safe",), source="police-a",
+            operations=find_operations("Operation Safe ends", "Operation Safe led to 3 arrests."),
+            source="police-a",
             figures=(_figure("arrested", 3, "Operation Safe led to 3 arrests."),),
         ),
+        # The extractor, not the test, decides that "safe" here names no operation.
         "word_safe": Document(
             url="https://police.example.org/press/keep-safe", title="Keep children safe online",
-            text="Parents can keep children safe online. Stay safe.", language="en",
-            published=date(2019, 2, 1), source="police-a",
+            text=WORD_SAFE_TEXT, language="en", published=date(2019, 2, 1), source="police-a",
+            operations=find_operations("Keep children safe online", WORD_SAFE_TEXT),
         ),
     }
 

@@ -16,7 +16,7 @@ from pressarchive.datadir import DataDir
 from pressarchive.dossiers.compare import compatible
 from pressarchive.errors import NotFound, UserError
 from pressarchive.record import Figure
-from pressarchive.service import ArchiveService
+from pressarchive.service import ArchiveService, build_request
 from pressarchive.store import Archive, schema
 from pressarchive.store.migrate import upgrade
 from tests import dossier_archive
@@ -90,9 +90,13 @@ def test_compatibility_reads_qualifiers_as_ranges(a: tuple[str, float], b: tuple
 
 def test_common_word_does_not_flood_the_dossier(service: ArchiveService, archive: Built) -> None:
     ids = archive[1]
+    assert dossier_archive.documents()["word_safe"].operations == ()
     dossier = service.dossiers.dossier("Operation Safe")
     assert [doc.id for doc in dossier.documents] == [ids["safe"]]
     assert ids["word_safe"] not in {doc.id for doc in dossier.documents}
+    # Searching the index for the word finds the release; the dossier still leaves it out.
+    hits = service.search(build_request("safe")).hits
+    assert ids["word_safe"] in {hit.id for hit in hits}
 
 
 def test_operations_list_counts_documents_reports_sources(service: ArchiveService) -> None:

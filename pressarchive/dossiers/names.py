@@ -43,19 +43,14 @@ class OperationNames:
 
     def resolve(self, name: str) -> str:
         """The canonical key ``name`` stands for; a clear error with close matches if none."""
-        name = name.strip()
-        if not name:
-            raise UserError("no operation name given")
-        if len(name) > MAX_NAME_CHARS:
-            raise UserError(f"operation name too long: {len(name)} characters, at most {MAX_NAME_CHARS}")
-        for key in _readings(name):
+        for key in readings(name):
             key = self.canonical(key)
             if key in self.names:
                 return key
-        raise NotFound(f"no operation named {name[:60]!r} in the archive{self._suggest(name)}")
+        raise NotFound(f"no operation named {name.strip()[:60]!r} in the archive{self._suggest(name)}")
 
     def _suggest(self, typed: str) -> str:
-        key = _readings(typed)[-1]
+        key = readings(typed)[-1]
         close = difflib.get_close_matches(key, list(self.names), n=SUGGESTIONS, cutoff=0.6)
         close += [k for k in self.names if key and key in k and k not in close][: SUGGESTIONS - len(close)]
         if not close:
@@ -63,11 +58,24 @@ class OperationNames:
         return "; did you mean " + ", ".join(repr(self.names[k]) for k in close) + "?"
 
 
-def _readings(name: str) -> list[str]:
-    """The keys ``name`` may mean: as typed, then without a leading keyword and quotes."""
+def readings(name: str) -> list[str]:
+    """The keys ``name`` may mean: as typed, then without a leading keyword and quotes.
+
+    A clear error for a name nobody could mean (empty, or longer than any stored name).
+    """
+    name = name.strip()
+    if not name:
+        raise UserError("no operation name given")
+    if len(name) > MAX_NAME_CHARS:
+        raise UserError(f"operation name too long: {len(name)} characters, at most {MAX_NAME_CHARS}")
     key = normalise_operation(name)
     bare = normalise_operation(_KEYWORD.sub("", key).strip(_QUOTES + " "))
     return [key, bare] if bare and bare != key else [key]
+
+
+def members_of(key: str, merges: Mapping[str, Merge]) -> set[str]:
+    """The stored keys a canonical ``key`` stands for: itself and every key merged into it."""
+    return {key} | {alias for alias, merge in merges.items() if merge.key == key}
 
 
 def operation_names(mentions: Iterable[OperationMention], merges: Mapping[str, Merge]) -> OperationNames:

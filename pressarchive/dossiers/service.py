@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pressarchive.dossiers.dossier import Dossier, build_dossier
 from pressarchive.dossiers.figures import corrected_figures, same_text
 from pressarchive.dossiers.listing import OperationSummary, summarise
-from pressarchive.dossiers.names import OperationNames, operation_names
+from pressarchive.dossiers.names import OperationNames, members_of, operation_names, readings
 from pressarchive.errors import NotFound, UserError
 from pressarchive.extract.operations import normalise_operation
 from pressarchive.record import FIGURE_KINDS, QUALIFIERS, Figure
@@ -45,7 +45,7 @@ class Dossiers:
 
     def dossier(self, name: str) -> Dossier:
         """The dossier of the operation ``name`` means (any spelling, case, accents, or a merged alias)."""
-        names = self.names()
+        names = self._names_for(name)
         key = names.resolve(name)
         members = names.members[key]
         documents = self.archive.operation_documents(members)
@@ -55,6 +55,17 @@ class Dossiers:
             doc.id: corrected_figures(doc, figures.get(doc.version_id, []), corrections) for doc in documents
         }
         return build_dossier(key, names.names[key], members, names.merges, documents, reports)
+
+    def _names_for(self, name: str) -> OperationNames:
+        """The names ``name`` may mean, read from the store for those keys only (all on a miss,
+        for the suggestions)."""
+        merges = self.archive.operation_merges()
+        for key in readings(name):
+            canonical = merges[key].key if key in merges else key
+            found = self.archive.operation_mentions(members_of(canonical, merges))
+            if found:
+                return operation_names(found, merges)
+        return self.names()
 
     # -- corrections ------------------------------------------------------------------------------
 

@@ -276,10 +276,10 @@ class Archive:
 
     # -- operations and hand corrections ---------------------------------------------------------
 
-    def operation_mentions(self) -> list[operations.OperationMention]:
-        """Every (operation key, current document) pair, names as extracted (merges not applied)."""
+    def operation_mentions(self, keys: Iterable[str] | None = None) -> list[operations.OperationMention]:
+        """Every (operation key, current document) pair, or those of ``keys``; names as extracted."""
         with self.engine.connect() as conn:
-            return list(operations.mentions(conn))
+            return list(operations.mentions(conn, keys))
 
     def operation_documents(self, keys: Iterable[str]) -> list[operations.OperationDocument]:
         """The current documents whose current version names any of the operation ``keys``."""

@@ -101,8 +101,8 @@ def backfill(conn: Connection) -> int:
         last = batch[-1].id
 
 
-def mentions(conn: Connection) -> Iterator[OperationMention]:
-    """Every (operation key, current document) pair in the archive."""
+def mentions(conn: Connection, keys: Iterable[str] | None = None) -> Iterator[OperationMention]:
+    """Every (operation key, current document) pair in the archive, or those of ``keys``."""
     docs, vers, vo = schema.documents, schema.versions, schema.version_operations
     query = (
         sa.select(vo.c.key, vo.c.name, docs.c.id, docs.c.source, vers.c.language, vers.c.published,
@@ -111,6 +111,8 @@ def mentions(conn: Connection) -> Iterator[OperationMention]:
         .join(vers, vers.c.id == vo.c.version_id)
         .order_by(docs.c.id)
     )
+    if keys is not None:
+        query = query.where(vo.c.key.in_(sorted(set(keys))))
     for row in conn.execute(query):
         yield OperationMention(row.key, row.name, row.id, row.source, row.language, row.published,
                                row.cluster_id)
