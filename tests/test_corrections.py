@@ -51,7 +51,7 @@ def test_merge_joins_dossiers_list_and_search_facet(service: ArchiveService, bui
     correction = service.dossiers.merge_operations("Operação Tantalium", "Tantalio", **WHO)
     dossier = service.dossiers.dossier("Tantalio")
     assert ids["portuguese"] in {doc.id for doc in dossier.documents}
-    assert dossier.aliases[0]["key"] == "tantalium" and dossier.aliases[0]["by"] == "Ana Researcher"
+    assert dossier.aliases[0]["name"] == "Tantalium" and dossier.aliases[0]["by"] == "Ana Researcher"
     assert service.dossiers.dossier("tantalium").key == "tantalio"  # the alias leads to the dossier
     assert "Tantalium" not in {s.name for s in service.dossiers.operations()}
     # The renamed document went back to the index queue and comes out under the merged name.

@@ -155,7 +155,7 @@ def test_web_form_corrections_need_the_token(writable: tuple[TestClient, dict[st
     done = client.post("/operations/Tantalium/corrections", data={**form, "token": TOKEN}, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/operations/Tantalio"
     tree = page(client, "/operations/Tantalio")
-    assert "tantalium" in tree.cssselect("ul.aliases")[0].text_content()
+    assert "Tantalium" in tree.cssselect("ul.aliases")[0].text_content()
     listed = {a.get("href") for a in tree.cssselect("ol.documents a")}
     assert f"/doc/{ids['portuguese']}" in listed
 

@@ -45,7 +45,7 @@ def print_dossier(dossier: Dossier, console: Console) -> None:
     console.print(f"  first {data['first'] or '—'}, last {data['last'] or '—'}"
                   + (f", {counts['undated']} undated" if counts["undated"] else ""))
     for alias in dossier.aliases:
-        console.print(f"  also named {escape(alias['key'])} (merged {escape(_note(alias))})")
+        console.print(f"  also named {escape(alias['name'])} (merged {escape(_note(alias))})")
     _line(console, "agencies", [f"{a['name']} {a['reports']}" for a in data["agencies"]])
     _line(console, "countries", [f"{c['name']} ({c['code']}) {c['reports']}" for c in data["countries"]])
     _line(console, "per month", [f"{month} {n}" for month, n in data["timeline"].items()])
@@ -75,7 +75,7 @@ def _print_figures(figures: list[dict[str, Any]], console: Console) -> None:
         console.print(f"[bold]{comparison['kind']}[/]{flag}")
         for report in comparison["reports"]:
             copies = report["copies"]
-            also = f"  (+{len(copies)} copies: " + ", ".join(
+            also = f"  (+{len(copies)} {'copy' if len(copies) == 1 else 'copies'}: " + ", ".join(
                 f"{c['source']} #{c['document_id']}" for c in copies) + ")" if copies else ""
             for figure in report["figures"]:
                 status = ""

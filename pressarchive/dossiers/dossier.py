@@ -109,7 +109,9 @@ def build_dossier(
 ) -> Dossier:
     """The dossier of canonical ``key`` from its documents and their corrected figures."""
     aliases = [
-        {"key": member, **merges[member].correction.note()} for member in sorted(members)
+        {"key": member, "name": merges[member].correction.payload.get("alias_name", member),
+         **merges[member].correction.note()}
+        for member in sorted(members)
         if member in merges
     ]
     ordered = sorted(documents, key=lambda d: (d.published or date.max, d.id))
