@@ -60,6 +60,11 @@ def test_merge_joins_dossiers_list_and_search_facet(service: ArchiveService, bui
     assert ids["portuguese"] in {hit.id for hit in result.hits}
     assert "Tantalium" not in result.facets["operation"]
     assert service.document(ids["portuguese"]).document.operations == ("Tantalio",)
+    # A new version of the renamed document still names "Tantalium": the merge holds for it.
+    portuguese = dossier_archive.documents()["portuguese"]
+    dossier_archive.resave(service, portuguese, datetime(2025, 3, 1))
+    assert [doc.operations for doc in service.archive.pending_index()] == [("Tantalio",)]
+    assert ids["portuguese"] in {doc.id for doc in service.dossiers.dossier("Tantalio").documents}
     # Withdrawn: apart again, on record as withdrawn.
     service.dossiers.withdraw(correction.id, author="Ana Researcher")
     assert ids["portuguese"] not in {doc.id for doc in service.dossiers.dossier("Tantalio").documents}

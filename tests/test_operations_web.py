@@ -16,6 +16,7 @@ from pressarchive.datadir import DataDir
 from pressarchive.web import create_app, urls
 from pressarchive.web.writeaccess import read_token_file
 from tests import dossier_archive
+from tests.cli_here import run_here
 from tests.dossier_archive import HOSTILE, POLICIA_QUOTE
 from tests.web_pages import page
 
@@ -168,3 +169,18 @@ def test_token_file_must_hold_a_long_token(tmp_path: Path) -> None:
     good = tmp_path / "good"
     good.write_text(f"  {TOKEN}\n")
     assert read_token_file(good) == TOKEN
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "error: cannot read the corrections token file"),
+    ("short", "error: the corrections token in"),
+])
+def test_serve_refuses_an_unusable_token_file(
+    capsys: pytest.CaptureFixture[str], archive: Built, tmp_path: Path, content: str | None, message: str,
+) -> None:
+    token_file = tmp_path / "token"
+    if content is not None:
+        token_file.write_text(content)
+    code, out, err = run_here(capsys, archive[0].root, "serve", "--corrections-token-file", str(token_file))
+    assert code == 1 and out == ""
+    assert err.startswith(message) and err.count("\n") == 1
