@@ -6,14 +6,16 @@ console (:mod:`pressarchive.cli.terminal`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pressarchive.dossiers import Dossier, OperationSummary
 from pressarchive.store.corrections import Correction
+
+if TYPE_CHECKING:  # the dossiers load the extractors' data: only when a command needs them
+    from pressarchive.dossiers import Dossier, OperationSummary
 
 _QUALIFIER_SIGNS = {"exact": "", "at_least": "≥", "about": "~", "at_most": "≤"}
 

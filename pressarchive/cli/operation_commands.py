@@ -14,7 +14,6 @@ from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.dossier_output import describe, print_corrections, print_dossier, print_operations
 from pressarchive.cli.output import print_json
 from pressarchive.cli.terminal import clean, console
-from pressarchive.dossiers.export import figures_csv
 from pressarchive.record import FIGURE_KINDS, QUALIFIERS
 from pressarchive.store.corrections import Correction
 
@@ -59,6 +58,8 @@ def operation(ctx: Context, name: tuple[str, ...], as_json: bool, as_csv: bool) 
     if as_json:
         print_json(dossier.to_json())
     elif as_csv:
+        from pressarchive.dossiers.export import figures_csv
+
         sys.stdout.write(clean(figures_csv(dossier)))
     else:
         print_dossier(dossier, console())

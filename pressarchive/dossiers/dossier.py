@@ -9,7 +9,7 @@ undated, never given one.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -119,8 +119,9 @@ def build_dossier(
 
 
 def _per_report(
-    documents: Iterable[OperationDocument], values: Any,
+    documents: Iterable[OperationDocument], values: Callable[[OperationDocument], Iterable[str]],
 ) -> list[tuple[str, int]]:
+    """Each value with how many reports (copy groups) have it, most first."""
     seen: dict[str, set[int]] = {}
     for doc in documents:
         for value in values(doc):

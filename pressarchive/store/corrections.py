@@ -16,7 +16,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from pressarchive.extract.operations import normalise_operation
 from pressarchive.store import schema
 
 MERGE_OPERATION = "merge_operation"
@@ -125,6 +124,10 @@ def merges(corrections: Iterable[Correction]) -> dict[str, Merge]:
 
 def merged_names(names: Iterable[str], merged: Mapping[str, Merge]) -> tuple[str, ...]:
     """``names`` with merged aliases replaced by their canonical name, without repeats."""
+    if not merged:
+        return tuple(names)
+    from pressarchive.extract.operations import normalise_operation  # see operations.operation_rows
+
     out: dict[str, str] = {}
     for name in names:
         key = normalise_operation(name)

@@ -17,7 +17,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from pressarchive.extract.operations import normalise_operation
 from pressarchive.store import schema
 
 #: Versions read per batch by the backfill.
@@ -64,6 +63,13 @@ class OperationDocument:
 def operation_rows(version_id: int, names: Iterable[str]) -> list[dict[str, Any]]:
     """The ``version_operations`` rows of one version: one per distinct key, first name kept."""
     rows: dict[str, dict[str, Any]] = {}
+    names = list(names)
+    if not names:
+        return []
+    # Imported here: the extract package loads trafilatura and lxml, which a command that only
+    # reads the store (search, show, status) should not wait for.
+    from pressarchive.extract.operations import normalise_operation
+
     for name in names:
         key = normalise_operation(name)[:200]
         if key and key not in rows:
