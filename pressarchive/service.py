@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.errors import NotFound, UserError
@@ -26,6 +26,9 @@ from pressarchive.indexcheck import IndexCheck, compare_index
 from pressarchive.record import Document
 from pressarchive.store import Archive, StoredDocument
 from pressarchive.warc import CaptureLocation, WarcCheck, verify_captures
+
+if TYPE_CHECKING:
+    from pressarchive.dossiers import Dossiers
 
 SORTS = ("relevance", "date")
 MAX_LIMIT = 100
@@ -98,6 +101,7 @@ class ArchiveService:
     def __init__(self, data: DataDir, *, query_time_limit: float = QUERY_TIME_LIMIT) -> None:
         self.data = prepare_data_dir(data)
         self.archive = Archive(data.database_url)
+        self._dossiers: Dossiers | None = None
         self.query_time_limit = query_time_limit
         self._index: SearchEngine | None = None
         self._refilled: int | None = None  # documents put back when the index was recreated
@@ -113,6 +117,16 @@ class ArchiveService:
                 if self._index is None:
                     self._index = self._open_index()
         return self._index
+
+    @property
+    def dossiers(self) -> Dossiers:
+        """Operations, their dossiers and the hand corrections (loaded on first use: they need
+        the extractors' name folding and agency data, which searching does not)."""
+        if self._dossiers is None:
+            from pressarchive.dossiers import Dossiers
+
+            self._dossiers = Dossiers(self.archive)
+        return self._dossiers
 
     def open_index(self) -> SearchEngine:
         """Open the index now (refilling it if it needs that) rather than at its first use."""

@@ -43,7 +43,7 @@ allow_host_option = click.option(
 
 def serve_app(
     data: DataDir, host: str, port: int, query_time_limit: float = QUERY_TIME_LIMIT,
-    allow_hosts: Sequence[str] = (),
+    allow_hosts: Sequence[str] = (), corrections_token: str | None = None,
 ) -> None:
     import uvicorn
 
@@ -51,7 +51,9 @@ def serve_app(
     from pressarchive.web.security import AllowedHosts
 
     allowed = AllowedHosts.for_address(host, port, allow_hosts)
-    app = create_app(data, query_time_limit=query_time_limit, allowed_hosts=allowed)
+    app = create_app(
+        data, query_time_limit=query_time_limit, allowed_hosts=allowed, corrections_token=corrections_token,
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
@@ -63,14 +65,25 @@ def serve_app(
     "--query-time-limit", default=QUERY_TIME_LIMIT, show_default=True, metavar="SECONDS",
     type=click.FloatRange(min=0.01), help="Stop a search after this long with a 'query too expensive' error.",
 )
+@click.option(
+    "--corrections-token-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    envvar="PRESSARCHIVE_CORRECTIONS_TOKEN_FILE",
+    help="Allow hand corrections over HTTP to requests carrying the token in FILE (at least 16 characters). "
+    "Without it the web face is read-only.",
+)
 @pass_context
 def serve(
     ctx: Context, host: str, port: int, allow_hosts: tuple[str, ...], query_time_limit: float,
+    corrections_token_file: Path | None,
 ) -> None:
     """Serve the search UI and JSON API (reference at /docs, schema at /openapi.json)."""
+    from pressarchive.web.writeaccess import read_token_file
+
     data = require_archive(ctx.data)  # serving reads: a mistyped --data is an error, not an empty archive
-    click.echo(f"serving {data.root} on http://{host}:{port}/  (Ctrl-C to stop)", err=True)
-    serve_app(data, host, port, query_time_limit, allow_hosts)
+    token = read_token_file(corrections_token_file) if corrections_token_file else None
+    click.echo(f"serving {data.root} on http://{host}:{port}/  (Ctrl-C to stop)"
+               + ("; corrections allowed with the token" if token else ""), err=True)
+    serve_app(data, host, port, query_time_limit, allow_hosts, token)
 
 
 @cli.command()

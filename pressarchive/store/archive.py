@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
 from pressarchive.record import Document, Figure
-from pressarchive.store import lifecycle, runs, schema
+from pressarchive.store import corrections, lifecycle, operations, runs, schema
+from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
 from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDocument, Version
 from pressarchive.urls import canonical_url
@@ -180,8 +181,9 @@ class Archive:
                 _versions_query().where(schema.versions.c.document_id == doc_id)
             ).all()
             removals = lifecycle.removals_of(conn, doc_id)
+            merged = _merges(conn)
         return StoredDocument(
-            document=_document_from_row(row),
+            document=_document_from_row(row, merged),
             first_captured=row.first_captured,
             last_captured=row.last_captured,
             versions=[_version_from_row(vrow) for vrow in version_rows],
@@ -207,13 +209,14 @@ class Archive:
         """The current version of every document (or of the given ids), for indexing, by id."""
         query = _current_query().order_by(schema.documents.c.id)
         with self.engine.connect() as conn:
+            merged = _merges(conn)
             if ids is None:
                 for row in conn.execute(query):
-                    yield _document_from_row(row)
+                    yield _document_from_row(row, merged)
                 return
             for chunk in _id_chunks(ids):
                 for row in conn.execute(query.where(schema.documents.c.id.in_(chunk))):
-                    yield _document_from_row(row)
+                    yield _document_from_row(row, merged)
 
     def pending_index(self) -> list[Document]:
         """Documents whose current version has not been indexed yet."""
@@ -221,7 +224,8 @@ class Archive:
         stale = sa.or_(docs.c.indexed_version.is_(None), docs.c.indexed_version != docs.c.current_version)
         with self.engine.connect() as conn:
             rows = conn.execute(_current_query().where(stale).order_by(docs.c.id)).all()
-        return [_document_from_row(row) for row in rows]
+            merged = _merges(conn)
+        return [_document_from_row(row, merged) for row in rows]
 
     def current_texts(self, ids: Iterable[int]) -> dict[int, str]:
         """The current text of each of ``ids`` that exists (the index shows snippets from it)."""
@@ -269,6 +273,48 @@ class Archive:
         if rows:
             with self.engine.begin() as conn:
                 conn.execute(update, rows)
+
+    # -- operations and hand corrections ---------------------------------------------------------
+
+    def operation_mentions(self, keys: Iterable[str] | None = None) -> list[operations.OperationMention]:
+        """Every (operation key, current document) pair, or those of ``keys``; names as extracted."""
+        with self.engine.connect() as conn:
+            return list(operations.mentions(conn, keys))
+
+    def operation_documents(self, keys: Iterable[str]) -> list[operations.OperationDocument]:
+        """The current documents whose current version names any of the operation ``keys``."""
+        with self.engine.connect() as conn:
+            return operations.documents_of(conn, keys)
+
+    def corrections(self, include_withdrawn: bool = False) -> list[Correction]:
+        with self.engine.connect() as conn:
+            return corrections.listing(conn, include_withdrawn)
+
+    def operation_merges(self) -> dict[str, Merge]:
+        """Operation key -> where hand merges send it (only keys that were merged)."""
+        with self.engine.connect() as conn:
+            return _merges(conn)
+
+    def add_correction(
+        self, kind: str, target: str, payload: dict[str, Any], author: str, reason: str, when: datetime,
+    ) -> Correction:
+        """Record a correction; a merge also sends the documents it renames back to the index."""
+        with self.engine.begin() as conn:
+            correction = corrections.add(conn, kind, target, payload, author, reason, when)
+            if kind == corrections.MERGE_OPERATION:
+                _mark_for_reindex(conn, operations.documents_naming(conn, [target]))
+            return correction
+
+    def withdraw_correction(self, correction_id: int, by: str, when: datetime) -> Correction | None:
+        """Withdraw an active correction; None if there is no such active correction."""
+        with self.engine.begin() as conn:
+            correction = corrections.get(conn, correction_id)
+            if correction is None or not correction.active:
+                return None
+            corrections.withdraw(conn, correction_id, by, when)
+            if correction.kind == corrections.MERGE_OPERATION:
+                _mark_for_reindex(conn, operations.documents_naming(conn, [correction.target]))
+            return corrections.get(conn, correction_id)
 
     def stats(self) -> dict[str, int]:
         """Counts for ``status``: documents, versions, captures, sources, indexed."""
@@ -322,6 +368,7 @@ def _add_version(
         "countries": list(doc.countries), "agencies": list(doc.agencies),
     }
     version_id = _new_id(conn.execute(_INSERT_VERSION, values))
+    operations.write_operations(conn, version_id, doc.operations)
     if doc.figures:
         conn.execute(_INSERT_FIGURE, [_figure_row(version_id, figure) for figure in doc.figures])
     conn.execute(_SET_CURRENT_VERSION, {"doc_id": doc_id, "version_id": version_id})
@@ -375,10 +422,23 @@ def _versions_query() -> sa.Select[Any]:
     )
 
 
-def _document_from_row(row: Row[Any]) -> Document:
+def _mark_for_reindex(conn: Connection, doc_ids: list[int]) -> None:
+    """The index holds these documents with names that have changed: make them pending."""
+    docs = schema.documents
+    for chunk in _id_chunks(doc_ids):
+        conn.execute(docs.update().where(docs.c.id.in_(chunk)).values(indexed_version=None))
+
+
+def _merges(conn: Connection) -> dict[str, Merge]:
+    return corrections.merges(corrections.listing(conn))
+
+
+def _document_from_row(row: Row[Any], merged: Mapping[str, Merge]) -> Document:
+    """The document of a current-version row, with operation names merged by hand applied."""
     return Document(
         url=row.url, title=row.title, text=row.text, language=row.language,
-        published=row.published, operations=tuple(row.operations or ()), source=row.source,
+        published=row.published, operations=corrections.merged_names(row.operations or (), merged),
+        source=row.source,
         agency=row.agency, country=row.country, countries=tuple(row.countries or ()),
         agencies=tuple(row.agencies or ()), id=row.id, version=row.version, cluster=row.cluster_id,
     )

@@ -120,3 +120,42 @@ removals = sa.Table(
     sa.Column("run_id", sa.Integer, nullable=True),
     sa.Column("restored_at", sa.DateTime, nullable=True),
 )
+
+# The operation names each version's text names, one row per name, so "the documents of
+# Operation X" is an indexed lookup by ``key`` (pressarchive.extract.operations.normalise_operation)
+# rather than a scan of every version's ``operations`` JSON. Written with the version; filled
+# for archives written before it by a one-time data step (store/migrate.py).
+version_operations = sa.Table(
+    "version_operations",
+    metadata,
+    sa.Column("version_id", sa.ForeignKey("versions.id"), primary_key=True),
+    sa.Column("key", sa.String(200), primary_key=True, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+)
+
+# Hand corrections by a person (merge two operation names, reject or add a figure). They are
+# applied when the archive is read, never written into versions or figures, so they hold for
+# every later version of a document. Withdrawn ones are kept with ``withdrawn_at``.
+corrections = sa.Table(
+    "corrections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    # merge_operation, reject_figure, add_figure
+    sa.Column("kind", sa.String(40), nullable=False, index=True),
+    # the alias key (merge) or the document id (figures), as text
+    sa.Column("target", sa.String(200), nullable=False, index=True),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("withdrawn_at", sa.DateTime, nullable=True),
+    sa.Column("withdrawn_by", sa.Text, nullable=True),
+)
+
+# One-time data steps (backfills) that have run on this archive, by name.
+data_steps = sa.Table(
+    "data_steps",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("done_at", sa.DateTime, nullable=False),
+)

@@ -24,9 +24,10 @@ from starlette.types import ASGIApp
 from pressarchive import __version__
 from pressarchive.datadir import DataDir
 from pressarchive.service import QUERY_TIME_LIMIT, ArchiveService
-from pressarchive.web import api, apidocs, pages, urls
+from pressarchive.web import api, apidocs, operation_pages, operations_api, pages, urls
 from pressarchive.web.handlers import install_error_handlers
 from pressarchive.web.security import AllowedHosts, HostCheck, SecurityHeaders
+from pressarchive.web.writeaccess import WriteAccess
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -56,12 +57,14 @@ class ArchiveApp(FastAPI):
 
 def create_app(
     data: DataDir, *, query_time_limit: float = QUERY_TIME_LIMIT,
-    allowed_hosts: AllowedHosts | Iterable[str] | None = None,
+    allowed_hosts: AllowedHosts | Iterable[str] | None = None, corrections_token: str | None = None,
 ) -> FastAPI:
     """The web application over the archive in ``data``; searches stop after ``query_time_limit`` s.
 
     ``allowed_hosts``: the ``Host`` headers answered (an :class:`AllowedHosts`, or names with
     an optional ``:port``); others get a 400. ``None`` accepts any Host (in-process use).
+    ``corrections_token``: allows hand corrections over HTTP to requests that carry it; ``None``
+    (the default) keeps the web face read-only.
     """
     service = ArchiveService(data, query_time_limit=query_time_limit)
 
@@ -85,8 +88,11 @@ def create_app(
         allowed_hosts = AllowedHosts.of_names(allowed_hosts)
     app.allowed_hosts = allowed_hosts
     app.state.service = service
+    app.state.write_access = WriteAccess(corrections_token)
     app.include_router(api.router)
+    app.include_router(operations_api.router)
     app.include_router(pages.router)
+    app.include_router(operation_pages.router)
     app.include_router(apidocs.router)
     app.mount(urls.STATIC, StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)

@@ -22,6 +22,15 @@ API_SIMILAR = "/api/doc/{doc_id}/similar"
 API_STATUS = "/api/status"
 API_CHECK = "/api/check"
 API_DOCS = "/docs"
+OPERATIONS = "/operations"
+OPERATION = "/operations/{name:path}"
+API_OPERATIONS = "/api/operations"
+# Declared before API_OPERATION: a name may hold "/", so both match with the ``path`` convertor.
+API_OPERATION_CSV = "/api/operations/{name:path}/figures.csv"
+API_OPERATION = "/api/operations/{name:path}"
+API_CORRECTIONS = "/api/corrections"
+API_CORRECTION_WITHDRAW = "/api/corrections/{correction_id}/withdraw"
+OPERATION_CORRECTIONS = "/operations/{name:path}/corrections"
 OPENAPI = "/openapi.json"
 
 #: The search parameters, in the order links spell them.
@@ -106,6 +115,32 @@ def api_status_url() -> str:
 
 def api_docs_url() -> str:
     return API_DOCS
+
+
+def operations_url() -> str:
+    return OPERATIONS
+
+
+def operation_url(name: str) -> str:
+    """The dossier page of an operation (any of its spellings leads there)."""
+    return f"{OPERATIONS}/{quote(name, safe='')}"
+
+
+def operation_corrections_url(name: str) -> str:
+    return f"{operation_url(name)}/corrections"
+
+
+def api_operations_url() -> str:
+    return API_OPERATIONS
+
+
+def api_operation_url(name: str) -> str:
+    return f"{API_OPERATIONS}/{quote(name, safe='')}"
+
+
+def api_operation_csv_url(name: str) -> str:
+    """The figures table of an operation's dossier as CSV."""
+    return f"{api_operation_url(name)}/figures.csv"
 
 
 def static_url(name: str) -> str:
