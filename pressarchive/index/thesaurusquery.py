@@ -14,6 +14,7 @@ was dropped as punctuation, so this syntax takes nothing away.
 
 from __future__ import annotations
 
+from whoosh import query as wq
 from whoosh.qparser import QueryParser, syntax
 from whoosh.qparser.plugins import PhrasePlugin, Plugin, TaggingPlugin
 
@@ -35,8 +36,13 @@ class ThesaurusNode(syntax.TextNode):
         return f"~{self.text!r}"
 
 
-class ExpansionGroup(syntax.OrGroup):
-    """The terms a thesaurus word searches, and what was written."""
+class ExpansionGroup(syntax.GroupNode):
+    """The terms a thesaurus word searches (any of them), and what was written.
+
+    Not an ``OrGroup``: whoosh's OR operator would merge a neighbouring word into it.
+    """
+
+    qclass = wq.Or
 
     written = ""
     terms: tuple[str, ...] = ()
