@@ -57,6 +57,7 @@ SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
            ("bk-at", "Bundeskriminalamt Österreich", "AT")),
     "nl": (("politie", "Politie", "NL"), ("fiod", "FIOD", "NL"), ("federale", "Federale Politie", "BE")),
 }
+_ALL_SOURCES = [entry for entries in SOURCES.values() for entry in entries]
 _OPERATION_WORD = {"en": "Operation", "es": "Operación", "fr": "Opération", "it": "Operazione",
                    "pt": "Operação", "de": "Operation", "nl": "Operatie"}
 VOCABULARY_SIZE = 12_000
@@ -103,7 +104,18 @@ class Corpus:
             id=n, version=1, url=f"https://{source}.example/press/{n}", title=title,
             text=_body(rng, lang, operations, agency), language=code, published=published,
             operations=operations, source=source, agency=agency, country=country,
+            **self._mentions(n, source, country),
         )
+
+    def _mentions(self, n: int, source: str, country: str) -> dict[str, tuple[str, ...]]:
+        # The countries and agencies the text "mentions": the source's own and up to three
+        # others (from a generator of their own, so the rest of the release is unchanged).
+        rng = random.Random(self.seed * 2_000_003 + n)
+        others = rng.sample(_ALL_SOURCES, k=rng.choice((0, 1, 1, 2, 3)))
+        return {
+            "countries": tuple(dict.fromkeys([country, *(c for _, _, c in others)])),
+            "agencies": tuple(dict.fromkeys([source, *(a for a, _, _ in others)])),
+        }
 
     def documents(self, count: int, start: int = 1) -> Iterator[Document]:
         """Releases ``start`` .. ``start + count - 1``."""

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.errors import NotFound, UserError
 from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchIndex, SearchRequest, SearchResult
+from pressarchive.extract.agencies import agencies
 from pressarchive.index.engine import SearchEngine
+from pressarchive.index.thesaurus import load_thesaurus
 from pressarchive.isodate import iso_date
 from pressarchive.indexcheck import IndexCheck, compare_index
 from pressarchive.record import Document
@@ -71,9 +73,16 @@ def build_request(
     query: str = "", *, limit: int = 10, page: int = 1, sort: str = "relevance",
     language: str | None = None, source: str | None = None, operation: str | None = None,
     agency: str | None = None, country: str | None = None,
+    source_agency: str | None = None, source_country: str | None = None, cluster: int | None = None,
     year: int | None = None, since: str | None = None, until: str | None = None,
+    collapse: bool = False, expand: bool = False,
 ) -> SearchRequest:
-    """A validated search request from the raw values a person typed."""
+    """A validated search request from the raw values a person typed.
+
+    ``country``/``agency`` are what documents mention, ``source_country``/``source_agency``
+    who published them; ``collapse`` shows each near-duplicate cluster once, ``expand``
+    expands every query word the thesaurus knows.
+    """
     if sort not in SORTS:
         raise UserError(f"bad sort {sort!r}: expected one of {', '.join(SORTS)}")
     _check_limit(limit)
@@ -85,13 +94,17 @@ def build_request(
         raise UserError(f"bad page {page}: at most {MAX_PAGE}; narrow the search instead")
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         raise UserError(f"bad year {year}: expected {MIN_YEAR} to {MAX_YEAR}")
+    if cluster is not None and not 1 <= cluster <= MAX_DOC_ID:
+        raise UserError(f"bad cluster {cluster}: expected a document id")
     start, end = parse_date(since, "--since date"), parse_date(until, "--until date")
     if start and end and start > end:
         raise UserError(f"empty date range: since {start} is after until {end}")
     return SearchRequest(
         query=query.strip(), limit=limit, page=page, sort=sort, language=language or None,
         source=source or None, operation=operation or None, agency=agency or None,
-        country=country or None, year=year, since=start, until=end,
+        country=country or None, source_agency=source_agency or None,
+        source_country=source_country or None, cluster=cluster, year=year, since=start, until=end,
+        collapse=bool(collapse), expand=bool(expand),
     )
 
 
@@ -135,6 +148,7 @@ class ArchiveService:
     def _open_index(self) -> SearchEngine:
         index = SearchIndex(
             self.data.index_dir, text_source=self.archive.current_texts, time_limit=self.query_time_limit,
+            thesaurus=load_thesaurus(self.data.root),
         )
         if index.recreated:
             # A fresh empty index would silently hide the whole archive: refill it now.
@@ -151,6 +165,10 @@ class ArchiveService:
             return self.index.search(request)
         except QueryError as exc:
             raise _query_error(exc) from None
+
+    def agency_names(self) -> dict[str, str]:
+        """Agency id -> display name, for the ``agency`` facet and filter (ids are what is indexed)."""
+        return {key: agency.name for key, agency in agencies().items()}
 
     def similar(self, doc_id: int, limit: int = 10) -> list[Hit]:
         """Documents most like ``doc_id`` by their distinctive terms, best first."""

@@ -122,12 +122,16 @@ def test_search_by_operation_across_languages(crawled: dict[str, Any]) -> None:
 
 def test_search_json_shape(crawled: dict[str, Any]) -> None:
     result = crawled["cli"].json("search", "kestrel", "--limit", "1")
-    assert set(result) == {"query", "total", "hits", "facets", "histogram"}
+    assert set(result) == {"query", "total", "hits", "facets", "histogram", "expansions"}
     assert result["query"] == "kestrel" and result["total"] == 3 and len(result["hits"]) == 1
     (hit,) = result["hits"]
-    assert set(hit) == {"id", "url", "title", "published", "source", "language", "operations", "snippet"}
+    assert set(hit) == {
+        "id", "url", "title", "published", "source", "language", "operations", "snippet", "cluster", "similar",
+    }
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", hit["published"])
-    assert set(result["facets"]) == {"language", "source", "agency", "country", "year", "operation"}
+    assert set(result["facets"]) == {
+        "language", "source", "source_country", "country", "agency", "year", "operation",
+    }
     assert sum(result["facets"]["language"].values()) == 3, "facets count all matches, not the page"
     assert sum(result["histogram"].values()) == 3 and all(re.fullmatch(r"\d{4}-\d{2}", m) for m in result["histogram"])
 

@@ -146,8 +146,9 @@ _DATE_CASES = [
 ]
 
 _PARAMS = ("q", "sort", "language", "source", "agency", "country", "operation", "year", "since", "until",
-           "limit", "page")
-_NUMERIC = ("year", "limit", "page", "since", "until", "sort")  # refused; the others filter to nothing
+           "limit", "page", "source_agency", "source_country", "cluster", "collapse", "expand")
+# Refused; the others filter to nothing.
+_NUMERIC = ("year", "limit", "page", "since", "until", "sort", "cluster", "collapse", "expand")
 _API_ENCODING_CASES = [
     api(f"api-{name}-{label}", f"/api/search?{name}={raw}: {what}", f"/api/search?{name}={raw}",
         status=400 if name in _NUMERIC else 200)
@@ -216,15 +217,17 @@ _CLI_CASES = [
     cli("cli-search-badutf8-json", "search <invalid UTF-8> --json", "search", BAD_UTF8, "--json", expect="bounded"),
     *(cli(f"cli-search-{opt.strip('-')}-badutf8", f"search x {opt} <invalid UTF-8>", "search", "x", opt, BAD_UTF8,
           expect="bounded")
-      for opt in ("--lang", "--source", "--agency", "--country", "--operation")),
+      for opt in ("--lang", "--source", "--agency", "--country", "--operation", "--source-agency",
+                  "--source-country")),
     cli("cli-search-sort-badutf8", "search x --sort <invalid UTF-8>", "search", "x", "--sort", BAD_UTF8,
         words="--sort"),
     *(cli(f"cli-search-{opt.strip('-')}-badutf8", f"search x {opt} <invalid UTF-8>", "search", "x", opt, BAD_UTF8,
           words=opt)
-      for opt in ("--year", "--limit", "--page", "--since", "--until")),
+      for opt in ("--year", "--limit", "--page", "--since", "--until", "--cluster")),
     *(cli(f"cli-search-{opt.strip('-')}-long", f"search x {opt} <100 KB>", "search", "x", opt, LONG,
           expect="bounded")
-      for opt in ("--source", "--agency", "--country", "--operation", "--lang")),
+      for opt in ("--source", "--agency", "--country", "--operation", "--lang", "--source-agency",
+                  "--source-country")),
     cli("cli-search-query-long", "search <100 KB query> (refused: at most 1,000 characters)", "search", LONG,
             words="query too long"),
     cli("cli-search-limit-negative", "search x --limit -1", "search", "x", "--limit", "-1", words="bad limit"),

@@ -29,6 +29,8 @@ DOCS = [
         source="guardiacivil",
         agency="Guardia Civil",
         country="ES",
+        countries=("ES",),  # mentioned in the text
+        agencies=("guardia-civil", "europol"),
     ),
     Document(
         id=2,
@@ -41,6 +43,8 @@ DOCS = [
         source="europol",
         agency="Europol",
         country="NL",
+        countries=("ES",),  # mentioned in the text
+        agencies=("europol",),
     ),
     Document(
         id=3,
@@ -52,6 +56,8 @@ DOCS = [
         operations=("Tantalio",),
         source="gdf",
         country="IT",
+        countries=("IT",),  # mentioned in the text
+        agencies=("guardia-di-finanza",),
     ),
     Document(
         id=4,
@@ -63,6 +69,8 @@ DOCS = [
         operations=("Ícaro",),
         source="pj",
         country="PT",
+        countries=("PT",),  # mentioned in the text
+        agencies=("policia-judiciaria",),
     ),
     Document(
         id=5,
@@ -74,6 +82,8 @@ DOCS = [
         operations=("Hydre",),
         source="police-nationale",
         country="FR",
+        countries=("FR",),  # mentioned in the text
+        agencies=("police-nationale",),
     ),
     Document(
         id=6,
@@ -85,6 +95,8 @@ DOCS = [
         operations=("Hydra",),
         source="polizei-berlin",
         country="DE",
+        countries=("DE",),  # mentioned in the text
+        agencies=(),
     ),
     Document(
         id=7,
@@ -96,6 +108,8 @@ DOCS = [
         operations=("Black Wolf",),
         source="policia",
         country="ES",
+        countries=("ES",),  # mentioned in the text
+        agencies=("policia-nacional",),
     ),
 ]
 
@@ -190,8 +204,11 @@ def test_operation_field_and_filter(index: SearchIndex) -> None:
 
 def test_keyword_fields(index: SearchIndex) -> None:
     assert ids(index, "source:europol") == {2}
-    assert ids(index, "country:es") == {1, 7}
-    assert ids(index, 'agency:"guardia civil"') == {1}
+    assert ids(index, "source_country:es") == {1, 7}
+    assert ids(index, 'source_agency:"guardia civil"') == {1}
+    # country and agency are those the text mentions: Europol's release mentions Spain.
+    assert ids(index, "country:es") == {1, 2, 7}
+    assert ids(index, "agency:europol") == {1, 2}
     assert ids(index, "language:fr") == {5}
     assert ids(index, source="gdf") == {3}
 
@@ -330,15 +347,20 @@ def test_to_json_shape(index: SearchIndex) -> None:
     assert isinstance(result, SearchResult)
     data = result.to_json()
     # "histogram" and the agency/country facets were added with the timeline.
-    assert set(data) == {"query", "total", "hits", "facets", "histogram"}
+    # "expansions" (thesaurus) and the hits' "cluster"/"similar" came with issue 10; "clusters"
+    # only in a collapsed search.
+    assert set(data) == {"query", "total", "hits", "facets", "histogram", "expansions"}
     (hit,) = data["hits"]
     assert set(hit) == {
-        "id", "url", "title", "published", "source", "language", "operations", "snippet"
+        "id", "url", "title", "published", "source", "language", "operations", "snippet",
+        "cluster", "similar",
     }
     assert hit["published"] is None and isinstance(hit["snippet"], str)
     (dated,) = index.search(SearchRequest(query="icaro")).to_json()["hits"]
     assert dated["published"] == "2019-06-01"
-    assert set(data["facets"]) == {"language", "source", "agency", "country", "year", "operation"}
+    assert set(data["facets"]) == {
+        "language", "source", "source_country", "country", "agency", "year", "operation",
+    }
 
 
 # Writing

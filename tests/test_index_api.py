@@ -33,17 +33,22 @@ def index(tmp_path: Path) -> Iterator[SearchIndex]:
 
 def test_facets_are_exact_over_all_matches(index: SearchIndex) -> None:
     result = index.search(SearchRequest(limit=1))
-    for name in ("language", "source", "agency", "country"):
-        expected = Counter(getattr(doc, name) for doc in DOCS if getattr(doc, name))
+    for name, field in (("language", "language"), ("source", "source"), ("source_country", "country")):
+        expected = Counter(getattr(doc, field) for doc in DOCS if getattr(doc, field))
         assert result.facets[name] == dict(sorted(expected.items(), key=lambda kv: (-kv[1], kv[0])))
-    assert result.facets["country"] == {"ES": 2, "DE": 1, "FR": 1, "IT": 1, "NL": 1, "PT": 1}
-    assert result.facets["agency"] == {"Europol": 1, "Guardia Civil": 1}
+    assert result.facets["source_country"] == {"ES": 2, "DE": 1, "FR": 1, "IT": 1, "NL": 1, "PT": 1}
+    # Mentioned countries and agencies: multi-valued, each document counted once per value.
+    assert result.facets["country"] == {"ES": 3, "DE": 1, "FR": 1, "IT": 1, "PT": 1}
+    assert result.facets["agency"] == {
+        "europol": 2, "guardia-civil": 1, "guardia-di-finanza": 1, "police-nationale": 1,
+        "policia-judiciaria": 1, "policia-nacional": 1,
+    }
 
 
 def test_facets_and_histogram_follow_the_filters(index: SearchIndex) -> None:
-    result = index.search(SearchRequest(query="tantalio", country="es", limit=1))
+    result = index.search(SearchRequest(query="tantalio", source_country="es", limit=1))
     assert result.total == 1
-    assert result.facets["country"] == {"ES": 1}
+    assert result.facets["source_country"] == {"ES": 1}
     assert result.histogram == {"2017-03": 1}
 
 
@@ -148,4 +153,4 @@ def test_update_and_delete_by_id(index: SearchIndex) -> None:
     assert index.search(SearchRequest(limit=1)).histogram["2020-02"] == 1
     assert index.delete([4, 5]) == 2
     assert sorted(doc_id for doc_id, _ in index.entries()) == [1, 2, 3, 6, 7]
-    assert index.search(SearchRequest(limit=1)).facets["country"] == {"ES": 2, "DE": 1, "IT": 1, "NL": 1}
+    assert index.search(SearchRequest(limit=1)).facets["source_country"] == {"ES": 2, "DE": 1, "IT": 1, "NL": 1}

@@ -27,13 +27,22 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
     idx.close()
 
 
-def test_country_and_agency_fields_are_normalised(index: SearchIndex) -> None:
+def test_source_country_and_agency_fields_are_normalised(index: SearchIndex) -> None:
+    assert ids(index, "source_country:PT") == ids(index, "source_country:pt") == {4}
+    assert ids(index, "tantalio source_country:IT") == {3}
+    assert ids(index, 'source_agency:"GUARDIA CIVIL"') == {1}
+    assert ids(index, source_country="pt") == {4}
+    assert ids(index, source_agency="europol") == {2}
+    assert ids(index, "tantalio", source_country="ES", source_agency="guardia civil") == {1}
+
+
+def test_mentioned_country_and_agency_fields_are_normalised(index: SearchIndex) -> None:
     assert ids(index, "country:PT") == ids(index, "country:pt") == {4}
+    assert ids(index, "country:es") == ids(index, country="Es") == {1, 2, 7}
     assert ids(index, "tantalio country:IT") == {3}
-    assert ids(index, 'agency:"GUARDIA CIVIL"') == {1}
-    assert ids(index, country="pt") == {4}
-    assert ids(index, agency="europol") == {2}
-    assert ids(index, "tantalio", country="ES", agency="guardia civil") == {1}
+    assert ids(index, "agency:EUROPOL") == ids(index, agency="europol") == {1, 2}
+    assert ids(index, "tantalio", country="ES", source_country="NL") == {2}
+    assert ids(index, "tantalio", agency="europol", source_agency="guardia civil") == {1}
 
 
 def test_operation_field_whatever_the_language(index: SearchIndex) -> None:

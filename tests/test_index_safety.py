@@ -96,7 +96,7 @@ def test_searches_never_fail_while_another_process_commits(tmp_path: Path) -> No
         while writer.poll() is None:
             result = index.search(SearchRequest(query="tantalio OR hydra", limit=5, sort="date"))
             assert result.total >= 5 and len(result.hits) == 5
-            totals.append(index.search(SearchRequest(query="europol", country="nl")).total)
+            totals.append(index.search(SearchRequest(query="europol", source_country="nl")).total)
             searches += 1
         assert writer.returncode == 0, writer.stderr.read() if writer.stderr else ""
         assert searches > 5

@@ -26,12 +26,25 @@ SOURCES = {
 }
 
 
+#: Countries and agencies each document mentions (the extractor's output, given here).
+MENTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "tantalio@es-gc": (("ES", "BR"), ("guardia-civil",)),
+    "tantalio@pt-pj": (("PT", "BR"), ("policia-judiciaria",)),
+    "tantalio@eu-europol": (("ES", "PT", "BR"), ("europol",)),
+    "avalanche": ((), ("europol",)),
+    "lisboa": (("PT",), ()),
+    "sin-fecha": (("ES",), ("guardia-civil",)),
+}
+
+
 def _documents() -> dict[str, Document]:
     def doc(name: str, source: str, title: str, text: str, published: date | None,
             operations: tuple[str, ...] = ()) -> Document:
+        countries, agencies = MENTIONS.get(f"{name}@{source}") or MENTIONS[name]
         return Document(
             url=f"https://press.example.org/{source}/{name}", title=title, text=text,
             language=SOURCES[source][2], published=published, operations=operations, source=source,
+            countries=countries, agencies=agencies,
         )
 
     return {
@@ -101,13 +114,19 @@ TANTALIO = {"tantalio_es", "tantalio_pt", "tantalio_en"}
     ({"operation": "tantalio"}, TANTALIO),
     ({"q": "operation:tantalio"}, TANTALIO),
     ({"q": "operation:TANTALIO"}, TANTALIO),
-    ({"country": "PT"}, {"tantalio_pt", "lisbon"}),
-    ({"country": "pt"}, {"tantalio_pt", "lisbon"}),
-    ({"q": "country:PT"}, {"tantalio_pt", "lisbon"}),
-    ({"agency": "Europol"}, {"tantalio_en", "botnet"}),
-    ({"q": "agency:europol"}, {"tantalio_en", "botnet"}),
-    ({"q": "cocaine OR cocaína", "country": "ES"}, {"tantalio_es", "undated"}),
-    ({"operation": "tantalio", "country": "NL"}, {"tantalio_en"}),
+    ({"source_country": "PT"}, {"tantalio_pt", "lisbon"}),
+    ({"source_country": "pt"}, {"tantalio_pt", "lisbon"}),
+    ({"q": "source_country:PT"}, {"tantalio_pt", "lisbon"}),
+    ({"source_agency": "Europol"}, {"tantalio_en", "botnet"}),
+    ({"q": "source_agency:europol"}, {"tantalio_en", "botnet"}),
+    ({"q": "cocaine OR cocaína", "source_country": "ES"}, {"tantalio_es", "undated"}),
+    ({"operation": "tantalio", "source_country": "NL"}, {"tantalio_en"}),
+    # country and agency: mentioned in the text (Europol's release mentions Portugal).
+    ({"country": "PT"}, {"tantalio_pt", "tantalio_en", "lisbon"}),
+    ({"q": "country:pt"}, {"tantalio_pt", "tantalio_en", "lisbon"}),
+    ({"country": "br", "source_country": "ES"}, {"tantalio_es"}),
+    ({"agency": "europol"}, {"tantalio_en", "botnet"}),
+    ({"q": "agency:GUARDIA-CIVIL"}, {"tantalio_es", "undated"}),
     ({"q": "published:[2017-01-01 TO 2017-12-31]"}, TANTALIO),
     ({"since": "2017-03-11", "until": "2017-12-31"}, {"tantalio_pt", "tantalio_en"}),
 ])
@@ -122,8 +141,10 @@ def test_facets_count_all_matches_including_agency_and_country(client: TestClien
     body = api(client, q="cocaine OR cocaína", limit=1)
     facets = body["facets"]
     assert body["total"] == 5 and len(body["hits"]) == 1  # type: ignore[arg-type]
-    assert facets["country"] == {"PT": 2, "ES": 2, "NL": 1}  # type: ignore[index]
-    assert facets["agency"] == {"Polícia Judiciária": 2, "Guardia Civil": 2, "Europol": 1}  # type: ignore[index]
+    assert facets["source_country"] == {"PT": 2, "ES": 2, "NL": 1}  # type: ignore[index]
+    # Multi-valued: a document counts once for each country or agency it mentions.
+    assert facets["country"] == {"BR": 3, "ES": 3, "PT": 3}  # type: ignore[index]
+    assert facets["agency"] == {"guardia-civil": 2, "europol": 1, "policia-judiciaria": 1}  # type: ignore[index]
     assert facets["operation"] == {"Tantalio": 3}  # type: ignore[index]
 
 
@@ -137,10 +158,11 @@ def test_histogram_counts_matches_per_month(client: TestClient) -> None:
 def test_service_and_api_agree(client: TestClient, archive: tuple[DataDir, dict[str, int]]) -> None:
     service = ArchiveService(archive[0])
     try:
-        expected = service.search(build_request("cocaine", country="NL", agency="Europol")).to_json()
+        expected = service.search(build_request("cocaine", country="PT", agency="europol")).to_json()
     finally:
         service.close()
-    assert api(client, q="cocaine", country="NL", agency="Europol") == expected
+    assert api(client, q="cocaine", country="PT", agency="europol") == expected
+    assert expected["total"] == 1
 
 
 # -- the search page --------------------------------------------------------------------------------
@@ -149,15 +171,21 @@ def test_service_and_api_agree(client: TestClient, archive: tuple[DataDir, dict[
 def test_agency_and_country_facets_filter_when_clicked(client: TestClient) -> None:
     tree = page(client, "/search?q=cocaine+OR+coca%C3%ADna")
     facets = {section.cssselect("h3")[0].text_content(): section for section in tree.cssselect(".facet")}
-    assert {"Agency", "Country"} <= set(facets)
-    portugal = next(li for li in facets["Country"].cssselect("li") if "PT" in li.text_content())
-    assert portugal.cssselect(".count")[0].text_content() == "2"
+    assert {"Agency mentioned", "Country mentioned", "Source's country"} <= set(facets)
+    portugal = next(li for li in facets["Country mentioned"].cssselect("li") if "PT" in li.text_content())
+    assert "Portugal (PT)" in portugal.text_content()  # the name from Babel, the code kept
+    assert portugal.cssselect(".count")[0].text_content() == "3"
     href = portugal.cssselect("a")[0].get("href")
     assert query_of(href) == {"q": "cocaine OR cocaína", "country": "PT"}
     filtered = page(client, href)
-    assert len(filtered.cssselect(".hit")) == 2
-    assert "Country" in filtered.cssselect(".active-filters")[0].text_content()
-    europol = next(li for li in facets["Agency"].cssselect("li") if "Europol" in li.text_content())
+    assert len(filtered.cssselect(".hit")) == 3
+    chips = " ".join(filtered.cssselect(".active-filters")[0].text_content().split())
+    assert "Country mentioned: Portugal (PT)" in chips
+    source_pt = next(li for li in facets["Source's country"].cssselect("li") if "PT" in li.text_content())
+    assert query_of(source_pt.cssselect("a")[0].get("href")) == {"q": "cocaine OR cocaína", "source_country": "PT"}
+    assert len(page(client, source_pt.cssselect("a")[0].get("href")).cssselect(".hit")) == 2
+    europol = next(li for li in facets["Agency mentioned"].cssselect("li") if "europol" in li.text_content())
+    assert "Europol (europol)" in europol.text_content()  # display name from the agencies data file
     assert len(page(client, europol.cssselect("a")[0].get("href")).cssselect(".hit")) == 1
 
 
@@ -205,7 +233,9 @@ def test_api_similar_finds_the_same_operation_elsewhere(client: TestClient, ids:
     found = [hit["id"] for hit in body["hits"]]
     assert ids["tantalio_en"] not in found
     assert found and found[0] in {ids["tantalio_es"], ids["tantalio_pt"]}
-    assert set(body["hits"][0]) == {"id", "url", "title", "published", "source", "language", "operations", "snippet"}
+    assert set(body["hits"][0]) == {
+        "id", "url", "title", "published", "source", "language", "operations", "snippet", "cluster", "similar",
+    }
     assert len(client.get(f"/api/doc/{ids['tantalio_en']}/similar", params={"limit": 1}).json()["hits"]) == 1
 
 
@@ -236,10 +266,12 @@ def test_doc_page_lists_more_like_this(client: TestClient, ids: dict[str, int]) 
 def test_cli_search_filters_and_json_shape(archive: tuple[DataDir, dict[str, int]]) -> None:
     data, ids = archive
     cli = CLI(data.root)
-    body = cli.json("search", "--country", "PT")
+    body = cli.json("search", "--source-country", "PT")
     assert body["total"] == 2 and set(body) >= {"histogram", "facets"}
-    assert {"agency", "country"} <= set(body["facets"])
-    assert hit_ids(cli.json("search", "--agency", "Europol", "--operation", "tantalio")) == {ids["tantalio_en"]}
+    assert {"agency", "country", "source_country"} <= set(body["facets"])
+    assert cli.json("search", "--country", "PT")["total"] == 3
+    assert hit_ids(cli.json("search", "--source-agency", "Europol", "--operation", "tantalio")) == {ids["tantalio_en"]}
+    assert hit_ids(cli.json("search", "--agency", "europol", "--country", "br")) == {ids["tantalio_en"]}
     dated = cli.json("search", "operation:tantalio", "--sort", "date", "--limit", "1", "--page", "2")
     assert [hit["published"] for hit in dated["hits"]] == ["2017-03-12"]
     assert dated["histogram"] == {"2017-03": 2, "2017-04": 1}

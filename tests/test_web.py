@@ -49,7 +49,7 @@ def _documents() -> dict[str, Document]:
         "script": Document(
             url="https://evil.example.net/press/1", title=f"{SCRIPT} Europol raid",
             text=f"Europol raid {SCRIPT} <b>bold</b> & more.", language="en",
-            published=date(2018, 2, 2), source="evil-news",
+            published=date(2018, 2, 2), source="evil-news", agencies=(SCRIPT,),
         ),
         "javascript": Document(
             url="javascript:alert(3)", title="Odd link report",
@@ -128,7 +128,7 @@ def test_facets_count_and_link_to_filtered_searches(client: TestClient) -> None:
         section.cssselect("h3")[0].text_content(): section
         for section in tree.cssselect(".facet")
     }
-    assert set(facets) == {"Language", "Source", "Agency", "Country", "Year", "Operation"}
+    assert set(facets) == {"Language", "Source", "Source's country", "Agency mentioned", "Year", "Operation"}
     german = next(li for li in facets["Language"].cssselect("li") if "(de)" in li.text_content())
     assert german.cssselect(".count")[0].text_content() == "1"
     href = german.cssselect("a")[0].get("href")
@@ -260,7 +260,7 @@ def test_script_in_archived_content_stays_text(client: TestClient, ids: dict[str
 
 def test_script_in_an_agency_facet_stays_text_and_filters(client: TestClient, ids: dict[str, int]) -> None:
     tree = page(client, "/search?q=raid")
-    agency = next(f for f in tree.cssselect(".facet") if f.cssselect("h3")[0].text_content() == "Agency")
+    agency = next(f for f in tree.cssselect(".facet") if f.cssselect("h3")[0].text_content() == "Agency mentioned")
     assert SCRIPT in agency.text_content() and not tree.cssselect("script")
     href = agency.cssselect("a")[0].get("href")
     assert query_of(href) == {"q": "raid", "agency": SCRIPT}
@@ -319,13 +319,15 @@ def test_api_search_has_the_cli_shape(
     response = client.get("/api/search", params={"q": "europol", "limit": 2})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"query", "total", "hits", "facets", "histogram"}
+    assert set(body) == {"query", "total", "hits", "facets", "histogram", "expansions"}
     assert body["query"] == "europol" and body["total"] == 4 and len(body["hits"]) == 2
     assert set(body["hits"][0]) == {
-        "id", "url", "title", "published", "source", "language", "operations", "snippet",
+        "id", "url", "title", "published", "source", "language", "operations", "snippet", "cluster", "similar",
     }
     assert isinstance(body["hits"][0]["snippet"], str)
-    assert set(body["facets"]) == {"language", "source", "agency", "country", "year", "operation"}
+    assert set(body["facets"]) == {
+        "language", "source", "source_country", "country", "agency", "year", "operation",
+    }
     assert body["facets"]["language"] == {"en": 3, "de": 1}
     service = ArchiveService(archive[0])
     try:
@@ -418,7 +420,8 @@ def test_openapi_documents_the_api_only(client: TestClient) -> None:
     assert search["summary"]
     params = {p["name"]: p for p in search["parameters"]}
     assert set(params) == {"q", "sort", "language", "source", "agency", "country", "operation", "year",
-                           "since", "until", "limit", "page"}
+                           "since", "until", "limit", "page", "source_agency", "source_country",
+                           "cluster", "collapse", "expand"}
     assert all(p.get("description") for p in params.values())
     assert "400" in search["responses"] and "422" not in search["responses"]
 

@@ -19,8 +19,13 @@ from pressarchive.service import MAX_LIMIT, SORTS, build_request
 @click.option("--lang", "language", metavar="CODE", help="Only documents in this language (e.g. es).")
 @click.option("--source", metavar="NAME", help="Only documents from this source.")
 @click.option("--operation", metavar="NAME", help="Only documents naming this operation (case and accents ignored).")
-@click.option("--agency", metavar="NAME", help="Only documents from sources of this agency.")
-@click.option("--country", metavar="CC", help="Only documents from sources in this country (ISO code, e.g. PT).")
+@click.option("--agency", metavar="ID", help="Only documents mentioning this agency (its id, e.g. europol).")
+@click.option("--country", metavar="CC", help="Only documents mentioning this country (ISO code, e.g. PT).")
+@click.option("--source-agency", metavar="NAME", help="Only documents from sources of this agency.")
+@click.option("--source-country", metavar="CC", help="Only documents from sources in this country (ISO code).")
+@click.option("--cluster", type=int, metavar="ID", help="Only documents of this near-duplicate cluster.")
+@click.option("--collapse", is_flag=True, help="Show each near-duplicate cluster once, with 'N similar'.")
+@click.option("--expand", is_flag=True, help="Expand every query word the thesaurus knows (as ~word does).")
 @click.option("--year", type=int, help="Only documents published in this year.")
 @click.option("--since", metavar="YYYY-MM-DD", help="Only documents published on or after this date.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Only documents published on or before this date.")
@@ -31,12 +36,13 @@ def search(ctx: Context, query: tuple[str, ...], as_json: bool, **options: objec
     service = ctx.service()
     try:
         result = service.search(request)
+        agency_names = service.agency_names()
     finally:
         service.close()
     if as_json:
         print_json(result.to_json())
     else:
-        print_search(result, console())
+        print_search(result, console(), agency_names)
 
 
 @cli.command()

@@ -7,6 +7,7 @@ strips control characters from everything it prints (see :mod:`pressarchive.cli.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
@@ -27,14 +28,22 @@ def snippet_markup(segments: list[tuple[str, bool]]) -> str:
     return "".join(f"[bold yellow]{escape(text)}[/]" if hit else escape(text) for text, hit in segments)
 
 
-def print_search(result: SearchResult, console: Console) -> None:
-    first = (result.page - 1) * result.limit + 1 if result.total else 0
-    last = min(result.page * result.limit, result.total)
-    console.print(f"{result.total} matches for {escape(repr(result.query))}, showing {first}–{last}")
+def print_search(result: SearchResult, console: Console,
+                 agency_names: Mapping[str, str] | None = None) -> None:
+    """A result as text; ``agency_names`` (id -> name) labels the agency facet."""
+    first = (result.page - 1) * result.limit + 1 if result.listed else 0
+    last = min(result.page * result.limit, result.listed)
+    clusters = f" in {result.clusters} clusters of near-duplicates" if result.clusters is not None else ""
+    console.print(f"{result.total} matches{clusters} for {escape(repr(result.query))}, showing {first}–{last}")
+    for written, terms in result.expansions.items():
+        console.print(f"[dim]{escape(written)} searched as:[/] {escape(', '.join(terms))}")
     print_hits(result.hits, console)
+    names = agency_names or {}
     for name, counts in result.facets.items():
         if counts:
-            shown = ", ".join(f"{escape(str(k))} {v}" for k, v in list(counts.items())[:8])
+            shown = ", ".join(
+                f"{escape(_facet_value(name, str(k), names))} {v}" for k, v in list(counts.items())[:8]
+            )
             console.print(f"\n[dim]{name}:[/] {shown}", end="")
     if result.histogram:
         months = list(result.histogram.items())
@@ -43,13 +52,19 @@ def print_search(result: SearchResult, console: Console) -> None:
     console.print()
 
 
+def _facet_value(name: str, value: str, agency_names: Mapping[str, str]) -> str:
+    label = agency_names.get(value) if name == "agency" else None
+    return f"{value} ({label})" if label else value
+
+
 def print_hits(hits: list[Hit], console: Console) -> None:
     if not hits:
         console.print("no documents")
     for hit in hits:
         date = hit.published.isoformat() if hit.published else "(no date)"
         ops = f"  operations: {escape(', '.join(hit.operations))}" if hit.operations else ""
-        console.print(f"\n[bold]{hit.id}[/]  {date}  {escape(hit.source)}  {escape(hit.language)}{ops}")
+        similar = f"  {hit.similar} similar (--cluster {hit.cluster})" if hit.similar else ""
+        console.print(f"\n[bold]{hit.id}[/]  {date}  {escape(hit.source)}  {escape(hit.language)}{ops}{similar}")
         console.print(f"  [bold]{escape(hit.title)}[/]")
         console.print(f"  {escape(hit.url)}", style="dim", soft_wrap=True)
         if hit.snippet:

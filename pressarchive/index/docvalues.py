@@ -25,12 +25,14 @@ from whoosh.reading import IndexReader
 from pressarchive.index import whoosh_internals as wi
 from pressarchive.index.analysis import fold, language_group
 from pressarchive.index.postings import FloatArray, field_lengths
-from pressarchive.index.schema import MISSING
+from pressarchive.index.schema import MISSING, MULTI_KEYWORDS
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-KEYWORD_COLUMNS: tuple[str, ...] = ("language", "source", "agency", "country")
+#: Single-valued keyword columns (one value per document); multi-valued ones are the fields of
+#: :data:`~pressarchive.index.schema.MULTI_KEYWORDS`.
+KEYWORD_COLUMNS: tuple[str, ...] = ("language", "source", "source_agency", "source_country")
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
@@ -57,7 +59,7 @@ class KeywordValues:
 
 @dataclass(frozen=True)
 class MultiValues:
-    """A multi-valued column (operation names) as (document, value code) pairs."""
+    """A multi-valued column (operations, countries, agencies) as (document, value code) pairs."""
 
     values: list[str]
     folded: list[str]
@@ -88,8 +90,9 @@ class SegmentValues:
     versions: IntArray
     days: IntArray  # date ordinal, MISSING when undated
     months: IntArray  # year * 12 + month - 1, MISSING when undated
+    clusters: IntArray  # near-duplicate cluster, the document's own id when it has none
     keywords: dict[str, KeywordValues]
-    operations: MultiValues
+    multi: dict[str, MultiValues]  # by field name: operation, country, agency
     # Field lengths for scoring, loaded the first time a query scores that field.
     lengths: dict[str, FloatArray] = field(default_factory=dict)
 
@@ -105,14 +108,16 @@ class SegmentValues:
         """Load the arrays of one segment reader."""
         size = reader.doc_count_all()
         days = _numbers(reader, "day", size)
+        ids = _numbers(reader, "id", size)
         return cls(
             size=size,
-            ids=_numbers(reader, "id", size),
+            ids=ids,
             versions=_numbers(reader, "version", size),
             days=days,
             months=_months(days),
+            clusters=_clusters(reader, ids, size),
             keywords={name: _keyword(reader, name, size) for name in KEYWORD_COLUMNS},
-            operations=_operations(reader, size),
+            multi={name: _multi(reader, column, size) for name, column in MULTI_KEYWORDS.items()},
         )
 
 
@@ -159,9 +164,14 @@ def _keyword(reader: IndexReader, fieldname: str, size: int) -> KeywordValues:
     return KeywordValues.from_strings(_text_column(reader, fieldname, size))
 
 
-def _operations(reader: IndexReader, size: int) -> MultiValues:
-    lines = _text_column(reader, "operation_names", size)
+def _multi(reader: IndexReader, column: str, size: int) -> MultiValues:
+    lines = _text_column(reader, column, size)
     return MultiValues.from_lists([text.split("\n") if text else [] for text in lines])
+
+
+def _clusters(reader: IndexReader, ids: IntArray, size: int) -> IntArray:
+    clusters = _numbers(reader, "cluster", size)
+    return np.where(clusters == MISSING, ids, clusters)
 
 
 def group_doc_counts(segments: Iterable[SegmentValues]) -> dict[str, int]:

@@ -15,9 +15,15 @@ import numpy as np
 
 from pressarchive.index.deadline import Deadline
 from pressarchive.index.docvalues import KEYWORD_COLUMNS, BoolArray, IntArray, SegmentValues
-from pressarchive.index.schema import MISSING
+from pressarchive.index.schema import MISSING, MULTI_KEYWORDS
 
-FACET_NAMES: tuple[str, ...] = ("language", "source", "agency", "country", "year", "operation")
+#: Every facet, in display order. ``source_country`` is the publishing source's own country;
+#: ``country`` and ``agency`` are those the documents mention (multi-valued, like ``operation``:
+#: a document mentioning two countries counts once for each). Counts are of documents.
+FACET_NAMES: tuple[str, ...] = (
+    "language", "source", "source_country", "country", "agency", "year", "operation",
+)
+_SINGLE_FACETS = tuple(name for name in FACET_NAMES if name in KEYWORD_COLUMNS)
 
 Matches = Sequence[tuple[SegmentValues, BoolArray]]
 
@@ -32,11 +38,12 @@ def facet_counts(matches: Matches, deadline: Deadline | None = None) -> dict[str
     for values, mask in matches:
         if deadline is not None:
             deadline.check()
-        for name in KEYWORD_COLUMNS:
+        for name in _SINGLE_FACETS:
             column = values.keywords[name]
             _add(counters[name], column.values, column.codes[mask])
-        ops = values.operations
-        _add(counters["operation"], ops.values, ops.codes[mask[ops.docs]])
+        for name in MULTI_KEYWORDS:
+            multi = values.multi[name]
+            _add(counters[name], multi.values, multi.codes[mask[multi.docs]])
     for month, count in _month_counts(matches).items():
         counters["year"][str(month // 12)] += count
     return {name: _ordered(counters[name]) for name in FACET_NAMES}

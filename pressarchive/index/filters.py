@@ -21,7 +21,8 @@ def filter_mask(values: SegmentValues, request: SearchRequest) -> BoolArray | No
     """Documents of the segment passing every filter of ``request``; None when it has none."""
     parts = [
         *(_keyword(values, name, getattr(request, name)) for name in values.keywords),
-        _operation(values, request.operation),
+        *(_multi(values, name, getattr(request, name)) for name in values.multi),
+        _cluster(values, request.cluster),
         _year(values, request.year),
         _dates(values, request),
     ]
@@ -40,10 +41,14 @@ def _keyword(values: SegmentValues, name: str, wanted: str | None) -> BoolArray 
     return values.keywords[name].matching(wanted)
 
 
-def _operation(values: SegmentValues, wanted: str | None) -> BoolArray | None:
+def _multi(values: SegmentValues, name: str, wanted: str | None) -> BoolArray | None:
     if wanted is None or not wanted.strip():
         return None
-    return values.operations.matching(wanted, values.size)
+    return values.multi[name].matching(wanted, values.size)
+
+
+def _cluster(values: SegmentValues, cluster: int | None) -> BoolArray | None:
+    return None if cluster is None else np.asarray(values.clusters == int(cluster))
 
 
 def _year(values: SegmentValues, year: int | None) -> BoolArray | None:

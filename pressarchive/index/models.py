@@ -15,7 +15,13 @@ SORTS = ("relevance", "date")
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """One search: query text, paging, sort order and exact-match filters."""
+    """One search: query text, paging, sort order, exact-match filters and switches.
+
+    ``country`` and ``agency`` select documents that *mention* that country (ISO code) or
+    agency (id); ``source_country`` and ``source_agency`` those *published by* a source of
+    that country or agency. ``collapse`` shows each near-duplicate cluster once; ``expand``
+    expands every query word the thesaurus knows (``~word`` does it for one word).
+    """
 
     query: str = ""  # empty = match everything (browse)
     limit: int = 10
@@ -23,12 +29,17 @@ class SearchRequest:
     sort: str = "relevance"  # or "date" (newest first)
     language: str | None = None
     source: str | None = None
-    agency: str | None = None
-    country: str | None = None  # e.g. "PT"; compared folded, like every filter
+    agency: str | None = None  # mentioned agency id, e.g. "europol"
+    country: str | None = None  # mentioned country, e.g. "PT"; compared folded, like every filter
+    source_agency: str | None = None
+    source_country: str | None = None
     operation: str | None = None  # case/accent-insensitive match on the normalised name
+    cluster: int | None = None  # only this near-duplicate cluster
     year: int | None = None
     since: date | None = None
     until: date | None = None
+    collapse: bool = False
+    expand: bool = False
 
     def clamped(self) -> SearchRequest:
         """The same request with limit in 1..MAX_LIMIT, page >= 1 and a known sort."""
@@ -52,6 +63,8 @@ class Hit:
     language: str
     operations: list[str]
     score: float
+    cluster: int = 0  # near-duplicate cluster (the document's own id when it has no copies)
+    similar: int = 0  # collapsed searches: other matches of the search in the same cluster
     # Text segments in order; True marks a matched term. Plain text: escaping is the web's job.
     snippet: list[tuple[str, bool]] = field(default_factory=list)
 
@@ -71,6 +84,8 @@ class Hit:
             "language": self.language,
             "operations": list(self.operations),
             "snippet": self.snippet_text,
+            "cluster": self.cluster,
+            "similar": self.similar,
         }
 
 
@@ -78,9 +93,12 @@ class Hit:
 class SearchResult:
     """A page of hits, the total number of matches, and facets and timeline over all of them.
 
-    ``facets`` maps each of language, source, agency, country, year and operation to value ->
+    ``facets`` maps each facet of :data:`~pressarchive.index.facets.FACET_NAMES` to value ->
     count (most frequent first); ``histogram`` maps "YYYY-MM" -> matches published that month,
-    in chronological order, undated matches left out.
+    in chronological order, undated matches left out. ``total``, facets and histogram always
+    count documents; a collapsed search also gives ``clusters``, the number of distinct
+    near-duplicate clusters among the matches, which is what its pages are cut from.
+    ``expansions`` maps each thesaurus-expanded word as written to the terms it searched.
     """
 
     query: str
@@ -90,13 +108,24 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     histogram: dict[str, int] = field(default_factory=dict)
+    clusters: int | None = None  # set when the search was collapsed
+    expansions: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def listed(self) -> int:
+        """How many entries the result list has over all pages: clusters when collapsed."""
+        return self.total if self.clusters is None else self.clusters
 
     def to_json(self) -> dict[str, object]:
-        """JSON-ready dict for the API: query, total, hits, facets and histogram."""
-        return {
+        """JSON-ready dict for the API: query, total, hits, facets, histogram and expansions."""
+        body: dict[str, object] = {
             "query": self.query,
             "total": self.total,
             "hits": [hit.to_json() for hit in self.hits],
             "facets": {name: dict(counts) for name, counts in self.facets.items()},
             "histogram": dict(self.histogram),
+            "expansions": {written: list(terms) for written, terms in self.expansions.items()},
         }
+        if self.clusters is not None:
+            body["clusters"] = self.clusters
+        return body

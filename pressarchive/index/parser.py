@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from functools import cache
+from functools import lru_cache
 
 from whoosh.qparser import QueryParser, plugins, syntax
 from whoosh.query import MultiTerm, Query, Term
 
 from pressarchive.index.analysis import OTHER, fold
 from pressarchive.index.errors import QueryError
+from pressarchive.index.thesaurus import Thesaurus, builtin_thesaurus
+from pressarchive.index.thesaurusquery import ThesaurusPlugin
 from pressarchive.index.schema import (
     QUERY_FIELDS,
     body_field,
@@ -113,12 +115,18 @@ def field_expansions(groups: tuple[str, ...]) -> dict[str | None, tuple[str, ...
     return {None: titles + bodies, "title": titles, "body": bodies}
 
 
-@cache
-def parser_for(groups: tuple[str, ...]) -> ArchiveParser:
-    """A parser searching the per-language fields of ``groups`` (cached: parsing is stateless)."""
+@lru_cache(maxsize=64)
+def parser_for(groups: tuple[str, ...], thesaurus: Thesaurus | None = None,
+               expand_all: bool = False) -> ArchiveParser:
+    """A parser searching the per-language fields of ``groups``, with ``~word`` expanded
+    from ``thesaurus`` (the package's when None) and, with ``expand_all``, every known word.
+
+    Cached: parsing is stateless, and each search would otherwise rebuild the schema.
+    """
     parser = ArchiveParser(None, build_schema())
     parser.remove_plugin_class(plugins.FieldsPlugin)
     # remove_unknown=False keeps unknown names so FieldGroupPlugin can report them.
     parser.add_plugin(plugins.FieldsPlugin(expr=_FIELD_EXPR, remove_unknown=False))
+    parser.add_plugin(ThesaurusPlugin(thesaurus or builtin_thesaurus(), expand_all))
     parser.add_plugin(FieldGroupPlugin(field_expansions(groups)))
     return parser

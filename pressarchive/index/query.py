@@ -7,15 +7,27 @@ converts anything else the parser raises, so no whoosh exception reaches the cal
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from whoosh.fields import Schema
-from whoosh.query import Every, Query
+from whoosh.query import Every, NullQuery, Query
 
 from pressarchive.index.analysis import GROUPS, language_group
 from pressarchive.index.errors import QueryError
 from pressarchive.index.parser import MIN_BOOST, parser_for
 from pressarchive.index.syntaxcheck import check_syntax
+from pressarchive.index.thesaurus import Thesaurus
+from pressarchive.index.thesaurusquery import expansions_of
 
-__all__ = ["QueryError", "parse_query"]
+__all__ = ["ParsedQuery", "QueryError", "parse_query", "parse_search"]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """The query to run and the thesaurus expansions it holds (written -> terms)."""
+
+    query: Query
+    expansions: dict[str, list[str]] = field(default_factory=dict)
 
 
 def parse_query(text: str, language: str | None = None) -> Query:
@@ -23,13 +35,22 @@ def parse_query(text: str, language: str | None = None) -> Query:
 
     Blank text matches every document.
     """
+    return parse_search(text, language).query
+
+
+def parse_search(text: str, language: str | None = None, thesaurus: Thesaurus | None = None,
+                 expand: bool = False) -> ParsedQuery:
+    """:func:`parse_query` with ``~word`` served by ``thesaurus`` (the package's when None)
+    and, with ``expand``, every word the thesaurus knows expanded too."""
     if not text.strip():
-        return Every()
+        return ParsedQuery(Every())
     check_syntax(text)
     groups = GROUPS if language is None else (language_group(language),)
-    parser = parser_for(groups)
+    parser = parser_for(groups, thesaurus, expand)
     try:
-        q = parser.parse(text, normalize=False)
+        nodes = parser.process(text)
+        expansions = expansions_of(nodes)
+        q = nodes.query(parser) or NullQuery
         _raise_embedded_error(q)
         q = q.normalize()
     except QueryError:
@@ -38,7 +59,7 @@ def parse_query(text: str, language: str | None = None) -> Query:
         raise QueryError(f"invalid query: {exc}") from exc
     _check_values(q, parser.schema)
     _clamp_boosts(q)
-    return q
+    return ParsedQuery(q, expansions)
 
 
 def _clamp_boosts(q: Query) -> None:

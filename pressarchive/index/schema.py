@@ -30,13 +30,22 @@ from pressarchive.index.analysis import (
     text_analyzer,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Column value for an undated document (``day``) or one without a version: below every real one.
 MISSING = -1
 
 # Fields a query may name directly; "title" and "body" are expanded by the query parser.
-KEYWORD_FIELDS: tuple[str, ...] = ("source", "agency", "country", "language", "operation", "url")
+KEYWORD_FIELDS: tuple[str, ...] = (
+    "source", "source_agency", "source_country", "agency", "country", "language", "operation", "url",
+)
+#: Multi-valued keyword fields -> the column holding their raw values, one per line. The
+#: field matches folded values in queries; the column feeds filters and exact facet counts.
+MULTI_KEYWORDS: dict[str, str] = {
+    "operation": "operation_names",  # operation names as written
+    "country": "country_codes",  # ISO 3166 alpha-2 codes of the countries the text mentions
+    "agency": "agency_ids",  # ids of the agencies the text mentions (extract/data/agencies.toml)
+}
 QUERY_FIELDS: frozenset[str] = frozenset(
     {*KEYWORD_FIELDS, "title", "body", "published", "year", "id"}
 )
@@ -110,8 +119,9 @@ def build_schema() -> Schema:
         version=COLUMN(columns.NumericColumn("q", default=MISSING)),
         title=STORED(),
         source=_keyword(stored=True),
-        agency=_keyword(),
-        country=_keyword(),
+        # The publishing source's own agency and country (from its profile).
+        source_agency=_keyword(),
+        source_country=_keyword(),
         language=_keyword(stored=True),
         # The analysis group the text went to; lets a query treat a stop word as present.
         lang_group=ID(),
@@ -119,12 +129,14 @@ def build_schema() -> Schema:
         # Proleptic Gregorian ordinal of the publication date: sorting, date filters, timeline.
         day=COLUMN(columns.NumericColumn("i", default=MISSING)),
         year=NUMERIC(int, bits=16, signed=False),
-        # "operation" matches folded names; "operations" keeps the display names for hits and
-        # "operation_names" (one per line) for the facet, a column read once per segment.
-        operation=KEYWORD(analyzer=lines_analyzer()),
+        # Near-duplicate cluster: the store's cluster id, or the document's own id.
+        cluster=COLUMN(columns.NumericColumn("q", default=MISSING)),
+        # "operations" keeps the display names for hits.
         operations=STORED(),
-        operation_names=COLUMN(columns.VarBytesColumn()),
     )
+    for name, column in MULTI_KEYWORDS.items():
+        schema.add(name, KEYWORD(analyzer=lines_analyzer()))
+        schema.add(column, COLUMN(columns.VarBytesColumn()))
     for group in GROUPS:
         schema.add(title_field(group), LanguageText(group))
         schema.add(body_field(group), LanguageText(group))

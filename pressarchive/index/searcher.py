@@ -23,7 +23,8 @@ from pressarchive.index.filters import filter_mask
 from pressarchive.index.hits import TextSource, body_terms, make_hits
 from pressarchive.index.matchset import Match, SegmentMatcher, statistics
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
-from pressarchive.index.query import parse_query
+from pressarchive.index.query import parse_search
+from pressarchive.index.thesaurus import Thesaurus
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,15 @@ def match_all(searcher: Searcher, views: Sequence[SegmentView], q: Query, reques
 
 
 def run_search(searcher: Searcher, cache: DocValuesCache, request: SearchRequest,
-               text_source: TextSource | None, deadline: Deadline) -> SearchResult:
+               text_source: TextSource | None, deadline: Deadline,
+               thesaurus: Thesaurus | None = None) -> SearchResult:
     """Search with ``request`` (limit/page already clamped) and build the result page.
 
     ``deadline`` bounds every step whose cost the query decides: matching, facets, snippets.
+    ``thesaurus`` serves ``~word`` and ``request.expand`` (the package's own when None).
     """
-    q = parse_query(request.query, request.language)
+    parsed = parse_search(request.query, request.language, thesaurus, request.expand)
+    q = parsed.query
     views = segment_views(searcher, cache)
     by_score = request.sort != "date" and not isinstance(q, Every)
     found = match_all(searcher, views, q, request, deadline, scored=by_score)
@@ -74,7 +78,11 @@ def run_search(searcher: Searcher, cache: DocValuesCache, request: SearchRequest
     matches = [(view.values, mask) for view, mask in zip(views, masks, strict=True)]
     start = (request.page - 1) * request.limit
     wanted = start + request.limit
-    if by_score:
+    clusters: int | None = None
+    similar: dict[int, int] = {}
+    if request.collapse:
+        ranked, similar, clusters = collapsed(views, found, by_score, wanted)
+    elif by_score:
         ranked = by_relevance(views, found, wanted)
     else:
         ranked = [(docnum, 0.0) for docnum in by_date(views, masks, wanted)]
@@ -82,15 +90,61 @@ def run_search(searcher: Searcher, cache: DocValuesCache, request: SearchRequest
     facets = facet_counts(matches, deadline)
     timeline = histogram(matches)
     terms = body_terms(searcher, q, deadline) if page else {}
+    hits = make_hits(searcher, page, terms, text_source, deadline)
+    for hit, (docnum, _) in zip(hits, page, strict=True):
+        hit.cluster = cluster_of(views, docnum)
+        hit.similar = similar.get(docnum, 0)
     return SearchResult(
         query=request.query,
         total=sum(int(mask.sum()) for mask in masks),
         page=request.page,
         limit=request.limit,
-        hits=make_hits(searcher, page, terms, text_source, deadline),
+        hits=hits,
         facets=facets,
         histogram=timeline,
+        clusters=clusters,
+        expansions=parsed.expansions,
     )
+
+
+def cluster_of(views: Sequence[SegmentView], docnum: int) -> int:
+    """The near-duplicate cluster of a global docnum."""
+    for view in reversed(views):
+        if docnum >= view.offset:
+            return int(view.values.clusters[docnum - view.offset])
+    raise IndexError(docnum)
+
+
+def collapsed(views: Sequence[SegmentView], found: Sequence[Match], by_score: bool,
+              wanted: int) -> tuple[list[tuple[int, float]], dict[int, int], int]:
+    """The ``wanted`` best matches, one per near-duplicate cluster, with the others counted.
+
+    Returns (global docnum, score) best first; docnum -> how many other matches share its
+    cluster; and how many clusters the matches form. Every match is ordered (not only the
+    first ``wanted``): a cluster's best member can only be known from all of its members.
+    """
+    docnums, scores, clusters, days, ids = [], [], [], [], []
+    for view, match in zip(views, found, strict=True):
+        local = np.flatnonzero(match.mask)
+        docnums.append(local + view.offset)
+        scores.append(match.scores[local] if by_score and match.scores is not None else np.zeros(local.size))
+        clusters.append(view.values.clusters[local])
+        days.append(view.values.days[local])
+        ids.append(view.values.ids[local])
+    if not docnums or not sum(part.size for part in docnums):
+        return [], {}, 0
+    all_docnums, all_scores = np.concatenate(docnums), np.concatenate(scores)
+    if by_score:
+        order = np.lexsort((all_docnums, -all_scores))
+    else:
+        order = np.lexsort((np.concatenate(ids), -np.concatenate(days)))
+    ranked_clusters = np.concatenate(clusters)[order]
+    _, first, counts = np.unique(ranked_clusters, return_index=True, return_counts=True)
+    by_rank = np.argsort(first)[:wanted]
+    best = order[first[by_rank]]
+    ranked = [(int(all_docnums[i]), float(all_scores[i])) for i in best]
+    similar = {docnum: int(count) - 1 for (docnum, _), count in zip(ranked, counts[by_rank], strict=True)}
+    return ranked, similar, int(first.size)
 
 
 def by_date(views: Sequence[SegmentView], masks: Sequence[BoolArray], wanted: int) -> list[int]:
@@ -133,4 +187,6 @@ def by_relevance(views: Sequence[SegmentView], found: Sequence[Match],
     return [(int(all_docnums[i]), float(all_scores[i])) for i in order]
 
 
-__all__ = ["Hit", "SegmentView", "TextSource", "by_date", "by_relevance", "match_all", "run_search"]
+__all__ = [
+    "Hit", "SegmentView", "TextSource", "by_date", "by_relevance", "collapsed", "match_all", "run_search",
+]

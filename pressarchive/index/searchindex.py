@@ -29,6 +29,7 @@ from pressarchive.index.morelike import more_like_query
 from pressarchive.index.schema import MISSING
 from pressarchive.index.searcher import SegmentView, by_relevance, match_all, run_search, segment_views
 from pressarchive.index.searcherpool import SearcherPool
+from pressarchive.index.thesaurus import Thesaurus
 from pressarchive.index.writer import add_documents, delete_documents, open_index, rebuild_index
 from pressarchive.record import Document
 
@@ -43,13 +44,15 @@ class SearchIndex:
     ``text_source`` maps document ids to their body text (the store); it feeds snippets and
     "more like this", since the index does not keep bodies. ``time_limit`` bounds each search
     in seconds: past it a search raises :class:`~pressarchive.index.QueryTooExpensive`.
+    ``thesaurus`` serves ``~word`` expansion (the package's own when None).
     """
 
     def __init__(self, path: Path, text_source: TextSource | None = None,
-                 time_limit: float = 5.0) -> None:
+                 time_limit: float = 5.0, thesaurus: Thesaurus | None = None) -> None:
         self.path = Path(path)
         self.text_source = text_source
         self.time_limit = time_limit
+        self.thesaurus = thesaurus
         self._ix, self.recreated = open_index(self.path)
         self._searchers = SearcherPool(self._ix)
         self._count: tuple[int, int] | None = None  # (generation, documents) last counted
@@ -95,7 +98,9 @@ class SearchIndex:
         request = request.clamped()
         deadline = Deadline(self.time_limit)  # one limit for the search, retries included
         return self._read(
-            lambda searcher: run_search(searcher, self._values, request, self.text_source, deadline)
+            lambda searcher: run_search(
+                searcher, self._values, request, self.text_source, deadline, self.thesaurus,
+            )
         )
 
     def more_like(self, doc_id: int, limit: int = 10) -> list[Hit]:

@@ -38,8 +38,11 @@ def _example(description: str, example: dict[str, Any]) -> dict[str, Any]:
 
 QUERY_SYNTAX = (
     'All words must match (AND) unless joined by `OR`; `NOT word` excludes; `"exact phrase"`; '
-    "`(a OR b) c` groups; `field:value` for `title`, `body`, `source`, `agency`, `country`, "
-    "`language`, `operation` (e.g. `operation:tantalio`, `country:PT`); "
+    "`(a OR b) c` groups; `field:value` for `title`, `body`, `source`, `language`, `operation`, "
+    "`country` and `agency` (mentioned in the text: `country:PT`, `agency:europol`), "
+    "`source_country` and `source_agency` (the publishing source's own); "
+    "`~arrest` searches the word's thesaurus concept in every language (`arrest`, `detención`, "
+    "`Festnahme`, ...; an unknown word is an error); "
     "`published:[2017-01-01 TO 2017-12-31]`; `deten*` for words starting with `deten` "
     f"(a pattern matching more than {MAX_EXPANSION} words is refused). "
     f"Empty: browse everything, newest first. At most {MAX_QUERY_CHARS} characters, {MAX_WORDS} "
@@ -52,11 +55,13 @@ SEARCH_EXAMPLE = {
         "id": 42, "url": "https://example.org/press/2017/avalanche", "title": "Avalanche takedown",
         "published": "2017-12-01", "source": "example-police", "language": "en",
         "operations": ["avalanche"], "snippet": "... a joint action with Europol and ...",
+        "cluster": 42, "similar": 0,
     }],
-    "facets": {"language": {"en": 1}, "source": {"example-police": 1},
-               "agency": {"Example Police": 1}, "country": {"NL": 1}, "year": {"2017": 1},
+    "facets": {"language": {"en": 1}, "source": {"example-police": 1}, "source_country": {"NL": 1},
+               "country": {"NL": 1, "DE": 1}, "agency": {"europol": 1}, "year": {"2017": 1},
                "operation": {"avalanche": 1}},
     "histogram": {"2017-12": 1},
+    "expansions": {},
 }
 SIMILAR_EXAMPLE = {"id": 42, "hits": SEARCH_EXAMPLE["hits"]}
 CHECK_EXAMPLE = {
@@ -76,8 +81,13 @@ router = APIRouter(tags=["archive"])
     urls.API_SEARCH,
     summary="Search the archive",
     description="Full-text search over the current text of every archived press release, "
-    "with exact counts per language, source, agency, country, year and operation over all "
-    "matching documents, and `histogram`: matches per month (`YYYY-MM`) for a timeline.",
+    "with exact document counts per language, source, source country, mentioned country, "
+    "mentioned agency (by id), year and operation over all matching documents, and "
+    "`histogram`: matches per month (`YYYY-MM`) for a timeline. `expansions` maps each "
+    "thesaurus-expanded word (`~word`, or every known word with `expand=1`) to the terms it "
+    "searched. With `collapse=1` each near-duplicate cluster appears once, its best match "
+    "carrying `similar` (other matches in its cluster); `total`, facets and histogram still "
+    "count documents and `clusters` counts the clusters, which the pages are cut from.",
     responses={
         200: _example("The matching page of hits, the facet counts and the histogram.", SEARCH_EXAMPLE),
         400: _error(BAD_QUERY),
@@ -96,10 +106,27 @@ def api_search(
     operation: Annotated[str | None, Query(
         description="Only documents naming this operation (case and accents ignored).",
     )] = None,
-    agency: Annotated[str | None, Query(description="Only documents from sources of this agency.")] = None,
-    country: Annotated[str | None, Query(
-        description="Only documents from sources in this country, ISO 3166 code, e.g. `PT`.",
+    agency: Annotated[str | None, Query(
+        description="Only documents mentioning this agency, by id, e.g. `europol`.",
     )] = None,
+    country: Annotated[str | None, Query(
+        description="Only documents mentioning this country, ISO 3166 code, e.g. `PT`.",
+    )] = None,
+    source_agency: Annotated[str | None, Query(
+        description="Only documents published by sources of this agency (as the source profile names it).",
+    )] = None,
+    source_country: Annotated[str | None, Query(
+        description="Only documents published by sources in this country, ISO 3166 code.",
+    )] = None,
+    cluster: Annotated[int | None, Query(
+        description="Only documents of this near-duplicate cluster (a hit's `cluster`).",
+    )] = None,
+    collapse: Annotated[bool, Query(
+        description="`1`: show each near-duplicate cluster once, with `similar` counting the rest.",
+    )] = False,
+    expand: Annotated[bool, Query(
+        description="`1`: expand every query word the thesaurus knows, as `~word` does for one.",
+    )] = False,
     year: Annotated[int | None, Query(
         description=f"Only documents published in this year ({MIN_YEAR}-{MAX_YEAR}).",
     )] = None,
@@ -112,7 +139,9 @@ def api_search(
 ) -> JSONResponse:
     request = search_request(
         q, limit=limit, page=page, sort=sort, language=language, source=source,
-        operation=operation, agency=agency, country=country, year=year, since=since, until=until,
+        operation=operation, agency=agency, country=country, source_agency=source_agency,
+        source_country=source_country, cluster=cluster, year=year, since=since, until=until,
+        collapse=collapse, expand=expand,
     )
     return JSONResponse(service.search(request).to_json())
 

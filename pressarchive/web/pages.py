@@ -8,6 +8,7 @@ message and a 400, ready to be corrected.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -25,12 +26,16 @@ from pressarchive.web.timeline import build_timeline
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 FACET_LABELS = {
-    "language": "Language", "source": "Source", "agency": "Agency", "country": "Country",
-    "year": "Year", "operation": "Operation",
+    "language": "Language", "source": "Source", "source_country": "Source's country",
+    "country": "Country mentioned", "agency": "Agency mentioned", "year": "Year",
+    "operation": "Operation",
 }
 #: How many "more like this" documents a document page lists.
 SIMILAR_SHOWN = 5
-FILTER_LABELS = {**FACET_LABELS, "since": "Published since", "until": "Published until"}
+FILTER_LABELS = {
+    **FACET_LABELS, "source_agency": "Source's agency", "cluster": "Copies of",
+    "since": "Published since", "until": "Published until",
+}
 
 
 @router.get(urls.HOME)
@@ -41,9 +46,9 @@ def search_page(request: Request, service: Service) -> HTMLResponse:
     try:
         result = service.search(request_from_params(params))
     except UserError as exc:
-        context = search_context(params, None, error=str(exc))
+        context = search_context(params, None, error=str(exc), agency_names=service.agency_names())
         return render("search.html", status_code=exc.status_code, **context)
-    return render("search.html", **search_context(params, result))
+    return render("search.html", **search_context(params, result, agency_names=service.agency_names()))
 
 
 @router.get(urls.DOC)
@@ -73,15 +78,22 @@ def status_page(service: Service) -> HTMLResponse:
 
 def search_context(
     params: dict[str, str], result: SearchResult | None, error: str | None = None,
+    agency_names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Everything ``search.html`` shows, for a result or for an error."""
+    """Everything ``search.html`` shows, for a result or for an error.
+
+    ``agency_names`` (agency id -> name) labels the agency facet and filter; the index
+    holds ids only.
+    """
+    names = agency_names or {}
     context: dict[str, Any] = {
         "params": params,
         "error": error,
         "result": result,
         "sort": params.get("sort") or default_sort(params.get("q", "")),
         "active": [
-            (name, FILTER_LABELS[name], params[name]) for name in urls.FILTERS if name in params
+            (name, FILTER_LABELS[name], present.facet_label(name, params[name], names))
+            for name in urls.FILTERS if name in params
         ],
         "json_url": urls.api_search_url(params),
         "facets": [],
@@ -89,13 +101,13 @@ def search_context(
     }
     if result is not None:
         context.update(_pagination(result))
-        context["facets"] = _facets(result)
+        context["facets"] = _facets(result, names)
         context["timeline"] = build_timeline(result.histogram)
     return context
 
 
 def _pagination(result: SearchResult) -> dict[str, Any]:
-    last = present.page_count(result.total, result.limit)
+    last = present.page_count(result.listed, result.limit)
     return {
         "page": result.page,
         "last_page": last,
@@ -104,10 +116,13 @@ def _pagination(result: SearchResult) -> dict[str, Any]:
     }
 
 
-def _facets(result: SearchResult) -> list[dict[str, Any]]:
+def _facets(result: SearchResult, agency_names: Mapping[str, str]) -> list[dict[str, Any]]:
     facets = []
     for name, label in FACET_LABELS.items():
-        items = present.facet_items(name, result.facets.get(name) or {})
+        items = [
+            (value, present.facet_label(name, value, agency_names), count)
+            for value, count in present.facet_items(name, result.facets.get(name) or {})
+        ]
         if items:
             facets.append({
                 "name": name, "label": label,

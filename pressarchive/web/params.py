@@ -35,7 +35,9 @@ def search_request(
     query: str = "", *, limit: int | None = None, page: int | None = None,
     sort: str | None = None, language: str | None = None, source: str | None = None,
     operation: str | None = None, agency: str | None = None, country: str | None = None,
+    source_agency: str | None = None, source_country: str | None = None, cluster: int | None = None,
     year: int | None = None, since: str | None = None, until: str | None = None,
+    collapse: bool = False, expand: bool = False,
 ) -> SearchRequest:
     """A validated request; ``None`` means the default for every optional value."""
     parse_date(since, "since date")  # checked here for the web's wording, passed on as typed
@@ -43,7 +45,9 @@ def search_request(
     return build_request(
         query, limit=DEFAULT_LIMIT if limit is None else limit, page=1 if page is None else page,
         sort=sort or default_sort(query), language=language, source=source,
-        operation=operation, agency=agency, country=country, year=year, since=since, until=until,
+        operation=operation, agency=agency, country=country, source_agency=source_agency,
+        source_country=source_country, cluster=cluster, year=year, since=since, until=until,
+        collapse=collapse, expand=expand,
     )
 
 
@@ -54,9 +58,21 @@ def request_from_params(params: Mapping[str, str]) -> SearchRequest:
         page=whole_number(params, "page"), sort=params.get("sort"),
         language=params.get("language"), source=params.get("source"),
         operation=params.get("operation"), agency=params.get("agency"),
-        country=params.get("country"), year=whole_number(params, "year"),
-        since=params.get("since"), until=params.get("until"),
+        country=params.get("country"), source_agency=params.get("source_agency"),
+        source_country=params.get("source_country"), cluster=whole_number(params, "cluster"),
+        year=whole_number(params, "year"), since=params.get("since"), until=params.get("until"),
+        collapse=switch(params, "collapse"), expand=switch(params, "expand"),
     )
+
+
+def switch(params: Mapping[str, str], name: str) -> bool:
+    """An on/off parameter: ``1``/``true``/``on``/``yes`` or ``0``/``false``/``off``/``no``."""
+    raw = params.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "off", "no"):
+        return False
+    if raw in ("1", "true", "on", "yes"):
+        return True
+    raise UserError(f"bad {name} {raw[:40]!r}: expected 1 (on) or 0 (off)")
 
 
 def whole_number(params: Mapping[str, str], name: str) -> int | None:

@@ -75,6 +75,25 @@ def language_name(code: str) -> str:
     return f"{locale.get_display_name('en')} ({code})"
 
 
+@lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    """``"PT"`` as ``"Portugal (PT)"`` (English names from Babel/CLDR); unknown codes as they are."""
+    name = Locale("en").territories.get(code.strip().upper()) if code.isascii() else None
+    return f"{name} ({code})" if name else (code or "unknown")
+
+
+def facet_label(name: str, value: str, agency_names: Mapping[str, str]) -> str:
+    """How a facet or filter value is shown: language, country and agency names, else as is."""
+    if name == "language":
+        return language_name(value)
+    if name in ("country", "source_country"):
+        return country_name(value)
+    if name == "agency":
+        agency = agency_names.get(value)
+        return f"{agency} ({value})" if agency else value
+    return value
+
+
 def iso_date(value: date | None) -> str:
     return value.isoformat() if value else ""
 

@@ -35,13 +35,15 @@ OPENAPI = "/openapi.json"
 
 #: The search parameters, in the order links spell them.
 SEARCH_PARAMS = (
-    "q", "sort", "language", "source", "agency", "country", "operation", "year", "since", "until",
-    "limit", "page",
+    "q", "expand", "collapse", "sort", "language", "source", "source_agency", "source_country",
+    "agency", "country", "operation", "cluster", "year", "since", "until", "limit", "page",
 )
 #: The parameters a facet link sets (a facet's name is its parameter's name).
-FACETS = ("language", "source", "agency", "country", "year", "operation")
+FACETS = ("language", "source", "source_country", "country", "agency", "year", "operation")
 #: Everything that narrows a search besides the query itself.
-FILTERS = (*FACETS, "since", "until")
+FILTERS = (*FACETS, "source_agency", "cluster", "since", "until")
+#: On/off switches of a search: present as ``1`` when on, absent when off.
+SWITCHES = ("expand", "collapse")
 
 
 def clean_params(raw: Mapping[str, str]) -> dict[str, str]:
@@ -81,6 +83,18 @@ def sort_url(params: Mapping[str, str], sort: str) -> str:
 def period_url(params: Mapping[str, str], since: str, until: str) -> str:
     """``params`` narrowed to documents published from ``since`` to ``until``, first page."""
     return search_url(params, since=since, until=until, page=None)
+
+
+def switch_url(params: Mapping[str, str], name: str, on: bool) -> str:
+    """``params`` with the switch ``name`` (expand, collapse) on or off, back on the first page."""
+    if name not in SWITCHES:
+        raise ValueError(f"not a search switch: {name}")
+    return search_url(params, **{name: "1" if on else None, "page": None})
+
+
+def cluster_url(params: Mapping[str, str], cluster: int) -> str:
+    """Every match of ``params`` in one near-duplicate cluster, no longer collapsed."""
+    return search_url(params, cluster=int(cluster), collapse=None, page=None)
 
 
 def page_url(params: Mapping[str, str], page: int) -> str:
