@@ -61,7 +61,7 @@ _ISO = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "
 
 #: Right after the number: an age, a date or a length of time, never a count.
 _NOT_A_COUNT_AFTER = re.compile(
-    r"^(?:-?\s?(?:year|jahr|an[sn]|años|anni|anos)|\s?(?:%|º|ª|°)|(?:st|nd|rd|th)\b|\.\s?\w)", re.I)
+    r"^(?:-?\s?(?:year|jahr|jähr|an[sn]|años|anni|anos)|\s?(?:%|º|ª|°)|(?:st|nd|rd|th)\b|\.\s?\w)", re.I)
 #: Right before the number: it names or dates something (Article 12, Operation 2020, No. 45, +34).
 _NOT_A_COUNT_BEFORE = re.compile(
     r"(?:\b(?:art|arts|article|artículo|articolo|artigo|artikel|no|nr|n|nº|n°|núm|num|§|operation|"
@@ -97,15 +97,16 @@ def find_figures(text: str, language: str = "") -> tuple[Figure, ...]:
     words = _language(language)
     bounds = _sentence_bounds(text)
     found = []
+    claimed: set[int] = set()  # triggers after a noun that already gave it its kind
     for number in find_numbers(text, language):
         s0, s1 = _sentence_of(bounds, number.start, len(text))
-        figure = _figure(text, number, s0, s1, words)
+        figure = _figure(text, number, s0, s1, words, claimed)
         if figure is not None:
             found.append(figure)
     return tuple(found)
 
 
-def _figure(text: str, number: Number, s0: int, s1: int, words: _Language) -> Figure | None:
+def _figure(text: str, number: Number, s0: int, s1: int, words: _Language, claimed: set[int]) -> Figure | None:
     before = text[max(s0, number.start - _WINDOW):number.start]
     after = text[number.end:min(s1, number.end + _WINDOW)]
     if _NOT_A_COUNT_AFTER.match(after) or _NOT_A_COUNT_BEFORE.search(before) or words.partitive.search(before):
@@ -114,7 +115,7 @@ def _figure(text: str, number: Number, s0: int, s1: int, words: _Language) -> Fi
     after = words.qualifier_after.sub(_blank, after, count=1)
     if number.approximate:  # "une vingtaine de personnes", "una dozzina di paesi"
         after = _OF.sub(_blank, after, count=1)
-    kind, unit, noun_end = _kind(before, after, number, text, s1, words)
+    kind, unit, noun_end = _kind(_Context(before, after, number.start, number.end, claimed), words)
     if kind is None or (kind != "money" and not float(number.value).is_integer()):
         return None
     if _looks_like_year(number, text) and noun_end > 12:
@@ -126,7 +127,7 @@ def _figure(text: str, number: Number, s0: int, s1: int, words: _Language) -> Fi
 
 
 def _qualifier(before: str, after: str, number: Number, words: _Language) -> str:
-    match = words.qualifier_before.search(before)
+    match = words.qualifier_before.search(_CURRENCY_BEFORE.sub("", before))
     if match:
         return next(name for name, value in match.groupdict().items() if value)
     if words.qualifier_after.match(after):
@@ -134,20 +135,30 @@ def _qualifier(before: str, after: str, number: Number, words: _Language) -> str
     return "about" if number.approximate else "exact"
 
 
-def _kind(before: str, after: str, number: Number, text: str, s1: int,
-          words: _Language) -> tuple[str | None, str, int]:
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """The clause around one number: text before it, text after it, and where both sit in the page."""
+
+    before: str
+    after: str
+    start: int
+    end: int
+    claimed: set[int]
+
+
+def _kind(ctx: _Context, words: _Language) -> tuple[str | None, str, int]:
     """(kind, unit, how far after the number its noun ends) or (None, "", 0) when it counts nothing."""
-    currency = _CURRENCY_BEFORE.search(before) or _CURRENCY_AFTER.match(after)
+    currency = _CURRENCY_BEFORE.search(ctx.before) or _CURRENCY_AFTER.match(ctx.after)
     if currency:
         noun_end = currency.end() if currency.re is _CURRENCY_AFTER else 0
-        return _triggered("money", before, _clause(after[noun_end:]), words), _ISO[currency.group(1).lower()], noun_end
-    noun = words.noun.match(after)
+        return _triggered("money", ctx, noun_end, words), _ISO[currency.group(1).lower()], noun_end
+    noun = words.noun.match(ctx.after)
     if noun is None:
         return None, "", 0
     cls = noun.lastgroup or ""
     if cls in _NOUN_KINDS:
         return _NOUN_KINDS[cls], "", noun.end()
-    return _triggered(cls, before, _clause(after[noun.end():]), words), "", noun.end()
+    return _triggered(cls, ctx, noun.end(), words), "", noun.end()
 
 
 def _clause(after: str) -> str:
@@ -156,19 +167,29 @@ def _clause(after: str) -> str:
     return after[: cut.start()] if cut else after
 
 
-def _triggered(cls: str, before: str, after: str, words: _Language) -> str | None:
-    """The kind the nearest trigger word (before the number or after its noun) gives ``cls``."""
+def _triggered(cls: str, ctx: _Context, noun_end: int, words: _Language) -> str | None:
+    """The kind the nearest trigger word (before the number or after its noun) gives ``cls``.
+
+    A trigger after an earlier number's noun belongs to that number ("the 17 people arrested by
+    the police, nine more are being questioned"), so it is not read again from the left.
+    """
     kinds = _TRIGGERED[cls]
-    best: tuple[int, str] | None = None
-    for match in words.trigger.finditer(before):
-        if match.lastgroup in kinds:
-            best = (len(before) - match.end(), kinds[match.lastgroup])
+    best: tuple[int, str, int] | None = None
+    offset = ctx.start - len(ctx.before)
+    for match in words.trigger.finditer(ctx.before):
+        if match.lastgroup in kinds and offset + match.start() not in ctx.claimed:
+            best = (len(ctx.before) - match.end(), kinds[match.lastgroup], -1)
+    after = _clause(ctx.after[noun_end:])
     for match in words.trigger.finditer(after):
         if match.lastgroup in kinds:
             if best is None or match.start() < best[0]:
-                best = (match.start(), kinds[match.lastgroup])
+                best = (match.start(), kinds[match.lastgroup], ctx.end + noun_end + match.start())
             break
-    return best[1] if best else None
+    if best is None:
+        return None
+    if best[2] >= 0:
+        ctx.claimed.add(best[2])
+    return best[1]
 
 
 def _looks_like_year(number: Number, text: str) -> bool:
@@ -224,9 +245,8 @@ def _alternation(entries: list[str]) -> str:
     """The regex for a word list: "arrest*" is a stem, spaces match any spacing, longest first."""
     parts = []
     for entry in sorted(set(entries), key=len, reverse=True):
-        stem = entry.endswith("*")
-        body = r"\s+".join(re.escape(word) for word in entry.rstrip("*").split())
-        parts.append(body + (r"\w*" if stem else ""))
+        parts.append(r"\s+".join(re.escape(word.rstrip("*")) + (r"\w*" if word.endswith("*") else "")
+                                 for word in entry.split()))
     return "|".join(parts) or r"(?!x)x"
 
 
