@@ -40,7 +40,9 @@ _PEOPLE = {"arrest": "arrested", "detain": "detained", "identify": "identified",
            "convict": "convicted", "rescue": "victims_safeguarded"}
 _TRIGGERED: dict[str, dict[str, str]] = {
     "person": _PEOPLE,
-    "victim": {**_PEOPLE, "identify": "victims_identified"},
+    # Victims are not charged or convicted: "charged with three victims' murders" counts no one.
+    "victim": {"arrest": "arrested", "detain": "detained", "identify": "victims_identified",
+               "rescue": "victims_safeguarded"},
     "premises": {"search": "searches"},
     "device": {"seize": "devices"},
     "file": {"seize": "files"},
@@ -70,6 +72,12 @@ _NOT_A_COUNT_BEFORE = re.compile(
     re.I)
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”»)']?\s+(?=[\"“«(¿¡]?[^\s\da-zà-ÿ])|\n\s*|;\s")
 _WINDOW = 110
+_TAIL = 40
+_RIGHT = 60  # a trigger after the noun is the count's own only when close ("12 people were later arrested")
+#: "charged with the murders of three women": what follows names the offence, not who was charged.
+_OFFENCE = re.compile(r"\s+(?:with|of|for|de|di|wegen|pour)\b", re.I)
+_CLAUSE_END = re.compile(r"(?<![\d.,])\d|[;:(]")
+_COORDINATED = re.compile(r"(?:,|\band|\by|\be|\bet|\bed|\bund|\bas well as)\s*$", re.I)
 _OF = re.compile(r"^\s*(?:de|di|d'|d’|of|von|do|da)\b", re.I)
 
 
@@ -107,14 +115,16 @@ def find_figures(text: str, language: str = "") -> tuple[Figure, ...]:
 
 
 def _figure(text: str, number: Number, s0: int, s1: int, words: _Language, claimed: set[int]) -> Figure | None:
-    before = text[max(s0, number.start - _WINDOW):number.start]
     after = text[number.end:min(s1, number.end + _WINDOW)]
-    if _NOT_A_COUNT_AFTER.match(after) or _NOT_A_COUNT_BEFORE.search(before) or words.partitive.search(before):
-        return None
-    qualifier = _qualifier(before, after, number, words)
-    after = words.qualifier_after.sub(_blank, after, count=1)
     if number.approximate:  # "une vingtaine de personnes", "una dozzina di paesi"
         after = _OF.sub(_blank, after, count=1)
+    after = words.qualifier_after.sub(_blank, after, count=1)
+    tail = text[max(s0, number.start - _TAIL):number.start]  # for what must end right before the number
+    if not (words.noun.match(after) or _CURRENCY_AFTER.match(after) or _CURRENCY_BEFORE.search(tail)):
+        return None  # most numbers count nothing: decided without looking further back
+    if _NOT_A_COUNT_AFTER.match(after) or _NOT_A_COUNT_BEFORE.search(tail) or words.partitive.search(tail):
+        return None
+    before = text[max(s0, number.start - _WINDOW):number.start]
     kind, unit, noun_end = _kind(_Context(before, after, number.start, number.end, claimed), words)
     if kind is None or (kind != "money" and not float(number.value).is_integer()):
         return None
@@ -123,6 +133,7 @@ def _figure(text: str, number: Number, s0: int, s1: int, words: _Language, claim
     sentence = text[s0:s1]
     lead = len(sentence) - len(sentence.lstrip())
     sentence = sentence.strip()
+    qualifier = _qualifier(tail, text[number.end:number.end + 20], number, words)
     return Figure(kind, number.value, qualifier, sentence, s0 + lead, s0 + lead + len(sentence), unit)
 
 
@@ -162,9 +173,15 @@ def _kind(ctx: _Context, words: _Language) -> tuple[str | None, str, int]:
 
 
 def _clause(after: str) -> str:
-    """The rest of the clause after a counted noun, up to the next number (which has its own)."""
-    cut = re.search(r"\d|[;:(]", after)
-    return after[: cut.start()] if cut else after
+    """The rest of the clause after a counted noun, up to the next number (which has its own).
+
+    A number joined by "and" or a comma does not end it: in "4,000 images and 250 videos were
+    seized" the verb after the second count is the first one's too.
+    """
+    for cut in _CLAUSE_END.finditer(after):
+        if cut.group() != "" and not _COORDINATED.search(after, 0, cut.start()):
+            return after[: cut.start()]
+    return after
 
 
 def _triggered(cls: str, ctx: _Context, noun_end: int, words: _Language) -> str | None:
@@ -177,9 +194,10 @@ def _triggered(cls: str, ctx: _Context, noun_end: int, words: _Language) -> str 
     best: tuple[int, str, int] | None = None
     offset = ctx.start - len(ctx.before)
     for match in words.trigger.finditer(ctx.before):
-        if match.lastgroup in kinds and offset + match.start() not in ctx.claimed:
+        if match.lastgroup in kinds and offset + match.start() not in ctx.claimed \
+                and not (match.lastgroup in ("charge", "convict") and _OFFENCE.match(ctx.before, match.end())):
             best = (len(ctx.before) - match.end(), kinds[match.lastgroup], -1)
-    after = _clause(ctx.after[noun_end:])
+    after = _clause(ctx.after[noun_end:noun_end + _RIGHT])
     for match in words.trigger.finditer(after):
         if match.lastgroup in kinds:
             if best is None or match.start() < best[0]:

@@ -89,7 +89,8 @@ _UNITS: dict[str, list[str]] = {
 }
 #: Other spellings of the same numbers (Brazilian Portuguese, feminine forms).
 _VARIANTS: dict[str, dict[str, int]] = {
-    "en": {}, "es": {"una": 1, "veintiún": 21}, "it": {"tré": 3}, "fr": {"une": 1}, "de": {"ein": 1, "zwo": 2},
+    "en": {}, "es": {"una": 1, "veintiún": 21}, "it": {"tré": 3}, "fr": {"une": 1, "vingts": 20},
+    "de": {"ein": 1, "zwo": 2},
     "pt": {"uma": 1, "duas": 2, "quatorze": 14, "dezesseis": 16, "dezessete": 17, "dezenove": 19,
            "duzentas": 200, "trezentas": 300, "quatrocentas": 400, "quinhentas": 500},
 }
@@ -233,19 +234,48 @@ def _word_tables(language: str) -> tuple[dict[str, int], dict[str, int], dict[st
     return values, scales, rounds, frozenset(joiners), frozenset(not_alone)
 
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_ROUND_ARTICLE = re.compile(r"(?<!\w)(?:a|one|una|uno|un|uma|um|une|ein|einem|einer)\s+$", re.I)
 _GAP = re.compile(r"[\s\-\u00a0]*")
+_JOINED = re.compile(r"\s+(\w+)\s+")
+
+
+@cache
+def _word_pattern(language: str) -> re.Pattern[str]:
+    """One regex matching any number word of ``language``, shaped as a trie so ordinary words fail fast."""
+    values, scales, rounds, _, _ = _word_tables(language)
+    return re.compile(r"(?<!\w)" + _trie({*values, *scales, *rounds}) + r"(?!\w)", re.I)
+
+
+def _trie(words: set[str]) -> str:
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(tree)
+
+
+def _trie_regex(node: dict) -> str:
+    ends = "" in node
+    branches = [re.escape(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends else body
 
 
 def _word_numbers(text: str, language: str) -> list[Number]:
     values, scales, rounds, joiners, not_alone = _word_tables(language)
     found: list[Number] = []
-    tokens = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    tokens = [(m.group().lower(), m.start(), m.end()) for m in _word_pattern(language).finditer(text)]
     i = 0
     while i < len(tokens):
         word, start, end = tokens[i]
-        if word in rounds and i and tokens[i - 1][0] in _ROUND_ARTICLES:
-            found.append(Number(float(rounds[word]), tokens[i - 1][1], end, approximate=True))
+        if word in rounds:
+            article = _ROUND_ARTICLE.search(text, max(0, start - 8), start)
+            if article:
+                found.append(Number(float(rounds[word]), article.start(), end, approximate=True))
             i += 1
             continue
         if word not in values and (word not in scales or word == "m"):
@@ -271,12 +301,10 @@ def _fold(tokens: list[tuple[str, int, int]], i: int, text: str, values: dict[st
     while j < len(tokens):
         word, start, stop = tokens[j]
         if j > i and not _adjacent(text, tokens[j - 1][2], start):
-            break
-        if word in joiners:
-            if j > i and _joins(current, tokens, j + 1, text, values):
-                j += 1
-                continue
-            break
+            joined = _JOINED.fullmatch(text, tokens[j - 1][2], start)
+            if not (joined and joined.group(1).lower() in joiners and word in values
+                    and _joins(current, values[word])):
+                break
         if word in scales and (j > i or word != "m"):
             scale = scales[word]
             if scale == 100:
@@ -311,12 +339,9 @@ def _continues(current: int, value: int) -> bool:
             or (small == 10 and 7 <= value <= 9))
 
 
-def _joins(current: int, tokens: list[tuple[str, int, int]], k: int, text: str, values: dict[str, int]) -> bool:
-    """Whether a joining word ("y", "and", "und") between ``current`` and token ``k`` is inside one number."""
-    if k >= len(tokens) or tokens[k][0] not in values or not _adjacent(text, tokens[k - 1][2], tokens[k][1]):
-        return False
+def _joins(current: int, nxt: int) -> bool:
+    """Whether a joining word ("y", "and", "und") between ``current`` and ``nxt`` is inside one number."""
     small = current % 100
-    nxt = values[tokens[k][0]]
     return (small >= 20 and small % 10 == 0 and nxt < 10) or (current >= 100 and small == 0 and nxt < 100)
 
 
