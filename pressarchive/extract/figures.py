@@ -54,7 +54,7 @@ _CLASSES = (*_NOUN_KINDS, *(c for c in _TRIGGERED if c != "money"))
 #: Currency written before or after an amount -> ISO 4217.
 _CURRENCY_BEFORE = re.compile(r"(?:(€|EUR|US\$|\$|USD|£|GBP)\s?)$")
 _CURRENCY_AFTER = re.compile(
-    r"^\s?(€|eur\b|euros?\b|dollars?\b|dólares\b|dollari\b|dollaro\b|usd\b|\$|£|gbp\b|pounds?\b|libras?\b|"
+    r"^\s?(?:(?:de|di|d['’])\s?)?(€|eur\b|euros?\b|dollars?\b|dólares\b|dollari\b|dollaro\b|usd\b|\$|£|gbp\b|pounds?\b|libras?\b|"
     r"sterline\b|sterlina\b|livres?\b|pfund\b|sterling\b)", re.I)
 _ISO = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "us$": "USD", "usd": "USD",
         "dollar": "USD", "dollars": "USD", "dólares": "USD", "dollari": "USD", "dollaro": "USD", "£": "GBP",
@@ -77,6 +77,7 @@ _RIGHT = 60  # a trigger after the noun is the count's own only when close ("12 
 #: "charged with the murders of three women": what follows names the offence, not who was charged.
 _OFFENCE = re.compile(r"\s+(?:with|of|for|de|di|wegen|pour)\b", re.I)
 _CLAUSE_END = re.compile(r"(?<![\d.,])\d|[;:(]")
+_DIGITS = re.compile(r"[\d.,\u00a0\u202f\u2009]*\d")
 _COORDINATED = re.compile(r"(?:,|\band|\by|\be|\bet|\bed|\bund|\bas well as)\s*$", re.I)
 _OF = re.compile(r"^\s*(?:de|di|d'|d’|of|von|do|da)\b", re.I)
 
@@ -172,14 +173,20 @@ def _kind(ctx: _Context, words: _Language) -> tuple[str | None, str, int]:
     return _triggered(cls, ctx, noun.end(), words), "", noun.end()
 
 
-def _clause(after: str) -> str:
-    """The rest of the clause after a counted noun, up to the next number (which has its own).
+def _clause(after: str, words: _Language) -> str:
+    """The rest of the clause after a counted noun, up to the next count (which has its own verb).
 
-    A number joined by "and" or a comma does not end it: in "4,000 images and 250 videos were
-    seized" the verb after the second count is the first one's too.
+    A count joined by "and" or a comma does not end it ("4,000 images and 250 videos were
+    seized": the verb is the first count's too), nor does a number that counts nothing ("the
+    12 suspects, aged 20 to 45, were arrested").
     """
     for cut in _CLAUSE_END.finditer(after):
-        if cut.group() != "" and not _COORDINATED.search(after, 0, cut.start()):
+        if cut.group() in ";:(":
+            return after[: cut.start()]
+        if _COORDINATED.search(after, 0, cut.start()):
+            continue
+        digits = _DIGITS.match(after, cut.start())
+        if digits and words.noun.match(after, digits.end()):
             return after[: cut.start()]
     return after
 
@@ -197,7 +204,7 @@ def _triggered(cls: str, ctx: _Context, noun_end: int, words: _Language) -> str 
         if match.lastgroup in kinds and offset + match.start() not in ctx.claimed \
                 and not (match.lastgroup in ("charge", "convict") and _OFFENCE.match(ctx.before, match.end())):
             best = (len(ctx.before) - match.end(), kinds[match.lastgroup], -1)
-    after = _clause(ctx.after[noun_end:noun_end + _RIGHT])
+    after = _clause(ctx.after[noun_end:noun_end + _RIGHT], words)
     for match in words.trigger.finditer(after):
         if match.lastgroup in kinds:
             if best is None or match.start() < best[0]:
