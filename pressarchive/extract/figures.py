@@ -104,15 +104,26 @@ def find_figures(text: str, language: str = "") -> tuple[Figure, ...]:
         return ()
     language = language if language in LANGUAGES else ""
     words = _language(language)
-    bounds = _sentence_bounds(text)
+    bounds: list[int] = []
     found = []
     claimed: set[int] = set()  # triggers after a noun that already gave it its kind
     for number in find_numbers(text, language):
+        if not _may_count(text, number, words):
+            continue  # most numbers: no counted noun after them, no need to find their sentence
+        bounds = bounds or _sentence_bounds(text)
         s0, s1 = _sentence_of(bounds, number.start, len(text))
         figure = _figure(text, number, s0, s1, words, claimed)
         if figure is not None:
             found.append(figure)
     return tuple(found)
+
+
+def _may_count(text: str, number: Number, words: _Language) -> bool:
+    """A quick look right after the number: a counted noun or a currency could follow."""
+    after = text[number.end:number.end + _WINDOW]
+    return bool(words.noun.match(after) or _CURRENCY_AFTER.match(after) or number.approximate
+                or words.qualifier_after.match(after) or _CURRENCY_BEFORE.search(text, max(0, number.start - 6),
+                                                                                 number.start))
 
 
 def _figure(text: str, number: Number, s0: int, s1: int, words: _Language, claimed: set[int]) -> Figure | None:
