@@ -179,6 +179,27 @@ def test_a_part_of_a_count_is_not_a_figure() -> None:
     assert triples("Detenidas 39 personas, de ellas 17 en España.", "es") == [("arrested", 39, "exact")]
 
 
+def test_a_stated_total_is_reported_and_its_parts_are_not() -> None:
+    assert triples("Police arrested 26 people, 17 in Spain and 9 in other countries.", "en") == [
+        ("arrested", 26, "exact")]
+    # No total stated: the count with its own noun is reported, the elliptical "9" is not.
+    assert triples("Police arrested 17 people in Spain and 9 in other countries.", "en") == [
+        ("arrested", 17, "exact")]
+
+
+def test_two_sources_in_one_sentence_give_two_figures_only_when_both_have_a_noun() -> None:
+    text = "Europol said 38 suspects had been arrested; the Spanish police spoke of 39 detainees."
+    assert triples(text, "en") == [("arrested", 38, "exact"), ("detained", 39, "exact")]
+
+
+@pytest.mark.parametrize("language, text", [
+    ("it", "Sono 39 le persone arrestate finora."), ("es", "Son 39 los detenidos en esta fase."),
+    ("pt", "São 39 os detidos nesta fase."),
+])
+def test_an_article_may_stand_between_the_number_and_its_noun(language: str, text: str) -> None:
+    assert triples(text, language) == [("arrested", 39, "exact")]
+
+
 def test_each_figure_keeps_its_sentence_and_offsets() -> None:
     text = "The investigation began in 2019.\nOn Tuesday police arrested 14 people. Later 3 men were charged."
     figures = find_figures(text, "en")

@@ -260,11 +260,12 @@ def _language(language: str) -> _Language:
 
     stop = _alternation(merged("stop"))
     modifier = rf"(?:(?!(?:{stop})\b)[^\W\d_][\w'’.-]*\s+){{0,3}}?"
+    lead = rf"(?:(?:{_alternation(merged('lead'))})\s+)?"
     nouns = "|".join(f"(?P<{cls}>{_alternation(merged(cls))})" for cls in _CLASSES if merged(cls))
     return _Language(
         qualifier_before=_named_end({q: merged("qualifier", q) for q in ("at_least", "about", "at_most")}),
         qualifier_after=re.compile(rf"^\s*(?:{_alternation(merged('qualifier_after', 'at_least'))})\b", re.I),
-        noun=re.compile(rf"\s*{modifier}(?:{nouns})(?![\w-])", re.I),
+        noun=re.compile(rf"\s*{lead}{modifier}(?:{nouns})(?![\w-])", re.I),
         trigger=re.compile("|".join(rf"(?<!\w)(?P<{t}>{_alternation(merged('trigger', t))})(?!\w)"
                                     for t in _TRIGGERS if merged("trigger", t)), re.I),
         partitive=re.compile(rf"(?<!\w)(?:{_alternation(merged('partitive'))})\s*$", re.I),
