@@ -54,7 +54,7 @@ _CLASSES = (*_NOUN_KINDS, *(c for c in _TRIGGERED if c != "money"))
 #: Currency written before or after an amount -> ISO 4217.
 _CURRENCY_BEFORE = re.compile(r"(?:(€|EUR|US\$|\$|USD|£|GBP)\s?)$")
 _CURRENCY_AFTER = re.compile(
-    r"^\s?(?:(?:de|di|d['’])\s?)?(€|eur\b|euros?\b|dollars?\b|dólares\b|dollari\b|dollaro\b|usd\b|\$|£|gbp\b|pounds?\b|libras?\b|"
+    r"^\s*(?:(?:de|di|d['’])\s?)?(€|eur\b|euros?\b|dollars?\b|dólares\b|dollari\b|dollaro\b|usd\b|\$|£|gbp\b|pounds?\b|libras?\b|"
     r"sterline\b|sterlina\b|livres?\b|pfund\b|sterling\b)", re.I)
 _ISO = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "us$": "USD", "usd": "USD",
         "dollar": "USD", "dollars": "USD", "dólares": "USD", "dollari": "USD", "dollaro": "USD", "£": "GBP",
@@ -80,6 +80,11 @@ _CLAUSE_END = re.compile(r"(?<![\d.,])\d|[;:(]")
 _DIGITS = re.compile(r"[\d.,\u00a0\u202f\u2009]*\d")
 _COORDINATED = re.compile(r"(?:,|\band|\by|\be|\bet|\bed|\bund|\bas well as)\s*$", re.I)
 _OF = re.compile(r"^\s*(?:de|di|d'|d’|of|von|do|da)\b", re.I)
+
+
+def _scaled(text: str, number: Number) -> bool:
+    """Digits with a scale word after them ("3 milioni"), which may take "di", "de", "of"."""
+    return text[number.start].isdigit() and text[number.end - 1].isalpha()
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -122,14 +127,15 @@ def _may_count(text: str, number: Number, words: _Language) -> bool:
     """A quick look right after the number: a counted noun or a currency could follow."""
     after = text[number.end:number.end + _WINDOW]
     return bool(words.noun.match(after) or _CURRENCY_AFTER.match(after) or number.approximate
+                or _scaled(text, number)
                 or words.qualifier_after.match(after) or _CURRENCY_BEFORE.search(text, max(0, number.start - 6),
                                                                                  number.start))
 
 
 def _figure(text: str, number: Number, s0: int, s1: int, words: _Language, claimed: set[int]) -> Figure | None:
     after = text[number.end:min(s1, number.end + _WINDOW)]
-    if number.approximate:  # "une vingtaine de personnes", "una dozzina di paesi"
-        after = _OF.sub(_blank, after, count=1)
+    if number.approximate or _scaled(text, number):
+        after = _OF.sub(_blank, after, count=1)  # "une vingtaine de personnes", "3 milioni di file"
     after = words.qualifier_after.sub(_blank, after, count=1)
     tail = text[max(s0, number.start - _TAIL):number.start]  # for what must end right before the number
     if not (words.noun.match(after) or _CURRENCY_AFTER.match(after) or _CURRENCY_BEFORE.search(tail)):
