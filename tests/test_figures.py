@@ -198,6 +198,14 @@ def test_two_sources_in_one_sentence_give_two_figures_only_when_both_have_a_noun
 
 
 @pytest.mark.parametrize("language, text", [
+    ("it", "Arrestate 7 persone e denunciate altre 15."), ("es", "Detenidas 7 personas e investigadas otras quince."),
+    ("pt", "Detidas 7 pessoas e constituídas arguidas outras 15."),
+])
+def test_other_people_with_the_noun_left_out(language: str, text: str) -> None:
+    assert triples(text, language) == [("arrested", 7, "exact"), ("charged", 15, "exact")]
+
+
+@pytest.mark.parametrize("language, text", [
     ("it", "Sono 39 le persone arrestate finora."), ("es", "Son 39 los detenidos en esta fase."),
     ("pt", "São 39 os detidos nesta fase."),
 ])

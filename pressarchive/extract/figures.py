@@ -101,6 +101,7 @@ class _Language:
     noun: re.Pattern[str]
     trigger: re.Pattern[str]
     partitive: re.Pattern[str]
+    others: re.Pattern[str]
 
 
 def find_figures(text: str, language: str = "") -> tuple[Figure, ...]:
@@ -127,7 +128,7 @@ def _may_count(text: str, number: Number, words: _Language) -> bool:
     """A quick look right after the number: a counted noun or a currency could follow."""
     after = text[number.end:number.end + _WINDOW]
     return bool(words.noun.match(after) or _CURRENCY_AFTER.match(after) or number.approximate
-                or _scaled(text, number)
+                or _scaled(text, number) or words.others.search(text, max(0, number.start - 10), number.start)
                 or words.qualifier_after.match(after) or _CURRENCY_BEFORE.search(text, max(0, number.start - 6),
                                                                                  number.start))
 
@@ -138,7 +139,8 @@ def _figure(text: str, number: Number, s0: int, s1: int, words: _Language, claim
         after = _OF.sub(_blank, after, count=1)  # "une vingtaine de personnes", "3 milioni di file"
     after = words.qualifier_after.sub(_blank, after, count=1)
     tail = text[max(s0, number.start - _TAIL):number.start]  # for what must end right before the number
-    if not (words.noun.match(after) or _CURRENCY_AFTER.match(after) or _CURRENCY_BEFORE.search(tail)):
+    if not (words.noun.match(after) or _CURRENCY_AFTER.match(after) or _CURRENCY_BEFORE.search(tail)
+            or words.others.search(tail)):
         return None  # most numbers count nothing: decided without looking further back
     if _NOT_A_COUNT_AFTER.match(after) or _NOT_A_COUNT_BEFORE.search(tail) or words.partitive.search(tail):
         return None
@@ -182,8 +184,8 @@ def _kind(ctx: _Context, words: _Language) -> tuple[str | None, str, int]:
         noun_end = currency.end() if currency.re is _CURRENCY_AFTER else 0
         return _triggered("money", ctx, noun_end, words), _ISO[currency.group(1).lower()], noun_end
     noun = words.noun.match(ctx.after)
-    if noun is None:
-        return None, "", 0
+    if noun is None:  # "ne ha denunciate altre 21": more people, the noun left out
+        return (_triggered("person", ctx, 0, words), "", 0) if words.others.search(ctx.before) else (None, "", 0)
     cls = noun.lastgroup or ""
     if cls in _NOUN_KINDS:
         return _NOUN_KINDS[cls], "", noun.end()
@@ -275,6 +277,7 @@ def _language(language: str) -> _Language:
         trigger=re.compile("|".join(rf"(?<!\w)(?P<{t}>{_alternation(merged('trigger', t))})(?!\w)"
                                     for t in _TRIGGERS if merged("trigger", t)), re.I),
         partitive=re.compile(rf"(?<!\w)(?:{_alternation(merged('partitive'))})\s*$", re.I),
+        others=re.compile(rf"(?<!\w)(?:{_alternation(merged('others'))})\s+$", re.I),
     )
 
 
