@@ -178,6 +178,17 @@ def test_dates_ages_years_articles_and_terms_are_not_figures(language: str, text
     assert find_figures(text, language) == ()
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Die Polizei nahm 13 Verdächtige fest und durchsuchte 20 Wohnungen.",
+     [("arrested", 13, "exact"), ("searches", 20, "exact")]),
+    ("Die Beamten stellten 80.000 Euro sicher.", [("money", 80_000, "exact")]),
+    ("Die Staatsanwaltschaft klagte 9 Beschuldigte an.", [("charged", 9, "exact")]),
+    ("An der Aktion nahmen 12 Personen teil und stellten fest, dass alles ruhig war.", []),
+])
+def test_german_split_verbs(text: str, expected: list[tuple[str, int, str]]) -> None:
+    assert triples(text, "de") == expected
+
+
 def test_a_part_of_a_count_is_not_a_figure() -> None:
     text = "Police arrested 39 people, of whom 17 in Spain, including four minors."
     assert triples(text, "en") == [("arrested", 39, "exact")]

@@ -77,6 +77,8 @@ _RIGHT = 60  # a trigger after the noun is the count's own only when close ("12 
 #: "charged with the murders of three women": what follows names the offence, not who was charged.
 _OFFENCE = re.compile(r"\s+(?:with|of|for|de|di|wegen|pour)\b", re.I)
 _CLAUSE_END = re.compile(r"(?<![\d.,])\d|[;:(]")
+#: The particle of a split verb closes its own clause: "nahmen 12 Personen teil und stellten fest".
+_SPLIT_END = re.compile(r",|\b(?:und|oder|sowie)\b", re.I)
 _DIGITS = re.compile(r"[\d.,\u00a0\u202f\u2009]*\d")
 _COORDINATED = re.compile(r"(?:,|\band|\by|\be|\bet|\bed|\bund|\bas well as)\s*$", re.I)
 _OF = re.compile(r"^\s*(?:de|di|d'|d’|of|von|do|da)\b", re.I)
@@ -102,6 +104,7 @@ class _Language:
     trigger: re.Pattern[str]
     partitive: re.Pattern[str]
     others: re.Pattern[str]
+    split: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]  # (trigger, head, particle)
 
 
 def find_figures(text: str, language: str = "") -> tuple[Figure, ...]:
@@ -229,6 +232,10 @@ def _triggered(cls: str, ctx: _Context, noun_end: int, words: _Language) -> str 
             if best is None or match.start() < best[0]:
                 best = (match.start(), kinds[match.lastgroup], ctx.end + noun_end + match.start())
             break
+    for trigger, head, particle in words.split:  # "nahm 13 Verdächtige fest"
+        if trigger in kinds and best is None and head.search(ctx.before) \
+                and particle.search(_SPLIT_END.split(after, maxsplit=1)[0]):
+            best = (0, kinds[trigger], -1)
     if best is None:
         return None
     if best[2] >= 0:
@@ -278,6 +285,9 @@ def _language(language: str) -> _Language:
                                     for t in _TRIGGERS if merged("trigger", t)), re.I),
         partitive=re.compile(rf"(?<!\w)(?:{_alternation(merged('partitive'))})\s*$", re.I),
         others=re.compile(rf"(?<!\w)(?:{_alternation(merged('others'))})\s+$", re.I),
+        split=tuple((t, re.compile(rf"(?<!\w){_alternation([head])}(?!\w)", re.I),
+                     re.compile(rf"(?<!\w){_alternation([particle])}(?!\w)", re.I))
+                    for t in _TRIGGERS for head, particle in (e.rsplit(" ", 1) for e in merged("split", t))),
     )
 
 
