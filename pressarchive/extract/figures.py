@@ -16,6 +16,7 @@ Conventions (the labels in ``bench/labels/figures.jsonl`` follow them):
   language names apart (English "detained", "garde à vue", "fermati", "Untersuchungshaft").
 - Money needs a seizure word and a currency (``unit`` is its ISO 4217 code; "$" is read as USD).
 - Data volumes ("3 TB") are not files; prison terms and ages are not figures.
+- A count whose noun is left out is read only after "other" ("denunciate altre 21": people).
 """
 
 from __future__ import annotations
@@ -128,12 +129,14 @@ def find_figures(text: str, language: str = "") -> tuple[Figure, ...]:
 
 
 def _may_count(text: str, number: Number, words: _Language) -> bool:
-    """A quick look right after the number: a counted noun or a currency could follow."""
+    """A quick look around the number: could a counted noun or a currency go with it?"""
     after = text[number.end:number.end + _WINDOW]
-    return bool(words.noun.match(after) or _CURRENCY_AFTER.match(after) or number.approximate
-                or _scaled(text, number) or words.others.search(text, max(0, number.start - 10), number.start)
-                or words.qualifier_after.match(after) or _CURRENCY_BEFORE.search(text, max(0, number.start - 6),
-                                                                                 number.start))
+    if words.noun.match(after) or _CURRENCY_AFTER.match(after) or words.qualifier_after.match(after):
+        return True
+    if number.approximate or _scaled(text, number):  # "une vingtaine de", "3 milioni di"
+        return True
+    return bool(words.others.search(text, max(0, number.start - 10), number.start)
+                or _CURRENCY_BEFORE.search(text, max(0, number.start - 6), number.start))
 
 
 def _figure(text: str, number: Number, s0: int, s1: int, words: _Language, claimed: set[int]) -> Figure | None:
@@ -144,7 +147,7 @@ def _figure(text: str, number: Number, s0: int, s1: int, words: _Language, claim
     tail = text[max(s0, number.start - _TAIL):number.start]  # for what must end right before the number
     if not (words.noun.match(after) or _CURRENCY_AFTER.match(after) or _CURRENCY_BEFORE.search(tail)
             or words.others.search(tail)):
-        return None  # most numbers count nothing: decided without looking further back
+        return None  # its noun is in the next sentence
     if _NOT_A_COUNT_AFTER.match(after) or _NOT_A_COUNT_BEFORE.search(tail) or words.partitive.search(tail):
         return None
     before = text[max(s0, number.start - _WINDOW):number.start]

@@ -4,9 +4,10 @@ Releases state counts as "1,200" (en), "1.200" (es, it, pt, de), "1 200" (fr), "
 "vierundzwanzig", "trentatré", "a dozen" or "une vingtaine". Reading them is separate from
 deciding what they count (``figures.py``), so both can be tested and improved on their own.
 
-Word numbers are looked up in tables generated once per language (1 to 999, plus the scale
-words), so a page costs one tokenising pass and a dictionary lookup per word. The article
-("a", "un", "ein", "um") is never read as 1: it is too often just an article; "one" is.
+Word numbers come from tables generated once per language (1 to 999 where the language writes
+them as one word, plus the scale words), matched by one trie-shaped pattern so ordinary words
+fail at their first letters. The article ("a", "un", "ein", "um") is never read as 1: it is too
+often just an article; "one" is.
 """
 
 from __future__ import annotations
