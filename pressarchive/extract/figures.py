@@ -102,7 +102,8 @@ class _Language:
     qualifier_before: re.Pattern[str]
     qualifier_after: re.Pattern[str]
     noun: re.Pattern[str]
-    trigger: re.Pattern[str]
+    trigger: re.Pattern[str]  # any trigger word, as a trie; ``trigger_class`` says which
+    trigger_class: tuple[tuple[str, re.Pattern[str]], ...]
     partitive: re.Pattern[str]
     others: re.Pattern[str]
     split: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]  # (trigger, head, particle)
@@ -226,14 +227,16 @@ def _triggered(cls: str, ctx: _Context, noun_end: int, words: _Language) -> str 
     best: tuple[int, str, int] | None = None
     offset = ctx.start - len(ctx.before)
     for match in words.trigger.finditer(ctx.before):
-        if match.lastgroup in kinds and offset + match.start() not in ctx.claimed \
-                and not (match.lastgroup in ("charge", "convict") and _OFFENCE.match(ctx.before, match.end())):
-            best = (len(ctx.before) - match.end(), kinds[match.lastgroup], -1)
+        trigger = _trigger_of(match, words)
+        if trigger in kinds and offset + match.start() not in ctx.claimed \
+                and not (trigger in ("charge", "convict") and _OFFENCE.match(ctx.before, match.end())):
+            best = (len(ctx.before) - match.end(), kinds[trigger], -1)
     after = _clause(ctx.after[noun_end:noun_end + _RIGHT], words)
     for match in words.trigger.finditer(after):
-        if match.lastgroup in kinds:
+        trigger = _trigger_of(match, words)
+        if trigger in kinds:
             if best is None or match.start() < best[0]:
-                best = (match.start(), kinds[match.lastgroup], ctx.end + noun_end + match.start())
+                best = (match.start(), kinds[trigger], ctx.end + noun_end + match.start())
             break
     for trigger, head, particle in words.split:  # "nahm 13 Verdächtige fest"
         if trigger in kinds and best is None and head.search(ctx.before) \
@@ -244,6 +247,11 @@ def _triggered(cls: str, ctx: _Context, noun_end: int, words: _Language) -> str 
     if best[2] >= 0:
         ctx.claimed.add(best[2])
     return best[1]
+
+
+def _trigger_of(match: re.Match[str], words: _Language) -> str:
+    """Which trigger class ("arrest", "seize", ...) a trigger word belongs to."""
+    return next((t for t, pattern in words.trigger_class if pattern.fullmatch(match.group())), "")
 
 
 def _looks_like_year(number: Number, text: str) -> bool:
@@ -284,14 +292,45 @@ def _language(language: str) -> _Language:
         qualifier_before=_named_end({q: merged("qualifier", q) for q in ("at_least", "about", "at_most")}),
         qualifier_after=re.compile(rf"^\s*(?:{_alternation(merged('qualifier_after', 'at_least'))})\b", re.I),
         noun=re.compile(rf"\s*{lead}{modifier}(?:{nouns})(?![\w-])", re.I),
-        trigger=re.compile("|".join(rf"(?<!\w)(?P<{t}>{_alternation(merged('trigger', t))})(?!\w)"
-                                    for t in _TRIGGERS if merged("trigger", t)), re.I),
+        trigger=re.compile(rf"(?<!\w){_trie([e for t in _TRIGGERS for e in merged('trigger', t)])}(?!\w)", re.I),
+        trigger_class=tuple((t, re.compile(_alternation(merged("trigger", t)), re.I))
+                            for t in _TRIGGERS if merged("trigger", t)),
         partitive=re.compile(rf"(?<!\w)(?:{_alternation(merged('partitive'))})\s*$", re.I),
         others=re.compile(rf"(?<!\w)(?:{_alternation(merged('others'))})\s+$", re.I),
         split=tuple((t, re.compile(rf"(?<!\w){_alternation([head])}(?!\w)", re.I),
                      re.compile(rf"(?<!\w){_alternation([particle])}(?!\w)", re.I))
                     for t in _TRIGGERS for head, particle in (e.rsplit(" ", 1) for e in merged("split", t))),
     )
+
+
+def _trie(entries: list[str]) -> str:
+    """One regex for a word list shaped as a trie, so a text position fails at its first letters.
+
+    Same entry syntax as ``_alternation``; matching prefers the longest entry.
+    """
+    tree: dict = {}
+    for entry in entries:
+        node = tree
+        for atom in _atoms(entry):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+    return _trie_node(tree) or r"(?!x)x"
+
+
+def _atoms(entry: str) -> list[str]:
+    atoms: list[str] = []
+    for i, word in enumerate(entry.split()):
+        atoms += ([r"\s+"] if i else []) + [re.escape(ch) for ch in word.rstrip("*")]
+        atoms += [r"\w*"] if word.endswith("*") else []
+    return atoms
+
+
+def _trie_node(node: dict) -> str:
+    branches = [atom + _trie_node(child) for atom, child in node.items() if atom]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(sorted(branches, key=len, reverse=True)) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def _named_end(groups: dict[str, list[str]]) -> re.Pattern[str]:
