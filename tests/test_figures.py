@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from pressarchive.extract.figures import find_figures
 from pressarchive.extract.numbers import find_numbers
+from pressarchive.extract.wordtrie import trie_pattern
 from pressarchive.record import FIGURE_KINDS, QUALIFIERS
 
 LABELS = Path(__file__).resolve().parents[1] / "bench" / "labels"
@@ -75,6 +77,14 @@ def test_the_article_is_not_one_but_one_is() -> None:
 
 def test_plural_round_nouns_give_no_number() -> None:
     assert find_figures("Dozens of people were arrested; decenas de detenidos; centinaia di arresti.", "") == ()
+
+
+def test_a_trie_pattern_matches_every_entry_and_prefers_the_longest() -> None:
+    words = ["two", "twelve", "twenty", "ten", "tens", "three"]
+    pattern = re.compile(trie_pattern(list(w) for w in words))
+    assert all(pattern.fullmatch(w) for w in words)
+    assert pattern.match("twentyfold").group() == "twenty" and pattern.match("tensor").group() == "tens"
+    assert not pattern.fullmatch("tw") and re.fullmatch(trie_pattern([]), "") is None
 
 
 # --- what a number counts, per language -------------------------------------------------------

@@ -29,6 +29,7 @@ from functools import cache, lru_cache
 from importlib.resources import files
 
 from pressarchive.extract.numbers import LANGUAGES, Number, find_numbers
+from pressarchive.extract.wordtrie import trie_pattern
 from pressarchive.record import Figure
 
 #: Nouns that give the kind by themselves.
@@ -304,17 +305,8 @@ def _language(language: str) -> _Language:
 
 
 def _trie(entries: list[str]) -> str:
-    """One regex for a word list shaped as a trie, so a text position fails at its first letters.
-
-    Same entry syntax as ``_alternation``; matching prefers the longest entry.
-    """
-    tree: dict = {}
-    for entry in entries:
-        node = tree
-        for atom in _atoms(entry):
-            node = node.setdefault(atom, {})
-        node[""] = {}
-    return _trie_node(tree) or r"(?!x)x"
+    """The word list as one trie-shaped regex (same entry syntax as ``_alternation``)."""
+    return trie_pattern(_atoms(entry) for entry in entries)
 
 
 def _atoms(entry: str) -> list[str]:
@@ -323,14 +315,6 @@ def _atoms(entry: str) -> list[str]:
         atoms += ([r"\s+"] if i else []) + [re.escape(ch) for ch in word.rstrip("*")]
         atoms += [r"\w*"] if word.endswith("*") else []
     return atoms
-
-
-def _trie_node(node: dict) -> str:
-    branches = [atom + _trie_node(child) for atom, child in node.items() if atom]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(sorted(branches, key=len, reverse=True)) + ")"
-    return f"(?:{body})?" if "" in node else body
 
 
 def _named_end(groups: dict[str, list[str]]) -> re.Pattern[str]:

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from pressarchive.extract.wordtrie import trie_pattern
+
 LANGUAGES: tuple[str, ...] = ("en", "es", "it", "pt", "fr", "de")
 
 
@@ -244,26 +246,9 @@ _JOINED = re.compile(r"\s+(\w+)\s+")
 def _word_pattern(language: str) -> re.Pattern[str]:
     """One regex matching any number word of ``language``, shaped as a trie so ordinary words fail fast."""
     values, scales, rounds, _, _ = _word_tables(language)
-    return re.compile(r"(?<!\w)" + _trie({*values, *scales, *rounds}) + r"(?!\w)", re.I)
-
-
-def _trie(words: set[str]) -> str:
-    tree: dict = {}
-    for word in words:
-        node = tree
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return _trie_regex(tree)
-
-
-def _trie_regex(node: dict) -> str:
-    ends = "" in node
-    branches = [re.escape(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if ends else body
+    words = {*values, *scales, *rounds}
+    return re.compile(r"(?<!\w)" + trie_pattern([re.escape(ch) for ch in word] for word in words) + r"(?!\w)",
+                      re.I)
 
 
 def _word_numbers(text: str, language: str) -> list[Number]:
