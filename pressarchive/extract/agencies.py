@@ -21,13 +21,13 @@ from importlib.resources import files
 from typing import Literal
 
 from pressarchive.extract.countries import country_mentions
-from pressarchive.extract.wordmatch import Phrases, Prepared, leftmost_longest, spaced
+from pressarchive.extract.wordmatch import Phrases, Prepared, leftmost_longest, normalise, prepare
 
 __all__ = ["Agency", "agencies", "agency_country", "find_agencies"]
 
 # A country named this close to a shared name (in characters) picks that country's body over the
 # body the name means by default: "la Policía Nacional de Colombia", "Colombia's National Police".
-_NEAR = 80
+_NEAR = 25
 Case = Literal["any", "capitalised", "exact"]
 
 
@@ -47,7 +47,7 @@ class Agency:
 class _Alias:
     agency: str
     case: Case
-    written: str  # for "exact": the alias as the text must spell it (spaced)
+    written: str  # for "exact": the alias as the text must spell it
     needs_country: bool
 
 
@@ -77,30 +77,27 @@ def agency_country(agency_id: str) -> str | None:
 def find_agencies(*texts: str) -> tuple[str, ...]:
     """Ids of the agencies ``texts`` name, in order of first mention."""
     found: dict[str, None] = {}
-    mentioned: list[tuple[int, int, str]] = []  # countries in every text, for shared names
-    per_text: list[Prepared] = []
-    for index, text in enumerate(texts):
-        mentions = country_mentions(text or "")
-        mentioned += [(index, start, code) for start, _end, code in mentions]
-        per_text.append(Prepared.of(text or ""))
-    countries = {code for _index, _start, code in mentioned}
-    for index, (prepared, raw) in enumerate(zip(per_text, texts, strict=True)):
-        for start, end, choices in _hits(prepared, raw or ""):
-            agency = _choose(choices, countries, [(s, c) for i, s, c in mentioned if i == index], start, end)
+    mentions = country_mentions(*texts)
+    countries = {code for in_text in mentions for _start, _end, code in in_text}
+    for text, in_text in zip(texts, mentions, strict=True):
+        prepared = prepare(text or "")
+        positions = [(start, code) for start, _end, code in in_text]
+        for start, end, choices in _hits(prepared):
+            agency = _choose(choices, countries, positions, start, end)
             if agency:
                 found.setdefault(agency)
     return tuple(found)
 
 
-def _hits(text: Prepared, raw: str) -> list[tuple[int, int, tuple[_Alias, ...]]]:
+def _hits(text: Prepared) -> list[tuple[int, int, tuple[_Alias, ...]]]:
     """Whole-word alias hits that pass their case rule, longest first where they overlap."""
     table = agencies()
     hits = []
     for start, end, aliases in _automaton().hits(text):
-        written = text.spaced[start:end]
+        written = text.text[start:end]
         passing = tuple(
             alias for alias in aliases
-            if _case_fits(alias, written) and not (_ruled_out(alias, raw, table[alias.agency].unless))
+            if _case_fits(alias, written) and not _ruled_out(alias, text.text, table[alias.agency].unless)
         )
         if passing:
             hits.append((start, end, passing))
@@ -160,7 +157,7 @@ def _automaton() -> Phrases[_Alias]:
 
 def _alias(agency_id: str, alias: str, needs_country: bool) -> _Alias:
     """Abbreviations (EC3, J-CAT, GdF) match only as written; names in any case."""
-    word = spaced(alias).strip()
+    word = normalise(alias).strip()
     if is_abbreviation(alias):
         return _Alias(agency_id, "exact", word, needs_country)
     return _Alias(agency_id, "any", word, needs_country)

@@ -10,6 +10,7 @@ that contain a name but name no country. Everything is matched in one automaton 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,10 +20,11 @@ from typing import Any, Literal
 import pycountry
 from babel import Locale
 
-from pressarchive.extract.wordmatch import Phrases, Prepared, fold, key, leftmost_longest, spaced
+from pressarchive.extract.wordmatch import Phrases, Prepared, fold, leftmost_longest, normalise, prepare
 
 __all__ = ["LOCALES", "country_mentions", "find_countries", "fold"]
 
+_WORD = re.compile(r"\w+")
 LOCALES = ("en", "es", "it", "pt", "fr", "de", "nl")
 Case = Literal["any", "capitalised", "lower", "exact"]
 # Words before a language's name: "en español", "em português", "auf Deutsch", "in Spanish."
@@ -31,7 +33,8 @@ _CONJUNCTIONS = frozenset({"and", "or", "y", "e", "o", "ou", "et", "und", "oder"
 # Words that may stand next to a name that is also a first name without making it a person's.
 _FUNCTION_WORDS = frozenset(
     "in of from to and the with for by at on en de del di da do dos das na no em nach aus von mit"
-    " und y e et la le les el il a al au du des der die das den im".split()
+    " und y e et la le les el il a al au du des der die das den im dal dalla dai nel nella alla della"
+    " dello dei degli sul sulla pelo pela".split()
 )
 
 
@@ -42,35 +45,58 @@ class _Entry:
     forms: frozenset[str] = frozenset()  # for case "exact": the spellings accepted
     person_like: bool = False
     language_word: bool = False  # a demonym that is also the language's name ("Spanish")
+    ambiguous: str = ""  # a person-like name's key ("georgia"), which a blocker can shadow
+    shadows: frozenset[str] = frozenset()  # for a blocker: the person-like names it contains
 
 
 def find_countries(*texts: str) -> tuple[str, ...]:
     """ISO codes of the countries ``texts`` name, in order of first mention."""
     found: dict[str, None] = {}
-    for text in texts:
-        for _start, _end, code in country_mentions(text or ""):
+    for mentions in country_mentions(*texts):
+        for _start, _end, code in mentions:
             found.setdefault(code)
     return tuple(found)
 
 
-@lru_cache(maxsize=16)
-def country_mentions(text: str) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, code) of each country mention, offsets into ``wordmatch.spaced(text)``.
+def country_mentions(*texts: str) -> tuple[tuple[tuple[int, int, str], ...], ...]:
+    """For each text, (start, end, code) of each country mention (offsets into the text as matched).
 
-    Cached for the last few texts: the agency finder asks again about the same title and text.
+    The texts are one document's (title and body): a blocker in one ("Atlanta, Georgia") also
+    rules out the same ambiguous name in the others.
     """
-    prepared = Prepared.of(text)
+    scans = [_scan(text or "") for text in texts]
+    shadowed = frozenset().union(*(scan.shadowed for scan in scans))
+    return tuple(
+        tuple((start, end, code) for start, end, code, name in scan.mentions if name not in shadowed)
+        for scan in scans
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    mentions: tuple[tuple[int, int, str, str], ...]  # start, end, code, ambiguous name's key or ""
+    shadowed: frozenset[str]  # ambiguous names a blocker showed to mean something else here
+
+
+@lru_cache(maxsize=16)
+def _scan(text: str) -> _Scan:
+    """One automaton pass over ``text``; cached because the agency finder asks about the same texts."""
+    prepared = prepare(text)
     hits = []
     for start, end, entries in _phrases().hits(prepared):
         entry = next((e for e in entries if _accepted(e, prepared, start, end)), None)
         if entry is not None:
-            hits.append((start, end, entry.code))
-    return tuple(hit for hit in leftmost_longest(hits) if hit[2])
+            hits.append((start, end, entry))
+    chosen = leftmost_longest(hits)
+    return _Scan(
+        tuple((start, end, entry.code, entry.ambiguous) for start, end, entry in chosen if entry.code),
+        frozenset().union(*(entry.shadows for _start, _end, entry in chosen)),
+    )
 
 
 def _accepted(entry: _Entry, text: Prepared, start: int, end: int) -> bool:
     """Whether the hit, as written, passes the entry's case rule and guards."""
-    written = text.spaced[start:end]
+    written = text.text[start:end]
     if entry.case == "exact" and (written not in entry.forms or not _not_shouting(text, written, start, end)):
         return False
     if entry.case == "capitalised" and not written[0].isupper():
@@ -86,7 +112,7 @@ def _not_shouting(text: Prepared, written: str, start: int, end: int) -> bool:
     """"US" in a line of capitals is as likely the pronoun ("JOIN US"): it needs lower case nearby."""
     if written != "US":
         return True
-    window = text.spaced[max(0, start - 30):start] + text.spaced[end:end + 30]
+    window = text.text[max(0, start - 30):start] + text.text[end:end + 30]
     return any(c.islower() for c in window)
 
 
@@ -118,15 +144,17 @@ def _data() -> dict[str, Any]:
 def _phrases() -> Phrases[_Entry]:
     """One automaton over every name, demonym, abbreviation and blocker."""
     data = _data()
-    ignored = {key(name) for name in data["ignore"]["names"]}
-    person_like = {key(name) for name in data["person_like"]["names"]}
+    ignored = {fold(name) for name in data["ignore"]["names"]}
+    person_like = {fold(name) for name in data["person_like"]["names"]}
     phrases: Phrases[_Entry] = Phrases()
     for name, code in _names():
-        folded = key(name)
-        if folded not in ignored:
-            phrases.add(name, _Entry(code, "capitalised", person_like=folded in person_like))
+        folded = fold(name)
+        if folded in person_like:
+            phrases.add(name, _Entry(code, "capitalised", person_like=True, ambiguous=folded))
+        elif folded not in ignored:
+            phrases.add(name, _Entry(code, "capitalised"))
     for code, forms in data["abbreviations"].items():
-        written = frozenset(spaced(form).strip() for form in forms)
+        written = frozenset(normalise(form) for form in forms)
         for form in forms:
             phrases.add(form, _Entry(code, "exact", written))
     for code, by_language in data["demonyms"].items():
@@ -135,7 +163,8 @@ def _phrases() -> Phrases[_Entry]:
                 for form in inflections(language, base):
                     phrases.add(form, _demonym_entry(code, language, form, index == 0))
     for phrase in data["blockers"]["phrases"]:
-        phrases.add(phrase, _Entry("", "any"))
+        shadows = frozenset(_WORD.findall(fold(phrase))) & person_like
+        phrases.add(phrase, _Entry("", "any", shadows=shadows))
     return phrases.build()
 
 
@@ -159,7 +188,7 @@ def _names() -> list[tuple[str, str]]:
 def _demonym_entry(code: str, language: str, form: str, base: bool) -> _Entry:
     """English demonyms as written; nouns capitalised; Romance and German adjectives in lower case."""
     if language == "en":
-        return _Entry(code, "exact", frozenset({spaced(form), spaced(form).upper()}), language_word=base)
+        return _Entry(code, "exact", frozenset({form, form.upper()}), language_word=base)
     if form[:1].isupper():
         return _Entry(code, "capitalised")
     return _Entry(code, "lower", language_word=base)

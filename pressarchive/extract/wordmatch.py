@@ -1,11 +1,12 @@
-"""Many names found in one pass over a text, as whole words, whatever the accents or punctuation.
+"""Many names found in one pass over a text, as whole words, with or without accents.
 
 Countries and agencies are looked up on every crawled page, so both use one Aho-Corasick
 automaton (``pyahocorasick``) over all their names instead of one regular expression per name.
-The text is prepared once: runs of punctuation and spaces become one space ("U.S." -> "U S ",
-"Côte d’Ivoire" -> "Côte d Ivoire"), and a folded copy of the same length (lower case, no
-accents) is what the automaton reads, so a hit's offsets also point into the unfolded text, where
-the callers check case ("US" against "us", "Turkey" against "turkey").
+The page is only lower-cased for matching (same length, so a hit's offsets also point into the
+text as written, where the callers check case: "US" against "us", "Turkey" against "turkey");
+accents are handled on the names' side instead, each name going in both as written and without
+accents ("Policía" and "Policia"), which costs nothing per page. Stripping accents from the page
+itself was most of the cost per page.
 """
 
 from __future__ import annotations
@@ -19,100 +20,91 @@ from typing import Generic, TypeVar
 import ahocorasick  # type: ignore[import-not-found]
 
 V = TypeVar("V")
-_NON_WORD = re.compile(r"[\W_]+")
-
-
-@lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str]:
-    """Latin letters with accents -> their base letter in lower case (one character each)."""
-    table: dict[int, str] = {}
-    for code in range(0xC0, 0x250):
-        char = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        base = base.lower()
-        if len(base) == 1 and base != char:
-            table[code] = base
-    table.update({ord("ł"): "l", ord("Ł"): "l", ord("ø"): "o", ord("Ø"): "o", ord("đ"): "d", ord("Đ"): "d"})
-    return table
+_COMBINING = re.compile(r"[\u0300-\u036f]+")
+_WORD_AT_END = re.compile(r"(\w+)(\W*)$")
+_WORD_AT_START = re.compile(r"(\W*)(\w+)")
+_SENTENCE_BREAK = re.compile(r"[.!?:;()\[\]\n]")
+_REACH = 40  # characters looked at around a hit for the word before or after it
 
 
 def fold(text: str) -> str:
-    """Lower case without accents, the same length as ``text``: names match however a site spells them."""
-    folded = text.translate(_fold_table()).lower()
-    if len(folded) == len(text):
-        return folded
-    # A few characters (Turkish dotted capital I) lower-case to two: keep those as they are.
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text.translate(_fold_table()))
+    """Lower case without accents: how names are compared however a site spells them."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", _COMBINING.sub("", decomposed)).lower()
 
 
-def spaced(text: str) -> str:
-    """``text`` with every run of punctuation and spaces as one space, case and accents kept."""
-    return _NON_WORD.sub(" ", text)
+def normalise(text: str) -> str:
+    """The text as matched: composed accents, plain spaces and apostrophes (same length out)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", text).replace("\xa0", " ").replace("\u202f", " ").replace("’", "'")
 
 
-def key(phrase: str) -> str:
-    """The form a phrase is looked up in: spaced, folded, trimmed."""
-    return fold(spaced(phrase)).strip()
+def variants(phrase: str) -> set[str]:
+    """The lower-case forms a phrase is looked up in: with and without accents and hyphens."""
+    written = normalise(phrase).strip().lower()
+    forms = {written, fold(written)}
+    return forms | {form.replace("-", " ") for form in forms}
 
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A text ready for matching: ``spaced`` keeps case and accents, ``folded`` is what is matched."""
+    """A text ready for matching: ``text`` as written (normalised), ``lower`` what is matched."""
 
-    spaced: str
-    folded: str
-
-    @classmethod
-    def of(cls, text: str) -> Prepared:
-        text_spaced = spaced(text)
-        return cls(text_spaced, fold(text_spaced))
+    text: str
+    lower: str
 
     def word_before(self, start: int) -> str:
-        """The word (as written) that ends just before ``start``, or ''."""
-        end = start - 1
-        if end <= 0:
+        """The word just before ``start`` in the same sentence, as written, or ''."""
+        match = _WORD_AT_END.search(self.text, max(0, start - _REACH), start)
+        if not match or _SENTENCE_BREAK.search(match.group(2)):
             return ""
-        begin = self.spaced.rfind(" ", 0, end) + 1
-        return self.spaced[begin:end]
+        return match.group(1)
 
     def word_after(self, end: int) -> str:
-        """The word (as written) that starts just after ``end``, or ''."""
-        begin = end + 1
-        if begin >= len(self.spaced):
+        """The word just after ``end`` in the same sentence, as written, or ''."""
+        match = _WORD_AT_START.match(self.text, end, end + _REACH)
+        if not match or _SENTENCE_BREAK.search(match.group(1)):
             return ""
-        stop = self.spaced.find(" ", begin)
-        return self.spaced[begin:stop if stop >= 0 else len(self.spaced)]
+        return match.group(2)
+
+
+@lru_cache(maxsize=16)
+def prepare(text: str) -> Prepared:
+    """``text`` ready for matching; cached, as countries and agencies read the same texts."""
+    normal = normalise(text)
+    lower = normal.lower()
+    if len(lower) != len(normal):  # a few characters (Turkish dotted I) lower-case to two
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in normal)
+    return Prepared(normal, lower)
 
 
 class Phrases(Generic[V]):
-    """An automaton over folded phrases, each with the values (entries) it may stand for."""
+    """An automaton over lower-case phrases, each with the values (entries) it may stand for."""
 
     def __init__(self) -> None:
         self._automaton = ahocorasick.Automaton()
         self._values: dict[str, list[V]] = {}
 
     def add(self, phrase: str, value: V) -> None:
-        folded = key(phrase)
-        if folded:
-            self._values.setdefault(folded, []).append(value)
+        for form in variants(phrase):
+            if form:
+                self._values.setdefault(form, []).append(value)
 
     def build(self) -> Phrases[V]:
-        for folded, values in self._values.items():
-            self._automaton.add_word(folded, (len(folded), tuple(values)))
+        for form, values in self._values.items():
+            self._automaton.add_word(form, (len(form), tuple(dict.fromkeys(values))))
         self._automaton.make_automaton()
         return self
 
-    def __contains__(self, phrase: str) -> bool:
-        return key(phrase) in self._values
-
     def hits(self, text: Prepared) -> list[tuple[int, int, tuple[V, ...]]]:
         """Every whole-word occurrence: (start, end, values), overlapping ones included."""
-        folded = text.folded
-        size = len(folded)
+        lower = text.lower
+        size = len(lower)
         found = []
-        for last, (length, values) in self._automaton.iter(folded):
+        for last, (length, values) in self._automaton.iter(lower):
             start, end = last - length + 1, last + 1
-            if (start == 0 or folded[start - 1] == " ") and (end == size or folded[end] == " "):
+            if (start == 0 or not lower[start - 1].isalnum()) and (end == size or not lower[end].isalnum()):
                 found.append((start, end, values))
         return found
 
