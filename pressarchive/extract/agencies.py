@@ -14,6 +14,7 @@ with no such mention it gives no agency rather than a guess.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,10 +26,11 @@ from pressarchive.extract.wordmatch import Phrases, Prepared, leftmost_longest, 
 
 __all__ = ["Agency", "agencies", "agency_country", "find_agencies"]
 
-# A country named this close to a shared name (in characters) picks that country's body over the
-# body the name means by default: "la Policía Nacional de Colombia", "Colombia's National Police".
-_NEAR = 25
 Case = Literal["any", "capitalised", "exact"]
+# What joins a country to a body's name: "... de Colombia", "... of Ukraine", "Colombia's ...",
+# or nothing but a space ("... colombiana", "Colombian ...").
+_OF = re.compile(r"\s*|\s+(?:de|del|de la|of|of the|da|do|di|du|des|della|von|der)\s+", re.I)
+_POSSESSIVE = re.compile(r"\s*|'s\s+", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +83,8 @@ def find_agencies(*texts: str) -> tuple[str, ...]:
     countries = {code for in_text in mentions for _start, _end, code in in_text}
     for text, in_text in zip(texts, mentions, strict=True):
         prepared = prepare(text or "")
-        positions = [(start, code) for start, _end, code in in_text]
         for start, end, choices in _hits(prepared):
-            agency = _choose(choices, countries, positions, start, end)
+            agency = _choose(choices, countries, prepared, in_text, start, end)
             if agency:
                 found.setdefault(agency)
     return tuple(found)
@@ -118,10 +119,13 @@ def _case_fits(alias: _Alias, written: str) -> bool:
 
 
 def _choose(
-    choices: tuple[_Alias, ...], countries: set[str], mentions: list[tuple[int, str]], start: int, end: int
+    choices: tuple[_Alias, ...], countries: set[str], text: Prepared,
+    mentions: tuple[tuple[int, int, str], ...], start: int, end: int,
 ) -> str | None:
-    """The body a name means: a shared name's body whose country is named next to it, else the
-    name's own body, else a shared name's body whose country the text names (nearest first)."""
+    """The body a name means: a shared name's body whose country is named as part of it
+    ("Colombia's National Police"), else the name's own body (unless the name belongs to another
+    country, "la Policía Nacional del Paraguay"), else a shared name's body whose country the
+    text names elsewhere (nearest first)."""
     table = agencies()
     shared = [alias for alias in choices if alias.needs_country and table[alias.agency].country in countries]
     own = next((alias.agency for alias in choices if not alias.needs_country), None)
@@ -129,16 +133,29 @@ def _choose(
     def distance(alias: _Alias) -> int:
         country = table[alias.agency].country
         return min(
-            (max(position - end, start - position, 0) for position, code in mentions if code == country),
+            (max(m_start - end, start - m_end, 0) for m_start, m_end, code in mentions if code == country),
             default=1 << 30,
         )
 
-    near = sorted((distance(alias), alias.agency) for alias in shared)
-    if near and near[0][0] <= _NEAR:
-        return near[0][1]
+    attached = _attached(text, mentions, start, end)
+    named = [alias.agency for alias in shared if table[alias.agency].country in attached]
+    if named:
+        return named[0]
     if own:
-        return own
+        return None if any(code != table[own].country for code in attached) else own
+    near = sorted((distance(alias), alias.agency) for alias in shared)
     return near[0][1] if near else None
+
+
+def _attached(text: Prepared, mentions: tuple[tuple[int, int, str], ...], start: int, end: int) -> list[str]:
+    """Countries named as part of the name: "Policía Nacional del Paraguay", "Colombia's", "colombiana"."""
+    attached = []
+    for m_start, m_end, code in mentions:
+        if m_start >= end and _OF.fullmatch(text.text, end, m_start):
+            attached.append(code)
+        elif m_end <= start and _POSSESSIVE.fullmatch(text.text, m_end, start):
+            attached.append(code)
+    return attached
 
 
 @lru_cache(maxsize=1)
