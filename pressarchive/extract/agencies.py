@@ -80,7 +80,7 @@ def find_agencies(*texts: str) -> tuple[str, ...]:
     """Ids of the agencies ``texts`` name, in order of first mention."""
     found: dict[str, None] = {}
     mentions = country_mentions(*texts)
-    countries = {code for in_text in mentions for _start, _end, code in in_text}
+    countries = list(dict.fromkeys(code for in_text in mentions for _start, _end, code in in_text))
     for text, in_text in zip(texts, mentions, strict=True):
         prepared = prepare(text or "")
         for start, end, choices in _hits(prepared):
@@ -119,23 +119,16 @@ def _case_fits(alias: _Alias, written: str) -> bool:
 
 
 def _choose(
-    choices: tuple[_Alias, ...], countries: set[str], text: Prepared,
+    choices: tuple[_Alias, ...], countries: list[str], text: Prepared,
     mentions: tuple[tuple[int, int, str], ...], start: int, end: int,
 ) -> str | None:
     """The body a name means: a shared name's body whose country is named as part of it
     ("Colombia's National Police"), else the name's own body (unless the name belongs to another
     country, "la Policía Nacional del Paraguay"), else a shared name's body whose country the
-    text names elsewhere (nearest first)."""
+    text names elsewhere (the one it names first)."""
     table = agencies()
     shared = [alias for alias in choices if alias.needs_country and table[alias.agency].country in countries]
     own = next((alias.agency for alias in choices if not alias.needs_country), None)
-
-    def distance(alias: _Alias) -> int:
-        country = table[alias.agency].country
-        return min(
-            (max(m_start - end, start - m_end, 0) for m_start, m_end, code in mentions if code == country),
-            default=1 << 30,
-        )
 
     attached = _attached(text, mentions, start, end)
     named = [alias.agency for alias in shared if table[alias.agency].country in attached]
@@ -143,8 +136,9 @@ def _choose(
         return named[0]
     if own:
         return None if any(code != table[own].country for code in attached) else own
-    near = sorted((distance(alias), alias.agency) for alias in shared)
-    return near[0][1] if near else None
+    # One sense per document: the body of the country the text names first.
+    ranked = sorted(shared, key=lambda alias: countries.index(table[alias.agency].country))
+    return ranked[0].agency if ranked else None
 
 
 def _attached(text: Prepared, mentions: tuple[tuple[int, int, str], ...], start: int, end: int) -> list[str]:
