@@ -108,7 +108,8 @@ def test_order_of_first_mention_across_title_and_text() -> None:
         ("la Unidad Central de Ciberdelincuencia", ("ucc-policia-nacional",)),
         ("els Mossos d’Esquadra i l'Ertzaintza", ("mossos", "ertzaintza")),
         ("la Polizia Postale e delle Comunicazioni e il CNCPO", ("polizia-postale", "cncpo")),
-        ("la Polizia di Stato, i Carabinieri e la Guardia di Finanza", ("polizia-di-stato", "carabinieri", "guardia-di-finanza")),
+        ("la Polizia di Stato, i Carabinieri e la Guardia di Finanza",
+         ("polizia-di-stato", "carabinieri", "guardia-di-finanza")),
         ("la GdF", ("guardia-di-finanza",)), ("GDF Suez", ()),
         ("a PSP e a Polícia Judiciária", ("psp", "policia-judiciaria")),
         ("a Guarda Nacional Republicana", ("gnr",)),
@@ -188,7 +189,8 @@ def _bench() -> ModuleType:
 
 
 def test_labelled_documents_are_sixty_or_more_across_six_languages() -> None:
-    docs = [json.loads(line) for line in (REPO / "bench" / "labels" / "documents.jsonl").read_text("utf-8").splitlines()]
+    lines = (REPO / "bench" / "labels" / "documents.jsonl").read_text("utf-8").splitlines()
+    docs = [json.loads(line) for line in lines]
     assert len(docs) >= 60
     assert len({doc["id"] for doc in docs}) == len(docs)
     for lang in LANGUAGES:
