@@ -223,6 +223,8 @@ def _italian(base: str) -> list[str]:
 
 def _portuguese(base: str) -> list[str]:
     stem, last = base[:-1], base[-1]
+    if base.endswith("ão"):  # alemão, alemã, alemães: irregular, listed as written
+        return []
     if last == "o":
         return [stem + "a", base + "s", stem + "as"]
     if base.endswith("ês"):
