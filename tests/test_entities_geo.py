@@ -147,6 +147,24 @@ def test_a_shared_name_goes_to_the_body_of_the_country_named_with_it() -> None:
     assert find_agencies("ICE agents in the United States") == ("ice",)
 
 
+def test_the_source_country_decides_a_shared_name_with_nothing_attached() -> None:
+    assert find_agencies("The National Police detain 12 people", home="ES") == ("policia-nacional",)
+    assert find_agencies("la Policía Nacional detuvo a dos hombres", home="CO") == ("policia-co",)
+    assert find_agencies("la Policía Federal detuvo a dos hombres", home="AR") == ("pfa",)
+    assert find_agencies("the Colombian National Police", home="ES") == ("policia-co",)
+    assert find_agencies("The AFP said.", home="FR") == ()
+
+
+def test_annotate_passes_the_source_country() -> None:
+    from pressarchive.extract.entities import annotate
+    from pressarchive.record import Document
+
+    doc = Document(url="https://example.org/1", title="Arrests", text="The National Police arrested two men.",
+                   language="en", country="ES")
+    assert annotate(doc).agencies == ("policia-nacional",)
+    assert annotate(doc.replace(country="")).agencies == ()
+
+
 def test_data_file_has_sixty_bodies_with_valid_countries() -> None:
     bodies = agencies()
     assert len(bodies) >= 60

@@ -76,15 +76,20 @@ def agency_country(agency_id: str) -> str | None:
     return agency.country if agency else None
 
 
-def find_agencies(*texts: str) -> tuple[str, ...]:
-    """Ids of the agencies ``texts`` name, in order of first mention."""
+def find_agencies(*texts: str, home: str = "") -> tuple[str, ...]:
+    """Ids of the agencies ``texts`` name, in order of first mention.
+
+    ``home`` is the publishing source's own country, if known: a shared name with nothing
+    attached means that country's body ("the National Police" on the Spanish police's English
+    pages, "la Policía Nacional" on a Colombian source's).
+    """
     found: dict[str, None] = {}
     mentions = country_mentions(*texts)
     countries = list(dict.fromkeys(code for in_text in mentions for _start, _end, code in in_text))
     for text, in_text in zip(texts, mentions, strict=True):
         prepared = prepare(text or "")
         for start, end, choices in _hits(prepared):
-            agency = _choose(choices, countries, prepared, in_text, start, end)
+            agency = _choose(choices, countries, prepared, in_text, start, end, home)
             if agency:
                 found.setdefault(agency)
     return tuple(found)
@@ -120,12 +125,12 @@ def _case_fits(alias: _Alias, written: str) -> bool:
 
 def _choose(
     choices: tuple[_Alias, ...], countries: list[str], text: Prepared,
-    mentions: tuple[tuple[int, int, str], ...], start: int, end: int,
+    mentions: tuple[tuple[int, int, str], ...], start: int, end: int, home: str = "",
 ) -> str | None:
-    """The body a name means: a shared name's body whose country is named as part of it
-    ("Colombia's National Police"), else the name's own body (unless the name belongs to another
-    country, "la Policía Nacional del Paraguay"), else a shared name's body whose country the
-    text names elsewhere (the one it names first)."""
+    """The body a name means, in this order: a shared name's body whose country is named as
+    part of it ("Colombia's National Police"); the source's own country's body; the name's own
+    body (none if the name belongs to another country: "la Policía Nacional del Paraguay"); a
+    shared name's body whose country the text names elsewhere (the one it names first)."""
     table = agencies()
     shared = [alias for alias in choices if alias.needs_country and table[alias.agency].country in countries]
     own = next((alias.agency for alias in choices if not alias.needs_country), None)
@@ -134,6 +139,9 @@ def _choose(
     named = [alias.agency for alias in shared if table[alias.agency].country in attached]
     if named:
         return named[0]
+    at_home = [alias.agency for alias in choices if home and table[alias.agency].country == home]
+    if at_home and not attached:
+        return at_home[0]
     if own:
         return None if any(code != table[own].country for code in attached) else own
     # One sense per document: the body of the country the text names first.
