@@ -91,6 +91,18 @@ def test_a_blocker_in_the_body_rules_out_the_same_name_in_the_title() -> None:
 def test_names_that_are_also_first_names_count_in_a_sentence() -> None:
     assert find_countries("Troops in Chad and Jordan") == ("TD", "JO")
     assert find_countries("Police. Jordan said on Monday") == ("JO",)
+    assert find_countries("en España, Colombia, Chile y Argentina") == ("ES", "CO", "CL", "AR")
+
+
+def test_a_persons_full_name_rules_the_same_name_out_elsewhere() -> None:
+    assert find_countries("Jordan Peele's next film", "Jordan grew up playing games") == ()
+
+
+@pytest.mark.parametrize(
+    "text", ["the University of British Columbia", "New England", "African Americans voted", "Poles Top 5"]
+)
+def test_phrases_found_on_real_pages_that_name_no_country(text: str) -> None:
+    assert find_countries(text) == ()
 
 
 def test_order_of_first_mention_across_title_and_text() -> None:

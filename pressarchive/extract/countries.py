@@ -25,6 +25,7 @@ from pressarchive.extract.wordmatch import Phrases, Prepared, fold, leftmost_lon
 __all__ = ["LOCALES", "country_mentions", "find_countries", "fold"]
 
 _WORD = re.compile(r"\w+")
+_ADJACENT = re.compile(r"\w ")  # a word and one space: the neighbour belongs to the same name
 LOCALES = ("en", "es", "it", "pt", "fr", "de", "nl")
 Case = Literal["any", "capitalised", "lower", "exact"]
 # Words before a language's name: "en español", "em português", "auf Deutsch", "in Spanish."
@@ -75,7 +76,7 @@ def country_mentions(*texts: str) -> tuple[tuple[tuple[int, int, str], ...], ...
 @dataclass(frozen=True, slots=True)
 class _Scan:
     mentions: tuple[tuple[int, int, str, str], ...]  # start, end, code, ambiguous name's key or ""
-    shadowed: frozenset[str]  # ambiguous names a blocker showed to mean something else here
+    shadowed: frozenset[str]  # ambiguous names a blocker or a person's name showed to mean something else
 
 
 @lru_cache(maxsize=16)
@@ -83,14 +84,16 @@ def _scan(text: str) -> _Scan:
     """One automaton pass over ``text``; cached because the agency finder asks about the same texts."""
     prepared = prepare(text)
     hits = []
+    people: set[str] = set()  # ambiguous names seen as a person's ("Jordan Peele")
     for start, end, entries in _phrases().hits(prepared):
         entry = next((e for e in entries if _accepted(e, prepared, start, end)), None)
         if entry is not None:
             hits.append((start, end, entry))
+        people.update(e.ambiguous for e in entries if e.person_like and _next_to_a_name(prepared, start, end))
     chosen = leftmost_longest(hits)
     return _Scan(
         tuple((start, end, entry.code, entry.ambiguous) for start, end, entry in chosen if entry.code),
-        frozenset().union(*(entry.shadows for _start, _end, entry in chosen)),
+        frozenset(people).union(*(entry.shadows for _start, _end, entry in chosen)),
     )
 
 
@@ -117,8 +120,11 @@ def _not_shouting(text: Prepared, written: str, start: int, end: int) -> bool:
 
 
 def _next_to_a_name(text: Prepared, start: int, end: int) -> bool:
-    """"Chad Wilson", "Michael Jordan": a capitalised word other than a function word beside it."""
-    for word in (text.word_before(start), text.word_after(end)):
+    """"Chad Wilson", "Michael Jordan": a capitalised word other than a function word right
+    beside it, with only a space between ("Colombia, Chile y Argentina" is a list)."""
+    before = text.word_before(start) if _ADJACENT.fullmatch(text.text, max(0, start - 2), start) else ""
+    after = text.word_after(end) if _ADJACENT.fullmatch(text.text[end:end + 2][::-1]) else ""
+    for word in (before, after):
         if word[:1].isupper() and fold(word) not in _FUNCTION_WORDS and not word.isupper():
             return True
     return False
