@@ -94,12 +94,19 @@ def test_names_that_are_also_first_names_count_in_a_sentence() -> None:
     assert find_countries("en España, Colombia, Chile y Argentina") == ("ES", "CO", "CL", "AR")
 
 
+def test_a_us_state_in_the_document_makes_georgia_the_state() -> None:
+    assert find_countries("The Georgia native had offers from Florida State") == ()
+    assert find_countries("Police in Georgia and Armenia") == ("GE", "AM")
+
+
 def test_a_persons_full_name_rules_the_same_name_out_elsewhere() -> None:
     assert find_countries("Jordan Peele's next film", "Jordan grew up playing games") == ()
 
 
 @pytest.mark.parametrize(
-    "text", ["the University of British Columbia", "New England", "African Americans voted", "Poles Top 5"]
+    "text",
+    ["the University of British Columbia", "New England", "African Americans voted", "Poles Top 5",
+     "Slow Cooker Beef Chili", "Inner Mongolia", "Hang Seng Index (HSI)"],
 )
 def test_phrases_found_on_real_pages_that_name_no_country(text: str) -> None:
     assert find_countries(text) == ()

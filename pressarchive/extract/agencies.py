@@ -139,6 +139,8 @@ def _choose(
     named = [alias.agency for alias in shared if table[alias.agency].country in attached]
     if named:
         return named[0]
+    if attached and not own:  # "Haitian national police": a body the file does not have
+        return None
     at_home = [alias.agency for alias in choices if home and table[alias.agency].country == home]
     if at_home and not attached:
         return at_home[0]

@@ -168,6 +168,9 @@ def _phrases() -> Phrases[_Entry]:
             for index, base in enumerate(bases):
                 for form in inflections(language, base):
                     phrases.add(form, _demonym_entry(code, language, form, index == 0))
+    for name, phrases_of_other_meaning in data["shadowing"].items():
+        for phrase in phrases_of_other_meaning:
+            phrases.add(phrase, _Entry("", "capitalised", shadows=frozenset({fold(name)})))
     for phrase in data["blockers"]["phrases"]:
         shadows = frozenset(_WORD.findall(fold(phrase))) & person_like
         phrases.add(phrase, _Entry("", "any", shadows=shadows))
