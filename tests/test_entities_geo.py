@@ -137,6 +137,8 @@ def test_order_of_first_mention_across_title_and_text() -> None:
         ("la Gendarmerie nationale et la Police nationale", ("gendarmerie", "police-nationale")),
         ("l'OFMIN", ("ofmin",)), ("le parquet de Lyon", ("parquet-fr",)), ("un parquet en chêne", ()),
         ("the RCMP and the FBI", ("rcmp", "fbi")), ("Homeland Security Investigations (HSI)", ("hsi",)),
+        ("Hong Kong's Hang Seng Index (HSI)", ()), ("HSI agents in the United States", ("hsi",)),
+        ("during a shootout with Haitian national police", ()),
         ("the NCA and CEOP", ("nca", "ceop")), ("NCMEC", ("ncmec",)),
         ("Queensland Police Taskforce Argos", ("queensland-police",)),
         ("the Procura della Repubblica di Milano", ("procura-it",)),
