@@ -14,6 +14,7 @@ with no such mention it gives no agency rather than a guess.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ Case = Literal["any", "capitalised", "exact"]
 # or nothing but a space ("... colombiana", "Colombian ...").
 _OF = re.compile(r"\s*|\s+(?:de|del|de la|of|of the|da|do|di|du|des|della|von|der)\s+", re.I)
 _POSSESSIVE = re.compile(r"\s*|'s\s+", re.I)
+_JOIN_REACH = 40  # characters: the longest country name plus its joining words
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,9 +154,16 @@ def _choose(
 
 
 def _attached(text: Prepared, mentions: tuple[tuple[int, int, str], ...], start: int, end: int) -> list[str]:
-    """Countries named as part of the name: "Policía Nacional del Paraguay", "Colombia's", "colombiana"."""
+    """Countries named as part of the name: "Policía Nacional del Paraguay", "Colombia's", "colombiana".
+
+    Only mentions within a few characters can be attached; ``mentions`` is in text order, so
+    they are found by bisection (a long PDF can have thousands).
+    """
     attached = []
-    for m_start, m_end, code in mentions:
+    first = bisect.bisect_left(mentions, (start - _JOIN_REACH,))
+    for m_start, m_end, code in mentions[first:]:
+        if m_start > end + _JOIN_REACH:
+            break
         if m_start >= end and _OF.fullmatch(text.text, end, m_start):
             attached.append(code)
         elif m_end <= start and _POSSESSIVE.fullmatch(text.text, m_end, start):
