@@ -17,6 +17,6 @@ def annotate(doc: Document) -> Document:
     """``doc`` with the countries, agencies and reported figures its title and text mention."""
     return doc.replace(
         countries=find_countries(doc.title, doc.text),
-        agencies=find_agencies(doc.title, doc.text),
+        agencies=find_agencies(doc.title, doc.text, home=doc.country),
         figures=find_figures(doc.text, doc.language),
     )

@@ -49,9 +49,12 @@ _PATTERN = re.compile(
     rf"(?:[^\S\n]*,?{_SPACE}(?P<conn>(?i:{_CONNECTOR})){_CODE_SUFFIX})?"
     rf"{_SPACE}(?:[{_QUOTES}][^\S\n]*(?P<quoted>[^{_QUOTES}\n]{{1,60}}?)[^\S\n]*[{_QUOTES}]"
     # Only the first word is consumed, so "Operation A and operation B" still finds B.
-    rf"|(?P<bare>{_WORD})(?=(?P<more>(?:{_SPACE}{_WORD}){{0,2}})))"
+    # A keyword is never the name: "the operation, called Operation Sentinel" is matched again
+    # from its second keyword.
+    rf"|(?P<bare>(?!(?i:{_KEYWORD})(?![\w-])){_WORD})(?=(?P<more>(?:{_SPACE}{_WORD}){{0,2}})))"
 )
 _MAX_WORDS = 3
+_KEYWORD_RE = re.compile(_KEYWORD, re.I)
 # After a Title Case name, only punctuation shows reliably that the name ended there.
 _DELIMITER = re.compile(rf"[^\S\n]*(?:[.,;:!?()\[\]–—{_QUOTES}]|-[^\S\n])")
 _WORD_RE = re.compile(_WORD)
@@ -171,6 +174,8 @@ def _leading_name_words(words: list[str]) -> list[str]:
 def _quoted_name(inner: str) -> str:
     """Display form of a quoted name, or '' if the quotes hold something else."""
     words = inner.split()
+    if len(words) > 1 and _KEYWORD_RE.fullmatch(words[0]):  # "called 'Operation Sentinel'"
+        words = words[1:]
     if not 1 <= len(words) <= _MAX_WORDS or not words[0][0].isalnum():
         return ""
     if all(_fold(w) in _STOPWORDS for w in words) or _fold(words[0]) in _calendar_words():
