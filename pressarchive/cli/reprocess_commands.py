@@ -66,6 +66,7 @@ def _progress(console: Console) -> Iterator[tuple[Callbacks, Callbacks]]:
     task = progress.add_task("reprocessing", total=None, rate=0.0, changed=0, failed=0)
 
     def on_start(summary: ReprocessSummary) -> None:
+        progress.start()  # only now: a refused command prints its one error line and nothing else
         if summary.resumed_from is not None:
             console.print(f"continuing reprocess run {summary.resumed_from} after document {summary.started_after}",
                           markup=False, highlight=False)
@@ -75,8 +76,11 @@ def _progress(console: Console) -> Iterator[tuple[Callbacks, Callbacks]]:
         progress.update(task, completed=summary.seen, rate=summary.pages_per_second, changed=summary.changed,
                         failed=summary.failed_total + summary.unreadable_total)
 
-    with progress:
+    try:
         yield on_start, on_progress
+    finally:
+        if progress.live.is_started:
+            progress.stop()
 
 
 @contextmanager
