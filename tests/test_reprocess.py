@@ -14,6 +14,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -275,42 +276,67 @@ def test_summary_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert [v["reprocessed"] is not None for v in versions] == [False, True]
 
 
-def test_killed_run_continues_after_its_cursor(tmp_path: Path) -> None:
-    """kill -9 halfway, run again: every document ends with exactly one new version."""
+def test_stopped_and_killed_runs_continue_after_their_cursor(tmp_path: Path) -> None:
+    """SIGTERM partway, then kill -9 partway, then to the end: every document ends with exactly
+    one new version, and each run took up where the last one's cursor stood."""
     count = 300
     service = ArchiveService(resolve_data_dir(tmp_path))
     builder = Builder(service)
     service.archive.upsert_source("alpha", language="en")
     for number in range(count):
         body = _page(f"Operation Heron {number}", TEXT.format(n=number + 2, m=number % 11 + 2))
-        # Saved as an older extractor read it: the raw text, no countries or figures.
+        # Saved as an older extractor read it: another text, no countries or figures.
         builder.add(Document(url=f"http://127.0.0.1/alpha/{number}.html", title=f"Operation Heron {number}",
                              text="old", language="en", source="alpha"), body=body)
     service.close()
     command = [sys.executable, "-m", "pressarchive", "--data", str(tmp_path), "reprocess"]
-    process = subprocess.Popen(command, env=_env(), cwd=REPO, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    cursor = 0
-    try:
-        deadline = time.monotonic() + 60
-        while cursor == 0 and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-            cursor = _cursor(tmp_path)
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    assert 0 < cursor < count, "killed after the cursor advanced and before the end"
+
+    stopped, out = _stop_partway(command, tmp_path, signal.SIGTERM, after=0)
+    assert stopped.returncode == 128 + signal.SIGTERM
+    first_cursor = _cursor(tmp_path)
+    assert 0 < first_cursor < count
+    assert out.strip().splitlines()[-1] == (f"interrupted: reprocess run 1 stopped after document {first_cursor}; "
+                                            f"`pressarchive --data {tmp_path} reprocess` continues it")
+
+    _, out = _stop_partway(command, tmp_path, signal.SIGKILL, after=first_cursor)
+    assert f"continuing reprocess run 1 after document {first_cursor}" in out
+    second_cursor = _cursor(tmp_path)
+    assert first_cursor < second_cursor < count, "killed after the cursor advanced and before the end"
+
     again = subprocess.run(command, env=_env(), cwd=REPO, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
-    assert f"continuing reprocess run 1 after document {cursor}" in again.stderr
+    assert f"continuing reprocess run 2 after document {second_cursor}" in again.stderr
     versions = _versions(tmp_path)
     assert len(versions) == count and all(len(v) == 2 for v in versions.values()), "exactly one new version each"
     with sqlite3.connect(tmp_path / "archive.sqlite") as db:
-        runs = db.execute("SELECT id, status, last_document, resumed_from, report FROM reprocess_runs").fetchall()
-    assert [(run[0], run[1], run[3]) for run in runs] == [(1, "resumed", None), (2, "finished", 1)]
-    report = json.loads(runs[1][4])
-    assert report["started_after_document"] == cursor and report["seen"] == count - cursor
-    assert report["changed"] + report["unchanged"] == count - cursor
+        runs = db.execute("SELECT id, status, resumed_from, report FROM reprocess_runs ORDER BY id").fetchall()
+    assert [run[:3] for run in runs] == [(1, "resumed", None), (2, "resumed", 1), (3, "finished", 2)]
+    assert json.loads(runs[0][3])["status"] == "interrupted" and runs[1][3] is None  # killed: no report
+    report = json.loads(runs[2][3])
+    assert report["started_after_document"] == second_cursor and report["seen"] == count - second_cursor
+    assert report["changed"] + report["unchanged"] == count - second_cursor
+
+
+def _stop_partway(command: list[str], data: Path, signum: int, after: int) -> tuple[subprocess.Popen[bytes], str]:
+    """Run ``command`` until the cursor passes ``after``, then send ``signum``; (process, stderr)."""
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, env=_env(), cwd=REPO, start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            deadline = time.monotonic() + 60
+            while _cursor(data) <= after and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if signum == signal.SIGKILL:
+                os.killpg(process.pid, signal.SIGKILL)  # the command and its workers, outright
+            else:
+                process.send_signal(signum)
+            process.wait(timeout=30)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        err.seek(0)
+        return process, err.read().decode("utf-8", "replace")
 
 
 def _cursor(data: Path) -> int:
