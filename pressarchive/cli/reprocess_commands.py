@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import dataclasses
 import shlex
 import signal
 import sys
@@ -40,16 +40,21 @@ def reprocess(ctx: Context, since: str | None, source: str | None, workers: int 
     kill or Ctrl-C); after a finished one it starts afresh. Then indexes what changed.
     Exit status 130 (Ctrl-C) or 143 (SIGTERM) when stopped before the end.
     """
-    options = ReprocessOptions(source=source, since=parse_date(since, "--since date"),
-                               workers=max(1, os.cpu_count() or 1) if workers is None else workers)
+    options = ReprocessOptions(source=source, since=parse_date(since, "--since date"))
+    if workers is not None:
+        options = dataclasses.replace(options, workers=workers)
     console = terminal.console(stderr=True)
     with ctx.writing(create=False) as data:
         profiles = {profile.name: profile for profile in configured_profiles(ctx)}
-        with _progress(console) as (on_start, on_progress), _stop_on_signals():
-            summary = reprocess_archive(data, options, profiles, on_start=on_start, on_progress=on_progress)
+        try:
+            with _progress(console) as (on_start, on_progress), _stop_on_signals():
+                summary = reprocess_archive(data, options, profiles, on_start=on_start, on_progress=on_progress)
+        except ReprocessStopped as stop:  # while starting or ending: what is committed stays
+            _interrupted(ctx, "reprocess stopped", stop.signum, since, source)
         if summary.interrupted:
             _print_summary(summary, console)
-            _interrupted(ctx, summary, since, source)
+            _interrupted(ctx, f"reprocess run {summary.run_id} stopped after document {summary.last_document}",
+                         summary.stop_signal, since, source)
         indexed = index_pending_in(data)
     _print_summary(summary, console)
     console.print(f"indexed {indexed} new or changed documents; data in {data.root}", markup=False, highlight=False)
@@ -115,9 +120,8 @@ def _print_summary(summary: ReprocessSummary, console: Console) -> None:
                       markup=False, highlight=False)
 
 
-def _interrupted(ctx: Context, summary: ReprocessSummary, since: str | None, source: str | None) -> NoReturn:
+def _interrupted(ctx: Context, what: str, signum: int | None, since: str | None, source: str | None) -> NoReturn:
     data = ["--data", ctx.data_option] if ctx.data_option else []
     args = ["reprocess", *(["--since", since] if since else []), *(["--source", source] if source else [])]
-    click.echo(clean(f"interrupted: reprocess run {summary.run_id} stopped after document {summary.last_document}; "
-                     f"`{shlex.join(['pressarchive', *data, *args])}` continues it"), err=True)
-    sys.exit(128 + (summary.stop_signal or signal.SIGINT))
+    click.echo(clean(f"interrupted: {what}; `{shlex.join(['pressarchive', *data, *args])}` continues it"), err=True)
+    sys.exit(128 + (signum or signal.SIGINT))

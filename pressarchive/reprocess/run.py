@@ -12,6 +12,7 @@ unchanged if it was saved: no document gets a version twice).
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -41,6 +42,8 @@ BATCH_DOCUMENTS = 100
 BATCH_SECONDS = 1.0
 #: Pages handed to the workers ahead of the one being saved, per worker.
 AHEAD_PER_WORKER = 8
+#: Extraction processes: one per core, as a crawl has (the main process only reads, compares and saves).
+DEFAULT_WORKERS = max(1, os.cpu_count() or 1)
 
 Progress = Callable[[ReprocessSummary], None]
 
@@ -60,7 +63,7 @@ class ReprocessOptions:
 
     source: str | None = None
     since: date | None = None
-    workers: int = 2
+    workers: int = DEFAULT_WORKERS
     timeout: float = DEFAULT_TIMEOUT
     memory_mb: int = DEFAULT_MEMORY_MB
 
@@ -120,9 +123,10 @@ class _Run:
         self.committed_at = time.monotonic()
 
     def go(self) -> None:
-        workers = ExtractionWorkers(self.options.workers, self.options.timeout, self.options.memory_mb) \
-            if self.options.workers > 0 else None
+        workers: ExtractionWorkers | None = None
         try:
+            if self.options.workers > 0:
+                workers = ExtractionWorkers(self.options.workers, self.options.timeout, self.options.memory_mb)
             self._work(workers)
             self._commit()
         except ReprocessStopped as stop:
