@@ -25,7 +25,9 @@ import pytest
 from pressarchive.datadir import resolve_data_dir
 from pressarchive.extract import extract_document
 from pressarchive.record import Document
+from pressarchive.profiles import get_builtin
 from pressarchive.reprocess import ReprocessOptions, ReprocessSummary, reprocess_archive
+from pressarchive.reprocess.sources import SourceExtraction, source_extractions
 from pressarchive.sampleroom import SamplePressRoom
 from pressarchive.service import ArchiveService, build_request
 from pressarchive.warc import read_response
@@ -115,6 +117,9 @@ def test_new_version_only_where_the_result_changed(old_crawl: dict[str, Any]) ->
     assert after[min(meridian)] == before[min(meridian)]
     assert "│        17 │      13 │         4 │          0 │      0 │" in old_crawl["first"].stderr
     assert "indexed 13 new or changed documents" in old_crawl["first"].stderr
+    with sqlite3.connect(old_crawl["cli"].data / "archive.sqlite") as db:
+        # The crawl recorded how it read the source (no site extractor: "", where NULL is "not known").
+        assert db.execute("SELECT name, language, extractor FROM sources").fetchall() == [("sample", "es", "")]
 
 
 def test_new_version_keeps_the_capture_and_says_it_is_a_re_extraction(old_crawl: dict[str, Any]) -> None:
@@ -346,3 +351,28 @@ def _cursor(data: Path) -> int:
     except sqlite3.OperationalError:  # the table is not there yet
         return 0
     return int(row[0]) if row else 0
+
+
+def test_each_source_is_read_as_its_crawl_read_it() -> None:
+    """The configured profile's language and extractor; else what the archive recorded."""
+    europol = get_builtin("europol")
+    recorded = [{"name": "europol", "language": "fr", "extractor": ""},
+                {"name": "from-a-file", "language": "it", "extractor": "europol"},
+                {"name": "added", "language": "", "extractor": None}]
+    found = source_extractions(recorded, {"europol": europol})
+    assert found == {"europol": SourceExtraction(europol.language, "europol"),
+                     "from-a-file": SourceExtraction("it", "europol"), "added": SourceExtraction("", None)}
+    assert found["from-a-file"].options() == {"default_language": "it", "extractor": "europol"}
+
+
+def test_a_site_extractor_this_version_lacks_is_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    service, _ = build(tmp_path, [("alpha", datetime(2024, 1, 1), False)])
+    service.archive.upsert_source("alpha", language="en", extractor="retired")
+    service.close()
+    code, out, err = run_here(capsys, tmp_path, "reprocess", "--workers", "0")
+    assert (code, out) == (1, "")
+    assert err == ("error: source 'alpha' was crawled with site extractor 'retired', "
+                   "which this version of pressarchive does not have\n")
+    assert all(len(versions) == 1 for versions in _versions(tmp_path).values())
