@@ -1,8 +1,9 @@
 """The archive: sources, captures, documents and their versions in one SQL database.
 
 All writes go through :class:`Archive` so that the rules live in one place: a document is
-keyed by its canonical URL, a version is added only when the text really changed, and nothing
-is ever deleted. SQLite runs in WAL mode so the web UI can read while a crawl writes.
+keyed by its canonical URL, a version is added only when the text really changed (or, by
+``reprocess``, when a newer extractor reads the same capture differently), and nothing is ever
+deleted. SQLite runs in WAL mode so the web UI can read while a crawl writes.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 A *run* is one crawl of one or more sources. A *capture* is one HTTP response as written to a
 WARC file; a *document* is one press release (one canonical URL); a *version* is a distinct
-text of that document, tied to the capture it was first seen in. Versions are only ever added,
-so an edited or withdrawn release keeps its history. A *removal* records that a source took a
+text of that document, tied to the capture it was first seen in (or a newer extractor's reading
+of that same capture, made by ``reprocess``). Versions are only ever added, so an edited or
+withdrawn release keeps its history. A *removal* records that a source took a
 document down (404/410) or stopped listing it, and when; a document that comes back gets the
 removal closed, never deleted.
 """
