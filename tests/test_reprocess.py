@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from pressarchive.datadir import resolve_data_dir
 from pressarchive.extract import extract_document
@@ -31,6 +32,7 @@ from pressarchive.reprocess.sources import SourceExtraction, source_extractions
 from pressarchive.sampleroom import SamplePressRoom
 from pressarchive.service import ArchiveService, build_request
 from pressarchive.warc import read_response
+from pressarchive.web.app import create_app
 from tests.archive_builder import Builder
 from tests.cli_here import run_here
 from tests.conftest import CLI, REPO
@@ -279,6 +281,12 @@ def test_summary_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     code, out, _ = run_here(capsys, tmp_path, "show", "1", "--json")
     versions = json.loads(out)["versions"]
     assert [v["reprocessed"] is not None for v in versions] == [False, True]
+    code, out, _ = run_here(capsys, tmp_path, "show", "1")
+    assert code == 0 and "re-extracted (UTC)" in out and versions[1]["reprocessed"][:19] in out
+    with TestClient(create_app(resolve_data_dir(tmp_path))) as client:
+        page = client.get("/doc/1").text
+        assert page.count("re-extracted from this capture") == 1
+        assert client.get("/api/doc/1").json()["versions"][1]["reprocessed"] == versions[1]["reprocessed"]
 
 
 def test_stopped_and_killed_runs_continue_after_their_cursor(tmp_path: Path) -> None:
