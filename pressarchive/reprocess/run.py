@@ -40,8 +40,8 @@ CHUNK = 200
 #: Commit the new versions and the cursor after this many documents or seconds, whichever comes first.
 BATCH_DOCUMENTS = 100
 BATCH_SECONDS = 1.0
-#: Pages handed to the workers ahead of the one being saved, per worker.
-AHEAD_PER_WORKER = 8
+#: Pages handed to the workers ahead of the one being saved, per worker (their bodies wait in memory).
+AHEAD_PER_WORKER = 4
 #: Extraction processes: one per core, as a crawl has (the main process only reads, compares and saves).
 DEFAULT_WORKERS = max(1, os.cpu_count() or 1)
 
