@@ -25,10 +25,12 @@ class Builder:
         self.service = service
         self.captures = 0
 
-    def add(self, doc: Document, when: datetime | None = None) -> int:
+    def add(self, doc: Document, when: datetime | None = None, body: bytes | None = None) -> int:
+        """Archive ``doc`` as extracted from ``body`` (default: a page of its title and text)."""
         self.captures += 1
         captured_at = when or datetime(2024, 1, 1, 12, 0, self.captures % 60)
-        body = f"<html><body><h1>{escape(doc.title)}</h1><p>{escape(doc.text)}</p></body></html>".encode()
+        if body is None:
+            body = f"<html><body><h1>{escape(doc.title)}</h1><p>{escape(doc.text)}</p></body></html>".encode()
         # A real WARC record, so ``check`` finds the evidence every capture row promises. The
         # capture is of the URL as a crawler would have sent it (escaped to ASCII, as Scrapy
         # does); the document keeps the URL it was given, however hostile.

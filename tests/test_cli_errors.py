@@ -91,7 +91,7 @@ def test_unwritable_data_directory(tmp_path: Path) -> None:
 READ_COMMANDS = [("search", "foo"), ("search", "foo", "--json"), ("show", "1"), ("similar", "1"), ("status",),
                  ("status", "--json"), ("check",), ("check", "--json")]
 #: Commands that write an archive but need one to exist: nothing to index or repair otherwise.
-NEEDS_ARCHIVE = [("index",), ("index", "--rebuild"), ("check", "--repair")]
+NEEDS_ARCHIVE = [("index",), ("index", "--rebuild"), ("check", "--repair"), ("reprocess",)]
 
 
 def tree(root: Path) -> list[str]:

@@ -67,3 +67,8 @@ def test_every_release_of_every_source_is_archived(tantalio: dict[str, Any]) -> 
     assert result["facets"]["source"] == {"policia-room": 2, "copy-news": 1, "cronaca-news": 1,
                                           "europol-room": 1, "pj-room": 1, "wire-news": 1}
     assert result["facets"]["operation"] == {"Tantalio": 6}, "the release about the metal is no part of it"
+
+
+def test_dossier_command(tantalio: dict[str, Any]) -> None:
+    printed = tantalio["cli"]("operation", "Tantalio", check=True)
+    print(printed.stdout)

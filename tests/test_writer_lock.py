@@ -87,7 +87,8 @@ def test_second_crawl_fails_fast_naming_the_first_and_readers_read(
 
         # Every other writer is refused too, and readers read beside the writer (in this process:
         # the gate holds the first crawl's releases meanwhile, and a Python start-up is slow).
-        for args in (("crawl", "--profile", str(profile), "--resume"), ("index",), ("check", "--repair")):
+        writers = (("crawl", "--profile", str(profile), "--resume"), ("index",), ("check", "--repair"), ("reprocess",))
+        for args in writers:
             code, _, err = run_here(capsys, data, *args)
             assert code == 1 and f"in use by process {first.pid} " in err, (args, err)
         assert [status for _, status in runs(data)] == ["running"]  # the live run was not taken over

@@ -98,13 +98,14 @@ def print_document(stored: StoredDocument, console: Console) -> None:
     ):
         console.print(f"  {label:11} {escape(str(value or '—'))}")
     table = Table(title="versions", title_justify="left")
-    for column in ("#", "captured (UTC)", "payload sha256", "WARC file", "offset"):
+    for column in ("#", "captured (UTC)", "payload sha256", "WARC file", "offset", "re-extracted (UTC)"):
         table.add_column(column)
     for version in stored.versions:
+        reprocessed = version.reprocessed_at.isoformat(timespec="seconds") if version.reprocessed_at else ""
         table.add_row(
             str(version.number), version.captured_at.isoformat(timespec="seconds"),
             version.capture.payload_sha256[:16] + "…", escape(version.capture.warc_file),
-            str(version.capture.warc_offset),
+            str(version.capture.warc_offset), reprocessed,
         )
     console.print(table)
     console.print(escape(doc.text))

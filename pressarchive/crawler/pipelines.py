@@ -56,7 +56,7 @@ class ExtractStorePipeline:
         profile = self.profile
         self.archive.upsert_source(
             profile.name, title=profile.title, agency=profile.agency,
-            country=profile.country, language=profile.language,
+            country=profile.country, language=profile.language, extractor=profile.extractor,
         )
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:

@@ -1,28 +1,30 @@
 """The archive: sources, captures, documents and their versions in one SQL database.
 
 All writes go through :class:`Archive` so that the rules live in one place: a document is
-keyed by its canonical URL, a version is added only when the text really changed, and nothing
-is ever deleted. SQLite runs in WAL mode so the web UI can read while a crawl writes.
+keyed by its canonical URL, a version is added only when the text really changed (or, by
+``reprocess``, when a newer extractor reads the same capture differently), and nothing is ever
+deleted. SQLite runs in WAL mode so the web UI can read while a crawl writes.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
 from pressarchive.record import Document, Figure
-from pressarchive.store import corrections, lifecycle, operations, runs, schema
+from pressarchive.store import corrections, lifecycle, operations, reprocessing, runs, schema
 from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
 from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDocument, Version
+from pressarchive.store.reprocessing import Candidate, ReprocessRun
 from pressarchive.urls import canonical_url
 
-_SOURCE_FIELDS = ("title", "agency", "country", "language")
+_SOURCE_FIELDS = ("title", "agency", "country", "language", "extractor")
 # Ids per IN (...) query: well under SQLite's limit on bound parameters.
 _ID_CHUNK = 500
 
@@ -168,6 +170,53 @@ class Archive:
             if lifecycle.mark_restored(conn, row.id, captured_at):
                 return SaveOutcome(outcome.document_id, outcome.status, outcome.version, restored=True)
             return outcome
+
+    # -- reprocessing: extracting archived captures again ---------------------------------------
+
+    def start_reprocess(self, source: str | None, since: date | None, started_at: datetime) -> ReprocessRun:
+        with self.engine.begin() as conn:
+            return reprocessing.start_run(conn, source, since, started_at)
+
+    def finish_reprocess(self, run_id: int, status: str, finished_at: datetime, report: Any) -> None:
+        with self.engine.begin() as conn:
+            reprocessing.finish_run(conn, run_id, status, finished_at, report)
+
+    def count_to_reprocess(self, source: str | None, since: date | None, after: int) -> int:
+        """How many documents a reprocess run with these limits has still to do."""
+        query = (sa.select(sa.func.count()).select_from(schema.documents)
+                 .join(schema.versions, schema.versions.c.id == schema.documents.c.current_version)
+                 .where(*reprocessing.selection(source, since, after)))
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def to_reprocess(self, source: str | None, since: date | None, after: int, limit: int) -> list[Candidate]:
+        """The next ``limit`` documents after id ``after``, each with its current version
+        (whose capture is what gets extracted again), in id order."""
+        docs = schema.documents
+        query = (_versions_query().join(docs, docs.c.current_version == schema.versions.c.id)
+                 .add_columns(docs.c.id.label("doc_id"), docs.c.url.label("doc_url"),
+                              docs.c.source.label("doc_source"))
+                 .where(*reprocessing.selection(source, since, after))
+                 .order_by(None).order_by(docs.c.id).limit(limit))
+        with self.engine.connect() as conn:
+            return [Candidate(row.doc_id, row.doc_url, row.doc_source, _version_from_row(row))
+                    for row in conn.execute(query)]
+
+    def save_reprocessed(
+        self, run_id: int, last_document: int, changed: Iterable[tuple[int, Document, Version]], when: datetime,
+    ) -> None:
+        """Add a version for each (document id, new extraction, version it replaces) and move
+        the run's cursor to ``last_document``, all in one transaction.
+
+        The new version points at the capture it was extracted from and keeps that capture's
+        time; ``reprocessed_at`` and ``reprocess_run`` say it is a re-extraction.
+        """
+        with self.engine.begin() as conn:
+            for doc_id, doc, replaced in changed:
+                _add_version(conn, doc_id, replaced.number + 1, doc, text_digest(doc.title, doc.text),
+                             replaced.capture.id or 0, replaced.captured_at,
+                             reprocessed_at=when, reprocess_run=run_id)
+            reprocessing.advance(conn, run_id, last_document)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -359,9 +408,9 @@ def _new_id(result: sa.CursorResult[Any]) -> int:
 
 def _add_version(
     conn: Connection, doc_id: int, number: int, doc: Document, digest: str, capture_id: int,
-    captured_at: datetime,
+    captured_at: datetime, **provenance: Any,
 ) -> int:
-    values = {
+    values = {**provenance,
         "document_id": doc_id, "number": number, "capture_id": capture_id, "captured_at": captured_at,
         "text_sha256": digest, "title": doc.title, "text": doc.text, "language": doc.language,
         "published": doc.published, "operations": list(doc.operations),
@@ -455,4 +504,5 @@ def _version_from_row(row: Row[Any]) -> Version:
         title=row.title, text=row.text, language=row.language, published=row.published,
         operations=tuple(row.operations or ()), capture=capture,
         countries=tuple(row.countries or ()), agencies=tuple(row.agencies or ()), id=row.id,
+        entities_known=row.countries is not None, reprocessed_at=row.reprocessed_at,
     )

@@ -74,7 +74,8 @@ class KnownPage:
 
 @dataclass(frozen=True, slots=True)
 class Version:
-    """One distinct text of a document, with the capture it was first seen in."""
+    """One distinct text of a document (or a re-extraction of one, see ``reprocessed_at``),
+    with the capture it was first seen in."""
 
     number: int
     captured_at: datetime
@@ -88,6 +89,10 @@ class Version:
     countries: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     id: int | None = None  # the version's row id (figures and corrections refer to it)
+    # False for a version archived before countries, agencies and figures were extracted.
+    entities_known: bool = True
+    # When ``reprocess`` made this version by extracting its capture again (None: at capture).
+    reprocessed_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,6 +105,7 @@ class Version:
             "text": self.text,
             "warc_file": self.capture.warc_file,
             "warc_offset": self.capture.warc_offset,
+            "reprocessed": _iso(self.reprocessed_at) if self.reprocessed_at else None,
         }
 
 

@@ -2,8 +2,9 @@
 
 A *run* is one crawl of one or more sources. A *capture* is one HTTP response as written to a
 WARC file; a *document* is one press release (one canonical URL); a *version* is a distinct
-text of that document, tied to the capture it was first seen in. Versions are only ever added,
-so an edited or withdrawn release keeps its history. A *removal* records that a source took a
+text of that document, tied to the capture it was first seen in (or a newer extractor's reading
+of that same capture, made by ``reprocess``). Versions are only ever added, so an edited or
+withdrawn release keeps its history. A *removal* records that a source took a
 document down (404/410) or stopped listing it, and when; a document that comes back gets the
 removal closed, never deleted.
 """
@@ -22,6 +23,10 @@ sources = sa.Table(
     sa.Column("agency", sa.Text, nullable=False, default=""),
     sa.Column("country", sa.String(2), nullable=False, default=""),
     sa.Column("language", sa.String(8), nullable=False, default=""),
+    # The site extractor the source's profile named at its last crawl ("" none; NULL: crawled
+    # before this was recorded), so ``reprocess`` reads a source whose profile file is gone
+    # the way its crawl did.
+    sa.Column("extractor", sa.String(100), nullable=True),
 )
 
 captures = sa.Table(
@@ -78,6 +83,11 @@ versions = sa.Table(
     # these were extracted, until ``reprocess`` reads them again.
     sa.Column("countries", sa.JSON, nullable=True),
     sa.Column("agencies", sa.JSON, nullable=True),
+    # Set when ``reprocess`` made this version by extracting its capture again with a newer
+    # extractor: when, and in which reprocess run. Such a version keeps its capture's id and
+    # time, so versions in number order stay in capture-time order; NULL: extracted when captured.
+    sa.Column("reprocessed_at", sa.DateTime, nullable=True),
+    sa.Column("reprocess_run", sa.Integer, nullable=True),
     sa.UniqueConstraint("document_id", "number"),
 )
 
@@ -105,6 +115,25 @@ runs = sa.Table(
     # running (or killed), finished, interrupted (SIGINT/SIGTERM), resumed (by a later run)
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("sources", sa.JSON, nullable=False),
+    sa.Column("resumed_from", sa.Integer, nullable=True),
+    sa.Column("report", sa.JSON, nullable=True),
+)
+
+# Runs of ``reprocess`` (extracting archived captures again), apart from crawl ``runs`` whose
+# per-source times mean "last crawled". ``last_document`` is the cursor: every document up to
+# that id is done, committed in the same transaction as the versions it added, so a run
+# killed outright (left ``running``) or stopped (``interrupted``) goes on after it.
+reprocess_runs = sa.Table(
+    "reprocess_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime, nullable=True),
+    # running (or killed), finished, interrupted, resumed (continued by a later run)
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("source", sa.String(100), nullable=True),  # --source; NULL: every source
+    sa.Column("since", sa.Date, nullable=True),  # --since; NULL: every capture
+    sa.Column("last_document", sa.Integer, nullable=False, default=0),
     sa.Column("resumed_from", sa.Integer, nullable=True),
     sa.Column("report", sa.JSON, nullable=True),
 )
