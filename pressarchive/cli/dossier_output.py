@@ -68,12 +68,12 @@ def _print_figures(figures: list[dict[str, Any]], console: Console) -> None:
     for comparison in figures:
         flag = ""
         if comparison["disagreement"]:
-            pairs = "; ".join(
-                f"{_value(c['a'])} ({c['a']['source']} #{c['a']['document_id']}) vs "
-                f"{_value(c['b'])} ({c['b']['source']} #{c['b']['document_id']})"
-                for c in comparison["conflicts"]
+            claims = " vs ".join(
+                f"{_value(position)} (" + ", ".join(
+                    f"{report['source']} #{report['document_id']}" for report in position["reports"]) + ")"
+                for position in comparison["positions"]
             )
-            flag = f"  [bold red]sources disagree:[/] {escape(pairs)}"
+            flag = f"  [bold red]sources disagree:[/] {escape(claims)}"
         console.print(f"[bold]{comparison['kind']}[/]{flag}")
         for report in comparison["reports"]:
             copies = report["copies"]
