@@ -1,0 +1,165 @@
+"""Keeping clusters of copies and release-to-article lineage in step with the archive.
+
+Run before indexing (the index holds each document's cluster id): documents whose current
+version has no signature yet are signed, their LSH buckets stored, and only they, their
+candidates and the clusters those belong to are looked at again, so a crawl adding 50
+documents costs 50 documents' work, not a rebuild. A cluster is a connected group of
+documents whose estimated Jaccard similarity is at least :data:`CLUSTER_THRESHOLD`; its id is
+its lowest document id (the copy archived first). A document whose cluster id changes is
+made pending for the index.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy.engine import Connection, Row
+
+from pressarchive.similar.minhash import SCHEME, buckets, from_blob, jaccard, signature, to_blob
+from pressarchive.similar.passages import shared_passages
+from pressarchive.store import Archive, copies
+
+#: Estimated Jaccard similarity of 5-word shingles from which two texts are copies of one
+#: story (measured in bench/similar.py: copies with their own boilerplate or an added
+#: paragraph score 0.6-0.9, releases sharing only a standard footer under 0.3).
+CLUSTER_THRESHOLD = 0.5
+#: An LSH bucket shared by more documents than this is boilerplate and yields no candidates.
+MAX_BUCKET = 200
+#: An article retells a release published at most this long before it.
+LINEAGE_WINDOW = timedelta(days=30)
+#: Share of an article's words taken from a release for the two to be linked.
+MIN_REUSED_SHARE = 0.15
+#: Documents signed and compared per transaction.
+BATCH = 5000
+
+
+@dataclass
+class SimilarityReport:
+    """What one update did: documents signed, documents whose cluster changed, links found."""
+
+    signed: int = 0
+    cluster_changes: int = 0
+    links: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"signed": self.signed, "cluster_changes": self.cluster_changes, "links": self.links,
+                "seconds": round(self.seconds, 3)}
+
+
+def update_similarity(archive: Archive, rebuild: bool = False) -> SimilarityReport:
+    """Sign, cluster and link every document not yet signed (all of them with ``rebuild``)."""
+    started = time.perf_counter()
+    report = SimilarityReport()
+    with archive.engine.begin() as conn:
+        if rebuild:
+            report.cluster_changes = copies.wipe(conn)
+        waiting = copies.pending(conn, SCHEME)
+    for start in range(0, len(waiting), BATCH):
+        with archive.engine.begin() as conn:
+            batch = copies.facts(conn, waiting[start:start + BATCH])
+            _update_batch(conn, list(batch.values()), report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _update_batch(conn: Connection, rows: list[Row[Any]], report: SimilarityReport) -> None:
+    sigs: dict[int, np.ndarray] = {}
+    saved = []
+    for row in rows:
+        values = signature(row.text)
+        if values is not None:
+            sigs[row.id] = values
+        saved.append((row.id, row.version, None if values is None else to_blob(values),
+                      [] if values is None else list(buckets(values))))
+    copies.save_signatures(conn, SCHEME, saved)
+    report.signed += len(rows)
+    pending = {row.id for row in rows}
+    old = {row.id: row.cluster_id for row in rows}
+    broken = {cluster for cluster in old.values() if cluster is not None}
+    recheck = pending | copies.members(conn, broken).keys()
+    pairs = copies.candidate_pairs(conn, recheck, MAX_BUCKET)
+    others = {other for _, other in pairs}
+    for doc_id, blob in copies.signatures(conn, (recheck | others) - sigs.keys()).items():
+        sigs[doc_id] = from_blob(blob)
+    similar = {(a, b) for a, b in pairs if a in sigs and b in sigs and jaccard(sigs[a], sigs[b]) >= CLUSTER_THRESHOLD}
+    changes = _recluster(conn, recheck, similar)
+    copies.set_clusters(conn, changes)
+    report.cluster_changes += len(changes)
+    links = _links(conn, {row.id: row for row in rows}, pairs)
+    copies.replace_lineage(conn, pending, links)
+    report.links += len(links)
+
+
+def _recluster(conn: Connection, recheck: set[int], similar: set[tuple[int, int]]) -> dict[int, int | None]:
+    """New cluster ids (only those that changed) of the rechecked documents and of every
+    document in a cluster they now join."""
+    parent: dict[int, int] = {}
+
+    def find(node: int) -> int:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def union(first: int, second: int) -> None:
+        a, b = find(first), find(second)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    for doc_id in recheck:
+        find(doc_id)
+    for a, b in similar:
+        union(a, b)
+    outside = {doc_id for pair in similar for doc_id in pair} - recheck
+    joined = {cluster for cluster in copies.clusters_of(conn, outside).values() if cluster is not None}
+    intact = copies.members(conn, joined)  # clusters nothing changed in: they join whole
+    first_of: dict[int, int] = {}
+    for doc_id, cluster in intact.items():
+        union(first_of.setdefault(cluster, doc_id), doc_id)
+    groups: dict[int, list[int]] = {}
+    for node in parent:
+        groups.setdefault(find(node), []).append(node)
+    now = {doc_id: (min(group) if len(group) > 1 else None) for group in groups.values() for doc_id in group}
+    was = copies.clusters_of(conn, now)
+    return {doc_id: cluster for doc_id, cluster in now.items() if was.get(doc_id) != cluster}
+
+
+def _links(conn: Connection, batch: dict[int, Row[Any]], pairs: set[tuple[int, int]]) -> list[dict[str, Any]]:
+    """Lineage rows for every (news article, press release) candidate pair with a document of
+    the batch in it, published within the window and reusing enough of the release."""
+    wanted = {doc_id for pair in pairs for doc_id in pair if pair[0] in batch or pair[1] in batch}
+    known = {**copies.facts(conn, wanted - batch.keys()), **batch}
+    links: dict[tuple[int, int], dict[str, Any]] = {}
+    for a, b in pairs:
+        if a not in batch and b not in batch:
+            continue
+        first, second = known.get(a), known.get(b)
+        if first is None or second is None or first.kind == second.kind:
+            continue
+        article, release = (first, second) if first.kind == copies.NEWS else (second, first)
+        if (article.id, release.id) not in links:
+            link = _link(article, release)
+            if link is not None:
+                links[(article.id, release.id)] = link
+    return list(links.values())
+
+
+def _link(article: Row[Any], release: Row[Any]) -> dict[str, Any] | None:
+    lag = (copies.moment(article.published, article.first_captured)
+           - copies.moment(release.published, release.first_captured))
+    if not timedelta(0) <= lag <= LINEAGE_WINDOW:
+        return None
+    reuse = shared_passages(article.text, release.text)
+    if reuse.share < MIN_REUSED_SHARE:
+        return None
+    return {
+        "article_id": article.id, "release_id": release.id, "reused_share": round(reuse.share, 4),
+        "shared_words": reuse.shared_words, "lag_seconds": int(lag.total_seconds()),
+        "passages": [passage.to_json() for passage in reuse.passages],
+    }
