@@ -70,6 +70,14 @@ def test_short_texts_are_not_compared(archive: Archive) -> None:
     assert update_similarity(archive).signed == 0  # stubs are remembered as compared, not redone
 
 
+def test_crowded_buckets_propose_no_candidates(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A band shared by more documents than MAX_BUCKET is boilerplate: here every band is."""
+    monkeypatch.setattr("pressarchive.similar.update.MAX_BUCKET", 2)
+    ids = [add(archive, source, STORY) for source in ("harbour", "courier", "gazette")]
+    update_similarity(archive)
+    assert [clusters(archive)[doc_id] for doc_id in ids] == [None, None, None]
+
+
 def test_a_new_copy_joins_incrementally_and_only_it_is_reindexed(archive: Archive) -> None:
     release = add(archive, "harbour", STORY)
     copy = add(archive, "courier", text(SITE_HEADER, STORY))

@@ -87,13 +87,14 @@ def candidate_pairs(conn: Connection, ids: Iterable[int], max_bucket: int) -> se
     Buckets holding more than ``max_bucket`` documents are skipped: a band shared by that many
     is boilerplate (a standard footer), not a story.
     """
-    mine, other, counted = schema.lsh_buckets.alias("mine"), schema.lsh_buckets.alias("other"), schema.lsh_buckets
+    lsh = schema.lsh_buckets
+    mine, other, asked = lsh.alias("mine"), lsh.alias("other"), lsh.alias("asked")
     pairs: set[tuple[int, int]] = set()
     for chunk in chunks(ids):
         crowded = (
-            sa.select(counted.c.bucket)
-            .where(counted.c.bucket.in_(sa.select(mine.c.bucket).where(mine.c.document_id.in_(chunk))))
-            .group_by(counted.c.bucket).having(sa.func.count() > max_bucket)
+            sa.select(lsh.c.bucket)
+            .where(lsh.c.bucket.in_(sa.select(asked.c.bucket).where(asked.c.document_id.in_(chunk))))
+            .group_by(lsh.c.bucket).having(sa.func.count() > max_bucket)
         )
         query = (
             sa.select(mine.c.document_id, other.c.document_id.label("other")).distinct()
