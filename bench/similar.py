@@ -100,7 +100,7 @@ def estimate(first: str, second: str, perms: int) -> float:
     return float(signatures[0].jaccard(signatures[1]))
 
 
-def quality(rng: random.Random) -> dict[str, object]:
+def quality(rng: random.Random) -> dict[str, dict[str, float]]:
     words = Words(rng)
     scores: dict[int, dict[str, list[float]]] = {perms: {} for perms in PERMUTATIONS}
     truth: dict[str, bool] = {}
