@@ -160,6 +160,9 @@ def test_doc_page_and_api_list_copies_escaped(data: tuple[Path, dict[str, int]])
         assert "<script>alert" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
         assert f'href="/doc/{ids["copy"]}"' in page.text and "% similar" in page.text
         assert "Copied it" in page.text  # the courier copied the whole release two days later
+        article = client.get(f"/doc/{ids['copy']}").text
+        assert "retells release" in article and "% reused, 2 days later" in article
+        assert f"<blockquote dir=\"auto\">{RELEASE[0][:40]}" in article  # the shared passages, as text
         payload = client.get(f"/api/doc/{ids['release']}").json()
     (copy,) = payload["copies"]
     assert copy["id"] == ids["copy"] and copy["title"] == SCRIPT and copy["source"] == "courier"
