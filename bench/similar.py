@@ -18,8 +18,14 @@ should or should not be copies), each 200 times with fresh stories:
 
 For each threshold and number of permutations it prints precision and recall of "copy"
 (pairs above the threshold). Then the speed of ``update_similarity`` over an archive of N
-short documents (120-200 words, a tenth of them copies of another with their own boilerplate):
-the full clustering, and the cost per document of an incremental update adding 50.
+short documents (120-200 words, a tenth of them copies of another with their own boilerplate,
+30% from a news source, published over 300 days): the full clustering and lineage, and the
+cost per document of an incremental update adding 50.
+
+Lineage: 300 releases of 4-10 paragraphs, each with a news article 0-3 days later made of
+0-4 of its paragraphs (shuffled) and 0-4 of the article's own: how many articles are linked to
+their release, by the true share of reused words, how many links are wrong, and the error of
+the measured share.
 """
 
 from __future__ import annotations
@@ -38,14 +44,17 @@ from datasketch import MinHash
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pressarchive.similar import minhash, update_similarity  # noqa: E402
-from pressarchive.store import Archive  # noqa: E402
+from pressarchive.record import Document  # noqa: E402
+from pressarchive.similar import lineage_for_documents, minhash, update_similarity  # noqa: E402
+from pressarchive.store import Archive, Capture  # noqa: E402
 from pressarchive.store import schema  # noqa: E402
 
 VOCABULARY = 20_000
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 PERMUTATIONS = (64, 128)
 ROUNDS = 200
+#: Share of the speed benchmark's documents from a news source (lineage looks at those).
+NEWS_SHARE = 0.3
 
 
 class Words:
@@ -139,12 +148,13 @@ def fill(archive: Archive, words: Words, count: int, start: int, rng: random.Ran
         else:
             texts.append("\n".join(words.story(rng.randint(4, 6), 30)))
     with archive.engine.begin() as conn:
+        sources = ["bench-news" if rng.random() < NEWS_SHARE else "bench" for _ in texts]
         conn.execute(schema.captures.insert(), [
-            {"id": start + n, "source": "bench", "url": f"https://b.example/{start + n}", "status": 200,
+            {"id": start + n, "source": sources[n], "url": f"https://b.example/{start + n}", "status": 200,
              "content_type": "text/html", "length": 1, "captured_at": when, "payload_sha256": "0" * 64,
              "warc_file": "x", "warc_offset": 0} for n in range(count)])
         conn.execute(schema.documents.insert(), [
-            {"id": start + n, "url": f"https://b.example/{start + n}", "source": "bench", "first_captured": when,
+            {"id": start + n, "url": f"https://b.example/{start + n}", "source": sources[n], "first_captured": when,
              "last_captured": when} for n in range(count)])
         conn.execute(schema.versions.insert(), [
             {"id": start + n, "document_id": start + n, "number": 1, "capture_id": start + n, "captured_at": when,
@@ -159,6 +169,7 @@ def speed(size: int, rng: random.Random) -> dict[str, float]:
     words = Words(rng)
     with tempfile.TemporaryDirectory() as folder:
         archive = Archive(f"sqlite:///{Path(folder) / 'a.sqlite'}")
+        archive.set_source_kinds({"bench": "press_room", "bench-news": "news"})
         fill(archive, words, size, 1, rng)
         full = update_similarity(archive)
         with archive.engine.connect() as conn:
@@ -171,15 +182,67 @@ def speed(size: int, rng: random.Random) -> dict[str, float]:
     result = {
         "documents": size, "full_seconds": round(full.seconds, 2),
         "full_ms_per_doc": round(1000 * full.seconds / size, 3),
-        "documents_in_clusters": in_clusters,
+        "documents_in_clusters": in_clusters, "links": full.links,
         "incremental_50_seconds": round(incremental.seconds, 3),
         "incremental_ms_per_doc": round(1000 * incremental.seconds / 50, 2),
         "database_mb": round(megabytes, 1),
     }
     print(f"{size} documents: clustered in {full.seconds:.1f} s ({result['full_ms_per_doc']} ms each), "
-          f"{in_clusters} in clusters; 50 more: {incremental.seconds:.3f} s "
+          f"{in_clusters} in clusters, {full.links} article-release links; 50 more: {incremental.seconds:.3f} s "
           f"({result['incremental_ms_per_doc']} ms each); database {megabytes:.0f} MB")
     return result
+
+
+def lineage(rng: random.Random, count: int = 300) -> dict[str, float]:
+    """Releases of 4-10 paragraphs; for each, a news article of 0-4 of its paragraphs (shuffled)
+    and 0-4 of its own, 0-3 days later. Recall by true share of reused words, precision, error."""
+    words = Words(rng)
+    truth: dict[int, tuple[int, float, int]] = {}  # article id -> (release id, share, lag days)
+    with tempfile.TemporaryDirectory() as folder:
+        archive = Archive(f"sqlite:///{Path(folder) / 'a.sqlite'}")
+        archive.set_source_kinds({"agency": "press_room", "outlet": "news"})
+        for n in range(count):
+            story = words.story(rng.randint(4, 10), 30)
+            reused = rng.sample(story, rng.randint(0, 4))
+            own = [words.paragraph(30) for _ in range(rng.randint(0 if reused else 1, 4))]
+            body = reused + own
+            rng.shuffle(body)
+            day, lag = date(2024, 1, 1) + timedelta(days=n), rng.randint(0, 3)
+            release = _save(archive, "agency", n, "\n".join(story), day)
+            article = _save(archive, "outlet", n, "\n".join(body), day + timedelta(days=lag))
+            truth[article] = (release, len(reused) / len(body), lag)
+        update_similarity(archive)
+        found = lineage_for_documents(archive, truth)
+        archive.close()
+    bands = {"share 0.15-0.4": (0.15, 0.4), "share 0.4-0.8": (0.4, 0.8), "share 0.8-1": (0.8, 1.01)}
+    result: dict[str, float] = {}
+    errors, right, wrong = [], 0, 0
+    for name, (low, high) in bands.items():
+        wanted = [doc for doc, (_, share, _) in truth.items() if low <= share < high]
+        hits = [doc for doc in wanted if any(link.release.id == truth[doc][0] for link in found[doc].retells)]
+        result[f"recall {name}"] = round(len(hits) / len(wanted), 3) if wanted else 1.0
+        print(f"  {name}: {len(hits)}/{len(wanted)} articles linked to their release")
+    for doc, (release, share, lag) in truth.items():
+        for link in found[doc].retells:
+            if link.release.id == release:
+                right += 1
+                errors.append(abs(link.reused_share - share))
+                assert link.lag_seconds == lag * 86400
+            else:
+                wrong += 1
+    result["precision"] = round(right / (right + wrong), 4) if right + wrong else 1.0
+    result["mean_share_error"] = round(float(np.mean(errors)), 4) if errors else 0.0
+    print(f"  links: {right} right, {wrong} wrong (precision {result['precision']}); mean error of the "
+          f"reused share {result['mean_share_error']}; every lag exact")
+    return result
+
+
+def _save(archive: Archive, source: str, n: int, text: str, published: date) -> int:
+    url = f"https://{source}.example/{n}"
+    when = datetime(published.year, published.month, published.day, 12)
+    capture_id = archive.record_capture(Capture(source, url, 200, "text/html", len(text), when, "0" * 64, "x", 0))
+    doc = Document(url=url, title=f"{source} {n}", text=text, language="en", published=published, source=source)
+    return archive.save_document(doc, capture_id).document_id
 
 
 def main() -> None:
@@ -189,6 +252,8 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     figures: dict[str, object] = {"quality": quality(rng)}
+    print("lineage: news articles retelling a release (300)")
+    figures["lineage"] = lineage(rng)
     figures["speed"] = [speed(size, rng) for size in args.sizes]
     print(json.dumps(figures))
 

@@ -6,21 +6,21 @@ candidates and the clusters those belong to are looked at again, so a crawl addi
 documents costs 50 documents' work, not a rebuild. A cluster is a connected group of
 documents whose estimated Jaccard similarity is at least :data:`CLUSTER_THRESHOLD`; its id is
 its lowest document id (the copy archived first). A document whose cluster id changes is
-made pending for the index.
+made pending for the index. Lineage (:mod:`pressarchive.similar.lineage`) is linked in the
+same step.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import numpy as np
 from sqlalchemy.engine import Connection, Row
 
 from pressarchive.similar.minhash import SCHEME, buckets, from_blob, jaccard, signature, to_blob
-from pressarchive.similar.passages import shared_passages
+from pressarchive.similar.lineage import links_for
 from pressarchive.store import Archive, copies
 
 #: Estimated Jaccard similarity of 5-word shingles from which two texts are copies of one
@@ -29,10 +29,6 @@ from pressarchive.store import Archive, copies
 CLUSTER_THRESHOLD = 0.5
 #: An LSH bucket shared by more documents than this is boilerplate and yields no candidates.
 MAX_BUCKET = 200
-#: An article retells a release published at most this long before it.
-LINEAGE_WINDOW = timedelta(days=30)
-#: Share of an article's words taken from a release for the two to be linked.
-MIN_REUSED_SHARE = 0.15
 #: Documents signed and compared per transaction.
 BATCH = 5000
 
@@ -90,7 +86,7 @@ def _update_batch(conn: Connection, rows: list[Row[Any]], report: SimilarityRepo
     changes = _recluster(conn, recheck, similar)
     copies.set_clusters(conn, changes)
     report.cluster_changes += len(changes)
-    links = _links(conn, {row.id: row for row in rows}, pairs)
+    links = links_for(conn, rows, sigs)
     copies.replace_lineage(conn, pending, links)
     report.links += len(links)
 
@@ -128,38 +124,3 @@ def _recluster(conn: Connection, recheck: set[int], similar: set[tuple[int, int]
     now = {doc_id: (min(group) if len(group) > 1 else None) for group in groups.values() for doc_id in group}
     was = copies.clusters_of(conn, now)
     return {doc_id: cluster for doc_id, cluster in now.items() if was.get(doc_id) != cluster}
-
-
-def _links(conn: Connection, batch: dict[int, Row[Any]], pairs: set[tuple[int, int]]) -> list[dict[str, Any]]:
-    """Lineage rows for every (news article, press release) candidate pair with a document of
-    the batch in it, published within the window and reusing enough of the release."""
-    wanted = {doc_id for pair in pairs for doc_id in pair if pair[0] in batch or pair[1] in batch}
-    known = {**copies.facts(conn, wanted - batch.keys()), **batch}
-    links: dict[tuple[int, int], dict[str, Any]] = {}
-    for a, b in pairs:
-        if a not in batch and b not in batch:
-            continue
-        first, second = known.get(a), known.get(b)
-        if first is None or second is None or first.kind == second.kind:
-            continue
-        article, release = (first, second) if first.kind == copies.NEWS else (second, first)
-        if (article.id, release.id) not in links:
-            link = _link(article, release)
-            if link is not None:
-                links[(article.id, release.id)] = link
-    return list(links.values())
-
-
-def _link(article: Row[Any], release: Row[Any]) -> dict[str, Any] | None:
-    lag = (copies.moment(article.published, article.first_captured)
-           - copies.moment(release.published, release.first_captured))
-    if not timedelta(0) <= lag <= LINEAGE_WINDOW:
-        return None
-    reuse = shared_passages(article.text, release.text)
-    if reuse.share < MIN_REUSED_SHARE:
-        return None
-    return {
-        "article_id": article.id, "release_id": release.id, "reused_share": round(reuse.share, 4),
-        "shared_words": reuse.shared_words, "lag_seconds": int(lag.total_seconds()),
-        "passages": [passage.to_json() for passage in reuse.passages],
-    }

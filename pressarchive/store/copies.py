@@ -202,3 +202,27 @@ def set_source_kinds(conn: Connection, kinds: Mapping[str, str]) -> None:
         updated = conn.execute(srcs.update().where(srcs.c.name == name).values(kind=kind))
         if updated.rowcount == 0:
             conn.execute(srcs.insert().values(name=name, title="", agency="", country="", language="", kind=kind))
+
+
+def has_news(conn: Connection) -> bool:
+    """Whether any source is a news outlet (else there is no lineage to look for)."""
+    srcs = schema.sources
+    return conn.execute(sa.select(srcs.c.name).where(srcs.c.kind == NEWS).limit(1)).first() is not None
+
+
+def signed_between(conn: Connection, kind: str, start: datetime, end: datetime) -> list[Row[Any]]:
+    """(id, published, first_captured, minhash) of the signed documents of sources of ``kind``
+    that came out between ``start`` and ``end`` (see :func:`moment`)."""
+    docs, vers, srcs, sigs = schema.documents, schema.versions, schema.sources, schema.signatures
+    came_out = sa.or_(
+        vers.c.published.between(start.date(), end.date()),
+        sa.and_(vers.c.published.is_(None), docs.c.first_captured.between(start, end)),
+    )
+    query = (
+        sa.select(docs.c.id, vers.c.published, docs.c.first_captured, sigs.c.minhash)
+        .join(vers, vers.c.id == docs.c.current_version)
+        .join(sigs, sigs.c.document_id == docs.c.id)
+        .outerjoin(srcs, srcs.c.name == docs.c.source)
+        .where(sigs.c.minhash.is_not(None), _kind() == kind, came_out)
+    )
+    return list(conn.execute(query))
