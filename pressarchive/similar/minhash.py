@@ -20,10 +20,10 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 SHINGLE_WORDS = 5
 NUM_PERM = 128
 SEED = 1
-#: Estimated Jaccard similarity at which LSH makes two texts candidates (half the time):
-#: low, so a news article that reuses part of a release is found too; clusters and lineage
-#: each confirm candidates by their own, stricter test.
-CANDIDATE_THRESHOLD = 0.15
+#: Jaccard similarity around which LSH makes two texts candidate copies: well under the
+#: clustering threshold (0.5), so a copy is a candidate (at 0.4: 99%), and each candidate is
+#: then confirmed on the whole signature.
+CANDIDATE_THRESHOLD = 0.2
 #: Fewer words than this and a text is not compared at all: a title-only page or a stub
 #: "matches" any other stub.
 MIN_WORDS = 25
@@ -32,7 +32,7 @@ SCHEME = f"w{SHINGLE_WORDS}-p{NUM_PERM}-s{SEED}"
 _WORD = re.compile(r"\w+")
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED)  # permutations built once, shared by all
 _LSH = MinHashLSH(threshold=CANDIDATE_THRESHOLD, num_perm=NUM_PERM)
-#: Bands and rows per band chosen by datasketch for :data:`CANDIDATE_THRESHOLD` (51 x 2).
+#: Bands and rows per band chosen by datasketch for :data:`CANDIDATE_THRESHOLD` (28 x 2).
 BANDS, ROWS = _LSH.b, _LSH.r
 
 
