@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.profiles import profile_from_dict
 from pressarchive.profiles.loader import ProfileError
+from pressarchive.service import record_source_kinds
 from pressarchive.similar import lag_text, lineage_for_documents, update_similarity
 from pressarchive.similar.passages import shared_passages
 from pressarchive.store import Archive
@@ -121,3 +123,16 @@ def test_profile_kind() -> None:
     assert profile_from_dict({**base, "kind": "news"}).kind == "news"
     with pytest.raises(ProfileError, match="kind"):
         profile_from_dict({**base, "kind": "blog"})
+
+
+def test_source_kind_survives_the_crawls_source_update(tmp_path: Path) -> None:
+    """A crawl records the profiles' kinds first, then its pipeline refreshes the other fields."""
+    data = prepare_data_dir(DataDir(tmp_path / "data"))
+    record_source_kinds(data, {"courier": "news", "harbour": "press_room"})
+    archive = Archive(data.database_url)
+    try:
+        archive.upsert_source("courier", title="The Courier", agency="", country="ES", language="es")
+        kinds = {row["name"]: (row["kind"], row["title"]) for row in archive.sources()}
+    finally:
+        archive.close()
+    assert kinds == {"courier": ("news", "The Courier"), "harbour": ("press_room", "")}
