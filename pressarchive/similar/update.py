@@ -25,7 +25,7 @@ from pressarchive.store import Archive, copies
 
 #: Estimated Jaccard similarity of 5-word shingles from which two texts are copies of one
 #: story (measured in bench/similar.py: copies with their own boilerplate or an added
-#: paragraph score 0.6-0.9, releases sharing only a standard footer under 0.3).
+#: paragraph score 0.6-0.9, releases sharing only a standard footer 0.1-0.4).
 CLUSTER_THRESHOLD = 0.5
 #: An LSH bucket shared by more documents than this is boilerplate and yields no candidates.
 MAX_BUCKET = 200
@@ -64,19 +64,10 @@ def update_similarity(archive: Archive, rebuild: bool = False) -> SimilarityRepo
 
 
 def _update_batch(conn: Connection, rows: list[Row[Any]], report: SimilarityReport) -> None:
-    sigs: dict[int, np.ndarray] = {}
-    saved = []
-    for row in rows:
-        values = signature(row.text)
-        if values is not None:
-            sigs[row.id] = values
-        saved.append((row.id, row.version, None if values is None else to_blob(values),
-                      [] if values is None else list(buckets(values))))
-    copies.save_signatures(conn, SCHEME, saved)
+    sigs = _sign(conn, rows)
     report.signed += len(rows)
     pending = {row.id for row in rows}
-    old = {row.id: row.cluster_id for row in rows}
-    broken = {cluster for cluster in old.values() if cluster is not None}
+    broken = {row.cluster_id for row in rows if row.cluster_id is not None}  # a member changed
     recheck = pending | copies.members(conn, broken).keys()
     pairs = copies.candidate_pairs(conn, recheck, MAX_BUCKET)
     others = {other for _, other in pairs}
@@ -89,6 +80,21 @@ def _update_batch(conn: Connection, rows: list[Row[Any]], report: SimilarityRepo
     links = links_for(conn, rows, sigs)
     copies.replace_lineage(conn, pending, links)
     report.links += len(links)
+
+
+def _sign(conn: Connection, rows: list[Row[Any]]) -> dict[int, np.ndarray]:
+    """Store the signature and buckets of each row's text; returns the signatures (id ->
+    values) of those long enough to have one."""
+    sigs: dict[int, np.ndarray] = {}
+    saved = []
+    for row in rows:
+        values = signature(row.text)
+        if values is not None:
+            sigs[row.id] = values
+        saved.append((row.id, row.version, None if values is None else to_blob(values),
+                      [] if values is None else list(buckets(values))))
+    copies.save_signatures(conn, SCHEME, saved)
+    return sigs
 
 
 def _recluster(conn: Connection, recheck: set[int], similar: set[tuple[int, int]]) -> dict[int, int | None]:
