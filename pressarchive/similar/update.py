@@ -29,8 +29,8 @@ from pressarchive.store import Archive, copies
 CLUSTER_THRESHOLD = 0.5
 #: An LSH bucket shared by more documents than this is boilerplate and yields no candidates.
 MAX_BUCKET = 200
-#: Documents signed and compared per transaction: a batch holds SQLite's write lock for about
-#: 3 s (1.4 ms a document), which a crawl writing meanwhile waits out (busy timeout 30 s).
+#: Documents signed and compared per transaction: a batch holds SQLite's write lock for 2-3 s
+#: (1-1.4 ms a document), which a crawl writing meanwhile waits out (busy timeout 30 s).
 BATCH = 2000
 
 
