@@ -13,6 +13,10 @@ from datetime import date
 from typing import Any
 
 
+#: What a source publishes (profile field ``kind``): its own press releases, or news reports
+#: that may retell them (lineage links the two). The first is the default.
+SOURCE_KINDS: tuple[str, ...] = ("press_room", "news")
+
 #: What a reported figure counts. ``devices`` and ``files`` are seized items; ``money`` is an
 #: amount seized (``unit`` holds the ISO 4217 currency); ``countries`` is the number of
 #: countries a release says took part.

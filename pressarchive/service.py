@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,8 @@ from pressarchive.index.thesaurus import load_thesaurus
 from pressarchive.isodate import iso_date
 from pressarchive.indexcheck import IndexCheck, compare_index
 from pressarchive.record import Document
+from pressarchive.similar import DocumentLineage, Relations, SimilarityReport, lineage_for_documents, relations_of
+from pressarchive.similar import update_similarity as _update_similarity
 from pressarchive.store import Archive, StoredDocument
 from pressarchive.warc import CaptureLocation, WarcCheck, verify_captures
 
@@ -187,6 +189,20 @@ class ArchiveService:
             raise NotFound(f"no document with id {doc_id}")
         return stored
 
+    def relations(self, doc_id: int) -> Relations:
+        """The copies of a document (its near-duplicate cluster) and its release/article lineage."""
+        self.document(doc_id)  # NotFound for an id no document has
+        return relations_of(self.archive, doc_id)
+
+    def lineage_for_documents(self, doc_ids: Iterable[int]) -> dict[int, DocumentLineage]:
+        """Each id -> the releases it retells and the articles retelling it (copied or reported)."""
+        return lineage_for_documents(self.archive, doc_ids)
+
+    def update_similarity(self, rebuild: bool = False) -> SimilarityReport:
+        """Cluster copies and link articles to releases for documents not yet compared (all with
+        ``rebuild``); documents whose cluster changed become pending for the index."""
+        return _update_similarity(self.archive, rebuild=rebuild)
+
     def status(self) -> dict[str, Any]:
         stats = self.archive.stats()
         stats["index_entries"] = self.index.count()
@@ -199,6 +215,7 @@ class ArchiveService:
         """
         index = self.index
         refilled, self._refilled = self._refilled or 0, None
+        self.update_similarity()  # first: a cluster that changed makes its documents pending
         pending = self.archive.pending_index()
         if pending:
             index.add(pending)
@@ -206,7 +223,8 @@ class ArchiveService:
         return refilled + len(pending)
 
     def rebuild_index(self) -> int:
-        """Recreate the index from the store alone."""
+        """Recreate the index from the store alone (clusters brought up to date first)."""
+        self.update_similarity()
         index = self.index
         if self._refilled is not None:  # opening it just did exactly that
             count, self._refilled = self._refilled, None
@@ -290,6 +308,16 @@ def index_pending_in(data: DataDir) -> int:
         return service.index_pending()
     finally:
         service.close()
+
+
+def record_source_kinds(data: DataDir, kinds: Mapping[str, str]) -> None:
+    """Store whether each source (by name) is a press room or a news outlet, before its crawl,
+    so lineage knows which documents are articles and which are releases."""
+    archive = Archive(data.database_url)
+    try:
+        archive.set_source_kinds(kinds)
+    finally:
+        archive.close()
 
 
 def _recording(documents: Iterable[Document], seen: dict[int, int]) -> Iterator[Document]:

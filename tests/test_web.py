@@ -356,7 +356,8 @@ def test_api_doc_is_the_stored_document(client: TestClient, ids: dict[str, int],
     body = client.get(f"/api/doc/{ids['avalanche']}").json()
     service = ArchiveService(archive[0])
     try:
-        assert body == service.document(ids["avalanche"]).to_json()
+        relations = service.relations(ids["avalanche"]).to_json()
+        assert body == {**service.document(ids["avalanche"]).to_json(), **relations}
     finally:
         service.close()
     assert [v["number"] for v in body["versions"]] == [1, 2]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from pressarchive.cli.app import Context, cli, pass_context
-from pressarchive.cli.output import print_document, print_hits, print_json, print_search, print_status
+from pressarchive.cli.output import (
+    print_document, print_hits, print_json, print_relations, print_search, print_status,
+)
 from pressarchive.cli.terminal import console
 from pressarchive.service import MAX_LIMIT, SORTS, build_request
 
@@ -68,16 +70,20 @@ def similar(ctx: Context, doc_id: int, as_json: bool, limit: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @pass_context
 def show(ctx: Context, doc_id: int, as_json: bool) -> None:
-    """Show a document with all its versions and where each was captured."""
+    """Show a document with all its versions and where each was captured, its copies and the
+    releases it retells (or the articles retelling it)."""
     service = ctx.service()
     try:
         stored = service.document(doc_id)
+        relations = service.relations(doc_id)
     finally:
         service.close()
     if as_json:
-        print_json(stored.to_json())
+        print_json({**stored.to_json(), **relations.to_json()})
     else:
-        print_document(stored, console())
+        out = console()
+        print_document(stored, out)
+        print_relations(relations, out)
 
 
 @cli.command()

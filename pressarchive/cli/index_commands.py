@@ -1,4 +1,4 @@
-"""Commands that keep the index in step with the store: index, check.
+"""Commands that keep the index in step with the store: index, dedupe, check.
 
 ``index`` and ``check --repair`` write the index, so they hold the data directory's writer
 lock; a plain ``check`` reads beside a running crawl.
@@ -31,6 +31,29 @@ def index(ctx: Context, rebuild: bool) -> None:
         finally:
             service.close()
     click.echo(f"{'rebuilt index with' if rebuild else 'indexed'} {count} documents")
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="Forget every signature, cluster and link and compute them all again.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@pass_context
+def dedupe(ctx: Context, rebuild: bool, as_json: bool) -> None:
+    """Cluster near-duplicate copies and link news articles to the releases they retell, for
+    documents not compared yet (``index`` and crawls do this too), then index the documents
+    whose cluster changed."""
+    with ctx.writing(create=False):
+        service = ctx.service()
+        try:
+            report = service.update_similarity(rebuild=rebuild)
+            indexed = service.index_pending()
+        finally:
+            service.close()
+    if as_json:
+        print_json({**report.to_json(), "indexed": indexed})
+    else:
+        click.echo(f"compared {report.signed} documents in {report.seconds:.1f} s: "
+                   f"{report.cluster_changes} changed cluster, {report.links} article-release links; "
+                   f"indexed {indexed} documents")
 
 
 @cli.command()

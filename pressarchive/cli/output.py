@@ -17,6 +17,7 @@ from rich.table import Table
 from pressarchive.cli.terminal import json_text
 from pressarchive.index import Hit, SearchResult
 from pressarchive.indexcheck import EXAMPLES, IndexCheck
+from pressarchive.similar import DocRef, Link, Relations
 from pressarchive.store import StoredDocument
 
 
@@ -109,6 +110,36 @@ def print_document(stored: StoredDocument, console: Console) -> None:
         )
     console.print(table)
     console.print(escape(doc.text))
+
+
+def print_relations(relations: Relations, console: Console) -> None:
+    """A document's copies, the releases it retells and the articles retelling it."""
+    if relations.copies:
+        console.print("\n[bold]copies[/]")
+        for copy in relations.copies:
+            similar = f"  {copy.similarity:.0%} similar" if copy.similarity is not None else ""
+            console.print(f"  {_ref(copy.doc)}{similar}")
+    lineage = relations.lineage
+    for label, links, other in (
+        ("retells", lineage.retells, "release"), ("copied by", lineage.copied_by, "article"),
+        ("reported by (added reporting)", lineage.reported_by, "article"),
+    ):
+        if links:
+            console.print(f"\n[bold]{label}[/]")
+            for link in links:
+                _print_link(link, getattr(link, other), console)
+
+
+def _ref(ref: DocRef) -> str:
+    published = ref.published.isoformat() if ref.published else "(no date)"
+    return f"{ref.id}  {published}  {escape(ref.source)}  {escape(ref.title)}"
+
+
+def _print_link(link: Link, ref: DocRef, console: Console) -> None:
+    console.print(f"  {_ref(ref)}")
+    console.print(f"    {link.reused_share:.0%} of the article reused ({link.shared_words} words), {link.lag}")
+    for passage in link.passages:
+        console.print(f"    > {escape(passage.text)}", style="dim")
 
 
 def print_status(stats: dict[str, Any], console: Console) -> None:

@@ -19,12 +19,13 @@ import pycountry
 
 from pressarchive.errors import NotFound, UserError
 from pressarchive.isodate import iso_date
+from pressarchive.record import SOURCE_KINDS
 from pressarchive.profiles.patterns import PatternError, compile_pattern
 from pressarchive.urls import host_of, is_http_url
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 LIST_FIELDS = ("start_urls", "allowed_domains", "sitemap_urls", "feed_urls", "follow", "article")
-TEXT_FIELDS = ("name", "title", "agency", "country", "language", "notes", "based_on", "extractor")
+TEXT_FIELDS = ("name", "title", "agency", "country", "language", "notes", "based_on", "extractor", "kind")
 KNOWN_FIELDS = frozenset(LIST_FIELDS + TEXT_FIELDS + ("since",))
 
 
@@ -51,6 +52,7 @@ class Profile:
     notes: str = ""
     based_on: str = ""
     extractor: str = ""
+    kind: str = "press_room"
     origin: str = field(default="", compare=False)
 
     @property
@@ -128,6 +130,9 @@ def _check_semantics(values: dict[str, Any], fail: Any) -> None:
     if language and pycountry.languages.get(alpha_2=language.lower()) is None:
         raise fail("language", f"{language!r} is not an ISO 639-1 language code")
     values["language"] = language.lower()
+    values["kind"] = values["kind"] or SOURCE_KINDS[0]
+    if values["kind"] not in SOURCE_KINDS:
+        raise fail("kind", f"{values['kind']!r}: expected one of {', '.join(SOURCE_KINDS)}")
     _check_urls(values, fail)
     for name in ("follow", "article"):
         for pattern in values[name]:

@@ -27,6 +27,9 @@ sources = sa.Table(
     # before this was recorded), so ``reprocess`` reads a source whose profile file is gone
     # the way its crawl did.
     sa.Column("extractor", sa.String(100), nullable=True),
+    # "press_room" (publishes releases) or "news" (reports on them), from the profile's
+    # ``kind``; NULL (archives from before) counts as a press room.
+    sa.Column("kind", sa.String(20), nullable=True),
 )
 
 captures = sa.Table(
@@ -187,4 +190,42 @@ data_steps = sa.Table(
     metadata,
     sa.Column("name", sa.String(100), primary_key=True),
     sa.Column("done_at", sa.DateTime, nullable=False),
+)
+
+# Near-duplicates and lineage (pressarchive/similar): derived from the versions, so a rebuild
+# can recompute them. ``signatures`` holds the MinHash of each document's current version
+# (``minhash`` NULL: too short to compare), ``scheme`` names how it was made (shingle size,
+# permutations, seed) so a change of scheme makes every signature stale.
+signatures = sa.Table(
+    "signatures",
+    metadata,
+    sa.Column("document_id", sa.ForeignKey("documents.id"), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("scheme", sa.String(40), nullable=False),
+    sa.Column("minhash", sa.LargeBinary, nullable=True),
+)
+
+# One row per LSH band of a signature; documents sharing a ``bucket`` (a hash of the band's
+# index and values) are candidate copies, found by an indexed equality join.
+lsh_buckets = sa.Table(
+    "lsh_buckets",
+    metadata,
+    sa.Column("band", sa.SmallInteger, nullable=False),
+    sa.Column("bucket", sa.BigInteger, nullable=False, index=True),
+    sa.Column("document_id", sa.ForeignKey("documents.id"), nullable=False, index=True),
+)
+
+# A news article retelling a press release: how much of the article's text is the release's
+# (``reused_share`` of its words, ``shared_words``), how long after (``lag_seconds``) and the
+# shared passages (JSON list of {"article": [start, end], "release": [start, end], "words": n},
+# character offsets into each document's current text).
+lineage = sa.Table(
+    "lineage",
+    metadata,
+    sa.Column("article_id", sa.ForeignKey("documents.id"), primary_key=True),
+    sa.Column("release_id", sa.ForeignKey("documents.id"), primary_key=True, index=True),
+    sa.Column("reused_share", sa.Float, nullable=False),
+    sa.Column("shared_words", sa.Integer, nullable=False),
+    sa.Column("lag_seconds", sa.BigInteger, nullable=True),
+    sa.Column("passages", sa.JSON, nullable=False),
 )

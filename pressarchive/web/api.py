@@ -148,9 +148,14 @@ def api_search(
 
 @router.get(
     urls.API_DOC,
-    summary="One document with its versions",
+    summary="One document with its versions, copies and lineage",
     description="The current metadata and text of a document, and every distinct version "
-    "archived, oldest first, each with its capture time, payload SHA-256 and WARC location.",
+    "archived, oldest first, each with its capture time, payload SHA-256 and WARC location. "
+    "`copies`: the other documents of its near-duplicate cluster (id, title, source, published, "
+    "`similarity`: estimated Jaccard 0-1). `lineage`: `retells` (press releases this news article "
+    "retells), `copied_by` and `reported_by` (articles retelling this release that copied it, "
+    "or added reporting), each with `reused_share` of the article's words, `shared_words`, "
+    "`lag_seconds` and the shared `passages`.",
     responses={
         200: {"description": "The document."},
         400: _error("The id is not a positive whole number."),
@@ -158,7 +163,7 @@ def api_search(
     },
 )
 def api_doc(doc_id: DocId, service: Service) -> JSONResponse:
-    return JSONResponse(service.document(doc_id).to_json())
+    return JSONResponse({**service.document(doc_id).to_json(), **service.relations(doc_id).to_json()})
 
 
 @router.get(
