@@ -64,17 +64,19 @@ class KindComparison:
 
     @property
     def positions(self) -> list[list[FigureReport]]:
-        """The reports' headlines grouped by what they claim, most reports first.
+        """The conflicting headlines grouped by what they claim, smallest value first.
 
-        Six pairs of "38 vs 39" say less than one line "38 (three reports) vs 39 (two)".
+        Six pairs of "38 vs 39" say less than one line "38 (three reports) vs 39 (two)"; a
+        claim that agrees with every other ("at least 30") is left out.
         """
+        involved = {id(report) for pair in self.conflicts for report in pair}
         groups: dict[tuple[float, str, str], list[FigureReport]] = defaultdict(list)
         for row in self.reports:
             headline = row.headline
-            if headline is not None:
+            if headline is not None and id(headline) in involved:
                 figure = headline.figure
                 groups[(figure.value, figure.qualifier, figure.unit)].append(headline)
-        return sorted(groups.values(), key=lambda group: (-len(group), group[0].figure.value))
+        return [groups[key] for key in sorted(groups)]
 
     def to_json(self) -> dict[str, Any]:
         return {
