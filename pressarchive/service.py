@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -308,16 +308,6 @@ def index_pending_in(data: DataDir) -> int:
         return service.index_pending()
     finally:
         service.close()
-
-
-def record_source_kinds(data: DataDir, kinds: Mapping[str, str]) -> None:
-    """Store whether each source (by name) is a press room or a news outlet, before its crawl,
-    so lineage knows which documents are articles and which are releases."""
-    archive = Archive(data.database_url)
-    try:
-        archive.set_source_kinds(kinds)
-    finally:
-        archive.close()
 
 
 def _recording(documents: Iterable[Document], seen: dict[int, int]) -> Iterator[Document]:

@@ -12,7 +12,6 @@ import pytest
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.profiles import profile_from_dict
 from pressarchive.profiles.loader import ProfileError
-from pressarchive.service import record_source_kinds
 from pressarchive.similar import lag_text, lineage_for_documents, update_similarity
 from pressarchive.similar.passages import shared_passages
 from pressarchive.store import Archive
@@ -125,14 +124,14 @@ def test_profile_kind() -> None:
         profile_from_dict({**base, "kind": "blog"})
 
 
-def test_source_kind_survives_the_crawls_source_update(tmp_path: Path) -> None:
-    """A crawl records the profiles' kinds first, then its pipeline refreshes the other fields."""
+def test_the_crawls_source_update_records_the_kind(tmp_path: Path) -> None:
+    """The pipeline's source update carries the profile's kind with the other fields."""
     data = prepare_data_dir(DataDir(tmp_path / "data"))
-    record_source_kinds(data, {"courier": "news", "harbour": "press_room"})
     archive = Archive(data.database_url)
     try:
-        archive.upsert_source("courier", title="The Courier", agency="", country="ES", language="es")
+        archive.upsert_source("courier", title="The Courier", agency="", country="ES", language="es", kind="news")
+        archive.upsert_source("harbour", title="Harbour Police", kind="press_room")
         kinds = {row["name"]: (row["kind"], row["title"]) for row in archive.sources()}
     finally:
         archive.close()
-    assert kinds == {"courier": ("news", "The Courier"), "harbour": ("press_room", "")}
+    assert kinds == {"courier": ("news", "The Courier"), "harbour": ("press_room", "Harbour Police")}

@@ -37,7 +37,7 @@ def _page(path: str) -> tuple[int, str, bytes]:
 def _profile(name: str, base: str) -> str:
     source = SOURCES[name]
     lines = [f"name = {name!r}"]
-    fields = ("title", "agency", "country", "language")
+    fields = ("title", "agency", "country", "language", "kind")
     lines += [f"{key} = {value!r}" for key, value in source.items() if key in fields]
     lines += [
         f'start_urls = ["{base}/{name}/"]', 'allowed_domains = ["127.0.0.1"]',
@@ -69,6 +69,29 @@ def test_every_release_of_every_source_is_archived(tantalio: dict[str, Any]) -> 
     assert result["facets"]["operation"] == {"Tantalio": 6}, "the release about the metal is no part of it"
 
 
-def test_dossier_command(tantalio: dict[str, Any]) -> None:
-    printed = tantalio["cli"]("operation", "Tantalio", check=True)
-    print(printed.stdout)
+def test_the_dossier_counts_copies_once_and_flags_38_against_39(tantalio: dict[str, Any]) -> None:
+    dossier = tantalio["cli"].json("operation", "Tantalio")
+    assert dossier["languages"] == ["en", "es", "it", "pt"]
+    assert len(dossier["documents"]) == 6
+    assert dossier["counts"]["reports"] == 5, "the word-for-word copy of Europol's release is one report with it"
+    arrested = next(kind for kind in dossier["figures"] if kind["kind"] == "arrested")
+    assert arrested["disagreement"] is True
+    claims = {position["value"]: {r["source"] for r in position["reports"]} for position in arrested["positions"]}
+    assert claims[38] == {"europol-room"} and {"policia-room", "cronaca-news"} <= claims[39]
+    quotes = {r["quote"] for position in arrested["positions"] for r in position["reports"]}
+    assert any("38 suspects were arrested" in quote for quote in quotes)
+    assert any("39 detenidos" in quote for quote in quotes)
+
+
+def test_the_dossier_says_which_outlets_copied_and_which_added_reporting(tantalio: dict[str, Any]) -> None:
+    coverage = tantalio["cli"].json("operation", "Tantalio")["coverage"]
+    europol = next(item for item in coverage if item["release"]["source"] == "europol-room")
+    assert [a["source"] for a in europol["copied_by"]] == ["copy-news"]
+    assert [a["source"] for a in europol["reported_by"]] == ["wire-news"]
+    assert all(a["lag_days"] >= 1 for a in europol["copied_by"] + europol["reported_by"])
+
+
+def test_the_dossier_prints_for_a_person(tantalio: dict[str, Any]) -> None:
+    printed = tantalio["cli"]("operation", "operación TANTALIO", check=True).stdout
+    assert "sources disagree: 38 (europol-room" in printed and "vs 39 (" in printed
+    assert "copied by copy-news" in printed and "added reporting: wire-news" in printed

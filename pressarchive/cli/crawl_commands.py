@@ -19,7 +19,7 @@ from pressarchive.crawler.progress import summary_table
 from pressarchive.crawler.runner import BackgroundIndexer
 from pressarchive.errors import UserError
 from pressarchive.profiles import Profile, builtin_profiles, get_builtin, load_profile, profile_from_dict
-from pressarchive.service import index_pending_in, parse_date, record_source_kinds
+from pressarchive.service import index_pending_in, parse_date
 from pressarchive.urls import host_of, is_http_url
 
 crawl_options = [
@@ -109,7 +109,6 @@ def run_and_report(ctx: Context, profiles: list[Profile], resume_hint: str = "",
     settings = _settings(options)
     console = terminal.console(stderr=True)
     with ctx.writing() as data, BackgroundIndexer(functools.partial(index_pending_in, data)) as indexer:
-        record_source_kinds(data, {profile.name: profile.kind for profile in profiles})
         summaries = run_crawl(profiles, data, since=since, settings=settings, console=console,
                               resume=bool(options.get("resume")), full=bool(options.get("full")),
                               indexer=indexer)

@@ -57,6 +57,7 @@ class ExtractStorePipeline:
         self.archive.upsert_source(
             profile.name, title=profile.title, agency=profile.agency,
             country=profile.country, language=profile.language, extractor=profile.extractor,
+            kind=profile.kind,
         )
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:

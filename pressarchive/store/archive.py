@@ -24,7 +24,7 @@ from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDo
 from pressarchive.store.reprocessing import Candidate, ReprocessRun
 from pressarchive.urls import canonical_url
 
-_SOURCE_FIELDS = ("title", "agency", "country", "language", "extractor")
+_SOURCE_FIELDS = ("title", "agency", "country", "language", "extractor", "kind")
 # Ids per IN (...) query: well under SQLite's limit on bound parameters.
 _ID_CHUNK = 500
 
