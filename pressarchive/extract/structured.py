@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from pressarchive.extract.dates import parse_declared_date
+from pressarchive.extract.dates import is_utc_stamp, parse_declared_date
 from pressarchive.extract.fragments import html_to_text
 from pressarchive.extract.jsonld import JsonObject, json_ld_objects, text_value, types_of
 from pressarchive.extract.language import normalise_language_tag
@@ -43,6 +43,7 @@ class StructuredData:
 
     headlines: tuple[str, ...] = ()  # title candidates, most specific first
     published: date | None = None
+    published_in_utc: bool = False  # declared as a time in UTC: its day may not be the publisher's
     modified: date | None = None
     language: str = ""  # ISO 639-1 from JSON-LD ``inLanguage`` (og:locale: see page_language)
     body: str = ""  # JSON-LD ``articleBody`` as text, one paragraph per line
@@ -57,14 +58,16 @@ def read_structured(tree: HtmlElement, url: str = "", today: date | None = None)
     og = open_graph(tree)
     ranked = [obj for obj in (article, page) if obj is not None]
 
-    def first_date(key: str, og_key: str) -> date | None:
+    def first_date(key: str, og_key: str) -> tuple[date | None, object]:
         values = [article.get(key) if article else None, og.get(og_key), page.get(key) if page else None]
-        return next((day for value in values if (day := parse_declared_date(value, today))), None)
+        return next(((day, value) for value in values if (day := parse_declared_date(value, today))), (None, None))
 
+    published, stamp = first_date("datePublished", "article:published_time")
     return StructuredData(
         headlines=_headlines(article, page, og),
-        published=first_date("datePublished", "article:published_time"),
-        modified=first_date("dateModified", "article:modified_time"),
+        published=published,
+        published_in_utc=is_utc_stamp(stamp),
+        modified=first_date("dateModified", "article:modified_time")[0],
         language=_first(normalise_language_tag(_language_value(o.get("inLanguage"))) for o in ranked),
         body=_body(article),
         publisher=_first([*(text_value(o.get("publisher")) for o in ranked), og.get("og:site_name", "")]),
