@@ -31,9 +31,13 @@ from pressarchive.extract.dates import (
 )
 from pressarchive.extract.structured import StructuredData
 
+_SUBHEADINGS = frozenset({"h2", "h3", "h4"})  # titles; h5 and h6 often hold a byline
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "head", "svg", "select", "iframe"})
 _AFTER_HEADLINE = 600  # characters after the headline that hold its dateline
 _BEFORE_HEADLINE = 150  # some pages print the date above the headline
+_OPENING_CHARS = 300  # a release's own dateline opens its text
+_OPENING_LINES = 3
+_PLACE_WORDS = 2  # "Wiesbaden, den 10.12.2019", "Berlin (ots) - 10.12.2019"
 _MIN_TITLE_CHARS = 10  # shorter titles are found all over a page
 _ONE_DAY = timedelta(days=1)
 
@@ -45,6 +49,7 @@ class PageText:
     text: str = ""
     headings: list[tuple[int, int]] = field(default_factory=list)  # <h1> spans
     links: list[tuple[int, int, str]] = field(default_factory=list)  # <a href> spans and targets
+    subheadings: list[tuple[int, int]] = field(default_factory=list)  # <h2>-<h4> spans
     stamps: list[tuple[int, str]] = field(default_factory=list)  # <time datetime>, itemprop values
 
 
@@ -66,7 +71,7 @@ def choose_date(
     """
     if declared.published is not None and not declared.published_in_utc:
         return declared.published
-    shown = shown_date(tree, url, title, language, today)
+    shown = shown_date(tree, url, title, language, today) or opening_date(text, language, today)
     if declared.published is not None:
         if shown is not None and abs(shown - declared.published) == _ONE_DAY:
             return shown
@@ -99,13 +104,24 @@ def shown_date(
     page = page_text(tree)
     span = headline_span(page, title)
     if span is not None:
-        day = _dateline(page, span, _other_pages(page, url), language, today)
+        day = _dateline(page, span, [*_other_pages(page, url), *page.subheadings], language, today)
         if day is not None:
             return day
     for text in (page.text, " ".join(tree.xpath("//meta[@name='description']/@content")[:1])):
         labelled = labelled_dates(text, today, language)
         if labelled:
             return labelled[0][1]
+    return None
+
+
+def opening_date(text: str, language: str, today: date | None = None) -> date | None:
+    """A dateline that opens a line of the main text's first lines: "Wiesbaden, 10.12.2019 -
+    Das BKA ...", "(21. November 2022)". At most a place name may precede it on its line; a
+    date further into a sentence ("Mit der am 15. Januar 2022 ...") is an event."""
+    for line in text[:_OPENING_CHARS].splitlines()[:_OPENING_LINES]:
+        found = text_dates(line, today, language)
+        if found and len(_words(line[: found[0][0]])) <= _PLACE_WORDS:
+            return found[0][1]
     return None
 
 
@@ -141,6 +157,8 @@ def page_text(tree: HtmlElement) -> PageText:
         if closing:
             if element.tag == "h1":
                 page.headings.append((starts[element], length))
+            elif element.tag in _SUBHEADINGS:
+                page.subheadings.append((starts[element], length))
             elif element.tag == "a" and element.get("href"):
                 page.links.append((starts[element], length, element.get("href", "")))
             texts.append(element.tail)
@@ -211,7 +229,8 @@ def _dateline(
 ) -> date | None:
     """The date printed nearest the headline, above or below it; a publication label wins.
 
-    Dates inside the headline (events it reports) and in links to other pages are not its.
+    Dates inside the headline are events it reports. So are dates in ``elsewhere`` (links to
+    other pages, other headings) when the element says more than the date.
     """
     start, end = span
     low, high = max(0, start - _BEFORE_HEADLINE), end + _AFTER_HEADLINE
