@@ -235,6 +235,30 @@ def test_feed_date_reaches_the_page_item() -> None:
     assert [_page_item(spider, request).listed_date for request in requests] == [date(2020, 5, 4), None]
 
 
+def test_listing_item_date_reaches_the_page_item() -> None:
+    spider = _spider()
+    listing = b"""<html><body><ul>
+      <li><span class="date">12.03.2019</span> <a href="/press/releases/a.html">Nine arrested</a></li>
+      <li><a href="/press/releases/b.html">Raids of 14.12.2023</a> <time datetime="2023-12-20">20 Dec</time></li>
+      <li><a href="/press/releases/c.html">Undated release</a></li></ul>
+      <table><tr><td>5 May 2020</td><td><a href="/press/releases/d.html">Network dismantled</a></td></tr>
+      <tr><td>6 May 2020</td><td><a href="/press/releases/e.html">Second network dismantled</a></td></tr></table>
+      <div><a href="/press/releases/f.html">F</a> 01.02.2020 <a href="/press/releases/g.html">G</a> 02.02.2020</div>
+      <p><a href="/press/">Next page</a></p></body></html>"""
+    response = HtmlResponse("http://127.0.0.1:9/press/", body=listing)
+    requests = [r for r in spider.parse_listing(response) if isinstance(r, Request) and "releases" in r.url]
+    dates = {request.url.rsplit("/", 1)[1]: _page_item(spider, request).listed_date for request in requests}
+    assert dates == {
+        "a.html": date(2019, 3, 12),
+        "b.html": None,  # two dates in the item: which is the release's is not clear
+        "c.html": None,
+        "d.html": date(2020, 5, 5),
+        "e.html": date(2020, 5, 6),
+        "f.html": None,  # links and dates side by side in one element: no item to read
+        "g.html": None,
+    }
+
+
 # --------------------------------------------------------------------------- shared test data
 
 TESTDATA = Path(os.environ.get("PRESSARCHIVE_TESTDATA") or Path(__file__).resolve().parents[2] / "shared" / "testdata")

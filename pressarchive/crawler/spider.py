@@ -42,6 +42,7 @@ from pressarchive.crawler.incremental import (
     unchanged_since_capture,
 )
 from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
+from pressarchive.crawler.listingdates import listed_release_dates
 from pressarchive.crawler.media import DENIED_EXTENSIONS, is_denied_url
 from pressarchive.crawler.revisit import RevisitPolicy
 from pressarchive.crawler.settings import SETTINGS
@@ -115,7 +116,7 @@ class PressRoomSpider(Spider):
     ) -> Request | None:
         """A request for ``url`` if the profile says it is a release or a listing.
 
-        ``listed_date`` is the publication date a feed or sitemap gave the release; it rides
+        ``listed_date`` is the publication date a feed, sitemap or listing gave the release; it rides
         along to extraction as the date to use when the page itself shows none.
         """
         url = canonical_url(url)
@@ -186,8 +187,9 @@ class PressRoomSpider(Spider):
             # neither is a maintenance, login or error page answered with 200.
             self._entry_failed("bad_listing", response.url, "no link matches the profile")
             return
+        dates = self._listed_dates(response) if releases else {}
         for url in releases:
-            if request := self.route(url):
+            if request := self.route(url, listed_date=dates.get(canonical_url(url))):
                 yield request
         yield ListedItem([url for url in map(canonical_url, releases) if not is_denied_url(url)])
         if not listings:
@@ -198,6 +200,13 @@ class PressRoomSpider(Spider):
         for url in listings:
             if request := self.route(url):
                 yield request
+
+    def _listed_dates(self, response: TextResponse) -> dict[str, date]:
+        """The date the listing shows beside each release link (none where it is unclear)."""
+        def is_release(url: str) -> bool:
+            return any(pattern.search(url) for pattern in self._article)
+
+        return listed_release_dates(response.selector.root, response.url, is_release, self.profile.language)
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
         self.crawler.stats.inc_value("pressarchive/releases/fetched")
