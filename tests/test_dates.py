@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 from scrapy import Request
 from scrapy.http import HtmlResponse, XmlResponse
 from scrapy.utils.test import get_crawler
@@ -23,6 +24,7 @@ from pressarchive.crawler.spider import PressRoomSpider
 from pressarchive.extract import ExtractionError, extract_document
 from pressarchive.extract.dates import find_text_date, is_utc_stamp, labelled_dates, parse_declared_date
 from pressarchive.extract.pagedates import opening_date
+from pressarchive.extract.structured import read_structured
 from pressarchive.profiles import profile_from_dict
 
 TODAY = date(2024, 1, 1)
@@ -110,6 +112,19 @@ def test_declared_dates_in_utc_are_told_apart() -> None:
     assert not is_utc_stamp("2023-12-22T22:22:07-05:00") and not is_utc_stamp("2023-12-22")
     assert parse_declared_date("2022-02-112023-05-08", TODAY) is None  # two stamps run together
     assert parse_declared_date("2024-06-01T10:00:00Z", TODAY) is None  # after the capture
+
+
+def test_publication_meta_tags_are_declared_dates() -> None:
+    def declared(head: str) -> date | None:
+        tree = lxml_html.fromstring(f"<html><head>{head}</head><body><p>x</p></body></html>")
+        return read_structured(tree, URL, TODAY).published
+
+    assert declared('<meta name="parsely-pub-date" content="2019-03-14T09:00:00Z">') == date(2019, 3, 14)
+    assert declared('<meta name="DC.date.issued" content="2019-03-14">') == date(2019, 3, 14)
+    # A bare "date" is as often the last change: not declared (htmldate may still weigh it).
+    assert declared('<meta name="date" content="2019-03-15">') is None
+    json_ld = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2019-03-13"}</script>'
+    assert declared(json_ld + '<meta name="pubdate" content="2019-03-14">') == date(2019, 3, 13)
 
 
 # --------------------------------------------------------------------------- pages
