@@ -159,7 +159,7 @@ def test_update_time_element_is_not_the_dateline() -> None:
     assert published(page(f"<p>{stamps}</p>")) == date(2023, 12, 18)
 
 
-def test_labelled_publication_date_anywhere_and_update_ignored() -> None:
+def test_labelled_publication_date_in_the_text_and_update_ignored() -> None:
     tail = "<p>Zuletzt geändert am: 15.10.2021</p><p>Erschienen am: 13.10.2021</p>"
     html = page(body=BODY + tail, lang="de", headline="Neue Präsidentin gewählt")
     assert published(html) == date(2021, 10, 13)
@@ -204,6 +204,9 @@ def test_date_after_the_capture_is_refused() -> None:
     meta = '<meta property="article:published_time" content="2023-06-01T10:00:00+02:00">'
     assert published(page(head=meta)) == date(2023, 6, 1)
     assert extract_document(page(head=meta), URL, "text/html", captured=date(2023, 1, 1)).published is None  # type: ignore[union-attr]
+    # An older date on the same page is still found when the capture is read again later.
+    html = page("<p>Published 10 May 2022</p>", head=meta)
+    assert extract_document(html, URL, "text/html", captured=date(2023, 1, 1)).published == date(2022, 5, 10)  # type: ignore[union-attr]
 
 
 # --------------------------------------------------------------------------- crawler hand-over

@@ -71,7 +71,7 @@ def choose_date(
     """
     if declared.published is not None and not declared.published_in_utc:
         return declared.published
-    shown = shown_date(tree, url, title, language, today) or opening_date(text, language, today)
+    shown = shown_date(tree, url, title, text, language, today) or opening_date(text, language, today)
     if declared.published is not None:
         if shown is not None and abs(shown - declared.published) == _ONE_DAY:
             return shown
@@ -97,18 +97,21 @@ def date_locale(tree: HtmlElement, language: str) -> str:
 
 
 def shown_date(
-    tree: HtmlElement, url: str, title: str, language: str, today: date | None = None,
+    tree: HtmlElement, url: str, title: str, text: str, language: str, today: date | None = None,
 ) -> date | None:
     """The dateline beside the headline, else the first date labelled as the publication's
-    in the page or in its meta description ("Notizia del 14 gennaio 2020")."""
+    in the main ``text`` or in the meta description ("Notizia del 14 gennaio 2020").
+
+    Labels elsewhere on the page belong to comments and related items as often as not.
+    """
     page = page_text(tree)
     span = headline_span(page, title)
     if span is not None:
         day = _dateline(page, span, [*_other_pages(page, url), *page.subheadings], language, today)
         if day is not None:
             return day
-    for text in (page.text, " ".join(tree.xpath("//meta[@name='description']/@content")[:1])):
-        labelled = labelled_dates(text, today, language)
+    for where in (text, " ".join(tree.xpath("//meta[@name='description']/@content")[:1])):
+        labelled = labelled_dates(where, today, language)
         if labelled:
             return labelled[0][1]
     return None
@@ -251,7 +254,9 @@ def _dateline(
 def guess_date(tree: HtmlElement, url: str, today: date | None = None) -> date | None:
     """htmldate's reading of the page (URL, ``<time>``, meta tags, text), if plausible."""
     # original_date: a release's date is when it was issued, not when the page was last touched.
-    found = _parse(find_date(tree, extensive_search=True, original_date=True, url=url))
+    # max_date: a capture read again years later must not let htmldate skip to a date after it.
+    latest = (today + _ONE_DAY).isoformat() if today else None
+    found = _parse(find_date(tree, extensive_search=True, original_date=True, url=url, max_date=latest))
     return found if found is not None and is_plausible(found, today) else None
 
 
@@ -266,7 +271,8 @@ def _vouched(found: date | None, tree: HtmlElement, url: str, text: str, today: 
         return found
     if any(day == found for _, day in text_dates(text[:3000], today)):
         return found
-    strict = find_date(tree, extensive_search=False, original_date=True, url=url)
+    latest = (today + _ONE_DAY).isoformat() if today else None
+    strict = find_date(tree, extensive_search=False, original_date=True, url=url, max_date=latest)
     return found if strict == found.isoformat() else None
 
 
