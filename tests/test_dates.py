@@ -91,6 +91,7 @@ def test_written_dates(text: str, language: str, expected: date) -> None:
         ("Published 12 March 2025", "en"),  # after the capture
         ("Published 12 March 1989", "en"),  # before 1990: history, not the release
         ("Version 1.2.3 of the report, 2019", "en"),
+        ("Update to version 1.2.23 now", "de"),
         ("31/02/2019", "es"),
     ],
 )

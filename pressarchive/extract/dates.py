@@ -68,8 +68,9 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)([-/.])(?P<m>\d{1,2})\2(?P<d>\d{1,2})(?!\d|\.\d)"),
         re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
         re.compile(rf"(?<![\d.])(?P<a>\d{{1,2}})(?P<sep>[./])(?P<b>\d{{1,2}})(?P=sep){_YEAR}"),
-        # "31.10.23": a two-digit year, dotted only (slashes also write fractions and scores)
-        re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<yy>\d\d)(?!\d|\.\d)"),
+        # "31.10.23": a two-digit year, dotted and zero-padded only ("1.2.23" is a version
+        # number as often as a date; slashes also write fractions and scores)
+        re.compile(r"(?<![\w.])(?P<d>\d\d)\.(?P<m>\d\d)\.(?P<yy>\d\d)(?!\d|\.\d)"),
         re.compile(
             rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º|°|ª|\.)?(?:\s+|-)(?:de\s+)?(?P<mn>{month})\.?,?"
             rf"(?:\s+|-)(?:de\s+|del\s+)?{_YEAR}",
