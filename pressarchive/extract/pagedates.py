@@ -33,7 +33,7 @@ from pressarchive.extract.structured import StructuredData
 
 _SUBHEADINGS = frozenset({"h2", "h3", "h4"})  # titles; h5 and h6 often hold a byline
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "head", "svg", "select", "iframe"})
-_AFTER_HEADLINE = 600  # characters after the headline that hold its dateline
+_AFTER_HEADLINE = 350  # characters after the headline that hold its dateline
 _BEFORE_HEADLINE = 150  # some pages print the date above the headline
 _OPENING_CHARS = 300  # a release's own dateline opens its text
 _OPENING_LINES = 3
