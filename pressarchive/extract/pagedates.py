@@ -107,7 +107,7 @@ def shown_date(
     page = page_text(tree)
     span = headline_span(page, title)
     if span is not None:
-        day = _dateline(page, span, [*_other_pages(page, url), *page.subheadings], language, today)
+        day = _dateline(page, span, url, language, today)
         if day is not None:
             return day
     for where in (text, " ".join(tree.xpath("//meta[@name='description']/@content")[:1])):
@@ -128,11 +128,17 @@ def opening_date(text: str, language: str, today: date | None = None) -> date | 
     return None
 
 
-def _other_pages(page: PageText, url: str) -> list[tuple[int, int]]:
-    """Spans of links to other pages: a date in one may date that page (a menu, a related item)."""
-    here = _page_key(url)
-    return [(start, end) for start, end, href in page.links
-            if not href.startswith("#") and _page_key(urljoin(url, href.strip())) != here]
+def _elsewhere(page: PageText, url: str, first: int, last: int) -> bool:
+    """Whether the date at ``first:last`` is another page's: it sits in a link to another
+    page (a menu, a related item) or in another heading, and that element says more than it."""
+    for start, end in page.subheadings:
+        if start <= first < end and _names_more(page.text, (start, end), (first, last)):
+            return True
+    for start, end, href in page.links:
+        if (start <= first < end and not href.startswith("#") and _names_more(page.text, (start, end), (first, last))
+                and _page_key(urljoin(url, href.strip())) != _page_key(url)):
+            return True
+    return False
 
 
 def _names_more(text: str, link: tuple[int, int], found: tuple[int, int]) -> bool:
@@ -227,13 +233,10 @@ def _words(text: str, fold: bool = True) -> list[str]:
     return re.findall(r"\w+", text.casefold() if fold else text)
 
 
-def _dateline(
-    page: PageText, span: tuple[int, int], elsewhere: list[tuple[int, int]], language: str, today: date | None,
-) -> date | None:
+def _dateline(page: PageText, span: tuple[int, int], url: str, language: str, today: date | None) -> date | None:
     """The date printed nearest the headline, above or below it; a publication label wins.
 
-    Dates inside the headline are events it reports. So are dates in ``elsewhere`` (links to
-    other pages, other headings) when the element says more than the date.
+    Dates inside the headline are events it reports; dates of other pages are not its own.
     """
     start, end = span
     low, high = max(0, start - _BEFORE_HEADLINE), end + _AFTER_HEADLINE
@@ -245,9 +248,8 @@ def _dateline(
     candidates += [(offset, offset, day) for offset, stamp in page.stamps if low <= offset < high
                    if not is_update_labelled(page.text, offset) and (day := parse_declared_date(stamp, today))]
     distances = [(first - end if first >= end else start - last, first < end, day)
-                 for first, last, day in candidates if (first >= end or last <= start)
-                 and not any(a <= first < b and _names_more(page.text, (a, b), (first, last))
-                             for a, b in elsewhere)]
+                 for first, last, day in candidates
+                 if (first >= end or last <= start) and not _elsewhere(page, url, first, last)]
     return min(distances)[2] if distances else None
 
 
