@@ -23,7 +23,7 @@ from pressarchive.crawler.feeds import read_feed
 from pressarchive.crawler.spider import PressRoomSpider
 from pressarchive.extract import ExtractionError, extract_document
 from pressarchive.extract.dates import find_text_date, is_utc_stamp, labelled_dates, parse_declared_date
-from pressarchive.extract.pagedates import opening_date
+from pressarchive.extract.pagedates import opening_date, page_text
 from pressarchive.extract.structured import read_structured
 from pressarchive.profiles import profile_from_dict
 
@@ -126,6 +126,16 @@ def test_publication_meta_tags_are_declared_dates() -> None:
     assert declared('<meta name="date" content="2019-03-15">') is None
     json_ld = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2019-03-13"}</script>'
     assert declared(json_ld + '<meta name="pubdate" content="2019-03-14">') == date(2019, 3, 13)
+
+
+def test_page_text_keeps_visible_text_in_order_with_its_marks() -> None:
+    tree = lxml_html.fromstring(
+        '<html><head><title>T</title></head><body><div><p>a<!--c-->b<script>x</script>c</p>'
+        '<h1>H <i>i</i></h1><a href="/x">L</a><time datetime="2019-01-02">t</time></div></body></html>')
+    page = page_text(tree)
+    assert page.text == "a b c H i L t "
+    assert [page.text[start:end] for start, end in page.headings] == ["H i "]
+    assert page.links == [(10, 12, "/x")] and page.stamps == [(12, "2019-01-02")]
 
 
 # --------------------------------------------------------------------------- pages

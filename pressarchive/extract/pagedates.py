@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from urllib.parse import urljoin, urlsplit
 
 from htmldate import find_date
+from lxml import etree
 from lxml.html import HtmlElement
 
 from pressarchive.extract.dates import (
@@ -159,35 +160,32 @@ def page_text(tree: HtmlElement) -> PageText:
     parts: list[str] = []
     length = 0
     starts: dict[HtmlElement, int] = {}
-    stack: list[tuple[HtmlElement, bool]] = [(tree, False)]
-    while stack:
-        element, closing = stack.pop()
-        texts: list[str | None] = []
-        if closing:
-            if element.tag == "h1":
-                page.headings.append((starts[element], length))
-            elif element.tag in _SUBHEADINGS:
-                page.subheadings.append((starts[element], length))
-            elif element.tag == "a" and element.get("href"):
-                page.links.append((starts[element], length, element.get("href", "")))
-            texts.append(element.tail)
-        elif not isinstance(element.tag, str) or element.tag in _SKIPPED:
-            texts.append(element.tail if element is not tree else None)
-        else:
+    walker = etree.iterwalk(tree, events=("start", "end", "comment", "pi"))
+    for event, element in walker:
+        if event == "start":
+            if element.tag in _SKIPPED:
+                walker.skip_subtree()  # its "end" still comes, with the tail
+                continue
             starts[element] = length
             stamp = _stamp(element)
             if stamp:
                 page.stamps.append((length, stamp))
-            texts.append(element.text)
-            stack.append((element, True))
-            stack.extend((child, False) for child in reversed(element))
-        for text in texts:
-            chunk = " ".join(text.split()) if text else ""
-            if chunk:
-                parts.append(chunk + " ")
-                length += len(chunk) + 1
-        if closing and element is tree:
-            break
+            text = element.text
+        elif event == "end":
+            start = starts.get(element)
+            if start is not None:
+                if element.tag == "h1":
+                    page.headings.append((start, length))
+                elif element.tag in _SUBHEADINGS:
+                    page.subheadings.append((start, length))
+                elif element.tag == "a" and element.get("href"):
+                    page.links.append((start, length, element.get("href", "")))
+            text = element.tail if element is not tree else None
+        else:  # a comment or processing instruction: only the text after it is visible
+            text = element.tail
+        if text and (chunk := " ".join(text.split())):
+            parts.append(chunk + " ")
+            length += len(chunk) + 1
     page.text = "".join(parts)
     return page
 
