@@ -105,6 +105,10 @@ def test_publication_labels_in_six_languages() -> None:
                  "Notizia del 13 Ottobre 2021", "Data: 13.10.2021"):
         assert [day for _, day in labelled_dates(text, TODAY)] == [date(2021, 10, 13)], text
     assert labelled_dates("Zuletzt geändert am: 15.10.2021", TODAY) == []
+    # In running text a verb is a label only where it opens a line or ends in a colon.
+    sentence = "The suspect was released on 12 March 2019 and arrested again. La data del 3 marzo 2019 ..."
+    assert labelled_dates(sentence, TODAY, anywhere=False) == []
+    assert labelled_dates("Text.\nReleased on 12 March 2019", TODAY, anywhere=False)[0][1] == date(2019, 3, 12)
 
 
 def test_declared_dates_in_utc_are_told_apart() -> None:

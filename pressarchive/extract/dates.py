@@ -37,15 +37,22 @@ _UPDATE_LABEL = re.compile(
     r"|alterad[oa])\b[^\d]{0,16}$",
     re.IGNORECASE,
 )
+# Words that say a publication date follows. The nouns ("Date", "Fecha") only before a colon;
+# the verbs also begin running sentences ("released on bail on 12 March"), so in running text
+# (``anywhere=False``) a label must open a line or end with a colon.
 _PUBLISHED_LABEL = re.compile(
-    r"\b(?:published|posted|released|issued|date|dated|veröffentlicht|erschienen|erstellt|datum"
-    r"|publicad[oa]|fecha|pubblicat[oa]|data|publié|publiée|publicação"
+    r"\b(?:"
+    r"(?:date|dated|datum|fecha|data|date\s+de\s+publication|fecha\s+de\s+publicaci[oó]n"
+    r"|data\s+de\s+publica[cç][aã]o|data\s+di\s+pubblicazione|publication\s+date)(?=\s*:)"
+    r"|published|posted|released|issued|veröffentlicht|erschienen|erstellt|publicad[oa]|pubblicat[oa]"
+    r"|publié|publiée|publicação"
     # "Pressemitteilung vom 12.03.2019", "Notizia del ...", "Communiqué de presse du ..."
     r"|(?:presse)?(?:mitteilung|meldung)\s+vom|nachricht\s+vom|(?:notizia|comunicato(?:\s+stampa)?)\s+del"
     r"|(?:comunicado|nota\s+de\s+prensa|nota\s+informativa)\s+del?|communiqué(?:\s+de\s+presse)?\s+du)"
-    r"(?:\s+(?:on|am|el|il|le|em|en|at|the))?\s*:?\s*",
+    r"(?:\s+(?:on|am|el|il|le|em|en|at|the))?\s*(?P<colon>:)?\s*",
     re.IGNORECASE,
 )
+_LINE_OPENERS = "\n|•·/–—(["  # what may come just before a label that opens a line
 _LABEL_REACH = 24  # characters between a label's end and the date it labels
 
 
@@ -115,15 +122,27 @@ def is_update_labelled(text: str, offset: int) -> bool:
     return bool(_UPDATE_LABEL.search(text, max(0, offset - 40), offset))
 
 
-def labelled_dates(text: str, today: date | None = None, language: str = "") -> list[tuple[int, date]]:
-    """The (offset, date) pairs that a publication label introduces ("Published: ...")."""
+def labelled_dates(
+    text: str, today: date | None = None, language: str = "", *, anywhere: bool = True,
+) -> list[tuple[int, date]]:
+    """The (offset, date) pairs that a publication label introduces ("Published: ...").
+
+    ``anywhere=False`` is for running text: there a label must open a line or end in a colon.
+    """
     found: list[tuple[int, date]] = []
     for label in _PUBLISHED_LABEL.finditer(text):
+        if not anywhere and label.group("colon") is None and not _opens_line(text, label.start()):
+            continue
         window = text[label.end(): label.end() + _LABEL_REACH + 30]
         dates = [d for offset, d in text_dates(window, today, language) if offset <= _LABEL_REACH]
         if dates:
             found.append((label.start(), dates[0]))
     return found
+
+
+def _opens_line(text: str, offset: int) -> bool:
+    before = text[max(0, offset - 20):offset].rstrip(" \t")
+    return offset == 0 or not before or before[-1] in _LINE_OPENERS
 
 
 def _to_date(match: re.Match[str], language: str) -> date | None:

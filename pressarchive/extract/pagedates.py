@@ -112,7 +112,7 @@ def shown_date(
         if day is not None:
             return day
     for where in (text, " ".join(tree.xpath("//meta[@name='description']/@content")[:1])):
-        labelled = labelled_dates(where, today, language)
+        labelled = labelled_dates(where, today, language, anywhere=False)
         if labelled:
             return labelled[0][1]
     return None
