@@ -109,6 +109,9 @@ def test_publication_labels_in_six_languages() -> None:
     sentence = "The suspect was released on 12 March 2019 and arrested again. La data del 3 marzo 2019 ..."
     assert labelled_dates(sentence, TODAY, anywhere=False) == []
     assert labelled_dates("Text.\nReleased on 12 March 2019", TODAY, anywhere=False)[0][1] == date(2019, 3, 12)
+    # Beside a headline "Published" may follow a category; "released" still may not.
+    assert labelled_dates("Crime Published On May 10, 2022", TODAY)[0][1] == date(2022, 5, 10)
+    assert labelled_dates("The man was released on 12 March 2019", TODAY) == []
 
 
 def test_declared_dates_in_utc_are_told_apart() -> None:

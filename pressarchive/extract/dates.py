@@ -37,14 +37,16 @@ _UPDATE_LABEL = re.compile(
     r"|alterad[oa])\b[^\d]{0,16}$",
     re.IGNORECASE,
 )
-# Words that say a publication date follows. The nouns ("Date", "Fecha") only before a colon;
-# the verbs also begin running sentences ("released on bail on 12 March"), so in running text
-# (``anywhere=False``) a label must open a line or end with a colon.
+# Words that say a publication date follows. The nouns ("Date", "Fecha") only before a colon.
+# The verbs also run in sentences ("released on bail on 12 March", "published on 3 May in a
+# report"): in running text (``anywhere=False``), and always for the weak ones ("posted",
+# "released", "issued"), a label must open a line or end with a colon.
 _PUBLISHED_LABEL = re.compile(
     r"\b(?:"
-    r"(?:date|dated|datum|fecha|data|date\s+de\s+publication|fecha\s+de\s+publicaci[oó]n"
+    r"(?:date|datum|fecha|data|date\s+de\s+publication|fecha\s+de\s+publicaci[oó]n"
     r"|data\s+de\s+publica[cç][aã]o|data\s+di\s+pubblicazione|publication\s+date)(?=\s*:)"
-    r"|published|posted|released|issued|veröffentlicht|erschienen|erstellt|publicad[oa]|pubblicat[oa]"
+    r"|(?P<weak>posted|released|issued|dated|erstellt)"  # also verbs of police work and web posts
+    r"|published|veröffentlicht|erschienen|publicad[oa]|pubblicat[oa]"
     r"|publié|publiée|publicação"
     # "Pressemitteilung vom 12.03.2019", "Notizia del ...", "Communiqué de presse du ..."
     r"|(?:presse)?(?:mitteilung|meldung)\s+vom|nachricht\s+vom|(?:notizia|comunicato(?:\s+stampa)?)\s+del"
@@ -128,10 +130,12 @@ def labelled_dates(
     """The (offset, date) pairs that a publication label introduces ("Published: ...").
 
     ``anywhere=False`` is for running text: there a label must open a line or end in a colon.
+    ``anywhere=True`` is for a dateline's surroundings ("Crime Published On May 10, 2022").
     """
     found: list[tuple[int, date]] = []
     for label in _PUBLISHED_LABEL.finditer(text):
-        if not anywhere and label.group("colon") is None and not _opens_line(text, label.start()):
+        strict = not anywhere or label.group("weak") is not None
+        if strict and label.group("colon") is None and not _opens_line(text, label.start()):
             continue
         window = text[label.end(): label.end() + _LABEL_REACH + 30]
         dates = [d for offset, d in text_dates(window, today, language) if offset <= _LABEL_REACH]
