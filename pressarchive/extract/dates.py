@@ -32,7 +32,7 @@ _DAY_FIRST_ENGLISH = frozenset({"gb", "uk", "ie", "au", "nz", "in", "za", "sg", 
 _YEAR = r"(?P<y>(?:19|20)\d\d)(?!\d)"
 _UTC_SUFFIX = re.compile(r"(?:Z|[+-]00:?00|\b(?:GMT|UTC))\s*$", re.IGNORECASE)
 _UPDATE_LABEL = re.compile(
-    r"(?:updated?|modified|edited|revised|changed|aktualisiert|geändert|stand|actualizad[oa]"
+    r"\b(?:updated?|modified|edited|revised|changed|aktualisiert|geändert|stand|actualizad[oa]"
     r"|modificad[oa]|aggiornat[oa]|modificat[oa]|mis\s+à\s+jour|modifié|actualisé|atualizad[oa]"
     r"|alterad[oa])\b[^\d]{0,16}$",
     re.IGNORECASE,
