@@ -300,10 +300,9 @@ def test_listing_item_date_reaches_the_page_item() -> None:
 TESTDATA = Path(os.environ.get("PRESSARCHIVE_TESTDATA") or Path(__file__).resolve().parents[2] / "shared" / "testdata")
 
 
-@pytest.mark.slow  # about 20 s on an idle core, 55 s on a busy machine
 def test_testdata_exact_day_accuracy() -> None:
     """Exact-day accuracy on every dated page of the shared test set (0.871 before the
-    dateline, label and UTC rules; htmldate alone scores the same)."""
+    dateline, label and UTC rules; htmldate alone scores the same). About 13 s on one core."""
     if not (TESTDATA / "ground_truth.jsonl").is_file():
         pytest.skip(f"shared test data not found at {TESTDATA}")
     with open(TESTDATA / "ground_truth.jsonl", encoding="utf-8") as lines:
