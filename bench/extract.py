@@ -1,7 +1,9 @@
 """Benchmark ``pressarchive.extract`` against the shared ground-truth pages.
 
 Scores main text (AEB shingle F1 on the ``aeb`` and ``atf`` full-text pages, snippet F1 on
-``traf``), title (exact match and token F1), publication date (exact day) and throughput of
+``traf``), title (exact match and token F1), publication date (exact day per subset and per
+language, with the share of dated pages given no date and given a wrong one: a wrong date is
+worse than none) and throughput of
 :func:`extract_document`, and, in the same run, of plain ``trafilatura.extract`` +
 ``htmldate.find_date`` (title from ``trafilatura.extract_metadata``) as the baseline. The
 metric functions are imported from the test set's own ``tools/evaluate.py`` so the figures
@@ -35,6 +37,7 @@ from pressarchive.extract import ExtractionError, extract_document
 REPO = Path(__file__).resolve().parents[1]
 Record = dict[str, Any]  # a ground_truth.jsonl row plus its page bytes under "body"
 Output = dict[str, Any]  # what one extractor returned for a page: text, title, date
+ARCHIVE_LANGUAGES = ("en", "es", "it", "pt", "fr", "de")  # per-language date figures; the rest is "other"
 
 
 def testdata_dir() -> Path:
@@ -134,14 +137,28 @@ def score(ev: ModuleType, records: list[Record], outputs: dict[str, Output]) -> 
             row = (out["date"] == record["date"], out["date"] is not None)
             dates[group].append(row)
             dates["all"].append(row)
+            dates[f"lang:{language_group(record)}"].append(row)
     return {
         "text_f1": {g: round(ev.text_scores(p, n_boot=50)["f1"], 4) for g, p in text.items()},
         "snippet_f1": {g: round(ev.snippet_scores(c)["f1"], 4) for g, c in snippets.items()},
         "title_exact": {g: _mean(r[0] for r in rows) for g, rows in titles.items()},
         "title_token_f1": {g: _mean(r[1] for r in rows) for g, rows in titles.items()},
-        "date_exact_day": {g: _mean(r[0] for r in rows) for g, rows in dates.items()},
-        "date_coverage": {g: _mean(r[1] for r in rows) for g, rows in dates.items()},
+        "date_exact_day": {g: _mean(r[0] for r in rows) for g, rows in dates.items() if ":" not in g},
+        "date_coverage": {g: _mean(r[1] for r in rows) for g, rows in dates.items() if ":" not in g},
+        "date_none": {g: _mean(not r[1] for r in rows) for g, rows in dates.items() if ":" not in g},
+        "date_wrong": {g: _mean(r[1] and not r[0] for r in rows) for g, rows in dates.items() if ":" not in g},
+        "date_by_language": {
+            g.split(":")[1]: {"pages": len(rows), "exact_day": _mean(r[0] for r in rows),
+                              "none": sum(not r[1] for r in rows), "wrong": sum(r[1] and not r[0] for r in rows)}
+            for g, rows in sorted(dates.items()) if g.startswith("lang:")
+        },
     }
+
+
+def language_group(record: Record) -> str:
+    """The page's language label if it is one of the archive's six, else ``other``."""
+    language = record.get("lang") or ""
+    return language if language in ARCHIVE_LANGUAGES else "other"
 
 
 def _mean(values: Any) -> float:
@@ -151,7 +168,11 @@ def _mean(values: Any) -> float:
 def report(name: str, figures: dict[str, Any]) -> None:
     print(f"\n== {name}  ({figures['pages_per_s']:.1f} pages/s)")
     for metric, groups in figures.items():
-        if isinstance(groups, dict):
+        if metric == "date_by_language":
+            cells = "  ".join(f"{g}={row['exact_day']:.3f} (n={row['pages']}, none {row['none']}, "
+                              f"wrong {row['wrong']})" for g, row in groups.items())
+            print(f"  {'date_by_lang':<15} {cells}")
+        elif isinstance(groups, dict):
             cells = "  ".join(f"{g}={v:.3f}" for g, v in sorted(groups.items()))
             print(f"  {metric:<15} {cells}")
 

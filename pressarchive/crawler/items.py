@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(slots=True)
@@ -20,6 +21,7 @@ class PageItem:
     status: int = 200
     delisted: bool = False  # fetched to verify a release no listing links any more
     revisit: bool = False  # fetched only because the revisit policy said it was due
+    listed_date: date | None = None  # the date a feed, sitemap or listing gave it: a fallback
 
 
 @dataclass(slots=True)

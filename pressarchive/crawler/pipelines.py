@@ -89,7 +89,8 @@ class ExtractStorePipeline:
     async def _extract(self, item: PageItem) -> Document | None:
         args = (item.body, item.url, item.content_type)
         options: dict[str, Any] = {"default_language": self.profile.language,
-                                   "extractor": self.profile.extractor or None}
+                                   "extractor": self.profile.extractor or None,
+                                   "listed_date": item.listed_date}
         try:
             if self.workers is None:
                 doc = extract_document(*args, **options)

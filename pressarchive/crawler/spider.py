@@ -29,7 +29,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from pressarchive.crawler.capture import CAPTURE_META
@@ -43,10 +42,11 @@ from pressarchive.crawler.incremental import (
     unchanged_since_capture,
 )
 from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
+from pressarchive.crawler.listingdates import listed_release_dates
 from pressarchive.crawler.media import DENIED_EXTENSIONS, is_denied_url
 from pressarchive.crawler.revisit import RevisitPolicy
 from pressarchive.crawler.settings import SETTINGS
-from pressarchive.crawler.sitemaps import SitemapError, sitemap_body
+from pressarchive.crawler.sitemaps import DatedSitemap, SitemapError, sitemap_body
 from pressarchive.profiles import Profile, compile_patterns, domain_allowed
 from pressarchive.store.records import KnownPage
 from pressarchive.urls import canonical_url, host_of
@@ -56,6 +56,7 @@ _CANONICAL = ('//head/link[contains(concat(" ", translate(normalize-space(@rel),
               '"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"), " "), " canonical ")]/@href')
 ENTRY_META = "pressarchive_entry"  # listing, sitemap or feed: its failure makes the listing incomplete
 REVISIT_META = "pressarchive_revisit"  # fetched only because the revisit policy said it was due
+LISTED_DATE_META = "pressarchive_listed_date"  # ISO day a feed or sitemap gave the release
 
 
 class PressRoomSpider(Spider):
@@ -110,21 +111,28 @@ class PressRoomSpider(Spider):
 
     # -- routing ------------------------------------------------------------------------------
 
-    def route(self, url: str, lastmod: date | None = None, listed: bool = True) -> Request | None:
-        """A request for ``url`` if the profile says it is a release or a listing."""
+    def route(
+        self, url: str, lastmod: date | None = None, listed: bool = True, listed_date: date | None = None,
+    ) -> Request | None:
+        """A request for ``url`` if the profile says it is a release or a listing.
+
+        ``listed_date`` is the publication date a feed, sitemap or listing gave the release; it rides
+        along to extraction as the date to use when the page itself shows none.
+        """
         url = canonical_url(url)
         reason = is_denied_url(url)
         if reason:
             self._skip(reason)
             return None
         if any(pattern.search(url) for pattern in self._article):
-            return self._release_request(url, lastmod, listed)
+            return self._release_request(url, lastmod, listed, listed_date=listed_date)
         if any(pattern.search(url) for pattern in self._follow):
             return self._request(url, self.parse_listing, entry=True)
         return None
 
     def _release_request(
         self, url: str, lastmod: date | None, listed: bool, decide_now: bool = False,
+        listed_date: date | None = None,
     ) -> Request | None:
         if listed:
             self.listed.add(url)
@@ -139,12 +147,14 @@ class PressRoomSpider(Spider):
             if lastmod is None and self.profile.sitemap_urls and not decide_now:
                 self._deferred.add(url)
                 return None
-        return self._article_request(url, known)
+        return self._article_request(url, known, listed_date)
 
-    def _article_request(self, url: str, known: KnownPage | None) -> Request:
+    def _article_request(self, url: str, known: KnownPage | None, listed_date: date | None = None) -> Request:
         request = self._request(url, self.parse_article)
         request.headers.update(conditional_headers(known))
         request.meta["handle_httpstatus_list"] = [304]
+        if listed_date is not None:
+            request.meta[LISTED_DATE_META] = listed_date.isoformat()
         return request
 
     def _request(self, url: str, callback: Any, entry: bool = False) -> Request:
@@ -177,8 +187,9 @@ class PressRoomSpider(Spider):
             # neither is a maintenance, login or error page answered with 200.
             self._entry_failed("bad_listing", response.url, "no link matches the profile")
             return
+        dates = self._listed_dates(response) if releases else {}
         for url in releases:
-            if request := self.route(url):
+            if request := self.route(url, listed_date=dates.get(canonical_url(url))):
                 yield request
         yield ListedItem([url for url in map(canonical_url, releases) if not is_denied_url(url)])
         if not listings:
@@ -189,6 +200,13 @@ class PressRoomSpider(Spider):
         for url in listings:
             if request := self.route(url):
                 yield request
+
+    def _listed_dates(self, response: TextResponse) -> dict[str, date]:
+        """The date the listing shows beside each release link (none where it is unclear)."""
+        def is_release(url: str) -> bool:
+            return any(pattern.search(url) for pattern in self._article)
+
+        return listed_release_dates(response.selector.root, response.url, is_release, self.profile.language)
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
         self.crawler.stats.inc_value("pressarchive/releases/fetched")
@@ -201,6 +219,7 @@ class PressRoomSpider(Spider):
             capture_id=response.meta.get(CAPTURE_META), source=self.profile.name,
             status=response.status, delisted=bool(response.meta.get("pressarchive_verify")),
             revisit=bool(response.meta.get(REVISIT_META)),
+            listed_date=_lastmod(response.meta.get(LISTED_DATE_META)),
         )
 
     def declared_canonical(self, response: Response) -> str | None:
@@ -225,7 +244,7 @@ class PressRoomSpider(Spider):
         except SitemapError as exc:
             self._entry_failed("bad_sitemap", response.url, str(exc))
             return
-        sitemap = Sitemap(body)
+        sitemap = DatedSitemap(body)
         listed = []
         for entry in sitemap:
             loc = entry.get("loc", "")
@@ -233,7 +252,11 @@ class PressRoomSpider(Spider):
                 yield self._request(loc, self.parse_sitemap, entry=True)
             elif not self._older_than_since(_lastmod(entry.get("lastmod"))):
                 listed.append(canonical_url(loc))
-                if request := self.route(loc, _lastmod(entry.get("lastmod"))):
+                lastmod = _lastmod(entry.get("lastmod"))
+                # A news sitemap's publication date; else lastmod, which for a release that
+                # was never edited is its publication day (used only if the page has none).
+                published = _lastmod(entry.get("publication_date")) or lastmod
+                if request := self.route(loc, lastmod, listed_date=published):
                     yield request
         yield ListedItem(listed)
 
@@ -246,7 +269,7 @@ class PressRoomSpider(Spider):
             if not self._older_than_since(entry.published):
                 url = response.urljoin(entry.url)
                 listed.append(canonical_url(url))
-                if request := self.route(url):
+                if request := self.route(url, listed_date=entry.published):
                     yield request
         yield ListedItem(listed)
 

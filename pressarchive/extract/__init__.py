@@ -10,6 +10,7 @@ own way names a site extractor (:mod:`.sites`), tried before the generic path.
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlsplit
 
 from pressarchive.extract.controls import clean_document
@@ -48,18 +49,24 @@ def extract_document(
     *,
     default_language: str = "",
     extractor: str | None = None,
+    listed_date: date | None = None,
+    captured: date | None = None,
 ) -> Document | None:
     """Extract a release from an HTML or PDF capture; ``None`` when it has no main text.
 
     ``extractor`` names a registered site extractor to try first on HTML (the generic path
     takes over when it returns ``None``); an unknown name raises ``ValueError`` whatever the
-    capture. Raises :class:`ExtractionError` for broken input such as a corrupt PDF.
+    capture. ``listed_date`` is the date a listing, feed or sitemap gave the page: the
+    publication date only when the page itself shows none. ``captured`` is the capture's day
+    (default today): no later publication date is believed. Raises :class:`ExtractionError`
+    for broken input such as a corrupt PDF.
     """
     site = get_site_extractor(extractor) if extractor else None
     if is_pdf(body, url, content_type):
-        doc = extract_pdf(body, url, default_language=default_language)
+        doc = extract_pdf(body, url, default_language=default_language, today=captured, listed_date=listed_date)
     else:
-        doc = extract_html(body, url, content_type, default_language=default_language, site=site)
+        doc = extract_html(body, url, content_type, default_language=default_language, site=site,
+                           today=captured, listed_date=listed_date)
     # Every path (HTML, JSON-LD, site extractors, PDF) leaves through here, so this is where
     # a page's control characters are dropped before they can reach the store, and the facts
     # the text states are read from the clean text.

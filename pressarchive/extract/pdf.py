@@ -17,7 +17,7 @@ from datetime import date
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from pressarchive.extract.dates import find_text_date
+from pressarchive.extract.dates import find_text_date, is_plausible
 from pressarchive.extract.errors import ExtractionError
 from pressarchive.extract.language import detect_language
 from pressarchive.extract.operations import find_operations
@@ -44,22 +44,30 @@ class PdfContent:
     published: date | None
 
 
-def extract_pdf(body: bytes, url: str, *, default_language: str = "") -> Document | None:
-    """A Document from a PDF capture; ``None`` for a PDF without text (e.g. a scan)."""
-    content = read_pdf(body)
+def extract_pdf(
+    body: bytes, url: str, *, default_language: str = "", today: date | None = None,
+    listed_date: date | None = None,
+) -> Document | None:
+    """A Document from a PDF capture; ``None`` for a PDF without text (e.g. a scan).
+
+    ``today`` is the capture's day and ``listed_date`` the date a listing gave the PDF, used
+    when the PDF itself has none.
+    """
+    content = read_pdf(body, today)
     if content is None:
         return None
+    listed = listed_date if listed_date is not None and is_plausible(listed_date, today) else None
     return Document(
         url=url,
         title=content.title,
         text=content.text,
         language=detect_language(f"{content.title}\n{content.text}", default=default_language),
-        published=content.published,
+        published=content.published or listed,
         operations=find_operations(content.title, content.text),
     )
 
 
-def read_pdf(body: bytes) -> PdfContent | None:
+def read_pdf(body: bytes, today: date | None = None) -> PdfContent | None:
     """Title, text and date of a PDF; ``None`` if it has no text layer."""
     try:
         reader = PdfReader(io.BytesIO(body))
@@ -75,7 +83,9 @@ def read_pdf(body: bytes) -> PdfContent | None:
     if not text:
         return None
     title = _info_title(info) or _first_line(text)
-    return PdfContent(title=title, text=text, published=_info_date(info) or find_text_date(text))
+    created = _info_date(info)
+    published = created if created is not None and is_plausible(created, today) else find_text_date(text, today)
+    return PdfContent(title=title, text=text, published=published)
 
 
 def _clean(text: str) -> str:

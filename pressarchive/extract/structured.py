@@ -1,4 +1,4 @@
-"""Headline, dates, language and body that a page declares in JSON-LD and Open Graph.
+"""Headline, dates, language and body that a page declares in JSON-LD, Open Graph and meta tags.
 
 A CMS writes schema.org JSON-LD and Open Graph tags from the release's own fields, so they
 state the headline and the issue date outright where htmldate and trafilatura have to rank
@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from pressarchive.extract.dates import parse_declared_date
+from pressarchive.extract.dates import is_utc_stamp, parse_declared_date
 from pressarchive.extract.fragments import html_to_text
 from pressarchive.extract.jsonld import JsonObject, json_ld_objects, text_value, types_of
 from pressarchive.extract.language import normalise_language_tag
@@ -33,6 +33,12 @@ ARTICLE_TYPES = frozenset({
 PAGE_TYPES = frozenset({"WebPage", "ItemPage"})
 _META_XPATH = "//meta[@content][starts-with(@property, 'og:') or starts-with(@property, 'article:')"
 _META_XPATH += " or starts-with(@name, 'og:') or starts-with(@name, 'article:')]"
+_OG_PUBLISHED = ("article:published_time", "og:article:published_time", "article:published")
+# Publication-date meta names CMSs write (lower case). The bare "date" and "DC.date" are left
+# out: sites fill them with the last change as often as with the publication.
+_META_PUBLISHED = ("pubdate", "publishdate", "publish-date", "publish_date", "pub_date", "parsely-pub-date",
+                   "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date.created", "dcterms.created",
+                   "article_date_original", "publication_date", "datepublished")
 _MAX_HEADLINE_CHARS = 300
 _MIN_BODY_CHARS = 40  # shorter "bodies" are teasers or placeholders, not a release
 
@@ -43,6 +49,7 @@ class StructuredData:
 
     headlines: tuple[str, ...] = ()  # title candidates, most specific first
     published: date | None = None
+    published_in_utc: bool = False  # declared as a time in UTC: its day may not be the publisher's
     modified: date | None = None
     language: str = ""  # ISO 639-1 from JSON-LD ``inLanguage`` (og:locale: see page_language)
     body: str = ""  # JSON-LD ``articleBody`` as text, one paragraph per line
@@ -50,25 +57,36 @@ class StructuredData:
 
 
 def read_structured(tree: HtmlElement, url: str = "", today: date | None = None) -> StructuredData:
-    """The JSON-LD and Open Graph metadata of a parsed page."""
+    """The JSON-LD, Open Graph and publication-date meta tags of a parsed page."""
     objects = json_ld_objects(tree)
     article = main_object(objects, ARTICLE_TYPES, url)
     page = main_object(objects, PAGE_TYPES, url)
     og = open_graph(tree)
     ranked = [obj for obj in (article, page) if obj is not None]
 
-    def first_date(key: str, og_key: str) -> date | None:
-        values = [article.get(key) if article else None, og.get(og_key), page.get(key) if page else None]
-        return next((day for value in values if (day := parse_declared_date(value, today))), None)
+    def first_date(key: str, og_keys: tuple[str, ...], extra: tuple[str, ...] = ()) -> tuple[date | None, object]:
+        values = [article.get(key) if article else None, *(og.get(k) for k in og_keys), *extra,
+                  page.get(key) if page else None]
+        return next(((day, value) for value in values if (day := parse_declared_date(value, today))), (None, None))
 
+    published, stamp = first_date("datePublished", _OG_PUBLISHED, tuple(_meta_published(tree)))
     return StructuredData(
         headlines=_headlines(article, page, og),
-        published=first_date("datePublished", "article:published_time"),
-        modified=first_date("dateModified", "article:modified_time"),
+        published=published,
+        published_in_utc=is_utc_stamp(stamp),
+        modified=first_date("dateModified", ("article:modified_time",))[0],
         language=_first(normalise_language_tag(_language_value(o.get("inLanguage"))) for o in ranked),
         body=_body(article),
         publisher=_first([*(text_value(o.get("publisher")) for o in ranked), og.get("og:site_name", "")]),
     )
+
+
+def _meta_published(tree: HtmlElement) -> list[str]:
+    """Publication dates in ``<meta name=...>`` tags, in the order of :data:`_META_PUBLISHED`."""
+    found: dict[str, str] = {}
+    for meta in tree.xpath("//meta[@name][@content]"):
+        found.setdefault((meta.get("name") or "").strip().lower(), meta.get("content") or "")
+    return [found[name] for name in _META_PUBLISHED if name in found]
 
 
 def main_object(objects: list[JsonObject], types: frozenset[str], url: str) -> JsonObject | None:
