@@ -52,11 +52,25 @@ def print_dossier(dossier: Dossier, console: Console) -> None:
     _line(console, "countries", [f"{c['name']} ({c['code']}) {c['reports']}" for c in data["countries"]])
     _line(console, "per month", [f"{month} {n}" for month, n in data["timeline"].items()])
     _print_figures(data["figures"], console)
+    _print_coverage(data["coverage"], console)
     console.print("\n[bold]documents[/]")
     for doc in data["documents"]:
         console.print(f"  {doc['published'] or '(no date)'}  {escape(doc['language'])}  {escape(doc['source'])}"
                       f"  #{doc['id']}  {escape(doc['title'])}")
         console.print(f"      {escape(doc['url'])}", style="dim", soft_wrap=True)
+
+
+def _print_coverage(coverage: list[dict[str, Any]], console: Console) -> None:
+    if not coverage:
+        return
+    console.print("\n[bold]coverage[/] (news articles retelling a release)")
+    for item in coverage:
+        release = item["release"]
+        console.print(f"  {escape(release['source'])} #{release['id']}  {escape(release['title'])}")
+        for label, articles in (("copied by", item["copied_by"]), ("added reporting", item["reported_by"])):
+            if articles:
+                console.print(f"    {label}: " + escape(", ".join(
+                    f"{a['source']} #{a['id']} ({100 * a['reused_share']:.0f}% reused, {a['lag']})" for a in articles)))
 
 
 def _line(console: Console, label: str, items: list[str]) -> None:

@@ -1,7 +1,7 @@
 """The figures of an operation side by side per kind, and where sources disagree.
 
 Copies are counted once: documents of one near-duplicate cluster are one *report*, shown by
-its first document (lowest id) with the others listed as copies. Each report's *headline* for a
+the copy published first (then the lowest id) with the others listed as copies. Each report's *headline* for a
 kind is its largest live figure of that kind (a release says "38 arrested" and then "12 of them
 in Portugal": the total is the claim to compare). Two reports disagree when their headlines
 cannot both be true, read as ranges: "38" is exactly 38, "at least 30" is 30 or more, "up to
@@ -15,6 +15,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pressarchive.dossiers.figures import FigureReport, document_json
@@ -121,7 +122,8 @@ def compare(
 ) -> list[KindComparison]:
     """One comparison per kind that any document reports, in :data:`FIGURE_KINDS` order."""
     groups: dict[int, list[OperationDocument]] = defaultdict(list)
-    for doc in sorted(documents, key=lambda d: d.id):
+    # The copy published first stands for its group: the original, not whoever was crawled first.
+    for doc in sorted(documents, key=lambda d: (d.published or date.max, d.id)):
         groups[doc.copy_group].append(doc)
     kinds = {r.figure.kind for found in reports.values() for r in found}
     order = [k for k in FIGURE_KINDS if k in kinds] + sorted(kinds - set(FIGURE_KINDS))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from babel import Locale
 
 from pressarchive.dossiers.compare import KindComparison, compare
+from pressarchive.dossiers.coverage import ReleaseCoverage
 from pressarchive.dossiers.figures import FigureReport, document_json
 from pressarchive.extract.agencies import agencies
 from pressarchive.store.corrections import Merge
@@ -33,6 +34,7 @@ class Dossier:
     aliases: list[dict[str, Any]]
     documents: list[OperationDocument]
     figures: list[KindComparison]
+    coverage: list[ReleaseCoverage] = field(default_factory=list)
 
     @property
     def reports(self) -> int:
@@ -99,6 +101,7 @@ class Dossier:
             "agencies": self.agencies, "countries": self.countries, "timeline": self.timeline,
             "disagreements": self.disagreements,
             "figures": [comparison.to_json() for comparison in self.figures],
+            "coverage": [item.to_json() for item in self.coverage],
             "documents": [_document_entry(doc) for doc in self.documents],
         }
 
@@ -106,6 +109,7 @@ class Dossier:
 def build_dossier(
     key: str, name: str, members: Iterable[str], merges: Mapping[str, Merge],
     documents: list[OperationDocument], reports: Mapping[int, list[FigureReport]],
+    coverage: list[ReleaseCoverage] | None = None,
 ) -> Dossier:
     """The dossier of canonical ``key`` from its documents and their corrected figures."""
     aliases = [
@@ -115,7 +119,7 @@ def build_dossier(
         if member in merges
     ]
     ordered = sorted(documents, key=lambda d: (d.published or date.max, d.id))
-    return Dossier(key, name, aliases, ordered, compare(documents, reports))
+    return Dossier(key, name, aliases, ordered, compare(documents, reports), coverage or [])
 
 
 def _per_report(

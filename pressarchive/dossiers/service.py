@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
+from pressarchive.dossiers.coverage import coverage_of
 from pressarchive.dossiers.dossier import Dossier, build_dossier
 from pressarchive.dossiers.figures import corrected_figures, same_text
 from pressarchive.dossiers.listing import OperationSummary, summarise
@@ -54,7 +55,8 @@ class Dossiers:
         reports = {
             doc.id: corrected_figures(doc, figures.get(doc.version_id, []), corrections) for doc in documents
         }
-        return build_dossier(key, names.names[key], members, names.merges, documents, reports)
+        coverage = coverage_of(self.archive, documents)
+        return build_dossier(key, names.names[key], members, names.merges, documents, reports, coverage)
 
     def _names_for(self, name: str) -> OperationNames:
         """The names ``name`` may mean, read from the store for those keys only (all on a miss,
