@@ -7,7 +7,7 @@ the same store calls a crawl makes, without running a crawl.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import escape
 
 from w3lib.url import safe_url_string
@@ -25,8 +25,11 @@ class Builder:
         self.service = service
         self.captures = 0
 
-    def add(self, doc: Document, when: datetime | None = None, body: bytes | None = None) -> int:
-        """Archive ``doc`` as extracted from ``body`` (default: a page of its title and text)."""
+    def add(
+        self, doc: Document, when: datetime | None = None, body: bytes | None = None, listed: date | None = None,
+    ) -> int:
+        """Archive ``doc`` as extracted from ``body`` (default: a page of its title and text),
+        requested with the date a listing gave it (``listed``)."""
         self.captures += 1
         captured_at = when or datetime(2024, 1, 1, 12, 0, self.captures % 60)
         if body is None:
@@ -47,6 +50,6 @@ class Builder:
         capture_id = self.service.archive.record_capture(Capture(
             source=doc.source, url=url, status=200, content_type="text/html",
             length=len(body), captured_at=captured_at, payload_sha256=hashlib.sha256(body).hexdigest(),
-            warc_file=location.warc_file, warc_offset=location.offset,
+            warc_file=location.warc_file, warc_offset=location.offset, listed_date=listed,
         ))
         return self.service.archive.save_document(doc, capture_id).document_id

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from scrapy.utils.test import get_crawler
 
 from pressarchive.crawler.capture import WarcCaptureMiddleware
@@ -75,3 +76,26 @@ def test_a_component_without_a_context_says_so() -> None:
     crawler.spider = PressRoomSpider.from_crawler(crawler, profile=PROFILE)
     with pytest.raises(MissingContextError, match="no CrawlContext"):
         WarcCaptureMiddleware.from_crawler(crawler)
+
+
+def test_the_capture_keeps_the_date_a_listing_gave_its_release(context: CrawlContext) -> None:
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from pressarchive.crawler.listingdates import LISTED_DATE_META
+
+    crawler = get_crawler(PressRoomSpider)
+    attach_context(crawler, context)
+    crawler.spider = PressRoomSpider.from_crawler(crawler, profile=PROFILE, context=context)
+    capture = WarcCaptureMiddleware.from_crawler(crawler)
+    try:
+        for url, meta in (("http://127.0.0.1:9/press/releases/a.html", {LISTED_DATE_META: "2019-05-06"}),
+                          ("http://127.0.0.1:9/press/releases/b.html", {})):
+            request = Request(url, meta=meta)
+            capture.process_response(request, HtmlResponse(url, body=b"<html><body>x</body></html>", request=request))
+    finally:
+        capture.close()
+    with context.archive.engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT url, listed_date FROM captures ORDER BY id")).all()
+    assert [(url.rsplit("/", 1)[1], str(day) if day else None) for url, day in rows] == [
+        ("a.html", "2019-05-06"), ("b.html", None)]

@@ -241,6 +241,20 @@ def test_source_and_since_limit_the_work(tmp_path: Path) -> None:
         assert (number, capture, captured) == (2, old[1], old[2]) and reprocessed and run_id
 
 
+def test_a_date_only_the_listing_gave_is_read_again(tmp_path: Path) -> None:
+    """The crawl's fallback date (from a feed, sitemap or listing) is kept with the capture, so
+    reading the capture again finds the same date and adds no version."""
+    service = ArchiveService(resolve_data_dir(tmp_path))
+    url = "http://127.0.0.1/alpha/undated-release.html"
+    body = _page("Operation Heron without a date", TEXT.format(n=5, m=3))
+    doc = extract_document(body, url, "text/html", default_language="en", listed_date=date(2019, 5, 6))
+    assert doc is not None and doc.published == date(2019, 5, 6)
+    Builder(service).add(doc.replace(source="alpha"), when=datetime(2024, 1, 1), body=body, listed=date(2019, 5, 6))
+    service.close()
+    summary = run(tmp_path)
+    assert (summary.seen, summary.changed, summary.unchanged) == (1, 0, 1)
+
+
 def test_unknown_source_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     build(tmp_path, [("alpha", datetime(2024, 1, 1), False)])[0].close()
     code, out, err = run_here(capsys, tmp_path, "reprocess", "--source", "gamma", "--workers", "0")

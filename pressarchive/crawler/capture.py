@@ -24,6 +24,7 @@ from scrapy.http import Headers, Response
 from scrapy.utils.python import to_unicode
 
 from pressarchive.crawler.context import CrawlContext, crawl_context
+from pressarchive.crawler.listingdates import listed_day
 from pressarchive.crawler.storage import StorageFailed, is_storage_failure, stop_crawl
 from pressarchive.store import Capture
 from pressarchive.warc import Exchange, RotatingWarcWriter
@@ -80,6 +81,7 @@ class WarcCaptureMiddleware:
             payload_sha256=location.payload_sha256, warc_file=location.warc_file,
             warc_offset=location.offset, run_id=self.run_id,
             etag=_header(response, "ETag"), last_modified=_header(response, "Last-Modified"),
+            listed_date=listed_day(request.meta),
         )
         return self.archive.record_capture(capture)
 

@@ -14,8 +14,9 @@ than leaving it to the page.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
@@ -23,6 +24,8 @@ from lxml.html import HtmlElement
 from pressarchive.extract.dates import parse_declared_date, text_dates
 from pressarchive.urls import canonical_url
 
+#: Request meta key: the ISO day a feed, sitemap or listing gave the release it asks for.
+LISTED_DATE_META = "pressarchive_listed_date"
 _MAX_ITEM_CHARS = 1000  # a larger "item" is a page section, not one release's teaser
 
 
@@ -60,3 +63,17 @@ def _item_dates(item: HtmlElement, language: str, today: date | None) -> set[dat
     stamps = {day for value in item.xpath(".//time/@datetime") if (day := parse_declared_date(str(value), today))}
     return stamps | {day for _, day in text_dates(text, today, language)}
 
+
+def listed_day(meta: Mapping[str, Any]) -> date | None:
+    """The day a listing gave the release a request fetches (its ``meta``), if any."""
+    return parse_day(meta.get(LISTED_DATE_META))
+
+
+def parse_day(value: str | None) -> date | None:
+    """An ISO day (or the day of an ISO timestamp) as a date; None for anything else."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None

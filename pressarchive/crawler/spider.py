@@ -42,7 +42,7 @@ from pressarchive.crawler.incremental import (
     unchanged_since_capture,
 )
 from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
-from pressarchive.crawler.listingdates import listed_release_dates
+from pressarchive.crawler.listingdates import LISTED_DATE_META, listed_day, listed_release_dates, parse_day
 from pressarchive.crawler.media import DENIED_EXTENSIONS, is_denied_url
 from pressarchive.crawler.revisit import RevisitPolicy
 from pressarchive.crawler.settings import SETTINGS
@@ -56,7 +56,6 @@ _CANONICAL = ('//head/link[contains(concat(" ", translate(normalize-space(@rel),
               '"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"), " "), " canonical ")]/@href')
 ENTRY_META = "pressarchive_entry"  # listing, sitemap or feed: its failure makes the listing incomplete
 REVISIT_META = "pressarchive_revisit"  # fetched only because the revisit policy said it was due
-LISTED_DATE_META = "pressarchive_listed_date"  # ISO day a feed or sitemap gave the release
 
 
 class PressRoomSpider(Spider):
@@ -219,7 +218,7 @@ class PressRoomSpider(Spider):
             capture_id=response.meta.get(CAPTURE_META), source=self.profile.name,
             status=response.status, delisted=bool(response.meta.get("pressarchive_verify")),
             revisit=bool(response.meta.get(REVISIT_META)),
-            listed_date=_lastmod(response.meta.get(LISTED_DATE_META)),
+            listed_date=listed_day(response.meta),
         )
 
     def declared_canonical(self, response: Response) -> str | None:
@@ -250,12 +249,12 @@ class PressRoomSpider(Spider):
             loc = entry.get("loc", "")
             if sitemap.type == "sitemapindex":
                 yield self._request(loc, self.parse_sitemap, entry=True)
-            elif not self._older_than_since(_lastmod(entry.get("lastmod"))):
+            elif not self._older_than_since(parse_day(entry.get("lastmod"))):
                 listed.append(canonical_url(loc))
-                lastmod = _lastmod(entry.get("lastmod"))
+                lastmod = parse_day(entry.get("lastmod"))
                 # A news sitemap's publication date; else lastmod, which for a release that
                 # was never edited is its publication day (used only if the page has none).
-                published = _lastmod(entry.get("publication_date")) or lastmod
+                published = parse_day(entry.get("publication_date")) or lastmod
                 if request := self.route(loc, lastmod, listed_date=published):
                     yield request
         yield ListedItem(listed)
@@ -363,15 +362,6 @@ class PressRoomSpider(Spider):
 def _revisit_policy(settings: Any) -> RevisitPolicy:
     """The revisit policy the settings give, the table's defaults where they have none."""
     return RevisitPolicy.from_settings({name: settings.get(name, entry.default) for name, entry in SETTINGS.items()})
-
-
-def _lastmod(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
 
 
 def _head(response: TextResponse) -> Selector:

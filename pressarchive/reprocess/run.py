@@ -168,7 +168,13 @@ class _Run:
             return exc
         # As the crawl calls it: the capture's bytes and Content-Type, the document's URL, the source's options.
         args = (response.body, candidate.url, candidate.version.capture.content_type or response.content_type)
-        options = self.extractions.get(candidate.source, SourceExtraction()).options()
+        capture = candidate.version.capture
+        options = {
+            **self.extractions.get(candidate.source, SourceExtraction()).options(),
+            # The listing's date and the capture's day, as the crawl had them: the same fallback
+            # date, and no date after the day the page was archived.
+            "listed_date": capture.listed_date, "captured": capture.captured_at.date(),
+        }
         if workers is not None:
             return workers.submit(extract_document, *args, **options)
         future: Future[Document | None] = Future()

@@ -30,6 +30,7 @@ class Capture:
     run_id: int | None = None
     etag: str | None = None
     last_modified: str | None = None
+    listed_date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,9 @@ captures = sa.Table(
     # Validators for conditional requests on the next crawl.
     sa.Column("etag", sa.Text, nullable=True),
     sa.Column("last_modified", sa.Text, nullable=True),
+    # The day a feed, sitemap or listing gave the release when it was requested: extraction's
+    # fallback date, kept so that ``reprocess`` reads the capture as the crawl did.
+    sa.Column("listed_date", sa.Date, nullable=True),
 )
 
 documents = sa.Table(
