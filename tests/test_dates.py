@@ -259,6 +259,18 @@ def test_news_sitemap_publication_date_reaches_the_page_item() -> None:
     assert dates == [date(2020, 5, 4), date(2020, 6, 2), None]
 
 
+def test_scrapy_sitemap_internals_the_dated_reader_relies_on_are_still_there() -> None:
+    """crawler/sitemaps.py overrides ``Sitemap._process_sitemap_element`` and calls
+    ``_get_tag_name``: a Scrapy upgrade that renames them must fail here, not silently drop
+    every news sitemap's dates."""
+    import inspect
+
+    from scrapy.utils.sitemap import Sitemap
+
+    assert list(inspect.signature(Sitemap._process_sitemap_element).parameters) == ["self", "elem"]
+    assert list(inspect.signature(Sitemap._get_tag_name).parameters) == ["elem"]  # a staticmethod
+
+
 def test_feed_date_reaches_the_page_item() -> None:
     spider = _spider()
     feed = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Press</title>
