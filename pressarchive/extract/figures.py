@@ -47,10 +47,10 @@ _TRIGGERED: dict[str, dict[str, str]] = {
                "rescue": "victims_safeguarded"},
     "premises": {"search": "searches"},
     "device": {"seize": "devices"},
-    "file": {"seize": "files"},
+    "file": {"seize": "files", "find": "files"},  # files are seized, or found on what was seized
     "money": {"seize": "money"},
 }
-_TRIGGERS = ("arrest", "detain", "identify", "charge", "convict", "rescue", "search", "seize")
+_TRIGGERS = ("arrest", "detain", "identify", "charge", "convict", "rescue", "search", "seize", "find")
 _CLASSES = (*_NOUN_KINDS, *(c for c in _TRIGGERED if c != "money"))
 
 #: Currency written before or after an amount -> ISO 4217.
@@ -72,7 +72,9 @@ _NOT_A_COUNT_BEFORE = re.compile(
     r"operación|operazione|operação|opération|op|aged|edad de|età di|idade de|âgé|âgés|âgée|âgées|alter von|"
     r"year|año|anno|ano|année|jahr|tel|phone|teléfono|telefono|telefone|téléphone|telefon)\.?\s*|[+#/§-]\s*)$",
     re.I)
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”»)']?\s+(?=[\"“«(¿¡]?[^\s\da-zà-ÿ])|\n\s*|;\s")
+#: A point after a scale abbreviation ("1,2 Mio. Euro", "3 Mrd. Euro") does not end the sentence.
+_SENTENCE_END = re.compile(r"(?<!\b[Mm]io)(?<!\b[Mm]rd)(?<!\b[Mm]ill)(?<!\b[Tt]sd)[.!?…]+[\"”»)']?\s+"
+                           r"(?=[\"“«(¿¡]?[^\s\da-zà-ÿ])|\n\s*|;\s")
 _WINDOW = 110
 _TAIL = 40
 _RIGHT = 60  # a trigger after the noun is the count's own only when close ("12 people were later arrested")

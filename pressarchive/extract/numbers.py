@@ -340,10 +340,12 @@ def _adjacent(text: str, stop: int, start: int) -> bool:
 
 _SCALE_AFTER = re.compile(
     r"\s?(millions?|millones|millón|milioni|milione|milhões|milhão|millionen|mio\.?|mil|mila|thousand|tausend|"
-    r"billion|bn|m)(?![\w])", re.I)
+    r"billions?|bn|m|milliards?|milliarden|milliarde|mrd\.?|miliardi|miliardo|bilhões|bilhão)(?![\w])", re.I)
 _SCALE_VALUES = {"million": 1e6, "millions": 1e6, "millones": 1e6, "millón": 1e6, "milioni": 1e6, "milione": 1e6,
                  "milhões": 1e6, "milhão": 1e6, "millionen": 1e6, "mio": 1e6, "mio.": 1e6, "m": 1e6,
-                 "mil": 1e3, "mila": 1e3, "thousand": 1e3, "tausend": 1e3, "billion": 1e9, "bn": 1e9}
+                 "mil": 1e3, "mila": 1e3, "thousand": 1e3, "tausend": 1e3, "billion": 1e9, "billions": 1e9, "bn": 1e9,
+                 "milliard": 1e9, "milliards": 1e9, "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9, "mrd.": 1e9,
+                 "miliardi": 1e9, "miliardo": 1e9, "bilhões": 1e9, "bilhão": 1e9}
 
 
 def find_numbers(text: str, language: str = "") -> list[Number]:
