@@ -45,10 +45,14 @@ _SEPARATORS: dict[str, tuple[str, str]] = {
 }
 
 
+#: What may follow digits: not a letter, "%" or more digits, except a scale glued on ("£1.3m", "€2bn").
+_NUMBER_END = r"(?:(?=(?:m|bn)(?!\w))|(?![\w%]|[.,:/\-]\d))"
+
+
 def _digit_pattern(thousands: str, decimal: str) -> str:
     group = f"[{re.escape(thousands)}]"
     return (r"(?<![\w.,/:+\-])(?:[1-9]\d{0,2}(?:" + group + r"\d{3})+|\d+)"
-            r"(?:" + re.escape(decimal) + r"\d+)?(?![\w%]|[.,:/\-]\d)")
+            r"(?:" + re.escape(decimal) + r"\d+)?" + _NUMBER_END)
 
 
 @cache
@@ -58,7 +62,7 @@ def _digits(language: str) -> re.Pattern[str]:
         return re.compile(_digit_pattern(thousands, decimal))
     # Unknown language: a 3-digit group after "," or "." is a thousands group (counts are whole).
     return re.compile(r"(?<![\w.,/:+\-])(?:[1-9]\d{0,2}(?:[,.\u00a0\u202f\u2009]\d{3})+|\d+)"
-                      r"(?:[.,]\d{1,2})?(?![\w%]|[.,:/\-]\d)")
+                      r"(?:[.,]\d{1,2})?" + _NUMBER_END)
 
 
 def _digit_value(raw: str, language: str) -> float:
