@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
 
@@ -75,8 +75,8 @@ _NOT_A_COUNT_BEFORE = re.compile(
     r"year|año|anno|ano|année|jahr|tel|phone|teléfono|telefono|telefone|téléphone|telefon)\.?\s*|[+#/§-]\s*)$",
     re.I)
 #: A point after a scale abbreviation ("1,2 Mio. Euro", "3 Mrd. Euro") does not end the sentence.
-_SENTENCE_END = re.compile(r"(?<!\b[Mm]io)(?<!\b[Mm]rd)(?<!\b[Mm]ill)(?<!\b[Tt]sd)[.!?…]+[\"”»)']?\s+"
-                           r"(?=[\"“«(¿¡]?[^\s\da-zà-ÿ])|\n\s*|;\s")
+_SENTENCE_END = re.compile(r"(?=[.!?…\n;])(?:(?<!\b[Mm]io)(?<!\b[Mm]rd)(?<!\b[Mm]ill)(?<!\b[Tt]sd)[.!?…]+[\"”»)']?\s+"
+                           r"(?=[\"“«(¿¡]?[^\s\da-zà-ÿ])|\n\s*|;\s)")
 _WINDOW = 110
 _TAIL = 40
 _RIGHT = 60  # a trigger after the noun is the count's own only when close ("12 people were later arrested")
@@ -114,6 +114,8 @@ class _Language:
     of_total: re.Pattern[str]  # "of the" in "4 of the 6 defendants", matched whole
     among: re.Pattern[str]  # "among the" right before a total
     split: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]  # (trigger, head, particle)
+    #: trigger word as written, lower-cased -> its class; filled as pages are read (a few hundred words)
+    known: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 def find_figures(text: str, language: str = "") -> tuple[Figure, ...]:
@@ -345,7 +347,13 @@ def _reaches(cls: str, gap: str, before: bool) -> bool:
 
 def _trigger_of(match: re.Match[str], words: _Language) -> str:
     """Which trigger class ("arrest", "seize", ...) a trigger word belongs to."""
-    return next((t for t, pattern in words.trigger_class if pattern.fullmatch(match.group())), "")
+    word = match.group().lower()
+    known = words.known.get(word)
+    if known is None:
+        known = next((t for t, pattern in words.trigger_class if pattern.fullmatch(word)), "")
+        if len(words.known) < 10_000:
+            words.known[word] = known
+    return known
 
 
 def _looks_like_year(number: Number, text: str) -> bool:

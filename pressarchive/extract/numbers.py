@@ -13,6 +13,7 @@ often just an article; "one" is.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -364,11 +365,17 @@ def find_numbers(text: str, language: str = "") -> list[Number]:
             value, end = value * _SCALE_VALUES[scale.group(1).lower()], scale.end()
         found.append(Number(value, match.start(), end))
     ends = {n.end for n in found}
-    taken = [(n.start, n.end) for n in found if n.end > n.start]
-    found.extend(w for w in _word_numbers(text, lang)
-                 if w.end not in ends and not any(a <= w.start < b for a, b in taken))
+    digits = list(found)  # in text order, none overlapping
+    starts = [n.start for n in digits]
+    found.extend(w for w in _word_numbers(text, lang) if w.end not in ends and not _inside(digits, starts, w.start))
     found.sort(key=lambda n: n.start)
     return found
+
+
+def _inside(digits: list[Number], starts: list[int], position: int) -> bool:
+    """Whether ``position`` falls inside one of the digit numbers ("1,2 Mio." has a word in it)."""
+    i = bisect_right(starts, position) - 1
+    return i >= 0 and position < digits[i].end
 
 
 def _is_money_context(text: str, start: int) -> bool:
