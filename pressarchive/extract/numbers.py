@@ -362,7 +362,8 @@ def find_numbers(text: str, language: str = "") -> list[Number]:
         value, end = _digit_value(match.group(), lang), match.end()
         scale = _SCALE_AFTER.match(text, end)
         if scale and not (scale.group(1) == "m" and not _is_money_context(text, match.start())):
-            value, end = value * _SCALE_VALUES[scale.group(1).lower()], scale.end()
+            # rounded to cents: 4.1 × 10⁶ is 4099999.9999999995 in binary floating point
+            value, end = round(value * _SCALE_VALUES[scale.group(1).lower()], 2), scale.end()
         found.append(Number(value, match.start(), end))
     ends = {n.end for n in found}
     digits = list(found)  # in text order, none overlapping
