@@ -309,6 +309,11 @@ def test_a_count_after_and_with_its_own_verb_counts_the_same_people(
     assert triples(text, language)[1:] == [second]
 
 
+def test_among_a_total_that_counts_no_people_leaves_later_counts_alone() -> None:
+    assert triples("Among the 9 countries taking part, officers arrested 41 people.", "en") == [
+        ("countries", 9, "exact"), ("arrested", 41, "exact")]
+
+
 def test_a_count_after_and_without_a_verb_is_still_not_read() -> None:
     assert triples("Police arrested 21 people in Italy and 4 in Malta.", "en") == [("arrested", 21, "exact")]
 

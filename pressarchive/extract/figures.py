@@ -147,6 +147,8 @@ def find_figures(text: str, language: str = "") -> tuple[Figure, ...]:
         bounds = bounds or _sentence_bounds(text)
         s0, s1 = _sentence_of(bounds, number.start, len(text))
         figure = _figure(text, number, (s0, s1, prior), words, claimed)
+        if number.start == parts[0] and figure is not None and figure.kind not in _PEOPLE_KINDS:
+            parts = (-1, -1)  # "among the 12 countries taking part, police arrested 30 people"
         if figure is not None and not (parts[0] < number.start < parts[1] and figure.kind in _PEOPLE_KINDS):
             found.append(figure)
     return tuple(found)
