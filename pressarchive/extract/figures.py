@@ -10,13 +10,17 @@ prison terms and phone numbers out. The words live per language in ``data/figure
 Conventions (the labels in ``bench/labels/figures.jsonl`` follow them):
 
 - Only stated counts: "the arrest of a man" has no number and gives no figure; "one man" does.
-- A part of a stated count ("of whom 17 in Spain", "including four minors") is not a figure; a
-  count without a noun ("17 people in Spain and 9 in other countries": the 9) is not either.
+- A part of a stated count ("of whom 17 in Spain", "including four minors", "among the 23
+  arrested are five minors") is not a figure; a count without a noun ("17 people in Spain and 9
+  in other countries": the 9) is not either. "Convicted 4 of the 6 defendants" reports the 4.
 - Spanish "detenidos" and Portuguese "detidos" are arrests; ``detained`` is custody that the
   language names apart (English "detained", "garde à vue", "fermati", "Untersuchungshaft").
 - Money needs a seizure word and a currency (``unit`` is its ISO 4217 code; "$" is read as USD).
 - Data volumes ("3 TB") are not files; prison terms and ages are not figures.
-- A count whose noun is left out is read only after "other" ("denunciate altre 21": people).
+- A count whose noun is left out is read after "other" ("denunciate altre 21": people), or after
+  "and" when a verb of its own follows ("42 arrested and 35 placées en garde à vue": 35 detained).
+- Roles in a network ("40 administrators", "3,000 users") take a verb only from their own clause.
+- Files count when seized or found on what was seized.
 """
 
 from __future__ import annotations
