@@ -275,6 +275,22 @@ def test_charge_and_convict_verbs_in_every_inflection(language: str, text: str, 
 
 
 @pytest.mark.parametrize("language, text, kind, value", [
+    ("de", "Die Polizisten verhafteten 8 Männer.", "arrested", 8),
+    ("de", "Elf Verdächtige kamen in U-Haft.", "detained", 11),
+    ("fr", "Neuf femmes ont été écrouées.", "detained", 9),
+    ("fr", "Les policiers ont arrêté 3 hommes.", "arrested", 3),
+    ("es", "Cuatro personas fueron enviadas a prisión.", "detained", 4),
+    ("en", "Seven men were remanded.", "detained", 7),
+])
+def test_arrest_and_custody_verbs_in_every_inflection(language: str, text: str, kind: str, value: int) -> None:
+    assert triples(text, language) == [(kind, value, "exact")]
+
+
+def test_a_court_ruling_is_not_an_arrest() -> None:
+    assert triples("L'arrêt de la cour d'appel concerne 5 personnes.", "fr") == []
+
+
+@pytest.mark.parametrize("language, text, kind, value", [
     ("pt", "O tribunal condenou 7 dos 10 arguidos.", "convicted", 7),
     ("en", "The jury convicted 2 of the 3 defendants.", "convicted", 2),
     ("fr", "Le tribunal a condamné 5 des 8 prévenus.", "convicted", 5),
