@@ -33,6 +33,8 @@ Case = Literal["any", "capitalised", "exact"]
 _OF = re.compile(r"\s*|\s+(?:de|del|de la|of|of the|da|do|di|du|des|della|von|der)\s+", re.I)
 _POSSESSIVE = re.compile(r"\s*|'s\s+", re.I)
 _JOIN_REACH = 40  # characters: the longest country name plus its joining words
+_NEAR_REACH = 80  # characters: a country named this close, in the same sentence, is "nearby"
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +92,10 @@ def find_agencies(*texts: str, home: str = "") -> tuple[str, ...]:
     countries = list(dict.fromkeys(code for in_text in mentions for _start, _end, code in in_text))
     for text, in_text in zip(texts, mentions, strict=True):
         prepared = prepare(text or "")
-        for start, end, choices in _hits(prepared):
-            agency = _choose(choices, countries, prepared, in_text, start, end, home)
+        hits = _hits(prepared)
+        starts = [start for start, _end, _choices in hits]
+        for start, end, choices in hits:
+            agency = _choose(choices, countries, prepared, in_text, start, end, home, starts)
             if agency:
                 found.setdefault(agency)
     return tuple(found)
@@ -128,11 +132,14 @@ def _case_fits(alias: _Alias, written: str) -> bool:
 def _choose(
     choices: tuple[_Alias, ...], countries: list[str], text: Prepared,
     mentions: tuple[tuple[int, int, str], ...], start: int, end: int, home: str = "",
+    names: list[int] | None = None,
 ) -> str | None:
     """The body a name means, in this order: a shared name's body whose country is named as
-    part of it ("Colombia's National Police"); the source's own country's body; the name's own
-    body (none if the name belongs to another country: "la Policía Nacional del Paraguay"); a
-    shared name's body whose country the text names elsewhere (the one it names first)."""
+    part of it ("Colombia's National Police"); the source's own country's body; the body whose
+    country is named nearest in the same sentence ("En Belgique, le parquet a ..." is Belgian
+    even in a French-language text); the name's own body (none if the name belongs to another
+    country: "la Policía Nacional del Paraguay"); a shared name's body whose country the text
+    names elsewhere (the one it names first)."""
     table = agencies()
     shared = [alias for alias in choices if alias.needs_country and table[alias.agency].country in countries]
     own = next((alias.agency for alias in choices if not alias.needs_country), None)
@@ -146,6 +153,12 @@ def _choose(
     at_home = [alias.agency for alias in choices if home and table[alias.agency].country == home]
     if at_home and not attached:
         return at_home[0]
+    by_country = {table[alias.agency].country: alias.agency for alias in shared}
+    if own:
+        by_country.setdefault(table[own].country, own)
+    near = _nearest(text, mentions, start, end, by_country, names or [])
+    if near:  # "In Österreich hat die Staatsanwaltschaft ...": the country of the sentence
+        return by_country[near]
     if own:
         return None if any(code != table[own].country for code in attached) else own
     # One sense per document: the body of the country the text names first.
@@ -169,6 +182,33 @@ def _attached(text: Prepared, mentions: tuple[tuple[int, int, str], ...], start:
         elif m_end <= start and _POSSESSIVE.fullmatch(text.text, m_end, start):
             attached.append(code)
     return attached
+
+
+def _nearest(
+    text: Prepared, mentions: tuple[tuple[int, int, str], ...], start: int, end: int, codes: dict[str, str],
+    names: list[int],
+) -> str | None:
+    """The country among ``codes`` named nearest to the name, within a few words, with no
+    sentence end and no other body's name (``names``: their starts) between: in "la Policía
+    Nacional con la Policía Nacional de Colombia" Colombia belongs to the second name only.
+    Bisection again: mentions and names are in text order."""
+    best: tuple[int, str] | None = None
+    first = bisect.bisect_left(mentions, (start - _NEAR_REACH,))
+    for m_start, m_end, code in mentions[first:]:
+        if m_start > end + _NEAR_REACH:
+            break
+        if code not in codes:
+            continue
+        gap = (m_end, start) if m_end <= start else (end, m_start)
+        if gap[0] > gap[1] or _SENTENCE_END.search(text.text, gap[0], gap[1]):
+            continue
+        between = bisect.bisect_left(names, gap[0])
+        if between < len(names) and names[between] < gap[1]:
+            continue
+        distance = gap[1] - gap[0]
+        if best is None or distance < best[0]:
+            best = (distance, code)
+    return best[1] if best else None
 
 
 @lru_cache(maxsize=1)
