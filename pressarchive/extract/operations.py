@@ -69,17 +69,20 @@ _PATTERN = re.compile(
     # from its second keyword.
     rf"|(?P<bare>(?!(?i:{_KEYWORD})(?![\w-])){_WORD})(?=(?P<more>(?:{_SPACE}{_WORD}){{0,2}})))"
 )
-# "A ação, batizada de 'Tempestade'": an action noun, its connector, a quoted name.
-_ACTION_PATTERN = re.compile(
+# A quoted name with no keyword just before it counts in two forms, checked around each quoted
+# phrase (cheaper than scanning every line for them):
+#   after an action noun and its connector: "A ação, batizada de 'Tempestade'";
+#   before its keyword: "Baptisée « Cerf-volant », l'opération a mobilisé ...".
+_QUOTED_RE = re.compile(rf"(?<!\w){_QUOTED}(?!\w)")  # not an apostrophe: "d'une", "l'opération"
+_ACTION_BEFORE = re.compile(
     rf"(?<![\w-])(?i:{_ACTION})(?![\w-])[^\S\n]*,?{_SPACE}{_ADJECTIVE}?{_AUXILIARY}?"
-    rf"(?i:{_CONNECTOR}){_CODE_SUFFIX}{_SPACE}{_QUOTED}"
+    rf"(?i:{_CONNECTOR}){_CODE_SUFFIX}{_SPACE}\Z"
 )
-# The name before its keyword: "Baptisée « Cerf-volant », l'opération a mobilisé ...",
-# "Denominata 'Aurora', l'operazione ...": a connector, a quoted name, a comma, the keyword.
-_LEADING_PATTERN = re.compile(
-    rf"(?<![\w-])(?i:{_CONNECTOR}){_CODE_SUFFIX}{_SPACE}{_QUOTED}[^\S\n]*,[^\S\n]*"
-    rf"(?:(?i:l'|l’|la|el|il|a|o|the|die|das|der|de)[^\S\n]*)?(?i:{_KEYWORD}|{_ACTION})(?![\w-])"
+_CONNECTOR_BEFORE = re.compile(rf"(?:^|(?<=[^\w-]))(?i:{_CONNECTOR}){_CODE_SUFFIX}{_SPACE}\Z")
+_KEYWORD_AFTER = re.compile(
+    rf"[^\S\n]*,[^\S\n]*(?:(?i:l'|l’|la|el|il|a|o|the|die|das|der|de)[^\S\n]*)?(?i:{_KEYWORD}|{_ACTION})(?![\w-])"
 )
+_LOOK_BACK = 80  # characters before a quoted name searched for its connector
 _MAX_WORDS = 3
 _KEYWORD_RE = re.compile(_KEYWORD, re.I)
 # After a Title Case name, only punctuation shows reliably that the name ended there.
@@ -155,13 +158,29 @@ def _candidates_in(index: int, text: str) -> list[_Candidate]:
             candidate = _candidate(match, line, headline, (index, offset + match.start()))
             if candidate is not None:
                 found.append(candidate)
-        for pattern in (_ACTION_PATTERN, _LEADING_PATTERN):
-            for match in pattern.finditer(line):
-                # Without the keyword, only a capitalised name is taken for a code name.
-                name = _quoted_name(match["quoted"]) if match["quoted"][:1].isupper() else ""
-                if name:
-                    found.append(_Candidate((index, offset + match.start()), name, True))
+        found.extend(_Candidate((index, offset + at), name, True) for at, name in _quoted_without_keyword(line))
         offset += len(line)
+    return found
+
+
+def _quoted_without_keyword(line: str) -> list[tuple[int, str]]:
+    """(offset, name) of quoted names introduced by an action noun or followed by their keyword.
+
+    Without the keyword right before it, only a capitalised name is taken for a code name.
+    """
+    if not any(quote in line for quote in _QUOTES):
+        return []
+    found = []
+    for match in _QUOTED_RE.finditer(line):
+        if not match["quoted"][:1].isupper():
+            continue
+        window = max(0, match.start() - _LOOK_BACK)
+        if _ACTION_BEFORE.search(line, window, match.start()) or (
+            _CONNECTOR_BEFORE.search(line, window, match.start()) and _KEYWORD_AFTER.match(line, match.end())
+        ):
+            name = _quoted_name(match["quoted"])
+            if name:
+                found.append((match.start(), name))
     return found
 
 
