@@ -33,7 +33,7 @@ Case = Literal["any", "capitalised", "exact"]
 _OF = re.compile(r"\s*|\s+(?:de|del|de la|of|of the|da|do|di|du|des|della|von|der)\s+", re.I)
 _POSSESSIVE = re.compile(r"\s*|'s\s+", re.I)
 _JOIN_REACH = 40  # characters: the longest country name plus its joining words
-_NEAR_REACH = 80  # characters: a country named this close, in the same sentence, is "nearby"
+_NEAR_REACH = 80  # characters: a country named this far before a name, in its sentence, is "nearby"
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
 
 
@@ -136,8 +136,8 @@ def _choose(
 ) -> str | None:
     """The body a name means, in this order: a shared name's body whose country is named as
     part of it ("Colombia's National Police"); the source's own country's body; the body whose
-    country is named nearest in the same sentence ("En Belgique, le parquet a ..." is Belgian
-    even in a French-language text); the name's own body (none if the name belongs to another
+    country is named just before it in the same sentence ("En Belgique, le parquet a ..." is
+    Belgian even in a French-language text); the name's own body (none if the name belongs to another
     country: "la Policía Nacional del Paraguay"); a shared name's body whose country the text
     names elsewhere (the one it names first)."""
     table = agencies()
@@ -156,7 +156,7 @@ def _choose(
     by_country = {table[alias.agency].country: alias.agency for alias in shared}
     if own:
         by_country.setdefault(table[own].country, own)
-    near = _nearest(text, mentions, start, end, by_country, names or [])
+    near = _nearest(text, mentions, start, by_country, names or [])
     if near:  # "In Österreich hat die Staatsanwaltschaft ...": the country of the sentence
         return by_country[near]
     if own:
@@ -185,30 +185,27 @@ def _attached(text: Prepared, mentions: tuple[tuple[int, int, str], ...], start:
 
 
 def _nearest(
-    text: Prepared, mentions: tuple[tuple[int, int, str], ...], start: int, end: int, codes: dict[str, str],
-    names: list[int],
+    text: Prepared, mentions: tuple[tuple[int, int, str], ...], start: int, codes: dict[str, str], names: list[int],
 ) -> str | None:
-    """The country among ``codes`` named nearest to the name, within a few words, with no
-    sentence end and no other body's name (``names``: their starts) between: in "la Policía
-    Nacional con la Policía Nacional de Colombia" Colombia belongs to the second name only.
-    Bisection again: mentions and names are in text order."""
-    best: tuple[int, str] | None = None
+    """The country among ``codes`` named last before the name, within a few words, with no
+    sentence end and no other body's name (``names``: their starts) between.
+
+    Only a country before the name sets the scene ("En Belgique, le parquet ..."); one after it
+    is more often where the body acted ("la Policía Nacional detuvo en Colombia"). Bisection
+    again: mentions and names are in text order.
+    """
     first = bisect.bisect_left(mentions, (start - _NEAR_REACH,))
-    for m_start, m_end, code in mentions[first:]:
-        if m_start > end + _NEAR_REACH:
-            break
-        if code not in codes:
+    last = bisect.bisect_left(mentions, (start,))
+    for _m_start, m_end, code in reversed(mentions[first:last]):
+        if m_end > start or code not in codes:
             continue
-        gap = (m_end, start) if m_end <= start else (end, m_start)
-        if gap[0] > gap[1] or _SENTENCE_END.search(text.text, gap[0], gap[1]):
-            continue
-        between = bisect.bisect_left(names, gap[0])
-        if between < len(names) and names[between] < gap[1]:
-            continue
-        distance = gap[1] - gap[0]
-        if best is None or distance < best[0]:
-            best = (distance, code)
-    return best[1] if best else None
+        if _SENTENCE_END.search(text.text, m_end, start):
+            return None
+        between = bisect.bisect_left(names, m_end)
+        if between < len(names) and names[between] < start:
+            return None
+        return code
+    return None
 
 
 @lru_cache(maxsize=1)
