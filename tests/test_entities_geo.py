@@ -326,6 +326,8 @@ def test_courts_are_one_body_per_country(text: str, expected: tuple[str, ...]) -
         ("la police judiciaire fédérale de Liège", ("police-federale-be",)),
         ("l'association Child Focus", ("child-focus",)),
         ("la police judiciaire marocaine", ("dgsn-ma",)),
+        ("En Algérie, la DGSN a annoncé l'arrestation", ("dgsn-dz",)), ("la DGSN a annoncé", ()),
+        ("the CCPA privacy rules", ()),
         ("la Garde nationale tunisienne", ("garde-nationale-tn",)),
         ("la Sûreté du Québec et le DPCP", ("surete-du-quebec", "dpcp")),
         ("the Florida Department of Law Enforcement (FDLE)", ("fdle",)),

@@ -8,8 +8,13 @@ does not grow with the list.
 Some names belong to several countries' bodies ("National Police", "Fiscalía", "Federal Police")
 and one abbreviation to two bodies (AFP: the Australian Federal Police and Agence France-Presse).
 Such a name counts only for a body whose country the text also mentions (by name, demonym or
-abbreviation: "the Colombian National Police"), the nearest mention deciding between several;
+abbreviation: "the Colombian National Police"); a country written with the name, the source's
+own country, then one named just before it in its sentence decide between several (``_choose``);
 with no such mention it gives no agency rather than a guess.
+
+Courts are bodies too, one generic body per country and kind ("court-de" for every Amtsgericht
+and Landgericht), as are the forces of federal states and cantons ("landespolizei-de",
+"kantonspolizei-ch"): the place that follows the name needs no entry of its own.
 """
 
 from __future__ import annotations
