@@ -110,9 +110,11 @@ def demo(ctx: Context, host: str, port: int, no_serve: bool) -> None:
     try:
         profile = profile_from_dict(room.profile(), origin="sample press room")
         run_and_report(ctx, [profile], delay=0.0)
-        console.print(f"ready in {time.monotonic() - started:.1f} s", markup=False)
+        console.print(f"ready in {time.monotonic() - started:.1f} s; try `pressarchive --data {data.root} "
+                      "operation Kestrel` for an operation's dossier", markup=False)
         if not no_serve:
-            console.print(f"search at http://{host}:{port}/search?q=operation  (Ctrl-C to stop)", markup=False)
+            console.print(f"search at http://{host}:{port}/search?q=operation , operations at "
+                          f"http://{host}:{port}/operations  (Ctrl-C to stop)", markup=False)
             serve_app(data, host, port)
     finally:
         room.stop()
