@@ -32,7 +32,7 @@ from pressarchive.store import Archive, StoredDocument
 from pressarchive.warc import CaptureLocation, WarcCheck, verify_captures
 
 if TYPE_CHECKING:
-    from pressarchive.dossiers import Dossiers
+    from pressarchive.dossiers import DocumentFacts, Dossiers
 
 SORTS = ("relevance", "date")
 MAX_LIMIT = 100
@@ -188,6 +188,20 @@ class ArchiveService:
         if stored is None:
             raise NotFound(f"no document with id {doc_id}")
         return stored
+
+    def document_facts(self, doc_id: int) -> DocumentFacts:
+        """The countries and agencies document ``doc_id`` names and the figures it reports, with
+        the hand corrections applied: what its page and ``show`` list beside the text."""
+        return self.dossiers.document_facts(self.document(doc_id))
+
+    def document_json(self, doc_id: int) -> dict[str, Any]:
+        """Everything known about one document as ``show --json`` and ``/api/doc/{id}`` give it:
+        its fields and versions, its copies and lineage, and :meth:`document_facts`."""
+        stored = self.document(doc_id)
+        return {
+            **stored.to_json(), **relations_of(self.archive, doc_id).to_json(),
+            **self.dossiers.document_facts(stored).to_json(),
+        }
 
     def relations(self, doc_id: int) -> Relations:
         """The copies of a document (its near-duplicate cluster) and its release/article lineage."""

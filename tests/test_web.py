@@ -357,7 +357,8 @@ def test_api_doc_is_the_stored_document(client: TestClient, ids: dict[str, int],
     service = ArchiveService(archive[0])
     try:
         relations = service.relations(ids["avalanche"]).to_json()
-        assert body == {**service.document(ids["avalanche"]).to_json(), **relations}
+        facts = service.document_facts(ids["avalanche"]).to_json()
+        assert body == {**service.document(ids["avalanche"]).to_json(), **relations, **facts}
     finally:
         service.close()
     assert [v["number"] for v in body["versions"]] == [1, 2]

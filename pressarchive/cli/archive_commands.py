@@ -70,20 +70,22 @@ def similar(ctx: Context, doc_id: int, as_json: bool, limit: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @pass_context
 def show(ctx: Context, doc_id: int, as_json: bool) -> None:
-    """Show a document with all its versions and where each was captured, its copies and the
+    """Show a document with all its versions and where each was captured, the countries and
+    agencies it names, the figures it reports (hand corrections applied), its copies and the
     releases it retells (or the articles retelling it)."""
     service = ctx.service()
     try:
+        if as_json:
+            print_json(service.document_json(doc_id))
+            return
         stored = service.document(doc_id)
+        facts = service.document_facts(doc_id)
         relations = service.relations(doc_id)
     finally:
         service.close()
-    if as_json:
-        print_json({**stored.to_json(), **relations.to_json()})
-    else:
-        out = console()
-        print_document(stored, out)
-        print_relations(relations, out)
+    out = console()
+    print_document(stored, out, facts)
+    print_relations(relations, out)
 
 
 @cli.command()

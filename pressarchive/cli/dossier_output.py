@@ -47,7 +47,7 @@ def print_dossier(dossier: Dossier, console: Console) -> None:
     console.print(f"  first {data['first'] or '—'}, last {data['last'] or '—'}"
                   + (f", {counts['undated']} undated" if counts["undated"] else ""))
     for alias in dossier.aliases:
-        console.print(f"  also named {escape(alias['name'])} (merged {escape(_note(alias))})")
+        console.print(f"  also named {escape(alias['name'])} (merged {escape(correction_note(alias))})")
     _line(console, "agencies", [f"{a['name']} {a['reports']}" for a in data["agencies"]])
     _line(console, "countries", [f"{c['name']} ({c['code']}) {c['reports']}" for c in data["countries"]])
     _line(console, "per month", [f"{month} {n}" for month, n in data["timeline"].items()])
@@ -83,7 +83,7 @@ def _print_figures(figures: list[dict[str, Any]], console: Console) -> None:
         flag = ""
         if comparison["disagreement"]:
             claims = " vs ".join(
-                f"{_value(position)} (" + ", ".join(
+                f"{figure_value(position)} (" + ", ".join(
                     f"{report['source']} #{report['document_id']}" for report in position["reports"]) + ")"
                 for position in comparison["positions"]
             )
@@ -96,19 +96,21 @@ def _print_figures(figures: list[dict[str, Any]], console: Console) -> None:
             for figure in report["figures"]:
                 status = ""
                 if figure["status"] != "extracted":
-                    status = f" [{figure['status']} {_note(figure['correction'])}]"
+                    status = f" [{figure['status']} {correction_note(figure['correction'])}]"
                 console.print(
-                    f"  {escape(figure['source'])} #{figure['document_id']}  {_value(figure)}"
+                    f"  {escape(figure['source'])} #{figure['document_id']}  {figure_value(figure)}"
                     f"{escape(status)}  {escape(repr(figure['quote']))}{escape(also)}"
                 )
 
 
-def _value(figure: dict[str, Any]) -> str:
+def figure_value(figure: dict[str, Any]) -> str:
+    """``≥38``, ``~5 kg``: the number with its qualifier's sign and unit (not escaped)."""
     unit = f" {figure['unit']}" if figure["unit"] else ""
     return f"{_QUALIFIER_SIGNS.get(figure['qualifier'], '')}{figure['value']}{unit}"
 
 
-def _note(note: dict[str, Any]) -> str:
+def correction_note(note: dict[str, Any]) -> str:
+    """Who made a correction, when and why (not escaped)."""
     return f"by {note['by']} on {note['at']}: {note['why']}"
 
 

@@ -8,17 +8,21 @@ strips control characters from everything it prints (see :mod:`pressarchive.cli.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pressarchive.cli.dossier_output import correction_note, figure_value
 from pressarchive.cli.terminal import json_text
 from pressarchive.index import Hit, SearchResult
 from pressarchive.indexcheck import EXAMPLES, IndexCheck
 from pressarchive.similar import DocRef, Link, Relations
 from pressarchive.store import StoredDocument
+
+if TYPE_CHECKING:  # the dossiers load the extractors' data: only when a command needs them
+    from pressarchive.dossiers import DocumentFacts
 
 
 def print_json(payload: Any) -> None:
@@ -89,7 +93,8 @@ def print_check(report: IndexCheck, after: IndexCheck, console: Console) -> None
         console.print("inconsistent: run 'pressarchive check --repair' to fix the index")
 
 
-def print_document(stored: StoredDocument, console: Console) -> None:
+def print_document(stored: StoredDocument, console: Console, facts: DocumentFacts | None = None) -> None:
+    """A document's fields, what it names and reports (``facts``), its versions and its text."""
     doc = stored.document
     console.print(f"[bold]{escape(doc.title)}[/]")
     for label, value in (
@@ -98,6 +103,8 @@ def print_document(stored: StoredDocument, console: Console) -> None:
         ("operations", ", ".join(doc.operations)),
     ):
         console.print(f"  {label:11} {escape(str(value or '—'))}")
+    if facts is not None:
+        print_facts(facts, console)
     table = Table(title="versions", title_justify="left")
     for column in ("#", "captured (UTC)", "payload sha256", "WARC file", "offset", "re-extracted (UTC)"):
         table.add_column(column)
@@ -110,6 +117,29 @@ def print_document(stored: StoredDocument, console: Console) -> None:
         )
     console.print(table)
     console.print(escape(doc.text))
+
+
+def print_facts(facts: DocumentFacts, console: Console) -> None:
+    """The countries and agencies a document names and its figures, each with its quote; a
+    rejected figure struck out and said to be, a corrected one with who, when and why."""
+    if not facts.extracted:
+        console.print("  [dim]countries, agencies and figures were not extracted for this version "
+                      "('pressarchive reprocess' does)[/]")
+        return
+    named = (
+        ("countries", [f"{name} ({code})" for code, name in facts.countries.items()]),
+        ("agencies", [f"{name} ({agency})" for agency, name in facts.agencies.items()]),
+    )
+    for label, items in named:
+        console.print(f"  {label:11} {escape(', '.join(items) or '—')}")
+    console.print(f"  {'figures':11} {len(facts.figures) or '—'}")
+    for report in facts.figures:
+        figure = report.figure_json()
+        value = escape(f"{figure['kind']} {figure_value(figure)}")
+        if report.status == "rejected":
+            value = f"[strike]{value}[/]"
+        note = f" [{figure['status']} {correction_note(figure['correction'])}]" if figure["corrected"] else ""
+        console.print(f"    {value}{escape(note)}  {escape(repr(figure['quote']))}")
 
 
 def print_relations(relations: Relations, console: Console) -> None:

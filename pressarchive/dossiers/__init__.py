@@ -7,8 +7,9 @@ API and the web pages are faces over :class:`pressarchive.dossiers.service.Dossi
 
 from __future__ import annotations
 
+from pressarchive.dossiers.document_facts import DocumentFacts
 from pressarchive.dossiers.dossier import Dossier
 from pressarchive.dossiers.listing import OperationSummary
 from pressarchive.dossiers.service import Dossiers
 
-__all__ = ["Dossier", "Dossiers", "OperationSummary"]
+__all__ = ["DocumentFacts", "Dossier", "Dossiers", "OperationSummary"]

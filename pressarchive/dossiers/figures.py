@@ -34,15 +34,18 @@ class FigureReport:
         """Whether the figure counts (a rejected one is shown, struck out, but not compared)."""
         return self.status != REJECTED
 
-    def to_json(self) -> dict[str, Any]:
+    def figure_json(self) -> dict[str, Any]:
+        """The figure and its correction alone, for a face that already shows the document."""
         figure = self.figure.to_json()
         return {
             "kind": figure["kind"], "value": figure["value"], "qualifier": figure["qualifier"],
             "unit": figure["unit"], "quote": figure["sentence"], "status": self.status,
             "corrected": self.correction is not None,
             "correction": self.correction.note() if self.correction else None,
-            **document_json(self.document),
         }
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.figure_json(), **document_json(self.document)}
 
 
 def document_json(doc: OperationDocument) -> dict[str, Any]:

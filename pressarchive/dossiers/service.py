@@ -10,6 +10,7 @@ import math
 from datetime import UTC, datetime
 
 from pressarchive.dossiers.coverage import coverage_of
+from pressarchive.dossiers.document_facts import DocumentFacts, document_facts
 from pressarchive.dossiers.dossier import Dossier, build_dossier
 from pressarchive.dossiers.figures import corrected_figures, same_text
 from pressarchive.dossiers.listing import OperationSummary, summarise
@@ -17,7 +18,7 @@ from pressarchive.dossiers.names import OperationNames, members_of, operation_na
 from pressarchive.errors import NotFound, UserError
 from pressarchive.extract.operations import normalise_operation
 from pressarchive.record import FIGURE_KINDS, QUALIFIERS, Figure
-from pressarchive.store import Archive
+from pressarchive.store import Archive, StoredDocument
 from pressarchive.store.corrections import ADD_FIGURE, MERGE_OPERATION, REJECT_FIGURE, Correction
 
 MAX_AUTHOR_CHARS = 100
@@ -57,6 +58,10 @@ class Dossiers:
         }
         coverage = coverage_of(self.archive, documents)
         return build_dossier(key, names.names[key], members, names.merges, documents, reports, coverage)
+
+    def document_facts(self, stored: StoredDocument) -> DocumentFacts:
+        """The countries, agencies and corrected figures of one document, for its own faces."""
+        return document_facts(self.archive, stored)
 
     def _names_for(self, name: str) -> OperationNames:
         """The names ``name`` may mean, read from the store for those keys only (all on a miss,

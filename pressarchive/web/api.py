@@ -1,7 +1,7 @@
 """The JSON API: the twin of every page, documented in the OpenAPI schema at /docs.
 
 Bodies are exactly what the CLI prints with ``--json`` (``SearchResult.to_json()``,
-``StoredDocument.to_json()``, ``ArchiveService.status()``, ``IndexCheck.to_json()``), so a
+``ArchiveService.document_json()``, ``ArchiveService.status()``, ``IndexCheck.to_json()``), so a
 script written against one works against the other. Errors are ``{"error": "<one line>"}``
 with a 4xx status: 400 for bad input, including a query stopped at the time limit (its message
 starts ``query too expensive:``, a syntax error's ``bad query:``), 404 for an unknown id.
@@ -155,7 +155,12 @@ def api_search(
     "`similarity`: estimated Jaccard 0-1). `lineage`: `retells` (press releases this news article "
     "retells), `copied_by` and `reported_by` (articles retelling this release that copied it, "
     "or added reporting), each with `reused_share` of the article's words, `shared_words`, "
-    "`lag_seconds` and the shared `passages`.",
+    "`lag_seconds` and the shared `passages`. `countries` (ISO codes) and `agencies` (ids) are "
+    "what the text names, `country_names` and `agency_names` map them to display names; `figures`: "
+    "the figures it reports (`kind`, `value`, `qualifier`, `unit`, `quote`), with hand corrections "
+    "applied: `status` `extracted`, `added` or `rejected`, and for a corrected one `correction` "
+    "(`id`, `by`, `at`, `why`); `facts_extracted` is false for a version archived before these "
+    "were extracted.",
     responses={
         200: {"description": "The document."},
         400: _error("The id is not a positive whole number."),
@@ -163,7 +168,7 @@ def api_search(
     },
 )
 def api_doc(doc_id: DocId, service: Service) -> JSONResponse:
-    return JSONResponse({**service.document(doc_id).to_json(), **service.relations(doc_id).to_json()})
+    return JSONResponse(service.document_json(doc_id))
 
 
 @router.get(

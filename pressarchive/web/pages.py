@@ -53,10 +53,12 @@ def search_page(request: Request, service: Service) -> HTMLResponse:
 
 @router.get(urls.DOC)
 def doc_page(doc_id: DocId, service: Service) -> HTMLResponse:
-    """One document: its metadata, current text, copies, lineage and every archived version."""
+    """One document: its metadata, the countries, agencies and figures it names and reports,
+    current text, copies, lineage and every archived version."""
     stored = service.document(doc_id)
     return render(
         "doc.html", stored=stored, doc=stored.document, json_url=urls.api_doc_url(doc_id),
+        facts=service.document_facts(doc_id).to_json(),
         similar=_similar(service, doc_id), similar_json_url=urls.api_similar_url(doc_id),
         relations=service.relations(doc_id),
     )
