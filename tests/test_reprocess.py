@@ -306,7 +306,9 @@ def test_summary_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 def test_stopped_and_killed_runs_continue_after_their_cursor(tmp_path: Path) -> None:
     """SIGTERM partway, then kill -9 partway, then to the end: every document ends with exactly
     one new version, and each run took up where the last one's cursor stood."""
-    count = 300
+    # Enough documents that no run can finish between the cursor's first move and the signal,
+    # even on a loaded machine (a run commits its cursor every 100 documents or every second).
+    count = 600
     service = ArchiveService(resolve_data_dir(tmp_path))
     builder = Builder(service)
     service.archive.upsert_source("alpha", language="en")
