@@ -17,6 +17,7 @@ import pytest
 
 from pressarchive.extract.agencies import agencies, agency_country, find_agencies
 from pressarchive.extract.countries import find_countries
+from pressarchive.extract.operations import find_operations
 from pressarchive.extract.wordmatch import variants
 
 REPO = Path(__file__).resolve().parents[1]
@@ -256,3 +257,131 @@ def test_bench_says_when_a_figure_set_is_missing(tmp_path: Path) -> None:
     assert scores == {}
     assert [note.split(":")[0] for note in notes] == ["figures", "seed_figures"]
     assert all("not found" in note for note in notes)
+
+
+# --- courts, regional forces and units (issue 10, second round) ------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("na Roménia e na Polónia", "RO"), ("en Rumania", "RO"), ("le autorità elvetiche", "CH"),
+     ("i magistrati elvetici", "CH"), ("les autorités helvétiques", "CH"), ("die eidgenössischen Behörden", "CH")],
+)
+def test_regional_spellings_and_swiss_adjectives(text: str, code: str) -> None:
+    assert find_countries(text)[0] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He was sentenced at Bristol Crown Court.", ("court-gb",)),
+        ("He appeared before Westminster Magistrates’ Court.", ("court-gb",)),
+        ("He faced the Local Court in Sydney, Australia.", ("court-au",)),
+        ("He appeared at a local court on Monday.", ()),
+        ("el Juzgado de Instrucción número 2 de Málaga", ("court-es",)),
+        ("el acusado fue juzgado en 2019", ()),
+        ("cabe recurso ante el Tribunal Supremo", ("tribunal-supremo-es",)),
+        ("el Juzgado Central de Instrucción número 4", ("audiencia-nacional",)),
+        ("il gip del Tribunale di Napoli", ("court-it",)),
+        ("la Corte d'Appello di Milano", ("court-it",)),
+        ("un ricorso in Cassazione", ("corte-cassazione-it",)),
+        ("le tribunal correctionnel de Lille", ("court-fr",)),
+        ("la cour d'appel de Rennes", ("court-fr",)),
+        ("la Cour de cassation", ("cour-cassation-fr",)),
+        ("o Tribunal Judicial da Comarca de Braga", ("court-pt",)),
+        ("o Tribunal da Relação do Porto", ("court-pt",)),
+        ("a Justiça Federal em Porto Alegre e o TRF-4", ("court-br",)),
+        ("o Supremo Tribunal Federal", ("stf-br",)),
+        ("O Tribunal de Justiça da União Europeia", ("cjeu",)),
+        ("das Amtsgericht Hamburg", ("court-de",)),
+        ("vor dem Oberlandesgericht München", ("court-de",)),
+        ("Revision beim Bundesgerichtshof (BGH)", ("bundesgerichtshof",)),
+        ("das Landesgericht für Strafsachen Wien", ("court-at",)),
+        ("das Bezirksgericht Winterthur", ()),  # Austria's or Switzerland's: no country, no guess
+    ],
+)
+def test_courts_are_one_body_per_country(text: str, expected: tuple[str, ...]) -> None:
+    assert find_agencies(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("die Kantonspolizei Zürich und die Kantonspolizeien Bern und Luzern", ("kantonspolizei-ch",)),
+        ("la Polizia cantonale ticinese", ("kantonspolizei-ch",)),
+        ("die Staatsanwaltschaft des Kantons Aargau", ("staatsanwaltschaft-ch",)),
+        ("il Ministero pubblico del Cantone Ticino", ("staatsanwaltschaft-ch",)),
+        ("die Bundesanwaltschaft in Bern", ("mpc-ch",)),
+        ("die Polizeidirektion Hannover und das Polizeipräsidium Köln", ("landespolizei-de",)),
+        ("Die Kriminalpolizei Würzburg ermittelt.", ("landespolizei-de",)),
+        ("die Landespolizeidirektion Steiermark", ("landespolizei-at",)),
+        ("Ermittler der ZAC NRW", ("zac-nrw",)),
+        ("la Squadra Mobile della Questura di Bari", ("questura-it",)),
+        ("la Unidad Central Operativa (UCO) de la Guardia Civil", ("uco-guardia-civil", "guardia-civil")),
+        ("los agentes del EMUME de Huelva", ("emume",)),
+        ("l'OCRVP et le C3N", ("ocrvp", "c3n")),
+        ("la Direction nationale de la police judiciaire (DNPJ)", ("police-judiciaire-fr",)),
+        ("la brigade des mineurs de Paris", ("brigade-mineurs-fr",)),
+        ("Le parquet fédéral a ouvert une enquête avec la France.", ("parquet-federal-be",)),
+        ("le parquet de Charleroi", ("parquet-be",)),
+        ("la police judiciaire fédérale de Liège", ("police-federale-be",)),
+        ("l'association Child Focus", ("child-focus",)),
+        ("la police judiciaire marocaine", ("dgsn-ma",)),
+        ("En Algérie, la DGSN a annoncé l'arrestation", ("dgsn-dz",)), ("la DGSN a annoncé", ()),
+        ("the CCPA privacy rules", ()),
+        ("la Garde nationale tunisienne", ("garde-nationale-tn",)),
+        ("la Sûreté du Québec et le DPCP", ("surete-du-quebec", "dpcp")),
+        ("the Florida Department of Law Enforcement (FDLE)", ("fdle",)),
+        ("Ireland's Director of Public Prosecutions", ("dpp-ie",)),
+        ("The Director of Public Prosecutions will decide.", ()),
+        ("the Police Service of Northern Ireland", ("police-force-gb",)),
+        ("a Polícia Civil de São Paulo", ("policia-civil-br",)),
+        ("o Centro de Cooperação Policial e Aduaneira de Vilar Formoso", ("ccpd",)),
+    ],
+)
+def test_regional_forces_units_and_prosecutors(text: str, expected: tuple[str, ...]) -> None:
+    assert find_agencies(text) == expected
+
+
+def test_a_country_named_just_before_a_shared_name_decides_it() -> None:
+    assert find_agencies("In Österreich hat die Staatsanwaltschaft Anklage erhoben.") == ("staatsanwaltschaft-at",)
+    assert find_agencies("En Belgique, le parquet a ouvert une enquête. La France aussi.") == ("parquet-be",)
+    assert find_agencies("En Belgique, le tribunal correctionnel de Mons a jugé.") == ("court-be",)
+    assert find_agencies("le tribunal correctionnel de Mons", home="BE") == ("court-be",)
+    assert find_agencies("le tribunal correctionnel de Mons") == ("court-fr",)
+    # a sentence end, or another body's name, between the country and the name: the default body
+    in_austria = "Die Täter kamen aus Österreich. Die Staatsanwaltschaft ermittelt."
+    assert find_agencies(in_austria) == ("staatsanwaltschaft-de",)
+    two_names = "la Policía Nacional con la Policía Nacional de Colombia"
+    assert find_agencies(two_names) == ("policia-nacional", "policia-co")
+
+
+# --- operation names: connectors -------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L'operazione è stata chiamata 'Falco'.",
+        "un'operazione congiunta denominata «Falco», coordinata da Europol",
+        "A operação, batizada de 'Falco', decorreu em três distritos.",
+        "A ação, batizada de 'Falco', envolveu seis países.",
+        "Baptisée « Falco », l'opération a duré deux ans.",
+        "Die Aktion mit dem Namen „Falco“ lief seit Januar.",
+        "La operación fue bautizada como 'Falco'.",
+    ],
+)
+def test_operation_connectors(text: str) -> None:
+    assert find_operations(text) == ("Falco",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la acción, llamada 'la mejor' por los vecinos",
+        "L'operazione è stata chiamata a rispondere in tribunale.",
+        "Elle a été baptisée « Marie », a dit l'enquêteur.",
+        "The operation was called off after two days.",
+        "Il a dit d'une voix « Falco », l'homme est parti.",
+    ],
+)
+def test_operation_connectors_without_a_name(text: str) -> None:
+    assert find_operations(text) == ()

@@ -8,8 +8,13 @@ does not grow with the list.
 Some names belong to several countries' bodies ("National Police", "Fiscalía", "Federal Police")
 and one abbreviation to two bodies (AFP: the Australian Federal Police and Agence France-Presse).
 Such a name counts only for a body whose country the text also mentions (by name, demonym or
-abbreviation: "the Colombian National Police"), the nearest mention deciding between several;
+abbreviation: "the Colombian National Police"); a country written with the name, the source's
+own country, then one named just before it in its sentence decide between several (``_choose``);
 with no such mention it gives no agency rather than a guess.
+
+Courts are bodies too, one generic body per country and kind ("court-de" for every Amtsgericht
+and Landgericht), as are the forces of federal states and cantons ("landespolizei-de",
+"kantonspolizei-ch"): the place that follows the name needs no entry of its own.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ Case = Literal["any", "capitalised", "exact"]
 _OF = re.compile(r"\s*|\s+(?:de|del|de la|of|of the|da|do|di|du|des|della|von|der)\s+", re.I)
 _POSSESSIVE = re.compile(r"\s*|'s\s+", re.I)
 _JOIN_REACH = 40  # characters: the longest country name plus its joining words
+_NEAR_REACH = 80  # characters: a country named this far before a name, in its sentence, is "nearby"
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +97,10 @@ def find_agencies(*texts: str, home: str = "") -> tuple[str, ...]:
     countries = list(dict.fromkeys(code for in_text in mentions for _start, _end, code in in_text))
     for text, in_text in zip(texts, mentions, strict=True):
         prepared = prepare(text or "")
-        for start, end, choices in _hits(prepared):
-            agency = _choose(choices, countries, prepared, in_text, start, end, home)
+        hits = _hits(prepared)
+        starts = [start for start, _end, _choices in hits]
+        for start, end, choices in hits:
+            agency = _choose(choices, countries, prepared, in_text, start, end, home, starts)
             if agency:
                 found.setdefault(agency)
     return tuple(found)
@@ -128,11 +137,14 @@ def _case_fits(alias: _Alias, written: str) -> bool:
 def _choose(
     choices: tuple[_Alias, ...], countries: list[str], text: Prepared,
     mentions: tuple[tuple[int, int, str], ...], start: int, end: int, home: str = "",
+    names: list[int] | None = None,
 ) -> str | None:
     """The body a name means, in this order: a shared name's body whose country is named as
-    part of it ("Colombia's National Police"); the source's own country's body; the name's own
-    body (none if the name belongs to another country: "la Policía Nacional del Paraguay"); a
-    shared name's body whose country the text names elsewhere (the one it names first)."""
+    part of it ("Colombia's National Police"); the source's own country's body; the body whose
+    country is named just before it in the same sentence ("En Belgique, le parquet a ..." is
+    Belgian even in a French-language text); the name's own body (none if the name belongs to another
+    country: "la Policía Nacional del Paraguay"); a shared name's body whose country the text
+    names elsewhere (the one it names first)."""
     table = agencies()
     shared = [alias for alias in choices if alias.needs_country and table[alias.agency].country in countries]
     own = next((alias.agency for alias in choices if not alias.needs_country), None)
@@ -146,6 +158,12 @@ def _choose(
     at_home = [alias.agency for alias in choices if home and table[alias.agency].country == home]
     if at_home and not attached:
         return at_home[0]
+    by_country = {table[alias.agency].country: alias.agency for alias in shared}
+    if own:
+        by_country.setdefault(table[own].country, own)
+    near = _nearest(text, mentions, start, by_country, names or [])
+    if near:  # "In Österreich hat die Staatsanwaltschaft ...": the country of the sentence
+        return by_country[near]
     if own:
         return None if any(code != table[own].country for code in attached) else own
     # One sense per document: the body of the country the text names first.
@@ -169,6 +187,30 @@ def _attached(text: Prepared, mentions: tuple[tuple[int, int, str], ...], start:
         elif m_end <= start and _POSSESSIVE.fullmatch(text.text, m_end, start):
             attached.append(code)
     return attached
+
+
+def _nearest(
+    text: Prepared, mentions: tuple[tuple[int, int, str], ...], start: int, codes: dict[str, str], names: list[int],
+) -> str | None:
+    """The country among ``codes`` named last before the name, within a few words, with no
+    sentence end and no other body's name (``names``: their starts) between.
+
+    Only a country before the name sets the scene ("En Belgique, le parquet ..."); one after it
+    is more often where the body acted ("la Policía Nacional detuvo en Colombia"). Bisection
+    again: mentions and names are in text order.
+    """
+    first = bisect.bisect_left(mentions, (start - _NEAR_REACH,))
+    last = bisect.bisect_left(mentions, (start,))
+    for _m_start, m_end, code in reversed(mentions[first:last]):
+        if m_end > start or code not in codes:
+            continue
+        if _SENTENCE_END.search(text.text, m_end, start):
+            return None
+        between = bisect.bisect_left(names, m_end)
+        if between < len(names) and names[between] < start:
+            return None
+        return code
+    return None
 
 
 @lru_cache(maxsize=1)

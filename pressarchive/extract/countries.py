@@ -1,6 +1,7 @@
 """Countries a release mentions, as ISO 3166-1 alpha-2 codes, from names and demonyms in its languages.
 
-Names come from CLDR (Babel's territory names in en, es, it, pt, fr, de, nl) and pycountry, so
+Names come from CLDR (Babel's territory names in en, es, it, pt, fr, de, nl, and the regional
+spellings of pt_PT, es_419, fr_CA and de_CH) and pycountry, so
 "Spagna", "España", "Espagne", "Spanien" and "Spain" all give ES without a list of our own.
 Neither has demonyms ("Spanish", "españoles", "polizia portoghese", "spanische Behörden") or the
 usual abbreviations (US, EE.UU., UK), so those are in ``data/countries.toml``, with the guards:
@@ -27,6 +28,9 @@ __all__ = ["LOCALES", "country_mentions", "find_countries", "fold"]
 _WORD = re.compile(r"\w+")
 _ADJACENT = re.compile(r"\w ")  # a word and one space: the neighbour belongs to the same name
 LOCALES = ("en", "es", "it", "pt", "fr", "de", "nl")
+# Regional spellings CLDR keeps apart from a language's default (Brazilian) forms: European
+# Portuguese "Roménia", "Polónia", "Quénia"; Latin American "Rumania", "Arabia Saudita".
+_REGIONAL_LOCALES = ("pt_PT", "es_419", "fr_CA", "de_CH")
 Case = Literal["any", "capitalised", "lower", "exact"]
 # Words before a language's name: "en español", "em português", "auf Deutsch", "in Spanish."
 _LANGUAGE_BEFORE = frozenset({"en", "em", "auf", "na"})
@@ -181,7 +185,7 @@ def _names() -> list[tuple[str, str]]:
     """(name, code): CLDR names in every locale, pycountry's names, then the data file's extras."""
     codes = {country.alpha_2 for country in pycountry.countries}
     names = []
-    for tag in LOCALES:
+    for tag in LOCALES + _REGIONAL_LOCALES:
         territories = Locale.parse(tag).territories
         names += [(territories[code], code) for code in sorted(codes) if code in territories]
     for country in pycountry.countries:

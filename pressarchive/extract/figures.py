@@ -10,13 +10,17 @@ prison terms and phone numbers out. The words live per language in ``data/figure
 Conventions (the labels in ``bench/labels/figures.jsonl`` follow them):
 
 - Only stated counts: "the arrest of a man" has no number and gives no figure; "one man" does.
-- A part of a stated count ("of whom 17 in Spain", "including four minors") is not a figure; a
-  count without a noun ("17 people in Spain and 9 in other countries": the 9) is not either.
+- A part of a stated count ("of whom 17 in Spain", "including four minors", "among the 23
+  arrested are five minors") is not a figure; a count without a noun ("17 people in Spain and 9
+  in other countries": the 9) is not either. "Convicted 4 of the 6 defendants" reports the 4.
 - Spanish "detenidos" and Portuguese "detidos" are arrests; ``detained`` is custody that the
   language names apart (English "detained", "garde à vue", "fermati", "Untersuchungshaft").
 - Money needs a seizure word and a currency (``unit`` is its ISO 4217 code; "$" is read as USD).
 - Data volumes ("3 TB") are not files; prison terms and ages are not figures.
-- A count whose noun is left out is read only after "other" ("denunciate altre 21": people).
+- A count whose noun is left out is read after "other" ("denunciate altre 21": people), or after
+  "and" when a verb of its own follows ("42 arrested and 35 placées en garde à vue": 35 detained).
+- Roles in a network ("40 administrators", "3,000 users") take a verb only from their own clause.
+- Files count when seized or found on what was seized.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
 
@@ -42,15 +46,17 @@ _PEOPLE = {"arrest": "arrested", "detain": "detained", "identify": "identified",
            "convict": "convicted", "rescue": "victims_safeguarded"}
 _TRIGGERED: dict[str, dict[str, str]] = {
     "person": _PEOPLE,
+    "pronoun": _PEOPLE,
+    "member": _PEOPLE,
     # Victims are not charged or convicted: "charged with three victims' murders" counts no one.
     "victim": {"arrest": "arrested", "detain": "detained", "identify": "victims_identified",
                "rescue": "victims_safeguarded"},
     "premises": {"search": "searches"},
     "device": {"seize": "devices"},
-    "file": {"seize": "files"},
+    "file": {"seize": "files", "find": "files"},  # files are seized, or found on what was seized
     "money": {"seize": "money"},
 }
-_TRIGGERS = ("arrest", "detain", "identify", "charge", "convict", "rescue", "search", "seize")
+_TRIGGERS = ("arrest", "detain", "identify", "charge", "convict", "rescue", "search", "seize", "find")
 _CLASSES = (*_NOUN_KINDS, *(c for c in _TRIGGERED if c != "money"))
 
 #: Currency written before or after an amount -> ISO 4217.
@@ -72,7 +78,9 @@ _NOT_A_COUNT_BEFORE = re.compile(
     r"operación|operazione|operação|opération|op|aged|edad de|età di|idade de|âgé|âgés|âgée|âgées|alter von|"
     r"year|año|anno|ano|année|jahr|tel|phone|teléfono|telefono|telefone|téléphone|telefon)\.?\s*|[+#/§-]\s*)$",
     re.I)
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”»)']?\s+(?=[\"“«(¿¡]?[^\s\da-zà-ÿ])|\n\s*|;\s")
+#: A point after a scale abbreviation ("1,2 Mio. Euro", "3 Mrd. Euro") does not end the sentence.
+_SENTENCE_END = re.compile(r"(?=[.!?…\n;])(?:(?<!\b[Mm]io)(?<!\b[Mm]rd)(?<!\b[Mm]ill)(?<!\b[Tt]sd)[.!?…]+[\"”»)']?\s+"
+                           r"(?=[\"“«(¿¡]?[^\s\da-zà-ÿ])|\n\s*|;\s)")
 _WINDOW = 110
 _TAIL = 40
 _RIGHT = 60  # a trigger after the noun is the count's own only when close ("12 people were later arrested")
@@ -107,7 +115,11 @@ class _Language:
     trigger_class: tuple[tuple[str, re.Pattern[str]], ...]
     partitive: re.Pattern[str]
     others: re.Pattern[str]
+    of_total: re.Pattern[str]  # "of the" in "4 of the 6 defendants", matched whole
+    among: re.Pattern[str]  # "among the" right before a total
     split: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]  # (trigger, head, particle)
+    #: trigger word as written, lower-cased -> its class; filled as pages are read (a few hundred words)
+    known: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 def find_figures(text: str, language: str = "") -> tuple[Figure, ...]:
@@ -117,17 +129,71 @@ def find_figures(text: str, language: str = "") -> tuple[Figure, ...]:
     language = language if language in LANGUAGES else ""
     words = _language(language)
     bounds: list[int] = []
-    found = []
+    found: list[Figure] = []
     claimed: set[int] = set()  # triggers after a noun that already gave it its kind
-    for number in find_numbers(text, language):
-        if not _may_count(text, number, words):
+    numbers = find_numbers(text, language)
+    skip = -1  # start of a total an earlier count was taken from ("4 of the 6 defendants": the 6)
+    parts = (-1, -1)  # after "among the 23 arrested", people counts in (total, sentence end) are parts of it
+    for i, number in enumerate(numbers):
+        if number.start == skip:
+            continue
+        if words.among.search(text, max(0, number.start - 24), number.start):
+            bounds = bounds or _sentence_bounds(text)
+            parts = (number.start, _sentence_of(bounds, number.start, len(text))[1])
+        total = _total_after(text, numbers, i, words)
+        if total is not None:
+            if _self_kinded(text, total.end, words):
+                continue  # "3 de los 10 detenidos": the 10 is the figure, the 3 a part of it
+            skip, number = total.start, Number(number.value, number.start, total.end, number.approximate)
+        prior = _prior(found, number.start)
+        if not (_may_count(text, number, words) or (prior and _elided_trigger(text, number.end, words))):
             continue  # most numbers: no counted noun after them, no need to find their sentence
         bounds = bounds or _sentence_bounds(text)
         s0, s1 = _sentence_of(bounds, number.start, len(text))
-        figure = _figure(text, number, s0, s1, words, claimed)
-        if figure is not None:
+        figure = _figure(text, number, (s0, s1, prior), words, claimed)
+        if number.start == parts[0] and figure is not None and figure.kind not in _PEOPLE_KINDS:
+            parts = (-1, -1)  # "among the 12 countries taking part, police arrested 30 people"
+        if figure is not None and not (parts[0] < number.start < parts[1] and figure.kind in _PEOPLE_KINDS):
             found.append(figure)
     return tuple(found)
+
+
+#: Kinds that count people, which a later count of people in the same sentence may be part of.
+_PEOPLE_KINDS = frozenset({*_PEOPLE.values(), "victims_identified"})
+
+
+def _prior(found: list[Figure], start: int) -> str:
+    """The kind of the figure just before, when it counts people and its sentence reaches ``start``."""
+    if found and found[-1].kind in _PEOPLE_KINDS and found[-1].end > start:
+        return found[-1].kind
+    return ""
+
+
+def _total_after(text: str, numbers: list[Number], i: int, words: _Language) -> Number | None:
+    """The M of "N of the M <noun>", the total a count is taken from, or None."""
+    if i + 1 >= len(numbers):
+        return None
+    nxt = numbers[i + 1]
+    gap = text[numbers[i].end:nxt.start]
+    if not gap or len(gap) > 16 or not words.of_total.fullmatch(gap):
+        return None
+    return nxt
+
+
+def _self_kinded(text: str, end: int, words: _Language) -> bool:
+    """Whether the noun after ``end`` gives its kind by itself ("detenidos", "arrests")."""
+    noun = words.noun.match(text, end, end + _WINDOW)
+    return noun is not None and noun.lastgroup in _NOUN_KINDS
+
+
+def _elided_trigger(text: str, end: int, words: _Language) -> str:
+    """The trigger class right after a count with its noun left out ("et 35 placées en garde à vue")."""
+    gap = _LEAD_WORDS.match(text, end, end + _WINDOW)
+    for match in _WORD_STARTS.finditer(text, end, gap.end() if gap else end):
+        trigger = words.trigger.match(text, match.end())
+        if trigger:
+            return _trigger_of(trigger, words)
+    return ""
 
 
 def _may_count(text: str, number: Number, words: _Language) -> bool:
@@ -141,19 +207,33 @@ def _may_count(text: str, number: Number, words: _Language) -> bool:
                 or _CURRENCY_BEFORE.search(text, max(0, number.start - 6), number.start))
 
 
-def _figure(text: str, number: Number, s0: int, s1: int, words: _Language, claimed: set[int]) -> Figure | None:
+#: The words a trigger may sit after, in a count whose noun is left out: "and 5 were detained".
+_LEAD_WORDS = re.compile(r"(?:\s+[^\W\d_][\w'’]*){0,3}")
+_WORD_STARTS = re.compile(r"\s+(?=[^\W\d_])")
+
+
+def _figure(text: str, number: Number, where: tuple[int, int, str], words: _Language,
+            claimed: set[int]) -> Figure | None:
+    """The figure ``number`` states, if any; ``where`` is (sentence start, end, kind of the figure before)."""
+    s0, s1, prior = where
     after = text[number.end:min(s1, number.end + _WINDOW)]
     if number.approximate or _scaled(text, number):
         after = _OF.sub(_blank, after, count=1)  # "une vingtaine de personnes", "3 milioni di file"
     after = words.qualifier_after.sub(_blank, after, count=1)
     tail = text[max(s0, number.start - _TAIL):number.start]  # for what must end right before the number
+    elided = ""
     if not (words.noun.match(after) or _CURRENCY_AFTER.match(after) or _CURRENCY_BEFORE.search(tail)
             or words.others.search(tail)):
-        return None  # its noun is in the next sentence
+        # "42 personnes ont été interpellées et 35 placées en garde à vue": the people of the count before
+        elided = _PEOPLE.get(_elided_trigger(text, number.end, words), "") \
+            if prior and _COORDINATED.search(tail) and not _looks_like_year(number, text) else ""
+        if not elided:
+            return None  # its noun is in the next sentence
     if _NOT_A_COUNT_AFTER.match(after) or _NOT_A_COUNT_BEFORE.search(tail) or words.partitive.search(tail):
         return None
     before = text[max(s0, number.start - _WINDOW):number.start]
-    kind, unit, noun_end = _kind(_Context(before, after, number.start, number.end, claimed), words)
+    kind, unit, noun_end = (elided, "", 0) if elided else \
+        _kind(_Context(before, after, number.start, number.end, claimed), words)
     if kind is None or (kind != "money" and not float(number.value).is_integer()):
         return None
     if _looks_like_year(number, text) and noun_end > 12:
@@ -230,17 +310,18 @@ def _triggered(cls: str, ctx: _Context, noun_end: int, words: _Language) -> str 
     for match in words.trigger.finditer(ctx.before):
         trigger = _trigger_of(match, words)
         if trigger in kinds and offset + match.start() not in ctx.claimed \
+                and _reaches(cls, ctx.before[match.end():], before=True) \
                 and not (trigger in ("charge", "convict") and _OFFENCE.match(ctx.before, match.end())):
             best = (len(ctx.before) - match.end(), kinds[trigger], -1)
     after = _clause(ctx.after[noun_end:noun_end + _RIGHT], words)
     for match in words.trigger.finditer(after):
         trigger = _trigger_of(match, words)
-        if trigger in kinds:
-            if best is None or match.start() < best[0]:
+        if trigger in kinds and _reaches(cls, after[:match.start()], before=False):
+            if best is None or match.start() < best[0] or cls == "pronoun":  # its own verb comes after it
                 best = (match.start(), kinds[trigger], ctx.end + noun_end + match.start())
             break
     for trigger, head, particle in words.split:  # "nahm 13 Verdächtige fest"
-        if trigger in kinds and best is None and head.search(ctx.before) \
+        if trigger in kinds and best is None and cls not in ("pronoun", "member") and head.search(ctx.before) \
                 and particle.search(_SPLIT_END.split(after, maxsplit=1)[0]):
             best = (0, kinds[trigger], -1)
     if best is None:
@@ -250,9 +331,35 @@ def _triggered(cls: str, ctx: _Context, noun_end: int, words: _Language) -> str 
     return best[1]
 
 
+#: Where a clause of its own begins: a trigger past it is another subject's.
+_BREAK = re.compile(r"[,;]|\b(?:and|but|while|y|pero|e|ed|ma|mas|et|und|aber)\b", re.I)
+
+
+def _reaches(cls: str, gap: str, before: bool) -> bool:
+    """Whether a trigger ``gap`` away from the count may give it its kind.
+
+    "of them" stands for people named before: a verb before them is theirs ("arrested 12
+    people, 5 of them in Madrid", "the detainees, four of them minors"), so only a verb right
+    before the count ("and charged 4 of them") or after it counts. A role in a
+    network ("40 administrators") takes only a trigger of its own clause ("arrested 12 members",
+    "40 users were arrested", not "had 500 members and police arrested its founder").
+    """
+    if cls == "pronoun" and before:
+        return not gap.strip()
+    if cls == "member":
+        return not _BREAK.search(gap) and (len(gap) <= 30 or not before)
+    return True
+
+
 def _trigger_of(match: re.Match[str], words: _Language) -> str:
     """Which trigger class ("arrest", "seize", ...) a trigger word belongs to."""
-    return next((t for t, pattern in words.trigger_class if pattern.fullmatch(match.group())), "")
+    word = match.group().lower()
+    known = words.known.get(word)
+    if known is None:
+        known = next((t for t, pattern in words.trigger_class if pattern.fullmatch(word)), "")
+        if len(words.known) < 10_000:
+            words.known[word] = known
+    return known
 
 
 def _looks_like_year(number: Number, text: str) -> bool:
@@ -298,6 +405,8 @@ def _language(language: str) -> _Language:
                             for t in _TRIGGERS if merged("trigger", t)),
         partitive=re.compile(rf"(?<!\w)(?:{_alternation(merged('partitive'))})\s*$", re.I),
         others=re.compile(rf"(?<!\w)(?:{_alternation(merged('others'))})\s+$", re.I),
+        of_total=re.compile(rf"\s+(?:{_alternation(merged('of_total'))})\s+", re.I),
+        among=re.compile(rf"(?<!\w)(?:{_alternation(merged('among'))})\s+$", re.I),
         split=tuple((t, re.compile(rf"(?<!\w){_alternation([head])}(?!\w)", re.I),
                      re.compile(rf"(?<!\w){_alternation([particle])}(?!\w)", re.I))
                     for t in _TRIGGERS for head, particle in (e.rsplit(" ", 1) for e in merged("split", t))),

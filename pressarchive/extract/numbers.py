@@ -13,6 +13,7 @@ often just an article; "one" is.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,10 +46,14 @@ _SEPARATORS: dict[str, tuple[str, str]] = {
 }
 
 
+#: What may follow digits: not a letter, "%" or more digits, except a scale glued on ("£1.3m", "€2bn").
+_NUMBER_END = r"(?:(?=(?:m|bn)(?!\w))|(?![\w%]|[.,:/\-]\d))"
+
+
 def _digit_pattern(thousands: str, decimal: str) -> str:
     group = f"[{re.escape(thousands)}]"
     return (r"(?<![\w.,/:+\-])(?:[1-9]\d{0,2}(?:" + group + r"\d{3})+|\d+)"
-            r"(?:" + re.escape(decimal) + r"\d+)?(?![\w%]|[.,:/\-]\d)")
+            r"(?:" + re.escape(decimal) + r"\d+)?" + _NUMBER_END)
 
 
 @cache
@@ -58,7 +63,7 @@ def _digits(language: str) -> re.Pattern[str]:
         return re.compile(_digit_pattern(thousands, decimal))
     # Unknown language: a 3-digit group after "," or "." is a thousands group (counts are whole).
     return re.compile(r"(?<![\w.,/:+\-])(?:[1-9]\d{0,2}(?:[,.\u00a0\u202f\u2009]\d{3})+|\d+)"
-                      r"(?:[.,]\d{1,2})?(?![\w%]|[.,:/\-]\d)")
+                      r"(?:[.,]\d{1,2})?" + _NUMBER_END)
 
 
 def _digit_value(raw: str, language: str) -> float:
@@ -340,10 +345,12 @@ def _adjacent(text: str, stop: int, start: int) -> bool:
 
 _SCALE_AFTER = re.compile(
     r"\s?(millions?|millones|millón|milioni|milione|milhões|milhão|millionen|mio\.?|mil|mila|thousand|tausend|"
-    r"billion|bn|m)(?![\w])", re.I)
+    r"billions?|bn|m|milliards?|milliarden|milliarde|mrd\.?|miliardi|miliardo|bilhões|bilhão)(?![\w])", re.I)
 _SCALE_VALUES = {"million": 1e6, "millions": 1e6, "millones": 1e6, "millón": 1e6, "milioni": 1e6, "milione": 1e6,
                  "milhões": 1e6, "milhão": 1e6, "millionen": 1e6, "mio": 1e6, "mio.": 1e6, "m": 1e6,
-                 "mil": 1e3, "mila": 1e3, "thousand": 1e3, "tausend": 1e3, "billion": 1e9, "bn": 1e9}
+                 "mil": 1e3, "mila": 1e3, "thousand": 1e3, "tausend": 1e3, "billion": 1e9, "billions": 1e9, "bn": 1e9,
+                 "milliard": 1e9, "milliards": 1e9, "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9, "mrd.": 1e9,
+                 "miliardi": 1e9, "miliardo": 1e9, "bilhões": 1e9, "bilhão": 1e9}
 
 
 def find_numbers(text: str, language: str = "") -> list[Number]:
@@ -355,14 +362,21 @@ def find_numbers(text: str, language: str = "") -> list[Number]:
         value, end = _digit_value(match.group(), lang), match.end()
         scale = _SCALE_AFTER.match(text, end)
         if scale and not (scale.group(1) == "m" and not _is_money_context(text, match.start())):
-            value, end = value * _SCALE_VALUES[scale.group(1).lower()], scale.end()
+            # rounded to cents: 4.1 × 10⁶ is 4099999.9999999995 in binary floating point
+            value, end = round(value * _SCALE_VALUES[scale.group(1).lower()], 2), scale.end()
         found.append(Number(value, match.start(), end))
     ends = {n.end for n in found}
-    taken = [(n.start, n.end) for n in found if n.end > n.start]
-    found.extend(w for w in _word_numbers(text, lang)
-                 if w.end not in ends and not any(a <= w.start < b for a, b in taken))
+    digits = list(found)  # in text order, none overlapping
+    starts = [n.start for n in digits]
+    found.extend(w for w in _word_numbers(text, lang) if w.end not in ends and not _inside(digits, starts, w.start))
     found.sort(key=lambda n: n.start)
     return found
+
+
+def _inside(digits: list[Number], starts: list[int], position: int) -> bool:
+    """Whether ``position`` falls inside one of the digit numbers ("1,2 Mio." has a word in it)."""
+    i = bisect_right(starts, position) - 1
+    return i >= 0 and position < digits[i].end
 
 
 def _is_money_context(text: str, start: int) -> bool:

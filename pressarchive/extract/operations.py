@@ -5,8 +5,11 @@ so the names are pulled out at extraction time, normalised to one display form p
 to a case- and accent-folded key that the store and index match on.
 
 A name follows a keyword (Operation, operación, operazione, opération, operação, ...), maybe
-after a connector ("denominada", "codenamed", "namens", ...), either quoted or as 1-3
-capitalised words. Capitalised words are cheap evidence, so several guards keep the false
+after a connector ("denominada", "codenamed", "namens", ...) that an adjective or a passive
+auxiliary may precede ("operazione internazionale denominata", "è stata chiamata"), either
+quoted or as 1-3 capitalised words. A quoted name may also follow another word for a police
+action with a connector ("a ação, batizada de 'X'", "die Aktion mit dem Namen „X“"), or come
+first ("Baptisée « X », l'opération ..."). Capitalised words are cheap evidence, so several guards keep the false
 positives out: articles and other function words, month and weekday names, lower-case English
 "operation" ("an operation Europol led"), and headlines in Title Case, where every word is
 capitalised and only punctuation or a confirming mention elsewhere shows where a name ends.
@@ -24,6 +27,18 @@ from babel.dates import get_day_names, get_month_names
 # Spellings of "operation" in the archive's languages, with and without accents (some sites
 # strip them); English and German share "operation".
 _KEYWORD = r"operation|operaci[oó]n|operazione|op[ée]ration|opera[çc][ãa]o|operatie"
+# Other words for a police action ("A ação, batizada de 'X'", "Die Aktion mit dem Namen „X“"):
+# only with a connector and a quoted name, as they are common nouns otherwise.
+_ACTION = (
+    r"a[çc][ãa]o|ac[çc][ãa]o|aktion|action|acci[oó]n|azione|investigaci[oó]n|investiga[çc][ãa]o"
+    r"|indagine|inchiesta|enqu[êe]te|ermittlungen|einsatz"
+)
+# What may stand between the keyword and its connector: one adjective ("l'operazione
+# internazionale denominata"), a passive auxiliary ("è stata chiamata", "foi batizada", "wurde genannt").
+_ADJECTIVE = r"(?:[^\W\d_A-Z][^\W\d_]*,?[^\S\n]+)"
+_AUXILIARY = (
+    r"(?:(?:è|e|fu|è\s+stat[aoie]|fu\s+stat[aoie]|fue|ha\s+sido|foi|a\s+été|est|wurde|ist|was|is|has\s+been)[^\S\n]+)"
+)
 
 # Words that introduce a name: "la operación denominada 'Tantalio'", "an operation codenamed".
 _CONNECTOR = (
@@ -38,21 +53,36 @@ _CONNECTOR = (
 # "bautizada como", "denominata in codice", "dubbed as"
 _CODE_SUFFIX = (
     r"(?:[^\S\n]+(?:in\s+codice|en\s+clave|de\s+c[oó]digo|em\s+c[oó]digo"
-    r"|como|as|come|comme|als))?"
+    r"|como|as|come|comme|als|de))?"
 )
 _QUOTES = "\"'“”‘’«»„‚‹›"
 _WORD = r"[^\W\d_](?:[\w-]*[^\W_])?"
 _SPACE = r"[^\S\n]+"  # a name never spans lines (paragraphs are separate lines)
+_QUOTED = rf"[{_QUOTES}][^\S\n]*(?P<quoted>[^{_QUOTES}\n]{{1,60}}?)[^\S\n]*[{_QUOTES}]"
 
 _PATTERN = re.compile(
     rf"(?<![\w-])(?P<kw>(?i:{_KEYWORD}))(?![\w-])"
-    rf"(?:[^\S\n]*,?{_SPACE}(?P<conn>(?i:{_CONNECTOR})){_CODE_SUFFIX})?"
-    rf"{_SPACE}(?:[{_QUOTES}][^\S\n]*(?P<quoted>[^{_QUOTES}\n]{{1,60}}?)[^\S\n]*[{_QUOTES}]"
+    rf"(?:[^\S\n]*,?{_SPACE}{_ADJECTIVE}?{_AUXILIARY}?(?P<conn>(?i:{_CONNECTOR})){_CODE_SUFFIX})?"
+    rf"{_SPACE}(?:{_QUOTED}"
     # Only the first word is consumed, so "Operation A and operation B" still finds B.
     # A keyword is never the name: "the operation, called Operation Sentinel" is matched again
     # from its second keyword.
     rf"|(?P<bare>(?!(?i:{_KEYWORD})(?![\w-])){_WORD})(?=(?P<more>(?:{_SPACE}{_WORD}){{0,2}})))"
 )
+# A quoted name with no keyword just before it counts in two forms, checked around each quoted
+# phrase (cheaper than scanning every line for them):
+#   after an action noun and its connector: "A ação, batizada de 'Tempestade'";
+#   before its keyword: "Baptisée « Cerf-volant », l'opération a mobilisé ...".
+_QUOTED_RE = re.compile(rf"(?<!\w){_QUOTED}(?!\w)")  # not an apostrophe: "d'une", "l'opération"
+_ACTION_BEFORE = re.compile(
+    rf"(?<![\w-])(?i:{_ACTION})(?![\w-])[^\S\n]*,?{_SPACE}{_ADJECTIVE}?{_AUXILIARY}?"
+    rf"(?i:{_CONNECTOR}){_CODE_SUFFIX}{_SPACE}\Z"
+)
+_CONNECTOR_BEFORE = re.compile(rf"(?:^|(?<=[^\w-]))(?i:{_CONNECTOR}){_CODE_SUFFIX}{_SPACE}\Z")
+_KEYWORD_AFTER = re.compile(
+    rf"[^\S\n]*,[^\S\n]*(?:(?i:l'|l’|la|el|il|a|o|the|die|das|der|de)[^\S\n]*)?(?i:{_KEYWORD}|{_ACTION})(?![\w-])"
+)
+_LOOK_BACK = 80  # characters before a quoted name searched for its connector
 _MAX_WORDS = 3
 _KEYWORD_RE = re.compile(_KEYWORD, re.I)
 # After a Title Case name, only punctuation shows reliably that the name ended there.
@@ -128,7 +158,29 @@ def _candidates_in(index: int, text: str) -> list[_Candidate]:
             candidate = _candidate(match, line, headline, (index, offset + match.start()))
             if candidate is not None:
                 found.append(candidate)
+        found.extend(_Candidate((index, offset + at), name, True) for at, name in _quoted_without_keyword(line))
         offset += len(line)
+    return found
+
+
+def _quoted_without_keyword(line: str) -> list[tuple[int, str]]:
+    """(offset, name) of quoted names introduced by an action noun or followed by their keyword.
+
+    Without the keyword right before it, only a capitalised name is taken for a code name.
+    """
+    if not any(quote in line for quote in _QUOTES):
+        return []
+    found = []
+    for match in _QUOTED_RE.finditer(line):
+        if not match["quoted"][:1].isupper():
+            continue
+        window = max(0, match.start() - _LOOK_BACK)
+        if _ACTION_BEFORE.search(line, window, match.start()) or (
+            _CONNECTOR_BEFORE.search(line, window, match.start()) and _KEYWORD_AFTER.match(line, match.end())
+        ):
+            name = _quoted_name(match["quoted"])
+            if name:
+                found.append((match.start(), name))
     return found
 
 
