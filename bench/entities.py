@@ -65,7 +65,7 @@ class HeldoutSet:
 
 #: Each printed as a table of its own; none is used by a test or tuned on.
 HELDOUT_SETS = (
-    HeldoutSet("heldout", "held-out (written blind, never tuned on)"),
+    HeldoutSet("heldout", "held-out 1 (written blind; its misses were then fixed, so it is tuned on now)"),
     HeldoutSet("heldout2", "held-out 2 (written blind after the fixes, never tuned on)"),
 )
 
