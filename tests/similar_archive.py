@@ -3,13 +3,28 @@ saved the way a crawl saves them (a capture row, then the document)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from itertools import count
+from pathlib import Path
 
 from pressarchive.record import Document
 from pressarchive.store import Archive, Capture
 
 _urls = count(1)
+
+
+@contextmanager
+def harbour_archive(directory: Path) -> Iterator[Archive]:
+    """An archive with one press room (harbour) and two news outlets (courier, gazette)."""
+    archive = Archive(f"sqlite:///{directory / 'a.sqlite'}")
+    for name, kind in (("harbour", "press_room"), ("courier", "news"), ("gazette", "news")):
+        add_source(archive, name, kind)
+    try:
+        yield archive
+    finally:
+        archive.close()
 
 
 def add_source(archive: Archive, name: str, kind: str) -> None:

@@ -15,7 +15,7 @@ from pressarchive.profiles.loader import ProfileError
 from pressarchive.similar import lag_text, lineage_for_documents, update_similarity
 from pressarchive.similar.passages import shared_passages
 from pressarchive.store import Archive
-from tests.similar_archive import add, add_source
+from tests.similar_archive import harbour_archive, add, add_source
 from tests.similar_texts import OWN, RELEASE, SITE_FOOTER, TRANSLATION, text
 
 STORY = text(*RELEASE)
@@ -25,12 +25,8 @@ RETELLING = text(RELEASE[0], OWN[0], RELEASE[3], OWN[1], OWN[2])
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Iterator[Archive]:
-    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite'}")
-    add_source(archive, "harbour", "press_room")
-    add_source(archive, "courier", "news")
-    add_source(archive, "gazette", "news")
-    yield archive
-    archive.close()
+    with harbour_archive(tmp_path) as archive:
+        yield archive
 
 
 def test_two_reused_paragraphs_of_five_give_their_share_and_passages() -> None:

@@ -19,7 +19,7 @@ from pressarchive.store import Archive
 from pressarchive.web import create_app
 from tests.archive_builder import Builder
 from tests.conftest import CLI
-from tests.similar_archive import add, add_source, clusters, mark_all_indexed, pending_ids
+from tests.similar_archive import harbour_archive, add, clusters, mark_all_indexed, pending_ids
 from tests.similar_texts import (
     FOOTER, OTHER_FOOTER, OTHER_HEADER, OTHER_RELEASES, OWN, RELEASE, SITE_FOOTER, SITE_HEADER, TRANSLATION, text,
 )
@@ -30,12 +30,8 @@ SEQUENCE = (*RELEASE, *OWN)  # for clusters that overlap by paragraphs
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Iterator[Archive]:
-    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite'}")
-    add_source(archive, "harbour", "press_room")
-    add_source(archive, "courier", "news")
-    add_source(archive, "gazette", "news")
-    yield archive
-    archive.close()
+    with harbour_archive(tmp_path) as archive:
+        yield archive
 
 
 def test_copies_cluster_translations_and_shared_footers_do_not(archive: Archive) -> None:
