@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.errors import NotFound, UserError
 from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchIndex, SearchRequest, SearchResult
-from pressarchive.extract.agencies import agencies
 from pressarchive.index.engine import SearchEngine
 from pressarchive.index.thesaurus import load_thesaurus
 from pressarchive.isodate import iso_date
@@ -170,6 +169,9 @@ class ArchiveService:
 
     def agency_names(self) -> dict[str, str]:
         """Agency id -> display name, for the ``agency`` facet and filter (ids are what is indexed)."""
+        # Imported here: the extract package loads trafilatura, which searching does not need.
+        from pressarchive.extract.agencies import agencies
+
         return {key: agency.name for key, agency in agencies().items()}
 
     def similar(self, doc_id: int, limit: int = 10) -> list[Hit]:
