@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pressarchive.datadir import DataDir, prepare_data_dir
@@ -22,25 +21,18 @@ from pressarchive.errors import NotFound, UserError
 from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchIndex, SearchRequest, SearchResult
 from pressarchive.index.engine import SearchEngine
 from pressarchive.index.thesaurus import load_thesaurus
-from pressarchive.isodate import iso_date
 from pressarchive.indexcheck import IndexCheck, compare_index
 from pressarchive.record import Document
 from pressarchive.similar import DocumentLineage, Relations, SimilarityReport, lineage_for_documents, relations_of
 from pressarchive.similar import update_similarity as _update_similarity
 from pressarchive.store import Archive, StoredDocument
+from pressarchive.searchparams import DEFAULT_LIMIT, MAX_DOC_ID, Param, check_limit, validate
+from pressarchive.searchparams import parse_date as parse_date  # the CLI's crawl options use it
 from pressarchive.warc import CaptureLocation, WarcCheck, verify_captures
 
 if TYPE_CHECKING:
     from pressarchive.dossiers import DocumentFacts, Dossiers
 
-SORTS = ("relevance", "date")
-MAX_LIMIT = 100
-#: Bounds that keep absurd values (a query of many thousand characters, year 10**30, page
-#: 10**12, id 10**30) from ever reaching the parser, the index or SQLite.
-MAX_QUERY_CHARS = 1_000
-MAX_PAGE = 10_000
-MIN_YEAR, MAX_YEAR = 1, 9999
-MAX_DOC_ID = 2**63 - 1  # SQLite's largest integer key
 #: Seconds a search may take before it is stopped as too expensive.
 QUERY_TIME_LIMIT = 5.0
 #: Documents re-indexed per commit by a repair (bounds memory on a badly damaged index).
@@ -55,23 +47,8 @@ class CheckBusy(UserError):
     status_code = 429
 
 
-def parse_date(value: str | None, what: str = "date") -> date | None:
-    """A YYYY-MM-DD string as a date; a clear error for anything else."""
-    if value is None or value == "":
-        return None
-    try:
-        return iso_date(value)
-    except ValueError:
-        raise UserError(f"bad {what} {value[:40]!r}: expected YYYY-MM-DD") from None
-
-
-def _check_limit(limit: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise UserError(f"bad limit {limit}: expected 1 to {MAX_LIMIT}")
-
-
 def build_request(
-    query: str = "", *, limit: int = 10, page: int = 1, sort: str = "relevance",
+    query: str = "", *, limit: int = DEFAULT_LIMIT, page: int = 1, sort: str = "relevance",
     language: str | None = None, source: str | None = None, operation: str | None = None,
     agency: str | None = None, country: str | None = None,
     source_agency: str | None = None, source_country: str | None = None, cluster: int | None = None,
@@ -80,33 +57,27 @@ def build_request(
 ) -> SearchRequest:
     """A validated search request from the raw values a person typed.
 
-    ``country``/``agency`` are what documents mention, ``source_country``/``source_agency``
-    who published them; ``collapse`` shows each near-duplicate cluster once, ``expand``
-    expands every query word the thesaurus knows.
+    The keywords are :data:`pressarchive.searchparams.PARAMS` (their checks and error
+    messages live there); spelled out here so callers are type-checked.
     """
-    if sort not in SORTS:
-        raise UserError(f"bad sort {sort!r}: expected one of {', '.join(SORTS)}")
-    _check_limit(limit)
-    if len(query) > MAX_QUERY_CHARS:
-        raise UserError(f"query too long: {len(query)} characters, at most {MAX_QUERY_CHARS}")
-    if page < 1:
-        raise UserError(f"bad page {page}: pages start at 1")
-    if page > MAX_PAGE:
-        raise UserError(f"bad page {page}: at most {MAX_PAGE}; narrow the search instead")
-    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
-        raise UserError(f"bad year {year}: expected {MIN_YEAR} to {MAX_YEAR}")
-    if cluster is not None and not 1 <= cluster <= MAX_DOC_ID:
-        raise UserError(f"bad cluster {cluster}: expected a document id")
-    start, end = parse_date(since, "--since date"), parse_date(until, "--until date")
-    if start and end and start > end:
-        raise UserError(f"empty date range: since {start} is after until {end}")
-    return SearchRequest(
-        query=query.strip(), limit=limit, page=page, sort=sort, language=language or None,
-        source=source or None, operation=operation or None, agency=agency or None,
-        country=country or None, source_agency=source_agency or None,
-        source_country=source_country or None, cluster=cluster, year=year, since=start, until=end,
-        collapse=bool(collapse), expand=bool(expand),
-    )
+    values = {
+        "query": query, "limit": limit, "page": page, "sort": sort, "language": language,
+        "source": source, "operation": operation, "agency": agency, "country": country,
+        "source_agency": source_agency, "source_country": source_country, "cluster": cluster,
+        "year": year, "since": since, "until": until, "collapse": collapse, "expand": expand,
+    }
+    return request_from_values(values)
+
+
+def request_from_values(
+    values: Mapping[str, object], *, date_wording: Callable[[Param], str] | None = None,
+) -> SearchRequest:
+    """A validated request from values keyed by SearchRequest field (absent: the default).
+
+    Date errors name the CLI flag (``bad --since date ...``) unless ``date_wording`` says otherwise.
+    """
+    fields = validate(values, date_wording or (lambda param: f"{param.flag} date"))
+    return SearchRequest(**fields)  # type: ignore[arg-type]
 
 
 class ArchiveService:
@@ -176,7 +147,7 @@ class ArchiveService:
 
     def similar(self, doc_id: int, limit: int = 10) -> list[Hit]:
         """Documents most like ``doc_id`` by their distinctive terms, best first."""
-        _check_limit(limit)
+        check_limit(limit)
         self.document(doc_id)  # NotFound for an id no document has, before the index is asked
         try:
             return self.index.more_like(doc_id, limit=limit)

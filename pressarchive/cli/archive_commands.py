@@ -9,32 +9,19 @@ from pressarchive.cli.output import (
     print_document, print_hits, print_json, print_relations, print_search, print_status,
 )
 from pressarchive.cli.terminal import console
-from pressarchive.service import MAX_LIMIT, SORTS, build_request
+from pressarchive.cli.searchoptions import search_options
+from pressarchive.searchparams import MAX_LIMIT
+from pressarchive.service import request_from_values
 
 
 @cli.command()
 @click.argument("query", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-@click.option("--limit", default=10, show_default=True, help="Hits per page (1-100).")
-@click.option("--page", default=1, show_default=True, help="Page of hits to show.")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of hits.")
-@click.option("--lang", "language", metavar="CODE", help="Only documents in this language (e.g. es).")
-@click.option("--source", metavar="NAME", help="Only documents from this source.")
-@click.option("--operation", metavar="NAME", help="Only documents naming this operation (case and accents ignored).")
-@click.option("--agency", metavar="ID", help="Only documents mentioning this agency (its id, e.g. europol).")
-@click.option("--country", metavar="CC", help="Only documents mentioning this country (ISO code, e.g. PT).")
-@click.option("--source-agency", metavar="NAME", help="Only documents from sources of this agency.")
-@click.option("--source-country", metavar="CC", help="Only documents from sources in this country (ISO code).")
-@click.option("--cluster", type=int, metavar="ID", help="Only documents of this near-duplicate cluster.")
-@click.option("--collapse", is_flag=True, help="Show each near-duplicate cluster once, with 'N similar'.")
-@click.option("--expand", is_flag=True, help="Expand every query word the thesaurus knows (as ~word does).")
-@click.option("--year", type=int, help="Only documents published in this year.")
-@click.option("--since", metavar="YYYY-MM-DD", help="Only documents published on or after this date.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only documents published on or before this date.")
+@search_options
 @pass_context
 def search(ctx: Context, query: tuple[str, ...], as_json: bool, **options: object) -> None:
     """Search the archive. QUERY uses the syntax in the README (AND, OR, NOT, "phrases", field:value)."""
-    request = build_request(" ".join(query), **options)  # type: ignore[arg-type]
+    request = request_from_values({**options, "query": " ".join(query)})
     service = ctx.service()
     try:
         result = service.search(request)

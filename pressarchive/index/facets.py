@@ -16,13 +16,13 @@ import numpy as np
 from pressarchive.index.deadline import Deadline
 from pressarchive.index.docvalues import KEYWORD_COLUMNS, BoolArray, IntArray, SegmentValues
 from pressarchive.index.schema import MISSING, MULTI_KEYWORDS
+from pressarchive.searchparams import FACETS
 
 #: Every facet, in display order. ``source_country`` is the publishing source's own country;
 #: ``country`` and ``agency`` are those the documents mention (multi-valued, like ``operation``:
 #: a document mentioning two countries counts once for each). Counts are of documents.
-FACET_NAMES: tuple[str, ...] = (
-    "language", "source", "source_country", "country", "agency", "year", "operation",
-)
+#: Defined (with their labels and filters) in :data:`pressarchive.searchparams.PARAMS`.
+FACET_NAMES: tuple[str, ...] = FACETS
 _SINGLE_FACETS = tuple(name for name in FACET_NAMES if name in KEYWORD_COLUMNS)
 
 Matches = Sequence[tuple[SegmentValues, BoolArray]]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-MAX_LIMIT = 100
-SORTS = ("relevance", "date")
+from pressarchive.searchparams import MAX_LIMIT, SORTS
+
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,19 @@ starts ``query too expensive:``, a syntax error's ``bad query:``), 404 for an un
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from pressarchive.index import MAX_DEPTH, MAX_EXPANSION, MAX_WORDS
-from pressarchive.service import CHECK_MAX_AGE, MAX_LIMIT, MAX_PAGE, MAX_QUERY_CHARS, MAX_YEAR, MIN_YEAR
+from pressarchive.searchparams import MAX_LIMIT, MAX_QUERY_CHARS
+from pressarchive.service import CHECK_MAX_AGE
 from pressarchive.web import urls
 from pressarchive.web.deps import Service
 from pressarchive.web.params import DEFAULT_LIMIT, DocId, search_request
+from pressarchive.web.searchquery import SearchValues, search_query
 
 
 class ErrorBody(BaseModel):
@@ -94,55 +96,9 @@ router = APIRouter(tags=["archive"])
     },
 )
 def api_search(
-    service: Service,
-    q: Annotated[str, Query(description=QUERY_SYNTAX)] = "",
-    sort: Annotated[Literal["relevance", "date"] | None, Query(
-        description="`relevance` (default with a query) or `date`, newest first (default without).",
-    )] = None,
-    language: Annotated[str | None, Query(
-        description="Only this language code, e.g. `de`.",
-    )] = None,
-    source: Annotated[str | None, Query(description="Only this source (profile name).")] = None,
-    operation: Annotated[str | None, Query(
-        description="Only documents naming this operation (case and accents ignored).",
-    )] = None,
-    agency: Annotated[str | None, Query(
-        description="Only documents mentioning this agency, by id, e.g. `europol`.",
-    )] = None,
-    country: Annotated[str | None, Query(
-        description="Only documents mentioning this country, ISO 3166 code, e.g. `PT`.",
-    )] = None,
-    source_agency: Annotated[str | None, Query(
-        description="Only documents published by sources of this agency (as the source profile names it).",
-    )] = None,
-    source_country: Annotated[str | None, Query(
-        description="Only documents published by sources in this country, ISO 3166 code.",
-    )] = None,
-    cluster: Annotated[int | None, Query(
-        description="Only documents of this near-duplicate cluster (a hit's `cluster`).",
-    )] = None,
-    collapse: Annotated[bool, Query(
-        description="`1`: show each near-duplicate cluster once, with `similar` counting the rest.",
-    )] = False,
-    expand: Annotated[bool, Query(
-        description="`1`: expand every query word the thesaurus knows, as `~word` does for one.",
-    )] = False,
-    year: Annotated[int | None, Query(
-        description=f"Only documents published in this year ({MIN_YEAR}-{MAX_YEAR}).",
-    )] = None,
-    since: Annotated[str | None, Query(description="Published on or after, `YYYY-MM-DD`.")] = None,
-    until: Annotated[str | None, Query(description="Published on or before, `YYYY-MM-DD`.")] = None,
-    limit: Annotated[int | None, Query(
-        description=f"Hits per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
-    )] = None,
-    page: Annotated[int | None, Query(description=f"Page number, 1 to {MAX_PAGE}.")] = None,
+    service: Service, values: Annotated[SearchValues, Depends(search_query({"q": QUERY_SYNTAX}))],
 ) -> JSONResponse:
-    request = search_request(
-        q, limit=limit, page=page, sort=sort, language=language, source=source,
-        operation=operation, agency=agency, country=country, source_agency=source_agency,
-        source_country=source_country, cluster=cluster, year=year, since=since, until=until,
-        collapse=collapse, expand=expand,
-    )
+    request = search_request(values)
     return JSONResponse(service.search(request).to_json())
 
 

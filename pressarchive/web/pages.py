@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from pressarchive.errors import UserError
 from pressarchive.index import Hit, SearchResult
+from pressarchive.searchparams import FACET_LABELS, FILTER_LABELS
 from pressarchive.service import ArchiveService
 from pressarchive.web import present, urls
 from pressarchive.web.deps import Service
@@ -25,17 +26,8 @@ from pressarchive.web.timeline import build_timeline
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
-FACET_LABELS = {
-    "language": "Language", "source": "Source", "source_country": "Source's country",
-    "country": "Country mentioned", "agency": "Agency mentioned", "year": "Year",
-    "operation": "Operation",
-}
 #: How many "more like this" documents a document page lists.
 SIMILAR_SHOWN = 5
-FILTER_LABELS = {
-    **FACET_LABELS, "source_agency": "Source's agency", "cluster": "Copies of",
-    "since": "Published since", "until": "Published until",
-}
 
 
 @router.get(urls.HOME)

@@ -1,9 +1,9 @@
 """From query-string values to a validated :class:`SearchRequest`, alike for pages and API.
 
-The validation proper lives in :func:`pressarchive.service.build_request`, shared with the CLI.
-This module adds only what a URL needs on top: whole numbers parsed with a readable message,
-and the browse default (no query means newest first); the bounds on query length, year,
-page and id are the service's, so the CLI keeps them too.
+Which parameters there are, their kinds and their checks come from
+:data:`pressarchive.searchparams.PARAMS`, shared with the CLI. This module adds only what a
+URL needs on top: whole numbers and switches parsed with a readable message, dates named the
+web's way (``bad since date``), and the browse default (no query means newest first).
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from fastapi import Path
 
 from pressarchive.errors import UserError
 from pressarchive.index import SearchRequest
-from pressarchive.service import MAX_DOC_ID, build_request, parse_date
+from pressarchive.searchparams import DEFAULT_LIMIT, MAX_DOC_ID, PARAMS
+from pressarchive.service import request_from_values
 
-DEFAULT_LIMIT = 10
+__all__ = ["DEFAULT_LIMIT", "DocId", "default_sort", "request_from_params", "search_request"]
 
 #: A document id in a path: a positive integer the store can hold, else a 400.
 DocId = Annotated[int, Path(ge=1, le=MAX_DOC_ID, description="The document's id in the archive.")]
@@ -31,38 +32,27 @@ def default_sort(query: str) -> str:
     return "relevance" if query.strip() else "date"
 
 
-def search_request(
-    query: str = "", *, limit: int | None = None, page: int | None = None,
-    sort: str | None = None, language: str | None = None, source: str | None = None,
-    operation: str | None = None, agency: str | None = None, country: str | None = None,
-    source_agency: str | None = None, source_country: str | None = None, cluster: int | None = None,
-    year: int | None = None, since: str | None = None, until: str | None = None,
-    collapse: bool = False, expand: bool = False,
-) -> SearchRequest:
-    """A validated request; ``None`` means the default for every optional value."""
-    parse_date(since, "since date")  # checked here for the web's wording, passed on as typed
-    parse_date(until, "until date")
-    return build_request(
-        query, limit=DEFAULT_LIMIT if limit is None else limit, page=1 if page is None else page,
-        sort=sort or default_sort(query), language=language, source=source,
-        operation=operation, agency=agency, country=country, source_agency=source_agency,
-        source_country=source_country, cluster=cluster, year=year, since=since, until=until,
-        collapse=collapse, expand=expand,
-    )
+def search_request(values: Mapping[str, object]) -> SearchRequest:
+    """A validated request from values keyed by parameter name; ``None`` or absent means the
+    web's default (first page of ``DEFAULT_LIMIT``, sorted as :func:`default_sort` says)."""
+    given = {param.attr: values[param.name] for param in PARAMS if values.get(param.name) is not None}
+    query = str(given.get("query") or "")
+    given.setdefault("sort", default_sort(query))
+    given["sort"] = given["sort"] or default_sort(query)
+    return request_from_values(given, date_wording=lambda param: f"{param.name} date")
 
 
 def request_from_params(params: Mapping[str, str]) -> SearchRequest:
     """The request that the (cleaned, string-valued) parameters of a search page ask for."""
-    return search_request(
-        params.get("q", ""), limit=whole_number(params, "limit"),
-        page=whole_number(params, "page"), sort=params.get("sort"),
-        language=params.get("language"), source=params.get("source"),
-        operation=params.get("operation"), agency=params.get("agency"),
-        country=params.get("country"), source_agency=params.get("source_agency"),
-        source_country=params.get("source_country"), cluster=whole_number(params, "cluster"),
-        year=whole_number(params, "year"), since=params.get("since"), until=params.get("until"),
-        collapse=switch(params, "collapse"), expand=switch(params, "expand"),
-    )
+    values: dict[str, object] = {}
+    for param in PARAMS:
+        if param.kind == "int":
+            values[param.name] = whole_number(params, param.name)
+        elif param.kind == "bool":
+            values[param.name] = switch(params, param.name)
+        else:
+            values[param.name] = params.get(param.name)
+    return search_request(values)
 
 
 def switch(params: Mapping[str, str], name: str) -> bool:

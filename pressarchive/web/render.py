@@ -2,7 +2,8 @@
 
 Autoescaping is on for every template and nothing archived is ever marked safe: titles,
 texts, snippets, source names and URLs come from pages on the open web, so they reach the
-browser as text. Templates get the URL builders as ``urls`` and the helpers of
+browser as text. Templates get the URL builders as ``urls``, the search parameter definitions as
+``searchparams`` (the search form's inputs come from them) and the helpers of
 :mod:`pressarchive.web.present` as filters and tests.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pressarchive import __version__
+from pressarchive import __version__, searchparams
 from pressarchive.web import present, urls
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -30,7 +31,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(urls=urls, version=__version__)
+    env.globals.update(urls=urls, searchparams=searchparams, version=__version__)
     env.filters.update(
         language_name=present.language_name, paragraphs=present.paragraphs,
         iso_date=present.iso_date, utc_time=present.utc_time, utc_attr=present.utc_attr,

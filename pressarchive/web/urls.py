@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import quote, urlencode
 
+from pressarchive import searchparams
+
 HOME = "/"
 SEARCH = "/search"
 DOC = "/doc/{doc_id}"
@@ -33,17 +35,14 @@ API_CORRECTION_WITHDRAW = "/api/corrections/{correction_id}/withdraw"
 OPERATION_CORRECTIONS = "/operations/{name:path}/corrections"
 OPENAPI = "/openapi.json"
 
-#: The search parameters, in the order links spell them.
-SEARCH_PARAMS = (
-    "q", "expand", "collapse", "sort", "language", "source", "source_agency", "source_country",
-    "agency", "country", "operation", "cluster", "year", "since", "until", "limit", "page",
-)
-#: The parameters a facet link sets (a facet's name is its parameter's name).
-FACETS = ("language", "source", "source_country", "country", "agency", "year", "operation")
-#: Everything that narrows a search besides the query itself.
-FILTERS = (*FACETS, "source_agency", "cluster", "since", "until")
-#: On/off switches of a search: present as ``1`` when on, absent when off.
-SWITCHES = ("expand", "collapse")
+#: The search parameters, in the order links spell them; the facets a facet link sets (a
+#: facet's name is its parameter's name), everything that narrows a search besides the query,
+#: and the on/off switches (present as ``1`` when on, absent when off). All defined in
+#: :data:`pressarchive.searchparams.PARAMS`.
+SEARCH_PARAMS = searchparams.NAMES
+FACETS = searchparams.FACETS
+FILTERS = searchparams.FILTERS
+SWITCHES = searchparams.SWITCHES
 
 
 def clean_params(raw: Mapping[str, str]) -> dict[str, str]:
