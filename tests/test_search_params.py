@@ -11,13 +11,14 @@ import dataclasses
 import subprocess
 import sys
 
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from pressarchive.cli.archive_commands import search
 from pressarchive.datadir import DataDir
 from pressarchive.index import SearchRequest
 from pressarchive.index.facets import FACET_NAMES
-from pressarchive.searchparams import FACET_LABELS, FACETS, FILTER_LABELS, PARAMS, SWITCHES
+from pressarchive.searchparams import FACET_LABELS, FACETS, FILTER_LABELS, PARAMS, SWITCHES, Param
 from pressarchive.web import pages, urls
 from pressarchive.web.app import create_app
 
@@ -67,3 +68,36 @@ def test_every_facet_is_defined_and_labelled() -> None:
     assert set(urls.FILTERS) == set(FILTER_LABELS)
     assert urls.SWITCHES == SWITCHES
     assert pages.FACET_LABELS is FACET_LABELS
+
+
+def test_a_new_parameter_reaches_the_cli_and_the_api(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import click
+    from fastapi import Depends, FastAPI
+
+    from pressarchive.cli import searchoptions
+    from pressarchive.web import searchquery
+
+    extra = Param("region", "text", "Only this region.", "Only this region, e.g. `Algarve`.",
+                  flag="--region", metavar="NAME", label="Region")
+    monkeypatch.setattr(searchoptions, "PARAMS", (*PARAMS, extra))
+    monkeypatch.setattr(searchquery, "PARAMS", (*PARAMS, extra))
+
+    @click.command()
+    @searchoptions.search_options
+    def command(**values: object) -> None:
+        click.echo(repr(values["region"]))
+
+    assert "--region NAME" in command.get_help(click.Context(command))
+    assert CliRunner().invoke(command, ["--region", "Algarve"]).output.strip() == "'Algarve'"
+
+    app = FastAPI()
+    found = Depends(searchquery.search_query())
+
+    @app.get("/probe")
+    def probe(values=found):  # type: ignore[no-untyped-def]  # (a local name: no string annotation)
+        return values
+
+    client = TestClient(app)
+    documented = {p["name"]: p for p in client.get("/openapi.json").json()["paths"]["/probe"]["get"]["parameters"]}
+    assert documented["region"]["description"] == extra.doc
+    assert client.get("/probe", params={"region": "Algarve"}).json()["region"] == "Algarve"
