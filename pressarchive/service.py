@@ -167,14 +167,17 @@ class ArchiveService:
         the hand corrections applied: what its page and ``show`` list beside the text."""
         return self.dossiers.document_facts(self.document(doc_id))
 
+    def document_view(self, doc_id: int) -> tuple[StoredDocument, DocumentFacts, Relations]:
+        """A document with its facts and its copies and lineage, read once for all three (the
+        document page, ``show`` and its JSON)."""
+        stored = self.document(doc_id)
+        return stored, self.dossiers.document_facts(stored), relations_of(self.archive, doc_id)
+
     def document_json(self, doc_id: int) -> dict[str, Any]:
         """Everything known about one document as ``show --json`` and ``/api/doc/{id}`` give it:
         its fields and versions, its copies and lineage, and :meth:`document_facts`."""
-        stored = self.document(doc_id)
-        return {
-            **stored.to_json(), **relations_of(self.archive, doc_id).to_json(),
-            **self.dossiers.document_facts(stored).to_json(),
-        }
+        stored, facts, relations = self.document_view(doc_id)
+        return {**stored.to_json(), **relations.to_json(), **facts.to_json()}
 
     def relations(self, doc_id: int) -> Relations:
         """The copies of a document (its near-duplicate cluster) and its release/article lineage."""

@@ -65,9 +65,7 @@ def show(ctx: Context, doc_id: int, as_json: bool) -> None:
         if as_json:
             print_json(service.document_json(doc_id))
             return
-        stored = service.document(doc_id)
-        facts = service.document_facts(doc_id)
-        relations = service.relations(doc_id)
+        stored, facts, relations = service.document_view(doc_id)
     finally:
         service.close()
     out = console()

@@ -44,7 +44,7 @@ def document_facts(archive: Archive, stored: StoredDocument) -> DocumentFacts:
     """The facts of ``stored``'s current version, its figures corrected by hand where someone did."""
     doc = stored.document
     known = agencies()
-    version = _current_version(stored)
+    version = current_version(stored)
     figures = archive.figures([version.id]).get(version.id, []) if version and version.id is not None else []
     return DocumentFacts(
         countries={code: country_name(code) for code in doc.countries},
@@ -55,7 +55,7 @@ def document_facts(archive: Archive, stored: StoredDocument) -> DocumentFacts:
     )
 
 
-def _current_version(stored: StoredDocument) -> Version | None:
+def current_version(stored: StoredDocument) -> Version | None:
     """The version the document shows (its number is the document's), else the newest."""
     current = [v for v in stored.versions if v.number == stored.document.version]
     return current[0] if current else (stored.versions[-1] if stored.versions else None)

@@ -10,7 +10,7 @@ import math
 from datetime import UTC, datetime
 
 from pressarchive.dossiers.coverage import coverage_of
-from pressarchive.dossiers.document_facts import DocumentFacts, document_facts
+from pressarchive.dossiers.document_facts import DocumentFacts, current_version, document_facts
 from pressarchive.dossiers.dossier import Dossier, build_dossier
 from pressarchive.dossiers.figures import corrected_figures, same_text
 from pressarchive.dossiers.listing import OperationSummary, summarise
@@ -18,6 +18,7 @@ from pressarchive.dossiers.names import OperationNames, members_of, operation_na
 from pressarchive.errors import NotFound, UserError
 from pressarchive.extract.operations import normalise_operation
 from pressarchive.record import FIGURE_KINDS, QUALIFIERS, Figure
+from pressarchive.searchparams import MAX_DOC_ID
 from pressarchive.store import Archive, StoredDocument
 from pressarchive.store.corrections import ADD_FIGURE, MERGE_OPERATION, REJECT_FIGURE, Correction
 
@@ -25,7 +26,6 @@ MAX_AUTHOR_CHARS = 100
 MAX_REASON_CHARS = 2000
 MAX_QUOTE_CHARS = 2000
 MAX_UNIT_CHARS = 8
-MAX_DOC_ID = 2**63 - 1
 
 
 def _now() -> datetime:
@@ -42,8 +42,8 @@ class Dossiers:
         return operation_names(self.archive.operation_mentions(), self.archive.operation_merges())
 
     def operations(self) -> list[OperationSummary]:
-        names = self.names()
-        return summarise(self.archive.operation_mentions(), names)
+        mentions = self.archive.operation_mentions()  # read once: names and counts both need it
+        return summarise(mentions, operation_names(mentions, self.archive.operation_merges()))
 
     def dossier(self, name: str) -> Dossier:
         """The dossier of the operation ``name`` means (any spelling, case, accents, or a merged alias)."""
@@ -154,10 +154,11 @@ class Dossiers:
 
     def _current_figures(self, doc_id: int) -> list[Figure]:
         stored = self.archive.get_document(doc_id) if 1 <= doc_id <= MAX_DOC_ID else None
-        if stored is None or not stored.versions:
+        version = current_version(stored) if stored is not None else None
+        if version is None:
             raise NotFound(f"no document with id {doc_id}")
-        version_id = stored.versions[-1].id
-        return self.archive.figures([version_id] if version_id is not None else []).get(version_id or 0, [])
+        # The version the document's page and dossier show, so a correction names what they list.
+        return self.archive.figures([version.id]).get(version.id, []) if version.id is not None else []
 
 
 def _who_and_why(author: str, reason: str) -> tuple[str, str]:

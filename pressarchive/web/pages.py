@@ -47,12 +47,11 @@ def search_page(request: Request, service: Service) -> HTMLResponse:
 def doc_page(doc_id: DocId, service: Service) -> HTMLResponse:
     """One document: its metadata, the countries, agencies and figures it names and reports,
     current text, copies, lineage and every archived version."""
-    stored = service.document(doc_id)
+    stored, facts, relations = service.document_view(doc_id)
     return render(
         "doc.html", stored=stored, doc=stored.document, json_url=urls.api_doc_url(doc_id),
-        facts=service.document_facts(doc_id).to_json(),
-        similar=_similar(service, doc_id), similar_json_url=urls.api_similar_url(doc_id),
-        relations=service.relations(doc_id),
+        facts=facts.to_json(), similar=_similar(service, doc_id), similar_json_url=urls.api_similar_url(doc_id),
+        relations=relations,
     )
 
 

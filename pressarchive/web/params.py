@@ -37,8 +37,7 @@ def search_request(values: Mapping[str, object]) -> SearchRequest:
     web's default (first page of ``DEFAULT_LIMIT``, sorted as :func:`default_sort` says)."""
     given = {param.attr: values[param.name] for param in PARAMS if values.get(param.name) is not None}
     query = str(given.get("query") or "")
-    given.setdefault("sort", default_sort(query))
-    given["sort"] = given["sort"] or default_sort(query)
+    given["sort"] = given.get("sort") or default_sort(query)
     return request_from_values(given, date_wording=lambda param: f"{param.name} date")
 
 
