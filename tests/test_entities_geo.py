@@ -177,14 +177,17 @@ def test_the_source_country_decides_a_shared_name_with_nothing_attached() -> Non
     assert find_agencies("The AFP said.", home="FR") == ()
 
 
-def test_annotate_passes_the_source_country() -> None:
-    from pressarchive.extract.entities import annotate
-    from pressarchive.record import Document
+def test_extraction_passes_the_source_country() -> None:
+    """The crawl and reprocess give extract_document the source's country (the document's own
+    ``country`` is set only later, by the crawler)."""
+    from pressarchive.extract import extract_document
 
-    doc = Document(url="https://example.org/1", title="Arrests", text="The National Police arrested two men.",
-                   language="en", country="ES")
-    assert annotate(doc).agencies == ("policia-nacional",)
-    assert annotate(doc.replace(country="")).agencies == ()
+    body = (b"<html><body><article><h1>Arrests</h1><p>The National Police arrested two men"
+            b" after a long investigation into the sale of stolen goods.</p></article></body></html>")
+    spanish = extract_document(body, "https://example.org/1", "text/html", country="ES")
+    unknown = extract_document(body, "https://example.org/1", "text/html")
+    assert spanish is not None and spanish.agencies == ("policia-nacional",)
+    assert unknown is not None and unknown.agencies == ()
 
 
 def test_data_file_has_sixty_bodies_with_valid_countries() -> None:

@@ -381,12 +381,12 @@ def test_each_source_is_read_as_its_crawl_read_it() -> None:
     """The configured profile's language and extractor; else what the archive recorded."""
     europol = get_builtin("europol")
     recorded = [{"name": "europol", "language": "fr", "extractor": ""},
-                {"name": "from-a-file", "language": "it", "extractor": "europol"},
+                {"name": "from-a-file", "language": "it", "extractor": "europol", "country": "IT"},
                 {"name": "added", "language": "", "extractor": None}]
     found = source_extractions(recorded, {"europol": europol})
-    assert found == {"europol": SourceExtraction(europol.language, "europol"),
-                     "from-a-file": SourceExtraction("it", "europol"), "added": SourceExtraction("", None)}
-    assert found["from-a-file"].options() == {"default_language": "it", "extractor": "europol"}
+    assert found == {"europol": SourceExtraction(europol.language, "europol", europol.country),
+                     "from-a-file": SourceExtraction("it", "europol", "IT"), "added": SourceExtraction("", None)}
+    assert found["from-a-file"].options() == {"default_language": "it", "extractor": "europol", "country": "IT"}
 
 
 def test_a_site_extractor_this_version_lacks_is_one_error_line(

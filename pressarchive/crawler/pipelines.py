@@ -90,7 +90,7 @@ class ExtractStorePipeline:
         args = (item.body, item.url, item.content_type)
         options: dict[str, Any] = {"default_language": self.profile.language,
                                    "extractor": self.profile.extractor or None,
-                                   "listed_date": item.listed_date}
+                                   "listed_date": item.listed_date, "country": self.profile.country}
         try:
             if self.workers is None:
                 doc = extract_document(*args, **options)

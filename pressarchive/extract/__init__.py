@@ -51,6 +51,7 @@ def extract_document(
     extractor: str | None = None,
     listed_date: date | None = None,
     captured: date | None = None,
+    country: str = "",
 ) -> Document | None:
     """Extract a release from an HTML or PDF capture; ``None`` when it has no main text.
 
@@ -58,7 +59,8 @@ def extract_document(
     takes over when it returns ``None``); an unknown name raises ``ValueError`` whatever the
     capture. ``listed_date`` is the date a listing, feed or sitemap gave the page: the
     publication date only when the page itself shows none. ``captured`` is the capture's day
-    (default today): no later publication date is believed. Raises :class:`ExtractionError`
+    (default today): no later publication date is believed. ``country`` is the publishing
+    source's (ISO code), which resolves agency names several countries share. Raises :class:`ExtractionError`
     for broken input such as a corrupt PDF.
     """
     site = get_site_extractor(extractor) if extractor else None
@@ -70,7 +72,7 @@ def extract_document(
     # Every path (HTML, JSON-LD, site extractors, PDF) leaves through here, so this is where
     # a page's control characters are dropped before they can reach the store, and the facts
     # the text states are read from the clean text.
-    return annotate(clean_document(doc)) if doc is not None else None
+    return annotate(clean_document(doc), home=country) if doc is not None else None
 
 
 def is_pdf(body: bytes, url: str, content_type: str | None = None) -> bool:

@@ -13,10 +13,14 @@ from pressarchive.extract.figures import find_figures
 from pressarchive.record import Document
 
 
-def annotate(doc: Document) -> Document:
-    """``doc`` with the countries, agencies and reported figures its title and text mention."""
+def annotate(doc: Document, home: str = "") -> Document:
+    """``doc`` with the countries, agencies and reported figures its title and text mention.
+
+    ``home`` is the publishing source's country: it tells which "National Police" a release
+    means when the text names none (the document's own ``country`` is set later, by the crawler).
+    """
     return doc.replace(
         countries=find_countries(doc.title, doc.text),
-        agencies=find_agencies(doc.title, doc.text, home=doc.country),
+        agencies=find_agencies(doc.title, doc.text, home=home),
         figures=find_figures(doc.text, doc.language),
     )

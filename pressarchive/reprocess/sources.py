@@ -23,9 +23,10 @@ class SourceExtraction:
 
     language: str = ""
     extractor: str | None = None
+    country: str = ""
 
     def options(self) -> dict[str, Any]:
-        return {"default_language": self.language, "extractor": self.extractor}
+        return {"default_language": self.language, "extractor": self.extractor, "country": self.country}
 
 
 def source_extractions(
@@ -38,9 +39,10 @@ def source_extractions(
         name = str(row["name"])
         profile = profiles.get(name)
         if profile is not None:
-            found[name] = SourceExtraction(profile.language, profile.extractor or None)
+            found[name] = SourceExtraction(profile.language, profile.extractor or None, profile.country)
         else:
-            found[name] = SourceExtraction(str(row.get("language") or ""), row.get("extractor") or None)
+            found[name] = SourceExtraction(str(row.get("language") or ""), row.get("extractor") or None,
+                                           str(row.get("country") or ""))
     return found
 
 
