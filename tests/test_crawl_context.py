@@ -99,3 +99,13 @@ def test_the_capture_keeps_the_date_a_listing_gave_its_release(context: CrawlCon
         rows = conn.execute(sa.text("SELECT url, listed_date FROM captures ORDER BY id")).all()
     assert [(url.rsplit("/", 1)[1], str(day) if day else None) for url, day in rows] == [
         ("a.html", "2019-05-06"), ("b.html", None)]
+
+
+def test_the_pipeline_records_the_profiles_kind_with_the_source(context: CrawlContext) -> None:
+    crawler = get_crawler(PressRoomSpider)
+    attach_context(crawler, context)
+    news = profile_from_dict({"name": "courier", "language": "es", "kind": "news",
+                              "start_urls": ["http://127.0.0.1:9/news/"], "article": ["/news/"]})
+    crawler.spider = PressRoomSpider.from_crawler(crawler, profile=news, context=context)
+    ExtractStorePipeline.from_crawler(crawler).open_spider()
+    assert {row["name"]: row["kind"] for row in context.archive.sources()} == {"courier": "news"}

@@ -120,8 +120,8 @@ def test_profile_kind() -> None:
         profile_from_dict({**base, "kind": "blog"})
 
 
-def test_the_crawls_source_update_records_the_kind(tmp_path: Path) -> None:
-    """The pipeline's source update carries the profile's kind with the other fields."""
+def test_the_store_keeps_a_sources_kind_with_its_other_fields(tmp_path: Path) -> None:
+    """The store side of the crawl's source update (the pipeline's: tests/test_crawl_context.py)."""
     data = prepare_data_dir(DataDir(tmp_path / "data"))
     archive = Archive(data.database_url)
     try:
