@@ -169,7 +169,8 @@ def speed(size: int, rng: random.Random) -> dict[str, float]:
     words = Words(rng)
     with tempfile.TemporaryDirectory() as folder:
         archive = Archive(f"sqlite:///{Path(folder) / 'a.sqlite'}")
-        archive.set_source_kinds({"bench": "press_room", "bench-news": "news"})
+        archive.upsert_source("bench", kind="press_room")
+        archive.upsert_source("bench-news", kind="news")
         fill(archive, words, size, 1, rng)
         full = update_similarity(archive)
         with archive.engine.connect() as conn:
@@ -200,7 +201,8 @@ def lineage(rng: random.Random, count: int = 300) -> dict[str, float]:
     truth: dict[int, tuple[int, float, int]] = {}  # article id -> (release id, share, lag days)
     with tempfile.TemporaryDirectory() as folder:
         archive = Archive(f"sqlite:///{Path(folder) / 'a.sqlite'}")
-        archive.set_source_kinds({"agency": "press_room", "outlet": "news"})
+        archive.upsert_source("agency", kind="press_room")
+        archive.upsert_source("outlet", kind="news")
         for n in range(count):
             story = words.story(rng.randint(4, 10), 30)
             reused = rng.sample(story, rng.randint(0, 4))

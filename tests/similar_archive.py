@@ -29,7 +29,7 @@ def harbour_archive(directory: Path) -> Iterator[Archive]:
 
 def add_source(archive: Archive, name: str, kind: str) -> None:
     archive.upsert_source(name, title=name, agency="", country="ES", language="en")
-    archive.set_source_kinds({name: kind})
+    archive.upsert_source(name, kind=kind)
 
 
 def add(archive: Archive, source: str, text: str, published: date | None = None, title: str = "",

@@ -132,9 +132,9 @@ def data(tmp_path: Path) -> Iterator[tuple[Path, dict[str, int]]]:
     root = tmp_path / "data"
     service = ArchiveService(DataDir(root))
     try:
-        service.archive.upsert_source("harbour", agency="Harbour Police", country="ES", language="en")
-        service.archive.upsert_source("courier", agency="", country="ES", language="en")
-        service.archive.set_source_kinds({"harbour": "press_room", "courier": "news"})
+        service.archive.upsert_source("harbour", agency="Harbour Police", country="ES", language="en",
+                                      kind="press_room")
+        service.archive.upsert_source("courier", agency="", country="ES", language="en", kind="news")
         builder = Builder(service)
         ids = {
             "release": builder.add(Document(url="https://harbour.example/r/1", title="Harbour release",

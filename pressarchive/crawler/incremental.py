@@ -11,6 +11,7 @@ from datetime import date
 
 from scrapy.http import Response
 
+from pressarchive.crawler.listingdates import parse_day
 from pressarchive.store.records import KnownPage
 
 
@@ -32,13 +33,7 @@ def unchanged_since_capture(known: KnownPage | None, lastmod: date | None) -> bo
 
 def listing_dates(response: Response) -> list[date]:
     """Dates a listing page shows (``<time datetime>``), to tell how far back it reaches."""
-    found = []
-    for value in response.xpath("//time/@datetime").getall():
-        try:
-            found.append(date.fromisoformat(value.strip()[:10]))
-        except ValueError:
-            continue
-    return found
+    return [day for value in response.xpath("//time/@datetime").getall() if (day := parse_day(value))]
 
 
 def older_than(dates: list[date], since: date | None) -> bool:

@@ -249,9 +249,8 @@ class PressRoomSpider(Spider):
             loc = entry.get("loc", "")
             if sitemap.type == "sitemapindex":
                 yield self._request(loc, self.parse_sitemap, entry=True)
-            elif not self._older_than_since(parse_day(entry.get("lastmod"))):
+            elif not self._older_than_since(lastmod := parse_day(entry.get("lastmod"))):
                 listed.append(canonical_url(loc))
-                lastmod = parse_day(entry.get("lastmod"))
                 # A news sitemap's publication date; else lastmod, which for a release that
                 # was never edited is its publication day (used only if the page has none).
                 published = parse_day(entry.get("publication_date")) or lastmod

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
 from pressarchive.record import Document, Figure
-from pressarchive.store import copies, corrections, lifecycle, operations, reprocessing, runs, schema
+from pressarchive.store import corrections, lifecycle, operations, reprocessing, runs, schema
 from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
 from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDocument, Version
@@ -79,11 +79,6 @@ class Archive:
             )
             if updated.rowcount == 0:
                 conn.execute(schema.sources.insert().values(name=name, **values))
-
-    def set_source_kinds(self, kinds: Mapping[str, str]) -> None:
-        """Record whether each source is a ``press_room`` or a ``news`` outlet (profile ``kind``)."""
-        with self.engine.begin() as conn:
-            copies.set_source_kinds(conn, kinds)
 
     def sources(self) -> list[dict[str, Any]]:
         """Every known source with its document count."""

@@ -194,16 +194,6 @@ def moment(published: date | None, first_captured: datetime) -> datetime:
     return datetime(published.year, published.month, published.day) if published else first_captured
 
 
-def set_source_kinds(conn: Connection, kinds: Mapping[str, str]) -> None:
-    """Record each source's kind, creating a bare row for a source not seen yet (the crawl
-    fills in the rest)."""
-    srcs = schema.sources
-    for name, kind in kinds.items():
-        updated = conn.execute(srcs.update().where(srcs.c.name == name).values(kind=kind))
-        if updated.rowcount == 0:
-            conn.execute(srcs.insert().values(name=name, title="", agency="", country="", language="", kind=kind))
-
-
 def has_news(conn: Connection) -> bool:
     """Whether any source is a news outlet (else there is no lineage to look for)."""
     srcs = schema.sources
