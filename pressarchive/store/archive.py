@@ -20,22 +20,12 @@ from pressarchive.record import Document, Figure
 from pressarchive.store import corrections, lifecycle, operations, reprocessing, runs, schema
 from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
+from pressarchive.store.rows import id_chunks, new_id
 from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDocument, Version
 from pressarchive.store.reprocessing import Candidate, ReprocessRun
 from pressarchive.urls import canonical_url
 
 _SOURCE_FIELDS = ("title", "agency", "country", "language", "extractor", "kind")
-# Ids per IN (...) query: well under SQLite's limit on bound parameters.
-_ID_CHUNK = 500
-
-
-def _id_chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    """``ids`` sorted, without repeats, in lists of at most :data:`_ID_CHUNK` for ``IN (...)``."""
-    wanted = sorted(set(ids))
-    for start in range(0, len(wanted), _ID_CHUNK):
-        yield wanted[start:start + _ID_CHUNK]
-
-
 def text_digest(title: str, text: str) -> str:
     """The digest that decides whether a recrawled release changed (title and text only)."""
     return hashlib.sha256(f"{title}\x00{text}".encode()).hexdigest()
@@ -153,7 +143,7 @@ class Archive:
         """Remember where a response was archived; returns the capture id."""
         values = {k: getattr(capture, k) for k in capture.__slots__ if k != "id"}
         with self.engine.begin() as conn:
-            return _new_id(conn.execute(_INSERT_CAPTURE, values))
+            return new_id(conn.execute(_INSERT_CAPTURE, values))
 
     def save_document(self, doc: Document, capture_id: int) -> SaveOutcome:
         """Add a document, or a new version of it if its text changed since the last one."""
@@ -244,7 +234,7 @@ class Archive:
         figs = schema.figures
         found: dict[int, list[Figure]] = {}
         with self.engine.connect() as conn:
-            for chunk in _id_chunks(version_ids):
+            for chunk in id_chunks(version_ids):
                 query = sa.select(figs).where(figs.c.version_id.in_(chunk))
                 query = query.order_by(figs.c.version_id, figs.c.start, figs.c.id)
                 for row in conn.execute(query):
@@ -263,7 +253,7 @@ class Archive:
                 for row in conn.execute(query):
                     yield _document_from_row(row, merged)
                 return
-            for chunk in _id_chunks(ids):
+            for chunk in id_chunks(ids):
                 for row in conn.execute(query.where(schema.documents.c.id.in_(chunk))):
                     yield _document_from_row(row, merged)
 
@@ -282,7 +272,7 @@ class Archive:
         query = sa.select(docs.c.id, vers.c.text).join(vers, vers.c.id == docs.c.current_version)
         texts: dict[int, str] = {}
         with self.engine.connect() as conn:
-            for chunk in _id_chunks(ids):
+            for chunk in id_chunks(ids):
                 texts.update((row.id, row.text) for row in conn.execute(query.where(docs.c.id.in_(chunk))))
         return texts
 
@@ -397,13 +387,7 @@ _SET_CURRENT_VERSION = (
 
 def _insert_document(conn: Connection, doc: Document, captured_at: datetime) -> int:
     values = {"url": doc.url, "source": doc.source, "first_captured": captured_at, "last_captured": captured_at}
-    return _new_id(conn.execute(_INSERT_DOCUMENT, values))
-
-
-def _new_id(result: sa.CursorResult[Any]) -> int:
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return new_id(conn.execute(_INSERT_DOCUMENT, values))
 
 
 def _add_version(
@@ -416,7 +400,7 @@ def _add_version(
         "published": doc.published, "operations": list(doc.operations),
         "countries": list(doc.countries), "agencies": list(doc.agencies),
     }
-    version_id = _new_id(conn.execute(_INSERT_VERSION, values))
+    version_id = new_id(conn.execute(_INSERT_VERSION, values))
     operations.write_operations(conn, version_id, doc.operations)
     if doc.figures:
         conn.execute(_INSERT_FIGURE, [_figure_row(version_id, figure) for figure in doc.figures])
@@ -474,7 +458,7 @@ def _versions_query() -> sa.Select[Any]:
 def _mark_for_reindex(conn: Connection, doc_ids: list[int]) -> None:
     """The index holds these documents with names that have changed: make them pending."""
     docs = schema.documents
-    for chunk in _id_chunks(doc_ids):
+    for chunk in id_chunks(doc_ids):
         conn.execute(docs.update().where(docs.c.id.in_(chunk)).values(indexed_version=None))
 
 

@@ -7,24 +7,18 @@ candidates, never the whole archive.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from pressarchive.store.rows import id_chunks
 from pressarchive.record import SOURCE_KINDS
 from pressarchive.store import schema
 
 PRESS_ROOM, NEWS = SOURCE_KINDS
-_CHUNK = 500
-
-
-def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    wanted = sorted(set(ids))
-    for start in range(0, len(wanted), _CHUNK):
-        yield wanted[start:start + _CHUNK]
 
 
 def _kind() -> sa.ColumnElement[Any]:
@@ -55,7 +49,7 @@ def pending(conn: Connection, scheme: str) -> list[int]:
 
 def facts(conn: Connection, ids: Iterable[int]) -> dict[int, Row[Any]]:
     found: dict[int, Row[Any]] = {}
-    for chunk in chunks(ids):
+    for chunk in id_chunks(ids):
         found.update((row.id, row) for row in conn.execute(_facts_query().where(schema.documents.c.id.in_(chunk))))
     return found
 
@@ -65,7 +59,7 @@ def save_signatures(
 ) -> None:
     """Replace the signature and buckets of each (document id, version, minhash, buckets)."""
     sigs, lsh = schema.signatures, schema.lsh_buckets
-    for chunk in chunks(row[0] for row in rows):
+    for chunk in id_chunks(row[0] for row in rows):
         conn.execute(lsh.delete().where(lsh.c.document_id.in_(chunk)))
         conn.execute(sigs.delete().where(sigs.c.document_id.in_(chunk)))
     if rows:
@@ -90,7 +84,7 @@ def candidate_pairs(conn: Connection, ids: Iterable[int], max_bucket: int) -> se
     lsh = schema.lsh_buckets
     mine, other, asked = lsh.alias("mine"), lsh.alias("other"), lsh.alias("asked")
     pairs: set[tuple[int, int]] = set()
-    for chunk in chunks(ids):
+    for chunk in id_chunks(ids):
         crowded = (
             sa.select(lsh.c.bucket)
             .where(lsh.c.bucket.in_(sa.select(asked.c.bucket).where(asked.c.document_id.in_(chunk))))
@@ -108,7 +102,7 @@ def candidate_pairs(conn: Connection, ids: Iterable[int], max_bucket: int) -> se
 def signatures(conn: Connection, ids: Iterable[int]) -> dict[int, bytes]:
     sigs = schema.signatures
     found: dict[int, bytes] = {}
-    for chunk in chunks(ids):
+    for chunk in id_chunks(ids):
         query = sa.select(sigs.c.document_id, sigs.c.minhash).where(
             sigs.c.document_id.in_(chunk), sigs.c.minhash.is_not(None))
         found.update((row.document_id, row.minhash) for row in conn.execute(query))
@@ -118,7 +112,7 @@ def signatures(conn: Connection, ids: Iterable[int]) -> dict[int, bytes]:
 def clusters_of(conn: Connection, ids: Iterable[int]) -> dict[int, int | None]:
     docs = schema.documents
     found: dict[int, int | None] = {}
-    for chunk in chunks(ids):
+    for chunk in id_chunks(ids):
         query = sa.select(docs.c.id, docs.c.cluster_id).where(docs.c.id.in_(chunk))
         found.update((row.id, row.cluster_id) for row in conn.execute(query))
     return found
@@ -128,7 +122,7 @@ def members(conn: Connection, cluster_ids: Iterable[int]) -> dict[int, int]:
     """Document id -> cluster id for every document of the given clusters."""
     docs = schema.documents
     found: dict[int, int] = {}
-    for chunk in chunks(cluster_ids):
+    for chunk in id_chunks(cluster_ids):
         query = sa.select(docs.c.id, docs.c.cluster_id).where(docs.c.cluster_id.in_(chunk))
         found.update((row.id, row.cluster_id) for row in conn.execute(query))
     return found
@@ -148,7 +142,7 @@ def set_clusters(conn: Connection, changes: Mapping[int, int | None]) -> None:
 def replace_lineage(conn: Connection, doc_ids: Iterable[int], links: list[dict[str, Any]]) -> None:
     """Drop every link of ``doc_ids`` (as article or as release) and store ``links`` instead."""
     lin = schema.lineage
-    for chunk in chunks(doc_ids):
+    for chunk in id_chunks(doc_ids):
         conn.execute(lin.delete().where(sa.or_(lin.c.article_id.in_(chunk), lin.c.release_id.in_(chunk))))
     if links:
         conn.execute(lin.insert(), links)
@@ -173,7 +167,7 @@ def described(conn: Connection, ids: Iterable[int]) -> dict[int, dict[str, Any]]
         .join(vers, vers.c.id == docs.c.current_version)
     )
     found: dict[int, dict[str, Any]] = {}
-    for chunk in chunks(ids):
+    for chunk in id_chunks(ids):
         found.update((row.id, dict(row._mapping)) for row in conn.execute(query.where(docs.c.id.in_(chunk))))
     return found
 
@@ -182,7 +176,7 @@ def lineage_rows(conn: Connection, ids: Iterable[int]) -> list[dict[str, Any]]:
     """Every link in which one of ``ids`` is the article or the release."""
     lin = schema.lineage
     found: dict[tuple[int, int], dict[str, Any]] = {}
-    for chunk in chunks(ids):
+    for chunk in id_chunks(ids):
         query = sa.select(lin).where(sa.or_(lin.c.article_id.in_(chunk), lin.c.release_id.in_(chunk)))
         for row in conn.execute(query):
             found[(row.article_id, row.release_id)] = dict(row._mapping)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from pressarchive.store import schema
+from pressarchive.store.rows import new_id
 
 MERGE_OPERATION = "merge_operation"
 REJECT_FIGURE = "reject_figure"
@@ -72,11 +73,10 @@ def add(
     conn: Connection, kind: str, target: str, payload: dict[str, Any], author: str, reason: str,
     when: datetime,
 ) -> Correction:
-    key = conn.execute(schema.corrections.insert().values(
+    correction_id = new_id(conn.execute(schema.corrections.insert().values(
         kind=kind, target=target, payload=payload, author=author, reason=reason, created_at=when,
-    )).inserted_primary_key
-    assert key is not None
-    return Correction(int(key[0]), kind, target, payload, author, reason, when)
+    )))
+    return Correction(correction_id, kind, target, payload, author, reason, when)
 
 
 def listing(conn: Connection, include_withdrawn: bool = False) -> list[Correction]:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pressarchive.store import schema
+from pressarchive.store.rows import new_id
 from pressarchive.store.records import Version
 
 RESUMABLE = ("running", "interrupted")
@@ -56,9 +57,7 @@ def start_run(conn: Connection, source: str | None, since: date | None, started_
         started_at=started_at, status="running", source=source, since=since,
         last_document=cursor, resumed_from=resumed_from,
     ))
-    key = result.inserted_primary_key
-    assert key is not None
-    return ReprocessRun(int(key[0]), resumed_from, cursor)
+    return ReprocessRun(new_id(result), resumed_from, cursor)
 
 
 def _same(column: sa.Column[Any], value: Any) -> sa.ColumnElement[bool]:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pressarchive.store import schema
+from pressarchive.store.rows import new_id
 
 RESUMABLE = ("running", "interrupted")
 
@@ -24,9 +25,7 @@ def start_run(conn: Connection, sources: list[str], started_at: datetime, resume
     result = conn.execute(schema.runs.insert().values(
         started_at=started_at, status="running", sources=sorted(sources), resumed_from=resumed_from,
     ))
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return new_id(result)
 
 
 def finish_run(conn: Connection, run_id: int, status: str, finished_at: datetime, report: Any) -> None:
