@@ -138,6 +138,14 @@ class ArchiveService:
         except QueryError as exc:
             raise _query_error(exc) from None
 
+    def matching_ids(self, request: SearchRequest) -> list[int]:
+        """Every match's document id in the request's order, paging ignored: what exports,
+        feeds and alerts walk (their rows come from the store in batches)."""
+        try:
+            return self.index.matching_ids(request)
+        except QueryError as exc:
+            raise _query_error(exc) from None
+
     def agency_names(self) -> dict[str, str]:
         """Agency id -> display name, for the ``agency`` facet and filter (ids are what is indexed)."""
         # Imported here: the extract package loads trafilatura, which searching does not need.

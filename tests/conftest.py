@@ -19,6 +19,8 @@ import pytest
 from pressarchive.sampleroom import SamplePressRoom
 
 REPO = Path(__file__).resolve().parents[1]
+# The browser tests' fixtures (chromium through Playwright, a served archive, screenshots).
+pytest_plugins = ("tests.browser_support",)
 
 
 def testdata_dir() -> Path | None:

@@ -224,3 +224,15 @@ def test_last_indexing_round_runs_in_the_crawl_process_when_indexing_processes_k
     with BackgroundIndexer(functools.partial(_killed_outside, os.getpid())) as indexer:
         assert indexer.last_round() == 2
     assert indexer.total == 2
+
+
+def test_a_capture_reached_by_redirect_names_the_url_asked_for() -> None:
+    from scrapy.http import HtmlResponse, Request
+
+    from pressarchive.crawler.capture import _requested_url
+
+    asked = "https://police.example/news/old-link"
+    redirected = Request("https://police.example/press/new.html", meta={"redirect_urls": [asked]})
+    assert _requested_url(redirected, HtmlResponse(redirected.url, request=redirected)) == asked
+    direct = Request("https://police.example/press/new.html")
+    assert _requested_url(direct, HtmlResponse(direct.url, request=direct)) is None

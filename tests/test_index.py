@@ -497,3 +497,16 @@ def test_odd_queries_only_ever_raise_query_error(index: SearchIndex, query: str)
 
 def test_blank_query_matches_everything(index: SearchIndex) -> None:
     assert index.search(SearchRequest(query="   ")).total == 7
+
+
+def test_matching_ids_are_every_match_in_the_search_order(index: SearchIndex) -> None:
+    # What exports walk: every match, in the order the pages list them, paging ignored.
+    assert index.matching_ids(SearchRequest(sort="date", limit=2, page=3)) == [4, 3, 5, 2, 1, 7, 6]
+    by_score = index.search(SearchRequest(query="tantalio OR cocaína", limit=100))
+    assert index.matching_ids(SearchRequest(query="tantalio OR cocaína", limit=1)) == [
+        hit.id for hit in by_score.hits
+    ]
+    assert index.matching_ids(SearchRequest(query="tantalio", language="it")) == [3]
+    assert index.matching_ids(SearchRequest(query="nothingmatchesthis")) == []
+    with pytest.raises(QueryError):
+        index.matching_ids(SearchRequest(query="(unclosed"))

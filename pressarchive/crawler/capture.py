@@ -81,9 +81,16 @@ class WarcCaptureMiddleware:
             payload_sha256=location.payload_sha256, warc_file=location.warc_file,
             warc_offset=location.offset, run_id=self.run_id,
             etag=_header(response, "ETag"), last_modified=_header(response, "Last-Modified"),
-            listed_date=listed_day(request.meta),
+            listed_date=listed_day(request.meta), warc_record_id=location.record_id or None,
+            requested_url=_requested_url(request, response),
         )
         return self.archive.record_capture(capture)
+
+
+def _requested_url(request: Request, response: Response) -> str | None:
+    """The URL first asked for when Scrapy's redirects led here; None when it is the response's."""
+    first = (request.meta.get("redirect_urls") or [request.url])[0]
+    return first if first != response.url else None
 
 
 def _header(response: Response, name: str) -> str | None:

@@ -38,6 +38,10 @@ class SearchEngine(Protocol):
         """Run a search; raises ``QueryError`` (or ``QueryTooExpensive``) for a bad query."""
         ...
 
+    def matching_ids(self, request: SearchRequest) -> list[int]:
+        """Ids of every match in the request's order (paging ignored; collapsed: one per cluster)."""
+        ...
+
     def more_like(self, doc_id: int, limit: int = 10) -> list[Hit]:
         """Documents similar to ``doc_id``, best first; ``KeyError`` if it is not indexed."""
         ...

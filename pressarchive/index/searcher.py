@@ -107,6 +107,37 @@ def run_search(searcher: Searcher, cache: DocValuesCache, request: SearchRequest
     )
 
 
+def ranked_ids(searcher: Searcher, cache: DocValuesCache, request: SearchRequest, deadline: Deadline,
+               thesaurus: Thesaurus | None = None) -> list[int]:
+    """The ids of every match of ``request`` in its order (paging ignored): what an export
+    walks. A collapsed request gives each near-duplicate cluster's best match once.
+
+    Only ids: the rows themselves come from the store, a batch at a time, so an export of
+    100,000 matches holds 100,000 integers here and never 100,000 documents.
+    """
+    parsed = parse_search(request.query, request.language, thesaurus, request.expand)
+    views = segment_views(searcher, cache)
+    by_score = request.sort != "date" and not isinstance(parsed.query, Every)
+    found = match_all(searcher, views, parsed.query, request, deadline, scored=by_score)
+    wanted = sum(int(match.mask.sum()) for match in found)
+    deadline.check()
+    if request.collapse:
+        docnums = [docnum for docnum, _ in collapsed(views, found, by_score, wanted)[0]]
+    elif by_score:
+        docnums = [docnum for docnum, _ in by_relevance(views, found, wanted)]
+    else:
+        docnums = by_date(views, [match.mask for match in found], wanted)
+    return [doc_id_of(views, docnum) for docnum in docnums]
+
+
+def doc_id_of(views: Sequence[SegmentView], docnum: int) -> int:
+    """The store's document id of a global docnum."""
+    for view in reversed(views):
+        if docnum >= view.offset:
+            return int(view.values.ids[docnum - view.offset])
+    raise IndexError(docnum)
+
+
 def cluster_of(views: Sequence[SegmentView], docnum: int) -> int:
     """The near-duplicate cluster of a global docnum."""
     for view in reversed(views):
@@ -188,5 +219,6 @@ def by_relevance(views: Sequence[SegmentView], found: Sequence[Match],
 
 
 __all__ = [
-    "Hit", "SegmentView", "TextSource", "by_date", "by_relevance", "collapsed", "match_all", "run_search",
+    "Hit", "SegmentView", "TextSource", "by_date", "by_relevance", "collapsed", "match_all", "ranked_ids",
+    "run_search",
 ]

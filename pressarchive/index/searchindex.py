@@ -27,7 +27,9 @@ from pressarchive.index.hits import TextSource, make_hits
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
 from pressarchive.index.morelike import more_like_query
 from pressarchive.index.schema import MISSING
-from pressarchive.index.searcher import SegmentView, by_relevance, match_all, run_search, segment_views
+from pressarchive.index.searcher import (
+    SegmentView, by_relevance, match_all, ranked_ids, run_search, segment_views,
+)
 from pressarchive.index.searcherpool import SearcherPool
 from pressarchive.index.thesaurus import Thesaurus
 from pressarchive.index.writer import add_documents, delete_documents, open_index, rebuild_index
@@ -101,6 +103,15 @@ class SearchIndex:
             lambda searcher: run_search(
                 searcher, self._values, request, self.text_source, deadline, self.thesaurus,
             )
+        )
+
+    def matching_ids(self, request: SearchRequest) -> list[int]:
+        """Every match's id in the request's order, paging ignored (exports, feeds, alerts);
+        the same errors and time limit as :meth:`search`."""
+        request = request.clamped()
+        deadline = Deadline(self.time_limit)
+        return self._read(
+            lambda searcher: ranked_ids(searcher, self._values, request, deadline, self.thesaurus)
         )
 
     def more_like(self, doc_id: int, limit: int = 10) -> list[Hit]:

@@ -449,7 +449,7 @@ def _versions_query() -> sa.Select[Any]:
     return (
         sa.select(vers, caps.c.url.label("capture_url"), caps.c.status, caps.c.content_type,
                   caps.c.length, caps.c.payload_sha256, caps.c.warc_file, caps.c.warc_offset,
-                  caps.c.source, caps.c.listed_date)
+                  caps.c.source, caps.c.listed_date, caps.c.warc_record_id, caps.c.requested_url)
         .join(caps, caps.c.id == vers.c.capture_id)
         .order_by(vers.c.number)
     )
@@ -482,7 +482,7 @@ def _version_from_row(row: Row[Any]) -> Version:
         source=row.source, url=row.capture_url, status=row.status, content_type=row.content_type,
         length=row.length, captured_at=row.captured_at, payload_sha256=row.payload_sha256,
         warc_file=row.warc_file, warc_offset=row.warc_offset, id=row.capture_id,
-        listed_date=row.listed_date,
+        listed_date=row.listed_date, warc_record_id=row.warc_record_id, requested_url=row.requested_url,
     )
     return Version(
         number=row.number, captured_at=row.captured_at, text_sha256=row.text_sha256,

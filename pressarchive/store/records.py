@@ -31,6 +31,12 @@ class Capture:
     etag: str | None = None
     last_modified: str | None = None
     listed_date: date | None = None
+    # The response record's WARC-Record-ID ("<urn:uuid:...>"); None in archives from before it
+    # was kept (read it from the WARC file at ``warc_offset``).
+    warc_record_id: str | None = None
+    # The URL first asked for when redirects led to ``url``; None when it was ``url`` itself
+    # (or the capture predates this column).
+    requested_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +112,9 @@ class Version:
             "text": self.text,
             "warc_file": self.capture.warc_file,
             "warc_offset": self.capture.warc_offset,
+            "warc_record_id": self.capture.warc_record_id,
+            "requested_url": self.capture.requested_url or self.capture.url,
+            "status": self.capture.status,
             "reprocessed": _iso(self.reprocessed_at) if self.reprocessed_at else None,
         }
 

@@ -52,6 +52,11 @@ captures = sa.Table(
     # The day a feed, sitemap or listing gave the release when it was requested: extraction's
     # fallback date, kept so that ``reprocess`` reads the capture as the crawl did.
     sa.Column("listed_date", sa.Date, nullable=True),
+    # The response record's WARC-Record-ID, so provenance and exports cite the record without
+    # reading the WARC file; NULL in archives from before it was kept.
+    sa.Column("warc_record_id", sa.String(64), nullable=True),
+    # The URL first requested when redirects led to ``url``; NULL when it was ``url`` itself.
+    sa.Column("requested_url", sa.Text, nullable=True),
 )
 
 documents = sa.Table(

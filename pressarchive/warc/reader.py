@@ -19,6 +19,10 @@ class ArchivedResponse:
     status: int
     content_type: str
     body: bytes
+    record_id: str = ""
+    # The response's own headers as archived (the raw original is served with none of them,
+    # but its charset and type are read from here).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def read_response(warc_path: Path, offset: int) -> ArchivedResponse:
@@ -35,4 +39,6 @@ def read_response(warc_path: Path, offset: int) -> ArchivedResponse:
             status=int(http.get_statuscode()) if http else 0,
             content_type=(http.get_header("Content-Type") or "") if http else "",
             body=record.content_stream().read(),
+            record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+            headers=tuple(http.headers) if http else (),
         )

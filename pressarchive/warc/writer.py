@@ -58,11 +58,12 @@ class Exchange:
 
 @dataclass(frozen=True, slots=True)
 class WarcLocation:
-    """Where a response record was written, and the digest of its payload."""
+    """Where a response record was written, its WARC-Record-ID and the digest of its payload."""
 
     warc_file: str
     offset: int
     payload_sha256: str
+    record_id: str = ""
 
 
 class RotatingWarcWriter:
@@ -80,12 +81,13 @@ class RotatingWarcWriter:
         """Append the request and response records; returns the response record's location."""
         fh, writer = self._current()
         response = _response_record(writer, exchange)
-        request = _request_record(writer, exchange, response.rec_headers.get_header("WARC-Record-ID"))
+        record_id = response.rec_headers.get_header("WARC-Record-ID")
+        request = _request_record(writer, exchange, record_id)
         members = [_gzip_member(response), _gzip_member(request)]
         offset = fh.tell()
         self._append(fh, offset, members)
         digest = hashlib.sha256(exchange.body).hexdigest()
-        return WarcLocation(self._name, offset, digest)
+        return WarcLocation(self._name, offset, digest, record_id)
 
     def _append(self, fh: io.RawIOBase, offset: int, members: list[bytes]) -> None:
         """Write ``members`` after ``offset``: all of them, or none (the file cut back, the error raised)."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import quote, urlencode
 
-from pressarchive import searchparams
+from pressarchive import permalinks, searchparams
 
 HOME = "/"
 SEARCH = "/search"
-DOC = "/doc/{doc_id}"
+DOC = permalinks.DOC_PATH
 STATUS = "/status"
 STATIC = "/static"
 API_PREFIX = "/api/"
@@ -101,8 +101,9 @@ def page_url(params: Mapping[str, str], page: int) -> str:
     return search_url(params, page=page)
 
 
-def doc_url(doc_id: int) -> str:
-    return DOC.format(doc_id=int(doc_id))
+def doc_url(doc_id: int, version: int | None = None) -> str:
+    """A document's page; with ``version``, its permalink path for that version."""
+    return permalinks.document_path(doc_id, version)
 
 
 def status_url() -> str:
