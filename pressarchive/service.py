@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from pressarchive.collectionservice import CollectionService
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.errors import NotFound, UserError
 from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchIndex, SearchRequest, SearchResult
@@ -112,6 +113,11 @@ class ArchiveService:
 
             self._dossiers = Dossiers(self.archive)
         return self._dossiers
+
+    @property
+    def collections(self) -> CollectionService:
+        """Named sets of documents with a note per document (see :mod:`pressarchive.collectionservice`)."""
+        return CollectionService(self.archive)
 
     def open_index(self) -> SearchEngine:
         """Open the index now (refilling it if it needs that) rather than at its first use."""

@@ -7,6 +7,7 @@ on another domain that is made to resolve to this machine (DNS rebinding) gets a
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Sequence
@@ -43,7 +44,7 @@ allow_host_option = click.option(
 
 def serve_app(
     data: DataDir, host: str, port: int, query_time_limit: float = QUERY_TIME_LIMIT,
-    allow_hosts: Sequence[str] = (), corrections_token: str | None = None,
+    allow_hosts: Sequence[str] = (), write_token: str | None = None,
 ) -> None:
     import uvicorn
 
@@ -52,7 +53,7 @@ def serve_app(
 
     allowed = AllowedHosts.for_address(host, port, allow_hosts)
     app = create_app(
-        data, query_time_limit=query_time_limit, allowed_hosts=allowed, corrections_token=corrections_token,
+        data, query_time_limit=query_time_limit, allowed_hosts=allowed, write_token=write_token,
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
@@ -66,24 +67,44 @@ def serve_app(
     type=click.FloatRange(min=0.01), help="Stop a search after this long with a 'query too expensive' error.",
 )
 @click.option(
+    "--write-token-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="Allow writes over HTTP (hand corrections, collections, saved searches) to requests carrying "
+    "the token in FILE (at least 16 characters); or set the token itself in $PRESSARCHIVE_WRITE_TOKEN. "
+    "Without either the web face is read-only.",
+)
+@click.option(
     "--corrections-token-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-    envvar="PRESSARCHIVE_CORRECTIONS_TOKEN_FILE",
-    help="Allow hand corrections over HTTP to requests carrying the token in FILE (at least 16 characters). "
-    "Without it the web face is read-only.",
+    envvar="PRESSARCHIVE_CORRECTIONS_TOKEN_FILE", hidden=True,
+    help="Deprecated name of --write-token-file.",
 )
 @pass_context
 def serve(
     ctx: Context, host: str, port: int, allow_hosts: tuple[str, ...], query_time_limit: float,
-    corrections_token_file: Path | None,
+    write_token_file: Path | None, corrections_token_file: Path | None,
 ) -> None:
     """Serve the search UI and JSON API (reference at /docs, schema at /openapi.json)."""
-    from pressarchive.web.writeaccess import read_token_file
-
     data = require_archive(ctx.data)  # serving reads: a mistyped --data is an error, not an empty archive
-    token = read_token_file(corrections_token_file) if corrections_token_file else None
+    token = write_token(write_token_file, corrections_token_file)
     click.echo(f"serving {data.root} on http://{host}:{port}/  (Ctrl-C to stop)"
-               + ("; corrections allowed with the token" if token else ""), err=True)
+               + ("; writes allowed with the token" if token else "; read-only"), err=True)
     serve_app(data, host, port, query_time_limit, allow_hosts, token)
+
+
+def write_token(token_file: Path | None, deprecated_file: Path | None) -> str | None:
+    """The write token from ``--write-token-file``, its deprecated name, or ``$PRESSARCHIVE_WRITE_TOKEN``
+    (a file named on the command line wins over the environment); None: read-only."""
+    from pressarchive.errors import UserError
+    from pressarchive.web.writeaccess import TOKEN_ENV, checked_token, read_token_file
+
+    if token_file and deprecated_file:
+        raise UserError("give --write-token-file only (--corrections-token-file is its deprecated name)")
+    if deprecated_file:
+        click.echo("warning: --corrections-token-file is deprecated: use --write-token-file", err=True)
+    chosen = token_file or deprecated_file
+    if chosen:
+        return read_token_file(chosen)
+    from_env = os.environ.get(TOKEN_ENV)
+    return checked_token(from_env, f"${TOKEN_ENV}") if from_env else None
 
 
 @cli.command()

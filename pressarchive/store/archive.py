@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
 from pressarchive.record import Document, Figure
-from pressarchive.store import corrections, lifecycle, operations, reprocessing, runs, schema
+from pressarchive.store import collections, corrections, lifecycle, operations, reprocessing, runs, schema
+from pressarchive.store.collections import Collection, CollectionItem, Membership
 from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
 from pressarchive.store.rows import id_chunks, new_id
@@ -354,6 +355,61 @@ class Archive:
             if correction.kind == corrections.MERGE_OPERATION:
                 _mark_for_reindex(conn, operations.documents_naming(conn, [correction.target]))
             return corrections.get(conn, correction_id)
+
+    # -- collections: documents a person keeps together, with notes ------------------------------
+
+    def create_collection(self, name: str, description: str, when: datetime) -> Collection | None:
+        """A new collection; None if the name is taken."""
+        try:
+            with self.engine.begin() as conn:
+                if collections.get(conn, name) is not None:
+                    return None
+                return collections.create(conn, name, description, when)
+        except sa.exc.IntegrityError:  # created by another writer between the check and the insert
+            return None
+
+    def collection(self, name: str) -> Collection | None:
+        with self.engine.connect() as conn:
+            return collections.get(conn, name)
+
+    def list_collections(self) -> list[Collection]:
+        with self.engine.connect() as conn:
+            return collections.listing(conn)
+
+    def collection_items(self, collection_id: int) -> list[CollectionItem]:
+        with self.engine.connect() as conn:
+            return collections.items(conn, collection_id)
+
+    def collection_document_ids(self, collection_id: int) -> list[int]:
+        with self.engine.connect() as conn:
+            return collections.document_ids(conn, collection_id)
+
+    def collections_containing(self, doc_id: int) -> list[Membership]:
+        with self.engine.connect() as conn:
+            return collections.containing(conn, doc_id)
+
+    def existing_documents(self, doc_ids: Iterable[int]) -> set[int]:
+        with self.engine.connect() as conn:
+            return collections.existing_documents(conn, doc_ids)
+
+    def add_to_collection(
+        self, collection_id: int, doc_ids: Iterable[int], note: str | None, when: datetime,
+    ) -> list[int]:
+        """Add documents (a note, unless None, set on each); returns the ids that were new."""
+        with self.engine.begin() as conn:
+            return collections.put(conn, collection_id, doc_ids, note, when)
+
+    def set_collection_note(self, collection_id: int, doc_id: int, note: str, when: datetime) -> bool:
+        with self.engine.begin() as conn:
+            return collections.set_note(conn, collection_id, doc_id, note, when)
+
+    def remove_from_collection(self, collection_id: int, doc_ids: Iterable[int], when: datetime) -> list[int]:
+        with self.engine.begin() as conn:
+            return collections.remove(conn, collection_id, doc_ids, when)
+
+    def delete_collection(self, collection_id: int) -> None:
+        with self.engine.begin() as conn:
+            collections.delete(conn, collection_id)
 
     def stats(self) -> dict[str, int]:
         """Counts for ``status``: documents, versions, captures, sources, indexed."""

@@ -237,3 +237,25 @@ lineage = sa.Table(
     sa.Column("lag_seconds", sa.BigInteger, nullable=True),
     sa.Column("passages", sa.JSON, nullable=False),
 )
+
+# Collections: named sets of documents a person keeps together (a story, a paper's corpus),
+# each document with its own note. Written by a person, not derived from crawls, so
+# removing an item or a collection deletes its rows.
+collections = sa.Table(
+    "collections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+collection_items = sa.Table(
+    "collection_items",
+    metadata,
+    sa.Column("collection_id", sa.ForeignKey("collections.id"), primary_key=True),
+    sa.Column("document_id", sa.ForeignKey("documents.id"), primary_key=True, index=True),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("added_at", sa.DateTime, nullable=False),
+)

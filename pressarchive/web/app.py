@@ -57,14 +57,16 @@ class ArchiveApp(FastAPI):
 
 def create_app(
     data: DataDir, *, query_time_limit: float = QUERY_TIME_LIMIT,
-    allowed_hosts: AllowedHosts | Iterable[str] | None = None, corrections_token: str | None = None,
+    allowed_hosts: AllowedHosts | Iterable[str] | None = None, write_token: str | None = None,
+    corrections_token: str | None = None,
 ) -> FastAPI:
     """The web application over the archive in ``data``; searches stop after ``query_time_limit`` s.
 
     ``allowed_hosts``: the ``Host`` headers answered (an :class:`AllowedHosts`, or names with
     an optional ``:port``); others get a 400. ``None`` accepts any Host (in-process use).
-    ``corrections_token``: allows hand corrections over HTTP to requests that carry it; ``None``
-    (the default) keeps the web face read-only.
+    ``write_token``: allows writes over HTTP (corrections, collections, saved searches) to
+    requests that carry it; ``None`` (the default) keeps the web face read-only.
+    ``corrections_token`` is its former name.
     """
     service = ArchiveService(data, query_time_limit=query_time_limit)
 
@@ -88,7 +90,7 @@ def create_app(
         allowed_hosts = AllowedHosts.of_names(allowed_hosts)
     app.allowed_hosts = allowed_hosts
     app.state.service = service
-    app.state.write_access = WriteAccess(corrections_token)
+    app.state.write_access = WriteAccess(write_token or corrections_token)
     app.include_router(api.router)
     app.include_router(operations_api.router)
     app.include_router(pages.router)

@@ -1,6 +1,6 @@
 """The operation pages: the list of operations, one dossier, and the correction forms.
 
-The forms post to the server only when it was started with a corrections token, and each
+The forms post to the server only when it was started with a write token, and each
 post must carry that token (see :mod:`pressarchive.web.writeaccess`); without one the pages
 say the server is read-only and show no forms. Forms are URL-encoded and read here with the
 standard library, bounded in size.

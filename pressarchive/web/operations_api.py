@@ -2,7 +2,7 @@
 
 Bodies are what ``pressarchive operations --json``, ``operation NAME --json|--csv`` and
 ``corrections --json`` print. Correction requests write, so they need the server's
-corrections token (``Authorization: Bearer TOKEN``); a server started without one answers
+write token (``Authorization: Bearer TOKEN``); a server started without one answers
 them with 403.
 """
 
@@ -27,12 +27,12 @@ OperationName = Annotated[str, Path(
     description="The operation's name in any spelling of any language: case, accents, hyphens, "
     "a leading `Operation`/`Operación`/... and quotes are ignored; a merged alias leads to its dossier.",
 )]
-Authorization = Annotated[str | None, Header(description="`Bearer TOKEN`: the server's corrections token.")]
+Authorization = Annotated[str | None, Header(description="`Bearer TOKEN`: the server's write token.")]
 BAD_NAME = {"model": ErrorBody, "description": "No operation by that name (close matches are suggested)."}
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Bad input: unknown kind or qualifier, missing author or reason, ..."},
     401: {"model": ErrorBody, "description": "The token is missing or wrong."},
-    403: {"model": ErrorBody, "description": "This server is read-only (started without a corrections token)."},
+    403: {"model": ErrorBody, "description": "This server is read-only (started without a write token)."},
     404: {"model": ErrorBody, "description": "No such operation, document, figure or correction."},
 }
 
@@ -142,7 +142,7 @@ def api_corrections(
 @router.post(
     f"{urls.API_CORRECTIONS}/merge-operation", summary="Merge two operation names",
     description="From now on `old` is shown, counted and searched as `new` (the search facet after the "
-    "next `pressarchive index`). Needs the corrections token.",
+    "next `pressarchive index`). Needs the write token.",
     responses={201: {"description": "The correction."}, **WRITE_ERRORS}, status_code=201,
 )
 def api_merge(body: MergeBody, service: Service, _writer: Writer) -> JSONResponse:
