@@ -89,6 +89,14 @@ class CollectionService:
         collection = self.get(name)
         return CollectionView(collection, self.archive.collection_items(collection.id))
 
+    def item(self, name: str, doc_id: int) -> tuple[Collection, CollectionItem]:
+        """The collection and its entry for ``doc_id``; NotFound if the document is not in it."""
+        collection = self.get(name)
+        found = self.archive.collection_items(collection.id, doc_id)
+        if not found:
+            raise NotFound(f"document {doc_id} is not in collection {collection.name!r}")
+        return collection, found[0]
+
     def collection_document_ids(self, name: str) -> list[int]:
         """The collection's document ids in the order they were added: what an export of the
         collection walks (NotFound for an unknown name)."""

@@ -376,9 +376,10 @@ class Archive:
         with self.engine.connect() as conn:
             return collections.listing(conn)
 
-    def collection_items(self, collection_id: int) -> list[CollectionItem]:
+    def collection_items(self, collection_id: int, doc_id: int | None = None) -> list[CollectionItem]:
+        """A collection's documents in the order they were added (or ``doc_id``'s entry alone)."""
         with self.engine.connect() as conn:
-            return collections.items(conn, collection_id)
+            return collections.items(conn, collection_id, doc_id)
 
     def collection_document_ids(self, collection_id: int) -> list[int]:
         with self.engine.connect() as conn:

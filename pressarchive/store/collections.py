@@ -87,8 +87,9 @@ def names(conn: Connection) -> list[str]:
     return list(conn.execute(sa.select(table.c.name).order_by(table.c.name)).scalars())
 
 
-def items(conn: Connection, collection_id: int) -> list[CollectionItem]:
-    """The collection's documents in the order they were added, each with its current version."""
+def items(conn: Connection, collection_id: int, doc_id: int | None = None) -> list[CollectionItem]:
+    """The collection's documents in the order they were added, each with its current version
+    (with ``doc_id``, that document's entry alone, if it is in the collection)."""
     its, docs, vers = schema.collection_items, schema.documents, schema.versions
     query = (
         sa.select(its.c.document_id, its.c.note, its.c.added_at, docs.c.source, docs.c.url,
@@ -98,6 +99,8 @@ def items(conn: Connection, collection_id: int) -> list[CollectionItem]:
         .where(its.c.collection_id == collection_id)
         .order_by(its.c.added_at, its.c.document_id)
     )
+    if doc_id is not None:
+        query = query.where(its.c.document_id == doc_id)
     return [
         CollectionItem(row.document_id, row.note, row.added_at, row.title or "", row.source,
                        row.published, row.number, row.url)

@@ -25,6 +25,7 @@ from pressarchive import __version__
 from pressarchive.datadir import DataDir
 from pressarchive.service import QUERY_TIME_LIMIT, ArchiveService
 from pressarchive.web import api, apidocs, operation_pages, operations_api, pages, urls
+from pressarchive.web import collection_pages, collections_api
 from pressarchive.web.handlers import install_error_handlers
 from pressarchive.web.security import AllowedHosts, HostCheck, SecurityHeaders
 from pressarchive.web.writeaccess import WriteAccess
@@ -95,6 +96,8 @@ def create_app(
     app.include_router(operations_api.router)
     app.include_router(pages.router)
     app.include_router(operation_pages.router)
+    app.include_router(collections_api.router)
+    app.include_router(collection_pages.router)
     app.include_router(apidocs.router)
     app.mount(urls.STATIC, StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)

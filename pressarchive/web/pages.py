@@ -19,7 +19,9 @@ from pressarchive.index import Hit, SearchResult
 from pressarchive.searchparams import FACET_LABELS, FILTER_LABELS
 from pressarchive.service import ArchiveService
 from pressarchive.web import present, urls
+from pressarchive.web.collection_pages import document_panel
 from pressarchive.web.deps import Service
+from pressarchive.web.operations_api import write_access
 from pressarchive.web.params import DocId, default_sort, request_from_params
 from pressarchive.web.render import render
 from pressarchive.web.timeline import build_timeline
@@ -44,7 +46,7 @@ def search_page(request: Request, service: Service) -> HTMLResponse:
 
 
 @router.get(urls.DOC)
-def doc_page(doc_id: DocId, service: Service) -> HTMLResponse:
+def doc_page(doc_id: DocId, request: Request, service: Service) -> HTMLResponse:
     """One document: its metadata, the countries, agencies and figures it names and reports,
     current text, copies, lineage and every archived version."""
     stored, facts, relations = service.document_view(doc_id)
@@ -52,6 +54,7 @@ def doc_page(doc_id: DocId, service: Service) -> HTMLResponse:
         "doc.html", stored=stored, doc=stored.document, json_url=urls.api_doc_url(doc_id),
         facts=facts.to_json(), similar=_similar(service, doc_id), similar_json_url=urls.api_similar_url(doc_id),
         relations=relations,
+        collections=document_panel(service, doc_id, write_access(request).enabled),
     )
 
 

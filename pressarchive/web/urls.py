@@ -34,6 +34,16 @@ API_CORRECTIONS = "/api/corrections"
 API_CORRECTION_WITHDRAW = "/api/corrections/{correction_id}/withdraw"
 OPERATION_CORRECTIONS = "/operations/{name:path}/corrections"
 OPENAPI = "/openapi.json"
+# Collections: a name holds no "/" (pressarchive.collectionservice.check_name).
+COLLECTIONS = "/collections"
+COLLECTION = "/collections/{name}"
+COLLECTION_ITEM = "/collections/{name}/items/{doc_id}"
+DOC_COLLECTIONS = DOC + "/collections"
+API_COLLECTIONS = "/api/collections"
+API_COLLECTION = "/api/collections/{name}"
+API_COLLECTION_ITEMS = "/api/collections/{name}/items"
+API_COLLECTION_ITEM = "/api/collections/{name}/items/{doc_id}"
+API_DOC_COLLECTIONS = "/api/doc/{doc_id}/collections"
 
 #: The search parameters, in the order links spell them; the facets a facet link sets (a
 #: facet's name is its parameter's name), everything that narrows a search besides the query,
@@ -155,6 +165,37 @@ def api_operation_url(name: str) -> str:
 def api_operation_csv_url(name: str) -> str:
     """The figures table of an operation's dossier as CSV."""
     return f"{api_operation_url(name)}/figures.csv"
+
+
+def collections_url() -> str:
+    return COLLECTIONS
+
+
+def collection_url(name: str) -> str:
+    """A collection's page: its documents with their notes."""
+    return f"{COLLECTIONS}/{quote(name, safe='')}"
+
+
+def collection_item_url(name: str, doc_id: int) -> str:
+    """Where the collection page's forms change or remove one document's entry."""
+    return f"{collection_url(name)}/items/{int(doc_id)}"
+
+
+def doc_collections_url(doc_id: int) -> str:
+    """Where the document page's form adds the document to a collection."""
+    return DOC_COLLECTIONS.format(doc_id=int(doc_id))
+
+
+def api_collections_url() -> str:
+    return API_COLLECTIONS
+
+
+def api_collection_url(name: str) -> str:
+    return f"{API_COLLECTIONS}/{quote(name, safe='')}"
+
+
+def api_doc_collections_url(doc_id: int) -> str:
+    return API_DOC_COLLECTIONS.format(doc_id=int(doc_id))
 
 
 def static_url(name: str) -> str:
