@@ -172,8 +172,8 @@ def test_token_file_must_hold_a_long_token(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    (None, "error: cannot read the corrections token file"),
-    ("short", "error: the corrections token in"),
+    (None, "error: cannot read the write token file"),
+    ("short", "error: the write token in"),
 ])
 def test_serve_refuses_an_unusable_token_file(
     capsys: pytest.CaptureFixture[str], archive: Built, tmp_path: Path, content: str | None, message: str,
@@ -181,6 +181,6 @@ def test_serve_refuses_an_unusable_token_file(
     token_file = tmp_path / "token"
     if content is not None:
         token_file.write_text(content)
-    code, out, err = run_here(capsys, archive[0].root, "serve", "--corrections-token-file", str(token_file))
+    code, out, err = run_here(capsys, archive[0].root, "serve", "--write-token-file", str(token_file))
     assert code == 1 and out == ""
     assert err.startswith(message) and err.count("\n") == 1

@@ -2,7 +2,8 @@
 
 The rows are a person's work, not evidence from a source: an item or a whole collection can
 be removed. A collection's ``updated_at`` moves with every change to its items, so a list of
-collections can show which story was last worked on. Items list in the order they were added.
+collections can show which story was last worked on. Items list in the order they were added
+(documents added together, by id).
 """
 
 from __future__ import annotations
