@@ -182,7 +182,8 @@ def test_cli_builds_and_shows_a_collection(
     assert run_here(capsys, data.root, "collection", "remove", "Story", str(ids["italian"]))[1] == (
         "removed 1 document from 'Story'\n"
     )
-    assert run_here(capsys, data.root, "collection", "delete", "Story")[1] == "deleted collection 'Story' (1 documents)\n"
+    deleted = run_here(capsys, data.root, "collection", "delete", "Story")
+    assert deleted[1] == "deleted collection 'Story' (1 document)\n"
     assert run_here(capsys, data.root, "collection", "list")[1].startswith("no collections yet")
 
 

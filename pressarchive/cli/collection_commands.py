@@ -74,7 +74,7 @@ def add(ctx: Context, name: str, doc_ids: tuple[int, ...], note: str | None) -> 
     """Add documents DOC_ID... to collection NAME (all or none: every id must exist)."""
     new = _write(ctx, lambda c: c.add(name, doc_ids, note))
     already = len(set(doc_ids)) - len(new)
-    click.echo(clean(f"added {len(new)} document{'s' * (len(new) != 1)} to {name.strip()!r}"
+    click.echo(clean(f"added {_documents(len(new))} to {name.strip()!r}"
                      + (f"; {already} already in it" if already else "")))
 
 
@@ -96,7 +96,7 @@ def note(ctx: Context, name: str, doc_id: int, text: str) -> None:
 def remove(ctx: Context, name: str, doc_ids: tuple[int, ...]) -> None:
     """Take documents DOC_ID... out of collection NAME (they stay in the archive)."""
     gone = _write(ctx, lambda c: c.remove(name, doc_ids))
-    click.echo(clean(f"removed {len(gone)} document{'s' * (len(gone) != 1)} from {name.strip()!r}"))
+    click.echo(clean(f"removed {_documents(len(gone))} from {name.strip()!r}"))
 
 
 @collection.command("delete")
@@ -105,7 +105,7 @@ def remove(ctx: Context, name: str, doc_ids: tuple[int, ...]) -> None:
 def delete(ctx: Context, name: str) -> None:
     """Delete collection NAME and its notes (its documents stay in the archive)."""
     gone = _write(ctx, lambda c: c.delete(name))
-    click.echo(clean(f"deleted collection {gone.name!r} ({gone.documents} documents)"))
+    click.echo(clean(f"deleted collection {gone.name!r} ({_documents(gone.documents)})"))
 
 
 @collection.command("list")
@@ -144,6 +144,10 @@ def show(ctx: Context, name: str, as_json: bool) -> None:
         _print_view(view, console())
 
 
+def _documents(count: int) -> str:
+    return f"{count} document" + ("" if count == 1 else "s")
+
+
 def _print_collections(found: list[Collection], out: Console) -> None:
     if not found:
         out.print("no collections yet: create one with 'pressarchive collection create NAME'")
@@ -165,7 +169,7 @@ def _print_memberships(doc_id: int, held: list[tuple[str, str]], out: Console) -
 
 
 def _print_view(view: CollectionView, out: Console) -> None:
-    out.print(f"[bold]{escape(view.collection.name)}[/] ({len(view.items)} documents)")
+    out.print(f"[bold]{escape(view.collection.name)}[/] ({_documents(len(view.items))})")
     if view.collection.description:
         out.print(escape(view.collection.description))
     if not view.items:
