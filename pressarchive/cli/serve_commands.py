@@ -68,7 +68,7 @@ def serve_app(
 )
 @click.option(
     "--write-token-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-    help="Allow writes over HTTP (hand corrections, collections, saved searches) to requests carrying "
+    help="Allow writes over HTTP (hand corrections, collections, ...) to requests carrying "
     "the token in FILE (at least 16 characters); or set the token itself in $PRESSARCHIVE_WRITE_TOKEN. "
     "Without either the web face is read-only.",
 )
@@ -92,7 +92,10 @@ def serve(
 
 def write_token(token_file: Path | None, deprecated_file: Path | None) -> str | None:
     """The write token from ``--write-token-file``, its deprecated name, or ``$PRESSARCHIVE_WRITE_TOKEN``
-    (a file named on the command line wins over the environment); None: read-only."""
+    (a file named on the command line wins over the environment); None: read-only.
+
+    The environment variable holds the token itself, so a service manager can pass it without
+    a file on disk; a file keeps it out of the process's environment."""
     from pressarchive.errors import UserError
     from pressarchive.web.writeaccess import TOKEN_ENV, checked_token, read_token_file
 

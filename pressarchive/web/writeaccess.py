@@ -1,7 +1,7 @@
 """Who may write to the archive over HTTP: nobody, unless the server was given a token.
 
-One token covers every write the web face offers (hand corrections, collections, saved
-searches). ``serve --write-token-file FILE`` or the ``PRESSARCHIVE_WRITE_TOKEN`` environment
+One token covers every write the web face offers (hand corrections, collections, and any
+write added later). ``serve --write-token-file FILE`` or the ``PRESSARCHIVE_WRITE_TOKEN`` environment
 variable turns writes on; every write request must then carry that token, in an
 ``Authorization: Bearer`` header (API) or a form field (pages). A cross-site page can make a
 visitor's browser send a form but cannot know the token, so a forged request fails (that is
