@@ -27,9 +27,10 @@ MAX_NAME = 100
 MAX_DESCRIPTION = 2000
 MAX_NOTE = 4000
 #: Control characters refused in names (everywhere) and in notes and descriptions (all but
-#: tab and line breaks, which a note may hold).
-_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: tab and line breaks, which a note may hold), and lone surrogates (bytes that were not UTF-8
+#: on a command line), which the database cannot store.
+_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class CollectionExists(UserError):
@@ -80,7 +81,10 @@ class CollectionService:
 
     def get(self, name: str) -> Collection:
         """The collection named ``name``; NotFound (with close names suggested) if there is none."""
-        found = self.archive.collection(name.strip())
+        try:
+            found = self.archive.collection(check_name(name))
+        except UserError:  # no collection can have a name that could not be created
+            found = None
         if found is None:
             raise NotFound(_unknown(name, [c.name for c in self.listing()]))
         return found
@@ -173,7 +177,8 @@ def check_name(name: str) -> str:
     if len(cleaned) > MAX_NAME:
         raise UserError(f"collection name too long: at most {MAX_NAME} characters")
     if "/" in cleaned or _NAME_CONTROL.search(cleaned):
-        raise UserError(f"bad collection name {cleaned[:40]!r}: it may not hold '/' or control characters")
+        raise UserError(f"bad collection name {cleaned[:40]!r}: it may not hold '/', control characters "
+                        "or bytes that are not UTF-8")
     return cleaned
 
 
@@ -183,7 +188,7 @@ def check_text(text: str, what: str, limit: int) -> str:
     if len(cleaned) > limit:
         raise UserError(f"{what} too long: at most {limit} characters")
     if _TEXT_CONTROL.search(cleaned):
-        raise UserError(f"bad {what}: it may not hold control characters")
+        raise UserError(f"bad {what}: it may not hold control characters or bytes that are not UTF-8")
     return cleaned
 
 

@@ -196,6 +196,10 @@ def test_cli_builds_and_shows_a_collection(
     (("collection", "create", "a/b"), 1, "error: bad collection name 'a/b'"),
     (("collection", "add", "Story", "one"), 2, "error: Invalid value for 'DOC_ID...'"),
     (("collection", "list", "--document", "424242"), 1, "error: no document with id 424242"),
+    # Bytes that are not UTF-8 on a command line arrive as lone surrogates, which SQLite cannot take.
+    (("collection", "show", "\udcff"), 1, "error: no collection named '\\udcff'"),
+    (("collection", "create", "\udcff"), 1, "error: bad collection name '\\udcff'"),
+    (("collection", "add", "Story", "1", "--note", "\udcffx"), 1, "error: bad note: it may not hold"),
 ])
 def test_cli_errors_are_one_line(
     capsys: pytest.CaptureFixture[str], archive: Built, args: tuple[str, ...], code: int, message: str,
