@@ -65,7 +65,7 @@ def create_app(
 
     ``allowed_hosts``: the ``Host`` headers answered (an :class:`AllowedHosts`, or names with
     an optional ``:port``); others get a 400. ``None`` accepts any Host (in-process use).
-    ``write_token``: allows writes over HTTP (corrections, collections, saved searches) to
+    ``write_token``: allows every write over HTTP (corrections, collections, ...) to
     requests that carry it; ``None`` (the default) keeps the web face read-only.
     ``corrections_token`` is its former name.
     """
