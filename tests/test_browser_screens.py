@@ -30,12 +30,29 @@ QUERY = "operation"
 MIN_PNG_BYTES = 20_000
 #: WCAG 2.1 AA: normal text 4.5:1; large text (24px, or 18.66px bold) 3:1.
 AA_NORMAL, AA_LARGE = 4.5, 3.0
+#: WCAG 2.1 AA for the boundary of a form control (non-text contrast).
+AA_CONTROL = 3.0
 
-# Every check below runs as the body of ``(arg) => {...}`` after this: how a finding is named.
+# Every check below runs as the body of ``(arg) => {...}`` after this: how a finding is named,
+# and the colour contrast of WCAG 2.1 (relative luminance).
 DESCRIBE = """const describe = (el, what) =>
   `${el.tagName.toLowerCase()}.${typeof el.className === "string" ? el.className : ""} ${what}: `
   + el.textContent.trim().slice(0, 50);
-const all = () => Array.from(document.body.querySelectorAll("*"));"""
+const all = () => Array.from(document.body.querySelectorAll("*"));
+const rgba = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+const background = (el) => {
+  for (let up = el; up; up = up.parentElement) {
+    const [r, g, b, a = 1] = rgba(getComputedStyle(up).backgroundColor);
+    if (a > 0) return [r, g, b];
+  }
+  return [255, 255, 255];
+};
+const linear = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+const luminance = ([r, g, b]) => 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+const ratio = (a, b) => {
+  const [light, dark] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (light + 0.05) / (dark + 0.05);
+};"""
 
 # Elements poking out to the right of the viewport, ignoring what sits inside a box that scrolls
 # or clips on its own (a wide table in its overflow-x:auto wrapper) and what is off-screen on
@@ -88,20 +105,6 @@ return {
 # is the least ratio for normal and for large text.
 LOW_CONTRAST = """
 const [normal, large] = arg;
-const rgba = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
-const background = (el) => {
-  for (let up = el; up; up = up.parentElement) {
-    const [r, g, b, a = 1] = rgba(getComputedStyle(up).backgroundColor);
-    if (a > 0) return [r, g, b];
-  }
-  return [255, 255, 255];
-};
-const linear = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
-const luminance = ([r, g, b]) => 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
-const ratio = (a, b) => {
-  const [light, dark] = [luminance(a), luminance(b)].sort((p, q) => q - p);
-  return (light + 0.05) / (dark + 0.05);
-};
 const ownText = (el) => Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
 const drawn = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.right > 0; };
 const bad = [];
@@ -113,6 +116,18 @@ for (const el of all().filter((el) => ownText(el) && drawn(el) && !el.closest("s
   if (found < (isLarge ? large : normal)) bad.push(describe(el, found.toFixed(2)));
 }
 return bad;"""
+
+# Form controls whose edge cannot be seen against what is behind them (WCAG 2.1 1.4.11 asks
+# 3:1 of a control's boundary): either its border or its own fill must stand out.
+FAINT_CONTROLS = """
+const controls = Array.from(document.querySelectorAll("input, select, button, textarea"))
+  .filter((el) => !["hidden", "checkbox", "radio"].includes(el.type) && el.getBoundingClientRect().width > 0);
+return controls.filter((el) => {
+  const style = getComputedStyle(el), behind = background(el.parentElement);
+  const edge = ratio(rgba(style.borderTopColor).slice(0, 3), behind);
+  const fill = ratio(background(el), behind);
+  return Math.max(edge, fill) < arg;
+}).map((el) => describe(el, el.outerHTML.slice(0, 60)));"""
 
 
 def check(page: Any, body: str, arg: Any = None) -> Any:
@@ -201,6 +216,7 @@ def test_page_styled_accessible_and_within_its_policy(shown: Any, name: str, wid
     assert found["images_without_alt"] == [] and found["graphics_without_name"] == []
     assert found["unnamed_links"] == []
     assert check(shown, LOW_CONTRAST, [AA_NORMAL, AA_LARGE]) == []
+    assert check(shown, FAINT_CONTROLS, AA_CONTROL) == []
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -209,6 +225,7 @@ def test_dark_colours_keep_their_contrast(browser: Any, pages: dict[str, str], n
     try:
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
         assert check(page, LOW_CONTRAST, [AA_NORMAL, AA_LARGE]) == []
+        assert check(page, FAINT_CONTROLS, AA_CONTROL) == []
     finally:
         page.context.close()
 
@@ -281,11 +298,13 @@ def test_the_checks_catch_a_broken_page(browser: Any, pages: dict[str, str]) -> 
           document.getElementById("spoilt-wide").style.width = "40rem";  // CSSOM: the CSP allows it
           document.getElementById("spoilt-long").style.whiteSpace = "nowrap";
           document.getElementById("spoilt-pale").style.color = "#cccccc";
+          document.getElementById("spoilt-field").style.borderColor = "#eeeeee";
         }""")
         assert page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]
         assert any("wide box" in found for found in check(page, WIDER_THAN_VIEWPORT))
         assert any("xxxx" in found for found in check(page, TEXT_SPILLING))
         assert any("pale text" in found for found in check(page, LOW_CONTRAST, [AA_NORMAL, AA_LARGE]))
+        assert any("spoilt-field" in found for found in check(page, FAINT_CONTROLS, AA_CONTROL))
         found = check(page, ACCESSIBILITY)
         assert found["h1"] == 2 and found["unlabelled"] and found["images_without_alt"]
     finally:
