@@ -234,18 +234,40 @@ def test_dark_colours_keep_their_contrast(browser: Any, pages: dict[str, str], n
         page.context.close()
 
 
-def test_keyboard_focus_is_visible(browser: Any, pages: dict[str, str]) -> None:
-    page = opened(browser, pages["search"], viewport=PHONE)
+# Where keyboard focus is and whether its ring can be seen (3:1 against the page behind it).
+FOCUSED = """
+const el = document.activeElement, style = getComputedStyle(el), box = el.getBoundingClientRect();
+return {text: el.textContent.trim(), tag: el.tagName.toLowerCase(), outline: style.outlineStyle,
+        width: parseFloat(style.outlineWidth), left: box.left, right: box.right,
+        contrast: ratio(rgba(style.outlineColor).slice(0, 3), background(el.parentElement))};"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_keyboard_focus_is_visible(browser: Any, pages: dict[str, str], scheme: str) -> None:
+    page = opened(browser, pages["search"], viewport=PHONE, color_scheme=scheme)
     try:
         page.keyboard.press("Tab")
-        focused = page.evaluate("""() => {
-          const el = document.activeElement, style = getComputedStyle(el), box = el.getBoundingClientRect();
-          return {text: el.textContent.trim(), outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
-                  left: box.left, right: box.right};
-        }""")
+        focused = check(page, FOCUSED)
         assert focused["text"] == "Skip to content", "the first Tab reaches the skip link"
         assert focused["left"] >= 0 and focused["right"] <= PHONE["width"], "the skip link shows when focused"
-        assert focused["outline"] != "none" and focused["width"] >= 2, focused
+        for _ in range(8):  # the brand, the site's links, the search box, the button
+            assert focused["outline"] != "none" and focused["width"] >= 2, focused
+            assert focused["contrast"] >= AA_CONTROL, focused
+            page.keyboard.press("Tab")
+            focused = check(page, FOCUSED)
+    finally:
+        page.context.close()
+
+
+def test_error_page_fits_and_is_accessible(browser: Any, web: str) -> None:
+    page = watched_page(browser, viewport=PHONE)
+    try:
+        response = page.goto(web + urls.doc_url(999_999))
+        assert response is not None and response.status == 404
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        found = check(page, ACCESSIBILITY)
+        assert (found["h1"], found["lang"], found["main"]) == (1, "en", 1) and found["nav"]
+        assert check(page, LOW_CONTRAST, [AA_NORMAL, AA_LARGE]) == []
     finally:
         page.context.close()
 
