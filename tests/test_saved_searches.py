@@ -80,7 +80,8 @@ def test_the_saved_form_keeps_the_search_and_drops_the_page() -> None:
 def test_save_list_and_delete(service: ArchiveService) -> None:
     saved = SavedSearches(service)
     add(service, release(1, "Operation Kestrel arrests", "Twelve arrests in operation Kestrel."))
-    row = saved.save("  kestrel  ", build_request("kestrel"))
+    row, matches = saved.save("  kestrel  ", build_request("kestrel"))
+    assert matches == 1
     assert row.name == "kestrel" and row.params == {"q": "kestrel", "sort": "relevance"}
     assert [s.name for s in saved.listing()] == ["kestrel"]
     with pytest.raises(NameTaken) as taken:

@@ -84,13 +84,14 @@ class SavedSearches:
             raise NotFound(f"no saved search named {name[:100]!r}")
         return saved
 
-    def save(self, name: str, request: SearchRequest) -> SavedSearchRow:
-        """Save ``request`` (page and limit dropped) as ``name``; its alert starts now."""
+    def save(self, name: str, request: SearchRequest) -> tuple[SavedSearchRow, int]:
+        """Save ``request`` (page and limit dropped) as ``name``, its alert starting now;
+        returns it with how many documents match it now."""
         name = check_name(name)
-        self.service.matching_ids(request)  # a query the index refuses is refused here, not at its first alert
+        matches = len(self.service.matching_ids(request))  # a query the index refuses is refused now
         if not self.archive.add_saved_search(name, params_of(request), _now()):
             raise NameTaken(f"a saved search named {name[:100]!r} already exists: delete it or choose another name")
-        return self.get(name)
+        return self.get(name), matches
 
     def delete(self, name: str) -> None:
         if not self.archive.delete_saved_search(name):
