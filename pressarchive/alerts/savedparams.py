@@ -15,11 +15,9 @@ from typing import Any
 
 from pressarchive.errors import UserError
 from pressarchive.index import SearchRequest
-from pressarchive.searchparams import BY_NAME, DEFAULT_LIMIT, PARAMS
+from pressarchive.searchparams import BY_NAME, DEFAULT_LIMIT, PAGING, PARAMS
 from pressarchive.service import request_from_values
 
-#: Parameters that choose a page of the results, not the results: never saved.
-PAGING = ("page", "limit")
 #: The parameters a saved search keeps, in link order.
 SAVED = tuple(param for param in PARAMS if param.name not in PAGING)
 MAX_NAME_CHARS = 100

@@ -34,6 +34,13 @@ API_CORRECTIONS = "/api/corrections"
 API_CORRECTION_WITHDRAW = "/api/corrections/{correction_id}/withdraw"
 OPERATION_CORRECTIONS = "/operations/{name:path}/corrections"
 OPENAPI = "/openapi.json"
+# Saved searches and feeds (pressarchive/alerts).
+FEED = "/feed.atom"
+SAVED = "/saved"
+SAVED_FEED = "/saved/{name}/feed.atom"
+API_SAVED = "/api/saved"
+API_SAVED_ONE = "/api/saved/{name}"
+API_SAVED_NEW = "/api/saved/{name}/new"
 
 #: The search parameters, in the order links spell them; the facets a facet link sets (a
 #: facet's name is its parameter's name), everything that narrows a search besides the query,
@@ -155,6 +162,34 @@ def api_operation_url(name: str) -> str:
 def api_operation_csv_url(name: str) -> str:
     """The figures table of an operation's dossier as CSV."""
     return f"{api_operation_url(name)}/figures.csv"
+
+
+def feed_url(params: Mapping[str, str]) -> str:
+    """The Atom feed of the newest matches of the search ``params`` (its page and limit dropped)."""
+    return _with_query(FEED, unpaged(params))
+
+
+def saved_url(params: Mapping[str, str] | None = None) -> str:
+    """The saved searches page; with ``params``, offering to save that search."""
+    return _with_query(SAVED, unpaged(params or {}))
+
+
+def saved_feed_url(name: str) -> str:
+    return SAVED_FEED.format(name=quote(name, safe=""))
+
+
+def api_saved_url(name: str | None = None) -> str:
+    return API_SAVED if name is None else API_SAVED_ONE.format(name=quote(name, safe=""))
+
+
+def api_saved_new_url(name: str) -> str:
+    """What is new for a saved search since its alert last ran (without marking it)."""
+    return API_SAVED_NEW.format(name=quote(name, safe=""))
+
+
+def unpaged(params: Mapping[str, str]) -> dict[str, str]:
+    """The known search parameters of ``params`` (cleaned) without the page and limit."""
+    return {name: value for name, value in clean_params(params).items() if name not in searchparams.PAGING}
 
 
 def static_url(name: str) -> str:
