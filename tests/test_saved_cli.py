@@ -93,6 +93,7 @@ def test_alerts_list_permalinks_under_the_base_url(
     (("unsave", "nope"), "no saved search named 'nope'"),
     (("save", "bad\x1bname", "kestrel"), "control characters are not allowed"),
     (("save", "x", '"unclosed'), "bad query"),
+    (("save", "x", "\udcff"), "not valid text"),
     (("save", "x", "kestrel", "--since", "2024-13-01"), "bad --since date"),
 ])
 def test_mistakes_are_one_error_line(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
@@ -181,8 +182,10 @@ def test_the_api_saves_lists_and_deletes(writable: TestClient, ids: dict[str, in
         ({"name": "tab\tname", "params": {}}, 400, "control characters"),
         ({"name": "x", "params": {"colour": "red"}}, 400, "not search parameters: colour"),
         ({"name": "x", "params": {"year": "soon"}}, 400, "bad year 'soon'"),
+        ({"name": "x", "params": {"q": "\ud800"}}, 400, "not valid text"),
     ):
-        answer = writable.post("/api/saved", json=payload, headers=auth)
+        answer = writable.post("/api/saved", content=json.dumps(payload),  # ASCII: a lone surrogate escaped
+                               headers={**auth, "Content-Type": "application/json"})
         assert answer.status_code == status and message in answer.json()["error"], (payload, answer.text)
     assert writable.post("/api/saved", json={"name": "y", "params": {}}).status_code == 401
     assert writable.delete("/api/saved/es").status_code == 401

@@ -9,6 +9,7 @@ kept as :func:`params_of` gives it, so a saved search is always one the search w
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -21,16 +22,23 @@ from pressarchive.service import request_from_values
 #: The parameters a saved search keeps, in link order.
 SAVED = tuple(param for param in PARAMS if param.name not in PAGING)
 MAX_NAME_CHARS = 100
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def params_of(request: SearchRequest) -> dict[str, Any]:
     """The saved form of ``request``: each parameter that is set (the sort always), as JSON
-    values (text, whole numbers, ``true``, dates as ``YYYY-MM-DD``)."""
+    values (text, whole numbers, ``true``, dates as ``YYYY-MM-DD``).
+
+    Text that is not valid Unicode (a lone surrogate from a JSON body, or from a command line
+    that was not UTF-8) is refused: kept, it would break every page and link listing it.
+    """
     params: dict[str, Any] = {}
     for param in SAVED:
         value = getattr(request, param.attr)
         if param.kind == "date" and value is not None:
             value = value.isoformat()
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise UserError(f"bad {param.name}: not valid text (a lone surrogate)")
         if value not in (None, "", False):
             params[param.name] = value
     return params
