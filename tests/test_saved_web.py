@@ -131,6 +131,7 @@ def test_the_search_page_links_its_feed_and_the_save_form(client: TestClient) ->
 def test_a_read_only_server_shows_no_save_form_and_refuses_saves(client: TestClient) -> None:
     tree = page(client, "/saved?q=kestrel")
     assert tree.xpath("//form[@method='post']") == []
+    assert client.post("/saved/x/delete", data={"token": TOKEN}).status_code == 403
     assert "read-only" in tree.text_content()
     refused = client.post("/saved", data={"name": "k", "q": "kestrel", "token": TOKEN})
     assert refused.status_code == 403
@@ -161,6 +162,13 @@ def test_saving_from_the_page_needs_the_token(writable: TestClient) -> None:
     assert again.status_code == 409 and "already exists" in again.text
     bad = writable.post("/saved", data={"name": "x", "token": TOKEN, "q": '"unclosed'})
     assert bad.status_code == 400 and "bad query" in bad.text
+
+    [delete] = row.xpath(".//form[@method='post']/@action")
+    assert delete == "/saved/kestrel%20es/delete"
+    assert writable.post(delete, data={"token": "wrong" * 5}).status_code == 401
+    gone = writable.post(delete, data={"token": TOKEN}, follow_redirects=False)
+    assert gone.status_code == 303 and writable.get("/api/saved").json() == {"saved": []}
+    assert writable.post(delete, data={"token": TOKEN}).status_code == 404
 
 
 def test_the_api_saves_lists_and_deletes(writable: TestClient, ids: dict[str, int]) -> None:

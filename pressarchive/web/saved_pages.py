@@ -3,7 +3,7 @@
 ``/feed.atom`` takes the search page's own query string (parsed by the same code) and lists
 its newest matches; ``/saved/{name}/feed.atom`` does the same for a saved search. Saving posts
 a form that must carry the server's write token (see :mod:`pressarchive.web.writeaccess`);
-on a read-only server the page says so and shows no form.
+deleting one from the page likewise; on a read-only server the page says so and shows no form.
 """
 
 from __future__ import annotations
@@ -80,6 +80,15 @@ async def save_search(request: Request, service: Service) -> Response:
     except UserError as exc:
         return _render(request, service, urls.unpaged(params), error=str(exc), status_code=exc.status_code,
                        name=form.get("name", ""))
+    return RedirectResponse(urls.saved_url(), status_code=303)
+
+
+@router.post(urls.SAVED_DELETE)
+async def delete_search(name: SavedName, request: Request, service: Service) -> Response:
+    """Delete a saved search from the saved searches page, then list the rest."""
+    form = await read_form(request)
+    write_access(request).check(form.get("token"))
+    SavedSearches(service).delete(name)
     return RedirectResponse(urls.saved_url(), status_code=303)
 
 

@@ -38,6 +38,7 @@ OPENAPI = "/openapi.json"
 FEED = "/feed.atom"
 SAVED = "/saved"
 SAVED_FEED = "/saved/{name}/feed.atom"
+SAVED_DELETE = "/saved/{name}/delete"
 API_SAVED = "/api/saved"
 API_SAVED_ONE = "/api/saved/{name}"
 API_SAVED_NEW = "/api/saved/{name}/new"
@@ -176,6 +177,11 @@ def saved_url(params: Mapping[str, str] | None = None) -> str:
 
 def saved_feed_url(name: str) -> str:
     return SAVED_FEED.format(name=quote(name, safe=""))
+
+
+def saved_delete_url(name: str) -> str:
+    """Where the saved searches page posts the deletion of one (with the write token)."""
+    return SAVED_DELETE.format(name=quote(name, safe=""))
 
 
 def api_saved_url(name: str | None = None) -> str:
