@@ -48,6 +48,7 @@ def test_save_a_search_and_read_its_feed(writable_web: str, page: Any) -> None:
     page.wait_for_url("**/saved?q=kestrel**")
     page.fill("input[name=name]", "kestrel watch")
     page.fill("input[name=token]", TOKEN)
+    page.screenshot(path=str(artifact_path("saved-search-form.png")), full_page=True)
     page.get_by_role("button", name="Save search").click()
     page.wait_for_url(f"{writable_web}/saved")
     row = page.locator("table.saved-searches tbody tr", has_text="kestrel watch")
