@@ -214,3 +214,15 @@ def test_new_since_the_save_over_the_api(writable: TestClient) -> None:
     assert [item["id"] for item in first["new"]] == [doc_id]
     assert first["new"][0]["permalink"] == f"http://testserver/doc/{doc_id}?version=1"
     assert writable.get("/api/saved/k/new").json()["new"] == first["new"], "reading marks nothing"
+
+
+def test_browsing_everything_can_be_saved_too(writable: TestClient) -> None:
+    [save] = page(writable, "/search").xpath('//a[text()="Save this search"]/@href')
+    assert save == "/saved?q="
+    tree = page(writable, save)
+    [form] = tree.xpath("//form[@method='post']")
+    assert form.xpath(".//input[@type='hidden']") == [] and "Every document, newest first" in tree.text_content()
+    assert page(writable, "/saved").xpath("//form[@method='post']") == [], "the plain page offers nothing to save"
+    done = writable.post("/saved", data={"name": "everything", "token": TOKEN}, follow_redirects=False)
+    assert done.status_code == 303
+    assert writable.get("/api/saved/everything").json()["params"] == {"sort": "date"}

@@ -60,13 +60,14 @@ def _feed(request: Request, service: ArchiveService, search: SearchRequest, titl
 def saved_page(request: Request, service: Service) -> HTMLResponse:
     """Every saved search with its links; with a search's parameters, a form to save it."""
     params = urls.unpaged(request.query_params)
+    offer = "q" in request.query_params or bool(params)
     error = None
-    if params:
+    if offer:
         try:
             request_from_params(params)  # offer to save only a search the search page would run
         except UserError as exc:
             error = str(exc)
-    return _render(request, service, params, error=error, status_code=400 if error else 200)
+    return _render(request, service, params, offer=offer, error=error, status_code=400 if error else 200)
 
 
 @router.post(urls.SAVED)
@@ -78,8 +79,8 @@ async def save_search(request: Request, service: Service) -> Response:
     try:
         SavedSearches(service).save(form.get("name", ""), search_request_of(params))
     except UserError as exc:
-        return _render(request, service, urls.unpaged(params), error=str(exc), status_code=exc.status_code,
-                       name=form.get("name", ""))
+        return _render(request, service, urls.unpaged(params), offer=True, error=str(exc),
+                       status_code=exc.status_code, name=form.get("name", ""))
     return RedirectResponse(urls.saved_url(), status_code=303)
 
 
@@ -93,12 +94,13 @@ async def delete_search(name: SavedName, request: Request, service: Service) -> 
 
 
 def _render(
-    request: Request, service: ArchiveService, params: dict[str, str], *, error: str | None = None,
-    status_code: int = 200, name: str = "",
+    request: Request, service: ArchiveService, params: dict[str, str], *, offer: bool = False,
+    error: str | None = None, status_code: int = 200, name: str = "",
 ) -> HTMLResponse:
     saved = [{**with_links(row), "shown": _shown(row.params)} for row in SavedSearches(service).listing()]
     return render(
-        "saved.html", status_code=status_code, saved=saved, params=params, shown=_shown(params), error=error,
+        "saved.html", status_code=status_code, saved=saved, params=params, offer=offer, shown=_shown(params),
+        error=error,
         name=name, writable=write_access(request).enabled, json_url=urls.api_saved_url(),
     )
 

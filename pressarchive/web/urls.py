@@ -171,8 +171,11 @@ def feed_url(params: Mapping[str, str]) -> str:
 
 
 def saved_url(params: Mapping[str, str] | None = None) -> str:
-    """The saved searches page; with ``params``, offering to save that search."""
-    return _with_query(SAVED, unpaged(params or {}))
+    """The saved searches page; with ``params`` (even none: browsing everything), offering to
+    save that search (the query is always spelled, so the offer survives an empty one)."""
+    if params is None:
+        return SAVED
+    return _with_query(SAVED, {"q": "", **unpaged(params)})
 
 
 def saved_feed_url(name: str) -> str:
