@@ -49,7 +49,7 @@ def operation_page(name: str, request: Request, service: Service) -> HTMLRespons
 @router.post(urls.OPERATION_CORRECTIONS)
 async def correct_operation(name: str, request: Request, service: Service) -> Response:
     """Apply one correction from the dossier page's forms, then show the dossier again."""
-    form = await _form(request)
+    form = await read_form(request)
     write_access(request).check(form.get("token"))
     dossier = service.dossiers.dossier(name)
     _apply(service.dossiers, form, dossier.name)
@@ -57,7 +57,7 @@ async def correct_operation(name: str, request: Request, service: Service) -> Re
     return RedirectResponse(urls.operation_url(target or dossier.name), status_code=303)
 
 
-async def _form(request: Request) -> dict[str, str]:
+async def read_form(request: Request) -> dict[str, str]:
     if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         raise UserError("expected a form (application/x-www-form-urlencoded)")
     body = b""

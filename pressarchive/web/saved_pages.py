@@ -20,7 +20,7 @@ from pressarchive.searchparams import BY_NAME
 from pressarchive.service import ArchiveService
 from pressarchive.web import urls
 from pressarchive.web.deps import Service
-from pressarchive.web.operation_pages import _form as read_form  # the one bounded form reader
+from pressarchive.web.operation_pages import read_form
 from pressarchive.web.operations_api import write_access
 from pressarchive.web.params import request_from_params
 from pressarchive.web.render import render
