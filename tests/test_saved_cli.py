@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -108,3 +108,17 @@ def test_a_taken_name_is_refused(capsys: pytest.CaptureFixture[str], data: Path)
     assert run_here(capsys, data, "save", "k", "kestrel")[0] == 0
     code, _, err = run_here(capsys, data, "save", "k", "other")
     assert code == 1 and "already exists" in err
+
+
+def test_a_failing_saved_search_is_an_error_after_the_others_ran(
+    capsys: pytest.CaptureFixture[str], data: Path,
+) -> None:
+    assert run_here(capsys, data, "save", "all", "")[0] == 0
+    service = ArchiveService(resolve_data_dir(data))
+    try:
+        service.archive.add_saved_search("broken", {"year": 0}, datetime(2024, 1, 1))
+    finally:
+        service.close()
+    code, out, err = run_here(capsys, data, "alerts", "--verbose")
+    assert code == 1 and "all: nothing new since" in out
+    assert err == "error: broken: bad year 0: expected 1 to 9999\n"

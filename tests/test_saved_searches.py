@@ -158,4 +158,16 @@ def test_alerts_for_unknown_names_run_nothing(service: ArchiveService) -> None:
     with pytest.raises(NotFound):
         saved.alerts(["kestrel", "nope"])
     assert saved.get("kestrel").last_alerted_at is None
-    assert [alert.saved.name for alert in saved.alerts()] == ["kestrel"]
+    found, failed = saved.alerts()
+    assert [alert.saved.name for alert in found] == ["kestrel"] and failed == []
+
+
+def test_a_saved_search_that_fails_does_not_stop_the_others(service: ArchiveService) -> None:
+    saved = SavedSearches(service)
+    saved.save("kestrel", build_request("kestrel"))
+    # Saved by an older version whose checks were looser: this one is now refused.
+    service.archive.add_saved_search("broken", {"year": 0}, datetime(2024, 1, 1))
+    [doc_id] = add(service, release(1, "Kestrel arrests", "Arrests in operation Kestrel."))
+    found, failed = saved.alerts()
+    assert [(alert.saved.name, [b.id for b in alert.new]) for alert in found] == [("kestrel", [doc_id])]
+    assert failed == ["broken: bad year 0: expected 1 to 9999"]

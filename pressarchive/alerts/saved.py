@@ -118,15 +118,20 @@ class SavedSearches:
             self.archive.advance_alert(saved.name, mark, still_above, _now())
         return Alert(saved, len(matches), [found[doc_id] for doc_id in new_ids if doc_id in found])
 
-    def alerts(self, names: list[str] | None = None, *, advance: bool = True) -> list[Alert]:
-        """:meth:`whats_new` for each of ``names`` (every saved search when none), by name.
-
-        Unknown names are refused before any alert is run or advanced.
-        """
-        wanted = names or [saved.name for saved in self.listing()]
+    def alerts(self, names: list[str] | None = None, *, advance: bool = True) -> tuple[list[Alert], list[str]]:
+        """:meth:`whats_new` for each of ``names`` (every saved search when none): the alerts,
+        and a message for each saved search that failed (a query now too expensive, say),
+        which does not stop the others. Unknown names are refused before any alert runs."""
+        wanted = list(dict.fromkeys(names or [saved.name for saved in self.listing()]))
         for name in wanted:
             self.get(name)
-        return [self.whats_new(name, advance=advance) for name in dict.fromkeys(wanted)]
+        found, failed = [], []
+        for name in wanted:
+            try:
+                found.append(self.whats_new(name, advance=advance))
+            except UserError as exc:
+                failed.append(f"{name}: {exc}")
+        return found, failed
 
 
 def _now() -> datetime:

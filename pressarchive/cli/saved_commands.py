@@ -17,7 +17,6 @@ from pressarchive.cli.app import Context, cli, fail, pass_context
 from pressarchive.cli.output import print_json
 from pressarchive.cli.searchoptions import search_options
 from pressarchive.cli.terminal import console
-from pressarchive.errors import UserError
 from pressarchive.service import request_from_values
 from pressarchive.store.savedsearches import SavedSearchRow
 
@@ -94,18 +93,8 @@ def alerts(ctx: Context, names: tuple[str, ...], as_json: bool, dry_run: bool, v
     permalinks under $PRESSARCHIVE_BASE_URL when set.
     """
     service = ctx.service()
-    found: list[Alert] = []
-    failed: list[str] = []
     try:
-        saved = SavedSearches(service)
-        wanted = list(dict.fromkeys(names)) or [row.name for row in saved.listing()]
-        for name in wanted:
-            saved.get(name)  # an unknown name stops everything before any mark moves
-        for name in wanted:
-            try:
-                found.append(saved.whats_new(name, advance=not dry_run))
-            except UserError as exc:  # one broken search (say, now too expensive) does not stop the others
-                failed.append(f"{name}: {exc}")
+        found, failed = SavedSearches(service).alerts(list(names), advance=not dry_run)
     finally:
         service.close()
     if as_json:
