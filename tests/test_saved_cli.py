@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -102,6 +103,15 @@ def test_mistakes_are_one_error_line(
     code, out, err = run_here(capsys, data, *args)
     assert code == 1 and out == ""
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+def test_a_saved_search_runs_by_name(capsys: pytest.CaptureFixture[str], data: Path) -> None:
+    assert run_here(capsys, data, "save", "k", "kestrel", "--lang", "en")[0] == 0
+    code, out, _ = run_here(capsys, data, "saved", "k")
+    assert code == 0 and "1 matches for 'kestrel'" in out and "Kestrel arrests" in out
+    code, out, _ = run_here(capsys, data, "saved", "k", "--json")
+    assert code == 0 and [hit["title"] for hit in json.loads(out)["hits"]] == ["Kestrel arrests"]
+    assert run_here(capsys, data, "saved", "nope")[2] == "error: no saved search named 'nope'\n"
 
 
 def test_a_taken_name_is_refused(capsys: pytest.CaptureFixture[str], data: Path) -> None:

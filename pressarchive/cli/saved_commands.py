@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from pressarchive.alerts import Alert, SavedSearches, brief_json, saved_json
 from pressarchive.cli.app import Context, cli, fail, pass_context
-from pressarchive.cli.output import print_json
+from pressarchive.cli.output import print_json, print_search
 from pressarchive.cli.searchoptions import search_options
 from pressarchive.cli.terminal import console
 from pressarchive.service import request_from_values
@@ -44,19 +44,33 @@ def save(ctx: Context, name: str, query: tuple[str, ...], **options: object) -> 
 
 
 @cli.command("saved")
+@click.argument("name", required=False)
 @json_option
 @pass_context
-def saved_command(ctx: Context, as_json: bool) -> None:
-    """The saved searches, with their parameters and when their alerts last ran."""
+def saved_command(ctx: Context, name: str | None, as_json: bool) -> None:
+    """The saved searches, with their parameters and when their alerts last ran; with NAME,
+    that saved search run (its first page, as 'search' prints it)."""
     service = ctx.service()
     try:
-        rows = SavedSearches(service).listing()
+        saved = SavedSearches(service)
+        if name is not None:
+            result = service.search(saved.request(saved.get(name)))
+            agency_names = service.agency_names()
+        else:
+            rows = saved.listing()
     finally:
         service.close()
-    if as_json:
+    if name is not None and as_json:
+        print_json(result.to_json())
+    elif name is not None:
+        print_search(result, console(), agency_names)
+    elif as_json:
         print_json({"saved": [saved_json(row) for row in rows]})
-        return
-    out = console()
+    else:
+        _print_saved(rows, console())
+
+
+def _print_saved(rows: list[SavedSearchRow], out: Console) -> None:
     if not rows:
         out.print("no saved searches ('pressarchive save NAME QUERY' saves one)")
     for row in rows:
