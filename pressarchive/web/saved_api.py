@@ -52,6 +52,7 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorBody, "description": "This server is read-only (started without a write token)."},
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The name is longer than any saved search's could be."},
     404: {"model": ErrorBody, "description": "No saved search has this name."},
 }
 
@@ -136,8 +137,9 @@ def api_unsave(name: SavedName, service: Service, _writer: Writer) -> JSONRespon
     "it was saved), in the search's order, with permalinks. Reading this marks nothing: "
     "`pressarchive alerts` reports and marks.",
     responses={200: {"description": "The new documents.", "content": {"application/json": {"example": NEW_EXAMPLE}}},
-               400: {"model": ErrorBody, "description": "The saved query is now refused (too expensive)."},
-               **NOT_FOUND},
+               **NOT_FOUND,
+               400: {"model": ErrorBody, "description": "An overlong name, or the saved query is now refused "
+                     "(too expensive)."}},
 )
 def api_saved_new(name: SavedName, request: Request, service: Service) -> JSONResponse:
     alert = SavedSearches(service).whats_new(name, advance=False)
