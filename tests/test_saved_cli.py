@@ -28,7 +28,7 @@ def test_alerts_show_what_a_later_crawl_brought_once(cli: CLI, tmp_path: Path) -
         cli("crawl", "--profile", str(profile), "--delay", "0", check=True)
 
         saved = cli("save", "kestrel-watch", "kestrel", "--lang", "en", check=True)
-        assert "kestrel-watch" in saved.stdout and "1 documents match now" in saved.stdout
+        assert "kestrel-watch" in saved.stdout and "1 document matches now" in saved.stdout
         assert cli.json("saved")["saved"][0]["params"] == {"q": "kestrel", "sort": "relevance", "language": "en"}
         quiet = cli("alerts", check=True)
         assert (quiet.stdout, quiet.stderr) == ("", ""), "nothing new: cron mails nothing"

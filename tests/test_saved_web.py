@@ -88,7 +88,7 @@ def entries(root: ET.Element) -> list[dict[str, Any]]:
 def test_the_feed_of_a_search_lists_its_newest_matches(client: TestClient, ids: dict[str, int]) -> None:
     root = feed(client, "/feed.atom?q=kestrel&page=3&limit=1")
     assert root.findtext(f"{ATOM}id") == "http://testserver/feed.atom?q=kestrel&page=3&limit=1"
-    assert root.findtext(f"{ATOM}title") == "pressarchive: kestrel"
+    assert root.findtext(f"{ATOM}title") == "pressarchive: Query: kestrel"
     assert root.findtext(f"{ATOM}updated", "").endswith("Z")
     links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
     assert links["alternate"] == "http://testserver/search?q=kestrel"
@@ -104,8 +104,10 @@ def test_the_feed_of_a_search_lists_its_newest_matches(client: TestClient, ids: 
 
 
 def test_the_feed_takes_every_filter_of_the_search(client: TestClient, ids: dict[str, int]) -> None:
-    assert [e["id"] for e in entries(feed(client, "/feed.atom?q=kestrel&language=es"))] == [
-        f"http://testserver/doc/{ids['es']}"]
+    filtered = feed(client, "/feed.atom?q=kestrel&language=es&sort=date")
+    assert filtered.findtext(f"{ATOM}title") == "pressarchive: Query: kestrel; Language: es"
+    assert [e["id"] for e in entries(filtered)] == [f"http://testserver/doc/{ids['es']}"]
+    assert feed(client, "/feed.atom").findtext(f"{ATOM}title") == "pressarchive: newest documents"
     assert [e["title"] for e in entries(feed(client, "/feed.atom?year=2024&until=2024-01-31"))] == ["Operación Kestrel"]
     bad = client.get("/feed.atom?year=abc")
     assert bad.status_code == 400 and "bad year" in bad.text

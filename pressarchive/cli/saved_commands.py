@@ -40,7 +40,8 @@ def save(ctx: Context, name: str, query: tuple[str, ...], **options: object) -> 
         row, matches = SavedSearches(service).save(name, request)
     finally:
         service.close()
-    console().print(f"saved {escape(_describe(row))}; {matches} documents match now")
+    matching = "1 document matches" if matches == 1 else f"{matches} documents match"
+    console().print(f"saved {escape(_describe(row))}; {matching} now")
 
 
 @cli.command("saved")
@@ -120,6 +121,8 @@ def alerts(ctx: Context, names: tuple[str, ...], as_json: bool, dry_run: bool, v
 
 
 def _print_alerts(found: list[Alert], out: Console, verbose: bool) -> None:
+    if verbose and not found:
+        out.print("no alerts ran ('pressarchive saved' lists the saved searches)")
     for alert in found:
         since = alert.to_json()["since"]
         if not alert.new:

@@ -36,7 +36,8 @@ FORM_FIELDS = ("name", "token")
 def search_feed_page(request: Request, service: Service) -> Response:
     """The newest matches of any search, as Atom."""
     params = urls.clean_params(request.query_params)
-    title = f"pressarchive: {params['q']}" if params.get("q") else "pressarchive: newest documents"
+    narrowed = "; ".join(f"{label}: {value}" for label, value in _shown(urls.unpaged(params)) if label != "Sort")
+    title = f"pressarchive: {narrowed}" if narrowed else "pressarchive: newest documents"
     return _feed(request, service, request_from_params(params), title, urls.search_url(urls.unpaged(params)))
 
 
