@@ -228,3 +228,25 @@ def test_browsing_everything_can_be_saved_too(writable: TestClient) -> None:
     done = writable.post("/saved", data={"name": "everything", "token": TOKEN}, follow_redirects=False)
     assert done.status_code == 303
     assert writable.get("/api/saved/everything").json()["params"] == {"sort": "date"}
+
+
+def test_atom_drops_every_character_xml_cannot_carry() -> None:
+    from datetime import datetime
+
+    from pressarchive.alerts import Feed, FeedEntry, atom_xml
+
+    dirty = "a\x00b\x08c\ud800d\ufffee\uffff\U0001f600 <x> & é\tf"
+    entry = FeedEntry(id="http://h/doc/1", title=dirty, link="http://h/doc/1?version=1&x=<y>",
+                      updated=datetime(2024, 1, 2, 3, 4, 5), author=dirty, summary=dirty)
+    root = ET.fromstring(atom_xml(Feed(id="http://h/f", title=dirty, self_url="http://h/f",
+                                       alternate_url="http://h/s", entries=[entry])))
+    clean = "abcde\U0001f600 <x> & é\tf"
+    assert root.findtext(f"{ATOM}title") == clean
+    assert root.findtext(f"{ATOM}updated") == "2024-01-02T03:04:05Z"
+    [item] = root.findall(f"{ATOM}entry")
+    assert item.findtext(f"{ATOM}title") == item.findtext(f"{ATOM}summary") == clean
+    assert item.findtext(f"{ATOM}author/{ATOM}name") == clean
+    assert item.find(f"{ATOM}link").get("href") == "http://h/doc/1?version=1&x=<y>"  # type: ignore[union-attr]
+    empty = ET.fromstring(atom_xml(Feed(id="http://h/f", title="t", self_url="http://h/f", alternate_url="http://h/s",
+                                        entries=[])))
+    assert empty.findtext(f"{ATOM}updated") == "1970-01-01T00:00:00Z" and empty.findall(f"{ATOM}entry") == []
