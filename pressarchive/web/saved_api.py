@@ -29,7 +29,9 @@ from pressarchive.web.params import request_from_params
 
 router = APIRouter(tags=["saved searches"])
 
-SavedName = Annotated[str, Path(description="The saved search's name.", max_length=4 * MAX_NAME_CHARS)]
+SavedName = Annotated[str, Path(
+    description="The saved search's name.", max_length=4 * MAX_NAME_CHARS, examples=["kestrel-es"],
+)]
 SAVED_EXAMPLE = {
     "name": "kestrel-es", "params": {"q": "kestrel", "sort": "relevance", "language": "es"},
     "created_at": "2024-03-01T09:30:00Z", "last_alerted_at": "2024-03-02T06:00:00Z",
