@@ -172,6 +172,9 @@ FACETS: tuple[str, ...] = tuple(p.name for p in sorted((p for p in PARAMS if p.f
 FILTERS: tuple[str, ...] = (*FACETS, *(p.name for p in PARAMS if p.is_filter and not p.facet))
 #: On/off switches: present as ``1`` when on, absent when off.
 SWITCHES: tuple[str, ...] = tuple(p.name for p in PARAMS if p.kind == "bool")
+#: The parameters that choose a page of the results rather than the results: feeds and saved
+#: searches leave them out.
+PAGING: tuple[str, ...] = ("page", "limit")
 #: The active-filter label of each filter, facets first.
 FILTER_LABELS: Mapping[str, str] = {name: BY_NAME[name].label or name for name in FILTERS}
 #: The heading of each facet, in display order.

@@ -17,13 +17,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
 from pressarchive.record import Document, Figure
-from pressarchive.store import collections, corrections, lifecycle, operations, reprocessing, runs, schema
+from pressarchive.store import (
+    briefs, collections, corrections, lifecycle, operations, reprocessing, runs, savedsearches, schema,
+)
+from pressarchive.store.briefs import DocumentBrief
 from pressarchive.store.collections import Collection, CollectionItem, Membership
 from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
 from pressarchive.store.rows import id_chunks, new_id
 from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDocument, Version
 from pressarchive.store.reprocessing import Candidate, ReprocessRun
+from pressarchive.store.savedsearches import SavedSearchRow
 from pressarchive.urls import canonical_url
 
 _SOURCE_FIELDS = ("title", "agency", "country", "language", "extractor", "kind")
@@ -411,6 +415,44 @@ class Archive:
     def delete_collection(self, collection_id: int) -> None:
         with self.engine.begin() as conn:
             collections.delete(conn, collection_id)
+    # -- saved searches and their alerts ----------------------------------------------------------
+
+    def saved_searches(self) -> list[SavedSearchRow]:
+        with self.engine.connect() as conn:
+            return savedsearches.listing(conn)
+
+    def saved_search(self, name: str) -> SavedSearchRow | None:
+        with self.engine.connect() as conn:
+            return savedsearches.get(conn, name)
+
+    def add_saved_search(self, name: str, params: dict[str, Any], when: datetime) -> bool:
+        """Save a search, its alert starting from the documents searchable now; False if
+        ``name`` is taken (nothing is written then)."""
+        try:
+            with self.engine.begin() as conn:
+                savedsearches.add(conn, name, params, when, savedsearches.arrival_mark(conn))
+        except sa.exc.IntegrityError:
+            return False
+        return True
+
+    def delete_saved_search(self, name: str) -> bool:
+        with self.engine.begin() as conn:
+            return savedsearches.delete(conn, name)
+
+    def arrival_mark(self) -> int:
+        """The highest document id up to which every document is searchable (see
+        :func:`pressarchive.store.savedsearches.arrival_mark`)."""
+        with self.engine.connect() as conn:
+            return savedsearches.arrival_mark(conn)
+
+    def advance_alert(self, name: str, mark: int, reported: Iterable[int], when: datetime) -> None:
+        with self.engine.begin() as conn:
+            savedsearches.advance(conn, name, mark, reported, when)
+
+    def document_briefs(self, ids: Iterable[int]) -> dict[int, DocumentBrief]:
+        """Document id -> title, URL, dates and current version number, for lists (alerts, feeds)."""
+        with self.engine.connect() as conn:
+            return briefs.briefs(conn, ids)
 
     def stats(self) -> dict[str, int]:
         """Counts for ``status``: documents, versions, captures, sources, indexed."""

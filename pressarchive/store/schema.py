@@ -259,3 +259,20 @@ collection_items = sa.Table(
     sa.Column("note", sa.Text, nullable=False, default=""),
     sa.Column("added_at", sa.DateTime, nullable=False),
 )
+
+# Searches a person saved under a name, to run again and to be alerted of what is new
+# (pressarchive/alerts). ``params`` holds the search's query, filters, switches and sort, keyed
+# by the parameter names of pressarchive/searchparams.py (never page or limit). The alert mark:
+# every document with an id up to ``alert_mark`` was searchable when the alert last ran (or the
+# search was saved), so only higher ids can be new; ``alert_reported`` lists the higher ids
+# already reported (documents a crawl had not yet indexed hold the mark back).
+saved_searches = sa.Table(
+    "saved_searches",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("params", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_alerted_at", sa.DateTime, nullable=True),
+    sa.Column("alert_mark", sa.Integer, nullable=False, default=0),
+    sa.Column("alert_reported", sa.JSON, nullable=False),
+)

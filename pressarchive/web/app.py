@@ -24,8 +24,10 @@ from starlette.types import ASGIApp
 from pressarchive import __version__
 from pressarchive.datadir import DataDir
 from pressarchive.service import QUERY_TIME_LIMIT, ArchiveService
-from pressarchive.web import api, apidocs, operation_pages, operations_api, pages, urls
-from pressarchive.web import collection_pages, collections_api
+from pressarchive.web import (
+    api, apidocs, collection_pages, collections_api, operation_pages, operations_api, pages, saved_api, saved_pages,
+    urls,
+)
 from pressarchive.web.handlers import install_error_handlers
 from pressarchive.web.security import AllowedHosts, HostCheck, SecurityHeaders
 from pressarchive.web.writeaccess import WriteAccess
@@ -98,6 +100,8 @@ def create_app(
     app.include_router(operation_pages.router)
     app.include_router(collections_api.router)
     app.include_router(collection_pages.router)
+    app.include_router(saved_api.router)
+    app.include_router(saved_pages.router)
     app.include_router(apidocs.router)
     app.mount(urls.STATIC, StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)

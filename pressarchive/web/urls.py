@@ -44,6 +44,14 @@ API_COLLECTION = "/api/collections/{name}"
 API_COLLECTION_ITEMS = "/api/collections/{name}/items"
 API_COLLECTION_ITEM = "/api/collections/{name}/items/{doc_id}"
 API_DOC_COLLECTIONS = "/api/doc/{doc_id}/collections"
+# Saved searches and feeds (pressarchive/alerts).
+FEED = "/feed.atom"
+SAVED = "/saved"
+SAVED_FEED = "/saved/{name}/feed.atom"
+SAVED_DELETE = "/saved/{name}/delete"
+API_SAVED = "/api/saved"
+API_SAVED_ONE = "/api/saved/{name}"
+API_SAVED_NEW = "/api/saved/{name}/new"
 
 #: The search parameters, in the order links spell them; the facets a facet link sets (a
 #: facet's name is its parameter's name), everything that narrows a search besides the query,
@@ -196,6 +204,42 @@ def api_collection_url(name: str) -> str:
 
 def api_doc_collections_url(doc_id: int) -> str:
     return API_DOC_COLLECTIONS.format(doc_id=int(doc_id))
+
+
+def feed_url(params: Mapping[str, str]) -> str:
+    """The Atom feed of the newest matches of the search ``params`` (its page and limit dropped)."""
+    return _with_query(FEED, unpaged(params))
+
+
+def saved_url(params: Mapping[str, str] | None = None) -> str:
+    """The saved searches page; with ``params`` (even none: browsing everything), offering to
+    save that search (the query is always spelled, so the offer survives an empty one)."""
+    if params is None:
+        return SAVED
+    return _with_query(SAVED, {"q": "", **unpaged(params)})
+
+
+def saved_feed_url(name: str) -> str:
+    return SAVED_FEED.format(name=quote(name, safe=""))
+
+
+def saved_delete_url(name: str) -> str:
+    """Where the saved searches page posts the deletion of one (with the write token)."""
+    return SAVED_DELETE.format(name=quote(name, safe=""))
+
+
+def api_saved_url(name: str | None = None) -> str:
+    return API_SAVED if name is None else API_SAVED_ONE.format(name=quote(name, safe=""))
+
+
+def api_saved_new_url(name: str) -> str:
+    """What is new for a saved search since its alert last ran (without marking it)."""
+    return API_SAVED_NEW.format(name=quote(name, safe=""))
+
+
+def unpaged(params: Mapping[str, str]) -> dict[str, str]:
+    """The known search parameters of ``params`` (cleaned) without the page and limit."""
+    return {name: value for name, value in clean_params(params).items() if name not in searchparams.PAGING}
 
 
 def static_url(name: str) -> str:
