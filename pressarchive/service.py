@@ -319,5 +319,5 @@ def _recording(documents: Iterable[Document], seen: dict[int, int]) -> Iterator[
 def _query_error(exc: QueryError) -> UserError:
     """The user-facing error for a query the index refused: too expensive, or bad syntax."""
     if isinstance(exc, QueryTooExpensive):  # its message already says so
-        return UserError(str(exc))
-    return UserError(f"bad query: {exc}")
+        return UserError(str(exc), parameter="q")
+    return UserError(f"bad query: {exc}", parameter="q", position=exc.position)

@@ -25,6 +25,7 @@ from pressarchive import __version__
 from pressarchive.datadir import DataDir
 from pressarchive.service import QUERY_TIME_LIMIT, ArchiveService
 from pressarchive.web import api, apidocs, operation_pages, operations_api, pages, urls
+from pressarchive.web.cors import ReadOnlyCors
 from pressarchive.web.handlers import install_error_handlers
 from pressarchive.web.security import AllowedHosts, HostCheck, SecurityHeaders
 from pressarchive.web.writeaccess import WriteAccess
@@ -33,23 +34,27 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 DESCRIPTION = (
     "A searchable archive of public press releases about law-enforcement operations. "
-    "Every HTML page has a JSON twin under `/api`; errors are `{\"error\": \"...\"}` "
-    "with a 4xx status."
+    "Every HTML page has a JSON twin under `/api`. Errors are `{\"error\": \"...\", \"detail\": {...}}` "
+    "with a 4xx status: `error` is one line for a person, `detail` gives the status, its reason, the path "
+    "and, when known, the `parameter` at fault, its `value` and a query's `position`. Any web page may "
+    "read the API (`GET` and `HEAD` answer with `Access-Control-Allow-Origin: *`, no credentials); "
+    "writes are refused to other origins."
 )
 
 
 class ArchiveApp(FastAPI):
-    """FastAPI with the security layers outside its error handling.
+    """FastAPI with the security and CORS layers outside its error handling.
 
     Starlette puts the middleware that sends the 500 page outermost, so an ordinary
     middleware never sees that page; wrapping the whole stack gives it the security headers
-    too, and refuses a foreign Host before anything else runs.
+    (and an API error its CORS header) too, and refuses a foreign Host before anything else
+    runs, CORS preflights included.
     """
 
     allowed_hosts: AllowedHosts | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
-        app = super().build_middleware_stack()
+        app: ASGIApp = ReadOnlyCors(super().build_middleware_stack())
         if self.allowed_hosts is not None:
             app = HostCheck(app, self.allowed_hosts)
         return SecurityHeaders(app)
