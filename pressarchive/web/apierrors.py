@@ -34,7 +34,8 @@ class ErrorDetail(BaseModel):
     location: Location | None = Field(None, description="Where that input was: `query`, `path`, `header`, `body`.")
     value: Any = Field(None, description="The value given for it (text cut at 100 characters).")
     position: int | None = Field(
-        None, description="For a query that could not be parsed: the character (from 0) where it went wrong.",
+        None, description="For a query or a JSON body that could not be parsed: the character (from 0) where "
+        "it went wrong.",
     )
 
 

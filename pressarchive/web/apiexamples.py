@@ -11,9 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 
-def ok(description: str, example: Any) -> dict[str, Any]:
-    """An OpenAPI success response with a JSON ``example``."""
-    return {"description": description, "content": {"application/json": {"example": example}}}
+def ok(description: str, example: Any, csv: str | None = None) -> dict[str, Any]:
+    """An OpenAPI success response with a JSON ``example``, and a ``csv`` one when the route
+    can answer in CSV too."""
+    content: dict[str, Any] = {"application/json": {"example": example}}
+    if csv is not None:
+        content.update(ok_csv(description, csv)["content"])
+    return {"description": description, "content": content}
 
 
 def ok_csv(description: str, example: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from pressarchive.web.render import render
 
 log = logging.getLogger(__name__)
 LOCATIONS = get_args(Location)
+JSON_INVALID = "json_invalid"  # pydantic's error type for a body that is not JSON
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -56,6 +57,8 @@ def validation_message(exc: RequestValidationError) -> str:
         return "bad request"
     first = errors[0]
     location = first.get("loc") or ()
+    if first.get("type") == JSON_INVALID:
+        return f"bad JSON body at character {location[-1]}: {first.get('ctx', {}).get('error', 'not JSON')}"
     name = str(location[-1]).replace("_", " ") if location else "input"
     text = str(first.get("msg", "invalid value"))
     text = text[:1].lower() + text[1:]
@@ -73,10 +76,11 @@ def validation_detail(exc: RequestValidationError) -> dict[str, Any]:
     first = errors[0]
     location = tuple(first.get("loc") or ())
     where = str(location[0]) if location else None
-    detail: dict[str, Any] = {
-        "parameter": ".".join(str(part) for part in location[1:]) or None,
-        "location": where if where in LOCATIONS else None,
-    }
+    detail: dict[str, Any] = {"location": where if where in LOCATIONS else None}
+    if first.get("type") == JSON_INVALID:  # the location ends with the character where parsing stopped
+        detail["position"] = location[-1]
+        return detail
+    detail["parameter"] = ".".join(str(part) for part in location[1:]) or None
     if first.get("type") != "missing":
         detail["value"] = first.get("input")
     return detail

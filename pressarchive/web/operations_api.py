@@ -140,7 +140,10 @@ def api_operation_csv(name: OperationName, service: Service) -> Response:
     "each source reported, side by side per kind, with `disagreement` and the conflicting pairs with both "
     "quotes. Figures changed by hand carry `corrected: true` and who, when and why. `format=csv` gives "
     "the figures table as CSV.",
-    responses={200: ok("The dossier.", apiexamples.DOSSIER), **NAME_ERRORS},
+    responses={
+        200: ok("The dossier; with `format=csv` its figures table.", apiexamples.DOSSIER, apiexamples.FIGURES_CSV),
+        **NAME_ERRORS,
+    },
 )
 def api_operation(
     name: OperationName, service: Service,
