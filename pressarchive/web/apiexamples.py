@@ -112,6 +112,19 @@ DOSSIER = {
             "copies": [{"document_id": 43, "source": "wire"}], "headline": 38, "figures": [_REPORTED],
         }],
     }],
+    "coverage": [{
+        "release": {"id": 42, "source": "europol", "title": "38 arrested in Operation Tantalio",
+                    "published": "2017-04-12"},
+        "copied_by": [{"id": 43, "source": "wire", "title": "38 arrested in Operation Tantalio",
+                       "published": "2017-04-13", "reused_share": 0.97, "shared_words": 61, "lag_days": 1.0,
+                       "lag": "1 day later"}],
+        "reported_by": [],
+    }],
+    "documents": [{
+        "source": "europol", "title": "38 arrested in Operation Tantalio",
+        "url": "https://europol.example.eu/news/tantalio", "language": "en", "published": "2017-04-12",
+        "id": 42, "first_captured": "2024-01-01T12:00:01Z", "cluster": 42, "operations": ["Tantalio"],
+    }],
 }
 FIGURES_CSV = (
     "operation,kind,disagreement,source,document_id,title,url,language,published,value,qualifier,unit,quote,"

@@ -11,14 +11,16 @@ none and every Host is accepted.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
 from pressarchive import __version__
@@ -116,5 +118,30 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 operation.get("responses", {}).pop("422", None)
         for name in ("HTTPValidationError", "ValidationError"):
             schema.get("components", {}).get("schemas", {}).pop(name, None)
+        _restore_examples(schema, app.routes)
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+def _restore_examples(schema: dict[str, Any], routes: Iterable[BaseRoute]) -> None:
+    """The routes' response examples as written: FastAPI drops every ``null`` from the schema
+    it builds, so an example's ``"removed": null`` would vanish and misdescribe the answer."""
+    for route in _api_routes(routes):
+        for method in route.methods:
+            operation = schema.get("paths", {}).get(route.path_format, {}).get(method.lower())
+            if operation is None:
+                continue
+            for code, response in route.responses.items():
+                for media, body in response.get("content", {}).items():
+                    if "example" in body:
+                        operation["responses"][str(code)]["content"][media]["example"] = body["example"]
+
+
+def _api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
+    """The API routes in the schema; newer FastAPI keeps an included router's own routes in it."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from _api_routes(included.routes)
+        elif isinstance(route, APIRoute) and route.include_in_schema:
+            yield route

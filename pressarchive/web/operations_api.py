@@ -127,6 +127,7 @@ def api_operations(service: Service) -> JSONResponse:
     description="The dossier's figures table, one row per figure of every report, rejected and "
     "hand-added ones marked; cells a spreadsheet would run as formulas are prefixed with `'`.",
     responses={200: ok_csv("CSV, one row per figure.", apiexamples.FIGURES_CSV), **NAME_ERRORS},
+    response_class=Response,
 )
 def api_operation_csv(name: OperationName, service: Service) -> Response:
     dossier = service.dossiers.dossier(name)
