@@ -127,7 +127,7 @@ def _restore_examples(schema: dict[str, Any], routes: Iterable[BaseRoute]) -> No
     """The routes' response examples as written: FastAPI drops every ``null`` from the schema
     it builds, so an example's ``"removed": null`` would vanish and misdescribe the answer."""
     for route in _api_routes(routes):
-        for method in route.methods:
+        for method in route.methods or ():
             operation = schema.get("paths", {}).get(route.path_format, {}).get(method.lower())
             if operation is None:
                 continue

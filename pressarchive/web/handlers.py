@@ -56,8 +56,8 @@ def validation_message(exc: RequestValidationError) -> str:
     if not errors:
         return "bad request"
     first = errors[0]
-    location = first.get("loc") or ()
-    if first.get("type") == JSON_INVALID:
+    location: tuple[Any, ...] = tuple(first.get("loc") or ())
+    if first.get("type") == JSON_INVALID and location:
         return f"bad JSON body at character {location[-1]}: {first.get('ctx', {}).get('error', 'not JSON')}"
     name = str(location[-1]).replace("_", " ") if location else "input"
     text = str(first.get("msg", "invalid value"))
@@ -77,7 +77,7 @@ def validation_detail(exc: RequestValidationError) -> dict[str, Any]:
     location = tuple(first.get("loc") or ())
     where = str(location[0]) if location else None
     detail: dict[str, Any] = {"location": where if where in LOCATIONS else None}
-    if first.get("type") == JSON_INVALID:  # the location ends with the character where parsing stopped
+    if first.get("type") == JSON_INVALID and location:  # the location ends with the character where it stopped
         detail["position"] = location[-1]
         return detail
     detail["parameter"] = ".".join(str(part) for part in location[1:]) or None
