@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
+from lxml import html as lxml_html
 from schemathesis.engine import events
 
 from pressarchive.datadir import DataDir
@@ -187,3 +188,15 @@ def test_example_answers_have_the_fields_of_real_ones(openapi: dict[str, Any], d
     assert not differ, "\n".join(differ)
     assert {"/api/search", "/api/doc/{doc_id}", "/api/doc/{doc_id}/similar", "/api/status", "/api/check",
             "/api/operations", "/api/operations/{name}", "/api/corrections"} <= set(compared)
+
+
+def test_the_reference_page_shows_the_examples_escaped(data: DataDir) -> None:
+    with TestClient(create_app(data)) as client:
+        page = client.get("/docs")
+    assert page.status_code == 200
+    tree = lxml_html.fromstring(page.text)
+    examples = [pre.text_content() for pre in tree.cssselect(".example pre")]
+    assert any('"error": "bad query: unbalanced parenthesis at position 6"' in text for text in examples)
+    assert any(text.startswith("operation,kind,disagreement") for text in examples)  # CSV as it comes
+    assert any('"removed": null' in text for text in examples)
+    assert not tree.cssselect(".example pre *")  # text only, no markup from the examples
