@@ -96,7 +96,10 @@ def api_search(
     responses={
         200: ok("The document.", apiexamples.DOCUMENT),
         400: BAD_DOC_ID,
-        404: error_doc(404, "No document has this id.", "/api/doc/999999", "no document with id 999999"),
+        404: error_doc(
+            404, "No document has this id.", "/api/doc/999999", "no document with id 999999",
+            parameter="doc_id", value=999999,
+        ),
     },
 )
 def api_doc(doc_id: DocId, service: Service) -> JSONResponse:
@@ -117,7 +120,7 @@ def api_doc(doc_id: DocId, service: Service) -> JSONResponse:
         ),
         404: error_doc(
             404, "No document has this id, or it is not indexed yet.", "/api/doc/42/similar",
-            "document 42 is not indexed yet: run 'pressarchive index'",
+            "document 42 is not indexed yet: run 'pressarchive index'", parameter="doc_id", value=42,
         ),
     },
 )
