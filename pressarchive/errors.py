@@ -8,9 +8,22 @@ from __future__ import annotations
 
 
 class UserError(Exception):
-    """Bad input from a person: a query, a date, a profile, a URL, a name."""
+    """Bad input from a person: a query, a date, a profile, a URL, a name.
+
+    ``parameter`` and ``value`` name the input at fault when one is (``page``, ``0``), and
+    ``position`` the character of a query where parsing failed: the API hands them to
+    programs beside the message, which stays the one line a person reads.
+    """
 
     status_code = 400
+
+    def __init__(
+        self, message: str, *, parameter: str | None = None, value: object = None, position: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.value = value
+        self.position = position
 
 
 class NotFound(UserError):

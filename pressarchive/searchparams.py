@@ -33,44 +33,46 @@ MAX_DOC_ID = 2**63 - 1  # SQLite's largest integer key
 def check_limit(limit: int) -> None:
     """A page size the index serves; shared with "more like this"."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise UserError(f"bad limit {limit}: expected 1 to {MAX_LIMIT}")
+        raise UserError(f"bad limit {limit}: expected 1 to {MAX_LIMIT}", parameter="limit", value=limit)
 
 
 def _check_query(query: str) -> None:
     if len(query) > MAX_QUERY_CHARS:
-        raise UserError(f"query too long: {len(query)} characters, at most {MAX_QUERY_CHARS}")
+        raise UserError(f"query too long: {len(query)} characters, at most {MAX_QUERY_CHARS}", parameter="q")
 
 
 def _check_sort(sort: str) -> None:
     if sort not in SORTS:
-        raise UserError(f"bad sort {sort!r}: expected one of {', '.join(SORTS)}")
+        raise UserError(f"bad sort {sort!r}: expected one of {', '.join(SORTS)}", parameter="sort", value=sort)
 
 
 def _check_page(page: int) -> None:
     if page < 1:
-        raise UserError(f"bad page {page}: pages start at 1")
+        raise UserError(f"bad page {page}: pages start at 1", parameter="page", value=page)
     if page > MAX_PAGE:
-        raise UserError(f"bad page {page}: at most {MAX_PAGE}; narrow the search instead")
+        raise UserError(
+            f"bad page {page}: at most {MAX_PAGE}; narrow the search instead", parameter="page", value=page,
+        )
 
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise UserError(f"bad year {year}: expected {MIN_YEAR} to {MAX_YEAR}")
+        raise UserError(f"bad year {year}: expected {MIN_YEAR} to {MAX_YEAR}", parameter="year", value=year)
 
 
 def _check_cluster(cluster: int) -> None:
     if not 1 <= cluster <= MAX_DOC_ID:
-        raise UserError(f"bad cluster {cluster}: expected a document id")
+        raise UserError(f"bad cluster {cluster}: expected a document id", parameter="cluster", value=cluster)
 
 
-def parse_date(value: str | None, what: str = "date") -> date | None:
-    """A YYYY-MM-DD string as a date; a clear error for anything else."""
+def parse_date(value: str | None, what: str = "date", parameter: str | None = None) -> date | None:
+    """A YYYY-MM-DD string as a date; a clear error for anything else (naming ``parameter``)."""
     if value is None or value == "":
         return None
     try:
         return iso_date(value)
     except ValueError:
-        raise UserError(f"bad {what} {value[:40]!r}: expected YYYY-MM-DD") from None
+        raise UserError(f"bad {what} {value[:40]!r}: expected YYYY-MM-DD", parameter=parameter, value=value) from None
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ def validate(values: Mapping[str, object], date_wording: Callable[[Param], str])
     for param in PARAMS:
         value = values.get(param.attr, param.default)
         if param.kind == "date":
-            value = parse_date(value if isinstance(value, str) else None, date_wording(param))
+            value = parse_date(value if isinstance(value, str) else None, date_wording(param), param.name)
         elif param.kind == "bool":
             value = bool(value)
         elif param.kind == "text" and param.name != "q":
@@ -202,6 +204,6 @@ def validate(values: Mapping[str, object], date_wording: Callable[[Param], str])
         fields[param.attr] = value
     start, end = fields.get("since"), fields.get("until")
     if isinstance(start, date) and isinstance(end, date) and start > end:
-        raise UserError(f"empty date range: since {start} is after until {end}")
+        raise UserError(f"empty date range: since {start} is after until {end}", parameter="until", value=str(end))
     fields["query"] = str(fields["query"]).strip()
     return fields

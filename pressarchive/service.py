@@ -166,14 +166,16 @@ class ArchiveService:
         try:
             return self.index.more_like(doc_id, limit=limit)
         except KeyError:
-            raise NotFound(f"document {doc_id} is not indexed yet: run 'pressarchive index'") from None
+            raise NotFound(
+                f"document {doc_id} is not indexed yet: run 'pressarchive index'", parameter="doc_id", value=doc_id,
+            ) from None
         except QueryError as exc:
-            raise _query_error(exc) from None
+            raise _query_error(exc, parameter=None) from None
 
     def document(self, doc_id: int) -> StoredDocument:
         stored = self.archive.get_document(doc_id) if 1 <= doc_id <= MAX_DOC_ID else None
         if stored is None:
-            raise NotFound(f"no document with id {doc_id}")
+            raise NotFound(f"no document with id {doc_id}", parameter="doc_id", value=doc_id)
         return stored
 
     def document_facts(self, doc_id: int) -> DocumentFacts:
@@ -322,8 +324,9 @@ def _recording(documents: Iterable[Document], seen: dict[int, int]) -> Iterator[
         yield doc
 
 
-def _query_error(exc: QueryError) -> UserError:
-    """The user-facing error for a query the index refused: too expensive, or bad syntax."""
+def _query_error(exc: QueryError, parameter: str | None = "q") -> UserError:
+    """The user-facing error for a query the index refused: too expensive, or bad syntax
+    (``parameter``: the request's input that holds the query, if any)."""
     if isinstance(exc, QueryTooExpensive):  # its message already says so
-        return UserError(str(exc))
-    return UserError(f"bad query: {exc}")
+        return UserError(str(exc), parameter=parameter)
+    return UserError(f"bad query: {exc}", parameter=parameter, position=exc.position)

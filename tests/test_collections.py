@@ -275,11 +275,11 @@ def test_api_writes_need_the_token(archive: Built, writable: TestClient) -> None
     ids = archive[1]
     assert writable.post("/api/collections", json={"name": "Story"}).status_code == 401
     wrong = writable.post("/api/collections", json={"name": "Story"}, headers={"Authorization": "Bearer nope"})
-    assert wrong.status_code == 401 and wrong.json() == {"error": "a valid write token is required"}
+    assert wrong.status_code == 401 and wrong.json()["error"] == "a valid write token is required"
     made = writable.post("/api/collections", json={"name": "Story", "description": "d"}, headers=AUTH)
     assert made.status_code == 201 and made.json()["name"] == "Story"
     again = writable.post("/api/collections", json={"name": "Story"}, headers=AUTH)
-    assert again.status_code == 409 and again.json() == {"error": "a collection named 'Story' already exists"}
+    assert again.status_code == 409 and again.json()["error"] == "a collection named 'Story' already exists"
     bad = writable.post("/api/collections", json={"name": "a/b"}, headers=AUTH)
     assert bad.status_code == 400 and bad.json()["error"].startswith("bad collection name 'a/b'")
 
@@ -295,7 +295,7 @@ def test_api_writes_need_the_token(archive: Built, writable: TestClient) -> None
     kept = writable.post("/api/collections/Story/items", json={"document_id": ids["europol"]}, headers=AUTH)
     assert kept.status_code == 200 and kept.json()["note"] == "n"
     unknown = writable.post("/api/collections/Story/items", json={"document_id": 424242}, headers=AUTH)
-    assert unknown.status_code == 404 and unknown.json() == {"error": "no document with id 424242"}
+    assert unknown.status_code == 404 and unknown.json()["error"] == "no document with id 424242"
     assert writable.post("/api/collections/Nope/items", json={"document_id": ids["europol"]},
                          headers=AUTH).status_code == 404
     for method in ("PATCH", "PUT"):

@@ -614,7 +614,7 @@ def run_api(case: Case, world: dict[str, Any], request: pytest.FixtureRequest) -
     assert headers["content-type"] == "application/json"
     answer = json.loads(body)
     if status != 200:
-        assert set(answer) == {"error"} and "\n" not in answer["error"]
+        assert set(answer) == {"error", "detail"} and "\n" not in answer["error"]
         assert case.words in answer["error"], answer["error"]
     return None
 

@@ -55,7 +55,7 @@ def test_api_unknown_operation_is_a_404_with_suggestions(client: TestClient) -> 
     response = client.get("/api/operations/Tantalo")
     assert response.status_code == 404
     expected = "no operation named 'Tantalo' in the archive; did you mean 'Tantalio', 'Tantalium'?"
-    assert response.json() == {"error": expected}
+    assert response.json()["error"] == expected
 
 
 @pytest.mark.parametrize("url", ["/api/operations/tantalio/figures.csv", "/api/operations/tantalio?format=csv"])

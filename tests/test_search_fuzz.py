@@ -97,7 +97,7 @@ def _assert_json_answer(response, query: str) -> None:  # type: ignore[no-untype
     assert response.headers["content-type"] == "application/json", query
     body = response.json()
     if response.status_code == 400:
-        assert set(body) == {"error"} and body["error"] and "\n" not in body["error"], (query, body)
+        assert set(body) == {"error", "detail"} and body["error"] and "\n" not in body["error"], (query, body)
         assert "Traceback" not in body["error"]
     else:
         assert {"total", "hits", "facets", "histogram"} <= set(body), query

@@ -396,7 +396,7 @@ def test_api_errors_are_one_line_json(
     assert response.status_code == status
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert set(body) == {"error"} and "\n" not in body["error"]
+    assert set(body) == {"error", "detail"} and "\n" not in body["error"]
     assert words in body["error"]
 
 
@@ -406,7 +406,7 @@ def test_api_survives_hostile_queries(client: TestClient) -> None:
         response = client.get("/api/search", params={"q": query})
         assert response.status_code in (200, 400), query
         if response.status_code == 400:
-            assert set(response.json()) == {"error"}
+            assert set(response.json()) == {"error", "detail"}
     assert client.get("/api/search", params={"q": "a" * 1001}).status_code == 400
 
 

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 
 class QueryError(ValueError):
-    """The query text is invalid; the message says what is wrong and, if known, where."""
+    """The query text is invalid; the message says what is wrong and, if known, where
+    (``position``: the offending character's index in the query, for programs)."""
+
+    def __init__(self, message: str, *, position: int | None = None) -> None:
+        super().__init__(message)
+        self.position = position
 
 
 class QueryTooExpensive(QueryError):

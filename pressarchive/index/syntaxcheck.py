@@ -45,30 +45,30 @@ def check_syntax(text: str) -> None:
             _check_opening(open_stack, char, pos)
             open_stack.append((char, pos))
             if len(open_stack) > MAX_DEPTH:
-                raise QueryError(f"parentheses nested more than {MAX_DEPTH} deep at position {pos}")
+                raise QueryError(f"parentheses nested more than {MAX_DEPTH} deep at position {pos}", position=pos)
         elif char in ")]}":
             _check_closing(open_stack, char, pos)
             open_stack.pop()
     if quote_at is not None:
-        raise QueryError(f"unclosed quote at position {quote_at}")
+        raise QueryError(f"unclosed quote at position {quote_at}", position=quote_at)
     if open_stack:
         char, pos = open_stack[-1]
-        raise QueryError(f"{_describe(char)} at position {pos}")
+        raise QueryError(f"{_describe(char)} at position {pos}", position=pos)
 
 
 def _check_opening(open_stack: list[tuple[str, int]], char: str, pos: int) -> None:
     # Inside a range only the two bounds may appear; nesting means a missing ']'.
     if open_stack and open_stack[-1][0] in "[{":
-        raise QueryError(f"unexpected {char!r} inside a range at position {pos}")
+        raise QueryError(f"unexpected {char!r} inside a range at position {pos}", position=pos)
 
 
 def _check_closing(open_stack: list[tuple[str, int]], char: str, pos: int) -> None:
     if not open_stack:
         kind = "parenthesis" if char == ")" else "range bracket"
-        raise QueryError(f"unbalanced {kind} {char!r} at position {pos}")
+        raise QueryError(f"unbalanced {kind} {char!r} at position {pos}", position=pos)
     opener, opened_at = open_stack[-1]
     if char not in _CLOSERS[opener]:
-        raise QueryError(f"{_describe(opener)} at position {opened_at} (found {char!r} at {pos})")
+        raise QueryError(f"{_describe(opener)} at position {opened_at} (found {char!r} at {pos})", position=opened_at)
 
 
 def _describe(opener: str) -> str:

@@ -2,40 +2,29 @@
 
 Bodies are exactly what the CLI prints with ``--json`` (``SearchResult.to_json()``,
 ``ArchiveService.document_json()``, ``ArchiveService.status()``, ``IndexCheck.to_json()``), so a
-script written against one works against the other. Errors are ``{"error": "<one line>"}``
-with a 4xx status: 400 for bad input, including a query stopped at the time limit (its message
-starts ``query too expensive:``, a syntax error's ``bad query:``), 404 for an unknown id.
+script written against one works against the other. Errors are ``{"error": "<one line>",
+"detail": {...}}`` (:mod:`pressarchive.web.apierrors`) with a 4xx status: 400 for bad input,
+including a query stopped at the time limit (its message starts ``query too expensive:``, a
+syntax error's ``bad query:``), 404 for an unknown id. Every route documents an example of its
+answer and of each error it can give (:mod:`pressarchive.web.apiexamples`).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from pressarchive.index import MAX_DEPTH, MAX_EXPANSION, MAX_WORDS
 from pressarchive.searchparams import MAX_LIMIT, MAX_QUERY_CHARS
 from pressarchive.service import CHECK_MAX_AGE
-from pressarchive.web import urls
+from pressarchive.web import apiexamples, urls
+from pressarchive.web.apierrors import bad_host_doc, error_doc
+from pressarchive.web.apiexamples import ok
 from pressarchive.web.deps import Service
 from pressarchive.web.params import DEFAULT_LIMIT, DocId, search_request
 from pressarchive.web.searchquery import SearchValues, search_query
-
-
-class ErrorBody(BaseModel):
-    """What every failed API call returns."""
-
-    error: str
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"model": ErrorBody, "description": description}
-
-
-def _example(description: str, example: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"example": example}}}
 
 
 QUERY_SYNTAX = (
@@ -50,27 +39,11 @@ QUERY_SYNTAX = (
     f"Empty: browse everything, newest first. At most {MAX_QUERY_CHARS} characters, {MAX_WORDS} "
     f"words and operators, and parentheses nested {MAX_DEPTH} deep."
 )
-SEARCH_EXAMPLE = {
-    "query": "europol",
-    "total": 1,
-    "hits": [{
-        "id": 42, "url": "https://example.org/press/2017/avalanche", "title": "Avalanche takedown",
-        "published": "2017-12-01", "source": "example-police", "language": "en",
-        "operations": ["avalanche"], "snippet": "... a joint action with Europol and ...",
-        "cluster": 42, "similar": 0,
-    }],
-    "facets": {"language": {"en": 1}, "source": {"example-police": 1}, "source_country": {"NL": 1},
-               "country": {"NL": 1, "DE": 1}, "agency": {"europol": 1}, "year": {"2017": 1},
-               "operation": {"avalanche": 1}},
-    "histogram": {"2017-12": 1},
-    "expansions": {},
-}
-SIMILAR_EXAMPLE = {"id": 42, "hits": SEARCH_EXAMPLE["hits"]}
-CHECK_EXAMPLE = {
-    "ok": False, "repaired": False, "documents": 1200, "index_entries": 1201,
-    "missing": {"count": 1, "examples": [17]}, "stale": {"count": 0, "examples": []},
-    "duplicates": {"count": 1, "examples": [42]}, "orphans": {"count": 1, "examples": [9001]},
-}
+BAD_DOC_ID = error_doc(
+    400, "The id is not a positive whole number.", "/api/doc/abc",
+    "bad doc id 'abc': input should be a valid integer, unable to parse string as an integer",
+    parameter="doc_id", location="path", value="abc",
+)
 BAD_QUERY = (
     "Bad query syntax (`bad query: ...`, pointing at the problem), a query stopped at the "
     "time limit (`query too expensive: ...`; narrow it), or a bad date, sort, limit, page or year."
@@ -91,8 +64,11 @@ router = APIRouter(tags=["archive"])
     "carrying `similar` (other matches in its cluster); `total`, facets and histogram still "
     "count documents and `clusters` counts the clusters, which the pages are cut from.",
     responses={
-        200: _example("The matching page of hits, the facet counts and the histogram.", SEARCH_EXAMPLE),
-        400: _error(BAD_QUERY),
+        200: ok("The matching page of hits, the facet counts and the histogram.", apiexamples.SEARCH),
+        400: error_doc(
+            400, BAD_QUERY, urls.API_SEARCH, "bad query: unbalanced parenthesis at position 6",
+            parameter="q", position=6,
+        ),
     },
 )
 def api_search(
@@ -118,9 +94,12 @@ def api_search(
     "(`id`, `by`, `at`, `why`); `facts_extracted` is false for a version archived before these "
     "were extracted.",
     responses={
-        200: {"description": "The document."},
-        400: _error("The id is not a positive whole number."),
-        404: _error("No document has this id."),
+        200: ok("The document.", apiexamples.DOCUMENT),
+        400: BAD_DOC_ID,
+        404: error_doc(
+            404, "No document has this id.", "/api/doc/999999", "no document with id 999999",
+            parameter="doc_id", value=999999,
+        ),
     },
 )
 def api_doc(doc_id: DocId, service: Service) -> JSONResponse:
@@ -133,9 +112,16 @@ def api_doc(doc_id: DocId, service: Service) -> JSONResponse:
     description="The indexed documents most like this one by its most distinctive words, "
     "best first (the document itself is left out). `hits` have the shape of search hits.",
     responses={
-        200: _example("The similar documents.", SIMILAR_EXAMPLE),
-        400: _error("The id is not a positive whole number, or the limit is out of range."),
-        404: _error("No document has this id, or it is not indexed yet."),
+        200: ok("The similar documents.", apiexamples.SIMILAR),
+        400: error_doc(
+            400, "The id is not a positive whole number, or the limit is out of range.", "/api/doc/42/similar",
+            "bad limit '0': input should be greater than or equal to 1",
+            parameter="limit", location="query", value="0",
+        ),
+        404: error_doc(
+            404, "No document has this id, or it is not indexed yet.", "/api/doc/42/similar",
+            "document 42 is not indexed yet: run 'pressarchive index'", parameter="doc_id", value=42,
+        ),
     },
 )
 def api_similar(
@@ -155,8 +141,12 @@ def api_similar(
     f"A check scans the whole store and index, so the server runs one at a time and reuses "
     f"its report for {CHECK_MAX_AGE:g} s: the answer may be up to that old.",
     responses={
-        200: _example("The report; `ok` is true when they agree.", CHECK_EXAMPLE),
-        429: _error("The first check since the server started is still running; try again."),
+        200: ok("The report; `ok` is true when they agree.", apiexamples.CHECK),
+        400: bad_host_doc(urls.API_CHECK),
+        429: error_doc(
+            429, "The first check since the server started is still running; try again.", urls.API_CHECK,
+            "a check is already running; try again in a few seconds",
+        ),
     },
 )
 def api_check(service: Service) -> JSONResponse:
@@ -167,7 +157,7 @@ def api_check(service: Service) -> JSONResponse:
     urls.API_STATUS,
     summary="What the archive holds",
     description="Counts of documents, versions, captures, sources and index entries.",
-    responses={200: {"description": "The counts."}},
+    responses={200: ok("The counts.", apiexamples.STATUS), 400: bad_host_doc(urls.API_STATUS)},
 )
 def api_status(service: Service) -> JSONResponse:
     return JSONResponse(service.status())

@@ -8,6 +8,7 @@ machine-readable schema stays at ``/openapi.json``.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,7 +22,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 @router.get(urls.API_DOCS)
 def api_docs_page(request: Request) -> HTMLResponse:
-    """Every endpoint of the schema with its parameters and responses."""
+    """Every endpoint of the schema with its parameters and responses, each with its example."""
     schema = request.app.openapi()
     info = schema.get("info", {})
     return render(
@@ -41,11 +42,20 @@ def endpoints(schema: dict[str, Any]) -> list[dict[str, Any]]:
                 "description": code_spans(operation.get("description", "")),
                 "parameters": [_parameter(p) for p in operation.get("parameters", [])],
                 "responses": [
-                    (code, body.get("description", ""))
+                    (code, body.get("description", ""), example_text(body))
                     for code, body in sorted(operation.get("responses", {}).items())
                 ],
             })
     return found
+
+
+def example_text(response: dict[str, Any]) -> str:
+    """A response's first example as the reader would receive it: JSON indented, text as is."""
+    for body in response.get("content", {}).values():
+        if "example" in body:
+            example = body["example"]
+            return example if isinstance(example, str) else json.dumps(example, indent=2, ensure_ascii=False)
+    return ""
 
 
 def _parameter(parameter: dict[str, Any]) -> dict[str, Any]:

@@ -11,14 +11,16 @@ none and every Host is accepted.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
 from pressarchive import __version__
@@ -28,6 +30,7 @@ from pressarchive.web import (
     api, apidocs, collection_pages, collections_api, operation_pages, operations_api, pages, saved_api, saved_pages,
     urls,
 )
+from pressarchive.web.cors import ReadOnlyCors
 from pressarchive.web.handlers import install_error_handlers
 from pressarchive.web.security import AllowedHosts, HostCheck, SecurityHeaders
 from pressarchive.web.writeaccess import WriteAccess
@@ -36,23 +39,27 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 DESCRIPTION = (
     "A searchable archive of public press releases about law-enforcement operations. "
-    "Every HTML page has a JSON twin under `/api`; errors are `{\"error\": \"...\"}` "
-    "with a 4xx status."
+    "Every HTML page has a JSON twin under `/api`. Errors are `{\"error\": \"...\", \"detail\": {...}}` "
+    "with a 4xx status: `error` is one line for a person, `detail` gives the status, its reason, the path "
+    "and, when known, the `parameter` at fault, its `value` and a query's `position`. Any web page may "
+    "read the API (`GET` and `HEAD` answer with `Access-Control-Allow-Origin: *`, no credentials); "
+    "writes are refused to other origins."
 )
 
 
 class ArchiveApp(FastAPI):
-    """FastAPI with the security layers outside its error handling.
+    """FastAPI with the security and CORS layers outside its error handling.
 
     Starlette puts the middleware that sends the 500 page outermost, so an ordinary
     middleware never sees that page; wrapping the whole stack gives it the security headers
-    too, and refuses a foreign Host before anything else runs.
+    (and an API error its CORS header) too, and refuses a foreign Host before anything else
+    runs, CORS preflights included.
     """
 
     allowed_hosts: AllowedHosts | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
-        app = super().build_middleware_stack()
+        app: ASGIApp = ReadOnlyCors(super().build_middleware_stack())
         if self.allowed_hosts is not None:
             app = HostCheck(app, self.allowed_hosts)
         return SecurityHeaders(app)
@@ -120,5 +127,30 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 operation.get("responses", {}).pop("422", None)
         for name in ("HTTPValidationError", "ValidationError"):
             schema.get("components", {}).get("schemas", {}).pop(name, None)
+        _restore_examples(schema, app.routes)
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+def _restore_examples(schema: dict[str, Any], routes: Iterable[BaseRoute]) -> None:
+    """The routes' response examples as written: FastAPI drops every ``null`` from the schema
+    it builds, so an example's ``"removed": null`` would vanish and misdescribe the answer."""
+    for route in _api_routes(routes):
+        for method in route.methods or ():
+            operation = schema.get("paths", {}).get(route.path_format, {}).get(method.lower())
+            if operation is None:
+                continue
+            for code, response in route.responses.items():
+                for media, body in response.get("content", {}).items():
+                    if "example" in body:
+                        operation["responses"][str(code)]["content"][media]["example"] = body["example"]
+
+
+def _api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
+    """The API routes in the schema; newer FastAPI keeps an included router's own routes in it."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from _api_routes(included.routes)
+        elif isinstance(route, APIRoute) and route.include_in_schema:
+            yield route

@@ -18,7 +18,10 @@ from pressarchive.collectionservice import MAX_DESCRIPTION, MAX_NAME, MAX_NOTE, 
 from pressarchive.searchparams import MAX_DOC_ID
 from pressarchive.service import ArchiveService
 from pressarchive.web import urls
-from pressarchive.web.api import ErrorBody
+from pressarchive.web.api import BAD_DOC_ID
+from pressarchive.web.apierrors import bad_host_doc, error_doc
+from pressarchive.web.apiexamples import ok
+from pressarchive.web.writeaccess import READ_ONLY
 from pressarchive.web.deps import Service
 from pressarchive.web.operations_api import Writer
 from pressarchive.web.params import DocId
@@ -28,13 +31,34 @@ router = APIRouter(tags=["collections"])
 CollectionName = Annotated[str, Path(
     description="The collection's name, exactly as created (it holds no `/`).", max_length=MAX_NAME,
 )]
-BAD_NAME = {"model": ErrorBody, "description": "No collection by that name (close names are suggested)."}
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "Bad input: an empty or too long name, a name with `/`, a too long note."},
-    401: {"model": ErrorBody, "description": "The token is missing or wrong."},
-    403: {"model": ErrorBody, "description": "This server is read-only (started without a write token)."},
-    404: {"model": ErrorBody, "description": "No such collection or document, or the document is not in it."},
+_PATH = "/api/collections/tantalio-story"
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    400: error_doc(
+        400, "The name is longer than any collection's could be.", "/api/collections/" + "x" * 40,
+        f"bad name: at most {MAX_NAME} characters", parameter="name", location="path",
+    ),
+    404: error_doc(
+        404, "No collection by that name (close names are suggested).", "/api/collections/tantalio-stroy",
+        "no collection named 'tantalio-stroy'; did you mean 'tantalio-story'?",
+    ),
 }
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: error_doc(
+        400, "Bad input: an empty or too long name, a name with `/`, a too long note.", "/api/collections",
+        "bad name: a collection's name holds no '/'", parameter="name", location="body",
+    ),
+    401: error_doc(
+        401, "The token is missing or wrong.", _PATH, "a valid write token is required", parameter="Authorization",
+    ),
+    403: error_doc(403, "This server is read-only (started without a write token).", _PATH, READ_ONLY),
+    404: error_doc(
+        404, "No such collection or document, or the document is not in it.", f"{_PATH}/items/999999",
+        "no document with id 999999",
+    ),
+}
+TAKEN = error_doc(
+    409, "A collection by that name exists.", "/api/collections", "a collection named 'tantalio-story' already exists",
+)
 ITEM_EXAMPLE = {
     "document_id": 42, "title": "38 arrested in Operation Tantalio", "source": "europol",
     "published": "2017-04-12", "version": 2, "note": "first official figure", "added_at": "2024-05-01T09:30:00Z",
@@ -45,9 +69,6 @@ COLLECTION_EXAMPLE = {
     "created_at": "2024-05-01T09:29:00Z", "updated_at": "2024-05-01T09:30:00Z",
 }
 
-
-def _example(description: str, example: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"example": example}}}
 
 
 class NewCollection(BaseModel):
@@ -68,7 +89,8 @@ class NoteBody(BaseModel):
 @router.get(
     urls.API_COLLECTIONS, summary="Every collection",
     description="Every collection with its document count, by name.",
-    responses={200: _example("`{\"collections\": [...]}`", {"collections": [COLLECTION_EXAMPLE]})},
+    responses={200: ok("`{\"collections\": [...]}`", {"collections": [COLLECTION_EXAMPLE]}),
+               400: bad_host_doc("/api/collections")},
 )
 def api_collections(service: Service) -> JSONResponse:
     return JSONResponse({"collections": [c.to_json() for c in service.collections.listing()]})
@@ -77,8 +99,8 @@ def api_collections(service: Service) -> JSONResponse:
 @router.post(
     urls.API_COLLECTIONS, summary="Create a collection", status_code=201,
     description="An empty collection. Needs the write token.",
-    responses={201: _example("The new collection.", {**COLLECTION_EXAMPLE, "documents": 0}), **WRITE_ERRORS,
-               409: {"model": ErrorBody, "description": "A collection by that name exists."}},
+    responses={201: ok("The new collection.", {**COLLECTION_EXAMPLE, "documents": 0}), **WRITE_ERRORS,
+               409: TAKEN},
 )
 def api_create_collection(body: NewCollection, service: Service, _writer: Writer) -> JSONResponse:
     created = service.collections.create(body.name, body.description)
@@ -89,7 +111,7 @@ def api_create_collection(body: NewCollection, service: Service, _writer: Writer
     urls.API_COLLECTION, summary="A collection's documents",
     description="The collection with its documents in the order they were added, each with its note, "
     "current version and permalink (absolute, under the address the server was reached at).",
-    responses={200: _example("The collection.", {**COLLECTION_EXAMPLE, "items": [ITEM_EXAMPLE]}), 404: BAD_NAME},
+    responses={200: ok("The collection.", {**COLLECTION_EXAMPLE, "items": [ITEM_EXAMPLE]}), **NOT_FOUND},
 )
 def api_collection(name: CollectionName, request: Request, service: Service) -> JSONResponse:
     return JSONResponse(service.collections.show(name).to_json(base_url=str(request.base_url)))
@@ -98,7 +120,7 @@ def api_collection(name: CollectionName, request: Request, service: Service) -> 
 @router.delete(
     urls.API_COLLECTION, summary="Delete a collection",
     description="The collection and its notes; the documents stay in the archive. Needs the write token.",
-    responses={200: _example("What was deleted.", {"deleted": "tantalio-story", "documents": 1}), **WRITE_ERRORS},
+    responses={200: ok("What was deleted.", {"deleted": "tantalio-story", "documents": 1}), **WRITE_ERRORS},
 )
 def api_delete_collection(name: CollectionName, service: Service, _writer: Writer) -> JSONResponse:
     gone = service.collections.delete(name)
@@ -109,7 +131,7 @@ def api_delete_collection(name: CollectionName, service: Service, _writer: Write
     urls.API_COLLECTION_ITEMS, summary="Add a document to a collection",
     description="201 when the document is new to the collection, 200 when it was there already (its note "
     "replaced when one is given). Needs the write token.",
-    responses={201: _example("The collection's entry for the document.", ITEM_EXAMPLE), **WRITE_ERRORS},
+    responses={201: ok("The collection's entry for the document.", ITEM_EXAMPLE), **WRITE_ERRORS},
     status_code=201,
 )
 def api_add_item(
@@ -127,7 +149,7 @@ def _set_note(name: str, doc_id: int, body: NoteBody, request: Request, service:
 NOTE_DOC = dict(
     summary="Change a document's note",
     description="Replaces the note of a document in the collection. Needs the write token.",
-    responses={200: _example("The collection's entry for the document.", ITEM_EXAMPLE), **WRITE_ERRORS},
+    responses={200: ok("The collection's entry for the document.", ITEM_EXAMPLE), **WRITE_ERRORS},
 )
 
 
@@ -148,7 +170,7 @@ def api_put_note(
 @router.delete(
     urls.API_COLLECTION_ITEM, summary="Take a document out of a collection",
     description="The document stays in the archive. Needs the write token.",
-    responses={200: _example("What was removed.", {"collection": "tantalio-story", "removed": 42}), **WRITE_ERRORS},
+    responses={200: ok("What was removed.", {"collection": "tantalio-story", "removed": 42}), **WRITE_ERRORS},
 )
 def api_remove_item(name: CollectionName, doc_id: DocId, service: Service, _writer: Writer) -> JSONResponse:
     service.collections.remove(name, [doc_id])
@@ -158,9 +180,10 @@ def api_remove_item(name: CollectionName, doc_id: DocId, service: Service, _writ
 @router.get(
     urls.API_DOC_COLLECTIONS, summary="The collections holding a document",
     description="Each collection holding the document, by name, with the document's note there.",
-    responses={200: _example("`{\"document_id\", \"collections\": [...]}`", {"document_id": 42, "collections": [
+    responses={200: ok("`{\"document_id\", \"collections\": [...]}`", {"document_id": 42, "collections": [
         {"collection": "tantalio-story", "note": "first official figure", "added_at": "2024-05-01T09:30:00Z"},
-    ]}), 404: {"model": ErrorBody, "description": "No document has this id."}},
+    ]}), 400: BAD_DOC_ID,
+        404: error_doc(404, "No document has this id.", "/api/doc/999999/collections", "no document with id 999999")},
 )
 def api_doc_collections(doc_id: DocId, service: Service) -> JSONResponse:
     held = service.collections.containing(doc_id)

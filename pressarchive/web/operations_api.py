@@ -16,10 +16,11 @@ from pydantic import BaseModel, Field
 
 from pressarchive.dossiers.export import figures_csv
 from pressarchive.record import FIGURE_KINDS, QUALIFIERS
-from pressarchive.web import urls
-from pressarchive.web.api import ErrorBody
+from pressarchive.web import apiexamples, urls
+from pressarchive.web.apierrors import bad_host_doc, error_doc
+from pressarchive.web.apiexamples import ok, ok_csv
 from pressarchive.web.deps import Service
-from pressarchive.web.writeaccess import WriteAccess
+from pressarchive.web.writeaccess import READ_ONLY, WriteAccess
 
 router = APIRouter(tags=["operations"])
 
@@ -28,12 +29,34 @@ OperationName = Annotated[str, Path(
     "a leading `Operation`/`Operación`/... and quotes are ignored; a merged alias leads to its dossier.",
 )]
 Authorization = Annotated[str | None, Header(description="`Bearer TOKEN`: the server's write token.")]
-BAD_NAME = {"model": ErrorBody, "description": "No operation by that name (close matches are suggested)."}
+NAME_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: error_doc(
+        400, "The name is empty or too long, or `format` is neither `json` nor `csv`.", "/api/operations/tantalio",
+        "bad format 'xml': input should be 'json' or 'csv'", parameter="format", location="query", value="xml",
+    ),
+    404: error_doc(
+        404, "No operation by that name (close matches are suggested).", "/api/operations/Tantalo",
+        "no operation named 'Tantalo' in the archive; did you mean 'Tantalio', 'Tantalium'?",
+    ),
+}
+_MERGE_PATH = f"{urls.API_CORRECTIONS}/merge-operation"
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "Bad input: unknown kind or qualifier, missing author or reason, ..."},
-    401: {"model": ErrorBody, "description": "The token is missing or wrong."},
-    403: {"model": ErrorBody, "description": "This server is read-only (started without a write token)."},
-    404: {"model": ErrorBody, "description": "No such operation, document, figure or correction."},
+    400: error_doc(
+        400, "Bad input: unknown kind or qualifier, missing author or reason, ...", _MERGE_PATH,
+        "bad author: field required", parameter="author", location="body",
+    ),
+    401: error_doc(
+        401, "The token is missing or wrong.", _MERGE_PATH, "a valid write token is required",
+        parameter="Authorization",
+    ),
+    403: error_doc(
+        403, "This server is read-only (started without a write token).", _MERGE_PATH,
+        READ_ONLY,
+    ),
+    404: error_doc(
+        404, "No such operation, document, figure or correction.", f"{urls.API_CORRECTIONS}/reject-figure",
+        "no document with id 999999",
+    ),
 }
 
 
@@ -92,7 +115,7 @@ def csv_response(text: str, name: str) -> Response:
     description="Every operation the archive's documents name, with documents, reports (near-duplicate "
     "copies counted once), sources, first and last publication date and languages; most reported first. "
     "Hand merges are applied.",
-    responses={200: {"description": "`{\"operations\": [...]}`"}},
+    responses={200: ok("`{\"operations\": [...]}`", apiexamples.OPERATIONS), 400: bad_host_doc(urls.API_OPERATIONS)},
 )
 def api_operations(service: Service) -> JSONResponse:
     return JSONResponse({"operations": [s.to_json() for s in service.dossiers.operations()]})
@@ -102,7 +125,8 @@ def api_operations(service: Service) -> JSONResponse:
     urls.API_OPERATION_CSV, summary="An operation's figures as CSV",
     description="The dossier's figures table, one row per figure of every report, rejected and "
     "hand-added ones marked; cells a spreadsheet would run as formulas are prefixed with `'`.",
-    responses={200: {"description": "CSV", "content": {"text/csv": {}}}, 404: BAD_NAME},
+    responses={200: ok_csv("CSV, one row per figure.", apiexamples.FIGURES_CSV), **NAME_ERRORS},
+    response_class=Response,
 )
 def api_operation_csv(name: OperationName, service: Service) -> Response:
     dossier = service.dossiers.dossier(name)
@@ -116,7 +140,10 @@ def api_operation_csv(name: OperationName, service: Service) -> Response:
     "each source reported, side by side per kind, with `disagreement` and the conflicting pairs with both "
     "quotes. Figures changed by hand carry `corrected: true` and who, when and why. `format=csv` gives "
     "the figures table as CSV.",
-    responses={200: {"description": "The dossier."}, 404: BAD_NAME},
+    responses={
+        200: ok("The dossier; with `format=csv` its figures table.", apiexamples.DOSSIER, apiexamples.FIGURES_CSV),
+        **NAME_ERRORS,
+    },
 )
 def api_operation(
     name: OperationName, service: Service,
@@ -131,7 +158,14 @@ def api_operation(
 @router.get(
     urls.API_CORRECTIONS, summary="The hand corrections",
     description="Corrections in force (with `all=true`, withdrawn ones too), with who, when and why.",
-    responses={200: {"description": "`{\"corrections\": [...]}`"}},
+    responses={
+        200: ok("`{\"corrections\": [...]}`", apiexamples.CORRECTIONS),
+        400: error_doc(
+            400, "`all` is not a yes or no.", urls.API_CORRECTIONS,
+            "bad all 'maybe': input should be a valid boolean, unable to interpret input",
+            parameter="all", location="query", value="maybe",
+        ),
+    },
 )
 def api_corrections(
     service: Service, all: Annotated[bool, Query(description="Include withdrawn corrections.")] = False,
@@ -143,7 +177,7 @@ def api_corrections(
     f"{urls.API_CORRECTIONS}/merge-operation", summary="Merge two operation names",
     description="From now on `old` is shown, counted and searched as `new` (the search facet after the "
     "next `pressarchive index`). Needs the write token.",
-    responses={201: {"description": "The correction."}, **WRITE_ERRORS}, status_code=201,
+    responses={201: ok("The correction.", apiexamples.MERGE), **WRITE_ERRORS}, status_code=201,
 )
 def api_merge(body: MergeBody, service: Service, _writer: Writer) -> JSONResponse:
     done = service.dossiers.merge_operations(body.old, body.new, author=body.author, reason=body.reason)
@@ -154,7 +188,7 @@ def api_merge(body: MergeBody, service: Service, _writer: Writer) -> JSONRespons
     f"{urls.API_CORRECTIONS}/reject-figure", summary="Reject a wrong figure",
     description="Marks a figure of a document as wrong, named by document, kind, value and optionally words "
     "of its sentence, so the rejection holds for later versions of the document. Needs the token.",
-    responses={201: {"description": "The correction."}, **WRITE_ERRORS}, status_code=201,
+    responses={201: ok("The correction.", apiexamples.REJECT), **WRITE_ERRORS}, status_code=201,
 )
 def api_reject(body: RejectBody, service: Service, _writer: Writer) -> JSONResponse:
     done = service.dossiers.reject_figure(
@@ -166,7 +200,7 @@ def api_reject(body: RejectBody, service: Service, _writer: Writer) -> JSONRespo
 @router.post(
     f"{urls.API_CORRECTIONS}/add-figure", summary="Add a missing figure",
     description="A figure the document reports that the extractor missed. Needs the token.",
-    responses={201: {"description": "The correction."}, **WRITE_ERRORS}, status_code=201,
+    responses={201: ok("The correction.", apiexamples.ADD), **WRITE_ERRORS}, status_code=201,
 )
 def api_add(body: AddBody, service: Service, _writer: Writer) -> JSONResponse:
     done = service.dossiers.add_figure(
@@ -179,7 +213,7 @@ def api_add(body: AddBody, service: Service, _writer: Writer) -> JSONResponse:
 @router.post(
     urls.API_CORRECTION_WITHDRAW, summary="Withdraw a correction",
     description="The correction stops applying and stays on record as withdrawn. Needs the token.",
-    responses={200: {"description": "The withdrawn correction."}, **WRITE_ERRORS},
+    responses={200: ok("The withdrawn correction.", apiexamples.WITHDRAWN), **WRITE_ERRORS},
 )
 def api_withdraw(
     correction_id: Annotated[int, Path(ge=1, le=2**63 - 1)], body: WithdrawBody, service: Service, _writer: Writer,

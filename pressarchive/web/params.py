@@ -61,7 +61,7 @@ def switch(params: Mapping[str, str], name: str) -> bool:
         return False
     if raw in ("1", "true", "on", "yes"):
         return True
-    raise UserError(f"bad {name} {raw[:40]!r}: expected 1 (on) or 0 (off)")
+    raise UserError(f"bad {name} {raw[:40]!r}: expected 1 (on) or 0 (off)", parameter=name, value=raw)
 
 
 def whole_number(params: Mapping[str, str], name: str) -> int | None:
@@ -70,5 +70,5 @@ def whole_number(params: Mapping[str, str], name: str) -> int | None:
     if raw is None:
         return None
     if not _WHOLE.fullmatch(raw):
-        raise UserError(f"bad {name} {raw[:40]!r}: expected a whole number")
+        raise UserError(f"bad {name} {raw[:40]!r}: expected a whole number", parameter=name, value=raw)
     return int(raw)

@@ -22,7 +22,9 @@ from pressarchive.errors import UserError
 from pressarchive.index import SearchRequest
 from pressarchive.store.savedsearches import SavedSearchRow
 from pressarchive.web import urls
-from pressarchive.web.api import ErrorBody
+from pressarchive.web.apierrors import bad_host_doc, error_doc
+from pressarchive.web.apiexamples import ok
+from pressarchive.web.writeaccess import READ_ONLY
 from pressarchive.web.deps import Service
 from pressarchive.web.operations_api import Writer
 from pressarchive.web.params import request_from_params
@@ -48,14 +50,25 @@ NEW_EXAMPLE = {
     }],
 }
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "A bad name (empty, over 100 characters, control characters, "
-          "`/`) or a search parameter the search would refuse (unknown name, bad query, date, year...)."},
-    401: {"model": ErrorBody, "description": "The token is missing or wrong."},
-    403: {"model": ErrorBody, "description": "This server is read-only (started without a write token)."},
+    400: error_doc(
+        400, "A bad name (empty, over 100 characters, control characters, `/`) or a search parameter the "
+        "search would refuse (unknown name, bad query, date, year...).", "/api/saved",
+        "bad since date '2024-13-01': expected YYYY-MM-DD", parameter="since", value="2024-13-01",
+    ),
+    401: error_doc(
+        401, "The token is missing or wrong.", "/api/saved", "a valid write token is required",
+        parameter="Authorization",
+    ),
+    403: error_doc(403, "This server is read-only (started without a write token).", "/api/saved", READ_ONLY),
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "The name is longer than any saved search's could be."},
-    404: {"model": ErrorBody, "description": "No saved search has this name."},
+    400: error_doc(
+        400, "The name is longer than any saved search's could be.", "/api/saved/" + "x" * 40,
+        "bad name: at most 100 characters", parameter="name", location="path",
+    ),
+    404: error_doc(
+        404, "No saved search has this name.", "/api/saved/kestrel-se", "no saved search named 'kestrel-se'",
+    ),
 }
 
 
@@ -91,8 +104,7 @@ def with_links(saved: SavedSearchRow) -> dict[str, Any]:
     urls.API_SAVED, summary="Every saved search",
     description="The saved searches by name, each with its parameters, when it was saved and when its "
     "alert last ran (`pressarchive alerts`), and its links.",
-    responses={200: {"description": "The saved searches.",
-                     "content": {"application/json": {"example": {"saved": [SAVED_EXAMPLE]}}}}},
+    responses={200: ok("The saved searches.", {"saved": [SAVED_EXAMPLE]}), 400: bad_host_doc(urls.API_SAVED)},
 )
 def api_saved(service: Service) -> JSONResponse:
     return JSONResponse({"saved": [with_links(saved) for saved in SavedSearches(service).listing()]})
@@ -103,8 +115,11 @@ def api_saved(service: Service) -> JSONResponse:
     description="Saves the search `params` as `name`; its alert reports documents that arrive from now "
     "on. Needs the write token.",
     responses={
-        201: {"description": "The saved search.", "content": {"application/json": {"example": SAVED_EXAMPLE}}},
-        **WRITE_ERRORS, 409: {"model": ErrorBody, "description": "A saved search already has this name."},
+        201: ok("The saved search.", SAVED_EXAMPLE),
+        **WRITE_ERRORS,
+        409: error_doc(
+            409, "A saved search already has this name.", "/api/saved", "a saved search named 'kestrel-es' exists",
+        ),
     },
 )
 def api_save(body: SaveBody, service: Service, _writer: Writer) -> JSONResponse:
@@ -114,8 +129,7 @@ def api_save(body: SaveBody, service: Service, _writer: Writer) -> JSONResponse:
 
 @router.get(
     urls.API_SAVED_ONE, summary="One saved search",
-    responses={200: {"description": "The saved search.", "content": {"application/json": {"example": SAVED_EXAMPLE}}},
-               **NOT_FOUND},
+    responses={200: ok("The saved search.", SAVED_EXAMPLE), **NOT_FOUND},
 )
 def api_saved_one(name: SavedName, service: Service) -> JSONResponse:
     return JSONResponse(with_links(SavedSearches(service).get(name)))
@@ -124,7 +138,7 @@ def api_saved_one(name: SavedName, service: Service) -> JSONResponse:
 @router.delete(
     urls.API_SAVED_ONE, summary="Delete a saved search", description="Needs the write token.",
     responses={
-        200: {"description": "Deleted.", "content": {"application/json": {"example": {"deleted": "kestrel-es"}}}},
+        200: ok("Deleted.", {"deleted": "kestrel-es"}),
         **WRITE_ERRORS, **NOT_FOUND,
     },
 )
@@ -138,10 +152,11 @@ def api_unsave(name: SavedName, service: Service, _writer: Writer) -> JSONRespon
     description="The documents matching the saved search that arrived since its alert last ran (or since "
     "it was saved), in the search's order, with permalinks. Reading this marks nothing: "
     "`pressarchive alerts` reports and marks.",
-    responses={200: {"description": "The new documents.", "content": {"application/json": {"example": NEW_EXAMPLE}}},
-               **NOT_FOUND,
-               400: {"model": ErrorBody, "description": "An overlong name, or the saved query is now refused "
-                     "(too expensive)."}},
+    responses={200: ok("The new documents.", NEW_EXAMPLE), **NOT_FOUND,
+               400: error_doc(
+                   400, "An overlong name, or the saved query is now refused (too expensive).",
+                   "/api/saved/kestrel-es/new", "query too expensive: stopped after 5 s; narrow it",
+               )},
 )
 def api_saved_new(name: SavedName, request: Request, service: Service) -> JSONResponse:
     alert = SavedSearches(service).whats_new(name, advance=False)

@@ -178,5 +178,5 @@ class HostCheck:
             f"bad Host header {host[:60]!r}: this server answers to {self.allowed.describe()} "
             "(serve --allow-host adds a name)"
         )
-        response = error_response(Request(scope), 400, message)
+        response = error_response(Request(scope), 400, message, parameter="Host", location="header", value=host)
         await response(scope, receive, send)

@@ -49,7 +49,7 @@ class WriteAccess:
         if self.token is None:
             raise ReadOnly(READ_ONLY)
         if not presented or not hmac.compare_digest(presented.encode(), self.token.encode()):
-            raise BadToken("a valid write token is required")
+            raise BadToken("a valid write token is required", parameter="Authorization")
 
     def check_bearer(self, authorization: str | None) -> None:
         scheme, _, value = (authorization or "").partition(" ")
