@@ -20,6 +20,7 @@ from pressarchive.searchparams import MAX_LIMIT, MAX_QUERY_CHARS
 from pressarchive.service import CHECK_MAX_AGE
 from pressarchive.web import urls
 from pressarchive.web.deps import Service
+from pressarchive.web.document_pages import VersionNumber
 from pressarchive.web.params import DEFAULT_LIMIT, DocId, search_request
 from pressarchive.web.searchquery import SearchValues, search_query
 
@@ -116,15 +117,18 @@ def api_search(
     "the figures it reports (`kind`, `value`, `qualifier`, `unit`, `quote`), with hand corrections "
     "applied: `status` `extracted`, `added` or `rejected`, and for a corrected one `correction` "
     "(`id`, `by`, `at`, `why`); `facts_extracted` is false for a version archived before these "
-    "were extracted.",
+    "were extracted. With `version`, the title, text, date, operations and facts are that version's "
+    "(`version`: the number shown, `current_version`: the newest); each version carries its "
+    "provenance: `captured`, `requested_url`, `url` (final), `status`, `warc_file`, `warc_offset`, "
+    "`warc_record_id`, `sha256` (payload) and `text_sha256`.",
     responses={
         200: {"description": "The document."},
         400: _error("The id is not a positive whole number."),
-        404: _error("No document has this id."),
+        404: _error("No document has this id, or it has no such version."),
     },
 )
-def api_doc(doc_id: DocId, service: Service) -> JSONResponse:
-    return JSONResponse(service.document_json(doc_id))
+def api_doc(doc_id: DocId, service: Service, version: VersionNumber = None) -> JSONResponse:
+    return JSONResponse(service.document_json(doc_id, version))
 
 
 @router.get(
