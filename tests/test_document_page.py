@@ -4,6 +4,7 @@ JSON twin and its errors."""
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from lxml import html as lxml_html
 
 from pressarchive.datadir import DataDir
 from pressarchive.service import ArchiveService
-from pressarchive.warc import read_response
+from pressarchive.warc import ArchivedResponse, read_response
 from pressarchive.web import create_app
+from pressarchive.web.original import page_encoding, with_banner
 from pressarchive.web.security import CONTENT_SECURITY_POLICY, DOCUMENT_PAGE_POLICY
 from tests.document_archive import PDF, SCRIPT_PAGE, DocumentArchive, build
 from tests.web_pages import page
@@ -332,3 +334,22 @@ def test_api_cite(client: TestClient, built: DocumentArchive) -> None:
     for query, status in (("version=9", 404), ("version=z", 400), ("accessed=yesterday", 400)):
         response = client.get(f"/api/doc/{doc_id}/cite?{query}")
         assert response.status_code == status and "error" in response.json(), query
+
+
+@pytest.mark.parametrize(("body", "content_type", "encoding", "expected"), [
+    (codecs.BOM_UTF8 + b"<!-- c --> <!doctype html><p>x</p>", "text/html", "utf-8",
+     codecs.BOM_UTF8 + b"<!-- c --> <!doctype html><b>B&#233;</b><p>x</p>"),
+    (b"<p>no doctype</p>", "", "utf-8", b"<b>B&#233;</b><p>no doctype</p>"),
+    (b"<!-- <!doctype html> --><p>x</p>", "text/html", "utf-8",
+     b"<b>B&#233;</b><!-- <!doctype html> --><p>x</p>"),  # a doctype in a comment is none
+    ('<meta charset="iso-8859-2"><p>\u0159</p>'.encode("iso-8859-2"), "text/html", "iso8859-2",
+     b'<b>B&#233;</b><meta charset="iso-8859-2"><p>\xf8</p>'),
+    (codecs.BOM_UTF16_LE + "<!DOCTYPE html><p>\u00e9</p>".encode("utf-16-le"), "text/html", "utf-16le",
+     codecs.BOM_UTF16_LE + "<!DOCTYPE html><b>B&#233;</b><p>\u00e9</p>".encode("utf-16-le")),
+])
+def test_banner_goes_after_the_doctype_in_the_pages_encoding(
+    body: bytes, content_type: str, encoding: str, expected: bytes,
+) -> None:
+    original = ArchivedResponse(url="https://x.example/", date="", status=200, content_type=content_type, body=body)
+    assert page_encoding(original) == encoding
+    assert with_banner(body, "<b>B\u00e9</b>", encoding) == expected
