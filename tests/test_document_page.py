@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,14 @@ from fastapi.testclient import TestClient
 from lxml import html as lxml_html
 
 from pressarchive.datadir import DataDir
+from pressarchive.record import Document
 from pressarchive.service import ArchiveService
-from pressarchive.warc import ArchivedResponse, read_response
+from pressarchive.store import Capture
+from pressarchive.warc import ArchivedResponse, Exchange, RotatingWarcWriter, read_response
 from pressarchive.web import create_app
 from pressarchive.web.original import page_encoding, with_banner
 from pressarchive.web.security import CONTENT_SECURITY_POLICY, DOCUMENT_PAGE_POLICY
-from tests.document_archive import PDF, SCRIPT_PAGE, DocumentArchive, build
+from tests.document_archive import PDF, RELEASE, SCRIPT_PAGE, DocumentArchive, build, write_capture
 from tests.web_pages import page
 
 
@@ -204,9 +207,6 @@ def test_diff_of_an_unknown_document(client: TestClient) -> None:
 
 
 def test_archived_text_in_a_diff_stays_text(tmp_path: Path) -> None:
-    from tests.document_archive import RELEASE, write_capture
-    from datetime import datetime
-
     service = ArchiveService(DataDir(tmp_path))
     doc_id, _ = write_capture(service, RELEASE, b"x", datetime(2024, 1, 1))
     write_capture(service, RELEASE.replace(text=RELEASE.text + " <script>alert(1)</script> & <b>x</b>"), b"y",
@@ -353,3 +353,25 @@ def test_banner_goes_after_the_doctype_in_the_pages_encoding(
     original = ArchivedResponse(url="https://x.example/", date="", status=200, content_type=content_type, body=body)
     assert page_encoding(original) == encoding
     assert with_banner(body, "<b>B\u00e9</b>", encoding) == expected
+
+
+def test_a_body_still_compressed_is_a_download(tmp_path: Path) -> None:
+    service = ArchiveService(DataDir(tmp_path))
+    writer = RotatingWarcWriter(service.data.warc_dir, prefix="zstd")
+    body = b"(\xb5/\xfd not really zstd"
+    location = writer.write(Exchange(
+        url="https://x.example/z", method="GET", request_headers=[], status=200, reason="OK",
+        response_headers=[("Content-Type", "text/html"), ("Content-Encoding", "zstd")], body=body,
+        captured_at=datetime(2024, 1, 1, tzinfo=UTC),
+    ))
+    writer.close()
+    capture = service.archive.record_capture(Capture(
+        "s", "https://x.example/z", 200, "text/html", len(body), datetime(2024, 1, 1), "0" * 64,
+        location.warc_file, location.offset,
+    ))
+    doc_id = service.archive.save_document(Document("https://x.example/z", "Z", "Zed.", "en"), capture).document_id
+    service.close()
+    with TestClient(create_app(DataDir(tmp_path))) as client:
+        response = client.get(f"/doc/{doc_id}/raw")
+    assert response.headers["content-type"] == "application/octet-stream" and response.content == body
+    assert response.headers["content-disposition"].startswith("attachment;")

@@ -18,7 +18,8 @@ HTML (and XHTML, shown as HTML) is served inline in the charset the archived hea
 else the one the page declares or its bytes show (w3lib, a browser's order). Anything else,
 a PDF included, is served as a download (``Content-Disposition: attachment``) under the same
 sandbox: a browser's PDF viewer does not run in a sandboxed page, and a file saved keeps the
-bytes exactly.
+bytes exactly. So is a body still in a content coding the WARC reader cannot undo (``zstd``,
+stacked codings): its bytes as archived, rather than a page of garbage.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import secrets
 from fastapi.responses import Response
 from w3lib.encoding import html_to_unicode
 
+from pressarchive.provenance import still_encoded
 from pressarchive.store import Version
 from pressarchive.warc import ArchivedResponse
 from pressarchive.web.render import environment
@@ -44,7 +46,7 @@ _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_U
 
 def original_response(doc_id: int, version: Version, original: ArchivedResponse) -> Response:
     """The captured response of ``version`` as an HTTP response: HTML under its banner, or a download."""
-    media_type = _media_type(original)
+    media_type = "application/octet-stream" if still_encoded(original) else _media_type(original)
     if media_type not in HTML_TYPES:
         return _download(doc_id, version, original.body, media_type)
     encoding = page_encoding(original)
