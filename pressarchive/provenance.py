@@ -15,7 +15,6 @@ import logging
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
-from warcio.bufferedreaders import BufferedReader
 
 from pressarchive.errors import NotFound
 from pressarchive.store import Archive, Capture, StoredDocument, Version
@@ -43,14 +42,6 @@ def read_original(warc_dir: Path, capture: Capture) -> ArchivedResponse:
             f"the archived original is not available: the record in {where} cannot be read "
             f"({type(exc).__name__}; 'pressarchive check' lists every damaged capture)"
         ) from None
-
-
-def still_encoded(response: ArchivedResponse) -> bool:
-    """Whether ``response.body`` is still compressed: WARC files keep bodies as they came off the
-    wire and warcio undoes only the codings it knows (gzip, deflate, br), one at a time."""
-    coding = next((value for name, value in response.headers if name.lower() == "content-encoding"), "")
-    coding = coding.strip().lower()
-    return coding not in ("", "identity") and coding not in BufferedReader.get_supported_decompressors()
 
 
 def with_record_ids(archive: Archive, warc_dir: Path, stored: StoredDocument) -> StoredDocument:

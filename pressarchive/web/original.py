@@ -31,9 +31,8 @@ import secrets
 from fastapi.responses import Response
 from w3lib.encoding import html_to_unicode
 
-from pressarchive.provenance import still_encoded
 from pressarchive.store import Version
-from pressarchive.warc import ArchivedResponse
+from pressarchive.warc import ArchivedResponse, still_encoded
 from pressarchive.web.render import environment
 from pressarchive.web.security import archived_copy_policy
 
