@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from hypothesis import strategies as st
 from pressarchive.citations import CitedVersion, bibtex_url, latex
 from pressarchive.versions import word_diff
 from tests.conftest import CLI
-from tests.document_archive import DocumentArchive, build
+from tests.document_archive import PDF, SCRIPT_PAGE, DocumentArchive, build
 
 # -- word diffs -----------------------------------------------------------------------------------
 
@@ -194,3 +196,31 @@ def test_show_version(archive: tuple[CLI, DocumentArchive], tmp_path: Path) -> N
     assert "Police arrested five people in Berlin." in text and "<urn:uuid:" in text
     missing = cli("show", doc_id, "--version", "3")
     assert missing.returncode == 1 and missing.stderr.strip().startswith("error: document 1 has no version 3")
+
+
+def test_original_command_writes_the_archived_bytes(archive: tuple[CLI, DocumentArchive], tmp_path: Path) -> None:
+    cli, built = archive
+    doc_id = str(built.ids["avalanche"])
+    out = tmp_path / "page.html"
+    result = cli("original", doc_id, "--output", str(out), check=True)
+    assert out.read_bytes() == SCRIPT_PAGE and result.stdout == ""
+    assert result.stderr.startswith(f"document {doc_id} version 2: https://police.example.org/press/avalanche "
+                                    "captured 2024-02-01 08:30:00 UTC, HTTP 200, text/html; charset=utf-8, ")
+    assert "<urn:uuid:" in result.stderr
+    piped = subprocess.run(  # to a pipe, the bytes go to standard output
+        [sys.executable, "-m", "pressarchive", "--data", str(cli.data), "original", str(built.ids["pdf"])],
+        capture_output=True, timeout=120, cwd=Path(__file__).resolve().parents[1],
+    )
+    assert piped.returncode == 0 and piped.stdout == PDF
+    first = cli("original", doc_id, "--version", "1", "-o", str(out), check=True)
+    assert out.read_bytes().startswith(b"<p>Police arrested five") and "version 1:" in first.stderr
+
+
+def test_original_command_errors(archive: tuple[CLI, DocumentArchive], tmp_path: Path) -> None:
+    cli, built = archive
+    lost = cli("original", str(built.ids["lost"]), "-o", str(tmp_path / "x"))
+    assert lost.returncode == 1 and lost.stderr.startswith(
+        f"error: the archived original is not available: WARC file {built.warc_files['lost']} is missing")
+    assert not (tmp_path / "x").exists()
+    bad = cli("original", str(built.ids["avalanche"]), "--version", "4", "-o", str(tmp_path / "x"))
+    assert bad.returncode == 1 and "has no version 4" in bad.stderr

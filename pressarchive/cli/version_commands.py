@@ -1,6 +1,10 @@
-"""Commands about a document's versions: what changed between two (diff), how to cite one (cite)."""
+"""Commands about a document's versions: what changed between two (diff), how to cite one
+(cite), the bytes one was read from (original)."""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -92,3 +96,34 @@ def cite(ctx: Context, doc_id: int, version: int | None, style: str | None, acce
     for name in (style,) if style else STYLES:
         # Plain text: a citation is copied as printed, so nothing may be styled or wrapped.
         click.echo(clean(formats[name]) if style else f"{name}:\n{clean(formats[name])}\n")
+
+
+@cli.command()
+@click.argument("doc_id", type=int, metavar="ID")
+@click.option("--version", "version", type=click.IntRange(min=1), metavar="N",
+              help="The version whose capture to write (default: the current one).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True), metavar="FILE",
+              help="Write the bytes to FILE ('-': standard output, the default when it is not a terminal).")
+@pass_context
+def original(ctx: Context, doc_id: int, version: int | None, output: str | None) -> None:
+    """Write the archived original of a version of document ID: the HTTP response body its text
+    was extracted from, read from its WARC record, byte for byte (the web's /doc/ID/raw shows
+    it under a banner). Where it came from goes to standard error."""
+    if output is None and sys.stdout.isatty():
+        raise UserError("the archived original is raw bytes: give --output FILE, or redirect standard output")
+    service = ctx.service()
+    try:
+        chosen, response = service.archived_original(doc_id, version)
+    finally:
+        service.close()
+    if output in (None, "-"):
+        sys.stdout.buffer.write(response.body)
+        sys.stdout.buffer.flush()
+    else:
+        Path(output).write_bytes(response.body)
+    capture = chosen.capture
+    click.echo(clean(
+        f"document {doc_id} version {chosen.number}: {response.url} captured {chosen.captured_at:%Y-%m-%d %H:%M:%S} "
+        f"UTC, HTTP {response.status}, {response.content_type or 'no Content-Type'}, {len(response.body)} bytes, "
+        f"{capture.warc_file} at offset {capture.warc_offset}, {response.record_id or 'no WARC-Record-ID'}"
+    ), err=True)
