@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -57,6 +58,26 @@ def test_identical_and_empty_texts() -> None:
     assert [(s.op, s.text) for s in word_diff("same text", "same text")] == [("equal", "same text")]
     assert word_diff("", "") == []
     assert [(s.op, s.text) for s in word_diff("", "new")] == [("inserted", "new")]
+
+
+def test_every_paragraph_edited_still_shows_words() -> None:
+    old = "\n".join(f"Paragraph {n} says the police arrested {n} people. It ends here." for n in range(200))
+    new = old.replace("arrested", "detained")
+    segments = word_diff(old, new)
+    assert [s.text for s in segments if s.op == "deleted"] == ["arrested"] * 200
+    assert [s.text for s in segments if s.op == "inserted"] == ["detained"] * 200
+
+
+def test_pathological_texts_are_compared_in_bounded_time() -> None:
+    few_words = " ".join(["the", "of"][n % 3 % 2] for n in range(60_000))
+    cases = [(few_words, few_words.replace("the of", "of the", 500)),
+             (few_words + ".\n" + few_words, few_words + "!\n" + few_words.replace("of", "a", 9))]
+    for old, new in cases:
+        started = time.perf_counter()
+        segments = word_diff(old, new)
+        assert time.perf_counter() - started < 5
+        assert "".join(s.text for s in segments if s.op != "inserted") == old
+        assert "".join(s.text for s in segments if s.op != "deleted") == new
 
 
 # -- citations ------------------------------------------------------------------------------------

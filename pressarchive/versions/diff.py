@@ -1,10 +1,15 @@
 """Word-level differences between two versions of a document, for people to read.
 
-Texts are compared paragraph by paragraph first (lines), then word by word inside the
-paragraphs that changed: a release whose one sentence was corrected shows that sentence's
-changed words, not a reshuffled page, and the cost stays bounded by what changed. Whitespace
-and punctuation are kept as tokens, so joining the segments gives back each text exactly and
-the diff reads like the text itself.
+Texts are compared paragraph by paragraph first (lines), then sentence by sentence inside the
+paragraphs that changed, then word by word inside the sentences that changed: a release whose
+one sentence was corrected shows that sentence's changed words, not a reshuffled page, and the
+cost stays bounded by what changed. Whitespace and punctuation are kept as tokens, so joining
+the segments gives back each text exactly and the diff reads like the text itself.
+
+Matching is quadratic at worst (a long passage of few distinct words), and archived texts come
+from anyone's web pages, so a block whose comparison would exceed :data:`MAX_PAIRS`, or what
+is left of :data:`MAX_TOTAL_PAIRS` for the whole diff, is shown whole, as removed and
+inserted, instead of word by word.
 """
 
 from __future__ import annotations
@@ -22,6 +27,13 @@ Op = Literal["equal", "inserted", "deleted"]
 #: whitespace, or one other character.
 TOKEN = re.compile(r"\w+(?:[.,'’-]\w+)*|\s+|[^\w\s]")
 WORD = re.compile(r"\w+(?:[.,'’-]\w+)*")
+#: A sentence with the whitespace after it (a passage without an end mark is one sentence).
+SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)\s*")
+#: The largest comparison (units of one side times units of the other) made unit by unit;
+#: beyond it the block is shown whole as removed and inserted.
+MAX_PAIRS = 4_000_000
+#: The same for a whole diff, all blocks together.
+MAX_TOTAL_PAIRS = 20_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,30 +51,52 @@ class Segment:
 def word_diff(old: str, new: str) -> list[Segment]:
     """``old`` -> ``new`` as segments; the equal and deleted ones join to ``old``, the equal
     and inserted ones to ``new``."""
-    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    return _merged(_compare(_lines(old), _lines(new), 0, [MAX_TOTAL_PAIRS]))
+
+
+def _compare(old: list[str], new: list[str], level: int, budget: list[int]) -> list[Segment]:
+    """The segments of two unit lists (lines, sentences or tokens, by ``level``); a changed run
+    of units is compared again at the next, finer level while ``budget`` (pairs left) lasts."""
+    pairs = len(old) * len(new)
+    if pairs > min(MAX_PAIRS, budget[0]):
+        return _changed("".join(old), "".join(new))
+    budget[0] -= pairs
+    words = level == len(_LEVELS) - 1
+    # Whitespace cannot anchor a match (it would pair unrelated words around shared spaces);
+    # among words, the very common ones are left out of the search for anchors (difflib's
+    # autojunk), which keeps a long passage of few distinct words from going quadratic.
+    matcher = SequenceMatcher(str.isspace if words else None, old, new, autojunk=words)
     segments: list[Segment] = []
-    matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        before, after = "".join(old_lines[i1:i2]), "".join(new_lines[j1:j2])
         if op == "equal":
-            segments.append(Segment("equal", before))
-        elif op == "replace":
-            segments.extend(_words(before, after))
+            segments.append(Segment("equal", "".join(old[i1:i2])))
+        elif op == "replace" and not words:
+            segments.extend(_refine(old[i1:i2], new[j1:j2], level + 1, budget))
         else:
-            segments.extend(_changed(before, after))
-    return _merged(segments)
-
-
-def _words(old: str, new: str) -> list[Segment]:
-    """The word-by-word difference of two changed passages."""
-    old_tokens, new_tokens = TOKEN.findall(old), TOKEN.findall(new)
-    # Whitespace cannot anchor a match (it would pair unrelated words around shared spaces).
-    matcher = SequenceMatcher(str.isspace, old_tokens, new_tokens, autojunk=False)
-    segments: list[Segment] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        before, after = "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
-        segments.extend([Segment("equal", before)] if op == "equal" else _changed(before, after))
+            segments.extend(_changed("".join(old[i1:i2]), "".join(new[j1:j2])))
     return segments
+
+
+def _refine(old: list[str], new: list[str], level: int, budget: list[int]) -> list[Segment]:
+    """A changed run compared at ``level``: unit by unit when both sides have as many units
+    (each paragraph or sentence edited in place), else as one passage."""
+    split = _LEVELS[level]
+    if len(old) == len(new):
+        pairs = zip(old, new, strict=True)
+        return [segment for a, b in pairs for segment in _compare(split(a), split(b), level, budget)]
+    return _compare(split("".join(old)), split("".join(new)), level, budget)
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def _sentences(text: str) -> list[str]:
+    return [sentence for sentence in SENTENCE.findall(text) if sentence]
+
+
+#: How a passage is cut at each level: paragraphs (lines), sentences, words and whitespace.
+_LEVELS = (_lines, _sentences, TOKEN.findall)
 
 
 def _changed(before: str, after: str) -> list[Segment]:
