@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, date, datetime
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from pressarchive.citations import CitedVersion
