@@ -143,6 +143,8 @@ def test_archived_original_runs_and_loads_nothing(site: str, built: DocumentArch
 
 
 def test_copy_a_citation(site: str, built: DocumentArchive, browser: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect  # imported here: without playwright the module skips
+
     doc_id = built.ids["avalanche"]
     page = watched_page(browser, permissions=["clipboard-read", "clipboard-write"])
     try:
@@ -150,12 +152,14 @@ def test_copy_a_citation(site: str, built: DocumentArchive, browser: Any, tmp_pa
         button = page.get_by_role("button", name="Copy BibTeX")
         assert button.is_visible(), "copy.js ran under the page's policy and showed the buttons"
         button.click()
-        page.wait_for_function("document.querySelector('button[data-copy=cite-bibtex]').textContent === 'Copied'")
+        # (expect polls from Playwright's own world: a wait_for_function string would be eval,
+        # which the page's policy forbids)
+        expect(page.locator("button[data-copy=cite-bibtex]")).to_have_text("Copied")
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied == page.locator("#cite-bibtex").inner_text()
         assert copied.startswith(f"@misc{{pressarchive{doc_id}v1,") and f"/doc/{doc_id}?version=1" in copied
         page.get_by_role("button", name="Copy APA").click()
-        page.wait_for_function("document.querySelector('button[data-copy=cite-apa]').textContent === 'Copied'")
+        expect(page.locator("button[data-copy=cite-apa]")).to_have_text("Copied")
         assert page.evaluate("navigator.clipboard.readText()").startswith("Police A & {Co}. (2016, December 1).")
         blocked = [text for text in page.console_messages if "Content Security Policy" in text]
         assert not blocked, blocked
