@@ -12,7 +12,6 @@ import threading
 from collections.abc import Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -110,8 +109,6 @@ def test_compare_two_versions_from_the_document_page(site: str, built: DocumentA
 def test_archived_original_runs_and_loads_nothing(site: str, built: DocumentArchive, browser: Any) -> None:
     doc_id = built.ids["avalanche"]
     page = watched_page(browser)
-    requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
     try:
         page.goto(f"{site}/doc/{doc_id}")
         page.get_by_role("link", name="Archived original").last.click()
@@ -142,7 +139,7 @@ def test_archived_original_runs_and_loads_nothing(site: str, built: DocumentArch
         page.context.close()
 
 
-def test_copy_a_citation(site: str, built: DocumentArchive, browser: Any, tmp_path: Path) -> None:
+def test_copy_a_citation(site: str, built: DocumentArchive, browser: Any) -> None:
     from playwright.sync_api import expect  # imported here: without playwright the module skips
 
     doc_id = built.ids["avalanche"]
