@@ -64,6 +64,7 @@ def test_version_permalink_shows_that_versions_title_and_text(client: TestClient
     assert "version 1 of 2" in notice.text_content() and "2024-01-01 12:00:00 UTC" in notice.text_content()
     assert [a.get("href") for a in notice.cssselect("a")] == [f"/doc/{doc_id}", f"/doc/{doc_id}/diff?from=1&to=2"]
     assert tree.cssselect(".versions tbody tr")[0].get("aria-current") == "true"
+    assert tree.cssselect(".facts .archived-copy a")[0].get("href") == f"/doc/{doc_id}/raw?version=1"
     assert tree.cssselect('link[rel=alternate]')[0].get("href") == f"/api/doc/{doc_id}?version=1"
 
 
