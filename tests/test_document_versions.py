@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from pressarchive.citations import CitedVersion, bibtex_url, latex
 from pressarchive.versions import word_diff
-from tests.conftest import CLI
+from tests.cli_here import run_here
 from tests.document_archive import PDF, SCRIPT_PAGE, DocumentArchive, build
 
 # -- word diffs -----------------------------------------------------------------------------------
@@ -137,13 +138,29 @@ def test_latex_and_url_helpers() -> None:
 # -- the commands ---------------------------------------------------------------------------------
 
 
+class Here:
+    """The CLI run in this process (``tests/cli_here.py``), answering like :class:`tests.conftest.CLI`."""
+
+    def __init__(self, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.data, self.capsys = data, capsys
+
+    def __call__(self, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+        code, out, err = run_here(self.capsys, self.data, *args)
+        assert code == 0 or not check, err
+        return subprocess.CompletedProcess(args, code, out, err)
+
+
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[CLI, DocumentArchive]:
-    built = build(tmp_path_factory.mktemp("cli") / "data")
-    return CLI(built.data.root), built
+def built(tmp_path_factory: pytest.TempPathFactory) -> DocumentArchive:
+    return build(tmp_path_factory.mktemp("cli") / "data")
 
 
-def test_diff_command(archive: tuple[CLI, DocumentArchive]) -> None:
+@pytest.fixture
+def archive(built: DocumentArchive, capsys: pytest.CaptureFixture[str]) -> tuple[Here, DocumentArchive]:
+    return Here(built.data.root, capsys), built
+
+
+def test_diff_command(archive: tuple[Here, DocumentArchive]) -> None:
     cli, built = archive
     doc_id = str(built.ids["avalanche"])
     text = cli("diff", doc_id, check=True).stdout
@@ -163,7 +180,7 @@ def test_diff_command(archive: tuple[CLI, DocumentArchive]) -> None:
     (("1", "9"), "error: document 1 has no version 9 (it has versions 1 to 2)"),
     (("0", "1"), "error: Invalid value for '[A B]'"),
 ])
-def test_diff_command_errors(archive: tuple[CLI, DocumentArchive], args: tuple[str, ...], message: str) -> None:
+def test_diff_command_errors(archive: tuple[Here, DocumentArchive], args: tuple[str, ...], message: str) -> None:
     cli, built = archive
     result = cli("diff", str(built.ids["avalanche"]), *args)
     assert result.returncode != 0 and result.stdout == ""
@@ -172,7 +189,7 @@ def test_diff_command_errors(archive: tuple[CLI, DocumentArchive], args: tuple[s
     assert unknown.returncode == 1 and unknown.stderr.strip() == "error: no document with id 999"
 
 
-def test_cite_command(archive: tuple[CLI, DocumentArchive]) -> None:
+def test_cite_command(archive: tuple[Here, DocumentArchive]) -> None:
     cli, built = archive
     doc_id = str(built.ids["avalanche"])
     bibtex = cli("cite", doc_id, "--version", "1", "--style", "bibtex", "--accessed", "2026-01-02", check=True).stdout
@@ -188,7 +205,7 @@ def test_cite_command(archive: tuple[CLI, DocumentArchive]) -> None:
     assert body["permalink"] == f"/doc/{doc_id}?version=2"
 
 
-def test_cite_command_uses_the_base_url(archive: tuple[CLI, DocumentArchive], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cite_command_uses_the_base_url(archive: tuple[Here, DocumentArchive], monkeypatch: pytest.MonkeyPatch) -> None:
     cli, built = archive
     monkeypatch.setenv("PRESSARCHIVE_BASE_URL", "https://archive.example/")
     body = json.loads(cli("cite", str(built.ids["avalanche"]), "--version", "1", "--json", check=True).stdout)
@@ -200,14 +217,14 @@ def test_cite_command_uses_the_base_url(archive: tuple[CLI, DocumentArchive], mo
     (("--accessed", "soon"), "error: bad --accessed date 'soon': expected YYYY-MM-DD"),
     (("--style", "mla"), "error: Invalid value for '--style'"),
 ])
-def test_cite_command_errors(archive: tuple[CLI, DocumentArchive], args: tuple[str, ...], message: str) -> None:
+def test_cite_command_errors(archive: tuple[Here, DocumentArchive], args: tuple[str, ...], message: str) -> None:
     cli, _built = archive
     result = cli("cite", "1", *args)
     assert result.returncode != 0 and result.stderr.startswith(message)
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_show_version(archive: tuple[CLI, DocumentArchive], tmp_path: Path) -> None:
+def test_show_version(archive: tuple[Here, DocumentArchive], tmp_path: Path) -> None:
     cli, built = archive
     doc_id = str(built.ids["avalanche"])
     old = json.loads(cli("show", doc_id, "--version", "1", "--json", check=True).stdout)
@@ -219,7 +236,7 @@ def test_show_version(archive: tuple[CLI, DocumentArchive], tmp_path: Path) -> N
     assert missing.returncode == 1 and missing.stderr.strip().startswith("error: document 1 has no version 3")
 
 
-def test_original_command_writes_the_archived_bytes(archive: tuple[CLI, DocumentArchive], tmp_path: Path) -> None:
+def test_original_command_writes_the_archived_bytes(archive: tuple[Here, DocumentArchive], tmp_path: Path) -> None:
     cli, built = archive
     doc_id = str(built.ids["avalanche"])
     out = tmp_path / "page.html"
@@ -228,16 +245,17 @@ def test_original_command_writes_the_archived_bytes(archive: tuple[CLI, Document
     assert result.stderr.startswith(f"document {doc_id} version 2: https://police.example.org/press/avalanche "
                                     "captured 2024-02-01 08:30:00 UTC, HTTP 200, text/html; charset=utf-8, ")
     assert "<urn:uuid:" in result.stderr
-    piped = subprocess.run(  # to a pipe, the bytes go to standard output
+    piped = subprocess.run(  # to a pipe, the bytes go to standard output (a real process: real bytes)
         [sys.executable, "-m", "pressarchive", "--data", str(cli.data), "original", str(built.ids["pdf"])],
         capture_output=True, timeout=120, cwd=Path(__file__).resolve().parents[1],
+        env={key: value for key, value in os.environ.items() if key != "PRESSARCHIVE_DATA"},
     )
     assert piped.returncode == 0 and piped.stdout == PDF
     first = cli("original", doc_id, "--version", "1", "-o", str(out), check=True)
     assert out.read_bytes().startswith(b"<p>Police arrested five") and "version 1:" in first.stderr
 
 
-def test_original_command_errors(archive: tuple[CLI, DocumentArchive], tmp_path: Path) -> None:
+def test_original_command_errors(archive: tuple[Here, DocumentArchive], tmp_path: Path) -> None:
     cli, built = archive
     lost = cli("original", str(built.ids["lost"]), "-o", str(tmp_path / "x"))
     assert lost.returncode == 1 and lost.stderr.startswith(
