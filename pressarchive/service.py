@@ -14,8 +14,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from pressarchive.citations import CitedVersion
 from pressarchive.collectionservice import CollectionService
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.errors import NotFound, UserError
@@ -23,13 +25,18 @@ from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchIndex, 
 from pressarchive.index.engine import SearchEngine
 from pressarchive.index.thesaurus import load_thesaurus
 from pressarchive.indexcheck import IndexCheck, compare_index
+from pressarchive.permalinks import permalink
+from pressarchive.provenance import read_original, with_record_ids
 from pressarchive.record import Document
 from pressarchive.similar import DocumentLineage, Relations, SimilarityReport, lineage_for_documents, relations_of
 from pressarchive.similar import update_similarity as _update_similarity
-from pressarchive.store import Archive, StoredDocument
+from pressarchive.store import Archive, StoredDocument, Version
+from pressarchive.store.corrections import merged_names
 from pressarchive.searchparams import DEFAULT_LIMIT, MAX_DOC_ID, Param, check_limit, validate
 from pressarchive.searchparams import parse_date as parse_date  # the CLI's crawl options use it
-from pressarchive.warc import CaptureLocation, WarcCheck, verify_captures
+from pressarchive.versions import VersionDiff, as_of_version, diff_pair, diff_versions, pick_version
+from pressarchive.versions.choice import current as current_version
+from pressarchive.warc import ArchivedResponse, CaptureLocation, WarcCheck, verify_captures
 
 if TYPE_CHECKING:
     from pressarchive.dossiers import DocumentFacts, Dossiers
@@ -183,17 +190,65 @@ class ArchiveService:
         the hand corrections applied: what its page and ``show`` list beside the text."""
         return self.dossiers.document_facts(self.document(doc_id))
 
-    def document_view(self, doc_id: int) -> tuple[StoredDocument, DocumentFacts, Relations]:
+    def document_view(
+        self, doc_id: int, version: int | None = None,
+    ) -> tuple[StoredDocument, DocumentFacts, Relations]:
         """A document with its facts and its copies and lineage, read once for all three (the
-        document page, ``show`` and its JSON)."""
-        stored = self.document(doc_id)
-        return stored, self.dossiers.document_facts(stored), relations_of(self.archive, doc_id)
+        document page, ``show`` and its JSON); with ``version``, its title, text, date,
+        operations and facts as that version had them (a :class:`NotFound` if it has no such
+        version). Every version carries its capture's WARC-Record-ID where the WARC file has it."""
+        stored = self.provenance(doc_id)
+        shown = as_of_version(stored, pick_version(stored, version), self._merged_names)
+        return shown, self.dossiers.document_facts(shown), relations_of(self.archive, doc_id)
 
-    def document_json(self, doc_id: int) -> dict[str, Any]:
+    def document_json(self, doc_id: int, version: int | None = None) -> dict[str, Any]:
         """Everything known about one document as ``show --json`` and ``/api/doc/{id}`` give it:
-        its fields and versions, its copies and lineage, and :meth:`document_facts`."""
-        stored, facts, relations = self.document_view(doc_id)
-        return {**stored.to_json(), **relations.to_json(), **facts.to_json()}
+        its fields and versions, its copies and lineage, and :meth:`document_facts`;
+        ``version``: the number of the version shown, ``current_version``: the newest's."""
+        stored, facts, relations = self.document_view(doc_id, version)
+        return {
+            **stored.to_json(), "version": stored.document.version,
+            "current_version": current_version(stored).number,
+            **relations.to_json(), **facts.to_json(),
+        }
+
+    def provenance(self, doc_id: int) -> StoredDocument:
+        """A document with every version's capture, WARC-Record-IDs read from the WARC files
+        (and stored) for captures archived before the store kept them."""
+        return with_record_ids(self.archive, self.data.warc_dir, self.document(doc_id))
+
+    def version_diff(self, doc_id: int, old: int | None = None, new: int | None = None) -> VersionDiff:
+        """What changed in a document from version ``old`` to ``new`` (by default: from the
+        version before ``new``; ``new`` defaults to the current one)."""
+        stored = self.provenance(doc_id)
+        return diff_versions(doc_id, *diff_pair(stored, old, new))
+
+    def citation(
+        self, doc_id: int, version: int | None = None, *, base_url: str | None = None,
+        accessed: date | None = None,
+    ) -> CitedVersion:
+        """How to cite ``version`` (default: the current one) of a document, with its permalink
+        under ``base_url`` (see :func:`pressarchive.permalinks.permalink`), accessed today (UTC)
+        unless ``accessed`` says otherwise."""
+        stored = self.document(doc_id)
+        chosen = pick_version(stored, version)
+        doc = stored.document
+        return CitedVersion(
+            doc_id=doc_id, version=chosen.number,
+            author=doc.agency or self.archive.source_title(doc.source) or doc.source,
+            title=chosen.title, published=chosen.published, url=doc.url,
+            permalink=permalink(doc_id, chosen.number, base_url), captured=chosen.captured_at,
+            accessed=accessed or datetime.now(UTC).date(),
+        )
+
+    def archived_original(self, doc_id: int, version: int | None = None) -> tuple[Version, ArchivedResponse]:
+        """The version (default: current) and the HTTP response its text was extracted from,
+        read from its WARC record (:class:`EvidenceMissing`, a 404, when the record is gone)."""
+        chosen = pick_version(self.document(doc_id), version)
+        return chosen, read_original(self.data.warc_dir, chosen.capture)
+
+    def _merged_names(self, names: Iterable[str]) -> tuple[str, ...]:
+        return merged_names(names, self.archive.operation_merges())
 
     def relations(self, doc_id: int) -> Relations:
         """The copies of a document (its near-duplicate cluster) and its release/article lineage."""

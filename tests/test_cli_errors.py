@@ -89,7 +89,8 @@ def test_unwritable_data_directory(tmp_path: Path) -> None:
 # -- a data directory that holds no archive (README "CLI reference") ----------------------------
 
 READ_COMMANDS = [("search", "foo"), ("search", "foo", "--json"), ("show", "1"), ("similar", "1"), ("status",),
-                 ("status", "--json"), ("check",), ("check", "--json")]
+                 ("status", "--json"), ("check",), ("check", "--json"), ("diff", "1"), ("cite", "1"),
+                 ("original", "1")]
 #: Commands that write an archive but need one to exist: nothing to index or repair otherwise.
 NEEDS_ARCHIVE = [("index",), ("index", "--rebuild"), ("check", "--repair"), ("reprocess",)]
 

@@ -55,17 +55,19 @@ def similar(ctx: Context, doc_id: int, as_json: bool, limit: int) -> None:
 @cli.command()
 @click.argument("doc_id", type=int, metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--version", "version", type=click.IntRange(min=1), metavar="N",
+              help="Show version N's title, text and facts (default: the current version).")
 @pass_context
-def show(ctx: Context, doc_id: int, as_json: bool) -> None:
+def show(ctx: Context, doc_id: int, as_json: bool, version: int | None) -> None:
     """Show a document with all its versions and where each was captured, the countries and
     agencies it names, the figures it reports (hand corrections applied), its copies and the
     releases it retells (or the articles retelling it)."""
     service = ctx.service()
     try:
         if as_json:
-            print_json(service.document_json(doc_id))
+            print_json(service.document_json(doc_id, version))
             return
-        stored, facts, relations = service.document_view(doc_id)
+        stored, facts, relations = service.document_view(doc_id, version)
     finally:
         service.close()
     out = console()

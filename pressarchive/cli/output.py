@@ -106,14 +106,18 @@ def print_document(stored: StoredDocument, console: Console, facts: DocumentFact
     if facts is not None:
         print_facts(facts, console)
     table = Table(title="versions", title_justify="left")
-    for column in ("#", "captured (UTC)", "payload sha256", "WARC file", "offset", "re-extracted (UTC)"):
+    columns = ("#", "captured (UTC)", "HTTP", "payload sha256", "WARC file", "offset", "WARC-Record-ID",
+               "re-extracted (UTC)")
+    for column in columns:
         table.add_column(column)
     for version in stored.versions:
         reprocessed = version.reprocessed_at.isoformat(timespec="seconds") if version.reprocessed_at else ""
+        shown = "*" if version.number == doc.version and len(stored.versions) > 1 else ""
         table.add_row(
-            str(version.number), version.captured_at.isoformat(timespec="seconds"),
-            version.capture.payload_sha256[:16] + "…", escape(version.capture.warc_file),
-            str(version.capture.warc_offset), reprocessed,
+            f"{version.number}{shown}", version.captured_at.isoformat(timespec="seconds"),
+            str(version.capture.status), version.capture.payload_sha256[:16] + "…",
+            escape(version.capture.warc_file), str(version.capture.warc_offset),
+            escape(version.capture.warc_record_id or "unknown"), reprocessed,
         )
     console.print(table)
     console.print(escape(doc.text))

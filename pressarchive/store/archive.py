@@ -92,6 +92,12 @@ class Archive:
             row["last_crawl"] = crawled.isoformat(timespec="seconds") + "Z" if crawled else None
         return rows
 
+    def source_title(self, name: str) -> str:
+        """A source's descriptive title from its profile ("" when unknown or not given)."""
+        srcs = schema.sources
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(srcs.c.title).where(srcs.c.name == name)).scalar() or ""
+
     # -- runs ---------------------------------------------------------------------------------
 
     def start_run(self, sources: list[str], started_at: datetime, resumed_from: int | None = None) -> int:
@@ -287,6 +293,17 @@ class Archive:
         query = sa.select(docs.c.id, vers.c.number).join(vers, vers.c.id == docs.c.current_version)
         with self.engine.connect() as conn:
             return {row.id: row.number for row in conn.execute(query)}
+
+    def set_warc_record_ids(self, record_ids: Mapping[int, str]) -> None:
+        """Record capture id -> WARC-Record-ID for captures stored before ids were kept (read
+        from their WARC records by :mod:`pressarchive.provenance`); a known id is never changed."""
+        caps = schema.captures
+        update = (caps.update().where(caps.c.id == sa.bindparam("capture_id"), caps.c.warc_record_id.is_(None))
+                  .values(warc_record_id=sa.bindparam("record_id")))
+        rows = [{"capture_id": capture_id, "record_id": record_id} for capture_id, record_id in record_ids.items()]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(update, rows)
 
     def capture_locations(self) -> Iterator[tuple[int, str, str, int, str]]:
         """(id, url, WARC file, offset, payload sha256) of every capture, by file and offset (``check``)."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader
 
 from pressarchive.warc.writer import warc_path as current_path
 
@@ -42,3 +43,11 @@ def read_response(warc_path: Path, offset: int) -> ArchivedResponse:
             record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
             headers=tuple(http.headers) if http else (),
         )
+
+
+def still_encoded(response: ArchivedResponse) -> bool:
+    """Whether ``response.body`` is still compressed: WARC files keep bodies as they came off the
+    wire and warcio undoes only the codings it knows (gzip, deflate, br), one at a time."""
+    coding = next((value for name, value in response.headers if name.lower() == "content-encoding"), "")
+    coding = coding.strip().lower()
+    return coding not in ("", "identity") and coding not in BufferedReader.get_supported_decompressors()

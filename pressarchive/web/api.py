@@ -23,6 +23,7 @@ from pressarchive.web import apiexamples, urls
 from pressarchive.web.apierrors import bad_host_doc, error_doc
 from pressarchive.web.apiexamples import ok
 from pressarchive.web.deps import Service
+from pressarchive.web.document_pages import VersionNumber
 from pressarchive.web.params import DEFAULT_LIMIT, DocId, search_request
 from pressarchive.web.searchquery import SearchValues, search_query
 
@@ -92,18 +93,21 @@ def api_search(
     "the figures it reports (`kind`, `value`, `qualifier`, `unit`, `quote`), with hand corrections "
     "applied: `status` `extracted`, `added` or `rejected`, and for a corrected one `correction` "
     "(`id`, `by`, `at`, `why`); `facts_extracted` is false for a version archived before these "
-    "were extracted.",
+    "were extracted. With `version`, the title, text, date, operations and facts are that version's "
+    "(`version`: the number shown, `current_version`: the newest); each version carries its "
+    "provenance: `captured`, `requested_url`, `url` (final), `status`, `warc_file`, `warc_offset`, "
+    "`warc_record_id`, `sha256` (payload) and `text_sha256`.",
     responses={
         200: ok("The document.", apiexamples.DOCUMENT),
         400: BAD_DOC_ID,
         404: error_doc(
-            404, "No document has this id.", "/api/doc/999999", "no document with id 999999",
+            404, "No document has this id, or it has no such version.", "/api/doc/999999", "no document with id 999999",
             parameter="doc_id", value=999999,
         ),
     },
 )
-def api_doc(doc_id: DocId, service: Service) -> JSONResponse:
-    return JSONResponse(service.document_json(doc_id))
+def api_doc(doc_id: DocId, service: Service, version: VersionNumber = None) -> JSONResponse:
+    return JSONResponse(service.document_json(doc_id, version))
 
 
 @router.get(

@@ -61,7 +61,7 @@ DOCUMENT = {
     "published": "2017-04-12", "source": "europol", "agency": "Europol", "country": "NL", "language": "en",
     "operations": ["Tantalio"], "countries": ["ES", "PT", "BR"], "agencies": ["europol"], "text": _TEXT,
     "first_captured": "2024-01-01T12:00:01Z", "last_captured": "2024-01-01T12:00:01Z",
-    "removed": None, "removals": [],
+    "removed": None, "removals": [], "version": 1, "current_version": 1,
     "versions": [{
         "number": 1, "captured": "2024-01-01T12:00:01Z", "sha256": _SHA,
         "text_sha256": "172d7444340d549f85b7c372e5a353f5875e611be59398ed29179d5136aa747d",

@@ -27,8 +27,8 @@ from pressarchive import __version__
 from pressarchive.datadir import DataDir
 from pressarchive.service import QUERY_TIME_LIMIT, ArchiveService
 from pressarchive.web import (
-    api, apidocs, collection_pages, collections_api, operation_pages, operations_api, pages, saved_api, saved_pages,
-    urls,
+    api, apidocs, collection_pages, collections_api, document_api, document_pages, operation_pages, operations_api,
+    pages, saved_api, saved_pages, urls,
 )
 from pressarchive.web.cors import ReadOnlyCors
 from pressarchive.web.handlers import install_error_handlers
@@ -102,8 +102,10 @@ def create_app(
     app.state.service = service
     app.state.write_access = WriteAccess(write_token or corrections_token)
     app.include_router(api.router)
+    app.include_router(document_api.router)
     app.include_router(operations_api.router)
     app.include_router(pages.router)
+    app.include_router(document_pages.router)
     app.include_router(operation_pages.router)
     app.include_router(collections_api.router)
     app.include_router(collection_pages.router)

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from pressarchive.citations import STYLE_NAMES
 from pressarchive.errors import UserError
 from pressarchive.index import Hit, SearchResult
 from pressarchive.searchparams import FACET_LABELS, FILTER_LABELS
@@ -22,8 +23,10 @@ from pressarchive.web import present, urls
 from pressarchive.web.collection_pages import document_panel
 from pressarchive.web.deps import Service
 from pressarchive.web.operations_api import write_access
+from pressarchive.web.document_pages import VersionNumber
 from pressarchive.web.params import DocId, default_sort, request_from_params
 from pressarchive.web.render import render
+from pressarchive.web.security import DOCUMENT_PAGE_POLICY
 from pressarchive.web.timeline import build_timeline
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -46,16 +49,22 @@ def search_page(request: Request, service: Service) -> HTMLResponse:
 
 
 @router.get(urls.DOC)
-def doc_page(doc_id: DocId, request: Request, service: Service) -> HTMLResponse:
+def doc_page(request: Request, doc_id: DocId, service: Service, version: VersionNumber = None) -> HTMLResponse:
     """One document: its metadata, the countries, agencies and figures it names and reports,
-    current text, copies, lineage and every archived version."""
-    stored, facts, relations = service.document_view(doc_id)
-    return render(
-        "doc.html", stored=stored, doc=stored.document, json_url=urls.api_doc_url(doc_id),
+    current text (or that of ``version``: its permalink), copies, lineage, every archived
+    version with its provenance, and citations of the version shown."""
+    stored, facts, relations = service.document_view(doc_id, version)
+    shown = stored.document.version
+    citation = service.citation(doc_id, shown, base_url=str(request.base_url))
+    response = render(
+        "doc.html", stored=stored, doc=stored.document, json_url=urls.api_doc_url(doc_id, version),
         facts=facts.to_json(), similar=_similar(service, doc_id), similar_json_url=urls.api_similar_url(doc_id),
-        relations=relations,
+        relations=relations, shown=shown, current=stored.versions[-1].number if stored.versions else shown,
+        citation=citation, cite_styles=STYLE_NAMES, cite_json_url=urls.api_cite_url(doc_id, shown),
         collections=document_panel(service, doc_id, write_access(request).enabled),
     )
+    response.headers["Content-Security-Policy"] = DOCUMENT_PAGE_POLICY  # its Copy buttons' script
+    return response
 
 
 def _similar(service: ArchiveService, doc_id: int) -> list[Hit] | None:

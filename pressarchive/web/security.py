@@ -28,6 +28,25 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+#: The document page's policy: the one page with a script, our own static ``copy.js`` (the
+#: citations' Copy buttons); never an inline script.
+DOCUMENT_PAGE_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'none'", "script-src 'self'")
+
+
+def archived_copy_policy(nonce: str) -> str:
+    """The policy of an archived original (``/doc/{id}/raw``): a sandbox (an opaque origin with
+    no scripts, forms, popups or automatic refresh) that loads nothing at all, so the page's
+    scripts, images, styles, fonts and frames stay unloaded and it makes no outside request.
+    The one style allowed is the banner's own, named by ``nonce`` (fresh for each response,
+    so the archived page cannot borrow it)."""
+    return (
+        "sandbox; default-src 'none'; script-src 'none'; "
+        f"style-src 'nonce-{nonce}'; img-src 'none'; font-src 'none'; media-src 'none'; "
+        "object-src 'none'; frame-src 'none'; connect-src 'none'; form-action 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    )
+
+
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",

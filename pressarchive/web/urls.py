@@ -15,12 +15,16 @@ from pressarchive import permalinks, searchparams
 HOME = "/"
 SEARCH = "/search"
 DOC = permalinks.DOC_PATH
+DOC_DIFF = "/doc/{doc_id}/diff"
+DOC_RAW = "/doc/{doc_id}/raw"
 STATUS = "/status"
 STATIC = "/static"
 API_PREFIX = "/api/"
 API_SEARCH = "/api/search"
 API_DOC = "/api/doc/{doc_id}"
 API_SIMILAR = "/api/doc/{doc_id}/similar"
+API_DIFF = "/api/doc/{doc_id}/diff"
+API_CITE = "/api/doc/{doc_id}/cite"
 API_STATUS = "/api/status"
 API_CHECK = "/api/check"
 API_DOCS = "/docs"
@@ -124,6 +128,33 @@ def doc_url(doc_id: int, version: int | None = None) -> str:
     return permalinks.document_path(doc_id, version)
 
 
+def doc_diff_url(doc_id: int, old: int | None = None, new: int | None = None) -> str:
+    """The differences between two versions of a document (defaults: previous and current)."""
+    return _with_query(DOC_DIFF.format(doc_id=int(doc_id)), _versions(old, new))
+
+
+def doc_raw_url(doc_id: int, version: int | None = None) -> str:
+    """The archived original (the captured response) of a version, default the current one."""
+    return _with_query(DOC_RAW.format(doc_id=int(doc_id)), _version(version))
+
+
+def api_diff_url(doc_id: int, old: int | None = None, new: int | None = None) -> str:
+    return _with_query(API_DIFF.format(doc_id=int(doc_id)), _versions(old, new))
+
+
+def api_cite_url(doc_id: int, version: int | None = None) -> str:
+    return _with_query(API_CITE.format(doc_id=int(doc_id)), _version(version))
+
+
+def _version(version: int | None) -> dict[str, str]:
+    return {"version": str(int(version))} if version is not None else {}
+
+
+def _versions(old: int | None, new: int | None) -> dict[str, str]:
+    pairs = (("from", old), ("to", new))
+    return {name: str(int(number)) for name, number in pairs if number is not None}
+
+
 def status_url() -> str:
     return STATUS
 
@@ -133,8 +164,8 @@ def api_search_url(params: Mapping[str, str]) -> str:
     return _with_query(API_SEARCH, clean_params(params))
 
 
-def api_doc_url(doc_id: int) -> str:
-    return API_DOC.format(doc_id=int(doc_id))
+def api_doc_url(doc_id: int, version: int | None = None) -> str:
+    return _with_query(API_DOC.format(doc_id=int(doc_id)), _version(version))
 
 
 def api_similar_url(doc_id: int) -> str:
