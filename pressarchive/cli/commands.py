@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pressarchive.cli import (
-    archive_commands, crawl_commands, discover_commands, index_commands, operation_commands, reprocess_commands,
-    serve_commands, source_commands,
+    archive_commands, crawl_commands, discover_commands, export_commands, index_commands, operation_commands,
+    reprocess_commands, serve_commands, source_commands,
 )
 
 __all__ = [
-    "archive_commands", "crawl_commands", "discover_commands", "index_commands", "operation_commands",
-    "reprocess_commands", "serve_commands", "source_commands",
+    "archive_commands", "crawl_commands", "discover_commands", "export_commands", "index_commands",
+    "operation_commands", "reprocess_commands", "serve_commands", "source_commands",
 ]

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp
 from pressarchive import __version__
 from pressarchive.datadir import DataDir
 from pressarchive.service import QUERY_TIME_LIMIT, ArchiveService
-from pressarchive.web import api, apidocs, operation_pages, operations_api, pages, urls
+from pressarchive.web import api, apidocs, export_api, operation_pages, operations_api, pages, urls
 from pressarchive.web.handlers import install_error_handlers
 from pressarchive.web.security import AllowedHosts, HostCheck, SecurityHeaders
 from pressarchive.web.writeaccess import WriteAccess
@@ -90,6 +90,7 @@ def create_app(
     app.state.service = service
     app.state.write_access = WriteAccess(corrections_token)
     app.include_router(api.router)
+    app.include_router(export_api.router)
     app.include_router(operations_api.router)
     app.include_router(pages.router)
     app.include_router(operation_pages.router)

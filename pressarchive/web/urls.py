@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from urllib.parse import quote, urlencode
 
 from pressarchive import permalinks, searchparams
+from pressarchive.exports import IGNORED_PARAMS
 
 HOME = "/"
 SEARCH = "/search"
@@ -34,6 +35,9 @@ API_CORRECTIONS = "/api/corrections"
 API_CORRECTION_WITHDRAW = "/api/corrections/{correction_id}/withdraw"
 OPERATION_CORRECTIONS = "/operations/{name:path}/corrections"
 OPENAPI = "/openapi.json"
+API_EXPORT = "/api/export"
+SOURCES = "/sources"
+API_SOURCES = "/api/sources"
 
 #: The search parameters, in the order links spell them; the facets a facet link sets (a
 #: facet's name is its parameter's name), everything that narrows a search besides the query,
@@ -155,6 +159,20 @@ def api_operation_url(name: str) -> str:
 def api_operation_csv_url(name: str) -> str:
     """The figures table of an operation's dossier as CSV."""
     return f"{api_operation_url(name)}/figures.csv"
+
+
+def export_url(params: Mapping[str, str], format: str) -> str:
+    """Every match of the search ``params`` as a download in ``format`` (``csv``, ``jsonl``)."""
+    kept = {name: value for name, value in clean_params(params).items() if name not in IGNORED_PARAMS}
+    return _with_query(API_EXPORT, {"format": format, **kept})
+
+
+def sources_url() -> str:
+    return SOURCES
+
+
+def api_sources_url() -> str:
+    return API_SOURCES
 
 
 def static_url(name: str) -> str:

@@ -1,0 +1,47 @@
+"""CSV: one header row, then one row per document, safe to open in a spreadsheet.
+
+Archived titles, URLs and texts are written by strangers: a cell that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return would be run as a formula by Excel or
+LibreOffice, so it gets a leading single quote (OWASP's advice). Lists are joined with
+``"; "``; an unknown date is an empty cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+#: First characters a spreadsheet reads as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = "; "
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` as a CSV cell: lists joined, ``None`` empty, formula-like text quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        value = LIST_SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_chunks(header: Sequence[str], batches: Iterable[Iterable[Sequence[Any]]]) -> Iterator[bytes]:
+    """The header, then one UTF-8 chunk per batch of rows (CRLF line ends, as RFC 4180 says)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    yield _drain(buffer)
+    for rows in batches:
+        writer.writerows([safe_cell(value) for value in row] for row in rows)
+        yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    data = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data
