@@ -31,7 +31,7 @@ def row_values(row: ExportRow, base_url: str | None) -> list[Any]:
     values: list[Any] = [
         row.document_id, row.version, row.title, row.url, row.source, row.source_agency, row.source_country,
         row.language, row.published.isoformat() if row.published else None, list(row.operations),
-        list(row.countries), list(row.agencies), row.captured_at.isoformat(timespec="seconds") + "Z",
+        list(row.countries or ()), list(row.agencies or ()), row.captured_at.isoformat(timespec="seconds") + "Z",
         row.requested_url, row.warc_file, row.warc_record_id, row.payload_sha256, row.text_sha256,
         permalink(row.document_id, row.version, base_url),
     ]

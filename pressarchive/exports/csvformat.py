@@ -14,19 +14,19 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 #: First characters a spreadsheet reads as the start of a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset("=+-@\t\r")
 LIST_SEPARATOR = "; "
 
 
 def safe_cell(value: Any) -> Any:
     """``value`` as a CSV cell: lists joined, ``None`` empty, formula-like text quoted."""
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        value = LIST_SEPARATOR.join(str(item) for item in value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        if value is None:
+            return ""
+        if not isinstance(value, list | tuple):
+            return value
+        value = LIST_SEPARATOR.join(map(str, value))
+    return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
 def csv_chunks(header: Sequence[str], batches: Iterable[Iterable[Sequence[Any]]]) -> Iterator[bytes]:

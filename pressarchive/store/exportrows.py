@@ -9,9 +9,8 @@ export of 100,000 documents costs 200 queries and never builds a version history
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -20,11 +19,12 @@ from pressarchive.store import corrections, schema
 from pressarchive.store.corrections import Merge
 
 
-@dataclass(frozen=True, slots=True)
-class ExportRow:
+class ExportRow(NamedTuple):
     """One document as an export carries it: what it says and where its text was captured.
 
-    ``warc_record_id`` is empty for captures archived before the record id was kept (read
+    A named tuple, made straight from the query's row: an export makes 100,000 of them.
+    ``operations``, ``countries`` and ``agencies`` are lists as stored (``None``: not
+    extracted for this version). ``warc_record_id`` is empty for captures archived before the record id was kept (read
     the record at the WARC file's offset for it); ``requested_url`` is the URL first asked
     for, the capture's own URL when there was no redirect. ``text`` is ``None`` unless asked for.
     """
@@ -38,9 +38,9 @@ class ExportRow:
     source_country: str
     language: str
     published: date | None
-    operations: tuple[str, ...]
-    countries: tuple[str, ...]
-    agencies: tuple[str, ...]
+    operations: Sequence[str]
+    countries: Sequence[str] | None
+    agencies: Sequence[str] | None
     captured_at: datetime
     requested_url: str
     warc_file: str
@@ -53,6 +53,7 @@ class ExportRow:
 def _query(with_text: bool) -> sa.Select[Any]:
     docs, vers, caps, srcs = schema.documents, schema.versions, schema.captures, schema.sources
     columns = [
+        # In ExportRow's field order: rows become ExportRows as they are.
         docs.c.id, vers.c.number, vers.c.title, docs.c.url, docs.c.source,
         sa.func.coalesce(srcs.c.agency, "").label("source_agency"),
         sa.func.coalesce(srcs.c.country, "").label("source_country"),
@@ -80,16 +81,9 @@ def export_rows(
 ) -> list[ExportRow]:
     """The rows of ``ids`` that exist, in the order of ``ids`` (one query: keep ``ids`` to a
     batch, see :data:`pressarchive.store.rows.ID_CHUNK`); hand merges of operation names applied."""
-    found: dict[int, ExportRow] = {}
-    for row in conn.execute(_QUERIES[with_text], {"ids": list(ids)}):
-        found[row.id] = ExportRow(
-            document_id=row.id, version=row.number, title=row.title, url=row.url, source=row.source,
-            source_agency=row.source_agency, source_country=row.source_country, language=row.language,
-            published=row.published,
-            operations=corrections.merged_names(row.operations or (), merged),
-            countries=tuple(row.countries or ()), agencies=tuple(row.agencies or ()),
-            captured_at=row.captured_at, requested_url=row.requested_url, warc_file=row.warc_file,
-            warc_record_id=row.warc_record_id, payload_sha256=row.payload_sha256, text_sha256=row.text_sha256,
-            text=row.text if with_text else None,
-        )
+    rows = conn.execute(_QUERIES[with_text], {"ids": list(ids)}).all()
+    found = {row[0]: ExportRow(*row) for row in rows}
+    if merged:
+        found = {key: row._replace(operations=corrections.merged_names(row.operations or (), merged))
+                 for key, row in found.items()}
     return [found[doc_id] for doc_id in ids if doc_id in found]
