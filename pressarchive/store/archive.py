@@ -17,11 +17,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
 from pressarchive.record import Document, Figure
-from pressarchive.store import corrections, exportrows, lifecycle, operations, reprocessing, runs, schema
+from pressarchive.store import (
+    corrections, exportrows, lifecycle, operations, reprocessing, runs, schema, sourcecounts,
+)
 from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
 from pressarchive.store.exportrows import ExportRow
 from pressarchive.store.rows import ID_CHUNK, id_chunks, new_id
+from pressarchive.store.sourcecounts import SourceCounts
 from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDocument, Version
 from pressarchive.store.reprocessing import Candidate, ReprocessRun
 from pressarchive.urls import canonical_url
@@ -87,6 +90,12 @@ class Archive:
             crawled = last.get(row["name"])
             row["last_crawl"] = crawled.isoformat(timespec="seconds") + "Z" if crawled else None
         return rows
+
+    def source_counts(self) -> list[SourceCounts]:
+        """Every source with its documents, their publication and capture dates, its removals
+        and its last crawl (one grouped query each, not one per source): the sources page."""
+        with self.engine.connect() as conn:
+            return sourcecounts.source_counts(conn)
 
     # -- runs ---------------------------------------------------------------------------------
 

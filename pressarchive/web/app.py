@@ -24,7 +24,7 @@ from starlette.types import ASGIApp
 from pressarchive import __version__
 from pressarchive.datadir import DataDir
 from pressarchive.service import QUERY_TIME_LIMIT, ArchiveService
-from pressarchive.web import api, apidocs, export_api, operation_pages, operations_api, pages, urls
+from pressarchive.web import api, apidocs, export_api, operation_pages, operations_api, pages, source_views, urls
 from pressarchive.web.handlers import install_error_handlers
 from pressarchive.web.security import AllowedHosts, HostCheck, SecurityHeaders
 from pressarchive.web.writeaccess import WriteAccess
@@ -91,9 +91,11 @@ def create_app(
     app.state.write_access = WriteAccess(corrections_token)
     app.include_router(api.router)
     app.include_router(export_api.router)
+    app.include_router(source_views.api_router)
     app.include_router(operations_api.router)
     app.include_router(pages.router)
     app.include_router(operation_pages.router)
+    app.include_router(source_views.page_router)
     app.include_router(apidocs.router)
     app.mount(urls.STATIC, StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
