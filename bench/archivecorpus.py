@@ -53,9 +53,9 @@ def build_archive(root: Path, docs: int, seed: int = 7, progress: Callable[[str]
     corpus = Corpus(seed)
     archive = Archive(data.database_url)
     try:
-        for entries in SOURCES.values():
+        for language, entries in SOURCES.items():
             for name, agency, country in entries:
-                archive.upsert_source(name, title=agency, agency=agency, country=country)
+                archive.upsert_source(name, title=agency, agency=agency, country=country, language=language)
         writer = RotatingWarcWriter(data.warc_dir, prefix="bench")
         try:
             for start in range(1, docs + 1, BATCH):

@@ -118,13 +118,15 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
     table.add_column("errors", justify="right")
     table.add_column("removed", justify="right")
     for name, row in zip(names, rows, strict=True):
-        published = row["published"]
-        run = row["last_run"] or {}
         table.add_row(escape(name), escape(row["country"]), escape(row["language"]), escape(row["title"]),
-                      str(row["documents"]), f"{published['earliest']} – {published['latest']}" if published["earliest"]
-                      else "", escape(row["last_crawl"] or "never"), str(run.get("errors") or 0) if run else "",
+                      str(row["documents"]), _date_range(row["published"]), escape(row["last_crawl"] or "never"),
+                      str(row["last_run"].get("errors") or 0) if row["last_run"] else "",
                       str(row["removals"]["open"]))
     out.print(table)
+
+
+def _date_range(published: dict[str, str | None]) -> str:
+    return f"{published['earliest']} – {published['latest']}" if published["earliest"] else ""
 
 
 # -- --check ----------------------------------------------------------------------------------
