@@ -9,6 +9,7 @@ Paging (``page``, ``limit``) is ignored: an export holds every match.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,6 +21,7 @@ from pressarchive.errors import UserError
 from pressarchive.exports.columns import columns_for, row_values
 from pressarchive.exports.csvformat import csv_chunks
 from pressarchive.exports.jsonlines import jsonl_chunks
+from pressarchive.permalinks import BASE_URL_ENV
 from pressarchive.searchparams import BY_NAME, FILTERS
 from pressarchive.store import Archive
 from pressarchive.store.exportrows import ExportRow
@@ -97,7 +99,9 @@ def export_documents(
     name carries ``label`` (a query, a collection's name) and ``today``'s date."""
     chosen = export_format(format)
     header = columns_for(text)
-    batches = ([row_values(row, base_url) for row in rows] for rows in row_batches(archive, ids, text))
+    # permalink()'s default base, looked up once rather than in the environment for every row.
+    base = base_url if base_url is not None else os.environ.get(BASE_URL_ENV, "")
+    batches = ([row_values(row, base) for row in rows] for rows in row_batches(archive, ids, text))
     return Export(chosen, export_filename(label, chosen, today), len(ids), chosen.write(header, batches))
 
 
