@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import http.client
 import inspect
 import io
 import json
@@ -177,6 +178,25 @@ def test_the_search_page_links_both_exports_with_its_parameters(client: TestClie
         "JSON Lines": "/api/export?format=jsonl&q=europol&source=police-b",
     }
     assert not lxml_html.fromstring(client.get("/search?q=nothingmatchesthis").text).cssselect(".export-links")
+
+
+def test_the_real_server_streams_the_export_in_chunks(archive: tuple[DataDir, dict[str, int]]) -> None:
+    from pressarchive.web import create_app
+    from tests.browser_support import serve
+
+    server = serve(create_app(archive[0]))
+    base = next(server)
+    try:
+        conn = http.client.HTTPConnection(base.removeprefix("http://"), timeout=30)
+        conn.request("GET", "/api/export?format=jsonl&q=europol")
+        response = conn.getresponse()
+        assert response.status == 200
+        assert response.getheader("Transfer-Encoding") == "chunked" and response.getheader("Content-Length") is None
+        lines = response.read().decode("utf-8").splitlines()
+        assert len(lines) == int(response.getheader("X-Total-Count") or 0) == len(HOSTILE_TITLES) + FILLERS
+        conn.close()
+    finally:
+        server.close()
 
 
 class CountingArchive:
