@@ -32,6 +32,7 @@ from pressarchive.similar import DocumentLineage, Relations, SimilarityReport, l
 from pressarchive.similar import update_similarity as _update_similarity
 from pressarchive.store import Archive, StoredDocument, Version
 from pressarchive.store.corrections import merged_names
+from pressarchive.store.sourcecounts import SourceCounts
 from pressarchive.searchparams import DEFAULT_LIMIT, MAX_DOC_ID, Param, check_limit, validate
 from pressarchive.searchparams import parse_date as parse_date  # the CLI's crawl options use it
 from pressarchive.versions import VersionDiff, as_of_version, diff_pair, diff_versions, pick_version
@@ -165,6 +166,10 @@ class ArchiveService:
         from pressarchive.extract.agencies import agencies
 
         return {key: agency.name for key, agency in agencies().items()}
+
+    def sources(self) -> list[SourceCounts]:
+        """Every source with its documents, dates, removals and last crawl (the sources page)."""
+        return self.archive.source_counts()
 
     def similar(self, doc_id: int, limit: int = 10) -> list[Hit]:
         """Documents most like ``doc_id`` by their distinctive terms, best first."""

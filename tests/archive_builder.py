@@ -51,5 +51,6 @@ class Builder:
             source=doc.source, url=url, status=200, content_type="text/html",
             length=len(body), captured_at=captured_at, payload_sha256=hashlib.sha256(body).hexdigest(),
             warc_file=location.warc_file, warc_offset=location.offset, listed_date=listed,
+            warc_record_id=location.record_id or None,
         ))
         return self.service.archive.save_document(doc, capture_id).document_id

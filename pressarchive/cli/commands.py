@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pressarchive.cli import (
-    archive_commands, crawl_commands, discover_commands, index_commands, operation_commands, reprocess_commands,
-    saved_commands, serve_commands, source_commands, version_commands,
+    archive_commands, crawl_commands, discover_commands, export_commands, index_commands, operation_commands,
+    reprocess_commands, saved_commands, serve_commands, source_commands, version_commands,
 )
 from pressarchive.cli import collection_commands
 
 __all__ = [
-    "archive_commands", "crawl_commands", "discover_commands", "index_commands", "operation_commands",
-    "reprocess_commands", "saved_commands", "serve_commands", "source_commands", "version_commands",
+    "archive_commands", "crawl_commands", "discover_commands", "export_commands", "index_commands",
+    "operation_commands", "reprocess_commands", "saved_commands", "serve_commands", "source_commands",
+    "version_commands",
 ]
 __all__ += ["collection_commands"]

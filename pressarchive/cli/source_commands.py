@@ -22,6 +22,7 @@ from pressarchive.cli.terminal import console
 from pressarchive.discovery.checks import OK, SourceCheck
 from pressarchive.discovery.run import check_profiles
 from pressarchive.profiles import Profile, builtin_profiles, get_builtin, load_profile
+from pressarchive.store.sourcecounts import SourceCounts
 
 VERDICT_STYLE = {"ok": "green", "changed": "yellow", "unreachable": "red"}
 
@@ -57,36 +58,44 @@ def sources(ctx: Context, names: tuple[str, ...], as_json: bool, check: bool, pr
 
 def source_rows(ctx: Context, names: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Built-in profiles merged with the archive's sources (those crawled from profile files
-    too), each with its document count and last crawl when the archive knows them."""
+    too), each with what the archive holds from it: documents, their publication and capture
+    dates, removals, and its last crawl (``last_crawl``: when it started; ``last_run``: the run)."""
     builtins = {name: get_builtin(name) for name in names} if names else builtin_profiles()
-    archived = {row["name"]: row for row in _archive_sources(ctx)}
+    archived = {source.name: source for source in _archive_sources(ctx)}
     rows = []
     for profile in builtins.values():
-        row = archived.get(profile.name, {})
         rows.append({
             "name": profile.name, "builtin": True, "title": profile.title, "agency": profile.agency,
             "country": profile.country, "language": profile.language,
-            "entry_urls": list(profile.entry_urls),
-            "documents": row.get("documents", 0), "last_crawl": row.get("last_crawl"),
+            "entry_urls": list(profile.entry_urls), **_archive_fields(archived.get(profile.name)),
         })
     if not names:
-        for name, row in archived.items():
+        for name, source in archived.items():
             if name not in builtins:
                 rows.append({
-                    "name": name, "builtin": False, "title": row.get("title") or "",
-                    "agency": row.get("agency") or "", "country": row.get("country") or "",
-                    "language": row.get("language") or "", "entry_urls": [],
-                    "documents": row.get("documents", 0), "last_crawl": row.get("last_crawl"),
+                    "name": name, "builtin": False, "title": source.title, "agency": source.agency,
+                    "country": source.country, "language": source.language, "entry_urls": [],
+                    **_archive_fields(source),
                 })
     return rows
 
 
-def _archive_sources(ctx: Context) -> list[dict[str, Any]]:
+def _archive_fields(source: SourceCounts | None) -> dict[str, Any]:
+    counts = (source or SourceCounts("")).to_json()
+    crawl = source.last_crawl if source else None
+    return {
+        "documents": counts["documents"],
+        "last_crawl": crawl.started_at.isoformat(timespec="seconds") + "Z" if crawl else None,
+        **{key: counts[key] for key in ("published", "captured", "removals", "last_run")},
+    }
+
+
+def _archive_sources(ctx: Context) -> list[SourceCounts]:
     if not ctx.data.database.exists():
         return []
     service = ctx.service()
     try:
-        return service.archive.sources()
+        return service.sources()
     finally:
         service.close()
 
@@ -104,11 +113,20 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
     table.add_column("lang")
     table.add_column("title", overflow="fold")
     table.add_column("documents", justify="right")
+    table.add_column("published", no_wrap=True)
     table.add_column("last crawl (UTC)", no_wrap=True, min_width=20)
+    table.add_column("errors", justify="right")
+    table.add_column("removed", justify="right")
     for name, row in zip(names, rows, strict=True):
         table.add_row(escape(name), escape(row["country"]), escape(row["language"]), escape(row["title"]),
-                      str(row["documents"]), escape(row["last_crawl"] or "never"))
+                      str(row["documents"]), _date_range(row["published"]), escape(row["last_crawl"] or "never"),
+                      str(row["last_run"].get("errors") or 0) if row["last_run"] else "",
+                      str(row["removals"]["open"]))
     out.print(table)
+
+
+def _date_range(published: dict[str, str | None]) -> str:
+    return f"{published['earliest']} – {published['latest']}" if published["earliest"] else ""
 
 
 # -- --check ----------------------------------------------------------------------------------

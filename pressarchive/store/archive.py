@@ -9,7 +9,7 @@ deleted. SQLite runs in WAL mode so the web UI can read while a crawl writes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -18,13 +18,16 @@ from sqlalchemy.engine import Connection, Engine, Row
 
 from pressarchive.record import Document, Figure
 from pressarchive.store import (
-    briefs, collections, corrections, lifecycle, operations, reprocessing, runs, savedsearches, schema,
+    briefs, collections, corrections, exportrows, lifecycle, operations, reprocessing, runs, savedsearches, schema,
+    sourcecounts,
 )
 from pressarchive.store.briefs import DocumentBrief
 from pressarchive.store.collections import Collection, CollectionItem, Membership
 from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
-from pressarchive.store.rows import id_chunks, new_id
+from pressarchive.store.exportrows import ExportRow
+from pressarchive.store.rows import ID_CHUNK, id_chunks, new_id
+from pressarchive.store.sourcecounts import SourceCounts
 from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDocument, Version
 from pressarchive.store.reprocessing import Candidate, ReprocessRun
 from pressarchive.store.savedsearches import SavedSearchRow
@@ -97,6 +100,12 @@ class Archive:
         srcs = schema.sources
         with self.engine.connect() as conn:
             return conn.execute(sa.select(srcs.c.title).where(srcs.c.name == name)).scalar() or ""
+
+    def source_counts(self) -> list[SourceCounts]:
+        """Every source with its documents, their publication and capture dates, its removals
+        and its last crawl (one grouped query each, not one per source): the sources page."""
+        with self.engine.connect() as conn:
+            return sourcecounts.source_counts(conn)
 
     # -- runs ---------------------------------------------------------------------------------
 
@@ -312,6 +321,14 @@ class Archive:
         with self.engine.connect() as conn:
             for row in conn.execute(query.order_by(caps.c.warc_file, caps.c.warc_offset)):
                 yield row.id, row.url, row.warc_file, row.warc_offset, row.payload_sha256
+
+    def export_rows(self, ids: Sequence[int], with_text: bool = False) -> list[ExportRow]:
+        """The export rows of one batch of ``ids`` (at most :data:`~pressarchive.store.rows.ID_CHUNK`),
+        in their order: current version and its capture, one query; the text only ``with_text``."""
+        if len(ids) > ID_CHUNK:
+            raise ValueError(f"at most {ID_CHUNK} ids per batch, got {len(ids)}")
+        with self.engine.connect() as conn:
+            return exportrows.export_rows(conn, ids, _merges(conn), with_text)
 
     def mark_indexed(self, indexed: Iterable[Document]) -> None:
         """Record that the versions of ``indexed`` are in the index.

@@ -27,8 +27,8 @@ from pressarchive import __version__
 from pressarchive.datadir import DataDir
 from pressarchive.service import QUERY_TIME_LIMIT, ArchiveService
 from pressarchive.web import (
-    api, apidocs, collection_pages, collections_api, document_api, document_pages, operation_pages, operations_api,
-    pages, saved_api, saved_pages, urls,
+    api, apidocs, collection_pages, collections_api, document_api, document_pages, export_api, operation_pages,
+    operations_api, pages, saved_api, saved_pages, source_views, urls,
 )
 from pressarchive.web.cors import ReadOnlyCors
 from pressarchive.web.handlers import install_error_handlers
@@ -103,6 +103,8 @@ def create_app(
     app.state.write_access = WriteAccess(write_token or corrections_token)
     app.include_router(api.router)
     app.include_router(document_api.router)
+    app.include_router(export_api.router)
+    app.include_router(source_views.api_router)
     app.include_router(operations_api.router)
     app.include_router(pages.router)
     app.include_router(document_pages.router)
@@ -111,6 +113,7 @@ def create_app(
     app.include_router(collection_pages.router)
     app.include_router(saved_api.router)
     app.include_router(saved_pages.router)
+    app.include_router(source_views.page_router)
     app.include_router(apidocs.router)
     app.mount(urls.STATIC, StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)

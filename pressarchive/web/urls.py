@@ -56,6 +56,9 @@ SAVED_DELETE = "/saved/{name}/delete"
 API_SAVED = "/api/saved"
 API_SAVED_ONE = "/api/saved/{name}"
 API_SAVED_NEW = "/api/saved/{name}/new"
+API_EXPORT = "/api/export"
+SOURCES = "/sources"
+API_SOURCES = "/api/sources"
 
 #: The search parameters, in the order links spell them; the facets a facet link sets (a
 #: facet's name is its parameter's name), everything that narrows a search besides the query,
@@ -271,6 +274,19 @@ def api_saved_new_url(name: str) -> str:
 def unpaged(params: Mapping[str, str]) -> dict[str, str]:
     """The known search parameters of ``params`` (cleaned) without the page and limit."""
     return {name: value for name, value in clean_params(params).items() if name not in searchparams.PAGING}
+
+
+def export_url(params: Mapping[str, str], format: str) -> str:
+    """Every match of the search ``params`` as a download in ``format`` (``csv``, ``jsonl``)."""
+    return _with_query(API_EXPORT, {"format": format, **unpaged(params)})
+
+
+def sources_url() -> str:
+    return SOURCES
+
+
+def api_sources_url() -> str:
+    return API_SOURCES
 
 
 def static_url(name: str) -> str:

@@ -1,0 +1,73 @@
+"""``pressarchive export``: every match of a search as CSV or JSON Lines, streamed.
+
+The same query and filters as ``search`` (its options, derived from the one parameter
+model); ``--page`` and ``--limit`` are accepted and ignored, an export holding every match.
+Written to standard output, or to ``--output FILE`` through a temporary file renamed at the
+end, so a failed export never leaves a file that looks complete.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+
+from pressarchive.cli.app import Context, cli, pass_context
+from pressarchive.cli.searchoptions import search_options
+from pressarchive.cli.terminal import clean
+from pressarchive.errors import UserError
+from pressarchive.exports import FORMATS, IGNORED_PARAMS, Export, export_search
+from pressarchive.service import request_from_values
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@click.option("--format", "format_name", type=click.Choice(tuple(FORMATS)), default="csv", show_default=True,
+              help="csv, or jsonl (JSON Lines: one object per line).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write to FILE instead of standard output.")
+@click.option("--text", is_flag=True, help="Add each document's current text as a last column.")
+@search_options
+@pass_context
+def export(ctx: Context, query: tuple[str, ...], format_name: str, output: Path | None, text: bool,
+           **options: object) -> None:
+    """Export every match of a search (QUERY and filters as for 'search'; --page and --limit are
+    ignored) with its provenance: id, version, capture time, WARC file and record id, SHA-256s, permalink.
+    Permalinks are absolute when PRESSARCHIVE_BASE_URL is set."""
+    given = {name: value for name, value in options.items() if name not in IGNORED_PARAMS}
+    request = request_from_values({**given, "query": " ".join(query)})
+    service = ctx.service()
+    try:
+        made = export_search(service, request, format_name, text=text)
+        if output is None:
+            _write(made, sys.stdout.buffer)
+        else:
+            _write_file(made, output)
+            click.echo(f"exported {made.count} documents to {clean(str(output))}", err=True)
+    finally:
+        service.close()
+
+
+def _write(made: Export, out: BinaryIO) -> None:
+    try:
+        for chunk in made.chunks:
+            out.write(chunk)
+        out.flush()
+    except BrokenPipeError:  # `| head`: the reader has all it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+
+
+def _write_file(made: Export, path: Path) -> None:
+    partial = path.with_name(path.name + ".part")
+    try:
+        with open(partial, "wb") as out:
+            for chunk in made.chunks:
+                out.write(chunk)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None

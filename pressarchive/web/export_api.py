@@ -1,0 +1,79 @@
+"""``/api/export``: every match of a search as a CSV or JSON Lines download, streamed.
+
+It takes the search's own query parameters (the same dependency as ``/api/search``), so any
+search page's results can be taken to a spreadsheet; ``page`` and ``limit`` are accepted and
+ignored. The matches are found before the response starts, so a bad query is a 400 like a
+search's; the rows then leave in chunks as the store gives them (see
+:mod:`pressarchive.exports`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from pressarchive.exports import COLUMNS, FORMATS, IGNORED_PARAMS, TEXT_COLUMN, export_search
+from pressarchive.web import urls
+from pressarchive.web.api import BAD_QUERY, QUERY_SYNTAX
+from pressarchive.web.apierrors import error_doc
+from pressarchive.web.deps import Service
+from pressarchive.web.params import search_request
+from pressarchive.web.searchquery import SearchValues, search_query
+
+router = APIRouter(tags=["archive"])
+
+IGNORED = "Ignored by an export, which holds every match."
+CSV_EXAMPLE = (
+    ",".join(COLUMNS) + "\r\n"
+    "42,2,Avalanche takedown,https://example.org/press/avalanche,example-police,Example Police,NL,en,"
+    "2017-12-01,Avalanche,NL; DE,europol,2017-12-01T09:30:00Z,https://example.org/press?id=17,"
+    "example-police-00001.warc.gz,<urn:uuid:0b6a4c5e-1f0e-4e1c-9a3b-2f1d6c7e8a90>,"
+    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08,"
+    "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752,http://127.0.0.1:8000/doc/42?version=2\r\n"
+)
+
+
+@router.get(
+    urls.API_EXPORT,
+    summary="Export every match of a search (CSV or JSON Lines)",
+    description="All matches of the search the query parameters describe (the same parameters as "
+    "`/api/search`; `page` and `limit` are ignored), in the search's order, streamed as a download. "
+    f"Columns: `{'`, `'.join(COLUMNS)}`, and `{TEXT_COLUMN}` with `text=1`. `version` is the current "
+    "version, `captured` its capture time (UTC), `warc_record_id` the WARC-Record-ID of the response "
+    "record (empty for captures archived before it was kept), `payload_sha256` the SHA-256 of the "
+    "archived response body and `text_sha256` that of the extracted title and text; `permalink` is the "
+    "document page of that version. CSV: UTF-8, a header row, lists joined with `; `, and a cell that "
+    "starts with `=`, `+`, `-`, `@`, a tab or a carriage return prefixed with `'` (no spreadsheet runs "
+    "it as a formula). JSON Lines: one object per line with the same keys, lists as arrays. "
+    "`X-Total-Count` says how many rows follow.",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The export, as an attachment named after the query and the date.",
+            "content": {
+                "text/csv": {"example": CSV_EXAMPLE},
+                "application/x-ndjson": {"example": '{"document_id": 42, "version": 2, "title": "..."}\n'},
+            },
+        },
+        400: error_doc(
+            400, BAD_QUERY + " Or a format other than `csv` and `jsonl`.", urls.API_EXPORT,
+            "bad format 'xml': expected one of csv, jsonl", parameter="format", value="xml",
+        ),
+    },
+)
+def api_export(
+    request: Request, service: Service,
+    values: Annotated[SearchValues, Depends(search_query({"q": QUERY_SYNTAX, "page": IGNORED, "limit": IGNORED}))],
+    format: Annotated[str, Query(description="`csv` (default) or `jsonl` (JSON Lines).",
+                                 json_schema_extra={"enum": list(FORMATS)})] = "csv",
+    text: Annotated[bool, Query(description="`1`: add each document's current text as a last column.")] = False,
+) -> StreamingResponse:
+    given = {name: value for name, value in values.items() if name not in IGNORED_PARAMS}
+    export = export_search(service, search_request(given), format, text=text, base_url=str(request.base_url))
+    headers = {
+        "Content-Disposition": f'attachment; filename="{export.filename}"',
+        "X-Total-Count": str(export.count),
+    }
+    return StreamingResponse(export.chunks, media_type=export.media_type, headers=headers)
