@@ -389,3 +389,34 @@ def test_serve_refuses_a_short_token_in_the_environment(
     code, out, err = run_here(capsys, base[0].root, "serve")
     assert code == 1 and out == ""
     assert err == "error: $PRESSARCHIVE_WRITE_TOKEN is shorter than 16 characters\n"
+
+
+# -- exports -----------------------------------------------------------------------------------------
+
+
+def test_a_collection_exports_like_a_search_with_its_notes(
+    capsys: pytest.CaptureFixture[str], archive: Built, service: ArchiveService, read_only: TestClient,
+) -> None:
+    import csv
+    import io
+    import json
+
+    data, ids = archive
+    service.collections.create("Story")
+    service.collections.add("Story", [ids["italian"]], note="=HYPERLINK(\"x\")")
+    service.collections.add("Story", [ids["europol"]], note="first figure")
+    code, out, _ = run_here(capsys, data.root, "export", "--collection", "Story", "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [(r["document_id"], r["note"]) for r in rows] == [
+        (ids["italian"], "=HYPERLINK(\"x\")"), (ids["europol"], "first figure"),
+    ]
+    assert rows[0]["warc_file"] and rows[0]["payload_sha256"] and rows[0]["permalink"].endswith("?version=1")
+    response = read_only.get("/api/collections/Story/export?format=csv")
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    table = list(csv.DictReader(io.StringIO(response.text)))
+    assert [row["note"] for row in table] == ["'=HYPERLINK(\"x\")", "first figure"], "formula-safe like a search"
+    assert list(table[0])[-1] == "note"
+    assert read_only.get("/api/collections/Nope/export").status_code == 404
+    assert read_only.get("/api/collections/Story/export?format=xml").status_code == 400
+    code, _, err = run_here(capsys, data.root, "export", "kestrel", "--collection", "Story")
+    assert code == 1 and err.startswith("error: export either a search")

@@ -19,7 +19,7 @@ from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.searchoptions import search_options
 from pressarchive.cli.terminal import clean
 from pressarchive.errors import UserError
-from pressarchive.exports import FORMATS, IGNORED_PARAMS, Export, export_search
+from pressarchive.exports import FORMATS, IGNORED_PARAMS, Export, export_collection, export_search
 from pressarchive.service import request_from_values
 
 
@@ -30,18 +30,25 @@ from pressarchive.service import request_from_values
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write to FILE instead of standard output.")
 @click.option("--text", is_flag=True, help="Add each document's current text as a last column.")
+@click.option("--collection", metavar="NAME",
+              help="Export this collection's documents (with each one's note) instead of a search.")
 @search_options
 @pass_context
 def export(ctx: Context, query: tuple[str, ...], format_name: str, output: Path | None, text: bool,
-           **options: object) -> None:
+           collection: str | None, **options: object) -> None:
     """Export every match of a search (QUERY and filters as for 'search'; --page and --limit are
-    ignored) with its provenance: id, version, capture time, WARC file and record id, SHA-256s, permalink.
-    Permalinks are absolute when PRESSARCHIVE_BASE_URL is set."""
+    ignored), or a collection, with provenance: id, version, capture time, WARC file and record id,
+    SHA-256s, permalink. Permalinks are absolute when PRESSARCHIVE_BASE_URL is set."""
     given = {name: value for name, value in options.items() if name not in IGNORED_PARAMS}
     request = request_from_values({**given, "query": " ".join(query)})
+    if collection is not None and request != request_from_values({}):
+        raise UserError("export either a search (a query and filters) or a --collection, not both")
     service = ctx.service()
     try:
-        made = export_search(service, request, format_name, text=text)
+        if collection is not None:
+            made = export_collection(service, collection, format_name, text=text)
+        else:
+            made = export_search(service, request, format_name, text=text)
         if output is None:
             _write(made, sys.stdout.buffer)
         else:

@@ -4,7 +4,8 @@ Rows carry provenance (document id, version, capture time, WARC file and WARC-Re
 SHA-256 of the payload and of the text, a permalink naming the version), come from the store
 in batches and leave as encoded chunks, so an export of 100,000 documents never holds them
 all. CSV cells are made safe against formula injection. The web (``/api/export``) and the CLI
-(``pressarchive export``) are faces over :func:`export_search` and :func:`export_documents`.
+(``pressarchive export``) are faces over :func:`export_search`, :func:`export_collection` and
+:func:`export_documents`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 from pressarchive.exports.columns import COLUMNS, TEXT_COLUMN, columns_for
 from pressarchive.exports.csvformat import safe_cell
 from pressarchive.exports.export import (
-    FORMATS, IGNORED_PARAMS, Export, ExportFormat, export_documents, export_format, export_search, row_batches,
+    FORMATS, IGNORED_PARAMS, Export, ExportFormat, export_collection, export_documents, export_format, export_search,
+    row_batches,
 )
 
 __all__ = [
-    "COLUMNS", "FORMATS", "IGNORED_PARAMS", "TEXT_COLUMN", "Export", "ExportFormat", "columns_for", "export_documents",
-    "export_format", "export_search", "row_batches", "safe_cell",
+    "COLUMNS", "FORMATS", "IGNORED_PARAMS", "TEXT_COLUMN", "Export", "ExportFormat", "columns_for", "export_collection",
+    "export_documents", "export_format", "export_search", "row_batches", "safe_cell",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -93,16 +93,32 @@ def export_search(
 
 def export_documents(
     archive: Archive, ids: Sequence[int], format: str, *, label: str = "documents", text: bool = False,
-    base_url: str | None = None, today: date | None = None,
+    base_url: str | None = None, today: date | None = None, notes: Mapping[int, str] | None = None,
 ) -> Export:
     """The documents ``ids`` (in this order; unknown ids left out) as an export whose file
-    name carries ``label`` (a query, a collection's name) and ``today``'s date."""
+    name carries ``label`` (a query, a collection's name) and ``today``'s date; ``notes``
+    (a collection's, by document id) adds a ``note`` column."""
     chosen = export_format(format)
-    header = columns_for(text)
+    header = columns_for(text, notes is not None)
     # permalink()'s default base, looked up once rather than in the environment for every row.
     base = base_url if base_url is not None else os.environ.get(BASE_URL_ENV, "")
-    batches = ([row_values(row, base) for row in rows] for rows in row_batches(archive, ids, text))
+    batches = ([row_values(row, base, notes) for row in rows] for rows in row_batches(archive, ids, text))
     return Export(chosen, export_filename(label, chosen, today), len(ids), chosen.write(header, batches))
+
+
+def export_collection(
+    service: ArchiveService, name: str, format: str, *, text: bool = False, base_url: str | None = None,
+    today: date | None = None,
+) -> Export:
+    """A collection's documents, in the order they were added, with each one's note: exported
+    like a search (NotFound for an unknown collection, before anything is written)."""
+    export_format(format)
+    view = service.collections.show(name)
+    notes = {item.document_id: item.note for item in view.items}
+    return export_documents(
+        service.archive, list(notes), format, label=f"collection {view.collection.name}", text=text,
+        base_url=base_url, today=today, notes=notes,
+    )
 
 
 def row_batches(archive: Archive, ids: Sequence[int], with_text: bool = False,

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from pressarchive.collectionservice import MAX_DESCRIPTION, MAX_NAME, MAX_NOTE, item_json, membership_json
 from pressarchive.searchparams import MAX_DOC_ID
 from pressarchive.service import ArchiveService
+from pressarchive.exports import FORMATS, export_collection
 from pressarchive.web import urls
 from pressarchive.web.api import BAD_DOC_ID
 from pressarchive.web.apierrors import bad_host_doc, error_doc
@@ -194,3 +195,34 @@ def _item(service: ArchiveService, name: str, doc_id: int, request: Request) -> 
     """The collection's entry for ``doc_id`` as ``collection show --json`` lists it, and its name."""
     collection, item = service.collections.item(name, doc_id)
     return {"collection": collection.name, **item_json(item, base_url=str(request.base_url))}
+
+
+@router.get(
+    urls.API_COLLECTION_EXPORT,
+    summary="Export a collection (CSV or JSON Lines)",
+    description="The collection's documents in the order they were added, exported like a search "
+    "(`/api/export`: the same columns and provenance, CSV safe against formula injection) with a "
+    "`note` column holding each document's note, before `text` (with `text=1`).",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The export, as an attachment named after the collection and the date.",
+            "content": {
+                "text/csv": {"example": "document_id,version,title,...,permalink,note\r\n42,2,...,first figure\r\n"},
+                "application/x-ndjson": {"example": '{"document_id": 42, "version": 2, "note": "first figure"}\n'},
+            },
+        },
+        **NOT_FOUND,
+    },
+)
+def api_collection_export(
+    name: CollectionName, request: Request, service: Service,
+    format: Annotated[str, Query(description="`csv` (default) or `jsonl` (JSON Lines).",
+                                 json_schema_extra={"enum": list(FORMATS)})] = "csv",
+    text: Annotated[bool, Query(description="`1`: add each document's current text as a last column.")] = False,
+) -> StreamingResponse:
+    export = export_collection(service, name, format, text=text, base_url=str(request.base_url))
+    headers = {
+        "Content-Disposition": f'attachment; filename="{export.filename}"', "X-Total-Count": str(export.count),
+    }
+    return StreamingResponse(export.chunks, media_type=export.media_type, headers=headers)

@@ -48,6 +48,7 @@ API_COLLECTION = "/api/collections/{name}"
 API_COLLECTION_ITEMS = "/api/collections/{name}/items"
 API_COLLECTION_ITEM = "/api/collections/{name}/items/{doc_id}"
 API_DOC_COLLECTIONS = "/api/doc/{doc_id}/collections"
+API_COLLECTION_EXPORT = "/api/collections/{name}/export"
 # Saved searches and feeds (pressarchive/alerts).
 FEED = "/feed.atom"
 SAVED = "/saved"
@@ -234,6 +235,11 @@ def api_collections_url() -> str:
 
 def api_collection_url(name: str) -> str:
     return f"{API_COLLECTIONS}/{quote(name, safe='')}"
+
+
+def collection_export_url(name: str, format: str) -> str:
+    """A collection's documents, with their notes, as a download in ``format`` (csv, jsonl)."""
+    return _with_query(API_COLLECTION_EXPORT.format(name=quote(name, safe="")), {"format": format})
 
 
 def api_doc_collections_url(doc_id: int) -> str:
