@@ -23,7 +23,7 @@ def writable_web(crawled: dict[str, Any]) -> Iterator[str]:
     from pressarchive.datadir import resolve_data_dir
     from pressarchive.web import create_app
 
-    yield from serve(create_app(resolve_data_dir(crawled["cli"].data), corrections_token=TOKEN))
+    yield from serve(create_app(resolve_data_dir(crawled["cli"].data), write_token=TOKEN))
 
 
 def atom_titles(page: Any, url: str) -> list[str]:
