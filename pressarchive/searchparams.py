@@ -20,6 +20,10 @@ from pressarchive.isodate import iso_date
 Kind = Literal["text", "int", "date", "bool", "choice"]
 
 SORTS = ("relevance", "date")
+#: Timeline granularities; ``auto`` lets the span of the matches decide (see
+#: :data:`pressarchive.index.periods.AUTO_SPANS`).
+AUTO_INTERVAL = "auto"
+INTERVALS = (AUTO_INTERVAL, "day", "week", "month", "year")
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 10
 #: Bounds that keep absurd values (a query of many thousand characters, year 10**30, page
@@ -44,6 +48,11 @@ def _check_query(query: str) -> None:
 def _check_sort(sort: str) -> None:
     if sort not in SORTS:
         raise UserError(f"bad sort {sort!r}: expected one of {', '.join(SORTS)}")
+
+
+def _check_interval(interval: str) -> None:
+    if interval not in INTERVALS:
+        raise UserError(f"bad interval {interval!r}: expected one of {', '.join(INTERVALS)}")
 
 
 def _check_page(page: int) -> None:
@@ -156,6 +165,10 @@ PARAMS: tuple[Param, ...] = (
     Param("until", "date", "Only documents published on or before this date.",
           "Published on or before, `YYYY-MM-DD`.", flag="--until", metavar="YYYY-MM-DD",
           label="Published until", form="to"),
+    Param("interval", "choice", "Timeline granularity: auto chooses by the span of the matches.",
+          "Timeline granularity: `day`, `week` (ISO weeks), `month`, `year`, or `auto` (default): "
+          "days for spans up to 62 days, weeks up to 371 days, months up to 15 years, else years.",
+          flag="--interval", default=AUTO_INTERVAL, choices=INTERVALS, check=_check_interval),
     Param("limit", "int", f"Hits per page (1-{MAX_LIMIT}).",
           f"Hits per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
           flag="--limit", default=DEFAULT_LIMIT, check=check_limit),

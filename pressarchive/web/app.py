@@ -26,6 +26,7 @@ from pressarchive.datadir import DataDir
 from pressarchive.service import QUERY_TIME_LIMIT, ArchiveService
 from pressarchive.web import api, apidocs, operation_pages, operations_api, pages, urls
 from pressarchive.web.handlers import install_error_handlers
+from pressarchive.web.head import HeadAsGet
 from pressarchive.web.security import AllowedHosts, HostCheck, SecurityHeaders
 from pressarchive.web.writeaccess import WriteAccess
 
@@ -39,7 +40,7 @@ DESCRIPTION = (
 
 
 class ArchiveApp(FastAPI):
-    """FastAPI with the security layers outside its error handling.
+    """FastAPI with the security layers outside its error handling, and HEAD for every GET.
 
     Starlette puts the middleware that sends the 500 page outermost, so an ordinary
     middleware never sees that page; wrapping the whole stack gives it the security headers
@@ -52,7 +53,7 @@ class ArchiveApp(FastAPI):
         app = super().build_middleware_stack()
         if self.allowed_hosts is not None:
             app = HostCheck(app, self.allowed_hosts)
-        return SecurityHeaders(app)
+        return HeadAsGet(SecurityHeaders(app))
 
 
 def create_app(
