@@ -52,17 +52,33 @@ QUERY_SYNTAX = (
 )
 SEARCH_EXAMPLE = {
     "query": "europol",
-    "total": 1,
+    "total": 2,
+    "page": 1,
+    "limit": 10,
+    "last_page": 1,
+    "sort": "relevance",
     "hits": [{
         "id": 42, "url": "https://example.org/press/2017/avalanche", "title": "Avalanche takedown",
         "published": "2017-12-01", "source": "example-police", "language": "en",
-        "operations": ["avalanche"], "snippet": "... a joint action with Europol and ...",
+        "operations": ["avalanche"], "score": 7.5321,
+        "snippet": "… a joint action with Europol and …", "highlights": [[22, 29]],
         "cluster": 42, "similar": 0,
+    }, {
+        "id": 57, "url": "https://example.org/press/2018/avalanche-arrests", "title": "Avalanche: arrests",
+        "published": "2018-02-14", "source": "example-police", "language": "en",
+        "operations": ["avalanche"], "score": 5.0127,
+        "snippet": "… Europol coordinated the arrests …", "highlights": [[2, 9]],
+        "cluster": 57, "similar": 0,
     }],
-    "facets": {"language": {"en": 1}, "source": {"example-police": 1}, "source_country": {"NL": 1},
-               "country": {"NL": 1, "DE": 1}, "agency": {"europol": 1}, "year": {"2017": 1},
-               "operation": {"avalanche": 1}},
-    "histogram": {"2017-12": 1},
+    "facets": {"language": {"en": 2}, "source": {"example-police": 2}, "source_country": {"NL": 2},
+               "country": {"NL": 2, "DE": 1}, "agency": {"europol": 2}, "year": {"2017": 1, "2018": 1},
+               "operation": {"avalanche": 2}},
+    "interval": "week",
+    "histogram": {"2017-W48": 1, "2018-W07": 1},
+    "timeline": [
+        {"period": "2017-W48", "since": "2017-11-27", "until": "2017-12-03", "count": 1},
+        {"period": "2018-W07", "since": "2018-02-12", "until": "2018-02-18", "count": 1},
+    ],
     "expansions": {},
 }
 SIMILAR_EXAMPLE = {"id": 42, "hits": SEARCH_EXAMPLE["hits"]}
@@ -82,16 +98,23 @@ router = APIRouter(tags=["archive"])
 @router.get(
     urls.API_SEARCH,
     summary="Search the archive",
-    description="Full-text search over the current text of every archived press release, "
-    "with exact document counts per language, source, source country, mentioned country, "
-    "mentioned agency (by id), year and operation over all matching documents, and "
-    "`histogram`: matches per month (`YYYY-MM`) for a timeline. `expansions` maps each "
+    description="Full-text search over the current text of every archived press release: "
+    "everything the search page shows. `page`, `limit`, `last_page` and `sort` describe the page; "
+    "each hit has its `score` (0 when sorted by date) and its `snippet` as plain text with "
+    "`highlights`, the [start, end) character offsets of the matched words in it. `facets`: "
+    "exact document counts per language, source, source country, mentioned country, "
+    "mentioned agency (by id), year and operation over all matching documents, every value. "
+    "The timeline counts matches per `interval` (`day`, `week`: ISO weeks, `month` or `year`; "
+    "the one asked for, or with `interval=auto` the one the span of the matches calls for): "
+    "`histogram` maps each period's label (`2017-12-01`, `2017-W48`, `2017-12`, `2017`) to its "
+    "matches and `timeline` lists the same periods with their first and last day (`since`, "
+    "`until`), oldest first, undated matches left out. `expansions` maps each "
     "thesaurus-expanded word (`~word`, or every known word with `expand=1`) to the terms it "
     "searched. With `collapse=1` each near-duplicate cluster appears once, its best match "
     "carrying `similar` (other matches in its cluster); `total`, facets and histogram still "
     "count documents and `clusters` counts the clusters, which the pages are cut from.",
     responses={
-        200: _example("The matching page of hits, the facet counts and the histogram.", SEARCH_EXAMPLE),
+        200: _example("The matching page of hits, the facet counts and the timeline.", SEARCH_EXAMPLE),
         400: _error(BAD_QUERY),
     },
 )

@@ -16,7 +16,7 @@ from babel import Locale, UnknownLocaleError
 
 from pressarchive.urls import is_http_url
 
-#: Facet values shown before the rest fold away under "more".
+#: Facet values shown before the rest fold away under "Show all" (a ``<details>``: no script).
 FACET_SHOWN = 10
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")

@@ -74,7 +74,7 @@ def build_timeline(periods: Sequence[Period], interval: str) -> Timeline | None:
         for period in periods
     ]
     width = slots * BAR_STEP
-    return Timeline(bars, interval, width, CHART_HEIGHT, peak, max(BAR_WIDTH, width // MAX_BARS_ACROSS))
+    return Timeline(bars, interval, width, CHART_HEIGHT, peak, max(BAR_WIDTH, -(-width // MAX_BARS_ACROSS)))
 
 
 def _height(count: int, peak: int) -> float:
