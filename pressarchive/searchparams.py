@@ -20,10 +20,14 @@ from pressarchive.isodate import iso_date
 Kind = Literal["text", "int", "date", "bool", "choice"]
 
 SORTS = ("relevance", "date")
-#: Timeline granularities; ``auto`` lets the span of the matches decide (see
-#: :data:`pressarchive.index.periods.AUTO_SPANS`).
+#: Timeline granularities; ``auto`` lets the span of the matches decide.
 AUTO_INTERVAL = "auto"
 INTERVALS = (AUTO_INTERVAL, "day", "week", "month", "year")
+#: Longest span of the matches (oldest to newest day, inclusive) each interval is chosen for
+#: under ``auto``: days up to about two months (at most 62 bars), ISO weeks up to about a year
+#: (at most 54), months up to fifteen years (at most 181); years beyond.
+AUTO_SPANS: tuple[tuple[str, int], ...] = (("day", 62), ("week", 371), ("month", 15 * 366))
+_AUTO_RULE = ", ".join(f"{interval}s for spans up to {days} days" for interval, days in AUTO_SPANS)
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 10
 #: Bounds that keep absurd values (a query of many thousand characters, year 10**30, page
@@ -167,7 +171,7 @@ PARAMS: tuple[Param, ...] = (
           label="Published until", form="to"),
     Param("interval", "choice", "Timeline granularity: auto chooses by the span of the matches.",
           "Timeline granularity: `day`, `week` (ISO weeks), `month`, `year`, or `auto` (default): "
-          "days for spans up to 62 days, weeks up to 371 days, months up to 15 years, else years.",
+          f"by the span of the matches, {_AUTO_RULE}, else years.",
           flag="--interval", default=AUTO_INTERVAL, choices=INTERVALS, check=_check_interval),
     Param("limit", "int", f"Hits per page (1-{MAX_LIMIT}).",
           f"Hits per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",

@@ -17,7 +17,8 @@ from pressarchive.cli import commands  # noqa: F401  (registers the subcommands)
 from pressarchive.datadir import DataDir
 from pressarchive.index import SearchIndex, SearchRequest
 from pressarchive.index.models import Period
-from pressarchive.index.periods import AUTO_SPANS, choose_interval, period_code, period_label, period_range
+from pressarchive.index.periods import choose_interval, period_code, period_label, period_range
+from pressarchive.searchparams import AUTO_SPANS
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.web import create_app, present, urls

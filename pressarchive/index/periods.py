@@ -16,20 +16,17 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from pressarchive.searchparams import AUTO_INTERVAL, INTERVALS
+from pressarchive.searchparams import AUTO_INTERVAL, AUTO_SPANS, INTERVALS
 
 IntArray = npt.NDArray[np.int64]
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
-#: Longest span (first to last matching day, inclusive) each interval is chosen for when the
-#: interval is left to the search: days up to about two months (at most 62 bars), ISO weeks
-#: up to about a year (at most 54), months up to fifteen years (at most 181); years beyond.
-AUTO_SPANS: tuple[tuple[str, int], ...] = (("day", 62), ("week", 371), ("month", 15 * 366))
 
 
 def choose_interval(requested: str, first_day: int, last_day: int) -> str:
     """The interval to count by: ``requested``, or for ``auto`` the one the span calls for
-    (``first_day`` and ``last_day`` are date ordinals of the oldest and newest match)."""
+    (:data:`~pressarchive.searchparams.AUTO_SPANS`; ``first_day`` and ``last_day`` are the
+    date ordinals of the oldest and newest match)."""
     if requested != AUTO_INTERVAL:
         if requested not in INTERVALS:
             raise ValueError(f"not an interval: {requested}")
