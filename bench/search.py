@@ -15,7 +15,7 @@ and           two words from the same release
 phrase        two consecutive words of a release, quoted
 date_range    a word and a since/until window of one to three years
 facets        a word, with facet counts (language, source, agency, country, year,
-              operation) and the monthly histogram over all matches
+              operation) and the timeline (auto interval) over all matches
 date_sorted   a word, newest first
 highlight     a word, top 10 by relevance with highlighted snippets
 collapsed     a word, near-duplicate clusters collapsed (every release is its own cluster

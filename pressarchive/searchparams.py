@@ -20,6 +20,14 @@ from pressarchive.isodate import iso_date
 Kind = Literal["text", "int", "date", "bool", "choice"]
 
 SORTS = ("relevance", "date")
+#: Timeline granularities; ``auto`` lets the span of the matches decide.
+AUTO_INTERVAL = "auto"
+INTERVALS = (AUTO_INTERVAL, "day", "week", "month", "year")
+#: Longest span of the matches (oldest to newest day, inclusive) each interval is chosen for
+#: under ``auto``: days up to about two months (at most 62 bars), ISO weeks up to about a year
+#: (at most 54), months up to fifteen years (at most 181); years beyond.
+AUTO_SPANS: tuple[tuple[str, int], ...] = (("day", 62), ("week", 371), ("month", 15 * 366))
+_AUTO_RULE = ", ".join(f"{interval}s for spans up to {days} days" for interval, days in AUTO_SPANS)
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 10
 #: Bounds that keep absurd values (a query of many thousand characters, year 10**30, page
@@ -44,6 +52,11 @@ def _check_query(query: str) -> None:
 def _check_sort(sort: str) -> None:
     if sort not in SORTS:
         raise UserError(f"bad sort {sort!r}: expected one of {', '.join(SORTS)}", parameter="sort", value=sort)
+
+
+def _check_interval(interval: str) -> None:
+    if interval not in INTERVALS:
+        raise UserError(f"bad interval {interval!r}: expected one of {', '.join(INTERVALS)}")
 
 
 def _check_page(page: int) -> None:
@@ -158,6 +171,10 @@ PARAMS: tuple[Param, ...] = (
     Param("until", "date", "Only documents published on or before this date.",
           "Published on or before, `YYYY-MM-DD`.", flag="--until", metavar="YYYY-MM-DD",
           label="Published until", form="to"),
+    Param("interval", "choice", "Timeline granularity: auto chooses by the span of the matches.",
+          "Timeline granularity: `day`, `week` (ISO weeks), `month`, `year`, or `auto` (default): "
+          f"by the span of the matches, {_AUTO_RULE}, else years.",
+          flag="--interval", default=AUTO_INTERVAL, choices=INTERVALS, check=_check_interval),
     Param("limit", "int", f"Hits per page (1-{MAX_LIMIT}).",
           f"Hits per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
           flag="--limit", default=DEFAULT_LIMIT, check=check_limit),

@@ -62,7 +62,7 @@ def build_request(
     agency: str | None = None, country: str | None = None,
     source_agency: str | None = None, source_country: str | None = None, cluster: int | None = None,
     year: int | None = None, since: str | None = None, until: str | None = None,
-    collapse: bool = False, expand: bool = False,
+    collapse: bool = False, expand: bool = False, interval: str = "auto",
 ) -> SearchRequest:
     """A validated search request from the raw values a person typed.
 
@@ -74,6 +74,7 @@ def build_request(
         "source": source, "operation": operation, "agency": agency, "country": country,
         "source_agency": source_agency, "source_country": source_country, "cluster": cluster,
         "year": year, "since": since, "until": until, "collapse": collapse, "expand": expand,
+        "interval": interval,
     }
     return request_from_values(values)
 

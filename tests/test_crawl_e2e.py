@@ -113,18 +113,25 @@ def test_search_by_operation_across_languages(crawled: dict[str, Any]) -> None:
 
 def test_search_json_shape(crawled: dict[str, Any]) -> None:
     result = crawled["cli"].json("search", "kestrel", "--limit", "1")
-    assert set(result) == {"query", "total", "hits", "facets", "histogram", "expansions"}
+    assert set(result) == {
+        "query", "total", "page", "limit", "last_page", "sort", "hits", "facets", "interval", "histogram",
+        "timeline", "expansions",
+    }
     assert result["query"] == "kestrel" and result["total"] == 3 and len(result["hits"]) == 1
     (hit,) = result["hits"]
     assert set(hit) == {
-        "id", "url", "title", "published", "source", "language", "operations", "snippet", "cluster", "similar",
+        "id", "url", "title", "published", "source", "language", "operations", "score", "snippet",
+        "highlights", "cluster", "similar",
     }
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", hit["published"])
     assert set(result["facets"]) == {
         "language", "source", "source_country", "country", "agency", "year", "operation",
     }
     assert sum(result["facets"]["language"].values()) == 3, "facets count all matches, not the page"
-    assert sum(result["histogram"].values()) == 3 and all(re.fullmatch(r"\d{4}-\d{2}", m) for m in result["histogram"])
+    # Three releases of one day: the timeline counts by day.
+    assert result["interval"] == "day"
+    assert sum(result["histogram"].values()) == 3
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", m) for m in result["histogram"])
 
 
 def test_show_json_shape(crawled: dict[str, Any]) -> None:

@@ -349,11 +349,16 @@ def test_to_json_shape(index: SearchIndex) -> None:
     # "histogram" and the agency/country facets were added with the timeline.
     # "expansions" (thesaurus) and the hits' "cluster"/"similar" came with issue 10; "clusters"
     # only in a collapsed search.
-    assert set(data) == {"query", "total", "hits", "facets", "histogram", "expansions"}
+    # Issue 11 added what the search page shows: paging, sort, the timeline's interval and
+    # periods, each hit's score and highlight spans.
+    assert set(data) == {
+        "query", "total", "page", "limit", "last_page", "sort", "hits", "facets", "interval", "histogram",
+        "timeline", "expansions",
+    }
     (hit,) = data["hits"]
     assert set(hit) == {
-        "id", "url", "title", "published", "source", "language", "operations", "snippet",
-        "cluster", "similar",
+        "id", "url", "title", "published", "source", "language", "operations", "score", "snippet",
+        "highlights", "cluster", "similar",
     }
     assert hit["published"] is None and isinstance(hit["snippet"], str)
     (dated,) = index.search(SearchRequest(query="icaro")).to_json()["hits"]

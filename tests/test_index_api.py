@@ -46,7 +46,7 @@ def test_facets_are_exact_over_all_matches(index: SearchIndex) -> None:
 
 
 def test_facets_and_histogram_follow_the_filters(index: SearchIndex) -> None:
-    result = index.search(SearchRequest(query="tantalio", source_country="es", limit=1))
+    result = index.search(SearchRequest(query="tantalio", source_country="es", limit=1, interval="month"))
     assert result.total == 1
     assert result.facets["source_country"] == {"ES": 1}
     assert result.histogram == {"2017-03": 1}

@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from pressarchive.datadir import DataDir
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService, build_request
-from pressarchive.web.timeline import MAX_MONTHS, build_timeline
 from tests.archive_builder import Builder
 from tests.conftest import CLI
 from tests.web_pages import page, query_of
@@ -149,7 +148,7 @@ def test_facets_count_all_matches_including_agency_and_country(client: TestClien
 
 
 def test_histogram_counts_matches_per_month(client: TestClient) -> None:
-    assert api(client, q="operation:tantalio")["histogram"] == {"2017-03": 2, "2017-04": 1}
+    assert api(client, q="operation:tantalio", interval="month")["histogram"] == {"2017-03": 2, "2017-04": 1}
     browse = api(client, limit=1)
     assert browse["histogram"] == {"2016-12": 1, "2017-03": 2, "2017-04": 1, "2019-07": 1}
     assert sum(browse["histogram"].values()) == browse["total"] - 1  # type: ignore[union-attr, operator]
@@ -190,13 +189,14 @@ def test_agency_and_country_facets_filter_when_clicked(client: TestClient) -> No
 
 
 def test_timeline_draws_a_bar_per_month_with_matches(client: TestClient) -> None:
-    tree = page(client, "/search?q=operation:tantalio")
+    tree = page(client, "/search?q=operation:tantalio&interval=month")
     timeline = tree.cssselect("section.timeline")[0]
     bars = timeline.cssselect("svg.histogram rect.bar")
     assert [bar.cssselect("title")[0].text_content() for bar in bars] == ["2017-03: 2", "2017-04: 1"]
     heights = [float(bar.get("height")) for bar in bars]
     assert heights[0] > heights[1] > 0
     link = bars[0].getparent().get("href")
+    # The bar zooms in: its period, the interval back to auto.
     assert query_of(link) == {"q": "operation:tantalio", "since": "2017-03-01", "until": "2017-03-31"}
     assert len(page(client, link).cssselect(".hit")) == 2
     rows = timeline.cssselect(".timeline-table tbody tr")
@@ -234,7 +234,8 @@ def test_api_similar_finds_the_same_operation_elsewhere(client: TestClient, ids:
     assert ids["tantalio_en"] not in found
     assert found and found[0] in {ids["tantalio_es"], ids["tantalio_pt"]}
     assert set(body["hits"][0]) == {
-        "id", "url", "title", "published", "source", "language", "operations", "snippet", "cluster", "similar",
+        "id", "url", "title", "published", "source", "language", "operations", "score", "snippet", "highlights",
+        "cluster", "similar",
     }
     assert len(client.get(f"/api/doc/{ids['tantalio_en']}/similar", params={"limit": 1}).json()["hits"]) == 1
 
@@ -272,7 +273,8 @@ def test_cli_search_filters_and_json_shape(archive: tuple[DataDir, dict[str, int
     assert cli.json("search", "--country", "PT")["total"] == 3
     assert hit_ids(cli.json("search", "--source-agency", "Europol", "--operation", "tantalio")) == {ids["tantalio_en"]}
     assert hit_ids(cli.json("search", "--agency", "europol", "--country", "br")) == {ids["tantalio_en"]}
-    dated = cli.json("search", "operation:tantalio", "--sort", "date", "--limit", "1", "--page", "2")
+    dated = cli.json("search", "operation:tantalio", "--sort", "date", "--limit", "1", "--page", "2",
+                     "--interval", "month")
     assert [hit["published"] for hit in dated["hits"]] == ["2017-03-12"]
     assert dated["histogram"] == {"2017-03": 2, "2017-04": 1}
 
@@ -287,25 +289,3 @@ def test_cli_similar(archive: tuple[DataDir, dict[str, int]]) -> None:
     missing = cli("similar", "999999")
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     assert missing.stderr.strip().splitlines()[-1] == "error: no document with id 999999"
-
-
-# -- timeline arithmetic ----------------------------------------------------------------------------
-
-
-def test_timeline_fills_empty_months_and_ignores_junk() -> None:
-    timeline = build_timeline({"2019-11": 2, "2020-02": 4, "junk": 9, "2020-13": 1, "0000-01": 1})
-    assert timeline is not None and timeline.unit == "month"
-    assert [(bar.label, bar.count) for bar in timeline.bars] == [
-        ("2019-11", 2), ("2019-12", 0), ("2020-01", 0), ("2020-02", 4),
-    ]
-    assert timeline.bars[-1].until == "2020-02-29" and timeline.peak == 4
-    assert [bar.x for bar in timeline.bars] == sorted({bar.x for bar in timeline.bars})
-    assert build_timeline({}) is None and build_timeline({"2020-01": 0}) is None
-
-
-def test_long_spans_fall_back_to_years() -> None:
-    timeline = build_timeline({"1990-05": 1, "1990-07": 2, f"{1990 + MAX_MONTHS // 12 + 1}-01": 3})
-    assert timeline is not None and timeline.unit == "year"
-    assert (timeline.bars[0].label, timeline.bars[0].count) == ("1990", 3)
-    assert timeline.bars[0].since == "1990-01-01" and timeline.bars[0].until == "1990-12-31"
-

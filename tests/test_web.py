@@ -326,10 +326,15 @@ def test_api_search_has_the_cli_shape(
     response = client.get("/api/search", params={"q": "europol", "limit": 2})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"query", "total", "hits", "facets", "histogram", "expansions"}
+    assert set(body) == {
+        "query", "total", "page", "limit", "last_page", "sort", "hits", "facets", "interval", "histogram",
+        "timeline", "expansions",
+    }
     assert body["query"] == "europol" and body["total"] == 4 and len(body["hits"]) == 2
+    assert (body["page"], body["limit"], body["last_page"], body["sort"]) == (1, 2, 2, "relevance")
     assert set(body["hits"][0]) == {
-        "id", "url", "title", "published", "source", "language", "operations", "snippet", "cluster", "similar",
+        "id", "url", "title", "published", "source", "language", "operations", "score", "snippet",
+        "highlights", "cluster", "similar",
     }
     assert isinstance(body["hits"][0]["snippet"], str)
     assert set(body["facets"]) == {
@@ -431,7 +436,7 @@ def test_openapi_documents_the_api_only(client: TestClient) -> None:
     params = {p["name"]: p for p in search["parameters"]}
     assert set(params) == {"q", "sort", "language", "source", "agency", "country", "operation", "year",
                            "since", "until", "limit", "page", "source_agency", "source_country",
-                           "cluster", "collapse", "expand"}
+                           "cluster", "collapse", "expand", "interval"}
     assert all(p.get("description") for p in params.values())
     assert "400" in search["responses"] and "422" not in search["responses"]
 

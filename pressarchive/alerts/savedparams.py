@@ -26,8 +26,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def params_of(request: SearchRequest) -> dict[str, Any]:
-    """The saved form of ``request``: each parameter that is set (the sort always), as JSON
-    values (text, whole numbers, ``true``, dates as ``YYYY-MM-DD``).
+    """The saved form of ``request``: each parameter that is set and not its default (the sort
+    always), as JSON values (text, whole numbers, ``true``, dates as ``YYYY-MM-DD``).
 
     Text that is not valid Unicode (a lone surrogate from a JSON body, or from a command line
     that was not UTF-8) is refused: kept, it would break every page and link listing it.
@@ -39,7 +39,7 @@ def params_of(request: SearchRequest) -> dict[str, Any]:
             value = value.isoformat()
         if isinstance(value, str) and _SURROGATE.search(value):
             raise UserError(f"bad {param.name}: not valid text (a lone surrogate)")
-        if value not in (None, "", False):
+        if value not in (None, "", False) and (param.name == "sort" or value != param.default):
             params[param.name] = value
     return params
 

@@ -25,6 +25,10 @@ if TYPE_CHECKING:  # the dossiers load the extractors' data: only when a command
     from pressarchive.dossiers import DocumentFacts
 
 
+#: Facet values printed per facet; ``--json`` gives every value.
+FACET_SHOWN = 8
+
+
 def print_json(payload: Any) -> None:
     print(json_text(payload))
 
@@ -47,13 +51,14 @@ def print_search(result: SearchResult, console: Console,
     for name, counts in result.facets.items():
         if counts:
             shown = ", ".join(
-                f"{escape(_facet_value(name, str(k), names))} {v}" for k, v in list(counts.items())[:8]
+                f"{escape(_facet_value(name, str(k), names))} {v}" for k, v in list(counts.items())[:FACET_SHOWN]
             )
-            console.print(f"\n[dim]{name}:[/] {shown}", end="")
+            more = f" (+{len(counts) - FACET_SHOWN} more; --json lists all)" if len(counts) > FACET_SHOWN else ""
+            console.print(f"\n[dim]{name}:[/] {shown}{more}", end="")
     if result.histogram:
-        months = list(result.histogram.items())
-        shown = ", ".join(f"{month} {count}" for month, count in months[:24]) + (", …" if len(months) > 24 else "")
-        console.print(f"\n[dim]per month:[/] {shown}", end="")
+        periods = list(result.histogram.items())
+        shown = ", ".join(f"{label} {count}" for label, count in periods[:24]) + (", …" if len(periods) > 24 else "")
+        console.print(f"\n[dim]per {result.interval}:[/] {shown}", end="")
     console.print()
 
 

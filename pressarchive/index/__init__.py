@@ -10,7 +10,7 @@ from __future__ import annotations
 from pressarchive.index.engine import SearchEngine
 from pressarchive.index.errors import QueryError, QueryTooExpensive
 from pressarchive.index.expansion import MAX_EXPANSION
-from pressarchive.index.models import Hit, SearchRequest, SearchResult
+from pressarchive.index.models import Hit, Period, SearchRequest, SearchResult
 from pressarchive.index.searchindex import SearchIndex
 from pressarchive.index.syntaxcheck import MAX_DEPTH, MAX_WORDS
 
@@ -19,6 +19,7 @@ __all__ = [
     "MAX_EXPANSION",
     "MAX_WORDS",
     "Hit",
+    "Period",
     "QueryError",
     "QueryTooExpensive",
     "SearchEngine",

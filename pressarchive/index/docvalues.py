@@ -24,6 +24,7 @@ from whoosh.reading import IndexReader
 
 from pressarchive.index import whoosh_internals as wi
 from pressarchive.index.analysis import fold, language_group
+from pressarchive.index.periods import month_codes
 from pressarchive.index.postings import FloatArray, field_lengths
 from pressarchive.index.schema import MISSING, MULTI_KEYWORDS
 
@@ -148,8 +149,7 @@ def _unsortable(reader: IndexReader, fieldname: str, raw: npt.NDArray[Any]) -> I
 
 def _months(days: IntArray) -> IntArray:
     undated = days == MISSING
-    epoch_days = np.where(undated, 0, days - _EPOCH_ORDINAL).astype("datetime64[D]")
-    months = epoch_days.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    months = month_codes(np.where(undated, _EPOCH_ORDINAL, days))
     return np.where(undated, MISSING, months)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from pressarchive.searchparams import MAX_LIMIT, SORTS
+from pressarchive.searchparams import AUTO_INTERVAL, INTERVALS, MAX_LIMIT, SORTS
 
 
 
@@ -40,6 +40,7 @@ class SearchRequest:
     until: date | None = None
     collapse: bool = False
     expand: bool = False
+    interval: str = AUTO_INTERVAL  # timeline granularity: day, week, month, year or auto
 
     def clamped(self) -> SearchRequest:
         """The same request with limit in 1..MAX_LIMIT, page >= 1 and a known sort."""
@@ -48,6 +49,7 @@ class SearchRequest:
             limit=min(max(int(self.limit), 1), MAX_LIMIT),
             page=max(int(self.page), 1),
             sort=self.sort if self.sort in SORTS else "relevance",
+            interval=self.interval if self.interval in INTERVALS else AUTO_INTERVAL,
         )
 
 
@@ -73,8 +75,18 @@ class Hit:
         """The snippet as one plain string, without highlighting."""
         return "".join(text for text, _ in self.snippet)
 
+    @property
+    def highlights(self) -> list[tuple[int, int]]:
+        """[start, end) character offsets of the matched terms in :attr:`snippet_text`."""
+        spans, offset = [], 0
+        for text, matched in self.snippet:
+            if matched and text:
+                spans.append((offset, offset + len(text)))
+            offset += len(text)
+        return spans
+
     def to_json(self) -> dict[str, object]:
-        """JSON-ready dict for the API."""
+        """JSON-ready dict for the API: the hit, its score and its snippet with highlight spans."""
         return {
             "id": self.id,
             "url": self.url,
@@ -83,10 +95,30 @@ class Hit:
             "source": self.source,
             "language": self.language,
             "operations": list(self.operations),
+            "score": round(float(self.score), 6),
             "snippet": self.snippet_text,
+            "highlights": [list(span) for span in self.highlights],
             "cluster": self.cluster,
             "similar": self.similar,
         }
+
+
+@dataclass(frozen=True)
+class Period:
+    """One bar of the timeline: a day, ISO week, month or year with its matches.
+
+    ``label`` names it (``2019-02-14``, ``2019-W07``, ``2019-02``, ``2019``); ``since`` and
+    ``until`` are its first and last day, what a search narrowed to it filters on.
+    """
+
+    label: str
+    since: date
+    until: date
+    count: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"period": self.label, "since": self.since.isoformat(), "until": self.until.isoformat(),
+                "count": self.count}
 
 
 @dataclass
@@ -94,11 +126,13 @@ class SearchResult:
     """A page of hits, the total number of matches, and facets and timeline over all of them.
 
     ``facets`` maps each facet of :data:`~pressarchive.index.facets.FACET_NAMES` to value ->
-    count (most frequent first); ``histogram`` maps "YYYY-MM" -> matches published that month,
-    in chronological order, undated matches left out. ``total``, facets and histogram always
-    count documents; a collapsed search also gives ``clusters``, the number of distinct
-    near-duplicate clusters among the matches, which is what its pages are cut from.
-    ``expansions`` maps each thesaurus-expanded word as written to the terms it searched.
+    count (most frequent first, every value); ``timeline`` holds the periods of ``interval``
+    (day, week, month or year: the request's, or the one the span of the matches called for)
+    that have matches, in chronological order, undated matches left out. ``total``, facets
+    and timeline always count documents; a collapsed search also gives ``clusters``, the
+    number of distinct near-duplicate clusters among the matches, which is what its pages
+    are cut from. ``expansions`` maps each thesaurus-expanded word as written to the terms it
+    searched. ``sort`` is the order asked for (a search without words lists by date either way).
     """
 
     query: str
@@ -107,23 +141,41 @@ class SearchResult:
     limit: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
-    histogram: dict[str, int] = field(default_factory=dict)
+    timeline: list[Period] = field(default_factory=list)
+    interval: str = "month"
+    sort: str = "relevance"
     clusters: int | None = None  # set when the search was collapsed
     expansions: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def histogram(self) -> dict[str, int]:
+        """Period label -> matches, oldest first (``YYYY-MM`` keys when counted by month)."""
+        return {period.label: period.count for period in self.timeline}
 
     @property
     def listed(self) -> int:
         """How many entries the result list has over all pages: clusters when collapsed."""
         return self.total if self.clusters is None else self.clusters
 
+    @property
+    def last_page(self) -> int:
+        """The number of the last page, at least 1 (an empty result is one empty page)."""
+        return max(1, -(-self.listed // max(self.limit, 1)))
+
     def to_json(self) -> dict[str, object]:
-        """JSON-ready dict for the API: query, total, hits, facets, histogram and expansions."""
+        """JSON-ready dict for the API: everything the search page shows."""
         body: dict[str, object] = {
             "query": self.query,
             "total": self.total,
+            "page": self.page,
+            "limit": self.limit,
+            "last_page": self.last_page,
+            "sort": self.sort,
             "hits": [hit.to_json() for hit in self.hits],
             "facets": {name: dict(counts) for name, counts in self.facets.items()},
-            "histogram": dict(self.histogram),
+            "interval": self.interval,
+            "histogram": self.histogram,
+            "timeline": [period.to_json() for period in self.timeline],
             "expansions": {written: list(terms) for written, terms in self.expansions.items()},
         }
         if self.clusters is not None:

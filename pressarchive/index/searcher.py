@@ -88,7 +88,7 @@ def run_search(searcher: Searcher, cache: DocValuesCache, request: SearchRequest
         ranked = [(docnum, 0.0) for docnum in by_date(views, masks, wanted)]
     page = ranked[start:wanted]
     facets = facet_counts(matches, deadline)
-    timeline = histogram(matches)
+    interval, timeline = histogram(matches, request.interval)
     terms = body_terms(searcher, q, deadline) if page else {}
     hits = make_hits(searcher, page, terms, text_source, deadline)
     for hit, (docnum, _) in zip(hits, page, strict=True):
@@ -101,7 +101,9 @@ def run_search(searcher: Searcher, cache: DocValuesCache, request: SearchRequest
         limit=request.limit,
         hits=hits,
         facets=facets,
-        histogram=timeline,
+        timeline=timeline,
+        interval=interval,
+        sort=request.sort,
         clusters=clusters,
         expansions=parsed.expansions,
     )

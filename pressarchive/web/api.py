@@ -56,16 +56,23 @@ router = APIRouter(tags=["archive"])
 @router.get(
     urls.API_SEARCH,
     summary="Search the archive",
-    description="Full-text search over the current text of every archived press release, "
-    "with exact document counts per language, source, source country, mentioned country, "
-    "mentioned agency (by id), year and operation over all matching documents, and "
-    "`histogram`: matches per month (`YYYY-MM`) for a timeline. `expansions` maps each "
+    description="Full-text search over the current text of every archived press release: "
+    "everything the search page shows. `page`, `limit`, `last_page` and `sort` describe the page; "
+    "each hit has its `score` (0 when sorted by date) and its `snippet` as plain text with "
+    "`highlights`, the [start, end) character offsets of the matched words in it. `facets`: "
+    "exact document counts per language, source, source country, mentioned country, "
+    "mentioned agency (by id), year and operation over all matching documents, every value. "
+    "The timeline counts matches per `interval` (`day`, `week`: ISO weeks, `month` or `year`; "
+    "the one asked for, or with `interval=auto` the one the span of the matches calls for): "
+    "`histogram` maps each period's label (`2017-12-01`, `2017-W48`, `2017-12`, `2017`) to its "
+    "matches and `timeline` lists the same periods with their first and last day (`since`, "
+    "`until`), oldest first, undated matches left out. `expansions` maps each "
     "thesaurus-expanded word (`~word`, or every known word with `expand=1`) to the terms it "
     "searched. With `collapse=1` each near-duplicate cluster appears once, its best match "
     "carrying `similar` (other matches in its cluster); `total`, facets and histogram still "
     "count documents and `clusters` counts the clusters, which the pages are cut from.",
     responses={
-        200: ok("The matching page of hits, the facet counts and the histogram.", apiexamples.SEARCH),
+        200: ok("The matching page of hits, the facet counts and the timeline.", apiexamples.SEARCH),
         400: error_doc(
             400, BAD_QUERY, urls.API_SEARCH, "bad query: unbalanced parenthesis at position 6",
             parameter="q", position=6,

@@ -28,17 +28,33 @@ def ok_csv(description: str, example: str) -> dict[str, Any]:
 HIT = {
     "id": 42, "url": "https://example.org/press/2017/avalanche", "title": "Avalanche takedown",
     "published": "2017-12-01", "source": "example-police", "language": "en",
-    "operations": ["avalanche"], "snippet": "... a joint action with Europol and ...",
+    "operations": ["avalanche"], "score": 7.5321,
+    "snippet": "… a joint action with Europol and …", "highlights": [[22, 29]],
     "cluster": 42, "similar": 0,
 }
 SEARCH = {
     "query": "europol",
-    "total": 1,
-    "hits": [HIT],
-    "facets": {"language": {"en": 1}, "source": {"example-police": 1}, "source_country": {"NL": 1},
-               "country": {"NL": 1, "DE": 1}, "agency": {"europol": 1}, "year": {"2017": 1},
-               "operation": {"avalanche": 1}},
-    "histogram": {"2017-12": 1},
+    "total": 2,
+    "page": 1,
+    "limit": 10,
+    "last_page": 1,
+    "sort": "relevance",
+    "hits": [HIT, {
+        "id": 57, "url": "https://example.org/press/2018/avalanche-arrests", "title": "Avalanche: arrests",
+        "published": "2018-02-14", "source": "example-police", "language": "en",
+        "operations": ["avalanche"], "score": 5.0127,
+        "snippet": "… Europol coordinated the arrests …", "highlights": [[2, 9]],
+        "cluster": 57, "similar": 0,
+    }],
+    "facets": {"language": {"en": 2}, "source": {"example-police": 2}, "source_country": {"NL": 2},
+               "country": {"NL": 2, "DE": 1}, "agency": {"europol": 2}, "year": {"2017": 1, "2018": 1},
+               "operation": {"avalanche": 2}},
+    "interval": "week",
+    "histogram": {"2017-W48": 1, "2018-W07": 1},
+    "timeline": [
+        {"period": "2017-W48", "since": "2017-11-27", "until": "2017-12-03", "count": 1},
+        {"period": "2018-W07", "since": "2018-02-12", "until": "2018-02-18", "count": 1},
+    ],
     "expansions": {},
 }
 SIMILAR = {"id": 42, "hits": [{**HIT, "id": 43, "url": "https://example.net/news/avalanche", "cluster": 43}]}

@@ -32,6 +32,7 @@ from pressarchive.web import (
 )
 from pressarchive.web.cors import ReadOnlyCors
 from pressarchive.web.handlers import install_error_handlers
+from pressarchive.web.head import HeadAsGet
 from pressarchive.web.security import AllowedHosts, HostCheck, SecurityHeaders
 from pressarchive.web.writeaccess import WriteAccess
 
@@ -48,7 +49,7 @@ DESCRIPTION = (
 
 
 class ArchiveApp(FastAPI):
-    """FastAPI with the security and CORS layers outside its error handling.
+    """FastAPI with the security and CORS layers outside its error handling, and HEAD for every GET.
 
     Starlette puts the middleware that sends the 500 page outermost, so an ordinary
     middleware never sees that page; wrapping the whole stack gives it the security headers
@@ -62,7 +63,7 @@ class ArchiveApp(FastAPI):
         app: ASGIApp = ReadOnlyCors(super().build_middleware_stack())
         if self.allowed_hosts is not None:
             app = HostCheck(app, self.allowed_hosts)
-        return SecurityHeaders(app)
+        return HeadAsGet(SecurityHeaders(app))
 
 
 def create_app(

@@ -19,6 +19,7 @@ from pressarchive.searchparams import MAX_DOC_ID
 from pressarchive.service import ArchiveService
 from pressarchive.exports import FORMATS, export_collection
 from pressarchive.web import urls
+from pressarchive.web.head import is_head
 from pressarchive.web.api import BAD_DOC_ID
 from pressarchive.web.apierrors import bad_host_doc, error_doc
 from pressarchive.web.apiexamples import ok
@@ -225,4 +226,6 @@ def api_collection_export(
     headers = {
         "Content-Disposition": f'attachment; filename="{export.filename}"', "X-Total-Count": str(export.count),
     }
-    return StreamingResponse(export.chunks, media_type=export.media_type, headers=headers)
+    # A HEAD gets the headers (and the count) without the rows being read and thrown away.
+    return StreamingResponse(iter(()) if is_head(request) else export.chunks, media_type=export.media_type,
+                             headers=headers)

@@ -16,6 +16,7 @@ from fastapi.responses import StreamingResponse
 
 from pressarchive.exports import COLUMNS, FORMATS, IGNORED_PARAMS, TEXT_COLUMN, export_search
 from pressarchive.web import urls
+from pressarchive.web.head import is_head
 from pressarchive.web.api import BAD_QUERY, QUERY_SYNTAX
 from pressarchive.web.apierrors import error_doc
 from pressarchive.web.deps import Service
@@ -76,4 +77,6 @@ def api_export(
         "Content-Disposition": f'attachment; filename="{export.filename}"',
         "X-Total-Count": str(export.count),
     }
-    return StreamingResponse(export.chunks, media_type=export.media_type, headers=headers)
+    # A HEAD gets the headers (and the count) without the rows being read and thrown away.
+    return StreamingResponse(iter(()) if is_head(request) else export.chunks, media_type=export.media_type,
+                             headers=headers)

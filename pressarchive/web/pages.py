@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from pressarchive.citations import STYLE_NAMES
 from pressarchive.errors import UserError
 from pressarchive.index import Hit, SearchResult
-from pressarchive.searchparams import FACET_LABELS, FILTER_LABELS
+from pressarchive.searchparams import AUTO_INTERVAL, FACET_LABELS, FILTER_LABELS, INTERVALS
 from pressarchive.service import ArchiveService
 from pressarchive.web import present, urls
 from pressarchive.web.collection_pages import document_panel
@@ -104,16 +104,27 @@ def search_context(
         "json_url": urls.api_search_url(params),
         "facets": [],
         "timeline": None,
+        "intervals": [],
     }
     if result is not None:
         context.update(_pagination(result))
         context["facets"] = _facets(result, names)
-        context["timeline"] = build_timeline(result.histogram)
+        context["timeline"] = build_timeline(result.timeline, result.interval)
+        context["intervals"] = _intervals(params)
     return context
 
 
+def _intervals(params: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The timeline's granularities to switch to, the one asked for marked current."""
+    asked = params.get("interval") or AUTO_INTERVAL
+    return [
+        {"name": name, "url": urls.interval_url(params, name), "current": name == asked}
+        for name in INTERVALS
+    ]
+
+
 def _pagination(result: SearchResult) -> dict[str, Any]:
-    last = present.page_count(result.listed, result.limit)
+    last = result.last_page
     return {
         "page": result.page,
         "last_page": last,

@@ -7,7 +7,6 @@ names. Nothing here marks text as safe: escaping stays with Jinja2's autoescape.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -17,15 +16,10 @@ from babel import Locale, UnknownLocaleError
 
 from pressarchive.urls import is_http_url
 
-#: Facet values shown before the rest fold away under "more".
+#: Facet values shown before the rest fold away under "Show all" (a ``<details>``: no script).
 FACET_SHOWN = 10
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
-
-
-def page_count(total: int, limit: int) -> int:
-    """How many pages ``total`` hits fill, at least one (an empty result is one empty page)."""
-    return max(1, math.ceil(total / max(limit, 1)))
 
 
 def page_window(current: int, last: int, radius: int = 2) -> list[int | None]:

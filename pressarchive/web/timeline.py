@@ -1,26 +1,26 @@
-"""The search page's timeline: the per-month histogram of matches as bars to draw.
+"""The search page's timeline: the index's periods with matches as bars to draw.
 
-The index counts matches per ``YYYY-MM``; this fills the empty months in between, so time
-runs evenly along the axis, and falls back to one bar per year when the span is too long for
-months to stay readable. Bars are drawn server-side as inline SVG (the pages run no script)
-and each links to the search narrowed to its period.
+The index counts matches per day, ISO week, month or year (the interval the search asked
+for, or the one the span of its matches called for). Each bar stands at its period's place
+between the first and the last period, so time runs evenly along the axis and periods
+without matches stay empty gaps. Bars are drawn server-side as inline SVG (the pages run no
+script) and each links to the search narrowed to its period.
 """
 
 from __future__ import annotations
 
-import calendar
-import re
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-#: Longest span drawn month by month; longer ones get a bar per year.
-MAX_MONTHS = 240
+from pressarchive.index.models import Period
+from pressarchive.index.periods import period_code
+
 #: Drawing units: bar width plus gap, and the chart's height.
 BAR_STEP, BAR_WIDTH, CHART_HEIGHT = 10, 8, 60
 #: The chart is at least this many bars wide, so a few periods do not become huge blocks.
 MIN_SLOTS = 24
-
-_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+#: A bar is at least this share of the chart's width, however many periods it spans.
+MAX_BARS_ACROSS = 400
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,10 @@ class Bar:
 
 @dataclass(frozen=True)
 class Timeline:
-    """Everything the template draws: the bars, the unit, the chart size and the peak."""
+    """Everything the template draws: the bars (periods with matches), the unit, the size."""
 
     bars: list[Bar]
-    unit: str  # "month" or "year"
+    unit: str  # "day", "week", "month" or "year"
     width: int
     height: int
     peak: int
@@ -56,56 +56,25 @@ class Timeline:
 
     @property
     def counted(self) -> list[Bar]:
-        """The bars with matches (for the table beside the chart)."""
-        return [bar for bar in self.bars if bar.count]
+        """The bars with matches (for the table beside the chart): all of them."""
+        return self.bars
 
 
-def build_timeline(histogram: Mapping[str, int]) -> Timeline | None:
-    """The timeline for a ``YYYY-MM -> count`` histogram; None when nothing is dated."""
-    months: dict[tuple[int, int], int] = {}
-    for key, count in histogram.items():
-        match = _MONTH.fullmatch(str(key))
-        if match and int(match[1]) >= 1 and int(count) > 0:
-            month = (int(match[1]), int(match[2]))
-            months[month] = months.get(month, 0) + int(count)
-    if not months:
+def build_timeline(periods: Sequence[Period], interval: str) -> Timeline | None:
+    """The timeline of a result's ``periods`` of ``interval``; None when nothing is dated."""
+    periods = [period for period in periods if period.count > 0]
+    if not periods:
         return None
-    first, last = min(months), max(months)
-    span = (last[0] - first[0]) * 12 + last[1] - first[1] + 1
-    periods = _by_month(months, first, span) if span <= MAX_MONTHS else _by_year(months, first[0], last[0])
-    peak = max(count for *_, count in periods)
+    first = period_code(interval, periods[0].since)
+    slots = max(period_code(interval, periods[-1].since) - first + 1, MIN_SLOTS)
+    peak = max(period.count for period in periods)
     bars = [
-        Bar(label, count, index * BAR_STEP, _height(count, peak), since, until)
-        for index, (label, since, until, count) in enumerate(periods)
+        Bar(period.label, period.count, (period_code(interval, period.since) - first) * BAR_STEP,
+            _height(period.count, peak), period.since.isoformat(), period.until.isoformat())
+        for period in periods
     ]
-    unit = "month" if span <= MAX_MONTHS else "year"
-    return Timeline(bars, unit, max(len(bars), MIN_SLOTS) * BAR_STEP, CHART_HEIGHT, peak)
-
-
-Period = tuple[str, str, str, int]  # label, since, until, count
-
-
-def _by_month(months: Mapping[tuple[int, int], int], first: tuple[int, int], span: int) -> list[Period]:
-    periods = []
-    for offset in range(span):
-        year, month = divmod(first[0] * 12 + first[1] - 1 + offset, 12)
-        month += 1
-        days = calendar.monthrange(year, month)[1]
-        periods.append((
-            f"{year:04d}-{month:02d}", f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{days:02d}",
-            months.get((year, month), 0),
-        ))
-    return periods
-
-
-def _by_year(months: Mapping[tuple[int, int], int], first: int, last: int) -> list[Period]:
-    totals: dict[int, int] = {}
-    for (year, _), count in months.items():
-        totals[year] = totals.get(year, 0) + count
-    return [
-        (f"{year:04d}", f"{year:04d}-01-01", f"{year:04d}-12-31", totals.get(year, 0))
-        for year in range(first, last + 1)
-    ]
+    width = slots * BAR_STEP
+    return Timeline(bars, interval, width, CHART_HEIGHT, peak, max(BAR_WIDTH, -(-width // MAX_BARS_ACROSS)))
 
 
 def _height(count: int, peak: int) -> float:

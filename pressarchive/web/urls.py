@@ -106,8 +106,19 @@ def sort_url(params: Mapping[str, str], sort: str) -> str:
 
 
 def period_url(params: Mapping[str, str], since: str, until: str) -> str:
-    """``params`` narrowed to documents published from ``since`` to ``until``, first page."""
-    return search_url(params, since=since, until=until, page=None)
+    """``params`` narrowed to documents published from ``since`` to ``until``, first page.
+
+    The timeline's interval goes back to ``auto``, so a year's bar opens that year by weeks
+    and a week's by days: clicking a bar zooms in.
+    """
+    return search_url(params, since=since, until=until, interval=None, page=None)
+
+
+def interval_url(params: Mapping[str, str], interval: str) -> str:
+    """``params`` with the timeline counted per ``interval`` (``auto``: as the span calls for)."""
+    if interval not in searchparams.INTERVALS:
+        raise ValueError(f"not a timeline interval: {interval}")
+    return search_url(params, interval=None if interval == searchparams.AUTO_INTERVAL else interval)
 
 
 def switch_url(params: Mapping[str, str], name: str, on: bool) -> str:
