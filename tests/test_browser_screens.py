@@ -156,6 +156,9 @@ def pages(web: str, kestrel: dict[str, Any]) -> dict[str, str]:
         "dossier": web + urls.operation_url(kestrel["operations"][0]),
         "status": web + urls.status_url(),
         "api": web + urls.api_docs_url(),
+        "sources": web + urls.sources_url(),
+        "collections": web + urls.collections_url(),
+        "saved": web + urls.saved_url(),
     }
 
 
@@ -182,7 +185,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
-PAGES = ["search", "document", "dossier", "operations", "status", "api"]
+PAGES = ["search", "document", "dossier", "operations", "status", "api", "sources", "collections", "saved"]
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
