@@ -3,8 +3,8 @@
 The releases are those of ``searchcorpus.py`` (release ``n`` has document id ``n``). The
 store is filled with SQLAlchemy Core ``executemany`` straight into the archive's own tables
 (sources, captures, documents, versions, version_operations), the same rows a crawl writes
-but without a crawl's per-page transactions, and the Whoosh index with
-``SearchIndex.add`` in large commits, as ``index --rebuild`` does. The result is a data
+but without a crawl's per-page transactions, and the Whoosh index with ``SearchIndex.rebuild``
+(one commit, one segment), as ``index --rebuild`` does. The result is a data
 directory the real ``create_app`` and CLI open as they open any archive.
 
 Captures point at a real, small WARC file: one genuine response record per source, written
@@ -25,7 +25,7 @@ import shutil
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time as day_time
 from html import escape
@@ -49,8 +49,8 @@ from pressarchive.warc import Exchange, RotatingWarcWriter, WarcLocation  # noqa
 
 MARKER = "bench-web.json"
 #: Bump when the rows written change, so an old cached archive is rebuilt.
-FORMAT = 1
-#: Documents per store transaction and per index commit (five segments at 100,000).
+FORMAT = 2
+#: Documents per store transaction.
 BATCH = 20_000
 #: When an undated release is said to have been captured.
 UNDATED_CAPTURE = datetime(2026, 7, 1, 9, 0)
@@ -92,17 +92,27 @@ def _fill(data: DataDir, corpus: Corpus, documents: int, say: Callable[[str], No
     index = SearchIndex(data.index_dir)
     try:
         locations = _write_warc(data, archive)
-        for start in range(1, documents + 1, BATCH):
-            batch = list(corpus.documents(min(BATCH, documents - start + 1), start))
-            with archive.engine.begin() as conn:
-                for table, rows in _rows(batch, locations).items():
-                    if rows:
-                        conn.execute(table.insert(), rows)
-            index.add(batch)
-            say(f"archive: {start + len(batch) - 1}/{documents} documents stored and indexed")
+        # What ``index --rebuild`` and the refill of a new index do: one commit of everything,
+        # which also marks the new index as filled (an index only added to would be refilled
+        # by the server at its start).
+        index.rebuild(_stored(archive, corpus, documents, locations, say))
+        say(f"archive: {documents} documents indexed")
     finally:
         index.close()
         archive.close()
+
+
+def _stored(archive: Archive, corpus: Corpus, documents: int, locations: dict[str, WarcLocation],
+            say: Callable[[str], None]) -> Iterator[Document]:
+    """The releases, each batch written to the store before it is handed on to the index."""
+    for start in range(1, documents + 1, BATCH):
+        batch = list(corpus.documents(min(BATCH, documents - start + 1), start))
+        with archive.engine.begin() as conn:
+            for table, rows in _rows(batch, locations).items():
+                if rows:
+                    conn.execute(table.insert(), rows)
+        say(f"archive: {start + len(batch) - 1}/{documents} documents stored")
+        yield from batch
 
 
 def _write_warc(data: DataDir, archive: Archive) -> dict[str, WarcLocation]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from pressarchive.datadir import DataDir
+from pressarchive.index import SearchIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURE_LINES = (
@@ -65,3 +66,11 @@ def test_quick_run_prints_every_figure(tmp_path: Path, monkeypatch: pytest.Monke
 
     cached = build_archive(tmp_path, 500)
     assert cached.cached and cached.data == data
+    # ... and one the server opens as it is: an index awaiting a refill would be rebuilt at
+    # every start, and the benchmark would time that instead.
+    index = SearchIndex(data.index_dir)
+    try:
+        assert not index.recreated
+        assert index.count() == 500
+    finally:
+        index.close()
