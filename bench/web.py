@@ -333,6 +333,52 @@ def run_paired(data: Any, server: Server, queries: list[Query]) -> tuple[Timings
         service.close()
 
 
+# -- where an in-process search's time goes ------------------------------------------------------
+
+#: The stages of ``run_search`` (pressarchive/index/searcher.py) and of the API's body, by the
+#: functions that do them.
+STAGES: dict[str, tuple[str, ...]] = {
+    "parse the query": ("parse_search",),
+    "match (postings, filters)": ("match_all",),
+    "rank the page": ("by_relevance", "by_date", "collapsed"),
+    "facet counts": ("facet_counts",),
+    "monthly histogram": ("histogram",),
+    "terms to highlight": ("body_terms",),
+    "hits: stored fields + snippets": ("make_hits",),
+    "  of which texts from the store": ("current_texts",),
+    "result to_json": ("to_json",),
+    "json.dumps": ("dumps",),
+}
+
+
+def profile_in_process(data: Any, queries: list[Query]) -> list[str]:
+    """cProfile one in-process pass (search, then the API's body) and share its time by stage."""
+    import cProfile
+    import pstats
+
+    from pressarchive.service import ArchiveService
+    from pressarchive.web.params import search_request
+
+    service = ArchiveService(data)
+    profiler = cProfile.Profile()
+    try:
+        service.open_index()
+        profiler.enable()
+        for query in queries:
+            json.dumps(service.search(search_request(query.params)).to_json())
+        profiler.disable()
+    finally:
+        service.close()
+    stats: dict[tuple[str, int, str], tuple[Any, ...]] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    total = sum(row[2] for row in stats.values())
+    lines = [f"profile of one in-process pass ({len(queries)} searches + bodies, {total:.2f} s under cProfile):"]
+    for stage, names in STAGES.items():
+        seconds = sum(max((row[3] for key, row in stats.items() if key[2] == name), default=0.0)
+                      for name in names)
+        lines.append(f"  {stage:<34} {seconds:7.2f} s  {seconds / total:5.0%}")
+    return lines
+
+
 # -- the export -------------------------------------------------------------------------------
 
 
@@ -441,6 +487,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "pressarchive-bench-web",
                         help="where built archives are kept between runs (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=7, help="corpus and query seed")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile an in-process pass and print the time of each stage of a search")
     parser.add_argument("--quick", action="store_true",
                         help="a tiny run (500 documents, 2 clients, 40 requests, 24 queries) to check the script")
     args = parser.parse_args()
@@ -479,14 +527,20 @@ def main() -> None:
         for line in _kinds_table({"in-process": local, "http 1 client": sequential,
                                   f"http {args.clients} clients": loaded}):
             print(line)
+        if args.profile:
+            for line in profile_in_process(built.data, queries):
+                print(line, flush=True)
         export = run_export(server)
     finally:
         server.stop()
 
     seq_overhead = overhead(sequential.summary()["mean_ms"], local.summary()["mean_ms"])
     load_overhead = overhead(loaded.summary()["mean_ms"], local.summary()["mean_ms"])
+    extra = sequential.summary()["mean_ms"] - local.summary()["mean_ms"]
     print(f"http overhead, 1 client: {seq_overhead:+.0%} of in-process time per request "
-          f"({sequential.summary()['mean_ms']:.1f} ms over HTTP, {local.summary()['mean_ms']:.1f} ms in-process)")
+          f"({sequential.summary()['mean_ms']:.1f} ms over HTTP, {local.summary()['mean_ms']:.1f} ms in-process: "
+          f"{extra:+.1f} ms, of which {encode_ms:.1f} ms the JSON body and {extra - encode_ms:+.1f} ms "
+          f"FastAPI, uvicorn and the connection)")
     print(f"http overhead, {args.clients} clients: {load_overhead:+.0%} "
           f"(latency includes waiting for one of {os.cpu_count()} cores)")
     if export is None:

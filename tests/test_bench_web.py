@@ -3,7 +3,7 @@
 The benchmark is run as people run it (a subprocess of the project's Python) in its quick mode:
 500 documents, 2 clients, 40 requests. The figures are not compared with targets here (they
 depend on the machine); what is checked is that each figure line is there, that the requests
-all succeeded, and that the export is either timed over every document or reported absent
+all succeeded, that the profile names its stages, and that the export is either timed over every document or reported absent
 only when the app has no export route.
 """
 
@@ -25,6 +25,7 @@ FIGURE_LINES = (
     "http, 1 client in sequence: ", "in-process JSON body ", "http, 2 clients: ", "server RSS: peak ",
     "p50 / p99 ms by kind:", "http overhead, 1 client: ", "http overhead, 2 clients: ", "export: ",
     "target p99 < 250 ms", "target RSS < 400 MB", "target http overhead < 20%",
+    "profile of one in-process pass (24 searches", "  facet counts ", "  hits: stored fields + snippets ",
 )
 
 
@@ -37,7 +38,7 @@ def _has_export_route(data: DataDir) -> bool:
 
 def test_quick_run_prints_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "web.py"), "--quick", "--data", str(tmp_path)],
+        [sys.executable, str(ROOT / "bench" / "web.py"), "--quick", "--profile", "--data", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert run.returncode == 0, run.stderr[-2000:]
