@@ -359,7 +359,7 @@ def profile_in_process(data: Any, queries: list[Query]) -> list[str]:
     from pressarchive.service import ArchiveService
     from pressarchive.web.params import search_request
 
-    service = ArchiveService(data)
+    service = ArchiveService(data, query_time_limit=600.0)  # cProfile slows searches several times
     profiler = cProfile.Profile()
     try:
         service.open_index()
@@ -517,13 +517,15 @@ def main() -> None:
         local, sequential, encode_ms = run_paired(built.data, server, queries)
         print(_line("in-process (ArchiveService.search)", local), flush=True)
         print(_line("http, 1 client in sequence", sequential), flush=True)
+        print(f"server RSS after the sequential pass: {server.memory('VmRSS'):.0f} MB", flush=True)
         print(f"in-process JSON body (to_json + json.dumps; in the HTTP time, not in the in-process "
               f"time): mean {encode_ms:.2f} ms", flush=True)
         loaded = run_http(server, queries, args.clients, args.requests, args.seconds)
         print(_line(f"http, {args.clients} clients", loaded), flush=True)
         peak_rss = server.memory("VmHWM")
-        print(f"server RSS: peak {peak_rss:.0f} MB (VmHWM since start), now {server.memory('VmRSS'):.0f} MB",
-              flush=True)
+        print(f"server RSS: peak {peak_rss:.0f} MB (VmHWM since start), now {server.memory('VmRSS'):.0f} MB: "
+              f"{server.memory('RssAnon'):.0f} MB anonymous (heap), {server.memory('RssFile'):.0f} MB "
+              f"file-backed (mapped index files and libraries, in the page cache)", flush=True)
         for line in _kinds_table({"in-process": local, "http 1 client": sequential,
                                   f"http {args.clients} clients": loaded}):
             print(line)
