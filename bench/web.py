@@ -206,6 +206,11 @@ class Server:
                 return int(line.split()[1]) / 1024
         return 0.0
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server has used (``/proc/PID/stat``), all its threads."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def reset_peak(self) -> bool:
         """Start VmHWM again from the current RSS (Linux: ``5`` to ``clear_refs``)."""
         try:
@@ -520,8 +525,13 @@ def main() -> None:
         print(f"server RSS after the sequential pass: {server.memory('VmRSS'):.0f} MB", flush=True)
         print(f"in-process JSON body (to_json + json.dumps; in the HTTP time, not in the in-process "
               f"time): mean {encode_ms:.2f} ms", flush=True)
+        cpu_before = server.cpu_seconds()
         loaded = run_http(server, queries, args.clients, args.requests, args.seconds)
+        server_cpu = server.cpu_seconds() - cpu_before
         print(_line(f"http, {args.clients} clients", loaded), flush=True)
+        print(f"server CPU during the {args.clients}-client pass: {server_cpu / loaded.wall:.0%} of one core, "
+              f"{server_cpu * 1000 / max(1, len(loaded.latencies)):.1f} ms per request (one Python process: "
+              f"its searches share one interpreter lock)", flush=True)
         peak_rss = server.memory("VmHWM")
         print(f"server RSS: peak {peak_rss:.0f} MB (VmHWM since start), now {server.memory('VmRSS'):.0f} MB: "
               f"{server.memory('RssAnon'):.0f} MB anonymous (heap), {server.memory('RssFile'):.0f} MB "
@@ -570,6 +580,7 @@ def main() -> None:
         "documents": args.documents, "clients": args.clients, "build_s": round(built.seconds, 1),
         "build_cached": built.cached, "in_process": local.summary(), "http_sequential": sequential.summary(),
         "http_concurrent": {**loaded.summary(), "errors": loaded.errors}, "server_peak_rss_mb": round(peak_rss, 1),
+        "server_cpu_share": round(server_cpu / loaded.wall, 2),
         "overhead_sequential": round(seq_overhead, 3), "overhead_concurrent": round(load_overhead, 3),
         "export": None if export is None else {
             "rows": export.rows, "seconds": round(export.seconds, 2), "rows_per_s": round(export.rows_per_s),
