@@ -499,7 +499,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.documents, args.clients, args.queries = 500, 2, 24
-        args.requests = args.requests or 40
+        if args.seconds is None:
+            args.requests = args.requests or 40
     if args.requests is None and args.seconds is None:
         args.requests = 2000
     if min(args.documents, args.clients, args.queries) < 1:
