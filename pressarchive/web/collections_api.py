@@ -24,7 +24,7 @@ from pressarchive.web.api import BAD_DOC_ID
 from pressarchive.web.apierrors import bad_host_doc, error_doc
 from pressarchive.web.apiexamples import ok
 from pressarchive.web.writeaccess import READ_ONLY
-from pressarchive.web.deps import Service
+from pressarchive.web.deps import Service, public_base_url
 from pressarchive.web.operations_api import Writer
 from pressarchive.web.params import DocId
 
@@ -116,7 +116,7 @@ def api_create_collection(body: NewCollection, service: Service, _writer: Writer
     responses={200: ok("The collection.", {**COLLECTION_EXAMPLE, "items": [ITEM_EXAMPLE]}), **NOT_FOUND},
 )
 def api_collection(name: CollectionName, request: Request, service: Service) -> JSONResponse:
-    return JSONResponse(service.collections.show(name).to_json(base_url=str(request.base_url)))
+    return JSONResponse(service.collections.show(name).to_json(base_url=public_base_url(request)))
 
 
 @router.delete(
@@ -195,7 +195,7 @@ def api_doc_collections(doc_id: DocId, service: Service) -> JSONResponse:
 def _item(service: ArchiveService, name: str, doc_id: int, request: Request) -> dict[str, Any]:
     """The collection's entry for ``doc_id`` as ``collection show --json`` lists it, and its name."""
     collection, item = service.collections.item(name, doc_id)
-    return {"collection": collection.name, **item_json(item, base_url=str(request.base_url))}
+    return {"collection": collection.name, **item_json(item, base_url=public_base_url(request))}
 
 
 @router.get(
@@ -222,7 +222,7 @@ def api_collection_export(
                                  json_schema_extra={"enum": list(FORMATS)})] = "csv",
     text: Annotated[bool, Query(description="`1`: add each document's current text as a last column.")] = False,
 ) -> StreamingResponse:
-    export = export_collection(service, name, format, text=text, base_url=str(request.base_url))
+    export = export_collection(service, name, format, text=text, base_url=public_base_url(request))
     headers = {
         "Content-Disposition": f'attachment; filename="{export.filename}"', "X-Total-Count": str(export.count),
     }

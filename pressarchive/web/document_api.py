@@ -12,7 +12,7 @@ from pressarchive.web import urls
 from pressarchive.web.api import BAD_DOC_ID
 from pressarchive.web.apierrors import error_doc
 from pressarchive.web.apiexamples import ok
-from pressarchive.web.deps import Service
+from pressarchive.web.deps import Service, public_base_url
 from pressarchive.web.document_pages import FromVersion, ToVersion, VersionNumber
 from pressarchive.web.params import DocId
 
@@ -92,5 +92,5 @@ def api_cite(
     )] = None,
 ) -> JSONResponse:
     day = parse_date(accessed, "accessed date")
-    citation = service.citation(doc_id, version, base_url=str(request.base_url), accessed=day)
+    citation = service.citation(doc_id, version, base_url=public_base_url(request), accessed=day)
     return JSONResponse(citation.to_json())

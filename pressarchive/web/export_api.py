@@ -19,7 +19,7 @@ from pressarchive.web import urls
 from pressarchive.web.head import is_head
 from pressarchive.web.api import BAD_QUERY, QUERY_SYNTAX
 from pressarchive.web.apierrors import error_doc
-from pressarchive.web.deps import Service
+from pressarchive.web.deps import Service, public_base_url
 from pressarchive.web.params import search_request
 from pressarchive.web.searchquery import SearchValues, search_query
 
@@ -72,7 +72,7 @@ def api_export(
     text: Annotated[bool, Query(description="`1`: add each document's current text as a last column.")] = False,
 ) -> StreamingResponse:
     given = {name: value for name, value in values.items() if name not in IGNORED_PARAMS}
-    export = export_search(service, search_request(given), format, text=text, base_url=str(request.base_url))
+    export = export_search(service, search_request(given), format, text=text, base_url=public_base_url(request))
     headers = {
         "Content-Disposition": f'attachment; filename="{export.filename}"',
         "X-Total-Count": str(export.count),

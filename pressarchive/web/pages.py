@@ -21,7 +21,7 @@ from pressarchive.searchparams import AUTO_INTERVAL, FACET_LABELS, FILTER_LABELS
 from pressarchive.service import ArchiveService
 from pressarchive.web import present, urls
 from pressarchive.web.collection_pages import document_panel
-from pressarchive.web.deps import Service
+from pressarchive.web.deps import Service, public_base_url
 from pressarchive.web.operations_api import write_access
 from pressarchive.web.document_pages import VersionNumber
 from pressarchive.web.params import DocId, default_sort, request_from_params
@@ -55,7 +55,7 @@ def doc_page(request: Request, doc_id: DocId, service: Service, version: Version
     version with its provenance, and citations of the version shown."""
     stored, facts, relations = service.document_view(doc_id, version)
     shown = stored.document.version
-    citation = service.citation(doc_id, shown, base_url=str(request.base_url))
+    citation = service.citation(doc_id, shown, base_url=public_base_url(request))
     response = render(
         "doc.html", stored=stored, doc=stored.document, json_url=urls.api_doc_url(doc_id, version),
         facts=facts.to_json(), similar=_similar(service, doc_id), similar_json_url=urls.api_similar_url(doc_id),

@@ -25,7 +25,7 @@ from pressarchive.web import urls
 from pressarchive.web.apierrors import bad_host_doc, error_doc
 from pressarchive.web.apiexamples import ok
 from pressarchive.web.writeaccess import READ_ONLY
-from pressarchive.web.deps import Service
+from pressarchive.web.deps import Service, public_base_url
 from pressarchive.web.operations_api import Writer
 from pressarchive.web.params import request_from_params
 
@@ -160,4 +160,4 @@ def api_unsave(name: SavedName, service: Service, _writer: Writer) -> JSONRespon
 )
 def api_saved_new(name: SavedName, request: Request, service: Service) -> JSONResponse:
     alert = SavedSearches(service).whats_new(name, advance=False)
-    return JSONResponse(alert.to_json(base_url=str(request.base_url)))
+    return JSONResponse(alert.to_json(base_url=public_base_url(request)))

@@ -19,7 +19,7 @@ from pressarchive.index import SearchRequest
 from pressarchive.searchparams import BY_NAME
 from pressarchive.service import ArchiveService
 from pressarchive.web import urls
-from pressarchive.web.deps import Service
+from pressarchive.web.deps import Service, public_base_url
 from pressarchive.web.operation_pages import read_form
 from pressarchive.web.operations_api import write_access
 from pressarchive.web.params import request_from_params
@@ -51,7 +51,7 @@ def saved_feed_page(name: SavedName, request: Request, service: Service) -> Resp
 
 
 def _feed(request: Request, service: ArchiveService, search: SearchRequest, title: str, page: str) -> Response:
-    base = str(request.base_url).rstrip("/")
+    base = public_base_url(request).rstrip("/")
     feed = search_feed(service, search, title=title, self_url=str(request.url), alternate_url=base + page,
                        base_url=base)
     return Response(atom_xml(feed), media_type=MEDIA_TYPE)
