@@ -1,7 +1,8 @@
-"""Load the real web app's search API and CSV export over a 100,000-document archive.
+"""Load the real web app's search API and exports over a 100,000-document archive.
 
 1. Builds (or reuses, from ``--data``) a real data directory of ``--documents`` synthetic
-   releases (``webarchive.py``: the ``searchcorpus.py`` corpus in the store and the index).
+   releases (``archivecorpus.py``: the ``searchcorpus.py`` corpus as WARC records, in the
+   store and in the index).
 2. Serves it with ``python -m pressarchive --data DIR serve`` (the real ``create_app`` under
    uvicorn) on 127.0.0.1, in a process of its own so that its memory is its own: peak RSS is
    the kernel's VmHWM from ``/proc/PID/status``.
@@ -12,8 +13,9 @@
    sequence, and over HTTP by ``--clients`` clients at once (threads, each on its own
    keep-alive connection, ``http.client`` to keep the clients' own CPU small) for
    ``--requests`` requests or ``--seconds`` seconds.
-4. Times a full CSV export through ``/api/export?format=csv`` (every document: no query),
-   with the server's RSS before, at its peak during and after the export.
+4. Times a full export through ``/api/export`` (every document: no query) as CSV and as
+   JSON Lines, read to the end and parsed, with the server's RSS before, at its peak during
+   and after each.
 
 HTTP overhead is (HTTP time per request - in-process time per request) / in-process time,
 from the sequential pass (one request at a time: no queueing) and, for information, from the
@@ -54,7 +56,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(1, str(ROOT))  # this checkout's pressarchive, as the server gets
 
 from searchcorpus import SOURCES, Corpus  # noqa: E402  (bench/ helper)
-from webarchive import build_archive  # noqa: E402  (bench/ helper)
+from archivecorpus import build_archive  # noqa: E402  (bench/ helper)
 
 TARGET_P99_MS = 250.0
 TARGET_RSS_MB = 400.0
@@ -402,8 +404,12 @@ class ExportFigures:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
-def run_export(server: Server) -> ExportFigures | None:
-    """Stream ``/api/export?format=csv`` of every document; None when the route is absent."""
+#: The export formats timed, by ``format`` value.
+EXPORT_FORMATS = ("csv", "jsonl")
+
+
+def run_export(server: Server, fmt: str) -> ExportFigures:
+    """Stream ``/api/export?format=fmt`` of every document, with the server's RSS around it."""
     rss_before = server.memory("VmRSS")
     reset = server.reset_peak()
     sampled = [rss_before]
@@ -419,11 +425,8 @@ def run_export(server: Server) -> ExportFigures | None:
     try:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
         began = time.perf_counter()
-        conn.request("GET", "/api/export?" + urlencode({"format": "csv"}))
+        conn.request("GET", "/api/export?" + urlencode({"format": fmt}))
         response = conn.getresponse()
-        if response.status == 404:
-            response.read()
-            return None
         if response.status != 200:
             raise SystemExit(f"error: /api/export answered {response.status}: {response.read()[:300]!r}")
         first_byte = 0.0
@@ -438,9 +441,20 @@ def run_export(server: Server) -> ExportFigures | None:
     peak = max(max(sampled), server.memory("VmHWM") if reset else 0.0)
     size = body.tell()
     body.seek(0)
-    rows = sum(1 for _ in csv.reader(io.TextIOWrapper(body, encoding="utf-8", newline=""))) - 1  # header
+    rows = _count_rows(io.TextIOWrapper(body, encoding="utf-8", newline=""), fmt)
     body.close()
     return ExportFigures(rows, seconds, first_byte, size / 1e6, rss_before, peak, server.memory("VmRSS"))
+
+
+def _count_rows(text: io.TextIOWrapper, fmt: str) -> int:
+    """The rows of an export, each parsed (so a malformed body fails the run)."""
+    if fmt == "csv":
+        return sum(1 for _ in csv.reader(text)) - 1  # the header
+    rows = 0
+    for line in text:
+        json.loads(line)
+        rows += 1
+    return rows
 
 
 # -- report -----------------------------------------------------------------------------------
@@ -543,7 +557,7 @@ def main() -> None:
         if args.profile:
             for line in profile_in_process(built.data, queries):
                 print(line, flush=True)
-        export = run_export(server)
+        exports = {fmt: run_export(server, fmt) for fmt in EXPORT_FORMATS}
     finally:
         server.stop()
 
@@ -556,12 +570,10 @@ def main() -> None:
           f"FastAPI, uvicorn and the connection)")
     print(f"http overhead, {args.clients} clients: {load_overhead:+.0%} "
           f"(latency includes waiting for one of {os.cpu_count()} cores)")
-    if export is None:
-        print("export: not available in this checkout")
-    else:
-        print(f"export: {export.rows} rows, {export.megabytes:.1f} MB of CSV in {export.seconds:.1f} s: "
+    for fmt, export in exports.items():
+        print(f"export {fmt}: {export.rows} rows, {export.megabytes:.1f} MB in {export.seconds:.1f} s: "
               f"{export.rows_per_s:.0f} rows/s (first byte after {export.first_byte_s:.2f} s)")
-        print(f"export: server RSS before {export.rss_before_mb:.0f} MB, peak {export.rss_peak_mb:.0f} MB, "
+        print(f"export {fmt}: server RSS before {export.rss_before_mb:.0f} MB, peak {export.rss_peak_mb:.0f} MB, "
               f"after {export.rss_after_mb:.0f} MB")
 
     p99 = loaded.summary()["p99_ms"]
@@ -570,11 +582,11 @@ def main() -> None:
     print(f"target RSS < {TARGET_RSS_MB:.0f} MB: peak {peak_rss:.0f} MB: {_verdict(peak_rss < TARGET_RSS_MB)}")
     print(f"target http overhead < {TARGET_OVERHEAD:.0%} (1 client): {seq_overhead:+.0%}: "
           f"{_verdict(seq_overhead < TARGET_OVERHEAD)}")
-    if export is not None:
+    for fmt, export in exports.items():
         flat = export.rss_peak_mb - export.rss_before_mb <= FLAT_MEMORY_MB
-        print(f"target export >= {TARGET_EXPORT_ROWS_S:.0f} rows/s: {export.rows_per_s:.0f}: "
+        print(f"target export {fmt} >= {TARGET_EXPORT_ROWS_S:.0f} rows/s: {export.rows_per_s:.0f}: "
               f"{_verdict(export.rows_per_s >= TARGET_EXPORT_ROWS_S)}")
-        print(f"target export memory flat (peak within {FLAT_MEMORY_MB:.0f} MB of before): "
+        print(f"target export {fmt} memory flat (peak within {FLAT_MEMORY_MB:.0f} MB of before): "
               f"+{export.rss_peak_mb - export.rss_before_mb:.0f} MB: {_verdict(flat)}")
     print(f"machine after the run: load average {_load_machine()}")
     print(json.dumps({
@@ -583,10 +595,10 @@ def main() -> None:
         "http_concurrent": {**loaded.summary(), "errors": loaded.errors}, "server_peak_rss_mb": round(peak_rss, 1),
         "server_cpu_share": round(server_cpu / loaded.wall, 2),
         "overhead_sequential": round(seq_overhead, 3), "overhead_concurrent": round(load_overhead, 3),
-        "export": None if export is None else {
+        "export": {fmt: {
             "rows": export.rows, "seconds": round(export.seconds, 2), "rows_per_s": round(export.rows_per_s),
             "rss_before_mb": round(export.rss_before_mb, 1), "rss_peak_mb": round(export.rss_peak_mb, 1),
-            "rss_after_mb": round(export.rss_after_mb, 1)},
+            "rss_after_mb": round(export.rss_after_mb, 1)} for fmt, export in exports.items()},
     }), flush=True)
 
 
