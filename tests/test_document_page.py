@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from lxml import html as lxml_html
 
 from pressarchive.datadir import DataDir
+from pressarchive.provenance import EvidenceMissing, read_original
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.store import Capture
@@ -151,6 +152,27 @@ def test_a_lost_warc_file_leaves_the_record_id_unknown(client: TestClient, built
 
 
 # -- diffs --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["../outside.warc.gz", "/tmp/outside.warc.gz", "sub/x.warc.gz", "", ".."])
+def test_a_warc_file_name_never_leads_out_of_the_warc_directory(tmp_path: Path, name: str) -> None:
+    warc_dir = tmp_path / "warc"
+    (warc_dir / "sub").mkdir(parents=True)
+    writer = RotatingWarcWriter(tmp_path, prefix="outside")
+    location = writer.write(Exchange(
+        url="https://x.example/", method="GET", request_headers=[], status=200, reason="OK",
+        response_headers=[("Content-Type", "text/html")], body=b"<p>secret</p>",
+        captured_at=datetime(2024, 1, 1, tzinfo=UTC),
+    ))
+    writer.close()
+    outside = tmp_path / location.warc_file
+    for target in (tmp_path / "outside.warc.gz", warc_dir / "sub" / "x.warc.gz"):
+        target.write_bytes(outside.read_bytes())
+    name = name.replace("/tmp/", f"{tmp_path}/")
+    capture = Capture("s", "https://x.example/", 200, "text/html", 13, datetime(2024, 1, 1), "0" * 64,
+                      name, location.offset)
+    with pytest.raises(EvidenceMissing, match="not available"):
+        read_original(warc_dir, capture)
 
 
 def test_diff_page_marks_inserted_and_deleted_words(client: TestClient, built: DocumentArchive) -> None:
