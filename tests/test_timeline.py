@@ -201,6 +201,15 @@ def test_page_timeline_bars_link_to_their_period_and_zoom_in(client: TestClient)
     assert zoomed.cssselect("#timeline-heading")[0].text_content() == "Matches per day"
 
 
+def test_a_bar_never_widens_the_searchs_own_dates() -> None:
+    params = {"q": "raid", "since": "2020-01-15", "until": "2020-01-20", "interval": "month"}
+    assert query_of(urls.period_url(params, "2020-01-01", "2020-01-31")) == {
+        "q": "raid", "since": "2020-01-15", "until": "2020-01-20"}
+    inside = {"q": "raid", "since": "2019-12-01", "until": "2020-03-01"}
+    assert query_of(urls.period_url(inside, "2020-01-01", "2020-01-31")) == {
+        "q": "raid", "since": "2020-01-01", "until": "2020-01-31"}
+
+
 def test_page_switches_granularity(client: TestClient) -> None:
     tree = page(client, "/search?q=raid")
     assert tree.cssselect("#timeline-heading")[0].text_content() == "Matches per week"  # 228 days
