@@ -22,7 +22,7 @@ from pressarchive.searchparams import AUTO_SPANS
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.web import create_app, present, urls
-from pressarchive.web.timeline import BAR_STEP, build_timeline
+from pressarchive.web.timeline import BAR_STEP, MAX_BARS_ACROSS, build_timeline
 from tests.archive_builder import Builder
 from tests.web_pages import page, query_of
 
@@ -156,8 +156,23 @@ def test_a_long_forced_span_keeps_bars_visible() -> None:
     periods = [Period("1900-01-01", date(1900, 1, 1), date(1900, 1, 1), 1),
                Period("2000-01-01", date(2000, 1, 1), date(2000, 1, 1), 1)]
     timeline = build_timeline(periods, "day")
-    assert timeline is not None and len(timeline.bars) == 2
-    assert timeline.bar_width * 400 >= timeline.width
+    assert timeline is not None and len(timeline.bars) == 2 and timeline.per_bar > 1
+    assert timeline.width <= MAX_BARS_ACROSS * BAR_STEP and timeline.bar_width <= BAR_STEP  # visible, apart
+    assert [(bar.since, bar.until, bar.count) for bar in timeline.bars] == [
+        ("1900-01-01", "1900-01-01", 1), ("2000-01-01", "2000-01-01", 1)]
+    assert [period.label for period in timeline.periods] == ["1900-01-01", "2000-01-01"]
+
+
+@pytest.mark.parametrize("days", [399, 401, 450, 800, 5000])
+def test_bars_never_overlap_however_many_periods(days: int) -> None:
+    start = date(2000, 1, 1)
+    periods = [Period(day.isoformat(), day, day, 1) for day in (start + timedelta(days=n) for n in range(days))]
+    timeline = build_timeline(periods, "day")
+    assert timeline is not None and timeline.bar_width <= BAR_STEP
+    places = [bar.x for bar in timeline.bars]
+    assert places == sorted(set(places)) and all(b - a >= BAR_STEP for a, b in zip(places, places[1:], strict=False))
+    assert sum(bar.count for bar in timeline.bars) == days and places[-1] < timeline.width
+    assert timeline.width // BAR_STEP <= MAX_BARS_ACROSS
 
 
 SOURCES = [f"source-{n:02d}" for n in range(present.FACET_SHOWN + 3)]
