@@ -224,7 +224,7 @@ def api_collection_export(
 ) -> StreamingResponse:
     export = export_collection(service, name, format, text=text, base_url=public_base_url(request))
     headers = {
-        "Content-Disposition": f'attachment; filename="{export.filename}"', "X-Total-Count": str(export.count),
+        "Content-Disposition": f'attachment; filename="{export.filename}"', "X-Total-Count": str(export.matches),
     }
     # A HEAD gets the headers (and the count) without the rows being read and thrown away.
     return StreamingResponse(iter(()) if is_head(request) else export.chunks, media_type=export.media_type,

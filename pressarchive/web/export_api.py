@@ -48,7 +48,8 @@ CSV_EXAMPLE = (
     "document page of that version. CSV: UTF-8, a header row, lists joined with `; `, and a cell that "
     "starts with `=`, `+`, `-`, `@`, a tab or a carriage return prefixed with `'` (no spreadsheet runs "
     "it as a formula). JSON Lines: one object per line with the same keys, lists as arrays. "
-    "`X-Total-Count` says how many rows follow.",
+    "`X-Total-Count` is the number of matches in the index, known before the rows are read: an upper "
+    "bound, as a match whose document is gone from the store is left out.",
     response_class=StreamingResponse,
     responses={
         200: {
@@ -75,7 +76,7 @@ def api_export(
     export = export_search(service, search_request(given), format, text=text, base_url=public_base_url(request))
     headers = {
         "Content-Disposition": f'attachment; filename="{export.filename}"',
-        "X-Total-Count": str(export.count),
+        "X-Total-Count": str(export.matches),
     }
     # A HEAD gets the headers (and the count) without the rows being read and thrown away.
     return StreamingResponse(iter(()) if is_head(request) else export.chunks, media_type=export.media_type,
