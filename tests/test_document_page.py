@@ -415,13 +415,16 @@ def test_the_charset_sent_is_the_name_browsers_know(content_type: str, body: byt
     assert page_encoding(original) == encoding
 
 
-def test_a_body_still_compressed_is_a_download(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("body", "encoding"), [
+    (b"(\xb5/\xfd not really zstd", "zstd"),  # a content coding the WARC reader cannot undo
+    (codecs.BOM_UTF32_LE + "<p>UTF-32</p>".encode("utf-32-le"), "identity"),  # a charset no browser reads
+])
+def test_a_body_no_browser_could_read_is_a_download(tmp_path: Path, body: bytes, encoding: str) -> None:
     service = ArchiveService(DataDir(tmp_path))
-    writer = RotatingWarcWriter(service.data.warc_dir, prefix="zstd")
-    body = b"(\xb5/\xfd not really zstd"
+    writer = RotatingWarcWriter(service.data.warc_dir, prefix="odd")
     location = writer.write(Exchange(
         url="https://x.example/z", method="GET", request_headers=[], status=200, reason="OK",
-        response_headers=[("Content-Type", "text/html"), ("Content-Encoding", "zstd")], body=body,
+        response_headers=[("Content-Type", "text/html"), ("Content-Encoding", encoding)], body=body,
         captured_at=datetime(2024, 1, 1, tzinfo=UTC),
     ))
     writer.close()
