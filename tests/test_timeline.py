@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from lxml import html as lxml_html
 
 from pressarchive.cli.app import cli
 from pressarchive.cli import commands  # noqa: F401  (registers the subcommands)
@@ -22,6 +23,7 @@ from pressarchive.searchparams import AUTO_SPANS
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.web import create_app, present, urls
+from pressarchive.web.render import environment
 from pressarchive.web.timeline import BAR_STEP, MAX_BARS_ACROSS, build_timeline
 from tests.archive_builder import Builder
 from tests.web_pages import page, query_of
@@ -271,3 +273,14 @@ def test_cli_takes_the_interval(archive: DataDir) -> None:
     assert f"per year: 2019 {len(SOURCES)}" in out.output
     bad = runner.invoke(cli, ["--data", str(archive.root), "search", "--interval", "fortnight"])
     assert bad.exit_code != 0 and "fortnight" in bad.output
+
+
+def test_a_grouped_chart_says_so_and_its_table_lists_every_period() -> None:
+    start = date(2000, 1, 1)
+    periods = [Period(day.isoformat(), day, day, 1) for day in (start + timedelta(days=7 * n) for n in range(100))]
+    timeline = build_timeline(periods, "day")
+    assert timeline is not None and timeline.per_bar == 2
+    shown = lxml_html.fromstring(environment().get_template("_timeline.html").render(
+        timeline=timeline, params={"q": "x"}, intervals=[]))
+    assert "Each bar counts 2 days." in shown.cssselect("p.note")[0].text_content()
+    assert len(shown.cssselect("svg rect.bar")) == 100 and len(shown.cssselect("tbody tr")) == 100
