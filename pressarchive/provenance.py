@@ -30,6 +30,11 @@ class EvidenceMissing(NotFound):
 def read_original(warc_dir: Path, capture: Capture) -> ArchivedResponse:
     """The response record ``capture`` points at, or :class:`EvidenceMissing` saying why not."""
     where = f"{capture.warc_file} at offset {capture.warc_offset}"
+    if Path(capture.warc_file).name != capture.warc_file:  # a store edited to point outside the WARC directory
+        raise EvidenceMissing(
+            f"the archived original is not available: {capture.warc_file!r} is not a WARC file name "
+            "of the data directory"
+        )
     try:
         return read_response(warc_dir / capture.warc_file, capture.warc_offset)
     except FileNotFoundError:

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from lxml import html as lxml_html
 
 from pressarchive.datadir import DataDir
+from pressarchive.provenance import EvidenceMissing, read_original
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.store import Capture
@@ -153,6 +154,27 @@ def test_a_lost_warc_file_leaves_the_record_id_unknown(client: TestClient, built
 # -- diffs --------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("name", ["../outside.warc.gz", "/tmp/outside.warc.gz", "sub/x.warc.gz", "", ".."])
+def test_a_warc_file_name_never_leads_out_of_the_warc_directory(tmp_path: Path, name: str) -> None:
+    warc_dir = tmp_path / "warc"
+    (warc_dir / "sub").mkdir(parents=True)
+    writer = RotatingWarcWriter(tmp_path, prefix="outside")
+    location = writer.write(Exchange(
+        url="https://x.example/", method="GET", request_headers=[], status=200, reason="OK",
+        response_headers=[("Content-Type", "text/html")], body=b"<p>secret</p>",
+        captured_at=datetime(2024, 1, 1, tzinfo=UTC),
+    ))
+    writer.close()
+    outside = tmp_path / location.warc_file
+    for target in (tmp_path / "outside.warc.gz", warc_dir / "sub" / "x.warc.gz"):
+        target.write_bytes(outside.read_bytes())
+    name = name.replace("/tmp/", f"{tmp_path}/")
+    capture = Capture("s", "https://x.example/", 200, "text/html", 13, datetime(2024, 1, 1), "0" * 64,
+                      name, location.offset)
+    with pytest.raises(EvidenceMissing, match="not available"):
+        read_original(warc_dir, capture)
+
+
 def test_diff_page_marks_inserted_and_deleted_words(client: TestClient, built: DocumentArchive) -> None:
     doc_id = built.ids["avalanche"]
     tree = page(client, f"/doc/{doc_id}/diff")  # defaults: previous against current
@@ -259,7 +281,7 @@ def test_raw_banner_links_back_and_names_the_version(client: TestClient, built: 
 
 def test_raw_keeps_the_archived_charset(client: TestClient, built: DocumentArchive) -> None:
     response = client.get(f"/doc/{built.ids['latin']}/raw")
-    assert response.headers["content-type"] == "text/html; charset=cp1252"
+    assert response.headers["content-type"] == "text/html; charset=windows-1252"
     assert "Caf\u00e9 raid \u20ac5".encode("cp1252") in response.content
     assert "Caf\u00e9 raid \u20ac5" in response.content.decode("cp1252")
 
@@ -343,10 +365,16 @@ def test_api_cite(client: TestClient, built: DocumentArchive) -> None:
     (b"<p>no doctype</p>", "", "utf-8", b"<b>B&#233;</b><p>no doctype</p>"),
     (b"<!-- <!doctype html> --><p>x</p>", "text/html", "utf-8",
      b"<b>B&#233;</b><!-- <!doctype html> --><p>x</p>"),  # a doctype in a comment is none
-    ('<meta charset="iso-8859-2"><p>\u0159</p>'.encode("iso-8859-2"), "text/html", "iso8859-2",
+    ('<meta charset="iso-8859-2"><p>\u0159</p>'.encode("iso-8859-2"), "text/html", "iso-8859-2",
      b'<b>B&#233;</b><meta charset="iso-8859-2"><p>\xf8</p>'),
     (codecs.BOM_UTF16_LE + "<!DOCTYPE html><p>\u00e9</p>".encode("utf-16-le"), "text/html", "utf-16le",
      codecs.BOM_UTF16_LE + "<!DOCTYPE html><b>B&#233;</b><p>\u00e9</p>".encode("utf-16-le")),
+    ("<!doctype html><p>\u00e9</p>".encode("utf-16-be"), "text/html; charset=utf-16", "utf-16be",
+     "<!doctype html><b>B&#233;</b><p>\u00e9</p>".encode("utf-16-be")),  # no BOM: the bytes show the order
+    ("<!-- \ud800 --><!doctype html><p>x</p>".encode("utf-16-le", "surrogatepass"), "text/html; charset=utf-16le",
+     "utf-16le", "<b>B&#233;</b><!-- \ud800 --><!doctype html><p>x</p>".encode("utf-16-le", "surrogatepass")),
+    (b'<meta charset="iso-2022-jp"><!doctype html>', "", "iso-2022-jp",
+     b'<b>B&#233;</b><meta charset="iso-2022-jp"><!doctype html>'),  # shift states: first, in ASCII state
 ])
 def test_banner_goes_after_the_doctype_in_the_pages_encoding(
     body: bytes, content_type: str, encoding: str, expected: bytes,
@@ -356,13 +384,47 @@ def test_banner_goes_after_the_doctype_in_the_pages_encoding(
     assert with_banner(body, "<b>B\u00e9</b>", encoding) == expected
 
 
-def test_a_body_still_compressed_is_a_download(tmp_path: Path) -> None:
+def test_invalid_bytes_before_the_doctype_cannot_move_the_banner_into_the_page() -> None:
+    """Each invalid byte decoded to U+FFFD re-encodes to three bytes: an offset found in the
+    decoded text would land 1,200 bytes on, inside the comment that follows the doctype."""
+    body = (b"<!-- " + b"\xff" * 600 + b" --><!doctype html><!-- " + b"x" * 2000 + b" -->"
+            b"<html><body><p id=page>page</p></body></html>")
+    original = ArchivedResponse(url="https://x.example/", date="", status=200,
+                                content_type="text/html; charset=utf-8", body=body)
+    shown = with_banner(body, '<div id="banner">B</div>', page_encoding(original) or "")
+    doctype_end = body.index(b"<!doctype html>") + len(b"<!doctype html>")
+    assert shown == body[:doctype_end] + b'<div id="banner">B</div>' + body[doctype_end:]
+    assert lxml_html.document_fromstring(shown).body[0].get("id") == "banner"
+
+
+@pytest.mark.parametrize(("content_type", "body", "encoding"), [
+    ("text/html; charset=tis-620", b"<p>\xa1</p>", "windows-874"),
+    ("text/html; charset=cp874", b"<p>\xa1</p>", "windows-874"),
+    ("text/html; charset=big5-hkscs", b"<p>x</p>", "big5"),
+    ("text/html; charset=iso-8859-1", b"<p>\xe9</p>", "windows-1252"),
+    ("text/html; charset=latin-1", b"<p>\xe9</p>", "windows-1252"),
+    ("text/html; charset=shift_jis", b"<p>x</p>", "shift_jis"),
+    ("text/html; charset=koi8-r", b"<p>x</p>", "koi8-r"),
+    ("text/html; charset=utf-16", "<p>x</p>".encode("utf-16-le"), "utf-16le"),
+    ("text/html; charset=utf-16", "<p>x</p>".encode("utf-16-be"), "utf-16be"),
+    ("text/html", codecs.BOM_UTF16_BE + "<p>x</p>".encode("utf-16-be"), "utf-16be"),
+    ("text/html", codecs.BOM_UTF32_BE + "<p>x</p>".encode("utf-32-be"), None),  # no browser reads UTF-32
+])
+def test_the_charset_sent_is_the_name_browsers_know(content_type: str, body: bytes, encoding: str | None) -> None:
+    original = ArchivedResponse(url="https://x.example/", date="", status=200, content_type=content_type, body=body)
+    assert page_encoding(original) == encoding
+
+
+@pytest.mark.parametrize(("body", "encoding"), [
+    (b"(\xb5/\xfd not really zstd", "zstd"),  # a content coding the WARC reader cannot undo
+    (codecs.BOM_UTF32_LE + "<p>UTF-32</p>".encode("utf-32-le"), "identity"),  # a charset no browser reads
+])
+def test_a_body_no_browser_could_read_is_a_download(tmp_path: Path, body: bytes, encoding: str) -> None:
     service = ArchiveService(DataDir(tmp_path))
-    writer = RotatingWarcWriter(service.data.warc_dir, prefix="zstd")
-    body = b"(\xb5/\xfd not really zstd"
+    writer = RotatingWarcWriter(service.data.warc_dir, prefix="odd")
     location = writer.write(Exchange(
         url="https://x.example/z", method="GET", request_headers=[], status=200, reason="OK",
-        response_headers=[("Content-Type", "text/html"), ("Content-Encoding", "zstd")], body=body,
+        response_headers=[("Content-Type", "text/html"), ("Content-Encoding", encoding)], body=body,
         captured_at=datetime(2024, 1, 1, tzinfo=UTC),
     ))
     writer.close()

@@ -215,7 +215,7 @@ def test_an_export_reads_the_store_a_batch_at_a_time_as_it_is_consumed(service: 
     ids = service.matching_ids(build_request("europol"))
     counting = CountingArchive(service.archive)
     made = export_documents(counting, ids, "csv")  # type: ignore[arg-type]
-    assert inspect.isgenerator(made.chunks) and made.count == len(ids)
+    assert inspect.isgenerator(made.chunks) and made.matches == len(ids)
     assert counting.batches == []  # nothing read before the stream is consumed
     assert next(made.chunks).startswith(b"document_id,")
     assert counting.batches == []
@@ -226,6 +226,20 @@ def test_an_export_reads_the_store_a_batch_at_a_time_as_it_is_consumed(service: 
     full, rest = divmod(len(ids), 3)
     assert counting.batches == [3] * full + ([rest] if rest else [])
     assert [row.document_id for rows in batches for row in rows] == ids
+
+
+def test_a_match_gone_from_the_store_is_not_counted_as_written(
+    service: ArchiveService, capsys: pytest.CaptureFixture[str], archive: tuple[DataDir, dict[str, int]],
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    ids = service.matching_ids(build_request("europol"))
+    made = export_documents(service.archive, [*ids, 999_999], "jsonl")
+    assert made.matches == len(ids) + 1 and made.written == 0
+    assert len(b"".join(made.chunks).splitlines()) == made.written == len(ids)
+    matching_ids = ArchiveService.matching_ids
+    monkeypatch.setattr(ArchiveService, "matching_ids", lambda self, request: [*matching_ids(self, request), 999_999])
+    code, _out, err = run_here(capsys, archive[0].root, "export", "europol", "-o", str(tmp_path / "e.csv"))
+    assert code == 0 and f"exported {len(ids)} documents to" in err
 
 
 def test_the_store_refuses_a_batch_larger_than_one_query(service: ArchiveService) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from lxml import html as lxml_html
 
 from pressarchive.cli.app import cli
 from pressarchive.cli import commands  # noqa: F401  (registers the subcommands)
@@ -22,7 +23,8 @@ from pressarchive.searchparams import AUTO_SPANS
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.web import create_app, present, urls
-from pressarchive.web.timeline import BAR_STEP, build_timeline
+from pressarchive.web.render import environment
+from pressarchive.web.timeline import BAR_STEP, MAX_BARS_ACROSS, build_timeline
 from tests.archive_builder import Builder
 from tests.web_pages import page, query_of
 
@@ -156,8 +158,23 @@ def test_a_long_forced_span_keeps_bars_visible() -> None:
     periods = [Period("1900-01-01", date(1900, 1, 1), date(1900, 1, 1), 1),
                Period("2000-01-01", date(2000, 1, 1), date(2000, 1, 1), 1)]
     timeline = build_timeline(periods, "day")
-    assert timeline is not None and len(timeline.bars) == 2
-    assert timeline.bar_width * 400 >= timeline.width
+    assert timeline is not None and len(timeline.bars) == 2 and timeline.per_bar > 1
+    assert timeline.width <= MAX_BARS_ACROSS * BAR_STEP and timeline.bar_width <= BAR_STEP  # visible, apart
+    assert [(bar.since, bar.until, bar.count) for bar in timeline.bars] == [
+        ("1900-01-01", "1900-01-01", 1), ("2000-01-01", "2000-01-01", 1)]
+    assert [period.label for period in timeline.periods] == ["1900-01-01", "2000-01-01"]
+
+
+@pytest.mark.parametrize("days", [399, 401, 450, 800, 5000])
+def test_bars_never_overlap_however_many_periods(days: int) -> None:
+    start = date(2000, 1, 1)
+    periods = [Period(day.isoformat(), day, day, 1) for day in (start + timedelta(days=n) for n in range(days))]
+    timeline = build_timeline(periods, "day")
+    assert timeline is not None and timeline.bar_width <= BAR_STEP
+    places = [bar.x for bar in timeline.bars]
+    assert places == sorted(set(places)) and all(b - a >= BAR_STEP for a, b in zip(places, places[1:], strict=False))
+    assert sum(bar.count for bar in timeline.bars) == days and places[-1] < timeline.width
+    assert timeline.width // BAR_STEP <= MAX_BARS_ACROSS
 
 
 SOURCES = [f"source-{n:02d}" for n in range(present.FACET_SHOWN + 3)]
@@ -199,6 +216,15 @@ def test_page_timeline_bars_link_to_their_period_and_zoom_in(client: TestClient)
     zoomed = page(client, first)
     assert len(zoomed.cssselect(".hit")) == 2
     assert zoomed.cssselect("#timeline-heading")[0].text_content() == "Matches per day"
+
+
+def test_a_bar_never_widens_the_searchs_own_dates() -> None:
+    params = {"q": "raid", "since": "2020-01-15", "until": "2020-01-20", "interval": "month"}
+    assert query_of(urls.period_url(params, "2020-01-01", "2020-01-31")) == {
+        "q": "raid", "since": "2020-01-15", "until": "2020-01-20"}
+    inside = {"q": "raid", "since": "2019-12-01", "until": "2020-03-01"}
+    assert query_of(urls.period_url(inside, "2020-01-01", "2020-01-31")) == {
+        "q": "raid", "since": "2020-01-01", "until": "2020-01-31"}
 
 
 def test_page_switches_granularity(client: TestClient) -> None:
@@ -247,3 +273,14 @@ def test_cli_takes_the_interval(archive: DataDir) -> None:
     assert f"per year: 2019 {len(SOURCES)}" in out.output
     bad = runner.invoke(cli, ["--data", str(archive.root), "search", "--interval", "fortnight"])
     assert bad.exit_code != 0 and "fortnight" in bad.output
+
+
+def test_a_grouped_chart_says_so_and_its_table_lists_every_period() -> None:
+    start = date(2000, 1, 1)
+    periods = [Period(day.isoformat(), day, day, 1) for day in (start + timedelta(days=7 * n) for n in range(100))]
+    timeline = build_timeline(periods, "day")
+    assert timeline is not None and timeline.per_bar == 2
+    shown = lxml_html.fromstring(environment().get_template("_timeline.html").render(
+        timeline=timeline, params={"q": "x"}, intervals=[]))
+    assert "Each bar counts 2 days." in shown.cssselect("p.note")[0].text_content()
+    assert len(shown.cssselect("svg rect.bar")) == 100 and len(shown.cssselect("tbody tr")) == 100

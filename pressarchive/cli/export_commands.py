@@ -53,7 +53,7 @@ def export(ctx: Context, query: tuple[str, ...], format_name: str, output: Path 
             _write(made, sys.stdout.buffer)
         else:
             _write_file(made, output)
-            click.echo(f"exported {made.count} documents to {clean(str(output))}", err=True)
+            click.echo(f"exported {made.written} documents to {clean(str(output))}", err=True)
     finally:
         service.close()
 

@@ -54,18 +54,33 @@ FORMATS: dict[str, ExportFormat] = {
 }
 
 
+@dataclass
+class RowTally:
+    """How many rows the stream has produced so far (a match the store no longer has is none)."""
+
+    rows: int = 0
+
+
 @dataclass(frozen=True)
 class Export:
-    """A ready export: ``count`` documents, to be sent as ``chunks`` under ``filename``."""
+    """A ready export to be sent as ``chunks`` under ``filename``: ``matches`` documents asked
+    for (the index's count, sent before the rows; an upper bound, as a document gone from the
+    store is left out), of which ``written`` have left so far."""
 
     format: ExportFormat
     filename: str
-    count: int
+    matches: int
     chunks: Iterator[bytes]
+    tally: RowTally
 
     @property
     def media_type(self) -> str:
         return self.format.media_type
+
+    @property
+    def written(self) -> int:
+        """The rows produced so far: all of them once ``chunks`` is consumed."""
+        return self.tally.rows
 
 
 def export_format(name: str) -> ExportFormat:
@@ -102,8 +117,14 @@ def export_documents(
     header = columns_for(text, notes is not None)
     # permalink()'s default base, looked up once rather than in the environment for every row.
     base = base_url if base_url is not None else os.environ.get(BASE_URL_ENV, "")
-    batches = ([row_values(row, base, notes) for row in rows] for rows in row_batches(archive, ids, text))
-    return Export(chosen, export_filename(label, chosen, today), len(ids), chosen.write(header, batches))
+    tally = RowTally()
+
+    def batches() -> Iterator[list[list[Any]]]:
+        for rows in row_batches(archive, ids, text):
+            tally.rows += len(rows)
+            yield [row_values(row, base, notes) for row in rows]
+
+    return Export(chosen, export_filename(label, chosen, today), len(ids), chosen.write(header, batches()), tally)
 
 
 def export_collection(

@@ -14,7 +14,6 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from datetime import date
 
 import numpy as np
 import numpy.typing as npt
@@ -24,7 +23,7 @@ from whoosh.reading import IndexReader
 
 from pressarchive.index import whoosh_internals as wi
 from pressarchive.index.analysis import fold, language_group
-from pressarchive.index.periods import month_codes
+from pressarchive.index.periods import EPOCH_ORDINAL, month_codes
 from pressarchive.index.postings import FloatArray, field_lengths
 from pressarchive.index.schema import MISSING, MULTI_KEYWORDS
 
@@ -34,7 +33,6 @@ BoolArray = npt.NDArray[np.bool_]
 #: Single-valued keyword columns (one value per document); multi-valued ones are the fields of
 #: :data:`~pressarchive.index.schema.MULTI_KEYWORDS`.
 KEYWORD_COLUMNS: tuple[str, ...] = ("language", "source", "source_agency", "source_country")
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True)
@@ -149,7 +147,7 @@ def _unsortable(reader: IndexReader, fieldname: str, raw: npt.NDArray[Any]) -> I
 
 def _months(days: IntArray) -> IntArray:
     undated = days == MISSING
-    months = month_codes(np.where(undated, _EPOCH_ORDINAL, days))
+    months = month_codes(np.where(undated, EPOCH_ORDINAL, days))
     return np.where(undated, MISSING, months)
 
 

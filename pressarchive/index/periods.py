@@ -19,7 +19,8 @@ import numpy.typing as npt
 from pressarchive.searchparams import AUTO_INTERVAL, AUTO_SPANS, INTERVALS
 
 IntArray = npt.NDArray[np.int64]
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+#: The day ordinal of 1970-01-01, where numpy's datetime64 days count from.
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 
@@ -45,7 +46,7 @@ def week_codes(days: IntArray) -> IntArray:
 
 def month_codes(days: IntArray) -> IntArray:
     """``year * 12 + month - 1`` of each day ordinal, through numpy's calendar arithmetic."""
-    epoch_days = (days - _EPOCH_ORDINAL).astype("datetime64[D]")
+    epoch_days = (days - EPOCH_ORDINAL).astype("datetime64[D]")
     return epoch_days.astype("datetime64[M]").astype(np.int64) + 1970 * 12
 
 

@@ -10,21 +10,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from pressarchive.collectionservice import MAX_DESCRIPTION, MAX_NAME, MAX_NOTE, item_json, membership_json
 from pressarchive.searchparams import MAX_DOC_ID
 from pressarchive.service import ArchiveService
-from pressarchive.exports import FORMATS, export_collection
+from pressarchive.exports import export_collection
 from pressarchive.web import urls
-from pressarchive.web.head import is_head
 from pressarchive.web.api import BAD_DOC_ID
 from pressarchive.web.apierrors import bad_host_doc, error_doc
 from pressarchive.web.apiexamples import ok
 from pressarchive.web.writeaccess import READ_ONLY
 from pressarchive.web.deps import Service, public_base_url
+from pressarchive.web.export_api import ExportFormatName, ExportText, export_response
 from pressarchive.web.operations_api import Writer
 from pressarchive.web.params import DocId
 
@@ -218,14 +218,7 @@ def _item(service: ArchiveService, name: str, doc_id: int, request: Request) -> 
 )
 def api_collection_export(
     name: CollectionName, request: Request, service: Service,
-    format: Annotated[str, Query(description="`csv` (default) or `jsonl` (JSON Lines).",
-                                 json_schema_extra={"enum": list(FORMATS)})] = "csv",
-    text: Annotated[bool, Query(description="`1`: add each document's current text as a last column.")] = False,
+    format: ExportFormatName = "csv", text: ExportText = False,
 ) -> StreamingResponse:
-    export = export_collection(service, name, format, text=text, base_url=public_base_url(request))
-    headers = {
-        "Content-Disposition": f'attachment; filename="{export.filename}"', "X-Total-Count": str(export.count),
-    }
-    # A HEAD gets the headers (and the count) without the rows being read and thrown away.
-    return StreamingResponse(iter(()) if is_head(request) else export.chunks, media_type=export.media_type,
-                             headers=headers)
+    return export_response(request, export_collection(service, name, format, text=text,
+                                                      base_url=public_base_url(request)))

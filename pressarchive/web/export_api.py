@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from pressarchive.exports import COLUMNS, FORMATS, IGNORED_PARAMS, TEXT_COLUMN, export_search
+from pressarchive.exports import COLUMNS, FORMATS, IGNORED_PARAMS, TEXT_COLUMN, Export, export_search
 from pressarchive.web import urls
 from pressarchive.web.head import is_head
 from pressarchive.web.api import BAD_QUERY, QUERY_SYNTAX
@@ -26,6 +26,10 @@ from pressarchive.web.searchquery import SearchValues, search_query
 router = APIRouter(tags=["archive"])
 
 IGNORED = "Ignored by an export, which holds every match."
+#: The query parameters of every export (a search's, a collection's).
+ExportFormatName = Annotated[str, Query(description="`csv` (default) or `jsonl` (JSON Lines).",
+                                        json_schema_extra={"enum": list(FORMATS)})]
+ExportText = Annotated[bool, Query(description="`1`: add each document's current text as a last column.")]
 CSV_EXAMPLE = (
     ",".join(COLUMNS) + "\r\n"
     "42,2,Avalanche takedown,https://example.org/press/avalanche,example-police,Example Police,NL,en,"
@@ -48,7 +52,8 @@ CSV_EXAMPLE = (
     "document page of that version. CSV: UTF-8, a header row, lists joined with `; `, and a cell that "
     "starts with `=`, `+`, `-`, `@`, a tab or a carriage return prefixed with `'` (no spreadsheet runs "
     "it as a formula). JSON Lines: one object per line with the same keys, lists as arrays. "
-    "`X-Total-Count` says how many rows follow.",
+    "`X-Total-Count` is the number of matches in the index, known before the rows are read: an upper "
+    "bound, as a match whose document is gone from the store is left out.",
     response_class=StreamingResponse,
     responses={
         200: {
@@ -67,15 +72,19 @@ CSV_EXAMPLE = (
 def api_export(
     request: Request, service: Service,
     values: Annotated[SearchValues, Depends(search_query({"q": QUERY_SYNTAX, "page": IGNORED, "limit": IGNORED}))],
-    format: Annotated[str, Query(description="`csv` (default) or `jsonl` (JSON Lines).",
-                                 json_schema_extra={"enum": list(FORMATS)})] = "csv",
-    text: Annotated[bool, Query(description="`1`: add each document's current text as a last column.")] = False,
+    format: ExportFormatName = "csv", text: ExportText = False,
 ) -> StreamingResponse:
     given = {name: value for name, value in values.items() if name not in IGNORED_PARAMS}
-    export = export_search(service, search_request(given), format, text=text, base_url=public_base_url(request))
+    return export_response(request, export_search(
+        service, search_request(given), format, text=text, base_url=public_base_url(request),
+    ))
+
+
+def export_response(request: Request, export: Export) -> StreamingResponse:
+    """``export`` as a download, the same for a search's and a collection's."""
     headers = {
         "Content-Disposition": f'attachment; filename="{export.filename}"',
-        "X-Total-Count": str(export.count),
+        "X-Total-Count": str(export.matches),
     }
     # A HEAD gets the headers (and the count) without the rows being read and thrown away.
     return StreamingResponse(iter(()) if is_head(request) else export.chunks, media_type=export.media_type,

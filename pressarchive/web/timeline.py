@@ -19,13 +19,14 @@ from pressarchive.index.periods import period_code
 BAR_STEP, BAR_WIDTH, CHART_HEIGHT = 10, 8, 60
 #: The chart is at least this many bars wide, so a few periods do not become huge blocks.
 MIN_SLOTS = 24
-#: A bar is at least this share of the chart's width, however many periods it spans.
+#: The chart is at most this many bars wide: beyond, each bar counts several periods, so a
+#: bar stays a visible share of the chart and never overlaps its neighbour.
 MAX_BARS_ACROSS = 400
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One period on the timeline: its label, count, place in the chart and date range."""
+    """One bar of the chart: its periods' label, count, place in the chart and date range."""
 
     label: str
     count: int
@@ -37,10 +38,13 @@ class Bar:
 
 @dataclass(frozen=True)
 class Timeline:
-    """Everything the template draws: the bars (periods with matches), the unit, the size."""
+    """Everything the template draws: the bars, the periods with matches (for the table), the
+    unit, how many periods one bar counts, the size and the most matches in one period."""
 
     bars: list[Bar]
+    periods: list[Period]
     unit: str  # "day", "week", "month" or "year"
+    per_bar: int
     width: int
     height: int
     peak: int
@@ -48,16 +52,11 @@ class Timeline:
 
     @property
     def first(self) -> str:
-        return self.bars[0].label
+        return self.periods[0].label
 
     @property
     def last(self) -> str:
-        return self.bars[-1].label
-
-    @property
-    def counted(self) -> list[Bar]:
-        """The bars with matches (for the table beside the chart): all of them."""
-        return self.bars
+        return self.periods[-1].label
 
 
 def build_timeline(periods: Sequence[Period], interval: str) -> Timeline | None:
@@ -67,18 +66,24 @@ def build_timeline(periods: Sequence[Period], interval: str) -> Timeline | None:
         return None
     first = period_code(interval, periods[0].since)
     slots = max(period_code(interval, periods[-1].since) - first + 1, MIN_SLOTS)
-    peak = max(period.count for period in periods)
-    bars = [
-        Bar(period.label, period.count, (period_code(interval, period.since) - first) * BAR_STEP,
-            _height(period.count, peak), period.since.isoformat(), period.until.isoformat())
-        for period in periods
-    ]
-    width = slots * BAR_STEP
-    return Timeline(bars, interval, width, CHART_HEIGHT, peak, max(BAR_WIDTH, -(-width // MAX_BARS_ACROSS)))
+    per_bar = -(-slots // MAX_BARS_ACROSS)
+    columns: dict[int, list[Period]] = {}
+    for period in periods:
+        columns.setdefault((period_code(interval, period.since) - first) // per_bar, []).append(period)
+    tallest = max(sum(period.count for period in column) for column in columns.values())
+    bars = [_bar(column, place * BAR_STEP, tallest) for place, column in columns.items()]
+    width = -(-slots // per_bar) * BAR_STEP
+    return Timeline(bars, periods, interval, per_bar, width, CHART_HEIGHT, max(period.count for period in periods))
+
+
+def _bar(periods: list[Period], x: int, tallest: int) -> Bar:
+    count = sum(period.count for period in periods)
+    label = periods[0].label if len(periods) == 1 else f"{periods[0].label} to {periods[-1].label}"
+    return Bar(label, count, x, _height(count, tallest), periods[0].since.isoformat(), periods[-1].until.isoformat())
 
 
 def _height(count: int, peak: int) -> float:
-    # A period with any match stays visible however tall the peak is.
+    # A bar with any match stays visible however tall the peak is.
     if not count:
         return 0.0
     return round(max(CHART_HEIGHT * count / peak, 2.0), 1)

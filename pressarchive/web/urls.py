@@ -8,6 +8,7 @@ from a search page (facets, sorting, pagination, the JSON twin) keeps the parame
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from urllib.parse import quote, urlencode
 
 from pressarchive import permalinks, searchparams
@@ -109,9 +110,20 @@ def period_url(params: Mapping[str, str], since: str, until: str) -> str:
     """``params`` narrowed to documents published from ``since`` to ``until``, first page.
 
     The timeline's interval goes back to ``auto``, so a year's bar opens that year by weeks
-    and a week's by days: clicking a bar zooms in.
+    and a week's by days: clicking a bar zooms in. It never widens the search's own range: a
+    bar cut by the user's ``since`` or ``until`` keeps that bound.
     """
+    since = max(since, _iso_date(params.get("since")) or since)
+    until = min(until, _iso_date(params.get("until")) or until)
     return search_url(params, since=since, until=until, interval=None, page=None)
+
+
+def _iso_date(value: str | None) -> str | None:
+    """``value`` as a ``YYYY-MM-DD`` date (which then orders as text), or None."""
+    try:
+        return date.fromisoformat(value).isoformat() if value else None
+    except ValueError:
+        return None
 
 
 def interval_url(params: Mapping[str, str], interval: str) -> str:
