@@ -16,20 +16,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pressarchive import permalinks
+from pressarchive import names, permalinks
 from pressarchive.errors import NotFound, UserError
 from pressarchive.searchparams import MAX_DOC_ID
 from pressarchive.store import Archive
 from pressarchive.store.collections import Collection, CollectionItem, Membership, iso
 
 #: Longest collection name, description and note accepted, in characters.
-MAX_NAME = 100
+MAX_NAME = names.MAX_NAME_CHARS
 MAX_DESCRIPTION = 2000
 MAX_NOTE = 4000
-#: Control characters refused in names (everywhere) and in notes and descriptions (all but
-#: tab and line breaks, which a note may hold), and lone surrogates (bytes that were not UTF-8
-#: on a command line), which the database cannot store.
-_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: Control characters refused in notes and descriptions (all but tab and line breaks, which a
+#: note may hold), and lone surrogates (bytes that were not UTF-8 on a command line), which the
+#: database cannot store.
 _TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -166,20 +165,8 @@ class CollectionService:
 
 
 def check_name(name: str) -> str:
-    """``name`` stripped, or a UserError saying what a collection name may hold.
-
-    A name is part of the collection's address (``/collections/NAME``), so it may not hold
-    ``/`` or control characters.
-    """
-    cleaned = name.strip()
-    if not cleaned:
-        raise UserError("a collection name cannot be empty")
-    if len(cleaned) > MAX_NAME:
-        raise UserError(f"collection name too long: at most {MAX_NAME} characters")
-    if "/" in cleaned or _NAME_CONTROL.search(cleaned):
-        raise UserError(f"bad collection name {cleaned[:40]!r}: it may not hold '/', control characters "
-                        "or bytes that are not UTF-8")
-    return cleaned
+    """``name`` stripped, if it can name a collection (see :mod:`pressarchive.names`)."""
+    return names.check_name(name, "collection")
 
 
 def check_text(text: str, what: str, limit: int) -> str:

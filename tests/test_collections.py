@@ -112,8 +112,9 @@ def test_bad_input_changes_nothing(service: ArchiveService, archive: Built) -> N
     with pytest.raises(CollectionExists, match="a collection named 'Story' already exists") as exists:
         collections.create("Story")
     assert exists.value.status_code == 409
-    for bad, message in [("", "cannot be empty"), ("a/b", "may not hold '/'"), ("x" * 101, "too long"),
-                         ("tab\there", "control characters")]:
+    for bad, message in [("", "needs a name"), ("a/b", "'/' is not allowed"), ("x" * 101, "too long"),
+                         ("tab\there", "control characters"), ("rtl\u202eoverride", "format characters"),
+                         (".", "'.' and '..' are not allowed"), ("..", "'.' and '..' are not allowed")]:
         with pytest.raises(UserError, match=message):
             collections.create(bad)
     with pytest.raises(NotFound, match="no document with id 99999$"):
@@ -194,6 +195,7 @@ def test_cli_builds_and_shows_a_collection(
     (("collection", "remove", "Story", "1"), 1, "error: document 1 is not in collection 'Story'"),
     (("collection", "create", "Story"), 1, "error: a collection named 'Story' already exists"),
     (("collection", "create", "a/b"), 1, "error: bad collection name 'a/b'"),
+    (("collection", "create", ".."), 1, "error: bad collection name '..': '.' and '..' are not allowed"),
     (("collection", "add", "Story", "one"), 2, "error: Invalid value for 'DOC_ID...'"),
     (("collection", "list", "--document", "424242"), 1, "error: no document with id 424242"),
     # Bytes that are not UTF-8 on a command line arrive as lone surrogates, which SQLite cannot take.
@@ -282,6 +284,8 @@ def test_api_writes_need_the_token(archive: Built, writable: TestClient) -> None
     assert again.status_code == 409 and again.json()["error"] == "a collection named 'Story' already exists"
     bad = writable.post("/api/collections", json={"name": "a/b"}, headers=AUTH)
     assert bad.status_code == 400 and bad.json()["error"].startswith("bad collection name 'a/b'")
+    dots = writable.post("/api/collections", json={"name": ".."}, headers=AUTH)
+    assert dots.status_code == 400 and dots.json()["error"].startswith("bad collection name '..'")
 
     added = writable.post("/api/collections/Story/items", json={"document_id": ids["europol"], "note": "n"},
                           headers=AUTH)

@@ -93,6 +93,7 @@ def test_alerts_list_permalinks_under_the_base_url(
     (("alerts", "nope"), "no saved search named 'nope'"),
     (("unsave", "nope"), "no saved search named 'nope'"),
     (("save", "bad\x1bname", "kestrel"), "control characters are not allowed"),
+    (("save", "..", "kestrel"), "'.' and '..' are not allowed"),
     (("save", "x", '"unclosed'), "bad query"),
     (("save", "x", "\udcff"), "not valid text"),
     (("save", "x", "kestrel", "--since", "2024-13-01"), "bad --since date"),

@@ -94,8 +94,8 @@ def test_save_list_and_delete(service: ArchiveService) -> None:
 
 
 @pytest.mark.parametrize("name, message", [
-    ("", "needs a name"), ("x" * 101, "too long"), ("bell\x07", "control"), ("rtl\u202eoverride", "control"),
-    ("a/b", "'/'"),
+    ("", "needs a name"), ("x" * 101, "too long"), ("bell\x07", "control"), ("rtl\u202eoverride", "format characters"),
+    ("a/b", "'/'"), (".", "'.' and '..' are not allowed"), (" .. ", "'.' and '..' are not allowed"),
 ])
 def test_bad_names_are_refused(service: ArchiveService, name: str, message: str) -> None:
     with pytest.raises(UserError, match=message):

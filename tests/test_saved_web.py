@@ -190,6 +190,7 @@ def test_the_api_saves_lists_and_deletes(writable: TestClient, ids: dict[str, in
         ({"name": "", "params": {}}, 400, "needs a name"),
         ({"name": "x" * 101, "params": {}}, 400, "too long"),
         ({"name": "tab\tname", "params": {}}, 400, "control characters"),
+        ({"name": ".", "params": {}}, 400, "'.' and '..' are not allowed"),
         ({"name": "x", "params": {"colour": "red"}}, 400, "not search parameters: colour"),
         ({"name": "x", "params": {"year": "soon"}}, 400, "bad year 'soon'"),
         ({"name": "x", "params": {"q": "\ud800"}}, 400, "not valid text"),

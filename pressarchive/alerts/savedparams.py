@@ -10,10 +10,10 @@ kept as :func:`params_of` gives it, so a saved search is always one the search w
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from pressarchive import names
 from pressarchive.errors import UserError
 from pressarchive.index import SearchRequest
 from pressarchive.searchparams import BY_NAME, DEFAULT_LIMIT, PAGING, PARAMS
@@ -21,7 +21,7 @@ from pressarchive.service import request_from_values
 
 #: The parameters a saved search keeps, in link order.
 SAVED = tuple(param for param in PARAMS if param.name not in PAGING)
-MAX_NAME_CHARS = 100
+MAX_NAME_CHARS = names.MAX_NAME_CHARS
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -56,16 +56,5 @@ def link_params(params: Mapping[str, Any]) -> dict[str, str]:
 
 
 def check_name(name: str) -> str:
-    """``name`` without surrounding spaces, if it can name a saved search: 1 to 100 characters,
-    no control or format characters (they would hide or reorder what a listing shows) and no
-    ``/`` (the name is a segment of the saved search's addresses)."""
-    name = name.strip()
-    if not name:
-        raise UserError("a saved search needs a name")
-    if len(name) > MAX_NAME_CHARS:
-        raise UserError(f"name too long: {len(name)} characters, at most {MAX_NAME_CHARS}")
-    if any(unicodedata.category(char).startswith("C") for char in name):
-        raise UserError(f"bad name {name[:40]!r}: control characters are not allowed")
-    if "/" in name:
-        raise UserError(f"bad name {name[:40]!r}: '/' is not allowed")
-    return name
+    """``name`` stripped, if it can name a saved search (see :mod:`pressarchive.names`)."""
+    return names.check_name(name, "saved search")
