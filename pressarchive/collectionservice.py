@@ -3,8 +3,8 @@
 A collection is a named set of documents a person keeps together (the releases of one story,
 a paper's corpus), each document with a note. The CLI, the pages and the JSON API all go
 through :class:`CollectionService`, so they check names, notes and document ids the same way
-and fail with the same one-line errors. :meth:`CollectionService.collection_document_ids` is
-what an export or a feed takes to walk a collection like a search's matches.
+and fail with the same one-line errors. An export walks a collection through
+:meth:`CollectionService.show`, in the order its documents were added.
 """
 
 from __future__ import annotations
@@ -99,11 +99,6 @@ class CollectionService:
         if not found:
             raise NotFound(f"document {doc_id} is not in collection {collection.name!r}")
         return collection, found[0]
-
-    def collection_document_ids(self, name: str) -> list[int]:
-        """The collection's document ids in the order they were added: what an export of the
-        collection walks (NotFound for an unknown name)."""
-        return self.archive.collection_document_ids(self.get(name).id)
 
     def add(self, name: str, doc_ids: Iterable[int], note: str | None = None) -> list[int]:
         """Put documents into a collection; ``note`` (unless None) replaces the note of each,
