@@ -125,6 +125,24 @@ def test_alerts_report_only_what_arrived_since_the_last_run(service: ArchiveServ
     assert saved.whats_new("kestrel").new == []
 
 
+def test_an_old_document_waiting_for_reindexing_is_not_news_on_the_first_alert(service: ArchiveService) -> None:
+    import sqlalchemy as sa
+
+    saved = SavedSearches(service)
+    old, other = add(service, release(1, "Operation Kestrel arrests", "Twelve arrests in operation Kestrel."),
+                     release(2, "Kestrel seizures", "Seizures in operation Kestrel."))
+    # Its cluster changed: it waits for re-indexing while still in the index, holding the mark down.
+    with service.archive.engine.begin() as conn:
+        conn.execute(schema.documents.update().where(schema.documents.c.id == old).values(indexed_version=None))
+    assert service.archive.arrival_mark() == old - 1
+    saved.save("kestrel", build_request("kestrel"))
+    assert saved.whats_new("kestrel").new == []
+    service.index_pending()
+    [later] = add(service, release(3, "Kestrel: more arrests", "Four more arrests in operation Kestrel."))
+    assert [b.id for b in saved.whats_new("kestrel").new] == [later]
+    assert other not in saved.get("kestrel").alert_reported  # below the mark now: no longer kept
+
+
 def test_dry_run_leaves_the_mark(service: ArchiveService) -> None:
     saved = SavedSearches(service)
     saved.save("kestrel", build_request("kestrel"))

@@ -86,12 +86,18 @@ class SavedSearches:
 
     def save(self, name: str, request: SearchRequest) -> tuple[SavedSearchRow, int]:
         """Save ``request`` (page and limit dropped) as ``name``, its alert starting now;
-        returns it with how many documents match it now."""
+        returns it with how many documents match it now.
+
+        Its matches above the arrival mark are counted as reported: an old document waiting
+        for re-indexing (its cluster changed, a correction) holds the mark down, and without
+        this the first alert would report it, and every match after it, as new."""
         name = check_name(name)
-        matches = len(self.service.matching_ids(request))  # a query the index refuses is refused now
-        if not self.archive.add_saved_search(name, params_of(request), _now()):
+        mark = self.archive.arrival_mark()  # read before searching, as in whats_new
+        found = self.service.matching_ids(request)  # a query the index refuses is refused now
+        above = [doc_id for doc_id in found if doc_id > mark]
+        if not self.archive.add_saved_search(name, params_of(request), _now(), mark=mark, reported=above):
             raise NameTaken(f"a saved search named {name[:100]!r} already exists: delete it or choose another name")
-        return self.get(name), matches
+        return self.get(name), len(found)
 
     def delete(self, name: str) -> None:
         if not self.archive.delete_saved_search(name):

@@ -459,12 +459,17 @@ class Archive:
         with self.engine.connect() as conn:
             return savedsearches.get(conn, name)
 
-    def add_saved_search(self, name: str, params: dict[str, Any], when: datetime) -> bool:
-        """Save a search, its alert starting from the documents searchable now; False if
-        ``name`` is taken (nothing is written then)."""
+    def add_saved_search(
+        self, name: str, params: dict[str, Any], when: datetime, *, mark: int | None = None,
+        reported: Iterable[int] = (),
+    ) -> bool:
+        """Save a search, its alert starting at ``mark`` (default: the documents searchable
+        now) with ``reported`` (its matches above the mark) already seen; False if ``name`` is
+        taken (nothing is written then)."""
         try:
             with self.engine.begin() as conn:
-                savedsearches.add(conn, name, params, when, savedsearches.arrival_mark(conn))
+                start = savedsearches.arrival_mark(conn) if mark is None else mark
+                savedsearches.add(conn, name, params, when, start, reported)
         except sa.exc.IntegrityError:
             return False
         return True

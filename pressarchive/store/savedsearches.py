@@ -44,10 +44,14 @@ def get(conn: Connection, name: str) -> SavedSearchRow | None:
     return _from_row(row) if row is not None else None
 
 
-def add(conn: Connection, name: str, params: dict[str, Any], when: datetime, mark: int) -> None:
-    """Save ``params`` as ``name`` with its alert mark (``IntegrityError`` if the name is taken)."""
+def add(
+    conn: Connection, name: str, params: dict[str, Any], when: datetime, mark: int, reported: Iterable[int] = (),
+) -> None:
+    """Save ``params`` as ``name`` with its alert mark and the documents above it already
+    counted as seen (``IntegrityError`` if the name is taken)."""
     conn.execute(schema.saved_searches.insert().values(
-        name=name, params=params, created_at=when, last_alerted_at=None, alert_mark=mark, alert_reported=[],
+        name=name, params=params, created_at=when, last_alerted_at=None, alert_mark=mark,
+        alert_reported=sorted(set(reported)),
     ))
 
 
