@@ -126,8 +126,6 @@ def test_alerts_report_only_what_arrived_since_the_last_run(service: ArchiveServ
 
 
 def test_an_old_document_waiting_for_reindexing_is_not_news_on_the_first_alert(service: ArchiveService) -> None:
-    import sqlalchemy as sa
-
     saved = SavedSearches(service)
     old, other = add(service, release(1, "Operation Kestrel arrests", "Twelve arrests in operation Kestrel."),
                      release(2, "Kestrel seizures", "Seizures in operation Kestrel."))
