@@ -141,6 +141,17 @@ def test_an_old_document_waiting_for_reindexing_is_not_news_on_the_first_alert(s
     assert other not in saved.get("kestrel").alert_reported  # below the mark now: no longer kept
 
 
+def test_an_alert_is_marked_only_if_no_other_run_marked_it_meanwhile(service: ArchiveService) -> None:
+    saved = SavedSearches(service)
+    saved.save("kestrel", build_request("kestrel"))
+    [doc_id] = add(service, release(1, "Operation Kestrel arrests", "Twelve arrests in operation Kestrel."))
+    one, two = saved.whats_new("kestrel", advance=False), saved.whats_new("kestrel", advance=False)
+    assert [b.id for b in one.new] == [b.id for b in two.new] == [doc_id]
+    assert saved.mark_reported(one)
+    assert not saved.mark_reported(two)  # the other run's mark stays, and is not applied twice
+    assert saved.whats_new("kestrel").new == []
+
+
 def test_dry_run_leaves_the_mark(service: ArchiveService) -> None:
     saved = SavedSearches(service)
     saved.save("kestrel", build_request("kestrel"))

@@ -56,9 +56,12 @@ def brief_json(brief: DocumentBrief, base_url: str | None = None) -> dict[str, A
 class Alert:
     """What is new for one saved search: the documents, in the search's own order."""
 
-    saved: SavedSearchRow
+    saved: SavedSearchRow  # as read before the search ran
     matches: int  # how many documents match the search now
     new: list[DocumentBrief] = field(default_factory=list)
+    #: Where marking it reported leaves the alert: its new mark and the ids above it seen.
+    next_mark: int = 0
+    next_reported: frozenset[int] = frozenset()
 
     def to_json(self, base_url: str | None = None) -> dict[str, Any]:
         return {
@@ -109,20 +112,29 @@ class SavedSearches:
 
     def whats_new(self, name: str, *, advance: bool = True) -> Alert:
         """The documents matching ``name`` that arrived since its alert last ran; with
-        ``advance`` the alert is marked as run, so they are not reported again."""
+        ``advance`` the alert is marked as run (:meth:`mark_reported`), so they are not
+        reported again. A face that shows them passes ``advance=False`` and marks them once
+        shown: documents whose printing failed are then reported by the next run."""
         saved = self.get(name)
         # The mark is read before searching: every document up to it is in the index the
         # search reads, so none of them can arrive later unseen.
-        mark = self.archive.arrival_mark()
+        mark = max(self.archive.arrival_mark(), saved.alert_mark)
         matches = self.service.matching_ids(self.request(saved))
         reported = set(saved.alert_reported)
         new_ids = [doc_id for doc_id in matches if doc_id > saved.alert_mark and doc_id not in reported]
         found = self.archive.document_briefs(new_ids)
+        still_above = frozenset(doc_id for doc_id in reported.union(new_ids) if doc_id > mark)
+        alert = Alert(saved, len(matches), [found[doc_id] for doc_id in new_ids if doc_id in found], mark, still_above)
         if advance:
-            mark = max(mark, saved.alert_mark)
-            still_above = {doc_id for doc_id in reported.union(new_ids) if doc_id > mark}
-            self.archive.advance_alert(saved.name, mark, still_above, _now())
-        return Alert(saved, len(matches), [found[doc_id] for doc_id in new_ids if doc_id in found])
+            self.mark_reported(alert)
+        return alert
+
+    def mark_reported(self, alert: Alert) -> bool:
+        """Record that ``alert``'s documents were reported, unless another run marked its
+        saved search since ``alert`` was computed (then False, and that run's mark stays)."""
+        return self.archive.advance_alert(
+            alert.saved.name, alert.next_mark, alert.next_reported, _now(), read=alert.saved,
+        )
 
     def alerts(self, names: list[str] | None = None, *, advance: bool = True) -> tuple[list[Alert], list[str]]:
         """:meth:`whats_new` for each of ``names`` (every saved search when none): the alerts,

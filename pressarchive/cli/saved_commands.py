@@ -109,13 +109,18 @@ def alerts(ctx: Context, names: tuple[str, ...], as_json: bool, dry_run: bool, v
     """
     service = ctx.service()
     try:
-        found, failed = SavedSearches(service).alerts(list(names), advance=not dry_run)
+        saved = SavedSearches(service)
+        found, failed = saved.alerts(list(names), advance=False)
+        # Marked only once printed: if printing fails (a closed pipe), the next run reports them.
+        if as_json:
+            print_json({"alerts": [alert.to_json() for alert in found], "dry_run": dry_run})
+        else:
+            _print_alerts(found, console(), verbose)
+        if not dry_run:
+            for alert in found:
+                saved.mark_reported(alert)
     finally:
         service.close()
-    if as_json:
-        print_json({"alerts": [alert.to_json() for alert in found], "dry_run": dry_run})
-    else:
-        _print_alerts(found, console(), verbose)
     if failed:
         fail("; ".join(failed))
 

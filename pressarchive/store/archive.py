@@ -484,9 +484,12 @@ class Archive:
         with self.engine.connect() as conn:
             return savedsearches.arrival_mark(conn)
 
-    def advance_alert(self, name: str, mark: int, reported: Iterable[int], when: datetime) -> None:
+    def advance_alert(
+        self, name: str, mark: int, reported: Iterable[int], when: datetime, *, read: SavedSearchRow,
+    ) -> bool:
+        """Compare-and-set: see :func:`pressarchive.store.savedsearches.advance`."""
         with self.engine.begin() as conn:
-            savedsearches.advance(conn, name, mark, reported, when)
+            return savedsearches.advance(conn, name, mark, reported, when, read=read)
 
     def document_briefs(self, ids: Iterable[int]) -> dict[int, DocumentBrief]:
         """Document id -> title, URL, dates and current version number, for lists (alerts, feeds)."""
