@@ -38,7 +38,8 @@ def search_feed_page(request: Request, service: Service) -> Response:
     params = urls.clean_params(request.query_params)
     narrowed = "; ".join(f"{label}: {value}" for label, value in _shown(urls.unpaged(params)) if label != "Sort")
     title = f"pressarchive: {narrowed}" if narrowed else "pressarchive: newest documents"
-    return _feed(request, service, request_from_params(params), title, urls.search_url(urls.unpaged(params)))
+    return _feed(request, service, request_from_params(params), title, urls.search_url(urls.unpaged(params)),
+                 urls.feed_url(params))
 
 
 @router.get(urls.SAVED_FEED)
@@ -47,12 +48,17 @@ def saved_feed_page(name: SavedName, request: Request, service: Service) -> Resp
     saved = SavedSearches(service)
     row = saved.get(name)
     return _feed(request, service, saved.request(row), f"pressarchive: saved search {row.name}",
-                 urls.search_url(link_params(row.params)))
+                 urls.search_url(link_params(row.params)), urls.saved_feed_url(row.name))
 
 
-def _feed(request: Request, service: ArchiveService, search: SearchRequest, title: str, page: str) -> Response:
+def _feed(
+    request: Request, service: ArchiveService, search: SearchRequest, title: str, page: str, own: str,
+) -> Response:
+    """The feed of ``search``; ``page`` is the search page it follows and ``own`` its own path,
+    both made absolute under the public address (its id and self link are what readers
+    subscribe to, so not the backend address a proxy forwarded the request to)."""
     base = public_base_url(request).rstrip("/")
-    feed = search_feed(service, search, title=title, self_url=str(request.url), alternate_url=base + page,
+    feed = search_feed(service, search, title=title, self_url=base + own, alternate_url=base + page,
                        base_url=base)
     return Response(atom_xml(feed), media_type=MEDIA_TYPE)
 
