@@ -423,3 +423,7 @@ def test_a_collection_exports_like_a_search_with_its_notes(
     assert read_only.get("/api/collections/Story/export?format=xml").status_code == 400
     code, _, err = run_here(capsys, data.root, "export", "kestrel", "--collection", "Story")
     assert code == 1 and err.startswith("error: export either a search")
+    # The timeline's interval says how hits are shown, not which: it does not make a search.
+    code, out, err = run_here(capsys, data.root, "export", "--collection", "Story", "--interval", "week",
+                              "--format", "jsonl")
+    assert (code, err) == (0, "") and len(out.splitlines()) == 2

@@ -66,14 +66,15 @@ def test_the_table_is_added_to_an_archive_from_before(tmp_path: Path) -> None:
 
 def test_the_saved_form_keeps_the_search_and_drops_the_page() -> None:
     request = build_request("kestrel", language="es", year=2019, since="2019-01-01", collapse=True,
-                            page=3, limit=50, sort="date")
-    params = params_of(request)
+                            page=3, limit=50, sort="date", interval="week")
+    params = params_of(request)  # the timeline's interval is how hits are shown: not kept
     assert params == {"q": "kestrel", "collapse": True, "sort": "date", "language": "es", "year": 2019,
                       "since": "2019-01-01"}
     again = request_of(params)
     assert (again.page, again.limit) == (1, 10)
     assert again == build_request("kestrel", language="es", year=2019, since="2019-01-01", collapse=True,
                                   sort="date")
+    assert request_of({**params, "interval": "week"}) == again  # kept by an older version: ignored
     assert link_params(params)["collapse"] == "1"
 
 

@@ -120,6 +120,10 @@ def test_a_feed_names_itself_under_the_public_address(writable: TestClient, monk
 def test_the_feed_takes_every_filter_of_the_search(client: TestClient, ids: dict[str, int]) -> None:
     filtered = feed(client, "/feed.atom?q=kestrel&language=es&sort=date")
     assert filtered.findtext(f"{ATOM}title") == "pressarchive: Query: kestrel; Language: es"
+    shown = feed(client, "/feed.atom?q=kestrel&interval=week&collapse=1&since=2024-01-01")
+    assert shown.findtext(f"{ATOM}title") == (
+        "pressarchive: Query: kestrel; collapse near-duplicates: yes; Published since: 2024-01-01"
+    )
     assert [e["id"] for e in entries(filtered)] == [f"http://testserver/doc/{ids['es']}"]
     assert feed(client, "/feed.atom").findtext(f"{ATOM}title") == "pressarchive: newest documents"
     assert [e["title"] for e in entries(feed(client, "/feed.atom?year=2024&until=2024-01-31"))] == ["Operación Kestrel"]

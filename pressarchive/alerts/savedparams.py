@@ -16,11 +16,11 @@ from typing import Any
 from pressarchive import names
 from pressarchive.errors import UserError
 from pressarchive.index import SearchRequest
-from pressarchive.searchparams import BY_NAME, DEFAULT_LIMIT, PAGING, PARAMS
+from pressarchive.searchparams import BY_NAME, DEFAULT_LIMIT, PARAMS, SELECTING
 from pressarchive.service import request_from_values
 
-#: The parameters a saved search keeps, in link order.
-SAVED = tuple(param for param in PARAMS if param.name not in PAGING)
+#: The parameters a saved search keeps, in link order (not the page, not how hits are shown).
+SAVED = tuple(param for param in PARAMS if param.name in SELECTING)
 MAX_NAME_CHARS = names.MAX_NAME_CHARS
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -46,7 +46,7 @@ def params_of(request: SearchRequest) -> dict[str, Any]:
 
 def request_of(params: Mapping[str, Any], *, limit: int = DEFAULT_LIMIT) -> SearchRequest:
     """The search ``params`` (a saved form) describe, on its first page of ``limit`` hits."""
-    values = {BY_NAME[name].attr: value for name, value in params.items() if name in BY_NAME and name not in PAGING}
+    values = {BY_NAME[name].attr: value for name, value in params.items() if name in SELECTING}
     return request_from_values({**values, "limit": limit, "page": 1}, date_wording=lambda param: f"{param.name} date")
 
 
