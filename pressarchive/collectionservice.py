@@ -18,9 +18,10 @@ from typing import Any
 
 from pressarchive import names, permalinks
 from pressarchive.errors import NotFound, UserError
+from pressarchive.isodate import utc_iso
 from pressarchive.searchparams import MAX_DOC_ID
 from pressarchive.store import Archive
-from pressarchive.store.collections import Collection, CollectionItem, Membership, iso
+from pressarchive.store.collections import Collection, CollectionItem, Membership
 
 #: Longest collection name, description and note accepted, in characters.
 MAX_NAME = names.MAX_NAME_CHARS
@@ -52,13 +53,13 @@ def item_json(item: CollectionItem, base_url: str | None = None) -> dict[str, An
     return {
         "document_id": item.document_id, "title": item.title, "source": item.source,
         "published": item.published.isoformat() if item.published else None, "version": item.version,
-        "note": item.note, "added_at": iso(item.added_at), "url": item.url,
+        "note": item.note, "added_at": utc_iso(item.added_at), "url": item.url,
         "permalink": permalinks.permalink(item.document_id, item.version, base_url),
     }
 
 
 def membership_json(membership: Membership) -> dict[str, Any]:
-    return {"collection": membership.collection.name, "note": membership.note, "added_at": iso(membership.added_at)}
+    return {"collection": membership.collection.name, "note": membership.note, "added_at": utc_iso(membership.added_at)}
 
 
 class CollectionService:

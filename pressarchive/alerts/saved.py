@@ -19,6 +19,7 @@ from pressarchive import permalinks
 from pressarchive.alerts.savedparams import check_name, params_of, request_of
 from pressarchive.errors import NotFound, UserError
 from pressarchive.index import SearchRequest
+from pressarchive.isodate import utc_iso
 from pressarchive.service import ArchiveService
 from pressarchive.store.briefs import DocumentBrief
 from pressarchive.store.savedsearches import SavedSearchRow
@@ -28,15 +29,11 @@ class NameTaken(UserError):
     status_code = 409
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") + "Z" if moment is not None else None
-
-
 def saved_json(saved: SavedSearchRow) -> dict[str, Any]:
     """A saved search as ``saved --json`` and ``/api/saved`` give it."""
     return {
-        "name": saved.name, "params": dict(saved.params), "created_at": _iso(saved.created_at),
-        "last_alerted_at": _iso(saved.last_alerted_at),
+        "name": saved.name, "params": dict(saved.params), "created_at": utc_iso(saved.created_at),
+        "last_alerted_at": utc_iso(saved.last_alerted_at),
     }
 
 
@@ -47,7 +44,7 @@ def brief_json(brief: DocumentBrief, base_url: str | None = None) -> dict[str, A
         "id": brief.id, "version": brief.version, "title": brief.title, "url": brief.url,
         "source": brief.source, "language": brief.language,
         "published": brief.published.isoformat() if brief.published else None,
-        "first_captured": _iso(brief.first_captured), "captured_at": _iso(brief.captured_at),
+        "first_captured": utc_iso(brief.first_captured), "captured_at": utc_iso(brief.captured_at),
         "permalink": permalinks.permalink(brief.id, brief.version, base_url),
     }
 
@@ -66,7 +63,7 @@ class Alert:
     def to_json(self, base_url: str | None = None) -> dict[str, Any]:
         return {
             "name": self.saved.name, "params": dict(self.saved.params),
-            "since": _iso(self.saved.last_alerted_at or self.saved.created_at),
+            "since": utc_iso(self.saved.last_alerted_at or self.saved.created_at),
             "matches": self.matches, "new": [brief_json(brief, base_url) for brief in self.new],
         }
 

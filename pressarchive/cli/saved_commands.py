@@ -17,6 +17,7 @@ from pressarchive.cli.app import Context, cli, fail, pass_context
 from pressarchive.cli.output import print_json, print_search
 from pressarchive.cli.searchoptions import search_options
 from pressarchive.cli.terminal import console
+from pressarchive.isodate import utc_iso
 from pressarchive.service import request_from_values
 from pressarchive.store.savedsearches import SavedSearchRow
 
@@ -75,8 +76,8 @@ def _print_saved(rows: list[SavedSearchRow], out: Console) -> None:
     if not rows:
         out.print("no saved searches ('pressarchive save NAME QUERY' saves one)")
     for row in rows:
-        last = row.last_alerted_at.isoformat(timespec="seconds") + "Z" if row.last_alerted_at else "never"
-        out.print(f"{escape(_describe(row))}  [dim]saved {row.created_at.isoformat(timespec='seconds')}Z, "
+        last = utc_iso(row.last_alerted_at) or "never"
+        out.print(f"{escape(_describe(row))}  [dim]saved {utc_iso(row.created_at)}, "
                   f"alerted {last}[/]")
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
+from pressarchive.isodate import utc_iso
 from pressarchive.record import Document, Figure
 from pressarchive.store import (
     briefs, collections, corrections, exportrows, lifecycle, operations, reprocessing, runs, savedsearches, schema,
@@ -92,7 +93,7 @@ class Archive:
             last = runs.last_crawls(conn)
         for row in rows:
             crawled = last.get(row["name"])
-            row["last_crawl"] = crawled.isoformat(timespec="seconds") + "Z" if crawled else None
+            row["last_crawl"] = utc_iso(crawled)
         return rows
 
     def source_title(self, name: str) -> str:
