@@ -22,6 +22,8 @@ from typing import Any
 
 from w3lib.url import safe_url_string
 
+from pressarchive.isodate import utc_iso
+
 #: The citation styles, in the order pages list them.
 STYLES: tuple[str, ...] = ("apa", "chicago", "bibtex")
 STYLE_NAMES = {"apa": "APA", "chicago": "Chicago", "bibtex": "BibTeX"}
@@ -92,7 +94,7 @@ class CitedVersion:
             "id": self.doc_id, "version": self.version, "permalink": self.permalink,
             "author": self.author, "title": self.title,
             "published": self.published.isoformat() if self.published else None, "url": self.url,
-            "captured": self.captured.isoformat(timespec="seconds") + "Z",
+            "captured": utc_iso(self.captured),
             "accessed": self.accessed.isoformat(), "citations": self.formats(),
         }
 

@@ -3,8 +3,8 @@
 A collection is a named set of documents a person keeps together (the releases of one story,
 a paper's corpus), each document with a note. The CLI, the pages and the JSON API all go
 through :class:`CollectionService`, so they check names, notes and document ids the same way
-and fail with the same one-line errors. :meth:`CollectionService.collection_document_ids` is
-what an export or a feed takes to walk a collection like a search's matches.
+and fail with the same one-line errors. An export walks a collection through
+:meth:`CollectionService.show`, in the order its documents were added.
 """
 
 from __future__ import annotations
@@ -16,20 +16,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pressarchive import permalinks
+from pressarchive import names, permalinks
 from pressarchive.errors import NotFound, UserError
+from pressarchive.isodate import utc_iso
 from pressarchive.searchparams import MAX_DOC_ID
 from pressarchive.store import Archive
-from pressarchive.store.collections import Collection, CollectionItem, Membership, iso
+from pressarchive.store.collections import Collection, CollectionItem, Membership
 
 #: Longest collection name, description and note accepted, in characters.
-MAX_NAME = 100
+MAX_NAME = names.MAX_NAME_CHARS
 MAX_DESCRIPTION = 2000
 MAX_NOTE = 4000
-#: Control characters refused in names (everywhere) and in notes and descriptions (all but
-#: tab and line breaks, which a note may hold), and lone surrogates (bytes that were not UTF-8
-#: on a command line), which the database cannot store.
-_NAME_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: Control characters refused in notes and descriptions (all but tab and line breaks, which a
+#: note may hold), and lone surrogates (bytes that were not UTF-8 on a command line), which the
+#: database cannot store.
 _TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -53,13 +53,13 @@ def item_json(item: CollectionItem, base_url: str | None = None) -> dict[str, An
     return {
         "document_id": item.document_id, "title": item.title, "source": item.source,
         "published": item.published.isoformat() if item.published else None, "version": item.version,
-        "note": item.note, "added_at": iso(item.added_at), "url": item.url,
+        "note": item.note, "added_at": utc_iso(item.added_at), "url": item.url,
         "permalink": permalinks.permalink(item.document_id, item.version, base_url),
     }
 
 
 def membership_json(membership: Membership) -> dict[str, Any]:
-    return {"collection": membership.collection.name, "note": membership.note, "added_at": iso(membership.added_at)}
+    return {"collection": membership.collection.name, "note": membership.note, "added_at": utc_iso(membership.added_at)}
 
 
 class CollectionService:
@@ -100,11 +100,6 @@ class CollectionService:
         if not found:
             raise NotFound(f"document {doc_id} is not in collection {collection.name!r}")
         return collection, found[0]
-
-    def collection_document_ids(self, name: str) -> list[int]:
-        """The collection's document ids in the order they were added: what an export of the
-        collection walks (NotFound for an unknown name)."""
-        return self.archive.collection_document_ids(self.get(name).id)
 
     def add(self, name: str, doc_ids: Iterable[int], note: str | None = None) -> list[int]:
         """Put documents into a collection; ``note`` (unless None) replaces the note of each,
@@ -166,20 +161,8 @@ class CollectionService:
 
 
 def check_name(name: str) -> str:
-    """``name`` stripped, or a UserError saying what a collection name may hold.
-
-    A name is part of the collection's address (``/collections/NAME``), so it may not hold
-    ``/`` or control characters.
-    """
-    cleaned = name.strip()
-    if not cleaned:
-        raise UserError("a collection name cannot be empty")
-    if len(cleaned) > MAX_NAME:
-        raise UserError(f"collection name too long: at most {MAX_NAME} characters")
-    if "/" in cleaned or _NAME_CONTROL.search(cleaned):
-        raise UserError(f"bad collection name {cleaned[:40]!r}: it may not hold '/', control characters "
-                        "or bytes that are not UTF-8")
-    return cleaned
+    """``name`` stripped, if it can name a collection (see :mod:`pressarchive.names`)."""
+    return names.check_name(name, "collection")
 
 
 def check_text(text: str, what: str, limit: int) -> str:

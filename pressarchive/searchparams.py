@@ -97,7 +97,11 @@ class Param:
     ``help`` is the CLI's help, ``doc`` the API's description. ``label`` names it as an
     active filter on the search page (``None``: not a filter); ``facet`` is its place among
     the facets (0: not a facet). ``check`` validates a given (non-empty) value; ``form`` is
-    the search form's label for the inputs the form spells out from here.
+    the search form's label for the inputs the form spells out from here. ``title`` names a
+    parameter that is neither a filter nor a form input (the query, the sort) where a search's
+    parameters are listed for people. ``display_only`` marks a parameter that changes how
+    results are shown, not which: saved searches do not keep it, and it does not make a
+    search of a collection export.
     """
 
     name: str
@@ -113,6 +117,8 @@ class Param:
     facet: int = 0
     check: Callable[..., None] | None = None
     form: str = ""
+    title: str = ""
+    display_only: bool = False
 
     @property
     def attr(self) -> str:
@@ -123,6 +129,11 @@ class Param:
     def is_filter(self) -> bool:
         return self.label is not None
 
+    @property
+    def shown_as(self) -> str:
+        """Its name for people, where a search's parameters are listed (saved searches, feeds)."""
+        return self.title or self.label or self.form or self.name
+
 
 def _text_filter(name: str, flag: str, metavar: str, help: str, doc: str, label: str, facet: int = 0) -> Param:
     return Param(name, "text", help, doc, flag=flag, metavar=metavar, label=label, facet=facet)
@@ -130,7 +141,8 @@ def _text_filter(name: str, flag: str, metavar: str, help: str, doc: str, label:
 
 #: Every search parameter, in the order links spell them.
 PARAMS: tuple[Param, ...] = (
-    Param("q", "text", "Search words.", "The query.", field="query", default="", check=_check_query),
+    Param("q", "text", "Search words.", "The query.", field="query", default="", check=_check_query,
+          title="Query"),
     Param("expand", "bool", "Expand every query word the thesaurus knows (as ~word does).",
           "`1`: expand every query word the thesaurus knows, as `~word` does for one.",
           flag="--expand", default=False, form="expand words with the thesaurus"),
@@ -139,7 +151,7 @@ PARAMS: tuple[Param, ...] = (
           flag="--collapse", default=False, form="collapse near-duplicates"),
     Param("sort", "choice", "Order of hits.",
           "`relevance` (default with a query) or `date`, newest first (default without).",
-          flag="--sort", default="relevance", choices=SORTS, check=_check_sort),
+          flag="--sort", default="relevance", choices=SORTS, check=_check_sort, title="Sort"),
     _text_filter("language", "--lang", "CODE", "Only documents in this language (e.g. es).",
                  "Only this language code, e.g. `de`.", "Language", facet=1),
     _text_filter("source", "--source", "NAME", "Only documents from this source.",
@@ -174,7 +186,7 @@ PARAMS: tuple[Param, ...] = (
     Param("interval", "choice", "Timeline granularity: auto chooses by the span of the matches.",
           "Timeline granularity: `day`, `week` (ISO weeks), `month`, `year`, or `auto` (default): "
           f"by the span of the matches, {_AUTO_RULE}, else years.",
-          flag="--interval", default=AUTO_INTERVAL, choices=INTERVALS, check=_check_interval),
+          flag="--interval", default=AUTO_INTERVAL, choices=INTERVALS, check=_check_interval, display_only=True),
     Param("limit", "int", f"Hits per page (1-{MAX_LIMIT}).",
           f"Hits per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
           flag="--limit", default=DEFAULT_LIMIT, check=check_limit),
@@ -194,6 +206,9 @@ SWITCHES: tuple[str, ...] = tuple(p.name for p in PARAMS if p.kind == "bool")
 #: The parameters that choose a page of the results rather than the results: feeds and saved
 #: searches leave them out.
 PAGING: tuple[str, ...] = ("page", "limit")
+#: The parameters that say which documents a search finds and in what order: not the page,
+#: not how they are shown. What a saved search keeps, and what makes an export a search's.
+SELECTING: tuple[str, ...] = tuple(p.name for p in PARAMS if p.name not in PAGING and not p.display_only)
 #: The active-filter label of each filter, facets first.
 FILTER_LABELS: Mapping[str, str] = {name: BY_NAME[name].label or name for name in FILTERS}
 #: The heading of each facet, in display order.

@@ -89,10 +89,39 @@ def test_alerts_list_permalinks_under_the_base_url(
     assert f"https://archive.example.net/doc/{doc_id}?version=1" in out
 
 
+def test_alerts_whose_printing_failed_are_reported_by_the_next_run(
+    capsys: pytest.CaptureFixture[str], data: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pressarchive.cli import saved_commands
+
+    assert run_here(capsys, data, "save", "all", "")[0] == 0
+    service = ArchiveService(resolve_data_dir(data))
+    try:
+        doc_id = Builder(service).add(Document(
+            url="https://police.example.org/press/2", title="Kestrel charges", text="Charges in operation Kestrel.",
+            language="en", published=None, source="example-police",
+        ))
+        service.index_pending()
+    finally:
+        service.close()
+
+    def closed_pipe(*_: object) -> None:
+        raise BrokenPipeError("the reader went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(saved_commands, "_print_alerts", closed_pipe)
+        with pytest.raises(BrokenPipeError):
+            run_here(capsys, data, "alerts")
+    code, out, _ = run_here(capsys, data, "alerts")
+    assert code == 0 and f"{doc_id}  (no date)  example-police  Kestrel charges" in out
+    assert run_here(capsys, data, "alerts")[1] == ""
+
+
 @pytest.mark.parametrize("args, message", [
     (("alerts", "nope"), "no saved search named 'nope'"),
     (("unsave", "nope"), "no saved search named 'nope'"),
     (("save", "bad\x1bname", "kestrel"), "control characters are not allowed"),
+    (("save", "..", "kestrel"), "'.' and '..' are not allowed"),
     (("save", "x", '"unclosed'), "bad query"),
     (("save", "x", "\udcff"), "not valid text"),
     (("save", "x", "kestrel", "--since", "2024-13-01"), "bad --since date"),

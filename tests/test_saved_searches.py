@@ -66,14 +66,15 @@ def test_the_table_is_added_to_an_archive_from_before(tmp_path: Path) -> None:
 
 def test_the_saved_form_keeps_the_search_and_drops_the_page() -> None:
     request = build_request("kestrel", language="es", year=2019, since="2019-01-01", collapse=True,
-                            page=3, limit=50, sort="date")
-    params = params_of(request)
+                            page=3, limit=50, sort="date", interval="week")
+    params = params_of(request)  # the timeline's interval is how hits are shown: not kept
     assert params == {"q": "kestrel", "collapse": True, "sort": "date", "language": "es", "year": 2019,
                       "since": "2019-01-01"}
     again = request_of(params)
     assert (again.page, again.limit) == (1, 10)
     assert again == build_request("kestrel", language="es", year=2019, since="2019-01-01", collapse=True,
                                   sort="date")
+    assert request_of({**params, "interval": "week"}) == again  # kept by an older version: ignored
     assert link_params(params)["collapse"] == "1"
 
 
@@ -94,8 +95,8 @@ def test_save_list_and_delete(service: ArchiveService) -> None:
 
 
 @pytest.mark.parametrize("name, message", [
-    ("", "needs a name"), ("x" * 101, "too long"), ("bell\x07", "control"), ("rtl\u202eoverride", "control"),
-    ("a/b", "'/'"),
+    ("", "needs a name"), ("x" * 101, "too long"), ("bell\x07", "control"), ("rtl\u202eoverride", "format characters"),
+    ("a/b", "'/'"), (".", "'.' and '..' are not allowed"), (" .. ", "'.' and '..' are not allowed"),
 ])
 def test_bad_names_are_refused(service: ArchiveService, name: str, message: str) -> None:
     with pytest.raises(UserError, match=message):
@@ -122,6 +123,33 @@ def test_alerts_report_only_what_arrived_since_the_last_run(service: ArchiveServ
     assert [brief.id for brief in second.new] == [later[0]]
     assert second.matches == 2
     assert second.new[0].title == "Kestrel: more arrests" and second.new[0].version == 1
+    assert saved.whats_new("kestrel").new == []
+
+
+def test_an_old_document_waiting_for_reindexing_is_not_news_on_the_first_alert(service: ArchiveService) -> None:
+    saved = SavedSearches(service)
+    old, other = add(service, release(1, "Operation Kestrel arrests", "Twelve arrests in operation Kestrel."),
+                     release(2, "Kestrel seizures", "Seizures in operation Kestrel."))
+    # Its cluster changed: it waits for re-indexing while still in the index, holding the mark down.
+    with service.archive.engine.begin() as conn:
+        conn.execute(schema.documents.update().where(schema.documents.c.id == old).values(indexed_version=None))
+    assert service.archive.arrival_mark() == old - 1
+    saved.save("kestrel", build_request("kestrel"))
+    assert saved.whats_new("kestrel").new == []
+    service.index_pending()
+    [later] = add(service, release(3, "Kestrel: more arrests", "Four more arrests in operation Kestrel."))
+    assert [b.id for b in saved.whats_new("kestrel").new] == [later]
+    assert other not in saved.get("kestrel").alert_reported  # below the mark now: no longer kept
+
+
+def test_an_alert_is_marked_only_if_no_other_run_marked_it_meanwhile(service: ArchiveService) -> None:
+    saved = SavedSearches(service)
+    saved.save("kestrel", build_request("kestrel"))
+    [doc_id] = add(service, release(1, "Operation Kestrel arrests", "Twelve arrests in operation Kestrel."))
+    one, two = saved.whats_new("kestrel", advance=False), saved.whats_new("kestrel", advance=False)
+    assert [b.id for b in one.new] == [b.id for b in two.new] == [doc_id]
+    assert saved.mark_reported(one)
+    assert not saved.mark_reported(two)  # the other run's mark stays, and is not applied twice
     assert saved.whats_new("kestrel").new == []
 
 

@@ -87,7 +87,7 @@ def entries(root: ET.Element) -> list[dict[str, Any]]:
 
 def test_the_feed_of_a_search_lists_its_newest_matches(client: TestClient, ids: dict[str, int]) -> None:
     root = feed(client, "/feed.atom?q=kestrel&page=3&limit=1")
-    assert root.findtext(f"{ATOM}id") == "http://testserver/feed.atom?q=kestrel&page=3&limit=1"
+    assert root.findtext(f"{ATOM}id") == "http://testserver/feed.atom?q=kestrel"  # page and limit do nothing
     assert root.findtext(f"{ATOM}title") == "pressarchive: Query: kestrel"
     assert root.findtext(f"{ATOM}updated", "").endswith("Z")
     links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
@@ -103,9 +103,27 @@ def test_the_feed_of_a_search_lists_its_newest_matches(client: TestClient, ids: 
     assert first["author"] == "example-police" and "Kestrel" in first["summary"]
 
 
+def test_a_feed_names_itself_under_the_public_address(writable: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSARCHIVE_BASE_URL", "https://archive.example.net/press/")
+    root = feed(writable, "/feed.atom?q=kestrel&language=es")
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert root.findtext(f"{ATOM}id") == links["self"] == "https://archive.example.net/press/feed.atom?q=kestrel&language=es"
+    assert links["alternate"] == "https://archive.example.net/press/search?q=kestrel&language=es"
+    made = writable.post("/api/saved", json={"name": "kestrel es", "params": {"q": "kestrel"}},
+                         headers={"Authorization": f"Bearer {TOKEN}"})
+    assert made.status_code == 201, made.text
+    saved = feed(writable, "/saved/kestrel%20es/feed.atom")
+    links = {link.get("rel"): link.get("href") for link in saved.findall(f"{ATOM}link")}
+    assert saved.findtext(f"{ATOM}id") == links["self"] == "https://archive.example.net/press/saved/kestrel%20es/feed.atom"
+
+
 def test_the_feed_takes_every_filter_of_the_search(client: TestClient, ids: dict[str, int]) -> None:
     filtered = feed(client, "/feed.atom?q=kestrel&language=es&sort=date")
     assert filtered.findtext(f"{ATOM}title") == "pressarchive: Query: kestrel; Language: es"
+    shown = feed(client, "/feed.atom?q=kestrel&interval=week&collapse=1&since=2024-01-01")
+    assert shown.findtext(f"{ATOM}title") == (
+        "pressarchive: Query: kestrel; collapse near-duplicates: yes; Published since: 2024-01-01"
+    )
     assert [e["id"] for e in entries(filtered)] == [f"http://testserver/doc/{ids['es']}"]
     assert feed(client, "/feed.atom").findtext(f"{ATOM}title") == "pressarchive: newest documents"
     assert [e["title"] for e in entries(feed(client, "/feed.atom?year=2024&until=2024-01-31"))] == ["Operación Kestrel"]
@@ -190,6 +208,7 @@ def test_the_api_saves_lists_and_deletes(writable: TestClient, ids: dict[str, in
         ({"name": "", "params": {}}, 400, "needs a name"),
         ({"name": "x" * 101, "params": {}}, 400, "too long"),
         ({"name": "tab\tname", "params": {}}, 400, "control characters"),
+        ({"name": ".", "params": {}}, 400, "'.' and '..' are not allowed"),
         ({"name": "x", "params": {"colour": "red"}}, 400, "not search parameters: colour"),
         ({"name": "x", "params": {"year": "soon"}}, 400, "bad year 'soon'"),
         ({"name": "x", "params": {"q": "\ud800"}}, 400, "not valid text"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from pressarchive import __version__
+from pressarchive.isodate import utc_iso
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml"
@@ -56,7 +57,7 @@ def atom_xml(feed: Feed) -> bytes:
     root = ET.Element("feed", xmlns=ATOM_NS)
     _text(root, "id", feed.id)
     _text(root, "title", feed.title)
-    _text(root, "updated", _stamp(max((entry.updated for entry in feed.entries), default=EPOCH)))
+    _text(root, "updated", utc_iso(max((entry.updated for entry in feed.entries), default=EPOCH)))
     _link(root, feed.self_url, rel="self", type=MEDIA_TYPE)
     _link(root, feed.alternate_url, rel="alternate", type="text/html")
     ET.SubElement(root, "generator", version=__version__).text = "pressarchive"
@@ -74,7 +75,7 @@ def _entry(root: ET.Element, entry: FeedEntry) -> None:
         _link(item, entry.original, rel="via")
     if entry.published is not None:
         _text(item, "published", f"{entry.published.isoformat()}T00:00:00Z")
-    _text(item, "updated", _stamp(entry.updated))
+    _text(item, "updated", utc_iso(entry.updated))
     author = ET.SubElement(item, "author")
     _text(author, "name", entry.author or "unknown source")
     if entry.summary:
@@ -87,8 +88,3 @@ def _text(parent: ET.Element, tag: str, text: str) -> None:
 
 def _link(parent: ET.Element, href: str, **attributes: str) -> None:
     ET.SubElement(parent, "link", {"href": xml_text(href), **attributes})
-
-
-def _stamp(moment: datetime) -> str:
-    """An RFC 3339 time in UTC (the store keeps naive UTC times)."""
-    return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"

@@ -19,6 +19,7 @@ from pressarchive import permalinks
 from pressarchive.alerts.savedparams import check_name, params_of, request_of
 from pressarchive.errors import NotFound, UserError
 from pressarchive.index import SearchRequest
+from pressarchive.isodate import utc_iso
 from pressarchive.service import ArchiveService
 from pressarchive.store.briefs import DocumentBrief
 from pressarchive.store.savedsearches import SavedSearchRow
@@ -28,15 +29,11 @@ class NameTaken(UserError):
     status_code = 409
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") + "Z" if moment is not None else None
-
-
 def saved_json(saved: SavedSearchRow) -> dict[str, Any]:
     """A saved search as ``saved --json`` and ``/api/saved`` give it."""
     return {
-        "name": saved.name, "params": dict(saved.params), "created_at": _iso(saved.created_at),
-        "last_alerted_at": _iso(saved.last_alerted_at),
+        "name": saved.name, "params": dict(saved.params), "created_at": utc_iso(saved.created_at),
+        "last_alerted_at": utc_iso(saved.last_alerted_at),
     }
 
 
@@ -47,7 +44,7 @@ def brief_json(brief: DocumentBrief, base_url: str | None = None) -> dict[str, A
         "id": brief.id, "version": brief.version, "title": brief.title, "url": brief.url,
         "source": brief.source, "language": brief.language,
         "published": brief.published.isoformat() if brief.published else None,
-        "first_captured": _iso(brief.first_captured), "captured_at": _iso(brief.captured_at),
+        "first_captured": utc_iso(brief.first_captured), "captured_at": utc_iso(brief.captured_at),
         "permalink": permalinks.permalink(brief.id, brief.version, base_url),
     }
 
@@ -56,14 +53,17 @@ def brief_json(brief: DocumentBrief, base_url: str | None = None) -> dict[str, A
 class Alert:
     """What is new for one saved search: the documents, in the search's own order."""
 
-    saved: SavedSearchRow
+    saved: SavedSearchRow  # as read before the search ran
     matches: int  # how many documents match the search now
     new: list[DocumentBrief] = field(default_factory=list)
+    #: Where marking it reported leaves the alert: its new mark and the ids above it seen.
+    next_mark: int = 0
+    next_reported: frozenset[int] = frozenset()
 
     def to_json(self, base_url: str | None = None) -> dict[str, Any]:
         return {
             "name": self.saved.name, "params": dict(self.saved.params),
-            "since": _iso(self.saved.last_alerted_at or self.saved.created_at),
+            "since": utc_iso(self.saved.last_alerted_at or self.saved.created_at),
             "matches": self.matches, "new": [brief_json(brief, base_url) for brief in self.new],
         }
 
@@ -86,12 +86,18 @@ class SavedSearches:
 
     def save(self, name: str, request: SearchRequest) -> tuple[SavedSearchRow, int]:
         """Save ``request`` (page and limit dropped) as ``name``, its alert starting now;
-        returns it with how many documents match it now."""
+        returns it with how many documents match it now.
+
+        Its matches above the arrival mark are counted as reported: an old document waiting
+        for re-indexing (its cluster changed, a correction) holds the mark down, and without
+        this the first alert would report it, and every match after it, as new."""
         name = check_name(name)
-        matches = len(self.service.matching_ids(request))  # a query the index refuses is refused now
-        if not self.archive.add_saved_search(name, params_of(request), _now()):
+        mark = self.archive.arrival_mark()  # read before searching, as in whats_new
+        found = self.service.matching_ids(request)  # a query the index refuses is refused now
+        above = [doc_id for doc_id in found if doc_id > mark]
+        if not self.archive.add_saved_search(name, params_of(request), _now(), mark=mark, reported=above):
             raise NameTaken(f"a saved search named {name[:100]!r} already exists: delete it or choose another name")
-        return self.get(name), matches
+        return self.get(name), len(found)
 
     def delete(self, name: str) -> None:
         if not self.archive.delete_saved_search(name):
@@ -103,20 +109,29 @@ class SavedSearches:
 
     def whats_new(self, name: str, *, advance: bool = True) -> Alert:
         """The documents matching ``name`` that arrived since its alert last ran; with
-        ``advance`` the alert is marked as run, so they are not reported again."""
+        ``advance`` the alert is marked as run (:meth:`mark_reported`), so they are not
+        reported again. A face that shows them passes ``advance=False`` and marks them once
+        shown: documents whose printing failed are then reported by the next run."""
         saved = self.get(name)
         # The mark is read before searching: every document up to it is in the index the
         # search reads, so none of them can arrive later unseen.
-        mark = self.archive.arrival_mark()
+        mark = max(self.archive.arrival_mark(), saved.alert_mark)
         matches = self.service.matching_ids(self.request(saved))
         reported = set(saved.alert_reported)
         new_ids = [doc_id for doc_id in matches if doc_id > saved.alert_mark and doc_id not in reported]
         found = self.archive.document_briefs(new_ids)
+        still_above = frozenset(doc_id for doc_id in reported.union(new_ids) if doc_id > mark)
+        alert = Alert(saved, len(matches), [found[doc_id] for doc_id in new_ids if doc_id in found], mark, still_above)
         if advance:
-            mark = max(mark, saved.alert_mark)
-            still_above = {doc_id for doc_id in reported.union(new_ids) if doc_id > mark}
-            self.archive.advance_alert(saved.name, mark, still_above, _now())
-        return Alert(saved, len(matches), [found[doc_id] for doc_id in new_ids if doc_id in found])
+            self.mark_reported(alert)
+        return alert
+
+    def mark_reported(self, alert: Alert) -> bool:
+        """Record that ``alert``'s documents were reported, unless another run marked its
+        saved search since ``alert`` was computed (then False, and that run's mark stays)."""
+        return self.archive.advance_alert(
+            alert.saved.name, alert.next_mark, alert.next_reported, _now(), read=alert.saved,
+        )
 
     def alerts(self, names: list[str] | None = None, *, advance: bool = True) -> tuple[list[Alert], list[str]]:
         """:meth:`whats_new` for each of ``names`` (every saved search when none): the alerts,

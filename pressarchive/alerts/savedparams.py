@@ -10,18 +10,18 @@ kept as :func:`params_of` gives it, so a saved search is always one the search w
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from pressarchive import names
 from pressarchive.errors import UserError
 from pressarchive.index import SearchRequest
-from pressarchive.searchparams import BY_NAME, DEFAULT_LIMIT, PAGING, PARAMS
+from pressarchive.searchparams import BY_NAME, DEFAULT_LIMIT, PARAMS, SELECTING
 from pressarchive.service import request_from_values
 
-#: The parameters a saved search keeps, in link order.
-SAVED = tuple(param for param in PARAMS if param.name not in PAGING)
-MAX_NAME_CHARS = 100
+#: The parameters a saved search keeps, in link order (not the page, not how hits are shown).
+SAVED = tuple(param for param in PARAMS if param.name in SELECTING)
+MAX_NAME_CHARS = names.MAX_NAME_CHARS
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -46,7 +46,7 @@ def params_of(request: SearchRequest) -> dict[str, Any]:
 
 def request_of(params: Mapping[str, Any], *, limit: int = DEFAULT_LIMIT) -> SearchRequest:
     """The search ``params`` (a saved form) describe, on its first page of ``limit`` hits."""
-    values = {BY_NAME[name].attr: value for name, value in params.items() if name in BY_NAME and name not in PAGING}
+    values = {BY_NAME[name].attr: value for name, value in params.items() if name in SELECTING}
     return request_from_values({**values, "limit": limit, "page": 1}, date_wording=lambda param: f"{param.name} date")
 
 
@@ -56,16 +56,5 @@ def link_params(params: Mapping[str, Any]) -> dict[str, str]:
 
 
 def check_name(name: str) -> str:
-    """``name`` without surrounding spaces, if it can name a saved search: 1 to 100 characters,
-    no control or format characters (they would hide or reorder what a listing shows) and no
-    ``/`` (the name is a segment of the saved search's addresses)."""
-    name = name.strip()
-    if not name:
-        raise UserError("a saved search needs a name")
-    if len(name) > MAX_NAME_CHARS:
-        raise UserError(f"name too long: {len(name)} characters, at most {MAX_NAME_CHARS}")
-    if any(unicodedata.category(char).startswith("C") for char in name):
-        raise UserError(f"bad name {name[:40]!r}: control characters are not allowed")
-    if "/" in name:
-        raise UserError(f"bad name {name[:40]!r}: '/' is not allowed")
-    return name
+    """``name`` stripped, if it can name a saved search (see :mod:`pressarchive.names`)."""
+    return names.check_name(name, "saved search")

@@ -20,6 +20,8 @@ from pressarchive.cli.searchoptions import search_options
 from pressarchive.cli.terminal import clean
 from pressarchive.errors import UserError
 from pressarchive.exports import FORMATS, IGNORED_PARAMS, Export, export_collection, export_search
+from pressarchive.index import SearchRequest
+from pressarchive.searchparams import BY_NAME, SELECTING
 from pressarchive.service import request_from_values
 
 
@@ -41,7 +43,7 @@ def export(ctx: Context, query: tuple[str, ...], format_name: str, output: Path 
     SHA-256s, permalink. Permalinks are absolute when PRESSARCHIVE_BASE_URL is set."""
     given = {name: value for name, value in options.items() if name not in IGNORED_PARAMS}
     request = request_from_values({**given, "query": " ".join(query)})
-    if collection is not None and request != request_from_values({}):
+    if collection is not None and _narrows(request):
         raise UserError("export either a search (a query and filters) or a --collection, not both")
     service = ctx.service()
     try:
@@ -78,3 +80,10 @@ def _write_file(made: Export, path: Path) -> None:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _narrows(request: SearchRequest) -> bool:
+    """Whether ``request`` says which documents to export (a query, a filter, a sort), which
+    a collection export cannot honour; how hits are shown (the timeline's interval) does not."""
+    blank = request_from_values({})
+    return any(getattr(request, BY_NAME[name].attr) != getattr(blank, BY_NAME[name].attr) for name in SELECTING)

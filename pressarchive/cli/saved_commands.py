@@ -17,6 +17,7 @@ from pressarchive.cli.app import Context, cli, fail, pass_context
 from pressarchive.cli.output import print_json, print_search
 from pressarchive.cli.searchoptions import search_options
 from pressarchive.cli.terminal import console
+from pressarchive.isodate import utc_iso
 from pressarchive.service import request_from_values
 from pressarchive.store.savedsearches import SavedSearchRow
 
@@ -75,8 +76,8 @@ def _print_saved(rows: list[SavedSearchRow], out: Console) -> None:
     if not rows:
         out.print("no saved searches ('pressarchive save NAME QUERY' saves one)")
     for row in rows:
-        last = row.last_alerted_at.isoformat(timespec="seconds") + "Z" if row.last_alerted_at else "never"
-        out.print(f"{escape(_describe(row))}  [dim]saved {row.created_at.isoformat(timespec='seconds')}Z, "
+        last = utc_iso(row.last_alerted_at) or "never"
+        out.print(f"{escape(_describe(row))}  [dim]saved {utc_iso(row.created_at)}, "
                   f"alerted {last}[/]")
 
 
@@ -109,13 +110,18 @@ def alerts(ctx: Context, names: tuple[str, ...], as_json: bool, dry_run: bool, v
     """
     service = ctx.service()
     try:
-        found, failed = SavedSearches(service).alerts(list(names), advance=not dry_run)
+        saved = SavedSearches(service)
+        found, failed = saved.alerts(list(names), advance=False)
+        # Marked only once printed: if printing fails (a closed pipe), the next run reports them.
+        if as_json:
+            print_json({"alerts": [alert.to_json() for alert in found], "dry_run": dry_run})
+        else:
+            _print_alerts(found, console(), verbose)
+        if not dry_run:
+            for alert in found:
+                saved.mark_reported(alert)
     finally:
         service.close()
-    if as_json:
-        print_json({"alerts": [alert.to_json() for alert in found], "dry_run": dry_run})
-    else:
-        _print_alerts(found, console(), verbose)
     if failed:
         fail("; ".join(failed))
 

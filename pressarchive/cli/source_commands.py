@@ -21,6 +21,7 @@ from pressarchive.cli.output import print_json
 from pressarchive.cli.terminal import console
 from pressarchive.discovery.checks import OK, SourceCheck
 from pressarchive.discovery.run import check_profiles
+from pressarchive.isodate import utc_iso
 from pressarchive.profiles import Profile, builtin_profiles, get_builtin, load_profile
 from pressarchive.store.sourcecounts import SourceCounts
 
@@ -85,7 +86,7 @@ def _archive_fields(source: SourceCounts | None) -> dict[str, Any]:
     crawl = source.last_crawl if source else None
     return {
         "documents": counts["documents"],
-        "last_crawl": crawl.started_at.isoformat(timespec="seconds") + "Z" if crawl else None,
+        "last_crawl": utc_iso(crawl.started_at) if crawl else None,
         **{key: counts[key] for key in ("published", "captured", "removals", "last_run")},
     }
 

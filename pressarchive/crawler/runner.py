@@ -30,6 +30,7 @@ from pressarchive.crawler.summary import CrawlSummary
 from pressarchive.datadir import DataDir
 from pressarchive.errors import UserError
 from pressarchive.extract.workers import STOP_GRACE, ExtractionWorkers
+from pressarchive.isodate import utc_iso
 from pressarchive.processes import WorkerDied, WorkerProcess
 from pressarchive.profiles import Profile
 from pressarchive.store import Archive
@@ -239,7 +240,7 @@ def _report(run_id: int, resumed_from: int | None, started: datetime, summaries:
         "run": run_id,
         "resumed_from": resumed_from,
         "status": "interrupted" if interrupted else "finished",
-        "started": started.isoformat(timespec="seconds") + "Z",
+        "started": utc_iso(started),
         "seconds": round((utc_now() - started).total_seconds(), 2),
         "summaries": [summary.to_json() for summary in summaries],
     }

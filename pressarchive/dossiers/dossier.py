@@ -21,6 +21,7 @@ from pressarchive.dossiers.compare import KindComparison, compare
 from pressarchive.dossiers.coverage import ReleaseCoverage
 from pressarchive.dossiers.figures import FigureReport, document_json
 from pressarchive.extract.agencies import agencies
+from pressarchive.isodate import utc_iso
 from pressarchive.store.corrections import Merge
 from pressarchive.store.operations import OperationDocument
 
@@ -144,7 +145,7 @@ def _document_entry(doc: OperationDocument) -> dict[str, Any]:
     entry = document_json(doc)
     entry["id"] = entry.pop("document_id")
     entry.update({
-        "first_captured": doc.first_captured.isoformat(timespec="seconds") + "Z",
+        "first_captured": utc_iso(doc.first_captured),
         "cluster": doc.cluster_id, "operations": list(doc.operations),
     })
     return entry

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pressarchive.isodate import utc_iso
 from pressarchive.permalinks import permalink
 from pressarchive.store.exportrows import ExportRow
 
@@ -35,7 +36,7 @@ def row_values(row: ExportRow, base_url: str | None, notes: Mapping[int, str] | 
     values: list[Any] = [
         row.document_id, row.version, row.title, row.url, row.source, row.source_agency, row.source_country,
         row.language, row.published.isoformat() if row.published else None, list(row.operations),
-        list(row.countries or ()), list(row.agencies or ()), row.captured_at.isoformat(timespec="seconds") + "Z",
+        list(row.countries or ()), list(row.agencies or ()), utc_iso(row.captured_at),
         row.requested_url, row.warc_file, row.warc_record_id, row.payload_sha256, row.text_sha256,
         permalink(row.document_id, row.version, base_url),
     ]

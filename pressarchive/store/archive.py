@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
+from pressarchive.isodate import utc_iso
 from pressarchive.record import Document, Figure
 from pressarchive.store import (
     briefs, collections, corrections, exportrows, lifecycle, operations, reprocessing, runs, savedsearches, schema,
@@ -92,7 +93,7 @@ class Archive:
             last = runs.last_crawls(conn)
         for row in rows:
             crawled = last.get(row["name"])
-            row["last_crawl"] = crawled.isoformat(timespec="seconds") + "Z" if crawled else None
+            row["last_crawl"] = utc_iso(crawled)
         return rows
 
     def source_title(self, name: str) -> str:
@@ -459,12 +460,17 @@ class Archive:
         with self.engine.connect() as conn:
             return savedsearches.get(conn, name)
 
-    def add_saved_search(self, name: str, params: dict[str, Any], when: datetime) -> bool:
-        """Save a search, its alert starting from the documents searchable now; False if
-        ``name`` is taken (nothing is written then)."""
+    def add_saved_search(
+        self, name: str, params: dict[str, Any], when: datetime, *, mark: int | None = None,
+        reported: Iterable[int] = (),
+    ) -> bool:
+        """Save a search, its alert starting at ``mark`` (default: the documents searchable
+        now) with ``reported`` (its matches above the mark) already seen; False if ``name`` is
+        taken (nothing is written then)."""
         try:
             with self.engine.begin() as conn:
-                savedsearches.add(conn, name, params, when, savedsearches.arrival_mark(conn))
+                start = savedsearches.arrival_mark(conn) if mark is None else mark
+                savedsearches.add(conn, name, params, when, start, reported)
         except sa.exc.IntegrityError:
             return False
         return True
@@ -479,9 +485,12 @@ class Archive:
         with self.engine.connect() as conn:
             return savedsearches.arrival_mark(conn)
 
-    def advance_alert(self, name: str, mark: int, reported: Iterable[int], when: datetime) -> None:
+    def advance_alert(
+        self, name: str, mark: int, reported: Iterable[int], when: datetime, *, read: SavedSearchRow,
+    ) -> bool:
+        """Compare-and-set: see :func:`pressarchive.store.savedsearches.advance`."""
         with self.engine.begin() as conn:
-            savedsearches.advance(conn, name, mark, reported, when)
+            return savedsearches.advance(conn, name, mark, reported, when, read=read)
 
     def document_briefs(self, ids: Iterable[int]) -> dict[int, DocumentBrief]:
         """Document id -> title, URL, dates and current version number, for lists (alerts, feeds)."""

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from pressarchive.isodate import utc_iso
 from pressarchive.store import schema
 from pressarchive.store.rows import id_chunks, new_id
 
@@ -34,7 +35,7 @@ class Collection:
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name, "description": self.description, "documents": self.documents,
-            "created_at": iso(self.created_at), "updated_at": iso(self.updated_at),
+            "created_at": utc_iso(self.created_at), "updated_at": utc_iso(self.updated_at),
         }
 
 
@@ -61,8 +62,6 @@ class Membership:
     added_at: datetime
 
 
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds") + "Z"
 
 
 def create(conn: Connection, name: str, description: str, when: datetime) -> Collection:

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from pressarchive.isodate import utc_iso
 from pressarchive.store import schema
 from pressarchive.store.rows import new_id
 
@@ -45,13 +46,13 @@ class Correction:
 
     def note(self) -> dict[str, Any]:
         """Who, when and why: shown beside everything the correction changed."""
-        return {"id": self.id, "by": self.author, "at": _iso(self.created_at), "why": self.reason}
+        return {"id": self.id, "by": self.author, "at": utc_iso(self.created_at), "why": self.reason}
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id, "kind": self.kind, "target": self.target, "payload": self.payload,
-            "author": self.author, "reason": self.reason, "created_at": _iso(self.created_at),
-            "withdrawn_at": _iso(self.withdrawn_at) if self.withdrawn_at else None,
+            "author": self.author, "reason": self.reason, "created_at": utc_iso(self.created_at),
+            "withdrawn_at": utc_iso(self.withdrawn_at) if self.withdrawn_at else None,
             "withdrawn_by": self.withdrawn_by,
         }
 
@@ -65,8 +66,6 @@ class Merge:
     correction: Correction
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds") + "Z"
 
 
 def add(

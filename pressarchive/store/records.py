@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from pressarchive.isodate import utc_iso
 from pressarchive.record import Document
 
 
@@ -50,14 +51,12 @@ class Removal:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "removed": _iso(self.removed_at),
+            "removed": utc_iso(self.removed_at),
             "reason": self.reason,
-            "restored": _iso(self.restored_at) if self.restored_at else None,
+            "restored": utc_iso(self.restored_at) if self.restored_at else None,
         }
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds") + "Z"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +103,7 @@ class Version:
     def to_json(self) -> dict[str, Any]:
         return {
             "number": self.number,
-            "captured": _iso(self.captured_at),
+            "captured": utc_iso(self.captured_at),
             "sha256": self.capture.payload_sha256,
             "text_sha256": self.text_sha256,
             "url": self.capture.url,
@@ -115,7 +114,7 @@ class Version:
             "warc_record_id": self.capture.warc_record_id,
             "requested_url": self.capture.requested_url or self.capture.url,
             "status": self.capture.status,
-            "reprocessed": _iso(self.reprocessed_at) if self.reprocessed_at else None,
+            "reprocessed": utc_iso(self.reprocessed_at) if self.reprocessed_at else None,
         }
 
 
@@ -150,8 +149,8 @@ class StoredDocument:
             "countries": list(doc.countries),
             "agencies": list(doc.agencies),
             "text": doc.text,
-            "first_captured": _iso(self.first_captured),
-            "last_captured": _iso(self.last_captured),
+            "first_captured": utc_iso(self.first_captured),
+            "last_captured": utc_iso(self.last_captured),
             "removed": self.removed.to_json() if self.removed else None,
             "removals": [removal.to_json() for removal in self.removals],
             "versions": [version.to_json() for version in self.versions],

@@ -44,10 +44,14 @@ def get(conn: Connection, name: str) -> SavedSearchRow | None:
     return _from_row(row) if row is not None else None
 
 
-def add(conn: Connection, name: str, params: dict[str, Any], when: datetime, mark: int) -> None:
-    """Save ``params`` as ``name`` with its alert mark (``IntegrityError`` if the name is taken)."""
+def add(
+    conn: Connection, name: str, params: dict[str, Any], when: datetime, mark: int, reported: Iterable[int] = (),
+) -> None:
+    """Save ``params`` as ``name`` with its alert mark and the documents above it already
+    counted as seen (``IntegrityError`` if the name is taken)."""
     conn.execute(schema.saved_searches.insert().values(
-        name=name, params=params, created_at=when, last_alerted_at=None, alert_mark=mark, alert_reported=[],
+        name=name, params=params, created_at=when, last_alerted_at=None, alert_mark=mark,
+        alert_reported=sorted(set(reported)),
     ))
 
 
@@ -57,12 +61,20 @@ def delete(conn: Connection, name: str) -> bool:
     return bool(conn.execute(table.delete().where(table.c.name == name)).rowcount)
 
 
-def advance(conn: Connection, name: str, mark: int, reported: Iterable[int], when: datetime) -> None:
-    """Record that the alert of ``name`` ran at ``when``, leaving it at ``mark`` with ``reported``."""
+def advance(
+    conn: Connection, name: str, mark: int, reported: Iterable[int], when: datetime, *, read: SavedSearchRow,
+) -> bool:
+    """Record that the alert of ``name`` ran at ``when``, leaving it at ``mark`` with ``reported``,
+    if its alert is still as ``read`` (the row the alert was computed from); False if another
+    run marked it meanwhile (its mark and time moved), which then keeps that run's mark."""
     table = schema.saved_searches
-    conn.execute(table.update().where(table.c.name == name).values(
-        alert_mark=mark, alert_reported=sorted(set(reported)), last_alerted_at=when,
-    ))
+    last = table.c.last_alerted_at
+    unchanged = last.is_(None) if read.last_alerted_at is None else last == read.last_alerted_at
+    return bool(conn.execute(
+        table.update().where(table.c.name == name, table.c.alert_mark == read.alert_mark, unchanged).values(
+            alert_mark=mark, alert_reported=sorted(set(reported)), last_alerted_at=when,
+        )
+    ).rowcount)
 
 
 def arrival_mark(conn: Connection) -> int:

@@ -14,8 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from pressarchive.isodate import utc_iso
 from pressarchive.store import schema
-from pressarchive.store.records import _iso as iso_moment  # the store's one UTC time format
 
 #: What a crawl report's per-source summary says that the sources page shows.
 CRAWL_FIELDS = ("fetched", "new", "changed", "unchanged", "removed", "errors", "errors_by_kind",
@@ -43,8 +43,8 @@ class LastCrawl:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "run": self.run, "started": iso_moment(self.started_at),
-            "finished": iso_moment(self.finished_at) if self.finished_at else None, "status": self.status,
+            "run": self.run, "started": utc_iso(self.started_at),
+            "finished": utc_iso(self.finished_at) if self.finished_at else None, "status": self.status,
             **{name: self.report.get(name) for name in CRAWL_FIELDS},
         }
 
@@ -164,4 +164,4 @@ def _day(day: date | None) -> str | None:
 
 
 def _moment(moment: datetime | None) -> str | None:
-    return iso_moment(moment) if moment else None
+    return utc_iso(moment) if moment else None

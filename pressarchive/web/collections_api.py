@@ -46,7 +46,8 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     400: error_doc(
-        400, "Bad input: an empty or too long name, a name with `/`, a too long note.", "/api/collections",
+        400, "Bad input: an empty or too long name, a name with `/` or control or format characters, "
+        "`.` or `..` as a name, a too long note.", "/api/collections",
         "bad name: a collection's name holds no '/'", parameter="name", location="body",
     ),
     401: error_doc(
@@ -74,7 +75,9 @@ COLLECTION_EXAMPLE = {
 
 
 class NewCollection(BaseModel):
-    name: str = Field(description="Unique; no `/` or control characters.", max_length=MAX_NAME)
+    name: str = Field(
+        description="Unique; no `/`, control or format characters, not `.` or `..`.", max_length=MAX_NAME,
+    )
     description: str = Field("", description="What the collection is for.", max_length=MAX_DESCRIPTION)
 
 

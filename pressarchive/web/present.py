@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
+from pressarchive.isodate import utc_iso
 from pressarchive.urls import is_http_url
 
 #: Facet values shown before the rest fold away under "Show all" (a ``<details>``: no script).
@@ -99,7 +100,7 @@ def utc_time(value: datetime) -> str:
 
 def utc_attr(value: datetime) -> str:
     """A stored (naive UTC) capture time for a ``<time datetime>`` attribute."""
-    return value.isoformat(timespec="seconds") + "Z"
+    return utc_iso(value)
 
 
 def http_url(value: object) -> bool:

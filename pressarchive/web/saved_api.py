@@ -51,8 +51,8 @@ NEW_EXAMPLE = {
 }
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     400: error_doc(
-        400, "A bad name (empty, over 100 characters, control characters, `/`) or a search parameter the "
-        "search would refuse (unknown name, bad query, date, year...).", "/api/saved",
+        400, "A bad name (empty, over 100 characters, control or format characters, `/`, `.` or `..`) "
+        "or a search parameter the search would refuse (unknown name, bad query, date, year...).", "/api/saved",
         "bad since date '2024-13-01': expected YYYY-MM-DD", parameter="since", value="2024-13-01",
     ),
     401: error_doc(
@@ -73,7 +73,9 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 
 class SaveBody(BaseModel):
-    name: str = Field(description="1 to 100 characters, no control characters and no `/`.", max_length=1000)
+    name: str = Field(
+        description="1 to 100 characters; no control or format characters, no `/`, not `.` or `..`.", max_length=1000,
+    )
     params: dict[str, str | int | bool] = Field(
         default_factory=dict, description="The search's parameters by their `/api/search` names; `page` and "
         "`limit` are not saved. Values as in a query string (`collapse`: `1` or true).",

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pressarchive.alerts import MEDIA_TYPE, SavedSearches, atom_xml, link_params, search_feed
 from pressarchive.errors import UserError
 from pressarchive.index import SearchRequest
-from pressarchive.searchparams import BY_NAME
+from pressarchive.searchparams import BY_NAME, SELECTING
 from pressarchive.service import ArchiveService
 from pressarchive.web import urls
 from pressarchive.web.deps import Service, public_base_url
@@ -36,9 +36,11 @@ FORM_FIELDS = ("name", "token")
 def search_feed_page(request: Request, service: Service) -> Response:
     """The newest matches of any search, as Atom."""
     params = urls.clean_params(request.query_params)
-    narrowed = "; ".join(f"{label}: {value}" for label, value in _shown(urls.unpaged(params)) if label != "Sort")
+    unsorted = {name: value for name, value in urls.unpaged(params).items() if name != "sort"}
+    narrowed = "; ".join(f"{label}: {value}" for label, value in _shown(unsorted))
     title = f"pressarchive: {narrowed}" if narrowed else "pressarchive: newest documents"
-    return _feed(request, service, request_from_params(params), title, urls.search_url(urls.unpaged(params)))
+    return _feed(request, service, request_from_params(params), title, urls.search_url(urls.unpaged(params)),
+                 urls.feed_url(params))
 
 
 @router.get(urls.SAVED_FEED)
@@ -47,12 +49,17 @@ def saved_feed_page(name: SavedName, request: Request, service: Service) -> Resp
     saved = SavedSearches(service)
     row = saved.get(name)
     return _feed(request, service, saved.request(row), f"pressarchive: saved search {row.name}",
-                 urls.search_url(link_params(row.params)))
+                 urls.search_url(link_params(row.params)), urls.saved_feed_url(row.name))
 
 
-def _feed(request: Request, service: ArchiveService, search: SearchRequest, title: str, page: str) -> Response:
+def _feed(
+    request: Request, service: ArchiveService, search: SearchRequest, title: str, page: str, own: str,
+) -> Response:
+    """The feed of ``search``; ``page`` is the search page it follows and ``own`` its own path,
+    both made absolute under the public address (its id and self link are what readers
+    subscribe to, so not the backend address a proxy forwarded the request to)."""
     base = public_base_url(request).rstrip("/")
-    feed = search_feed(service, search, title=title, self_url=str(request.url), alternate_url=base + page,
+    feed = search_feed(service, search, title=title, self_url=base + own, alternate_url=base + page,
                        base_url=base)
     return Response(atom_xml(feed), media_type=MEDIA_TYPE)
 
@@ -107,10 +114,9 @@ def _render(
 
 
 def _shown(params: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, value) of each parameter of a search, for people."""
-    labels = {"q": "Query", "sort": "Sort"}
+    """(label, value) of each parameter that says which documents a search finds, for people
+    (how its hits are shown is not saved, so not listed)."""
     return [
-        (labels.get(name) or BY_NAME[name].label or BY_NAME[name].form or name,
-         "yes" if BY_NAME[name].kind == "bool" else str(value))
-        for name, value in params.items() if name in BY_NAME
+        (BY_NAME[name].shown_as, "yes" if BY_NAME[name].kind == "bool" else str(value))
+        for name, value in params.items() if name in SELECTING
     ]
