@@ -48,9 +48,11 @@ def serve_app(
 ) -> None:
     import uvicorn
 
+    from pressarchive.mallocsettings import tune_malloc
     from pressarchive.web import create_app
     from pressarchive.web.security import AllowedHosts
 
+    tune_malloc()  # before the request threads start: memory that does not grow with them
     allowed = AllowedHosts.for_address(host, port, allow_hosts)
     app = create_app(
         data, query_time_limit=query_time_limit, allowed_hosts=allowed, write_token=write_token,

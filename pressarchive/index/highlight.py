@@ -8,18 +8,22 @@ the presentation layer's job, and keeping them out of here rules out injection b
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
 from whoosh import highlight
+from whoosh.analysis import Token
 
-from pressarchive.index.analysis import text_analyzer
+from pressarchive.index.analysis import WordSpans, text_analyzer
 
 Segment = tuple[str, bool]
 
 LEAD_CHARS = 200
 ELLIPSIS = "…"
 _FRAGMENTS = 2
+# Characters of context around the matched words (whoosh's ContextFragmenter ``surround``).
+_SURROUND = 60
 _SPACES = re.compile(r"\s+")
 _WORDY = re.compile(r"\w")
 # Analyse at most this much body per hit: enough for any press release, bounded for a book.
@@ -85,15 +89,64 @@ def snippet(text: str, terms: Iterable[str], group: str) -> list[Segment]:
     """
     termset = frozenset(terms)
     if termset:
-        fragmenter = highlight.ContextFragmenter(
-            maxchars=LEAD_CHARS, surround=60, charlimit=_CHARLIMIT
-        )
-        segments = highlight.highlight(
-            text, termset, text_analyzer(group), fragmenter, SegmentFormatter(), top=_FRAGMENTS
-        )
+        fragments = _context_fragments(text, text_analyzer(group).spans(text, _CHARLIMIT), termset)
+        best = highlight.top_fragments(fragments, _FRAGMENTS, highlight.BasicFragmentScorer(), highlight.FIRST)
+        segments = SegmentFormatter().format(best)
         if segments:
             return segments
     return lead(text)
+
+
+def _context_fragments(text: str, words: WordSpans, termset: frozenset[str]) -> list[highlight.Fragment]:
+    """whoosh's ``ContextFragmenter.fragment_tokens`` over word spans, same fragments.
+
+    Whoosh walks every word of the body as a Token through a chain of generators; here the
+    words come as lists and the runs of unmatched words outside a fragment (most of a body)
+    are skipped in one step: all they leave behind is the context before the next match,
+    the words starting at most ``_SURROUND`` characters before the last one's end.
+    """
+    starts, ends, terms = words
+    limit = bisect.bisect_right(ends, _CHARLIMIT)
+    matched = [i for i in range(limit) if terms[i] in termset]
+    if not matched:
+        return []
+    fragments: list[highlight.Fragment] = []
+    tokens: list[Token] = []
+    first: int | None = None
+    countdown, length = -1, 0
+    context = 0  # words context..i-1 are the context kept before a fragment
+    upcoming = iter(matched)
+    next_match = next(upcoming, limit)
+    i = 0
+    while i < limit:
+        if countdown < 0 and i != next_match:  # a run of unmatched words outside a fragment
+            context = bisect.bisect_left(starts, ends[next_match - 1] - _SURROUND, context, next_match)
+            i = next_match
+            continue
+        start, end = starts[i], ends[i]
+        if length + end - start > LEAD_CHARS:
+            countdown = 0
+        elif i == next_match:
+            countdown = _SURROUND
+            if first is None:
+                if context < i:
+                    first = starts[context]
+                else:
+                    first = start
+                    countdown += _SURROUND
+            tokens.append(Token(text=terms[i], startchar=start, endchar=end, boost=1.0, matched=True))
+        if i == next_match:
+            next_match = next(upcoming, limit)
+        if countdown >= 0:
+            length += end - start
+            countdown -= end - start
+            if countdown <= 0:
+                fragments.append(highlight.mkfrag(text, tokens, startchar=first, endchar=end))
+                tokens, first, length, context = [], None, 0, i + 1
+        i += 1
+    if tokens:
+        fragments.append(highlight.mkfrag(text, tokens, startchar=first, endchar=ends[min(limit, len(ends) - 1)]))
+    return fragments
 
 
 def lead(text: str, limit: int = LEAD_CHARS) -> list[Segment]:

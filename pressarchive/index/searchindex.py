@@ -38,6 +38,11 @@ from pressarchive.record import Document
 T = TypeVar("T")
 # A read that meets files removed by a concurrent commit is tried again on a fresh searcher.
 READ_ATTEMPTS = 3
+# Searches (and exports' id lists, "more like this") running at once; more wait their turn.
+# Each holds arrays over every document (5-16 MB at 100,000 documents), and with one
+# interpreter lock more at once finish no sooner. Four, not fewer: three searches running
+# to the time limit must still leave a quick one its turn.
+MAX_SEARCHES = 4
 
 
 class SearchIndex:
@@ -50,7 +55,8 @@ class SearchIndex:
     """
 
     def __init__(self, path: Path, text_source: TextSource | None = None,
-                 time_limit: float = 5.0, thesaurus: Thesaurus | None = None) -> None:
+                 time_limit: float = 5.0, thesaurus: Thesaurus | None = None,
+                 max_searches: int | None = None) -> None:
         self.path = Path(path)
         self.text_source = text_source
         self.time_limit = time_limit
@@ -60,6 +66,8 @@ class SearchIndex:
         self._count: tuple[int, int] | None = None  # (generation, documents) last counted
         self._values = DocValuesCache()
         self._write_lock = threading.Lock()
+        # Reads over every document (search, matching_ids, more_like) take a turn here.
+        self._searching = threading.BoundedSemaphore(max_searches or MAX_SEARCHES)
 
     def add(self, docs: Iterable[Document]) -> int:
         """Add documents or replace those with the same id, in one commit; returns the count."""
@@ -98,26 +106,29 @@ class SearchIndex:
         """Run ``request``; raises :class:`QueryError` for a query that cannot be parsed and
         :class:`QueryTooExpensive` for one that runs past the time limit."""
         request = request.clamped()
-        deadline = Deadline(self.time_limit)  # one limit for the search, retries included
-        return self._read(
-            lambda searcher: run_search(
-                searcher, self._values, request, self.text_source, deadline, self.thesaurus,
+        with self._searching:  # the time limit starts once the search's turn has come
+            deadline = Deadline(self.time_limit)  # one limit for the search, retries included
+            return self._read(
+                lambda searcher: run_search(
+                    searcher, self._values, request, self.text_source, deadline, self.thesaurus,
+                )
             )
-        )
 
     def matching_ids(self, request: SearchRequest) -> list[int]:
         """Every match's id in the request's order, paging ignored (exports, feeds, alerts);
         the same errors and time limit as :meth:`search`."""
         request = request.clamped()
-        deadline = Deadline(self.time_limit)
-        return self._read(
-            lambda searcher: ranked_ids(searcher, self._values, request, deadline, self.thesaurus)
-        )
+        with self._searching:
+            deadline = Deadline(self.time_limit)
+            return self._read(
+                lambda searcher: ranked_ids(searcher, self._values, request, deadline, self.thesaurus)
+            )
 
     def more_like(self, doc_id: int, limit: int = 10) -> list[Hit]:
         """Documents like ``doc_id``, best first, excluding it; ``KeyError`` if not indexed."""
-        deadline = Deadline(self.time_limit)
-        return self._read(lambda searcher: self._more_like(searcher, doc_id, limit, deadline))
+        with self._searching:
+            deadline = Deadline(self.time_limit)
+            return self._read(lambda searcher: self._more_like(searcher, doc_id, limit, deadline))
 
     def close(self) -> None:
         """Release the searchers' files; the object is unusable afterwards."""
