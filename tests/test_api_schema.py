@@ -23,7 +23,9 @@ from fastapi.testclient import TestClient
 from lxml import html as lxml_html
 from schemathesis.engine import events
 
+from pressarchive.alerts import SavedSearches
 from pressarchive.datadir import DataDir
+from pressarchive.service import ArchiveService, build_request
 from pressarchive.web import create_app
 from pressarchive.web.apierrors import Error
 from tests import dossier_archive
@@ -92,7 +94,7 @@ def test_write_routes_answer_as_their_schema_says(tmp_path: Path) -> None:
     """The same over the routes that write, with the token, on an archive of their own."""
     data = DataDir(tmp_path / "data")
     dossier_archive.build(data)
-    app = create_app(data, corrections_token=TOKEN)
+    app = create_app(data, write_token=TOKEN)
     config = schemathesis.Config.from_dict({**CONFIG, "headers": {"Authorization": f"Bearer {TOKEN}"}})
     schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config).exclude(method=["GET", "HEAD"])
     failures, answers = run(schema)
@@ -207,3 +209,27 @@ def test_the_reference_page_shows_the_examples_escaped(data: DataDir) -> None:
     assert any(text.startswith("operation,kind,disagreement") for text in examples)  # CSV as it comes
     assert any('"removed": null' in text for text in examples)
     assert not tree.cssselect(".example pre *")  # text only, no markup from the examples
+
+
+def test_saved_search_routes_answer_as_their_schema_says(tmp_path: Path) -> None:
+    """Every method of the saved searches API with the token, so generated bodies reach the
+    saving code itself (odd names, unknown and malformed parameters, odd unicode)."""
+    data = DataDir(tmp_path / "data")
+    service = ArchiveService(data)
+    try:  # a saved search by the name the schema's examples use, so GET by name can answer 200
+        SavedSearches(service).save("kestrel-es", build_request("kestrel"))
+    finally:
+        service.close()
+    app = create_app(data, write_token=TOKEN)
+    config = schemathesis.Config.from_dict({
+        **CONFIG, "generation": {"max-examples": 40, "deterministic": True},
+        "headers": {"Authorization": f"Bearer {TOKEN}"},
+    })
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config).include(path_regex="^/api/saved")
+    failures, answers = run(schema)
+    assert not failures, "\n\n".join(failures)
+    assert not [key for key in answers if key[1] >= 500]
+    statuses = {label: {s for other, s in answers if other == label} for label, _ in answers}
+    assert 201 in statuses["POST /api/saved"] and 409 in statuses["POST /api/saved"], statuses
+    for label in ("GET /api/saved/{name}", "GET /api/saved/{name}/new"):
+        assert {200, 404} <= statuses[label], (label, statuses[label])

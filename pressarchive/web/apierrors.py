@@ -79,6 +79,17 @@ def error_doc(status_code: int, description: str, path: str, message: str, **fie
     return {"model": Error, "description": description, "content": {"application/json": {"example": example}}}
 
 
+def token_error_docs(path: str, read_only_message: str) -> dict[int | str, dict[str, Any]]:
+    """The 401 and 403 every write route gives: a missing or wrong write token, and a server
+    started without one (``read_only_message`` is what it then says)."""
+    return {
+        401: error_doc(
+            401, "The token is missing or wrong.", path, "a valid write token is required", parameter="Authorization",
+        ),
+        403: error_doc(403, "This server is read-only (started without a write token).", path, read_only_message),
+    }
+
+
 def bad_host_doc(path: str) -> dict[str, Any]:
     """The 400 any route gives a request naming a host the server does not answer to (the
     response for routes that take no other input)."""

@@ -20,7 +20,7 @@ from pressarchive.service import ArchiveService
 from pressarchive.exports import export_collection
 from pressarchive.web import urls
 from pressarchive.web.api import BAD_DOC_ID
-from pressarchive.web.apierrors import bad_host_doc, error_doc
+from pressarchive.web.apierrors import bad_host_doc, error_doc, token_error_docs
 from pressarchive.web.apiexamples import ok
 from pressarchive.web.writeaccess import READ_ONLY
 from pressarchive.web.deps import Service, public_base_url
@@ -50,10 +50,7 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
         "`.` or `..` as a name, a too long note.", "/api/collections",
         "bad name: a collection's name holds no '/'", parameter="name", location="body",
     ),
-    401: error_doc(
-        401, "The token is missing or wrong.", _PATH, "a valid write token is required", parameter="Authorization",
-    ),
-    403: error_doc(403, "This server is read-only (started without a write token).", _PATH, READ_ONLY),
+    **token_error_docs(_PATH, READ_ONLY),
     404: error_doc(
         404, "No such collection or document, or the document is not in it.", f"{_PATH}/items/999999",
         "no document with id 999999",

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from pressarchive.dossiers.export import figures_csv
 from pressarchive.record import FIGURE_KINDS, QUALIFIERS
 from pressarchive.web import apiexamples, urls
-from pressarchive.web.apierrors import bad_host_doc, error_doc
+from pressarchive.web.apierrors import bad_host_doc, error_doc, token_error_docs
 from pressarchive.web.apiexamples import ok, ok_csv
 from pressarchive.web.deps import Service
 from pressarchive.web.writeaccess import READ_ONLY, WriteAccess
@@ -45,14 +45,7 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
         400, "Bad input: unknown kind or qualifier, missing author or reason, ...", _MERGE_PATH,
         "bad author: field required", parameter="author", location="body",
     ),
-    401: error_doc(
-        401, "The token is missing or wrong.", _MERGE_PATH, "a valid write token is required",
-        parameter="Authorization",
-    ),
-    403: error_doc(
-        403, "This server is read-only (started without a write token).", _MERGE_PATH,
-        READ_ONLY,
-    ),
+    **token_error_docs(_MERGE_PATH, READ_ONLY),
     404: error_doc(
         404, "No such operation, document, figure or correction.", f"{urls.API_CORRECTIONS}/reject-figure",
         "no document with id 999999",

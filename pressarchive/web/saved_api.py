@@ -22,7 +22,7 @@ from pressarchive.errors import UserError
 from pressarchive.index import SearchRequest
 from pressarchive.store.savedsearches import SavedSearchRow
 from pressarchive.web import urls
-from pressarchive.web.apierrors import bad_host_doc, error_doc
+from pressarchive.web.apierrors import bad_host_doc, error_doc, token_error_docs
 from pressarchive.web.apiexamples import ok
 from pressarchive.web.writeaccess import READ_ONLY
 from pressarchive.web.deps import Service, public_base_url
@@ -55,11 +55,7 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
         "or a search parameter the search would refuse (unknown name, bad query, date, year...).", "/api/saved",
         "bad since date '2024-13-01': expected YYYY-MM-DD", parameter="since", value="2024-13-01",
     ),
-    401: error_doc(
-        401, "The token is missing or wrong.", "/api/saved", "a valid write token is required",
-        parameter="Authorization",
-    ),
-    403: error_doc(403, "This server is read-only (started without a write token).", "/api/saved", READ_ONLY),
+    **token_error_docs("/api/saved", READ_ONLY),
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     400: error_doc(
