@@ -7,11 +7,12 @@ the same store calls a crawl makes, without running a crawl.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from html import escape
 
 from w3lib.url import safe_url_string
 
+from pressarchive.datadir import DataDir
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.store import Capture
@@ -54,3 +55,21 @@ class Builder:
             warc_record_id=location.record_id or None,
         ))
         return self.service.archive.save_document(doc, capture_id).document_id
+
+
+def build_many_sources(data: DataDir, sources: list[str], every_days: int) -> None:
+    """An indexed archive with one raid report per source, ``every_days`` apart from 7 January
+    2019: a source facet longer than the page first shows, and a timeline over months."""
+    service = ArchiveService(data)
+    try:
+        builder = Builder(service)
+        for n, source in enumerate(sources):
+            service.archive.upsert_source(source, agency=f"Agency {n}", country="DE", language="en")
+            builder.add(Document(
+                url=f"https://police.example/{source}/raid", title=f"Raid number {n}",
+                text=f"Officers raided a warehouse, report {n}.", language="en",
+                published=date(2019, 1, 7) + timedelta(days=every_days * n), source=source,
+            ))
+        service.index_pending()
+    finally:
+        service.close()

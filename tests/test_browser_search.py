@@ -10,16 +10,13 @@ of its own.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from pressarchive.datadir import DataDir
-from pressarchive.record import Document
-from pressarchive.service import ArchiveService
 from pressarchive.web import create_app, present
-from tests.archive_builder import Builder
+from tests.archive_builder import build_many_sources
 from tests.browser_support import artifact_path, pytestmark, serve  # noqa: F401  (skips without a browser)
 
 
@@ -65,19 +62,7 @@ SOURCES = [f"source-{n:02d}" for n in range(present.FACET_SHOWN + 4)]
 def many_sources(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A web face over an archive whose source facet is longer than the page first shows."""
     data = DataDir(tmp_path_factory.mktemp("data"))
-    service = ArchiveService(data)
-    try:
-        builder = Builder(service)
-        for n, source in enumerate(SOURCES):
-            service.archive.upsert_source(source, agency=f"Agency {n}", country="DE", language="en")
-            builder.add(Document(
-                url=f"https://police.example/{source}/raid", title=f"Raid number {n}",
-                text=f"Officers raided a warehouse, report {n}.", language="en",
-                published=date(2019, 1, 7) + timedelta(days=11 * n), source=source,
-            ))
-        service.index_pending()
-    finally:
-        service.close()
+    build_many_sources(data, SOURCES, every_days=11)
     yield from serve(create_app(data))
 
 

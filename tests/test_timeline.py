@@ -21,11 +21,10 @@ from pressarchive.index.models import Period
 from pressarchive.index.periods import choose_interval, period_code, period_label, period_range
 from pressarchive.searchparams import AUTO_SPANS
 from pressarchive.record import Document
-from pressarchive.service import ArchiveService
 from pressarchive.web import create_app, present, urls
 from pressarchive.web.render import environment
 from pressarchive.web.timeline import BAR_STEP, MAX_BARS_ACROSS, build_timeline
-from tests.archive_builder import Builder
+from tests.archive_builder import build_many_sources
 from tests.web_pages import page, query_of
 
 # -- period arithmetic ------------------------------------------------------------------------------
@@ -184,19 +183,7 @@ SOURCES = [f"source-{n:02d}" for n in range(present.FACET_SHOWN + 3)]
 def archive(tmp_path_factory: pytest.TempPathFactory) -> DataDir:
     """Documents over eight months from more sources than a facet shows at first."""
     data = DataDir(tmp_path_factory.mktemp("data"))
-    service = ArchiveService(data)
-    try:
-        builder = Builder(service)
-        for n, source in enumerate(SOURCES):
-            service.archive.upsert_source(source, agency=f"Agency {n}", country="DE", language="en")
-            builder.add(Document(
-                url=f"https://police.example/{source}/raid", title=f"Raid number {n}",
-                text=f"Officers raided a warehouse, report {n}.", language="en",
-                published=date(2019, 1, 7) + timedelta(days=19 * n), source=source,
-            ))
-        service.index_pending()
-    finally:
-        service.close()
+    build_many_sources(data, SOURCES, every_days=19)
     return data
 
 
