@@ -47,7 +47,12 @@ def test_malformed_profile_names_the_field(cli: CLI, tmp_path: Path) -> None:
 
 
 def test_unreachable_host(cli: CLI) -> None:
-    result = cli("add", f"http://127.0.0.1:{free_port()}/press/release.html", "--delay", "0")
+    # A port held bound but never listening refuses every connection, and nothing else can
+    # take it meanwhile (a port merely found free could be listened on by the time we crawl).
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        port = held.getsockname()[1]
+        result = cli("add", f"http://127.0.0.1:{port}/press/release.html", "--delay", "0")
     assert result.returncode == 1
     line = one_error_line(result)
     assert "nothing could be fetched" in line and "127.0.0.1" in line

@@ -307,8 +307,9 @@ def test_stopped_and_killed_runs_continue_after_their_cursor(tmp_path: Path) -> 
     """SIGTERM partway, then kill -9 partway, then to the end: every document ends with exactly
     one new version, and each run took up where the last one's cursor stood."""
     # Enough documents that no run can finish between the cursor's first move and the signal,
-    # even on a loaded machine (a run commits its cursor every 100 documents or every second).
-    count = 600
+    # on a loaded machine or a quiet one (a run commits its cursor every 100 documents or every
+    # second; 600 were once all done before the signal landed).
+    count = 1500
     service = ArchiveService(resolve_data_dir(tmp_path))
     builder = Builder(service)
     service.archive.upsert_source("alpha", language="en")
