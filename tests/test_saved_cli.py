@@ -69,19 +69,25 @@ def data(tmp_path: Path) -> Path:
     return root
 
 
-def test_alerts_list_permalinks_under_the_base_url(
-    capsys: pytest.CaptureFixture[str], data: Path, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    assert run_here(capsys, data, "save", "all", "")[0] == 0
+def _add_indexed(data: Path, title: str) -> int:
+    """A second Kestrel release, stored and indexed after the search was saved; its id."""
     service = ArchiveService(resolve_data_dir(data))
     try:
         doc_id = Builder(service).add(Document(
-            url="https://police.example.org/press/2", title="Kestrel <charges> & more",
-            text="Charges in operation Kestrel.", language="en", published=None, source="example-police",
+            url="https://police.example.org/press/2", title=title, text="Charges in operation Kestrel.",
+            language="en", published=None, source="example-police",
         ))
         service.index_pending()
     finally:
         service.close()
+    return doc_id
+
+
+def test_alerts_list_permalinks_under_the_base_url(
+    capsys: pytest.CaptureFixture[str], data: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert run_here(capsys, data, "save", "all", "")[0] == 0
+    doc_id = _add_indexed(data, "Kestrel <charges> & more")
     monkeypatch.setenv("PRESSARCHIVE_BASE_URL", "https://archive.example.net/")
     code, out, _ = run_here(capsys, data, "alerts")
     assert code == 0
@@ -95,15 +101,7 @@ def test_alerts_whose_printing_failed_are_reported_by_the_next_run(
     from pressarchive.cli import saved_commands
 
     assert run_here(capsys, data, "save", "all", "")[0] == 0
-    service = ArchiveService(resolve_data_dir(data))
-    try:
-        doc_id = Builder(service).add(Document(
-            url="https://police.example.org/press/2", title="Kestrel charges", text="Charges in operation Kestrel.",
-            language="en", published=None, source="example-police",
-        ))
-        service.index_pending()
-    finally:
-        service.close()
+    doc_id = _add_indexed(data, "Kestrel charges")
 
     def closed_pipe(*_: object) -> None:
         raise BrokenPipeError("the reader went away")

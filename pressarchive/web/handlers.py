@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any, get_args
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
