@@ -63,6 +63,16 @@ class DataDir:
         return self.root / "reports"
 
     @property
+    def cdxj_dir(self) -> Path:
+        """The CDXJ index of the WARC files (one sorted file per WARC file)."""
+        return self.root / "cdxj"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        """Citable snapshots, one folder each, never changed once written."""
+        return self.root / "snapshots"
+
+    @property
     def lock_file(self) -> Path:
         return self.root / ".lock"
 

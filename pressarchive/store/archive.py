@@ -19,8 +19,8 @@ from sqlalchemy.engine import Connection, Engine, Row
 from pressarchive.isodate import utc_iso
 from pressarchive.record import Document, Figure
 from pressarchive.store import (
-    briefs, collections, corrections, exportrows, lifecycle, operations, reprocessing, runs, savedsearches, schema,
-    sourcecounts,
+    briefs, collections, corrections, exportrows, history, lifecycle, operations, reprocessing, runs, savedsearches,
+    schema, sourcecounts,
 )
 from pressarchive.store.briefs import DocumentBrief
 from pressarchive.store.collections import Collection, CollectionItem, Membership
@@ -28,6 +28,7 @@ from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
 from pressarchive.store.exportrows import ExportRow
 from pressarchive.store.rows import ID_CHUNK, id_chunks, new_id
+from pressarchive.store.versionrows import add_version
 from pressarchive.store.sourcecounts import SourceCounts
 from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDocument, Version
 from pressarchive.store.reprocessing import Candidate, ReprocessRun
@@ -166,8 +167,20 @@ class Archive:
         with self.engine.begin() as conn:
             return new_id(conn.execute(_INSERT_CAPTURE, values))
 
+    def capture_exists(self, url: str, payload_sha256: str) -> bool:
+        """Whether a capture of exactly ``url`` with this payload is archived (an import skips it)."""
+        caps = schema.captures
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(caps.c.id).where(caps.c.url == url, caps.c.payload_sha256 == payload_sha256).limit(1)
+            ).first() is not None
+
     def save_document(self, doc: Document, capture_id: int) -> SaveOutcome:
-        """Add a document, or a new version of it if its text changed since the last one."""
+        """Add a document, or a new version of it if its text changed since the last one.
+
+        A capture older than the document's latest (an import of the past) is put in its place
+        in time: see :func:`pressarchive.store.history.save_past`.
+        """
         url = canonical_url(doc.url)
         digest = text_digest(doc.title, doc.text)
         with self.engine.begin() as conn:
@@ -175,8 +188,10 @@ class Archive:
             row = conn.execute(_DOCUMENT_BY_URL, {"doc_url": url}).first()
             if row is None:
                 doc_id = _insert_document(conn, doc.replace(url=url), captured_at)
-                number = _add_version(conn, doc_id, 1, doc, digest, capture_id, captured_at)
+                number = add_version(conn, doc_id, 1, doc, digest, capture_id, captured_at)
                 return SaveOutcome(doc_id, "new", number)
+            if captured_at < row.last_captured:  # an imported older capture: its place in time
+                return history.save_past(conn, row, doc, digest, capture_id, captured_at)
             outcome = _update_document(conn, row, doc, digest, capture_id, captured_at)
             if lifecycle.mark_restored(conn, row.id, captured_at):
                 return SaveOutcome(outcome.document_id, outcome.status, outcome.version, restored=True)
@@ -224,7 +239,7 @@ class Archive:
         """
         with self.engine.begin() as conn:
             for doc_id, doc, replaced in changed:
-                _add_version(conn, doc_id, replaced.number + 1, doc, text_digest(doc.title, doc.text),
+                add_version(conn, doc_id, replaced.number + 1, doc, text_digest(doc.title, doc.text),
                              replaced.capture.id or 0, replaced.captured_at,
                              reprocessed_at=when, reprocess_run=run_id)
             reprocessing.advance(conn, run_id, last_document)
@@ -517,44 +532,12 @@ class Archive:
 # running it (a capture and a new document: 0.88 ms of CPU with statements built per call, 0.34 so).
 _INSERT_CAPTURE = schema.captures.insert()
 _INSERT_DOCUMENT = schema.documents.insert()
-_INSERT_VERSION = schema.versions.insert()
-_INSERT_FIGURE = schema.figures.insert()
 _CAPTURED_AT = sa.select(schema.captures.c.captured_at).where(schema.captures.c.id == sa.bindparam("capture_id"))
 _DOCUMENT_BY_URL = sa.select(schema.documents).where(schema.documents.c.url == sa.bindparam("doc_url"))
-_SET_CURRENT_VERSION = (
-    schema.documents.update().where(schema.documents.c.id == sa.bindparam("doc_id"))
-    .values(current_version=sa.bindparam("version_id"))
-)
-
 
 def _insert_document(conn: Connection, doc: Document, captured_at: datetime) -> int:
     values = {"url": doc.url, "source": doc.source, "first_captured": captured_at, "last_captured": captured_at}
     return new_id(conn.execute(_INSERT_DOCUMENT, values))
-
-
-def _add_version(
-    conn: Connection, doc_id: int, number: int, doc: Document, digest: str, capture_id: int,
-    captured_at: datetime, **provenance: Any,
-) -> int:
-    values = {**provenance,
-        "document_id": doc_id, "number": number, "capture_id": capture_id, "captured_at": captured_at,
-        "text_sha256": digest, "title": doc.title, "text": doc.text, "language": doc.language,
-        "published": doc.published, "operations": list(doc.operations),
-        "countries": list(doc.countries), "agencies": list(doc.agencies),
-    }
-    version_id = new_id(conn.execute(_INSERT_VERSION, values))
-    operations.write_operations(conn, version_id, doc.operations)
-    if doc.figures:
-        conn.execute(_INSERT_FIGURE, [_figure_row(version_id, figure) for figure in doc.figures])
-    conn.execute(_SET_CURRENT_VERSION, {"doc_id": doc_id, "version_id": version_id})
-    return number
-
-
-def _figure_row(version_id: int, figure: Figure) -> dict[str, Any]:
-    return {
-        "version_id": version_id, "kind": figure.kind, "value": figure.value, "qualifier": figure.qualifier,
-        "unit": figure.unit, "sentence": figure.sentence, "start": figure.start, "end": figure.end,
-    }
 
 
 def _update_document(
@@ -567,7 +550,7 @@ def _update_document(
     ).one()
     if current.text_sha256 == digest:
         return SaveOutcome(row.id, "unchanged", current.number)
-    number = _add_version(conn, row.id, current.number + 1, doc, digest, capture_id, captured_at)
+    number = add_version(conn, row.id, current.number + 1, doc, digest, capture_id, captured_at)
     return SaveOutcome(row.id, "changed", number)
 
 
@@ -591,7 +574,8 @@ def _versions_query() -> sa.Select[Any]:
     return (
         sa.select(vers, caps.c.url.label("capture_url"), caps.c.status, caps.c.content_type,
                   caps.c.length, caps.c.payload_sha256, caps.c.warc_file, caps.c.warc_offset,
-                  caps.c.source, caps.c.listed_date, caps.c.warc_record_id, caps.c.requested_url)
+                  caps.c.source, caps.c.listed_date, caps.c.warc_record_id, caps.c.requested_url,
+                  caps.c.origin)
         .join(caps, caps.c.id == vers.c.capture_id)
         .order_by(vers.c.number)
     )
@@ -625,6 +609,7 @@ def _version_from_row(row: Row[Any]) -> Version:
         length=row.length, captured_at=row.captured_at, payload_sha256=row.payload_sha256,
         warc_file=row.warc_file, warc_offset=row.warc_offset, id=row.capture_id,
         listed_date=row.listed_date, warc_record_id=row.warc_record_id, requested_url=row.requested_url,
+        origin=row.origin,
     )
     return Version(
         number=row.number, captured_at=row.captured_at, text_sha256=row.text_sha256,

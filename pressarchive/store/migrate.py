@@ -36,8 +36,22 @@ def upgrade(engine: Engine) -> list[str]:
                     kind = column.type.compile(dialect=engine.dialect)
                     conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
                     added.append(f"{table.name}.{column.name}")
+    added.extend(_create_indexes(engine))
     added.extend(_run_data_steps(engine))
     return added
+
+
+def _create_indexes(engine: Engine) -> list[str]:
+    """Indexes declared since the archive was made (``create_all`` leaves existing tables alone)."""
+    inspector = sa.inspect(engine)
+    made = []
+    for table in schema.metadata.sorted_tables:
+        present = {index["name"] for index in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in present:
+                index.create(engine)
+                made.append(f"index {index.name}")
+    return made
 
 
 def _run_data_steps(engine: Engine) -> list[str]:

@@ -38,6 +38,9 @@ class Capture:
     # The URL first asked for when redirects led to ``url``; None when it was ``url`` itself
     # (or the capture predates this column).
     requested_url: str | None = None
+    # Where an imported capture came from (``warc:<file>#<offset>`` or ``wayback:<URL>``);
+    # None for the archive's own crawls.
+    origin: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +162,9 @@ class StoredDocument:
 
 @dataclass(frozen=True, slots=True)
 class SaveOutcome:
-    """What saving an extracted document did: ``new``, ``changed`` or ``unchanged``."""
+    """What saving an extracted document did: ``new``, ``changed`` or ``unchanged``, or
+    ``past``: a version from before the current one (an imported older capture) put in its
+    place in time; the versions after it were renumbered."""
 
     document_id: int
     status: str

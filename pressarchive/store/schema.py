@@ -57,6 +57,12 @@ captures = sa.Table(
     sa.Column("warc_record_id", sa.String(64), nullable=True),
     # The URL first requested when redirects led to ``url``; NULL when it was ``url`` itself.
     sa.Column("requested_url", sa.Text, nullable=True),
+    # Where an imported capture came from: ``warc:<file name>#<offset>`` of a WARC, ARC or WACZ
+    # given to ``import-warc``, or ``wayback:<the Wayback Machine's URL of the capture>``;
+    # NULL for a capture this archive's own crawler made.
+    sa.Column("origin", sa.Text, nullable=True),
+    # Finds a capture by URL and payload without a scan: an import skips what it already holds.
+    sa.Index("ix_captures_url_payload", "url", "payload_sha256"),
 )
 
 documents = sa.Table(

@@ -89,6 +89,21 @@ class RotatingWarcWriter:
         digest = hashlib.sha256(exchange.body).hexdigest()
         return WarcLocation(self._name, offset, digest, record_id)
 
+    def write_response(self, exchange: Exchange, warc_headers: dict[str, str] | None = None) -> WarcLocation:
+        """Append a response record alone: a capture made elsewhere (an import) whose request
+        is not known. ``warc_headers`` adds fields (where the capture came from)."""
+        fh, writer = self._current()
+        response = _response_record(writer, exchange, warc_headers)
+        offset = fh.tell()
+        self._append(fh, offset, [_gzip_member(response)])
+        digest = hashlib.sha256(exchange.body).hexdigest()
+        return WarcLocation(self._name, offset, digest, response.rec_headers.get_header("WARC-Record-ID"))
+
+    @property
+    def current_file(self) -> str:
+        """The name of the file being written ("" before the first record)."""
+        return self._name if self._file is not None else ""
+
     def _append(self, fh: io.RawIOBase, offset: int, members: list[bytes]) -> None:
         """Write ``members`` after ``offset``: all of them, or none (the file cut back, the error raised)."""
         try:
@@ -176,13 +191,16 @@ def _gzip_member(record) -> bytes:  # type: ignore[no-untyped-def]
     return compressor.compress(buffer.getvalue()) + compressor.flush()
 
 
-def _response_record(writer: WARCWriter, exchange: Exchange):  # type: ignore[no-untyped-def]
+def _response_record(  # type: ignore[no-untyped-def]
+    writer: WARCWriter, exchange: Exchange, warc_headers: dict[str, str] | None = None,
+):
     headers = [(k, v) for k, v in exchange.response_headers if k.lower() not in _HOP_HEADERS]
     status_line = f"{exchange.status} {exchange.reason}".strip()
     http_headers = StatusAndHeaders(status_line, headers, protocol="HTTP/1.1")
     return writer.create_warc_record(
         exchange.url, "response", payload=io.BytesIO(exchange.body), length=len(exchange.body),
-        http_headers=http_headers, warc_headers_dict={"WARC-Date": _warc_date(exchange.captured_at)},
+        http_headers=http_headers,
+        warc_headers_dict={**(warc_headers or {}), "WARC-Date": _warc_date(exchange.captured_at)},
     )
 
 

@@ -1,0 +1,3 @@
+"""Placeholder: filled in by issue 12 work in progress."""
+
+from __future__ import annotations

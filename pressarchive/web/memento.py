@@ -1,0 +1,7 @@
+"""Placeholder: filled in by issue 12 work in progress."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
