@@ -56,19 +56,6 @@ class WarcExport:
     pages: list[Page] = field(default_factory=list, repr=False)
 
 
-class _CountingWriter:
-    """Counts what goes to ``out``, which may be a pipe that cannot tell its position."""
-
-    def __init__(self, out: BinaryIO) -> None:
-        self.out = out
-        self.written = 0
-
-    def write(self, data: bytes) -> int:
-        self.out.write(data)
-        self.written += len(data)
-        return len(data)
-
-
 def write_warc(
     data: DataDir, archive: Archive, doc_ids: Sequence[int], out: BinaryIO, all_versions: bool = True, *,
     query: str = "", filename: str = "pressarchive-export.warc.gz",
@@ -76,11 +63,21 @@ def write_warc(
     """The captures behind the versions of ``doc_ids`` (every version, or only the current
     one) as a gzipped WARC file written to ``out``; ``query`` (what chose the documents) and
     ``filename`` go into the warcinfo record."""
-    counted = _CountingWriter(out)
     report = WarcExport()
-    counted.write(_warcinfo(filename, query, all_versions))
+    for chunk in warc_chunks(data, archive, doc_ids, report, all_versions, query=query, filename=filename):
+        out.write(chunk)
+    return report
+
+
+def warc_chunks(
+    data: DataDir, archive: Archive, doc_ids: Sequence[int], report: WarcExport, all_versions: bool = True, *,
+    query: str = "", filename: str = "pressarchive-export.warc.gz",
+) -> Iterator[bytes]:
+    """The WARC file :func:`write_warc` writes, as chunks (a record or two each) for a
+    streamed download; ``report`` counts what has left so far."""
     seen: set[int] = set()
     exported_docs: set[int] = set()
+    yield _count(report, _warcinfo(filename, query, all_versions))
     with _WarcFiles(data.warc_dir) as files:
         for item in _version_captures(archive, doc_ids, not all_versions):
             if item.capture_id in seen:
@@ -91,16 +88,18 @@ def write_warc(
             except (OSError, BadMember):
                 report.missing.append(item.capture_id)
                 continue
-            counted.write(with_fields(response, _export_fields(item)))
-            if request is not None:
-                counted.write(request.raw)
+            chunk = with_fields(response, _export_fields(item)) + (request.raw if request is not None else b"")
             report.captures += 1
             exported_docs.add(item.document_id)
+            report.documents = len(exported_docs)
             if item.current:
                 report.pages.append(Page(item.document_id, item.url, response.field("WARC-Date"), item.title))
-    report.documents = len(exported_docs)
-    report.bytes = counted.written
-    return report
+            yield _count(report, chunk)
+
+
+def _count(report: WarcExport, chunk: bytes) -> bytes:
+    report.bytes += len(chunk)
+    return chunk
 
 
 def _version_captures(archive: Archive, doc_ids: Sequence[int], current_only: bool) -> Iterator[VersionCapture]:
