@@ -8,6 +8,7 @@ a WACZ goes round: exported from one archive, imported into a fresh one, and com
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -35,6 +36,7 @@ from pressarchive.service import ArchiveService
 from pressarchive.store import Archive, schema
 from pressarchive.store.exportcaptures import VersionCapture
 from pressarchive.warc import fields
+from pressarchive.warc.members import BadMember, read_member, with_fields
 from pressarchive.web import create_app
 from tests.conftest import CLI, REPO
 
@@ -399,3 +401,27 @@ def test_a_wacz_exported_from_one_archive_imports_into_another_with_the_same_doc
         warcio_check(again)
     finally:
         second.close()
+
+
+# -- copying records --------------------------------------------------------------------------
+
+
+def test_a_record_is_read_as_its_own_gzip_member_and_a_cut_one_is_refused() -> None:
+    first = gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Pressarchive-Source: old\r\n"
+                        b"Content-Length: 4\r\n\r\nbody\r\n\r\n")
+    second = gzip.compress(b"WARC/1.0\r\nWARC-Type: request\r\nContent-Length: 0\r\n\r\n\r\n\r\n")
+    stream = io.BytesIO(first + second)
+    member = read_member(stream, 0)
+    assert member.raw == first and member.field("warc-type") == "response" and member.field("Absent") == ""
+    assert read_member(stream, len(first)).raw == second
+    added = {fields.SOURCE: "new\r\nInjected: 1", fields.LISTED_DATE: "2019-01-02"}
+    rewritten = gzip.decompress(with_fields(member, added))  # a value with a line break stays on one line
+    assert rewritten == (b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 4\r\n"
+                         b"WARC-Pressarchive-Source: new Injected: 1\r\nWARC-Pressarchive-Listed-Date: 2019-01-02\r\n"
+                         b"\r\nbody\r\n\r\n")
+    with pytest.raises(BadMember, match="cut short"):
+        read_member(io.BytesIO(first[:-5]), 0)
+    with pytest.raises(BadMember, match="no gzip member"):
+        read_member(io.BytesIO(b"\0" * 100), 0)
+    with pytest.raises(BadMember, match="no WARC record"):
+        read_member(io.BytesIO(gzip.compress(b"<html></html>")), 0)
