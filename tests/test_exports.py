@@ -170,12 +170,14 @@ def test_bad_format_and_bad_query_are_400s_before_any_row(client: TestClient) ->
     assert client.get("/api/export?since=2020-13-01").status_code == 400
 
 
-def test_the_search_page_links_both_exports_with_its_parameters(client: TestClient) -> None:
+def test_the_search_page_links_every_export_with_its_parameters(client: TestClient) -> None:
     tree = lxml_html.fromstring(client.get("/search?q=europol&source=police-b&page=1&limit=5").text)
     links = {a.text_content(): a.get("href") for a in tree.cssselect(".export-links a")}
     assert links == {
         "Export CSV": "/api/export?format=csv&q=europol&source=police-b",
         "JSON Lines": "/api/export?format=jsonl&q=europol&source=police-b",
+        "WARC": "/api/export?format=warc&q=europol&source=police-b",
+        "WACZ": "/api/export?format=wacz&q=europol&source=police-b",
     }
     assert not lxml_html.fromstring(client.get("/search?q=nothingmatchesthis").text).cssselect(".export-links")
 
