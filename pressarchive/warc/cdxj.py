@@ -143,13 +143,14 @@ def indexer_for(data: DataDir) -> Callable[[str], None]:
 
 def lookup(data: DataDir, url: str, closest: datetime | None = None) -> list[CdxjEntry]:
     """Every capture of ``url`` (by SURT key) in every index file: oldest first, or nearest
-    to ``closest`` first (earlier before later at equal distance)."""
+    to ``closest`` (naive: UTC) first, earlier before later at equal distance."""
     key = url_key(url)
     prefix = key.encode("utf-8") + b" "
     entries = [_entry(line) for path in _index_files(data) for line in _lines_with_prefix(path, prefix)]
     entries.sort(key=lambda entry: (entry.timestamp, entry.filename, entry.offset))
     if closest is not None:
-        entries.sort(key=lambda entry: abs((entry.datetime - closest.astimezone(UTC)).total_seconds()))
+        when = closest.astimezone(UTC) if closest.tzinfo else closest.replace(tzinfo=UTC)
+        entries.sort(key=lambda entry: abs((entry.datetime - when).total_seconds()))
     return entries
 
 
