@@ -24,8 +24,12 @@ from pressarchive.warc.cdxj import TIMESTAMP_FORMAT, CdxjEntry, lookup
 #: The longest URL looked up (browsers and archives stop near there too).
 MAX_URL_LENGTH = 4096
 _COLLAPSED = re.compile(r"^(https?):/*", re.IGNORECASE)
+#: A scheme (``mailto:``, ``javascript:``), told from a host and port (``example.org:8080``).
+_OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)
 _ENCODED = re.compile(r"^https?%3a", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
+#: A host name (international ones too) or an IP address: no escapes, spaces or punctuation.
+_HOST = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|[0-9a-f]*:[0-9a-f:.]*)$")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _HTTP_DATE = re.compile(
@@ -43,20 +47,25 @@ def requested_url(raw: str, query: str = "") -> str:
         text = unquote(text)
     if query:
         text = f"{text}?{query}"
-    if "://" not in text.split("?", 1)[0] and not _COLLAPSED.match(text):
+    if not _COLLAPSED.match(text):
+        if _OTHER_SCHEME.match(text):
+            raise _bad_url(raw)
         text = "http://" + text.lstrip("/")  # a bare host and path: SURT keys ignore the scheme anyway
     text = _COLLAPSED.sub(lambda match: f"{match.group(1).lower()}://", text, count=1)
     if len(text) > MAX_URL_LENGTH:
         raise UserError(f"URL too long: {len(text)} characters (at most {MAX_URL_LENGTH})", parameter="url")
     try:
         parts = urlsplit(text)
-        host = parts.hostname
         parts.port  # noqa: B018 - a bad port raises here
     except ValueError:
-        host = None
-    if _CONTROL.search(text) or not host or parts.scheme not in ("http", "https"):
-        raise UserError(f"bad URL {raw[:80]!r}: expected an http:// or https:// URL", parameter="url", value=raw[:200])
+        raise _bad_url(raw) from None
+    if _CONTROL.search(text) or not _HOST.match(parts.hostname or ""):
+        raise _bad_url(raw)
     return text
+
+
+def _bad_url(raw: str) -> UserError:
+    return UserError(f"bad URL {raw[:80]!r}: expected an http:// or https:// URL", parameter="url", value=raw[:200])
 
 
 def http_date(moment: datetime) -> str:
