@@ -19,7 +19,7 @@ from pressarchive.errors import NotFound, UserError
 from pressarchive.provenance import read_record
 from pressarchive.store import StoredDocument
 from pressarchive.warc import ArchivedResponse
-from pressarchive.warc.cdxj import TIMESTAMP_FORMAT, CdxjEntry, lookup
+from pressarchive.warc.cdxj import TIMESTAMP_FORMAT, CdxjEntry, lookup, lookup_many
 
 #: The longest URL looked up (browsers and archives stop near there too).
 MAX_URL_LENGTH = 4096
@@ -134,8 +134,4 @@ def document_captures(data: DataDir, stored: StoredDocument) -> list[CdxjEntry]:
     urls = {stored.document.url}
     for version in stored.versions:
         urls.update(url for url in (version.capture.url, version.capture.requested_url) if url)
-    seen: dict[tuple[str, int], CdxjEntry] = {}
-    for url in sorted(urls):
-        for entry in lookup(data, url):
-            seen.setdefault((entry.filename, entry.offset), entry)
-    return sorted(seen.values(), key=lambda entry: (entry.timestamp, entry.filename, entry.offset))
+    return lookup_many(data, urls)

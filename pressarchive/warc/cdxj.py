@@ -15,7 +15,7 @@ import logging
 import mmap
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -144,13 +144,20 @@ def indexer_for(data: DataDir) -> Callable[[str], None]:
 def lookup(data: DataDir, url: str, closest: datetime | None = None) -> list[CdxjEntry]:
     """Every capture of ``url`` (by SURT key) in every index file: oldest first, or nearest
     to ``closest`` (naive: UTC) first, earlier before later at equal distance."""
-    key = url_key(url)
-    prefix = key.encode("utf-8") + b" "
-    entries = [_entry(line) for path in _index_files(data) for line in _lines_with_prefix(path, prefix)]
-    entries.sort(key=lambda entry: (entry.timestamp, entry.filename, entry.offset))
+    entries = lookup_many(data, [url])
     if closest is not None:
         when = closest.astimezone(UTC) if closest.tzinfo else closest.replace(tzinfo=UTC)
         entries.sort(key=lambda entry: abs((entry.datetime - when).total_seconds()))
+    return entries
+
+
+def lookup_many(data: DataDir, urls: Iterable[str]) -> list[CdxjEntry]:
+    """Every capture of any of ``urls``, oldest first, each once: one binary search per URL
+    in each index file, every file opened once."""
+    prefixes = sorted({url_key(url).encode("utf-8") + b" " for url in urls})
+    lines = {line for path in _index_files(data) for line in _lines_with_prefixes(path, prefixes)}
+    entries = [_entry(line) for line in lines]
+    entries.sort(key=lambda entry: (entry.timestamp, entry.filename, entry.offset))
     return entries
 
 
@@ -172,8 +179,8 @@ def _index_files(data: DataDir) -> list[Path]:
         return []
 
 
-def _lines_with_prefix(path: Path, prefix: bytes) -> Iterator[bytes]:
-    """The lines of the sorted file ``path`` that start with ``prefix``, by binary search."""
+def _lines_with_prefixes(path: Path, prefixes: list[bytes]) -> Iterator[bytes]:
+    """The lines of the sorted file ``path`` that start with one of ``prefixes``, by binary search."""
     try:
         fh = open(path, "rb")
     except FileNotFoundError:  # removed by a refresh meanwhile
@@ -183,15 +190,20 @@ def _lines_with_prefix(path: Path, prefix: bytes) -> Iterator[bytes]:
         if size == 0:
             return
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            position = _first_line_at_least(view, size, prefix)
-            while position < size:
-                end = view.find(b"\n", position)
-                end = size if end < 0 else end
-                line = view[position:end]
-                if not line.startswith(prefix):
-                    return
-                yield line
-                position = end + 1
+            for prefix in prefixes:
+                yield from _matching(view, size, prefix)
+
+
+def _matching(view: mmap.mmap, size: int, prefix: bytes) -> Iterator[bytes]:
+    position = _first_line_at_least(view, size, prefix)
+    while position < size:
+        end = view.find(b"\n", position)
+        end = size if end < 0 else end
+        line = view[position:end]
+        if not line.startswith(prefix):
+            return
+        yield line
+        position = end + 1
 
 
 def _first_line_at_least(view: mmap.mmap, size: int, prefix: bytes) -> int:
