@@ -46,6 +46,11 @@ def print_captures(entries: Iterable[CdxjEntry], out: Console, versions: Mapping
                    title: str = "captures") -> None:
     """The captures as a table; ``versions`` ((WARC file, offset) -> version number) marks
     those a document's version was read from."""
+    entries = list(entries)
+    if not entries:
+        out.print(f"{title}: none in the CDXJ index ('pressarchive index' indexes the WARC files it lacks)",
+                  markup=False, highlight=False)
+        return
     table = Table(title=title, title_justify="left")
     for column in ("captured (UTC)", "HTTP", "type", "WARC file@offset", *(("version",) if versions else ()), "URL"):
         table.add_column(column)

@@ -145,10 +145,14 @@ def lookup(data: DataDir, url: str, closest: datetime | None = None) -> list[Cdx
     """Every capture of ``url`` (by SURT key) in every index file: oldest first, or nearest
     to ``closest`` (naive: UTC) first, earlier before later at equal distance."""
     entries = lookup_many(data, [url])
-    if closest is not None:
-        when = closest.astimezone(UTC) if closest.tzinfo else closest.replace(tzinfo=UTC)
-        entries.sort(key=lambda entry: abs((entry.datetime - when).total_seconds()))
-    return entries
+    return entries if closest is None else by_distance(entries, closest)
+
+
+def by_distance(entries: Iterable[CdxjEntry], moment: datetime) -> list[CdxjEntry]:
+    """``entries`` (oldest first) nearest ``moment`` (naive: UTC) first; a stable sort keeps
+    the earlier of two at equal distance first."""
+    when = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return sorted(entries, key=lambda entry: abs((entry.datetime - when).total_seconds()))
 
 
 def lookup_many(data: DataDir, urls: Iterable[str]) -> list[CdxjEntry]:

@@ -27,7 +27,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from pressarchive import mementos
-from pressarchive.warc.cdxj import CdxjEntry
+from pressarchive.warc.cdxj import CdxjEntry, by_distance
 from pressarchive.web import urls
 from pressarchive.web.deps import Service, public_base_url
 from pressarchive.web.original import archived_response
@@ -74,7 +74,7 @@ def timegate(request: Request, service: Service) -> Response:
     asked = request.headers.get("accept-datetime")
     when = mementos.parse_http_date(asked) if asked is not None else None
     entries = mementos.captures_of(service.data, url)
-    chosen = entries[-1] if when is None else mementos.captures_of(service.data, url, when)[0]
+    chosen = entries[-1] if when is None else by_distance(entries, when)[0]
     links = Links(public_base_url(request), url)
     link = [links.original(), links.timemap(), links.memento(chosen, _rel_of(chosen, entries))]
     return RedirectResponse(links.absolute(urls.memento_url(chosen.timestamp, chosen.url)), status_code=302,
