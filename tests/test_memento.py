@@ -222,3 +222,14 @@ def test_memento_links_survive_quoting() -> None:
     assert urls.memento_url("20170501093000", 'https://x.example/a b"<>') == \
         "/memento/20170501093000/https://x.example/a%20b%22%3C%3E"
     assert urls.timegate_url("https://x.example/ü?q=1&r=é") == "/timegate/https://x.example/%C3%BC?q=1&r=%C3%A9"
+
+
+def test_document_page_lists_only_the_newest_captures(client: TestClient, built: DocumentArchive,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from pressarchive.web import pages
+
+    monkeypatch.setattr(pages, "CAPTURES_SHOWN", 2)
+    section = client.get(f"/doc/{built.ids['avalanche']}").text.split('id="captures-heading"', 1)[1]
+    section = section.split("</section>", 1)[0]
+    assert len(re.findall(r"<tr>\s*<td", section)) == 2 and "The newest 2 of 3 captures" in section
+    assert "/memento/20240101120000/" not in section and "/memento/20240301000000/" in section
