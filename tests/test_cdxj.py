@@ -162,6 +162,11 @@ def test_crawls_keep_the_index_up_to_date(crawled_twice: dict[str, Any]) -> None
     assert sorted(path.name for path in data.cdxj_dir.iterdir()) == [f"{name}.cdxj" for name in warcs]
     assert cdxj.refresh(data) == []
     assert cli("index", check=True).stdout.strip() == "indexed 0 documents"
+    cdxj.cdxj_path(data, warcs[0]).unlink()
+    assert cli("index", check=True).stdout.splitlines()[1] == "indexed 1 WARC files in the CDXJ index"
+    cdxj.cdxj_path(data, warcs[-1]).unlink()
+    cli("check", "--repair", check=True)
+    assert sorted(path.name for path in data.cdxj_dir.iterdir()) == [f"{name}.cdxj" for name in warcs]
 
 
 def test_cdx_lists_recaptures_and_redirects_that_are_not_versions(crawled_twice: dict[str, Any]) -> None:

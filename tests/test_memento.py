@@ -127,6 +127,7 @@ def test_memento_is_served_inert_with_its_headers(client: TestClient) -> None:
     assert answer.headers["content-security-policy"].startswith("sandbox;")
     links = parse_links(answer.headers["link"])
     assert {rel for _, params in links for rel in params["rel"].split()} == {"original", "timegate", "timemap"}
+    assert answer.headers["access-control-expose-headers"] == "Link, Memento-Datetime"
     head = client.head(f"/memento/20170501093000/{PAGE}")
     assert head.status_code == 200 and head.content == b"" and head.headers["memento-datetime"]
     later = client.get(f"/memento/20180605093000/{PAGE}")

@@ -104,6 +104,7 @@ def memento(request: Request, service: Service, timestamp: str) -> Response:
     response = archived_response(original, banner, f"pressarchive-memento-{exact.timestamp}")
     response.headers["Memento-Datetime"] = mementos.http_date(exact.datetime)
     response.headers["Link"] = ", ".join([links.original(), links.timegate(), links.timemap()])
+    response.headers["Access-Control-Expose-Headers"] = "Link, Memento-Datetime"  # for a script on another origin
     return response
 
 
