@@ -29,17 +29,22 @@ class EvidenceMissing(NotFound):
 
 def read_original(warc_dir: Path, capture: Capture) -> ArchivedResponse:
     """The response record ``capture`` points at, or :class:`EvidenceMissing` saying why not."""
-    where = f"{capture.warc_file} at offset {capture.warc_offset}"
-    if Path(capture.warc_file).name != capture.warc_file:  # a store edited to point outside the WARC directory
+    return read_record(warc_dir, capture.warc_file, capture.warc_offset)
+
+
+def read_record(warc_dir: Path, warc_file: str, offset: int) -> ArchivedResponse:
+    """The response record at ``offset`` of ``warc_file``, or :class:`EvidenceMissing` saying why not."""
+    where = f"{warc_file} at offset {offset}"
+    if Path(warc_file).name != warc_file:  # a store or an index edited to point outside the WARC directory
         raise EvidenceMissing(
-            f"the archived original is not available: {capture.warc_file!r} is not a WARC file name "
+            f"the archived original is not available: {warc_file!r} is not a WARC file name "
             "of the data directory"
         )
     try:
-        return read_response(warc_dir / capture.warc_file, capture.warc_offset)
+        return read_response(warc_dir / warc_file, offset)
     except FileNotFoundError:
         raise EvidenceMissing(
-            f"the archived original is not available: WARC file {capture.warc_file} is missing "
+            f"the archived original is not available: WARC file {warc_file} is missing "
             "from the data directory ('pressarchive check' lists every damaged capture)"
         ) from None
     except Exception as exc:  # noqa: BLE001 - torn gzip, garbage, another record: all unreadable

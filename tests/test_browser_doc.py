@@ -18,6 +18,7 @@ import pytest
 
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
+from pressarchive.warc import cdxj
 from tests.browser_support import artifact_path, pytestmark, serve, watched_page  # noqa: F401
 from tests.document_archive import DocumentArchive, build, write_capture
 
@@ -74,6 +75,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, tracker: Tracker) -> Documen
         archive.ids["outside"], _ = write_capture(service, doc, outside_page(tracker.url), datetime(2024, 3, 1))
     finally:
         service.close()
+    cdxj.refresh(archive.data)  # the document page's captures and their mementos
     return archive
 
 
@@ -135,6 +137,22 @@ def test_archived_original_runs_and_loads_nothing(site: str, built: DocumentArch
         page.screenshot(path=str(artifact_path("doc-raw-desktop.png")))
         banner.get_by_role("link", name="Back to the document page").click()
         page.wait_for_url(f"**/doc/{doc_id}?version=2")
+    finally:
+        page.context.close()
+
+
+def test_a_capture_opens_as_an_inert_memento(site: str, built: DocumentArchive, browser: Any) -> None:
+    doc_id = built.ids["avalanche"]
+    page = watched_page(browser)
+    try:
+        page.goto(f"{site}/doc/{doc_id}")
+        page.locator(".captures tbody tr").last.locator("a").first.click()  # the newest: the page with a script
+        memento = f"{site}/memento/20240201083000/https://police.example.org/press/avalanche"
+        page.wait_for_url(memento)
+        page.wait_for_timeout(1500)  # time for the meta refresh (0 s) to navigate, if it could
+        assert page.url == memento and page.evaluate("typeof window.pwned") == "undefined"
+        banner = page.locator("#pressarchive-banner")
+        assert banner.is_visible() and "a memento: the server answered HTTP 200" in banner.inner_text()
     finally:
         page.context.close()
 

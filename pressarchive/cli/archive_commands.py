@@ -5,12 +5,14 @@ from __future__ import annotations
 import click
 
 from pressarchive.cli.app import Context, cli, pass_context
+from pressarchive.cli.cdx_commands import print_captures
 from pressarchive.cli.output import (
     print_document, print_hits, print_json, print_relations, print_search, print_status,
 )
 from pressarchive.cli.terminal import console
 from pressarchive.cli.searchoptions import search_options
 from pressarchive.searchparams import MAX_LIMIT
+from pressarchive.mementos import document_captures
 from pressarchive.service import request_from_values
 
 
@@ -60,8 +62,8 @@ def similar(ctx: Context, doc_id: int, as_json: bool, limit: int) -> None:
 @pass_context
 def show(ctx: Context, doc_id: int, as_json: bool, version: int | None) -> None:
     """Show a document with all its versions and where each was captured, the countries and
-    agencies it names, the figures it reports (hand corrections applied), its copies and the
-    releases it retells (or the articles retelling it)."""
+    agencies it names, the figures it reports (hand corrections applied), its copies, the
+    releases it retells (or the articles retelling it) and every capture of its URL."""
     service = ctx.service()
     try:
         if as_json:
@@ -73,6 +75,9 @@ def show(ctx: Context, doc_id: int, as_json: bool, version: int | None) -> None:
     out = console()
     print_document(stored, out, facts)
     print_relations(relations, out)
+    versions = {(v.capture.warc_file, v.capture.warc_offset): v.number for v in stored.versions}
+    print_captures(document_captures(service.data, stored), out, versions,
+                   title="captures of this URL (CDXJ index: recaptures, redirects and errors too)")
 
 
 @cli.command()

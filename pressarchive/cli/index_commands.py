@@ -15,7 +15,7 @@ from rich.console import Console
 from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.output import print_check, print_json
 from pressarchive.cli.terminal import console
-from pressarchive.warc import WarcCheck
+from pressarchive.warc import WarcCheck, cdxj
 from pressarchive.warc.verify import EXAMPLES
 
 
@@ -23,14 +23,18 @@ from pressarchive.warc.verify import EXAMPLES
 @click.option("--rebuild", is_flag=True, help="Recreate the index from the store alone.")
 @pass_context
 def index(ctx: Context, rebuild: bool) -> None:
-    """Index new and changed documents (or rebuild the whole index)."""
+    """Index new and changed documents (or rebuild the whole index), and the WARC files the
+    CDXJ index lacks or has older than the file."""
     with ctx.writing(create=False):  # indexing needs an archive to index: none is created
         service = ctx.service()
         try:
             count = service.rebuild_index() if rebuild else service.index_pending()
         finally:
             service.close()
+        warc_files = cdxj.refresh(service.data)
     click.echo(f"{'rebuilt index with' if rebuild else 'indexed'} {count} documents")
+    if warc_files:
+        click.echo(f"indexed {len(warc_files)} WARC files in the CDXJ index")
 
 
 @cli.command()
@@ -71,6 +75,8 @@ def check(ctx: Context, repair: bool, as_json: bool) -> None:
         service = ctx.service()
         try:
             report = service.repair() if repair else service.check()
+            if repair:
+                cdxj.refresh(service.data)  # a WARC file the CDXJ index lacks is indexed
             after = service.check() if report.repaired else report
             warc = service.check_warc()
         finally:

@@ -34,7 +34,7 @@ from pressarchive.isodate import utc_iso
 from pressarchive.processes import WorkerDied, WorkerProcess
 from pressarchive.profiles import Profile
 from pressarchive.store import Archive
-from pressarchive.warc import repair_open_files
+from pressarchive.warc import cdxj, repair_open_files
 
 #: Seconds between two rounds of indexing while a crawl runs.
 INDEX_EVERY = 5.0
@@ -197,6 +197,8 @@ def run_crawl(
         archive.finish_run(run_id, report["status"], utc_now(), report)
     finally:
         archive.close()
+        # Every WARC file of the run is closed now (and those a killed crawl left, repaired).
+        cdxj.refresh_quietly(data)
     (data.reports_dir / f"crawl-{stamp}.json").write_text(json.dumps(report, indent=2), "utf-8")
     return summaries
 

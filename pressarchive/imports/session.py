@@ -36,7 +36,7 @@ from pressarchive.imports.summary import ImportSummary
 from pressarchive.profiles import Profile
 from pressarchive.record import Document
 from pressarchive.store import Archive, Capture
-from pressarchive.warc import Exchange, RotatingWarcWriter, fields
+from pressarchive.warc import Exchange, RotatingWarcWriter, cdxj, fields
 
 #: Media types a document is extracted from.
 DOCUMENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/pdf"})
@@ -81,7 +81,8 @@ class ImportSession:
         self.resolver = SourceResolver(profiles, options.source)
         self._own_archive = archive is None
         self.archive = archive or Archive(data.database_url)
-        self.writer = RotatingWarcWriter(data.warc_dir, prefix="pressarchive-import")
+        # Each WARC file is put in the CDXJ index as soon as it is closed (rotated, or at close()).
+        self.writer = RotatingWarcWriter(data.warc_dir, prefix="pressarchive-import", on_closed=cdxj.indexer_for(data))
         self.workers = (ExtractionWorkers(options.workers, options.timeout, options.memory_mb)
                         if options.workers > 0 else None)
         self._waiting: deque[_Pending] = deque()

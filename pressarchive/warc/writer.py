@@ -17,6 +17,7 @@ import hashlib
 import io
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, UTC
 from pathlib import Path
@@ -69,10 +70,13 @@ class WarcLocation:
 class RotatingWarcWriter:
     """Writes exchanges to ``<prefix>-<time>-<serial>.warc.gz`` files of at most ``max_size``."""
 
-    def __init__(self, directory: Path, max_size: int = 100 * 2**20, prefix: str = "pressarchive") -> None:
+    def __init__(self, directory: Path, max_size: int = 100 * 2**20, prefix: str = "pressarchive",
+                 on_closed: Callable[[str], None] | None = None) -> None:
         self.directory = Path(directory)
         self.max_size = max_size
         self.prefix = prefix
+        # Told each file's name once it is closed under its final name (to index it).
+        self.on_closed = on_closed
         self._serial = 0
         self._file: io.RawIOBase | None = None
         self._name = ""
@@ -129,6 +133,8 @@ class RotatingWarcWriter:
             self._file = None
             final = self.directory / self._name
             final.with_name(self._name + OPEN_SUFFIX).rename(final)
+            if self.on_closed is not None:
+                self.on_closed(self._name)
 
     def _current(self) -> tuple[io.RawIOBase, WARCWriter]:
         if self._file is not None and self._file.tell() >= self.max_size:

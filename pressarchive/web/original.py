@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import re
 import secrets
+from collections.abc import Callable
 
 from fastapi.responses import Response
 from w3lib.encoding import html_to_unicode
@@ -69,19 +70,27 @@ _WHATWG_NAMES = {
 
 def original_response(doc_id: int, version: Version, original: ArchivedResponse) -> Response:
     """The captured response of ``version`` as an HTTP response: HTML under its banner, or a download."""
+    def banner(nonce: str) -> str:
+        return environment().get_template("original_banner.html").render(
+            doc_id=doc_id, version=version, url=original.url or version.capture.url, nonce=nonce,
+            captured=version.captured_at, record_id=original.record_id,
+        )
+
+    return archived_response(original, banner, f"pressarchive-{doc_id}-v{version.number}")
+
+
+def archived_response(original: ArchivedResponse, banner: Callable[[str], str], name: str) -> Response:
+    """``original`` served inert: HTML under the ``banner`` (given the style nonce), anything
+    else as a download named ``name`` (plus its extension). Mementos are served this way too."""
     media_type = "application/octet-stream" if still_encoded(original) else _media_type(original)
     if media_type not in HTML_TYPES:
-        return _download(doc_id, version, original.body, media_type)
+        return _download(name, original.body, media_type)
     encoding = page_encoding(original)
     if encoding is None:
-        return _download(doc_id, version, original.body, "application/octet-stream")
+        return _download(name, original.body, "application/octet-stream")
     nonce = secrets.token_urlsafe(18)
-    banner = environment().get_template("original_banner.html").render(
-        doc_id=doc_id, version=version, url=original.url or version.capture.url, nonce=nonce,
-        captured=version.captured_at, record_id=original.record_id,
-    )
     return Response(
-        with_banner(original.body, banner, encoding), media_type=f"text/html; charset={encoding}",
+        with_banner(original.body, banner(nonce), encoding), media_type=f"text/html; charset={encoding}",
         headers={"Content-Security-Policy": archived_copy_policy(nonce), "X-Content-Type-Options": "nosniff",
                  "Cache-Control": "no-store"},
     )
@@ -149,13 +158,12 @@ def _media_type(original: ArchivedResponse) -> str:
     return "application/pdf" if original.body.startswith(b"%PDF-") else "text/html"
 
 
-def _download(doc_id: int, version: Version, body: bytes, media_type: str) -> Response:
+def _download(name: str, body: bytes, media_type: str) -> Response:
     """A non-HTML capture as a file to save, never rendered by the browser from here."""
     extension = "pdf" if media_type == "application/pdf" else "bin"
     served = "application/pdf" if extension == "pdf" else "application/octet-stream"
-    name = f"pressarchive-{doc_id}-v{version.number}.{extension}"
     return Response(body, media_type=served, headers={
-        "Content-Disposition": f'attachment; filename="{name}"',
+        "Content-Disposition": f'attachment; filename="{name}.{extension}"',
         "Content-Security-Policy": archived_copy_policy(secrets.token_urlsafe(18)),
         "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
     })

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from pressarchive.citations import STYLE_NAMES
 from pressarchive.errors import UserError
 from pressarchive.index import Hit, SearchResult
+from pressarchive.mementos import document_captures
 from pressarchive.searchparams import AUTO_INTERVAL, FACET_LABELS, FILTER_LABELS, INTERVALS
 from pressarchive.service import ArchiveService
 from pressarchive.web import present, urls
@@ -33,6 +34,8 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 #: How many "more like this" documents a document page lists.
 SIMILAR_SHOWN = 5
+#: How many captures of its URL (the newest) the document page lists; the TimeMap has them all.
+CAPTURES_SHOWN = 50
 
 
 @router.get(urls.HOME)
@@ -62,6 +65,8 @@ def doc_page(request: Request, doc_id: DocId, service: Service, version: Version
         relations=relations, shown=shown, current=stored.versions[-1].number if stored.versions else shown,
         citation=citation, cite_styles=STYLE_NAMES, cite_json_url=urls.api_cite_url(doc_id, shown),
         collections=document_panel(service, doc_id, write_access(request).enabled),
+        captures=document_captures(service.data, stored), captures_shown=CAPTURES_SHOWN,
+        capture_versions={(v.capture.warc_file, v.capture.warc_offset): v.number for v in stored.versions},
     )
     response.headers["Content-Security-Policy"] = DOCUMENT_PAGE_POLICY  # its Copy buttons' script
     return response

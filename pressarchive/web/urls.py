@@ -61,6 +61,16 @@ API_SAVED_NEW = "/api/saved/{name}/new"
 API_EXPORT = "/api/export"
 SOURCES = "/sources"
 API_SOURCES = "/api/sources"
+# Memento (RFC 7089): the URL asked about is the rest of the path, query included, as sent.
+TIMEMAP_LINK = "/timemap/link/{url:path}"
+TIMEMAP_JSON = "/timemap/json/{url:path}"
+TIMEGATE = "/timegate/{url:path}"
+MEMENTO = "/memento/{timestamp}/{url:path}"
+#: Answered for programs (Memento clients) like the API: errors in JSON, readable cross-origin.
+MEMENTO_PREFIXES = ("/timemap/", "/timegate/", "/memento/")
+#: What an archived URL keeps unescaped in a path or a Link header: the URL's own delimiters
+#: and escapes; spaces, quotes, ``<>``, controls and non-ASCII are percent-encoded.
+_URL_SAFE = ":/?&=;,+@!$'()*[]~%"
 
 #: The search parameters, in the order links spell them; the facets a facet link sets (a
 #: facet's name is its parameter's name), everything that narrows a search besides the query,
@@ -318,13 +328,35 @@ def api_sources_url() -> str:
     return API_SOURCES
 
 
+def safe_url(url: str) -> str:
+    """An archived (untrusted) URL made safe inside a path, a ``<...>`` of a Link header or
+    an attribute: nothing in it can end the URL or the header."""
+    return quote(url, safe=_URL_SAFE)
+
+
+def timemap_url(url: str, format: str = "link") -> str:
+    """Every capture of ``url``, as a Memento TimeMap in ``format`` (``link`` or ``json``)."""
+    template = TIMEMAP_JSON if format == "json" else TIMEMAP_LINK
+    return template.replace("{url:path}", safe_url(url))
+
+
+def timegate_url(url: str) -> str:
+    return TIMEGATE.replace("{url:path}", safe_url(url))
+
+
+def memento_url(timestamp: str, url: str) -> str:
+    """The capture of ``url`` taken at ``timestamp`` (``YYYYMMDDhhmmss``), or the closest one."""
+    return MEMENTO.replace("{timestamp}", quote(timestamp, safe="")).replace("{url:path}", safe_url(url))
+
+
 def static_url(name: str) -> str:
     return f"{STATIC}/{quote(name)}"
 
 
 def is_api_path(path: str) -> bool:
-    """Whether a request path belongs to the JSON API (its errors are JSON, not pages)."""
-    return path.startswith(API_PREFIX) or path == OPENAPI
+    """Whether a request path belongs to the JSON API or the Memento endpoints (their errors
+    are JSON, not pages; any origin may read them)."""
+    return path.startswith(API_PREFIX) or path == OPENAPI or path.startswith(MEMENTO_PREFIXES)
 
 
 def _with_query(path: str, params: Mapping[str, str]) -> str:
