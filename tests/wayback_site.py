@@ -125,8 +125,7 @@ class FakeWayback:
 
 
 def _matches(pattern: str, original: str) -> bool:
-    bare = re.sub(r"^https?://(www\.)?", "", original)
-    wanted = re.sub(r"^https?://(www\.)?", "", pattern)
+    bare, wanted = (re.sub(r"^(https?://)?(www\.)?", "", url) for url in (original, pattern))
     return bare.startswith(wanted[:-1]) if wanted.endswith("*") else bare == wanted
 
 

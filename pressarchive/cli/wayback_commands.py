@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -24,7 +24,7 @@ from pressarchive.profiles import Profile
 from pressarchive.profiles.loader import NAME_RE
 from pressarchive.service import index_pending_in
 from pressarchive.wayback.cdx import cdx_bound, check_pattern, check_range
-from pressarchive.wayback.run import run_wayback
+from pressarchive.wayback.run import run_wayback, wayback_settings
 from pressarchive.wayback.spider import WaybackQuery
 from pressarchive.wayback.summary import WaybackSummary
 
@@ -80,7 +80,7 @@ def crawl_history(ctx: Context, profiles: list[Profile], named: bool, options: d
     if not queries:
         raise UserError("no source to crawl names Wayback URL patterns (profile field `wayback`)")
     settings = {name: value for name, value in settings.items() if name != "PRESSARCHIVE_MAX_PAGES"}
-    import_history(ctx, queries, settings, int(options.get("max_pages") or 0), False, again)
+    import_history(ctx, queries, settings, int(options.get("max_pages") or 0), False, again, profiles)
 
 
 def _range(start: str | None, end: str | None) -> tuple[str | None, str | None]:
@@ -104,13 +104,17 @@ def _command(ctx: Context, *args: str) -> str:
 
 
 def import_history(ctx: Context, queries: list[WaybackQuery], settings: dict[str, Any], limit: int, as_json: bool,
-                   again: str) -> WaybackSummary:
-    """Run the import under the writer lock, index what it added, report; exit 1 on trouble."""
+                   again: str, profiles: Sequence[Profile] = ()) -> WaybackSummary:
+    """Run the import under the writer lock, index what it added, report; exit 1 on trouble.
+
+    ``profiles``: those the command named (profile files too), beside the configured ones.
+    """
+    wayback_settings(settings)  # a bad setting is refused before the data directory is touched
     console = terminal.console(stderr=True)
     with ctx.writing() as data:
-        profiles = {profile.name: profile for profile in configured_profiles(ctx)}
+        known = {profile.name: profile for profile in [*configured_profiles(ctx), *profiles]}
         with _progress(console) as on_progress:
-            summary = run_wayback(queries, data, profiles, settings=settings, limit=limit, on_progress=on_progress)
+            summary = run_wayback(queries, data, known, settings=settings, limit=limit, on_progress=on_progress)
         indexed = index_pending_in(data)
     if as_json:
         click.echo(terminal.json_text({**summary.to_json(), "indexed": indexed}))

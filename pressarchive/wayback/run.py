@@ -3,7 +3,7 @@
 The settings are :func:`pressarchive.crawler.settings.crawl_settings` (robots.txt obeyed, an
 honest User-Agent, AutoThrottle, the Retry-After middleware, the text-only gates, the size
 limit, the allowed-domain check) with the Wayback Machine's own pace: one request at a time,
-at most ``PRESSARCHIVE_WAYBACK_RATE`` per second (no random shortening of the delay), which a
+at most ``PRESSARCHIVE_WAYBACK_RATE`` per second (no random jitter shortening the delay), which a
 429 or 503 with ``Retry-After`` slows further. The crawl's WARC capture, page budget and
 listing-trap cap are left out: the import session writes the WARC records, ``limit`` caps
 the captures. Scrapy's log goes to ``reports/wayback-*.log``, the summary to
@@ -48,7 +48,7 @@ def wayback_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     for group in ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES"):
         settings[group] = {path: order for path, order in settings[group].items() if not path.endswith(_LEFT_OUT)}
     settings.update({
-        "DOWNLOAD_DELAY": delay, "RANDOMIZE_DOWNLOAD_DELAY": False, "AUTOTHROTTLE_START_DELAY": delay,
+        "DOWNLOAD_DELAY": delay, "DOWNLOAD_DELAY_JITTER": 0, "AUTOTHROTTLE_START_DELAY": delay,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "CONCURRENT_REQUESTS": 1, "DEPTH_LIMIT": 0,
         "ITEM_PIPELINES": {"pressarchive.wayback.pipeline.ImportPipeline": 300},
     })
