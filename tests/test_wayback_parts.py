@@ -140,9 +140,13 @@ def test_built_in_sources_with_a_past_name_patterns_inside_their_domains() -> No
     (["crawl", "interpol", "--history"], "error: source interpol names no Wayback URL patterns"),
     (["crawl", "europol", "--history", "--to", "2017-02-30"], "error: bad --to date"),
     (["crawl", "europol", "--history", "--resume"], "error: --resume does not go with --history"),
+    (["crawl", "europol", "--history", "--delay", "0"], "error: --delay does not go with --history"),
+    (["crawl", "--all", "interpol", "--history"], "error: source interpol names no Wayback URL patterns"),
 ])
 def test_bad_input_is_one_error_line(capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str],
                                      message: str) -> None:
-    code, out, err = run_here(capsys, tmp_path / "data", *args)
+    # Should the refusal ever come too late, nothing leaves this machine.
+    guarded = [args[0], "--set", "PRESSARCHIVE_WAYBACK_URL=http://127.0.0.1:9", *args[1:]]
+    code, out, err = run_here(capsys, tmp_path / "data", *guarded)
     assert code in (1, 2) and err.startswith(message) and err.count("\n") == 1 and out == ""
     assert not (tmp_path / "data" / "archive.sqlite").exists()

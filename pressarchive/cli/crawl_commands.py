@@ -66,6 +66,7 @@ def crawl(ctx: Context, names: tuple[str, ...], profile_files: tuple[str, ...], 
     130 (Ctrl-C) or 143 (SIGTERM) when the crawl was stopped before it finished.
     """
     profiles = [get_builtin(name) for name in names] + [load_profile(path) for path in profile_files]
+    named = {profile.name for profile in profiles}
     if crawl_all:
         profiles += configured_profiles(ctx)
     profiles = list({profile.name: profile for profile in profiles}.values())
@@ -73,14 +74,14 @@ def crawl(ctx: Context, names: tuple[str, ...], profile_files: tuple[str, ...], 
         raise click.UsageError("name at least one source, or give --profile FILE or --all")
     files = [arg for path in profile_files for arg in ("--profile", path)]
     if history or options.get("history_from") or options.get("history_to"):
-        _history(ctx, profiles, history, bool(names or profile_files), options,
+        _history(ctx, profiles, history, named, options,
                  _command(ctx, "crawl", "--history", *names, *files, *(["--all"] if crawl_all else [])))
         return
     resume = _command(ctx, "crawl", *names, *files, *(["--all"] if crawl_all else []), "--resume")
     run_and_report(ctx, profiles, resume_hint=f"`{resume}` continues it", **options)
 
 
-def _history(ctx: Context, profiles: list[Profile], history: bool, named: bool, options: dict[str, Any],
+def _history(ctx: Context, profiles: list[Profile], history: bool, named: set[str], options: dict[str, Any],
              again: str) -> None:
     if not history:
         raise click.UsageError("--from and --to go with --history")

@@ -61,25 +61,28 @@ def wayback(ctx: Context, pattern: str, start: str | None, end: str | None, sour
     import_history(ctx, [query], settings, limit or 0, as_json, again)
 
 
-def crawl_history(ctx: Context, profiles: list[Profile], named: bool, options: dict[str, Any],
+def crawl_history(ctx: Context, profiles: list[Profile], named: set[str], options: dict[str, Any],
                   settings: dict[str, Any], again: str) -> None:
     """``crawl --history``: the Wayback import of every pattern of each profile, into its source.
 
-    ``named``: the profiles were named (not only ``--all``): one without patterns is an error.
+    ``named``: the sources named by NAME or profile file (not by ``--all``): each must have patterns.
     """
     for option in ("resume", "full", "since", "delay"):
-        if options.get(option):
-            flag = "--" + option.replace("_", "-")
-            raise click.UsageError(f"{flag} does not go with --history (the pace is PRESSARCHIVE_WAYBACK_RATE)"
-                                   if option == "delay" else f"{flag} does not go with --history")
-    without = [profile.name for profile in profiles if not profile.wayback]
-    if named and without:
+        value = options.get(option)
+        if value is not None and value is not False:  # --delay 0 too
+            pace = " (the pace is PRESSARCHIVE_WAYBACK_RATE)" if option == "delay" else ""
+            raise click.UsageError(f"--{option} does not go with --history{pace}")
+    without = [profile.name for profile in profiles if profile.name in named and not profile.wayback]
+    if without:
         raise UserError(f"source {without[0]} names no Wayback URL patterns (profile field `wayback`)")
     first, last = _range(options.get("history_from"), options.get("history_to"))
     queries = [WaybackQuery(pattern, first, last, profile.name) for profile in profiles for pattern in profile.wayback]
     if not queries:
         raise UserError("no source to crawl names Wayback URL patterns (profile field `wayback`)")
     settings = {name: value for name, value in settings.items() if name != "PRESSARCHIVE_MAX_PAGES"}
+    flags = (("--from", "history_from"), ("--to", "history_to"))
+    again = shlex.join([*shlex.split(again), *[part for flag, key in flags if options.get(key)
+                                               for part in (flag, options[key])]])
     import_history(ctx, queries, settings, int(options.get("max_pages") or 0), False, again, profiles)
 
 
