@@ -132,8 +132,8 @@ def test_an_interrupted_import_fetches_only_what_is_missing(cli: CLI, wayback: F
 
 
 def test_a_stopped_import_says_so_and_the_same_command_completes_it(cli: CLI, tmp_path: Path) -> None:
-    many = [Capture(f"2018010{day}000000", f"https://www.police.example/press/{n}",
-                    release(f"Release {n}", f"case {n} was closed")) for n in range(12) for day in (1,)]
+    many = [Capture("20180101000000", f"https://www.police.example/press/{n}",
+                    release(f"Release {n}", f"case {n} closed")) for n in range(12)]
     with serve_wayback(many) as server:
         env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
         process = subprocess.Popen(
@@ -154,8 +154,8 @@ def test_a_stopped_import_says_so_and_the_same_command_completes_it(cli: CLI, tm
                               f"PRESSARCHIVE_WAYBACK_URL={server.base_url}", *FAST, "--json", check=True).stdout)
         fetched_again = server.paths("/web/")[before:]
         assert len(set(server.paths("/web/"))) == 12
-        assert rest["fetch_skipped"].get("imported_before", 0) + len(fetched_again) == 12
-        assert len(fetched_again) <= 12 - rest["fetch_skipped"].get("imported_before", 0)
+        assert rest["fetch_skipped"]["imported_before"] >= 2, "what the stopped run imported is not fetched again"
+        assert rest["fetch_skipped"]["imported_before"] + len(fetched_again) == 12
     assert len(documents(cli)) == 12
 
 

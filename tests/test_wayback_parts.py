@@ -91,6 +91,9 @@ def test_a_fetched_capture_keeps_its_time_url_and_origin() -> None:
                                 [("Content-Type", "text/html")], b"<html></html>", "police")
     assert (response.url, response.origin, response.reason, response.source) == (
         "https://police.example/press/1?x=1", f"wayback:{url}", "OK", "police")
+    listed = foreign_response(url, datetime(2018, 6, 1, 12), "http://police.example:80/press/1?utm_source=rss", 200,
+                              [], b"", None)
+    assert listed.url == "http://police.example/press/1", "the crawler's canonical form of the original"
 
 
 def test_settings_keep_the_crawls_politeness_at_the_wayback_rate() -> None:

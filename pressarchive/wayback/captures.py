@@ -16,6 +16,7 @@ from datetime import datetime
 from http import HTTPStatus
 
 from pressarchive.imports import ForeignResponse
+from pressarchive.urls import canonical_url
 from pressarchive.wayback.cdx import CdxError, capture_time
 
 ORIGIN_PREFIX = "wayback:"
@@ -64,10 +65,15 @@ def archived_headers(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str
 
 def foreign_response(url: str, captured_at: datetime, original: str, status: int,
                      headers: Iterable[tuple[str, str]], body: bytes, source: str | None) -> ForeignResponse:
-    """The capture fetched from ``url`` as the import session takes it."""
+    """The capture fetched from ``url`` as the import session takes it.
+
+    The page's URL is the original in the crawler's canonical form (the CDX API lists
+    ``http://host:80/a?utm_source=x`` where a crawl would have asked for ``http://host/a``), so
+    a capture is compared with the archive's own under the same URL.
+    """
     try:
         reason = HTTPStatus(status).phrase
     except ValueError:
         reason = ""
-    return ForeignResponse(url=original, captured_at=captured_at, status=status, reason=reason,
+    return ForeignResponse(url=canonical_url(original), captured_at=captured_at, status=status, reason=reason,
                            headers=archived_headers(headers), body=body, origin=origin_of(url), source=source)
