@@ -159,6 +159,17 @@ def test_a_stopped_import_says_so_and_the_same_command_completes_it(cli: CLI, tm
     assert len(documents(cli)) == 12
 
 
+def test_a_capture_sent_on_to_a_nearby_one_keeps_the_time_it_was_served_at(cli: CLI) -> None:
+    moved = Capture("20170401000000", MAREA, release("Operation Marea", "the network was dismantled"),
+                    served_at="20170402101500")
+    with serve_wayback([moved]) as server:
+        summary = json.loads(run(cli, server, "wayback", MAREA, "--json").stdout)
+        assert summary["documents"] == {"new": 1}
+        version = documents(cli)[MAREA].versions[0]
+        assert version.captured_at == datetime(2017, 4, 2, 10, 15)
+        assert version.capture.origin == f"wayback:{server.base_url}/web/20170402101500id_/{MAREA}"
+
+
 def test_crawl_history_fills_a_sources_past(cli: CLI, wayback: FakeWayback, tmp_path: Path) -> None:
     profile = tmp_path / "police.toml"
     profile.write_text('name = "police"\ntitle = "Example Police"\nagency = "Example Police"\ncountry = "ES"\n'

@@ -47,6 +47,7 @@ class Capture:
     mimetype: str = "text/html"
     gzip: bool = False  # served with Content-Encoding: gzip, as archived
     throttle_once: bool = False  # answers 429 with Retry-After: 1 the first time
+    served_at: str = ""  # the Wayback Machine sends its id_ URL on to this nearby timestamp
 
     @property
     def digest(self) -> str:
@@ -82,6 +83,10 @@ class FakeWayback:
             return 200, [("Content-Type", "application/json")], self.cdx(parse_qs(urlsplit(path).query))
         match = re.match(r"^/web/(\d{14})id_/(.+)$", path)
         capture = next((c for c in self.captures if match and (c.timestamp, c.original) == match.groups()), None)
+        if capture is not None and capture.served_at:
+            return 302, [("Location", f"/web/{capture.served_at}id_/{capture.original}")], b""
+        capture = capture or next((c for c in self.captures if match and (c.served_at, c.original) == match.groups()),
+                                  None)
         if capture is None:
             return 404, [("Content-Type", "text/html")], b"<html><body>Not in archive</body></html>"
         with self.lock:
