@@ -56,7 +56,9 @@ def wayback(ctx: Context, pattern: str, start: str | None, end: str | None, sour
         raise UserError(f"bad --source {source!r}: lower-case letters, digits, '-' or '_' (at most 64)")
     query = WaybackQuery(check_pattern(pattern), first, last, source)
     settings = _settings(set_values, rate)
-    options = [(flag, value) for flag, value in (("--from", start), ("--to", end), ("--source", source)) if value]
+    options = [(flag, str(value)) for flag, value in (("--from", start), ("--to", end), ("--source", source),
+                                                      ("--rate", rate)) if value]
+    options += [("--set", assignment) for assignment in set_values]
     again = _command(ctx, "wayback", pattern, *[part for option in options for part in option])
     import_history(ctx, [query], settings, limit or 0, as_json, again)
 
