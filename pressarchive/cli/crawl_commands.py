@@ -49,24 +49,45 @@ def with_crawl_options(func: Any) -> Any:
               help="Continue the last unfinished crawl of the same sources, skipping what it already stored.")
 @click.option("--full", is_flag=True,
               help="Refetch known releases even where a sitemap date says they are unchanged (catches silent edits).")
+@click.option("--history", is_flag=True,
+              help="Import the sources' past from the Wayback Machine (their profiles' `wayback` patterns) instead.")
+@click.option("--from", "history_from", metavar="DATE",
+              help="With --history: captures from this date (YYYY[-MM[-DD]]).")
+@click.option("--to", "history_to", metavar="DATE", help="With --history: captures up to this date (YYYY[-MM[-DD]]).")
 @with_crawl_options
 @pass_context
-def crawl(ctx: Context, names: tuple[str, ...], profile_files: tuple[str, ...], crawl_all: bool,
+def crawl(ctx: Context, names: tuple[str, ...], profile_files: tuple[str, ...], crawl_all: bool, history: bool,
           **options: Any) -> None:
     """Crawl built-in sources by NAME and/or profile files, then index what changed.
+
+    With --history, import their past from the Wayback Machine instead (see `pressarchive wayback`).
 
     Exit status: 0 when every source was reached, 1 when a source could not be fetched at all,
     130 (Ctrl-C) or 143 (SIGTERM) when the crawl was stopped before it finished.
     """
     profiles = [get_builtin(name) for name in names] + [load_profile(path) for path in profile_files]
+    named = {profile.name for profile in profiles}
     if crawl_all:
         profiles += configured_profiles(ctx)
     profiles = list({profile.name: profile for profile in profiles}.values())
     if not profiles:
         raise click.UsageError("name at least one source, or give --profile FILE or --all")
     files = [arg for path in profile_files for arg in ("--profile", path)]
+    if history or options.get("history_from") or options.get("history_to"):
+        _history(ctx, profiles, history, named, options,
+                 _command(ctx, "crawl", "--history", *names, *files, *(["--all"] if crawl_all else [])))
+        return
     resume = _command(ctx, "crawl", *names, *files, *(["--all"] if crawl_all else []), "--resume")
     run_and_report(ctx, profiles, resume_hint=f"`{resume}` continues it", **options)
+
+
+def _history(ctx: Context, profiles: list[Profile], history: bool, named: set[str], options: dict[str, Any],
+             again: str) -> None:
+    if not history:
+        raise click.UsageError("--from and --to go with --history")
+    from pressarchive.cli.wayback_commands import crawl_history  # it imports this module
+
+    crawl_history(ctx, profiles, named, options, _settings(options), again)
 
 
 def configured_profiles(ctx: Context) -> list[Profile]:

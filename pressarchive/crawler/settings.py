@@ -60,6 +60,11 @@ SETTINGS: dict[str, Setting] = {
     "PRESSARCHIVE_EXTRACT_MEMORY": Setting(
         1024, "MiB of memory one page may add to its worker's address space (0: no limit).",
     ),
+    # The Wayback Machine (`pressarchive wayback`, `crawl --history`): where, and how fast.
+    "PRESSARCHIVE_WAYBACK_URL": Setting(
+        "https://web.archive.org", "The Wayback Machine whose CDX API and id_ captures an import reads.",
+    ),
+    "PRESSARCHIVE_WAYBACK_RATE": Setting(0.5, "Requests per second at most to the Wayback Machine (--rate)."),
 }
 
 

@@ -24,7 +24,7 @@ from pressarchive.profiles.patterns import PatternError, compile_pattern
 from pressarchive.urls import host_of, is_http_url
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-LIST_FIELDS = ("start_urls", "allowed_domains", "sitemap_urls", "feed_urls", "follow", "article")
+LIST_FIELDS = ("start_urls", "allowed_domains", "sitemap_urls", "feed_urls", "follow", "article", "wayback")
 TEXT_FIELDS = ("name", "title", "agency", "country", "language", "notes", "based_on", "extractor", "kind")
 KNOWN_FIELDS = frozenset(LIST_FIELDS + TEXT_FIELDS + ("since",))
 
@@ -53,6 +53,8 @@ class Profile:
     based_on: str = ""
     extractor: str = ""
     kind: str = "press_room"
+    #: Wayback Machine URL patterns of the source's releases (``crawl --history`` imports their captures).
+    wayback: tuple[str, ...] = ()
     origin: str = field(default="", compare=False)
 
     @property
@@ -167,6 +169,20 @@ def _check_urls(values: dict[str, Any], fail: Any) -> None:
         if not domain_allowed(host_of(url), domains):
             raise fail("allowed_domains", f"{url!r} is outside the allowed domains {list(domains)}")
     values["allowed_domains"] = domains
+    _check_wayback(values, fail)
+
+
+def _check_wayback(values: dict[str, Any], fail: Any) -> None:
+    """Each Wayback pattern must be one the CDX API takes, inside the allowed domains."""
+    from pressarchive.wayback.cdx import check_pattern, pattern_host
+
+    for pattern in values["wayback"]:
+        try:
+            check_pattern(pattern)
+        except UserError as exc:
+            raise fail("wayback", str(exc)) from None
+        if not domain_allowed(pattern_host(pattern), values["allowed_domains"]):
+            raise fail("wayback", f"{pattern!r} is outside the allowed domains {list(values['allowed_domains'])}")
 
 
 def domain_allowed(host: str, domains: tuple[str, ...]) -> bool:

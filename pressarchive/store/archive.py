@@ -176,6 +176,14 @@ class Archive:
                 sa.select(caps.c.id).where(caps.c.url == url, caps.c.payload_sha256 == payload_sha256).limit(1)
             ).first() is not None
 
+    def origins_with_prefix(self, prefix: str) -> set[str]:
+        """The origins of archived captures that start with ``prefix`` (a Wayback import skips
+        the captures it imported before without fetching them again)."""
+        caps = schema.captures
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(caps.c.origin).where(caps.c.origin.startswith(prefix, autoescape=True)))
+            return {row.origin for row in rows}
+
     def save_document(self, doc: Document, capture_id: int) -> SaveOutcome:
         """Add a document, or a new version of it if its text changed since the last one.
 
