@@ -160,10 +160,15 @@ def search_label(request: SearchRequest) -> str:
 
 
 def export_filename(label: str, format: ExportFormat, today: date | None = None) -> str:
-    """``pressarchive-<label>-<YYYY-MM-DD>.<ext>``, the label folded to ASCII letters, digits
-    and dashes (``all`` when empty), so the name is safe in a header and on any disk."""
+    """``pressarchive-<label>-<YYYY-MM-DD>.<ext>`` (see :func:`dated_filename`)."""
+    return dated_filename(label, format.extension, today)
+
+
+def dated_filename(label: str, extension: str, today: date | None = None) -> str:
+    """``pressarchive-<label>-<YYYY-MM-DD>.<extension>``, the label folded to ASCII letters,
+    digits and dashes (``all`` when empty), so the name is safe in a header and on any disk."""
     day = today or datetime.now(UTC).date()
-    return f"pressarchive-{_slug(label)}-{day.isoformat()}.{format.extension}"
+    return f"pressarchive-{_slug(label)}-{day.isoformat()}.{extension}"
 
 
 def _slug(label: str) -> str:

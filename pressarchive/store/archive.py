@@ -19,13 +19,14 @@ from sqlalchemy.engine import Connection, Engine, Row
 from pressarchive.isodate import utc_iso
 from pressarchive.record import Document, Figure
 from pressarchive.store import (
-    briefs, collections, corrections, exportrows, history, lifecycle, operations, reprocessing, runs, savedsearches,
-    schema, sourcecounts,
+    briefs, collections, corrections, exportcaptures, exportrows, history, lifecycle, operations, reprocessing, runs,
+    savedsearches, schema, sourcecounts,
 )
 from pressarchive.store.briefs import DocumentBrief
 from pressarchive.store.collections import Collection, CollectionItem, Membership
 from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
+from pressarchive.store.exportcaptures import VersionCapture
 from pressarchive.store.exportrows import ExportRow
 from pressarchive.store.snapshotrows import SnapshotRow, snapshot_rows
 from pressarchive.store.rows import ID_CHUNK, id_chunks, new_id
@@ -362,6 +363,15 @@ class Archive:
             raise ValueError(f"at most {ID_CHUNK} ids per batch, got {len(ids)}")
         with self.engine.connect() as conn:
             return snapshot_rows(conn, ids, _merges(conn))
+
+    def version_captures(self, ids: Sequence[int], current_only: bool = False) -> list[VersionCapture]:
+        """The versions of one batch of ``ids`` (at most :data:`~pressarchive.store.rows.ID_CHUNK`)
+        with the captures they were read from, in the order of ``ids`` then version number (a
+        WARC or WACZ export); only the current versions when ``current_only``."""
+        if len(ids) > ID_CHUNK:
+            raise ValueError(f"at most {ID_CHUNK} ids per batch, got {len(ids)}")
+        with self.engine.connect() as conn:
+            return exportcaptures.version_captures(conn, ids, current_only)
 
     def mark_indexed(self, indexed: Iterable[Document]) -> None:
         """Record that the versions of ``indexed`` are in the index.
