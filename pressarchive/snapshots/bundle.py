@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,8 @@ MEDIA_TYPES = {
 MAX_NAME_BYTES = 255
 #: Folders being written start with this (hidden, never listed, never a name).
 TEMP_PREFIX = ".tmp-"
+#: Longest part of a download's file name taken from the snapshot's name.
+MAX_SLUG = 60
 _CHUNK = 1 << 20
 _CHECKSUM_LINE = re.compile(r"([0-9a-f]{64})  (.+)")
 
@@ -117,6 +120,14 @@ def resolve_bundle(data: DataDir, name_or_path: str) -> Path:
     if "/" in name_or_path or name_or_path in (".", ".."):
         raise NotFound(f"no snapshot bundle at {name_or_path[:200]}: not a folder")
     raise NotFound(f"no snapshot named {name_or_path[:100]!r} in {data.snapshots_dir}, and no folder of that name here")
+
+
+def download_name(name: str, file: str) -> str:
+    """What a download of ``file`` of snapshot ``name`` is saved as: the name folded to ASCII
+    letters, digits and dashes, so it is safe in a ``Content-Disposition`` header and on any disk."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:MAX_SLUG].rstrip("-")
+    return f"pressarchive-snapshot-{slug or 'unnamed'}-{file}"
 
 
 def make_read_only(folder: Path) -> None:

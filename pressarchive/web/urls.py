@@ -61,6 +61,12 @@ API_SAVED_NEW = "/api/saved/{name}/new"
 API_EXPORT = "/api/export"
 SOURCES = "/sources"
 API_SOURCES = "/api/sources"
+# Citable snapshots (pressarchive/snapshots): a name holds no "/"; a file is one of the bundle's.
+SNAPSHOTS = "/snapshots"
+SNAPSHOT = "/snapshots/{name}"
+SNAPSHOT_FILE = "/snapshots/{name}/files/{file}"
+API_SNAPSHOTS = "/api/snapshots"
+API_SNAPSHOT = "/api/snapshots/{name}"
 
 #: The search parameters, in the order links spell them; the facets a facet link sets (a
 #: facet's name is its parameter's name), everything that narrows a search besides the query,
@@ -316,6 +322,28 @@ def sources_url() -> str:
 
 def api_sources_url() -> str:
     return API_SOURCES
+
+
+def snapshots_url() -> str:
+    return SNAPSHOTS
+
+
+def snapshot_url(name: str) -> str:
+    """A snapshot's page: its manifest's summary, its files, how it differs from today."""
+    return SNAPSHOT.format(name=quote(name, safe=""))
+
+
+def snapshot_file_url(name: str, file: str) -> str:
+    """One file of a snapshot's bundle, as a download."""
+    return SNAPSHOT_FILE.format(name=quote(name, safe=""), file=quote(file, safe=""))
+
+
+def api_snapshots_url() -> str:
+    return API_SNAPSHOTS
+
+
+def api_snapshot_url(name: str) -> str:
+    return API_SNAPSHOT.format(name=quote(name, safe=""))
 
 
 def static_url(name: str) -> str:
