@@ -577,3 +577,30 @@ def test_listing_creates_nothing(service: ArchiveService) -> None:
     """Listing only reads: the snapshots folder need not exist, and is not made."""
     assert service.snapshots.listing() == ([], [])
     assert not service.data.snapshots_dir.exists()
+
+
+def _fields(body: Any, path: tuple[str, ...]) -> set[str]:
+    """The keys of the object at ``path`` in ``body`` (a list stands for its first item)."""
+    for part in path:
+        body = body[part]
+        if isinstance(body, list):
+            body = body[0]
+    return set(body)
+
+
+def test_the_api_examples_have_the_fields_of_real_answers(client: TestClient, service: ArchiveService) -> None:
+    builder = Builder(service)
+    add_release(builder, 1, "Europol supports Operation Tantalio", "Two more arrests.", datetime(2024, 3, 1))
+    add_release(builder, 6, "Tantalio: one more", when=datetime(2024, 3, 3))
+    service.index_pending()
+    schema = client.get("/openapi.json").json()["paths"]
+
+    def example(path: str) -> Any:
+        return schema[path]["get"]["responses"]["200"]["content"]["application/json"]["example"]
+
+    listed, one = client.get("/api/snapshots").json(), client.get(f"/api/snapshots/{HOSTILE_NAME}").json()
+    for path in [(), ("snapshots",), ("snapshots", "files"), ("snapshots", "extractors")]:
+        assert _fields(example("/api/snapshots"), path) == _fields(listed, path), path
+    for path in [(), ("documents",), ("documents", "extraction"), ("bundle",), ("diff",), ("diff", "added"),
+                 ("diff", "changed"), ("files",), ("files", DOCUMENTS), ("extractors",)]:
+        assert _fields(example("/api/snapshots/{name}"), path) == _fields(one, path), path
