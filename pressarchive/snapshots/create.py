@@ -88,8 +88,11 @@ def create_snapshot(
     home = service.data.snapshots_dir
     final = home / name
     _refuse_existing(final, name)
-    home.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=home))
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=home))
+    except OSError as exc:
+        raise UserError(f"cannot write to the snapshots folder {home}: {exc.strerror or exc}") from None
     try:
         manifest = _write_bundle(service, work, name, selection, base_url, now or now_utc())
         _check_written(work)
