@@ -164,7 +164,7 @@ def test_a_filtered_export_holds_exactly_the_search_s_matches_in_its_order(clien
 def test_bad_format_and_bad_query_are_400s_before_any_row(client: TestClient) -> None:
     response = client.get("/api/export?format=xlsx&q=europol")
     assert response.status_code == 400
-    assert response.json()["error"] == "bad format 'xlsx': expected one of csv, jsonl"
+    assert response.json()["error"] == "bad format 'xlsx': expected one of csv, jsonl, warc, wacz"
     response = client.get("/api/export?q=%22unclosed")
     assert response.status_code == 400 and response.json()["error"].startswith("bad query")
     assert client.get("/api/export?since=2020-13-01").status_code == 400

@@ -21,17 +21,14 @@ from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.searchoptions import search_options
 from pressarchive.cli.terminal import clean
 from pressarchive.errors import UserError
-from pressarchive.exports import FORMATS, IGNORED_PARAMS, Export, export_collection, export_search
+from pressarchive.exports import IGNORED_PARAMS, Export, export_collection, export_search
 from pressarchive.exports.webarchive import (
-    WEB_ARCHIVE_FORMATS, Selection, WaczExport, WarcExport, collection_selection, search_selection, write_wacz,
-    write_warc,
+    ALL_FORMATS, WEB_ARCHIVE_FORMATS, Selection, WaczExport, WarcExport, collection_selection, search_selection,
+    write_wacz, write_warc,
 )
 from pressarchive.index import SearchRequest
 from pressarchive.searchparams import BY_NAME, SELECTING
 from pressarchive.service import ArchiveService, request_from_values
-
-#: Every format ``export`` writes: rows of what was read, or the captures themselves.
-ALL_FORMATS = (*FORMATS, *WEB_ARCHIVE_FORMATS)
 
 
 @cli.command()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pressarchive.errors import UserError
-from pressarchive.exports.export import dated_filename, search_label
+from pressarchive.exports.export import FORMATS, dated_filename, search_label
 from pressarchive.exports.wacz import WaczExport, write_wacz
 from pressarchive.exports.warcexport import WarcExport, warc_chunks, write_warc
 
@@ -36,6 +36,9 @@ WEB_ARCHIVE_FORMATS: dict[str, WebArchiveFormat] = {
     "wacz": WebArchiveFormat("wacz", "application/wacz", "wacz"),
 }
 
+#: Every format an export writes: rows of what the archive read, or the captures themselves.
+ALL_FORMATS: tuple[str, ...] = (*FORMATS, *WEB_ARCHIVE_FORMATS)
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -57,12 +60,15 @@ class Selection:
         return f"The captures behind {versions} of {len(self.ids)} documents ({self.label or 'every document'})."
 
 
-def web_archive_format(name: str) -> WebArchiveFormat:
-    """The web-archive format called ``name``; a clear error for any other."""
-    try:
-        return WEB_ARCHIVE_FORMATS[name]
-    except KeyError:
-        raise UserError(f"bad format {name[:40]!r}: expected one of {', '.join(WEB_ARCHIVE_FORMATS)}") from None
+def is_web_archive(name: str) -> bool:
+    """Whether format ``name`` exports captures (else rows; a name that is neither is refused
+    with the full list of formats)."""
+    if name in WEB_ARCHIVE_FORMATS:
+        return True
+    if name not in FORMATS:
+        raise UserError(f"bad format {name[:40]!r}: expected one of {', '.join(ALL_FORMATS)}",
+                        parameter="format", value=name)
+    return False
 
 
 def search_selection(service: ArchiveService, request: SearchRequest) -> Selection:
@@ -77,6 +83,6 @@ def collection_selection(service: ArchiveService, name: str) -> Selection:
 
 
 __all__ = [
-    "WEB_ARCHIVE_FORMATS", "Selection", "WaczExport", "WarcExport", "WebArchiveFormat", "collection_selection",
-    "search_selection", "warc_chunks", "web_archive_format", "write_wacz", "write_warc",
+    "ALL_FORMATS", "WEB_ARCHIVE_FORMATS", "Selection", "WaczExport", "WarcExport", "WebArchiveFormat",
+    "collection_selection", "is_web_archive", "search_selection", "warc_chunks", "write_wacz", "write_warc",
 ]

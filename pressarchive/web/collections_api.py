@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -18,15 +18,17 @@ from pressarchive.collectionservice import MAX_DESCRIPTION, MAX_NAME, MAX_NOTE, 
 from pressarchive.searchparams import MAX_DOC_ID
 from pressarchive.service import ArchiveService
 from pressarchive.exports import export_collection
+from pressarchive.exports.webarchive import collection_selection, is_web_archive
 from pressarchive.web import urls
 from pressarchive.web.api import BAD_DOC_ID
 from pressarchive.web.apierrors import bad_host_doc, error_doc, token_error_docs
 from pressarchive.web.apiexamples import ok
 from pressarchive.web.writeaccess import READ_ONLY
 from pressarchive.web.deps import Service, public_base_url
-from pressarchive.web.export_api import ExportFormatName, ExportText, export_response
+from pressarchive.web.export_api import ExportCurrentOnly, ExportFormatName, ExportText, export_response
 from pressarchive.web.operations_api import Writer
 from pressarchive.web.params import DocId
+from pressarchive.web.webarchive_download import WEB_ARCHIVE_CONTENT, check_options, web_archive_response
 
 router = APIRouter(tags=["collections"])
 
@@ -200,10 +202,11 @@ def _item(service: ArchiveService, name: str, doc_id: int, request: Request) -> 
 
 @router.get(
     urls.API_COLLECTION_EXPORT,
-    summary="Export a collection (CSV or JSON Lines)",
+    summary="Export a collection (CSV, JSON Lines, WARC or WACZ)",
     description="The collection's documents in the order they were added, exported like a search "
     "(`/api/export`: the same columns and provenance, CSV safe against formula injection) with a "
-    "`note` column holding each document's note, before `text` (with `text=1`).",
+    "`note` column holding each document's note, before `text` (with `text=1`); or, as `warc` or `wacz`, "
+    "the captures behind them, as `/api/export` gives a search's.",
     response_class=StreamingResponse,
     responses={
         200: {
@@ -211,14 +214,24 @@ def _item(service: ArchiveService, name: str, doc_id: int, request: Request) -> 
             "content": {
                 "text/csv": {"example": "document_id,version,title,...,permalink,note\r\n42,2,...,first figure\r\n"},
                 "application/x-ndjson": {"example": '{"document_id": 42, "version": 2, "note": "first figure"}\n'},
+                **WEB_ARCHIVE_CONTENT,
             },
         },
         **NOT_FOUND,
+        400: error_doc(
+            400, "The name is longer than any collection's could be; or a format other than `csv`, `jsonl`, "
+            "`warc` and `wacz`, `text` with `warc` or `wacz`, `current_only` with `csv` or `jsonl`.",
+            "/api/collections/tantalio-story/export", "bad format 'xml': expected one of csv, jsonl, warc, wacz",
+            parameter="format", value="xml",
+        ),
     },
 )
 def api_collection_export(
     name: CollectionName, request: Request, service: Service,
-    format: ExportFormatName = "csv", text: ExportText = False,
-) -> StreamingResponse:
+    format: ExportFormatName = "csv", text: ExportText = False, current_only: ExportCurrentOnly = False,
+) -> Response:
+    check_options(format, text=text, current_only=current_only)
+    if is_web_archive(format):
+        return web_archive_response(request, service, collection_selection(service, name), format, not current_only)
     return export_response(request, export_collection(service, name, format, text=text,
                                                       base_url=public_base_url(request)))

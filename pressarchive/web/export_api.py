@@ -1,20 +1,22 @@
-"""``/api/export``: every match of a search as a CSV or JSON Lines download, streamed.
+"""``/api/export``: every match of a search as a CSV or JSON Lines download, streamed, or the
+captures behind the matches as a WARC file or WACZ package.
 
 It takes the search's own query parameters (the same dependency as ``/api/search``), so any
 search page's results can be taken to a spreadsheet; ``page`` and ``limit`` are accepted and
 ignored. The matches are found before the response starts, so a bad query is a 400 like a
 search's; the rows then leave in chunks as the store gives them (see
-:mod:`pressarchive.exports`).
+:mod:`pressarchive.exports`; WARC and WACZ: :mod:`pressarchive.web.webarchive_download`).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from pressarchive.exports import COLUMNS, FORMATS, IGNORED_PARAMS, TEXT_COLUMN, Export, export_search
+from pressarchive.exports import COLUMNS, IGNORED_PARAMS, TEXT_COLUMN, Export, export_search
+from pressarchive.exports.webarchive import ALL_FORMATS, is_web_archive, search_selection
 from pressarchive.web import urls
 from pressarchive.web.head import is_head
 from pressarchive.web.api import BAD_QUERY, QUERY_SYNTAX
@@ -22,14 +24,19 @@ from pressarchive.web.apierrors import error_doc
 from pressarchive.web.deps import Service, public_base_url
 from pressarchive.web.params import search_request
 from pressarchive.web.searchquery import SearchValues, search_query
+from pressarchive.web.webarchive_download import WEB_ARCHIVE_CONTENT, check_options, web_archive_response
 
 router = APIRouter(tags=["archive"])
 
 IGNORED = "Ignored by an export, which holds every match."
 #: The query parameters of every export (a search's, a collection's).
-ExportFormatName = Annotated[str, Query(description="`csv` (default) or `jsonl` (JSON Lines).",
-                                        json_schema_extra={"enum": list(FORMATS)})]
-ExportText = Annotated[bool, Query(description="`1`: add each document's current text as a last column.")]
+ExportFormatName = Annotated[str, Query(
+    description="`csv` (default), `jsonl` (JSON Lines), `warc` (the captures behind the documents, a gzipped "
+    "WARC file) or `wacz` (those captures as a WACZ package, for pywb and ReplayWeb.page).",
+    json_schema_extra={"enum": list(ALL_FORMATS)})]
+ExportText = Annotated[bool, Query(description="`1`: add each document's current text as a last column (csv, jsonl).")]
+ExportCurrentOnly = Annotated[bool, Query(
+    description="`1` (warc, wacz): only the capture of each document's current version; default: every version's.")]
 CSV_EXAMPLE = (
     ",".join(COLUMNS) + "\r\n"
     "42,2,Avalanche takedown,https://example.org/press/avalanche,example-police,Example Police,NL,en,"
@@ -42,7 +49,7 @@ CSV_EXAMPLE = (
 
 @router.get(
     urls.API_EXPORT,
-    summary="Export every match of a search (CSV or JSON Lines)",
+    summary="Export every match of a search (CSV, JSON Lines, WARC or WACZ)",
     description="All matches of the search the query parameters describe (the same parameters as "
     "`/api/search`; `page` and `limit` are ignored), in the search's order, streamed as a download. "
     f"Columns: `{'`, `'.join(COLUMNS)}`, and `{TEXT_COLUMN}` with `text=1`. `version` is the current "
@@ -53,7 +60,13 @@ CSV_EXAMPLE = (
     "starts with `=`, `+`, `-`, `@`, a tab or a carriage return prefixed with `'` (no spreadsheet runs "
     "it as a formula). JSON Lines: one object per line with the same keys, lists as arrays. "
     "`X-Total-Count` is the number of matches in the index, known before the rows are read: an upper "
-    "bound, as a match whose document is gone from the store is left out.",
+    "bound, as a match whose document is gone from the store is left out. "
+    "`warc`: the response records of the captures behind every version of the matches (only the current "
+    "one's with `current_only=1`) and the request records written with them, copied from the archive's WARC "
+    "files after a `warcinfo` record, each response carrying `WARC-Pressarchive-Source` and, when known, "
+    "`WARC-Pressarchive-Listed-Date`; streamed. `wacz`: the same WARC in a WACZ 1.1.1 package with its CDXJ "
+    "index, a page per document and `datapackage.json` with each file's SHA-256; built first, then sent, "
+    "with `X-Missing-Captures` counting captures left out because their WARC record was unreadable.",
     response_class=StreamingResponse,
     responses={
         200: {
@@ -61,20 +74,26 @@ CSV_EXAMPLE = (
             "content": {
                 "text/csv": {"example": CSV_EXAMPLE},
                 "application/x-ndjson": {"example": '{"document_id": 42, "version": 2, "title": "..."}\n'},
+                **WEB_ARCHIVE_CONTENT,
             },
         },
         400: error_doc(
-            400, BAD_QUERY + " Or a format other than `csv` and `jsonl`.", urls.API_EXPORT,
-            "bad format 'xml': expected one of csv, jsonl", parameter="format", value="xml",
+            400, BAD_QUERY + " Or a format other than `csv`, `jsonl`, `warc` and `wacz`, or `text` with `warc` "
+            "or `wacz`, or `current_only` with `csv` or `jsonl`.", urls.API_EXPORT,
+            "bad format 'xml': expected one of csv, jsonl, warc, wacz", parameter="format", value="xml",
         ),
     },
 )
 def api_export(
     request: Request, service: Service,
     values: Annotated[SearchValues, Depends(search_query({"q": QUERY_SYNTAX, "page": IGNORED, "limit": IGNORED}))],
-    format: ExportFormatName = "csv", text: ExportText = False,
-) -> StreamingResponse:
+    format: ExportFormatName = "csv", text: ExportText = False, current_only: ExportCurrentOnly = False,
+) -> Response:
+    check_options(format, text=text, current_only=current_only)
     given = {name: value for name, value in values.items() if name not in IGNORED_PARAMS}
+    if is_web_archive(format):
+        return web_archive_response(request, service, search_selection(service, search_request(given)), format,
+                                    not current_only)
     return export_response(request, export_search(
         service, search_request(given), format, text=text, base_url=public_base_url(request),
     ))
