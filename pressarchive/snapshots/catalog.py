@@ -14,7 +14,9 @@ from pathlib import Path
 
 from pressarchive.datadir import DataDir
 from pressarchive.errors import NotFound, UserError
-from pressarchive.snapshots.bundle import BUNDLE_FILES, MANIFEST, TEMP_PREFIX, check_snapshot_name
+from pressarchive.snapshots.bundle import (
+    BUNDLE_FILES, CHECKSUMS, MANIFEST, TEMP_PREFIX, check_snapshot_name, parse_checksums,
+)
 from pressarchive.snapshots.manifest import Manifest, ManifestError
 
 #: Manifests kept parsed (by path, change time and size).
@@ -23,11 +25,13 @@ CACHED_MANIFESTS = 16
 
 @dataclass(frozen=True, slots=True)
 class BundleFile:
-    """One file of a bundle: its name, size and path (what a download needs)."""
+    """One file of a bundle: its name, size and path (what a download needs), and the SHA-256
+    the bundle's checksums file lists for it (None for the checksums file itself, or unlisted)."""
 
     name: str
     bytes: int
     path: Path
+    sha256: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +87,12 @@ class SnapshotCatalog:
     def files(self, name: str) -> list[BundleFile]:
         """The files snapshot ``name`` holds, in bundle order."""
         folder = self.folder(name)
+        listed = _listed_digests(folder)
         present = []
         for file in BUNDLE_FILES:
             path = folder / file
             if path.is_file() and not path.is_symlink():
-                present.append(BundleFile(file, path.stat().st_size, path))
+                present.append(BundleFile(file, path.stat().st_size, path, listed.get(file)))
         return present
 
     def file(self, name: str, file: str) -> BundleFile:
@@ -105,6 +110,15 @@ class SnapshotCatalog:
             return []
         return [entry for entry in entries if entry.is_dir() and not entry.is_symlink()
                 and not entry.name.startswith((".", TEMP_PREFIX))]
+
+
+def _listed_digests(folder: Path) -> dict[str, str]:
+    """File name -> SHA-256 as the bundle's checksums file lists them (what a reader compares
+    a download with; nothing when the file is missing or unreadable)."""
+    try:
+        return parse_checksums((folder / CHECKSUMS).read_text("utf-8"))[0]
+    except (OSError, UnicodeDecodeError):
+        return {}
 
 
 def load_manifest(folder: Path) -> Manifest:

@@ -55,9 +55,9 @@ DIFF_EXAMPLE = {
                  "text_changed": True}],
 }
 FILES_EXAMPLE = [
-    {"name": name, "bytes": size, "download": f"/snapshots/tantalio-paper/files/{name}"}
-    for name, size in (("manifest.json", 3686), ("documents.jsonl", 2310), ("captures.wacz", 16841),
-                       ("checksums.sha256", 242))
+    {"name": name, "bytes": size, "sha256": digest, "download": f"/snapshots/tantalio-paper/files/{name}"}
+    for name, size, digest in (("manifest.json", 3686, _SHA), ("documents.jsonl", 2310, _SHA),
+                               ("captures.wacz", 16841, _SHA), ("checksums.sha256", 242, None))
 ]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     400: error_doc(
@@ -75,7 +75,8 @@ def snapshot_json(service: ArchiveService, manifest: Manifest) -> dict[str, Any]
     """A snapshot as the API and its page give it: the manifest, the bundle's files, the diff
     against today (``diff`` null and ``diff_error`` saying why when the search cannot run now)."""
     diff, problem = live_diff(service, manifest)
-    files = [{"name": file.name, "bytes": file.bytes, "download": urls.snapshot_file_url(manifest.name, file.name)}
+    files = [{"name": file.name, "bytes": file.bytes, "sha256": file.sha256,
+              "download": urls.snapshot_file_url(manifest.name, file.name)}
              for file in service.snapshots.files(manifest.name)]
     return {**manifest.to_json(), "bundle": files, "diff": diff.to_json() if diff else None, "diff_error": problem}
 
@@ -108,7 +109,8 @@ def api_snapshots(service: Service) -> JSONResponse:
     urls.API_SNAPSHOT, summary="A snapshot, its files and how it differs from today",
     description="The snapshot's manifest (`snapshot show --json`: the search, the time, each document's version "
     "with the SHA-256 of its text and of its capture, its permalink), the bundle's files with their download "
-    "paths (`bundle`), and `diff`: the documents its search matches today that it does not hold (`added`), "
+    "paths and the SHA-256 `checksums.sha256` lists for each (`bundle`), and `diff`: the documents its search "
+    "matches today that it does not hold (`added`), "
     "those it holds that no longer match (`removed`) and those whose current version is another since "
     "(`changed`, with the old and new version numbers). `diff` is null, and `diff_error` says why, when the "
     "search cannot be run again (a collection deleted since).",
