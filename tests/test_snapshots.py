@@ -560,9 +560,15 @@ def test_an_unreadable_manifest_is_listed_apart(client: TestClient, service: Arc
     broken = service.data.snapshots_dir / "broken"
     broken.mkdir()
     (broken / MANIFEST).write_text("{not json")
+    renamed = service.data.snapshots_dir / "renamed"
+    shutil.copytree(service.data.snapshots_dir / "empty", renamed)
     listed = client.get("/api/snapshots").json()
-    assert listed["unreadable"][0]["name"] == "broken" and "not JSON" in listed["unreadable"][0]["reason"]
+    assert [item["name"] for item in listed["unreadable"]] == ["broken", "renamed"]
+    assert "not JSON" in listed["unreadable"][0]["reason"]
+    assert listed["unreadable"][1]["reason"] == f"{MANIFEST}: it names snapshot 'empty', not 'renamed'"
+    assert [s["name"] for s in listed["snapshots"]] == ["empty", HOSTILE_NAME]
     assert client.get("/snapshots/broken").status_code == 400
+    assert verify_bundle(renamed).intact  # a bundle may be renamed where it is deposited: it still verifies
     assert "broken" in page(client, "/snapshots").xpath("string(//section[@aria-labelledby='unreadable-heading'])")
 
 

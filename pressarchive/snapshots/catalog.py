@@ -49,13 +49,14 @@ class SnapshotCatalog:
         self.home = data.snapshots_dir
 
     def listing(self) -> tuple[list[Manifest], list[Unreadable]]:
-        """Every snapshot's manifest, newest first, and the folders that hold no readable one."""
+        """Every snapshot's manifest, newest first, and the folders that hold no readable one
+        (or one made under another name, or a name no snapshot could have)."""
         found: list[Manifest] = []
         broken: list[Unreadable] = []
         for folder in self._folders():
             try:
-                found.append(load_manifest(folder))
-            except (OSError, ManifestError) as exc:
+                found.append(_named_manifest(folder))
+            except (OSError, ManifestError, UserError) as exc:
                 broken.append(Unreadable(folder.name, _reason(exc)))
         found.sort(key=lambda manifest: (manifest.created, manifest.name), reverse=True)
         return found, broken
@@ -79,8 +80,8 @@ class SnapshotCatalog:
         whose manifest no longer reads: ``snapshot verify`` says more)."""
         folder = self.folder(name)
         try:
-            return load_manifest(folder)
-        except (OSError, ManifestError) as exc:
+            return _named_manifest(folder)
+        except (OSError, ManifestError, UserError) as exc:
             raise UserError(f"snapshot {folder.name!r} cannot be read: {_reason(exc)} "
                             "('pressarchive snapshot verify' checks it)") from None
 
@@ -119,6 +120,16 @@ def _listed_digests(folder: Path) -> dict[str, str]:
         return parse_checksums((folder / CHECKSUMS).read_text("utf-8"))[0]
     except (OSError, UnicodeDecodeError):
         return {}
+
+
+def _named_manifest(folder: Path) -> Manifest:
+    """The manifest of the snapshot in ``folder``, which must bear the name the manifest gives
+    (a snapshot is addressed by its folder and cited by its manifest's name: they must agree)."""
+    check_snapshot_name(folder.name)
+    manifest = load_manifest(folder)
+    if manifest.name != folder.name:
+        raise ManifestError(f"it names snapshot {manifest.name[:100]!r}, not {folder.name[:100]!r}")
+    return manifest
 
 
 def load_manifest(folder: Path) -> Manifest:

@@ -116,7 +116,7 @@ def _write_bundle(
         service.data, service.archive, frozen_ids, work / CAPTURES, title=f"pressarchive snapshot {name}",
         description=f"The captures behind the {len(frozen_ids)} documents of {selection.label}, frozen as "
         f"snapshot {name} at {created.isoformat()}Z.",
-        all_versions=False,
+        all_versions=False, query=selection.label,
     )
     if made.missing:
         raise SnapshotUnsettled(

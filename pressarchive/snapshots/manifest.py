@@ -139,7 +139,7 @@ class Manifest:
             pressarchive_version=_text(top.get("pressarchive_version"), "pressarchive_version"),
             extractors={key: _text(val, f"extractors.{key}") for key, val in _object(
                 top.get("extractors"), "extractors").items()},
-            search=dict(_object(search, "search")) if search is not None else None,
+            search=_search(search) if search is not None else None,
             collection=_text(collection, "collection") if collection is not None else None,
             files={name: _digest(val, name) for name, val in _object(top.get("files"), "files").items()},
             documents=documents,
@@ -178,6 +178,15 @@ def _document(value: Any, n: int) -> FrozenDocument:
             listed_date=_date(listed, f"{where}.extraction.listed_date") if listed is not None else None,
         ),
     )
+
+
+def _search(value: Any) -> dict[str, Any]:
+    """The search's parameters: names with text, whole-number or true/false values."""
+    params = dict(_object(value, "search"))
+    for name, item in params.items():
+        if not isinstance(item, str | int | bool):
+            raise ManifestError(f"search.{name[:40]} is not text, a whole number or true/false")
+    return params
 
 
 def _object(value: Any, where: str) -> Mapping[str, Any]:
