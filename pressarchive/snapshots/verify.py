@@ -152,7 +152,7 @@ def _read_manifest(result: Verification) -> Manifest | None:
     try:
         data = (result.path / MANIFEST).read_bytes()
     except FileNotFoundError:
-        if not any(MANIFEST in problem for problem in result.problems):
+        if not _said_missing(result, MANIFEST):
             result.problems.append(f"{MANIFEST} is missing")
         return None
     except OSError as exc:
@@ -172,20 +172,20 @@ def _check_manifest_files(result: Verification, manifest: Manifest) -> None:
             continue
         path = result.path / name
         if not path.is_file():
-            if not any(problem.startswith(f"{name} is missing") for problem in result.problems):
+            if not _said_missing(result, name):
                 result.problems.append(f"{name} is missing (named in {MANIFEST})")
             continue
         actual = file_digest(path)
         if actual != digest:
             result.problems.append(f"{name}: SHA-256 {actual.sha256} ({actual.bytes} bytes) differs from "
                                    f"{MANIFEST} ({digest.sha256}, {digest.bytes} bytes): changed or damaged")
-    if DOCUMENTS not in manifest.files:
-        result.problems.append(f"{MANIFEST} does not name {DOCUMENTS}")
-    if CAPTURES not in manifest.files:
-        if (result.path / CAPTURES).exists():
-            result.problems.append(f"{CAPTURES} is in the folder but {MANIFEST} does not name it")
-        else:
-            result.notes.append(f"this bundle holds no captures ({CAPTURES}): its payload digests cannot be checked")
+    for name in (DOCUMENTS, CAPTURES):
+        if name not in manifest.files:
+            result.problems.append(f"{MANIFEST} does not name {name} and its digest")
+
+
+def _said_missing(result: Verification, name: str) -> bool:
+    return any(problem.startswith(f"{name} is missing") for problem in result.problems)
 
 
 def _check_documents(result: Verification, manifest: Manifest) -> None:
