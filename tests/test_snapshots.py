@@ -244,6 +244,25 @@ def test_a_snapshot_the_archive_changed_under_is_refused_and_leaves_nothing(
     assert list(service.data.snapshots_dir.iterdir()) == []
 
 
+def test_a_name_taken_while_the_snapshot_was_made_is_not_replaced(
+    service: ArchiveService, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two commands making the same name at once: the second finds the name taken at the end."""
+    real = create_module.write_wacz
+
+    def other_command_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        taken = service.data.snapshots_dir / "tantalio"
+        taken.mkdir()
+        (taken / MANIFEST).write_text("the other command's")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(create_module, "write_wacz", other_command_meanwhile)
+    with pytest.raises(SnapshotExists):
+        snap(service)
+    assert [entry.name for entry in service.data.snapshots_dir.iterdir()] == ["tantalio"]
+    assert (service.data.snapshots_dir / "tantalio" / MANIFEST).read_text() == "the other command's"
+
+
 # -- verifying -----------------------------------------------------------------------------------
 
 

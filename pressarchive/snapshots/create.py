@@ -97,8 +97,7 @@ def create_snapshot(
         manifest = _write_bundle(service, work, name, selection, base_url, now or now_utc())
         _check_written(work)
         make_read_only(work)
-        _refuse_existing(final, name)
-        os.rename(work, final)
+        _rename(work, final, name)
     except BaseException:
         _remove(work)
         raise
@@ -191,6 +190,17 @@ def _refuse_existing(final: Path, name: str) -> None:
     if final.exists() or final.is_symlink():
         raise SnapshotExists(f"a snapshot named {name!r} already exists (snapshots are never replaced): "
                              "choose another name")
+
+
+def _rename(work: Path, final: Path, name: str) -> None:
+    """Give the finished bundle its name, unless another command took the name meanwhile
+    (``rename`` refuses to replace a folder that holds files)."""
+    _refuse_existing(final, name)
+    try:
+        os.rename(work, final)
+    except OSError as exc:
+        _refuse_existing(final, name)
+        raise UserError(f"cannot name the snapshot folder {final}: {exc.strerror or exc}") from None
 
 
 def _remove(work: Path) -> None:
