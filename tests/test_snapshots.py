@@ -4,6 +4,7 @@ the CLI, the pages and the JSON API (escaping a hostile name and query), and the
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import json
@@ -33,11 +34,14 @@ from pressarchive.snapshots import (
 )
 from pressarchive.snapshots import create as create_module
 from pressarchive.snapshots.reextract import extractor_versions
-from pressarchive.store import text_digest
+from pressarchive.snapshots.verify import presence_in
+from pressarchive.imports import ImportOptions, ImportSession
+from pressarchive.store import Archive, text_digest
 from pressarchive.warc import read_response
 from pressarchive.web import create_app
 from tests.archive_builder import Builder
 from tests.cli_here import run_here
+from tests.test_export_webarchive import foreign_responses
 from tests.web_pages import page
 
 HOSTILE_NAME = '<img src=x onerror=alert(1)> & "quoted"'
@@ -438,6 +442,38 @@ def test_verify_against_an_archive_finds_each_version_by_url(service: ArchiveSer
     assert (by_url[second.url].status, by_url[second.url].archive_version) == ("present", 2)
     assert by_url[second.url].renumbered
     assert by_url[first.url].status == "absent"
+
+
+def test_on_another_machine_an_archive_that_imported_the_captures_has_every_frozen_version(
+    service: ArchiveService, tmp_path: Path,
+) -> None:
+    """The whole round trip: the bundle's WACZ imported into a fresh archive elsewhere, and
+    the bundle verified against it: every document is there, from the same capture, with the
+    same text digest (under its own ids)."""
+    manifest = snap(service)
+    elsewhere = DataDir(tmp_path / "elsewhere")
+    ArchiveService(elsewhere).close()  # a fresh, empty archive
+    with ImportSession(elsewhere, ImportOptions(source="police-a", workers=0), {}) as session:
+        for response in foreign_responses(service.data.snapshots_dir / "tantalio" / CAPTURES):
+            session.add(response)
+    assert not session.summary.had_trouble
+    other = Archive(elsewhere.database_url)
+    try:
+        result = verify_bundle(service.data.snapshots_dir / "tantalio", other)
+    finally:
+        other.close()
+    assert result.intact and result.presence is not None
+    assert [(p.document_id, p.status, p.archive_version) for p in result.presence] == [
+        (doc.id, "present", doc.version) for doc in manifest.documents]
+
+
+def test_presence_tells_a_missing_capture_from_a_different_extraction(service: ArchiveService) -> None:
+    doc = snap(service).documents[0]
+    assert presence_in(service.archive, doc).status == "present"
+    assert presence_in(service.archive, dataclasses.replace(doc, text_sha256="0" * 64)).status == \
+        "extracted differently"
+    assert presence_in(service.archive, dataclasses.replace(doc, payload_sha256="0" * 64)).status == "capture missing"
+    assert presence_in(service.archive, dataclasses.replace(doc, url=doc.url + "x")).status == "absent"
 
 
 # -- the diff against today ----------------------------------------------------------------------
