@@ -665,3 +665,25 @@ def test_the_api_examples_have_the_fields_of_real_answers(client: TestClient, se
     for path in [(), ("documents",), ("documents", "extraction"), ("bundle",), ("diff",), ("diff", "added"),
                  ("diff", "changed"), ("files",), ("files", DOCUMENTS), ("extractors",)]:
         assert _fields(example("/api/snapshots/{name}"), path) == _fields(one, path), path
+
+
+def test_the_api_makes_a_snapshot_only_with_the_write_token(service: ArchiveService) -> None:
+    token = "snapshot-write-token-0123456789"
+    body = {"name": "api-made", "params": {"q": "Tantalio", "source": "police-a", "page": "3"}}
+    with TestClient(create_app(service.data)) as read_only:
+        refused = read_only.post("/api/snapshots", json=body)
+        assert refused.status_code == 403 and not service.data.snapshots_dir.exists()
+    with TestClient(create_app(service.data, write_token=token)) as writable:
+        assert writable.post("/api/snapshots", json=body).status_code == 401
+        made = writable.post("/api/snapshots", json=body, headers={"Authorization": f"Bearer {token}"})
+        assert made.status_code == 201, made.text
+        assert (made.json()["name"], made.json()["count"]) == ("api-made", 2)
+        assert made.json()["search"] == {"q": "Tantalio", "source": "police-a", "sort": "relevance"}
+        again = writable.post("/api/snapshots", json=body, headers={"Authorization": f"Bearer {token}"})
+        assert again.status_code == 409
+        both = writable.post("/api/snapshots", json={**body, "name": "x", "collection": "c"},
+                             headers={"Authorization": f"Bearer {token}"})
+        assert both.status_code == 400 and both.json()["detail"]["parameter"] == "params"
+    manifest = service.snapshots.manifest("api-made")
+    assert all(doc.permalink.startswith("http://testserver/doc/") for doc in manifest.documents)
+    assert verify_bundle(service.data.snapshots_dir / "api-made").intact

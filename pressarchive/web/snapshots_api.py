@@ -2,25 +2,31 @@
 
 Bodies are what ``pressarchive snapshot list --json`` prints, and for one snapshot its
 manifest (``snapshot show --json``) with the bundle's files (each with its download path) and
-how it differs from the live results of its search today (``snapshot diff --json``). Snapshots
-are made with the CLI (``pressarchive snapshot create``); the web only reads them.
+how it differs from the live results of its search today (``snapshot diff --json``). Making a
+snapshot (``POST``, as ``pressarchive snapshot create``) writes, so it needs the server's
+write token; the pages only read.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from pressarchive.errors import UserError
 from pressarchive.names import MAX_NAME_CHARS
+from pressarchive.searchparams import PAGING
 from pressarchive.service import ArchiveService
 from pressarchive.snapshots import Manifest, SnapshotDiff
 from pressarchive.web import urls
-from pressarchive.web.apierrors import bad_host_doc, error_doc
+from pressarchive.web.apierrors import bad_host_doc, error_doc, token_error_docs
 from pressarchive.web.apiexamples import ok
-from pressarchive.web.deps import Service
+from pressarchive.web.deps import Service, public_base_url
+from pressarchive.web.operations_api import Writer
+from pressarchive.web.saved_api import search_request_of
+from pressarchive.web.writeaccess import READ_ONLY
 
 router = APIRouter(tags=["snapshots"])
 
@@ -71,6 +77,34 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
+CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: error_doc(
+        400, "A bad name (empty, over 100 characters, control or format characters, `/`, a leading `.`), both "
+        "a search and a collection, or a search parameter the search would refuse.", "/api/snapshots",
+        "bad snapshot name 'a/b': '/' is not allowed",
+    ),
+    **token_error_docs("/api/snapshots", READ_ONLY),
+    404: error_doc(404, "No collection by that name.", "/api/snapshots", "no collection named 'tantalio-stroy'"),
+    409: error_doc(
+        409, "A snapshot by that name exists (snapshots are never replaced), or the archive changed while the "
+        "snapshot was made.", "/api/snapshots",
+        "a snapshot named 'tantalio-paper' already exists (snapshots are never replaced): choose another name",
+    ),
+}
+
+
+class NewSnapshot(BaseModel):
+    name: str = Field(description="Unique; no `/`, control or format characters, no leading `.`.", max_length=1000)
+    params: dict[str, str | int | bool] = Field(
+        default_factory=dict, description="The search's parameters by their `/api/search` names (`page` and "
+        "`limit` are ignored: a snapshot holds every match).", examples=[{"q": "Tantalio", "source": "europol"}],
+    )
+    collection: str | None = Field(
+        None, description="Freeze this collection's documents instead of a search (then give no `params`).",
+        max_length=1000,
+    )
+
+
 def snapshot_json(service: ArchiveService, manifest: Manifest) -> dict[str, Any]:
     """A snapshot as the API and its page give it: the manifest, the bundle's files, the diff
     against today (``diff`` null and ``diff_error`` saying why when the search cannot run now)."""
@@ -119,3 +153,22 @@ def api_snapshots(service: Service) -> JSONResponse:
 )
 def api_snapshot(name: SnapshotName, service: Service) -> JSONResponse:
     return JSONResponse(snapshot_json(service, service.snapshots.manifest(name)))
+
+
+@router.post(
+    urls.API_SNAPSHOTS, summary="Make a snapshot", status_code=201,
+    description="Freezes the matches of the search `params` (or the documents of `collection`) as snapshot "
+    "`name`, as `pressarchive snapshot create` does, and answers with its manifest without the documents. "
+    "Needs the write token. Permalinks in the manifest are absolute, under the address the server was reached at.",
+    responses={201: ok("The new snapshot.", SUMMARY_EXAMPLE), **CREATE_ERRORS},
+)
+def api_create_snapshot(body: NewSnapshot, request: Request, service: Service, _writer: Writer) -> JSONResponse:
+    base = public_base_url(request)
+    if body.collection is not None:
+        if body.params:
+            raise UserError("freeze either a search (params) or a collection, not both", parameter="params")
+        made = service.snapshots.create(body.name, collection=body.collection, base_url=base)
+    else:
+        searched = {name: value for name, value in body.params.items() if name not in PAGING}
+        made = service.snapshots.create(body.name, search_request_of(searched), base_url=base)
+    return JSONResponse(made.summary_json(), status_code=201)
