@@ -41,6 +41,7 @@ from pressarchive.warc import ArchivedResponse, CaptureLocation, WarcCheck, veri
 
 if TYPE_CHECKING:
     from pressarchive.dossiers import DocumentFacts, Dossiers
+    from pressarchive.snapshots import SnapshotService
 
 #: Seconds a search may take before it is stopped as too expensive.
 QUERY_TIME_LIMIT = 5.0
@@ -127,6 +128,14 @@ class ArchiveService:
     def collections(self) -> CollectionService:
         """Named sets of documents with a note per document (see :mod:`pressarchive.collectionservice`)."""
         return CollectionService(self.archive)
+
+    @property
+    def snapshots(self) -> SnapshotService:
+        """Citable snapshots of search results (see :mod:`pressarchive.snapshots`; loaded on
+        first use: it imports the exports and the extractors, which searching does not)."""
+        from pressarchive.snapshots import SnapshotService
+
+        return SnapshotService(self)
 
     def open_index(self) -> SearchEngine:
         """Open the index now (refilling it if it needs that) rather than at its first use."""

@@ -147,7 +147,14 @@ def kestrel(web: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def pages(web: str, kestrel: dict[str, Any]) -> dict[str, str]:
+def snapshot(crawled: dict[str, Any]) -> str:
+    """A snapshot of the Kestrel releases, made with the CLI: the snapshot page shows it."""
+    crawled["cli"]("snapshot", "create", "kestrel-2026", "kestrel", check=True)
+    return "kestrel-2026"
+
+
+@pytest.fixture(scope="module")
+def pages(web: str, kestrel: dict[str, Any], snapshot: str) -> dict[str, str]:
     """The address of each page the screenshots show."""
     return {
         "search": web + urls.search_url({"q": QUERY}),
@@ -159,6 +166,8 @@ def pages(web: str, kestrel: dict[str, Any]) -> dict[str, str]:
         "sources": web + urls.sources_url(),
         "collections": web + urls.collections_url(),
         "saved": web + urls.saved_url(),
+        "snapshots": web + urls.snapshots_url(),
+        "snapshot": web + urls.snapshot_url(snapshot),
     }
 
 
@@ -185,7 +194,8 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
-PAGES = ["search", "document", "dossier", "operations", "status", "api", "sources", "collections", "saved"]
+PAGES = ["search", "document", "dossier", "operations", "status", "api", "sources", "collections", "saved",
+         "snapshots", "snapshot"]
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

@@ -28,6 +28,7 @@ from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
 from pressarchive.store.exportcaptures import VersionCapture
 from pressarchive.store.exportrows import ExportRow
+from pressarchive.store.snapshotrows import SnapshotRow, snapshot_rows
 from pressarchive.store.rows import ID_CHUNK, id_chunks, new_id
 from pressarchive.store.versionrows import add_version
 from pressarchive.store.sourcecounts import SourceCounts
@@ -274,6 +275,13 @@ class Archive:
             removals=removals,
         )
 
+    def document_by_url(self, url: str) -> StoredDocument | None:
+        """The document archived under canonical ``url`` (ids differ between archives; a URL
+        names the same release in every one), or None."""
+        with self.engine.connect() as conn:
+            doc_id = lifecycle.document_id(conn, url)
+        return self.get_document(doc_id) if doc_id is not None else None
+
     def figures(self, version_ids: Iterable[int]) -> dict[int, list[Figure]]:
         """Version id -> the figures its text reports, in text order."""
         figs = schema.figures
@@ -354,6 +362,15 @@ class Archive:
             raise ValueError(f"at most {ID_CHUNK} ids per batch, got {len(ids)}")
         with self.engine.connect() as conn:
             return exportrows.export_rows(conn, ids, _merges(conn), with_text)
+
+    def snapshot_rows(self, ids: Sequence[int]) -> list[SnapshotRow]:
+        """The rows a snapshot freezes for one batch of ``ids`` (at most
+        :data:`~pressarchive.store.rows.ID_CHUNK`), in their order: the export row with its
+        text and the capture's offset and extraction inputs, one query."""
+        if len(ids) > ID_CHUNK:
+            raise ValueError(f"at most {ID_CHUNK} ids per batch, got {len(ids)}")
+        with self.engine.connect() as conn:
+            return snapshot_rows(conn, ids, _merges(conn))
 
     def version_captures(self, ids: Sequence[int], current_only: bool = False) -> list[VersionCapture]:
         """The versions of one batch of ``ids`` (at most :data:`~pressarchive.store.rows.ID_CHUNK`)

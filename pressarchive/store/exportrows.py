@@ -76,6 +76,12 @@ def _query(with_text: bool) -> sa.Select[Any]:
 _QUERIES = {False: _query(False), True: _query(True)}
 
 
+def export_select(with_text: bool) -> sa.Select[Any]:
+    """The export query (selecting :class:`ExportRow`'s columns in order, ids bound as ``ids``),
+    for readers that need an export row and more of the same capture in one query (snapshots)."""
+    return _QUERIES[with_text]
+
+
 def export_rows(
     conn: Connection, ids: Sequence[int], merged: Mapping[str, Merge], with_text: bool = False,
 ) -> list[ExportRow]:

@@ -30,7 +30,7 @@ from pressarchive.web import (
     api, apidocs, collection_pages, collections_api, document_api, document_pages, export_api, operation_pages,
     operations_api, pages, saved_api, saved_pages, source_views, urls,
 )
-from pressarchive.web import memento, snapshot_pages
+from pressarchive.web import memento, snapshot_pages, snapshots_api
 from pressarchive.web.cors import ReadOnlyCors
 from pressarchive.web.handlers import install_error_handlers
 from pressarchive.web.head import HeadAsGet
@@ -117,6 +117,7 @@ def create_app(
     app.include_router(saved_pages.router)
     app.include_router(source_views.page_router)
     app.include_router(memento.router)
+    app.include_router(snapshots_api.router)
     app.include_router(snapshot_pages.router)
     app.include_router(apidocs.router)
     app.mount(urls.STATIC, StaticFiles(directory=STATIC_DIR), name="static")

@@ -71,6 +71,12 @@ MEMENTO_PREFIXES = ("/timemap/", "/timegate/", "/memento/")
 #: What an archived URL keeps unescaped in a path or a Link header: the URL's own delimiters
 #: and escapes; spaces, quotes, ``<>``, controls and non-ASCII are percent-encoded.
 _URL_SAFE = ":/?&=;,+@!$'()*[]~%"
+# Citable snapshots (pressarchive/snapshots): a name holds no "/"; a file is one of the bundle's.
+SNAPSHOTS = "/snapshots"
+SNAPSHOT = "/snapshots/{name}"
+SNAPSHOT_FILE = "/snapshots/{name}/files/{file}"
+API_SNAPSHOTS = "/api/snapshots"
+API_SNAPSHOT = "/api/snapshots/{name}"
 
 #: The search parameters, in the order links spell them; the facets a facet link sets (a
 #: facet's name is its parameter's name), everything that narrows a search besides the query,
@@ -347,6 +353,26 @@ def timegate_url(url: str) -> str:
 def memento_url(timestamp: str, url: str) -> str:
     """The capture of ``url`` taken at ``timestamp`` (``YYYYMMDDhhmmss``), or the closest one."""
     return MEMENTO.replace("{timestamp}", quote(timestamp, safe="")).replace("{url:path}", safe_url(url))
+def snapshots_url() -> str:
+    return SNAPSHOTS
+
+
+def snapshot_url(name: str) -> str:
+    """A snapshot's page: its manifest's summary, its files, how it differs from today."""
+    return SNAPSHOT.format(name=quote(name, safe=""))
+
+
+def snapshot_file_url(name: str, file: str) -> str:
+    """One file of a snapshot's bundle, as a download."""
+    return SNAPSHOT_FILE.format(name=quote(name, safe=""), file=quote(file, safe=""))
+
+
+def api_snapshots_url() -> str:
+    return API_SNAPSHOTS
+
+
+def api_snapshot_url(name: str) -> str:
+    return API_SNAPSHOT.format(name=quote(name, safe=""))
 
 
 def static_url(name: str) -> str:
