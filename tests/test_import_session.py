@@ -99,3 +99,22 @@ def test_source_option_assigns_every_page(data: DataDir) -> None:
         assert stored is not None and stored.document.source == "police"
     finally:
         archive.close()
+
+
+def test_an_origin_cannot_add_fields_to_the_archived_record(data: DataDir) -> None:
+    hostile = "warc:evil.warc.gz\r\nWARC-Target-URI: https://attacker.example/\r\nX: y#10"
+    item = response("https://police.example/press/9", page(9), datetime(2020, 1, 1))
+    run(data, [ForeignResponse(**{**{f: getattr(item, f) for f in item.__slots__}, "origin": hostile})])
+    archive = Archive(data.database_url)
+    try:
+        capture = archive.get_document(1).versions[0].capture  # type: ignore[union-attr]
+    finally:
+        archive.close()
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(data.warc_dir / capture.warc_file, "rb") as fh:
+        fh.seek(capture.warc_offset)
+        record = next(iter(ArchiveIterator(fh)))
+    assert record.rec_headers.get_header("WARC-Target-URI") == "https://police.example/press/9"
+    assert record.rec_headers.get_header("WARC-Pressarchive-Origin") == (
+        "warc:evil.warc.gz WARC-Target-URI: https://attacker.example/ X: y#10")

@@ -73,3 +73,47 @@ def test_capture_exists_by_url_and_payload(archive: Archive) -> None:
     digest = b"text".hex()[:64].ljust(64, "0")
     assert archive.capture_exists(URL, digest)
     assert not archive.capture_exists(URL, "f" * 64) and not archive.capture_exists(URL + "?x", digest)
+
+
+def recapture(archive: Archive, when: datetime, status: int = 304) -> None:
+    """An unchanged recrawl: a capture row and a touch, as the crawler records a 304."""
+    archive.record_capture(Capture("police", URL, status, "text/html", 0, when, "0" * 64, "x.warc.gz", 0))
+    archive.touch_document(URL, when)
+
+
+def test_a_past_text_between_two_captures_of_the_same_text_is_followed_by_its_return(archive: Archive) -> None:
+    save(archive, "A", datetime(2020, 1, 1))
+    recapture(archive, datetime(2022, 1, 1))
+    assert save(archive, "B", datetime(2021, 1, 1)) == "past"
+    assert history(archive) == [(1, "A", datetime(2020, 1, 1)), (2, "B", datetime(2021, 1, 1)),
+                                (3, "A", datetime(2022, 1, 1))]
+    stored = archive.get_document(1)
+    assert stored is not None and stored.document.text == "A" and stored.document.version == 3
+
+
+def test_a_past_text_before_a_later_version_keeps_the_recapture_between(archive: Archive) -> None:
+    save(archive, "A", datetime(2020, 1, 1))
+    save(archive, "A", datetime(2023, 1, 1))  # an unchanged 200 recapture
+    save(archive, "C", datetime(2024, 1, 1))
+    assert save(archive, "B", datetime(2022, 1, 1)) == "past"
+    assert [(n, t, when.year) for n, t, when in history(archive)] == [
+        (1, "A", 2020), (2, "B", 2022), (3, "A", 2023), (4, "C", 2024)]
+    stored = archive.get_document(1)
+    assert stored is not None and stored.document.text == "C" and stored.document.version == 4
+
+
+def test_the_returned_text_keeps_its_figures_and_operations(archive: Archive) -> None:
+    from pressarchive.record import Figure
+
+    figure = Figure("arrests", 38.0, sentence="38 arrested", start=0, end=11)
+    first = Document(url=URL, title="Release", text="38 arrested", language="en", source="police",
+                     operations=("Marea",), figures=(figure,))
+    capture = Capture("police", URL, 200, "text/html", 10, datetime(2020, 1, 1), "1" * 64, "x.warc.gz", 0)
+    archive.save_document(first, archive.record_capture(capture))
+    recapture(archive, datetime(2022, 1, 1))
+    save(archive, "B", datetime(2021, 1, 1))
+    stored = archive.get_document(1)
+    assert stored is not None and stored.document.version == 3 and stored.document.operations == ("Marea",)
+    version_ids = [v.id for v in stored.versions]
+    figures = archive.figures(i for i in version_ids if i is not None)
+    assert [f.value for f in figures[version_ids[0]]] == [f.value for f in figures[version_ids[2]]] == [38.0]

@@ -97,7 +97,8 @@ class RotatingWarcWriter:
         """Append a response record alone: a capture made elsewhere (an import) whose request
         is not known. ``warc_headers`` adds fields (where the capture came from)."""
         fh, writer = self._current()
-        response = _response_record(writer, exchange, warc_headers)
+        fields = {name: _one_line(value) for name, value in (warc_headers or {}).items()}
+        response = _response_record(writer, exchange, fields)
         offset = fh.tell()
         self._append(fh, offset, [_gzip_member(response)])
         digest = hashlib.sha256(exchange.body).hexdigest()
@@ -183,6 +184,12 @@ def _write_all(fh: io.RawIOBase, data: bytes) -> None:
         if not written:
             raise OSError(errno.EIO, "write returned no progress")
         view = view[written:]
+
+
+def _one_line(value: str) -> str:
+    """A header value that cannot end its line: names from other tools' files are untrusted,
+    and a CR or LF in one would add header fields of its choosing to the record."""
+    return " ".join("".join(char if char.isprintable() else " " for char in value).split())
 
 
 def _warc_date(moment: datetime) -> str:
