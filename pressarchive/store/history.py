@@ -16,6 +16,7 @@ must still read in time order, each the first capture its text was seen in:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -54,7 +55,7 @@ def save_past(
     return _insert(conn, row.id, history, before, after, doc, digest, capture_id, captured_at)
 
 
-def _insert(conn: Connection, doc_id: int, history: list[Row[Any]], before: list[Row[Any]], after: list[Row[Any]],
+def _insert(conn: Connection, doc_id: int, history: Sequence[Any], before: Sequence[Any], after: Sequence[Any],
             doc: Document, digest: str, capture_id: int, captured_at: datetime) -> SaveOutcome:
     """A new text at ``captured_at``: its version, and the earlier text's return if captured."""
     number = after[0].number if after else history[-1].number + 1
@@ -68,8 +69,8 @@ def _insert(conn: Connection, doc_id: int, history: list[Row[Any]], before: list
     return SaveOutcome(doc_id, "past" if after or returned is not None else "changed", number)
 
 
-def _recaptured(conn: Connection, history: list[Row[Any]], shown: Row[Any], start: datetime,
-                end: datetime | None) -> Row[Any] | None:
+def _recaptured(conn: Connection, history: Sequence[Any], shown: Any, start: datetime,
+                end: datetime | None) -> Any:
     """The first capture after ``start`` (and before ``end``) of the URLs the document's versions
     were captured at that showed the text in force: the page had gone back to it by then."""
     caps = schema.captures
@@ -82,7 +83,7 @@ def _recaptured(conn: Connection, history: list[Row[Any]], shown: Row[Any], star
     ).first()
 
 
-def _copy_version(conn: Connection, version_id: int, number: int, capture: Row[Any], current: bool) -> None:
+def _copy_version(conn: Connection, version_id: int, number: int, capture: Any, current: bool) -> None:
     """Version ``version_id``'s text again, as version ``number`` first seen at ``capture``."""
     vers, figs = schema.versions, schema.figures
     source = conn.execute(sa.select(vers).where(vers.c.id == version_id)).one()._asdict()
