@@ -59,7 +59,7 @@ def _insert(conn: Connection, doc_id: int, history: Sequence[Any], before: Seque
             doc: Document, digest: str, capture_id: int, captured_at: datetime) -> SaveOutcome:
     """A new text at ``captured_at``: its version, and the earlier text's return if captured."""
     number = after[0].number if after else history[-1].number + 1
-    returned = _recaptured(conn, history, before[-1], captured_at, after[0].captured_at if after else None) \
+    returned = _recaptured(conn, history, captured_at, after[0].captured_at if after else None) \
         if before else None
     _make_room(conn, doc_id, number, 2 if returned is not None else 1)
     add_version(conn, doc_id, number, doc, digest, capture_id, captured_at, current=not after and returned is None)
@@ -69,7 +69,7 @@ def _insert(conn: Connection, doc_id: int, history: Sequence[Any], before: Seque
     return SaveOutcome(doc_id, "past" if after or returned is not None else "changed", number)
 
 
-def _recaptured(conn: Connection, history: Sequence[Any], shown: Any, start: datetime,
+def _recaptured(conn: Connection, history: Sequence[Any], start: datetime,
                 end: datetime | None) -> Any:
     """The first capture after ``start`` (and before ``end``) of the URLs the document's versions
     were captured at that showed the text in force: the page had gone back to it by then."""
