@@ -180,8 +180,11 @@ def test_crawl_history_fills_a_sources_past(cli: CLI, wayback: FakeWayback, tmp_
     assert [query["url"] for query in wayback.cdx_queries()] == [
         ["www.police.example/press/marea"], ["www.police.example/about"]]
     assert all(query["to"] == ["2017"] for query in wayback.cdx_queries())
+    # /about is listed but is no release by the profile's `article` regexes: never fetched.
+    assert "not fetched: not_article 1" in result.stderr
+    assert not [path for path in wayback.paths("/web/") if "about" in path]
     docs = documents(cli)
-    assert sorted(docs) == ["https://www.police.example/about", MAREA]
+    assert sorted(docs) == [MAREA]
     assert {doc.document.source for doc in docs.values()} == {"police"}
     assert {doc.document.agency for doc in docs.values()} == {"Example Police"}
     without = tmp_path / "plain.toml"
@@ -189,6 +192,14 @@ def test_crawl_history_fills_a_sources_past(cli: CLI, wayback: FakeWayback, tmp_
     refused = cli("crawl", "--history", "--profile", str(without))
     assert refused.returncode == 1 and refused.stderr == (
         "error: source plain names no Wayback URL patterns (profile field `wayback`)\n")
+
+
+def test_article_regexes_narrow_a_plain_import_to_releases(cli: CLI, wayback: FakeWayback) -> None:
+    summary = json.loads(run(cli, wayback, "wayback", "police.example/*", "--article", "/press/k",
+                             "--article", "/press/m", "--json").stdout)
+    assert summary["listed"] == 6 and summary["fetch_skipped"] == {"not_article": 2, "media_extension": 1}
+    assert sorted(documents(cli)) == [KESTREL, MAREA]
+    assert not [path for path in wayback.paths("/web/") if "about" in path or "disguised" in path]
 
 
 def test_a_failing_listing_is_trouble(cli: CLI, wayback: FakeWayback) -> None:

@@ -137,6 +137,7 @@ def test_built_in_sources_with_a_past_name_patterns_inside_their_domains() -> No
     (["wayback", "police.example/*", "--from", "2017-13"], "error: bad --from date '2017-13'"),
     (["wayback", "police.example/*", "--from", "2019", "--to", "2018"], "error: --from 2019 is after --to 2018"),
     (["wayback", "police.example/*", "--source", "Bad Name"], "error: bad --source"),
+    (["wayback", "police.example/*", "--article", "(?=x)"], "error: bad --article regex '(?=x)'"),
     (["wayback", "police.example/*", "--set", "PRESSARCHIVE_WAYBACK_URL=ftp://x"],
      "error: bad PRESSARCHIVE_WAYBACK_URL"),
     (["crawl", "europol", "--from", "2017"], "error: --from and --to go with --history"),

@@ -3,8 +3,10 @@
 For every query (a URL pattern, its date range and the source its pages go to) it asks the
 CDX API for pages of captures, follows the resume key to the next page, and requests each
 listed capture in ``id_`` mode, unless the capture cannot be a document (its URL names a
-media file: refused before any request) or was imported before (its origin, the ``id_`` URL,
-is in the archive: an interrupted import started again fetches only what is missing). It
+media file: refused before any request), is no release (the query names ``article`` regexes, a
+profile's, and none is found in its URL: listings and "about" pages stay out) or was imported
+before (its origin, the ``id_`` URL, is in the archive: an interrupted import started again
+fetches only what is missing). It
 requests nothing else: no links are followed, and the allowed domain is the Wayback
 Machine's own host. ``limit`` caps the captures requested (0: no cap). Each fetched capture
 is yielded as a :class:`~pressarchive.imports.ForeignResponse` for the import pipeline.
@@ -23,7 +25,8 @@ from twisted.python.failure import Failure
 from pressarchive.crawler.errors import error_kind
 from pressarchive.crawler.media import is_denied_url
 from pressarchive.imports import ForeignResponse, ImportSession
-from pressarchive.urls import host_of
+from pressarchive.profiles import compile_patterns
+from pressarchive.urls import canonical_url, host_of
 from pressarchive.wayback.captures import capture_url, foreign_response, origin_of, parse_capture_url
 from pressarchive.wayback.cdx import CdxError, CdxRow, cdx_url, parse_page
 
@@ -35,12 +38,14 @@ _ROW = "pressarchive_wayback_row"
 @dataclass(frozen=True)
 class WaybackQuery:
     """One URL pattern to list; ``start``/``end``: CDX timestamp prefixes; ``source``: the
-    source its pages go to (None: as the import resolves it)."""
+    source its pages go to (None: as the import resolves it); ``article``: regexes (RE2, as a
+    profile's) of which a listed URL must match one to be fetched (empty: every URL)."""
 
     pattern: str
     start: str | None = None
     end: str | None = None
     source: str | None = None
+    article: tuple[str, ...] = ()
 
 
 @dataclass
@@ -66,6 +71,7 @@ class WaybackSpider(Spider):
         super().__init__(name="wayback", **kwargs)
         self.job = job
         self.allowed_domains = [host_of(job.base_url)]
+        self._article = {query: compile_patterns(query.article) for query in job.queries}
 
     async def start(self) -> AsyncIterator[Request]:
         for query in self.job.queries:
@@ -100,6 +106,10 @@ class WaybackSpider(Spider):
         self._count("listed")
         if is_denied_url(row.original):
             self._count("skipped/media_extension")
+            return None
+        article = self._article[query]
+        if article and not any(pattern.search(canonical_url(row.original)) for pattern in article):
+            self._count("skipped/not_article")
             return None
         request = Request(capture_url(self.job.base_url, row.timestamp, row.original), callback=self.parse_capture,
                           errback=self.on_error, meta={_QUERY: query, _ROW: row})
