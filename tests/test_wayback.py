@@ -126,9 +126,38 @@ def test_an_interrupted_import_fetches_only_what_is_missing(cli: CLI, wayback: F
     again = json.loads(run(cli, wayback, "wayback", "police.example/*", "--json").stdout)
     assert again["fetch_skipped"]["imported_before"] == 2 and again["captures"] == 2
     assert not set(wayback.paths("/web/")[before:]) & imported
+    assert again["fetch_skipped"]["refused_before"] == 1, "the disguised PNG, refused by its bytes"
     third = json.loads(run(cli, wayback, "wayback", "police.example/*", "--json").stdout)
-    assert third["fetch_skipped"]["imported_before"] == 4 and third["captures"] == 0
-    assert third["requested"] == 1, "only the disguised PNG, refused by its bytes, is asked for again"
+    assert third["fetch_skipped"]["imported_before"] == 4 and third["fetch_skipped"]["refused_before"] == 1
+    assert third["requested"] == 0 and third["captures"] == 0
+
+
+def test_captures_refused_once_are_not_fetched_again_unless_asked(cli: CLI) -> None:
+    first, second = release("Operation Tern", "the ring was broken up"), release("Operation Tern", "two more")
+    tern = "https://www.police.example/press/tern"
+    listed = [Capture("20170101000000", tern, first), Capture("20170601000000", tern, second),
+              Capture("20180101000000", tern, first),  # the first payload again, not adjacent: listed
+              Capture("20180201000000", "https://www.police.example/press/disguised",
+                      b"\x89PNG\r\n\x1a\n" + b"\0" * 64)]
+    with serve_wayback(listed) as server:
+        one = json.loads(run(cli, server, "wayback", "police.example/press/*", "--json").stdout)
+        assert (one["requested"], one["captures"], one["skipped"]) == (4, 2, {"duplicate": 1})
+        assert one["fetch_skipped"] == {"media_body": 1}
+        archive = Archive(f"sqlite:///{cli.data / 'archive.sqlite'}")
+        try:
+            refused = archive.wayback_fetches(f"{server.base_url}/web/")
+        finally:
+            archive.close()
+        assert sorted((fetch.listed_url.split("/web/")[1][:14], fetch.refused) for fetch in refused) == [
+            ("20180101000000", "duplicate"), ("20180201000000", "media_body")]
+        assert all(fetch.served_url == fetch.listed_url for fetch in refused)
+        before = len(server.paths("/web/"))
+        two = json.loads(run(cli, server, "wayback", "police.example/press/*", "--json").stdout)
+        assert two["fetch_skipped"] == {"imported_before": 2, "refused_before": 2} and two["requested"] == 0
+        assert len(server.paths("/web/")) == before
+        three = json.loads(run(cli, server, "wayback", "police.example/press/*", "--retry-refused", "--json").stdout)
+        assert three["requested"] == 2 and three["skipped"] == {"duplicate": 1}
+        assert len(server.paths("/web/")) == before + 2
 
 
 def test_a_stopped_import_says_so_and_the_same_command_completes_it(cli: CLI, tmp_path: Path) -> None:

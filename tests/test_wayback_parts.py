@@ -13,6 +13,9 @@ from pressarchive.errors import UserError
 from pressarchive.profiles import ProfileError, builtin_profiles, profile_from_dict
 from pressarchive.wayback.captures import archived_headers, foreign_response, parse_capture_url
 from pressarchive.wayback.cdx import CdxError, cdx_bound, cdx_url, check_pattern, check_range, parse_page
+from pressarchive.store import Archive
+from pressarchive.store.waybackfetches import WaybackFetch
+from pressarchive.wayback.resume import settled
 from pressarchive.wayback.run import wayback_settings
 from tests.cli_here import run_here
 
@@ -94,6 +97,21 @@ def test_a_fetched_capture_keeps_its_time_url_and_origin() -> None:
     listed = foreign_response(url, datetime(2018, 6, 1, 12), "http://police.example:80/press/1?utm_source=rss", 200,
                               [], b"", None)
     assert listed.url == "http://police.example/press/1", "the crawler's canonical form of the original"
+
+
+def test_the_store_keeps_one_note_per_listed_capture_under_its_wayback_machine(tmp_path: Path) -> None:
+    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
+    try:
+        listed = "http://127.0.0.1:8_1/web/20180601120000id_/https://police.example/a"
+        archive.record_wayback_fetch(WaybackFetch(listed, listed, "media_body"), datetime(2026, 1, 1))
+        archive.record_wayback_fetch(WaybackFetch(listed, listed, "duplicate"), datetime(2026, 1, 2))
+        other = "http://127.0.0.1:801/web/20180601120000id_/https://police.example/a"
+        archive.record_wayback_fetch(WaybackFetch(other, other, "not_text"), datetime(2026, 1, 2))
+        assert archive.wayback_fetches("http://127.0.0.1:8_1/web/") == [WaybackFetch(listed, listed, "duplicate")]
+        assert settled(archive, "http://127.0.0.1:8_1").refused == {listed}
+        assert settled(archive, "http://127.0.0.1:8_1", retry_refused=True).refused == frozenset()
+    finally:
+        archive.close()
 
 
 def test_settings_keep_the_crawls_politeness_at_the_wayback_rate() -> None:

@@ -41,19 +41,23 @@ from pressarchive.wayback.summary import WaybackSummary
 @click.option("--article", "article", multiple=True, metavar="REGEX",
               help="Fetch only captures whose URL matches REGEX (RE2, as a profile's `article`; repeatable; "
                    "default: every URL under the pattern).")
+@click.option("--retry-refused", is_flag=True,
+              help="Fetch again the captures an earlier import refused (media, not text, a payload archived "
+                   "before); by default they are skipped.")
 @click.option("--set", "set_values", multiple=True, metavar="NAME=VALUE",
               help="Set a crawler setting, e.g. PRESSARCHIVE_WAYBACK_URL=... (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_context
 def wayback(ctx: Context, pattern: str, start: str | None, end: str | None, source: str | None,
-            rate: float | None, limit: int | None, article: tuple[str, ...], set_values: tuple[str, ...],
-            as_json: bool) -> None:
+            rate: float | None, limit: int | None, article: tuple[str, ...], retry_refused: bool,
+            set_values: tuple[str, ...], as_json: bool) -> None:
     """Import the captures of URL_PATTERN from the Wayback Machine, with their capture dates.
 
     URL_PATTERN is a URL without scheme, ending in * for every URL under it
     (www.europol.europa.eu/newsroom/news/*); all are imported unless --article names which are
-    releases ('crawl --history' uses the profile's article regexes). Captures imported before are not fetched again,
-    so the same command after a stop fetches only what is missing. Then indexes what changed.
+    releases ('crawl --history' uses the profile's article regexes). Captures imported or refused
+    before are not fetched again (--retry-refused: the refused ones are), so the same command
+    after a stop fetches only what is missing. Then indexes what changed.
     Exit status 1 when something could not be listed, fetched or imported; 130 or 143 when stopped.
     """
     first, last = _range(start, end)
@@ -66,7 +70,7 @@ def wayback(ctx: Context, pattern: str, start: str | None, end: str | None, sour
     options += [("--article", regex) for regex in article]
     options += [("--set", assignment) for assignment in set_values]
     again = _command(ctx, "wayback", pattern, *[part for option in options for part in option])
-    import_history(ctx, [query], settings, limit or 0, as_json, again)
+    import_history(ctx, [query], settings, limit or 0, as_json, again, retry_refused=retry_refused)
 
 
 def crawl_history(ctx: Context, profiles: list[Profile], named: set[str], options: dict[str, Any],
@@ -127,17 +131,19 @@ def _command(ctx: Context, *args: str) -> str:
 
 
 def import_history(ctx: Context, queries: list[WaybackQuery], settings: dict[str, Any], limit: int, as_json: bool,
-                   again: str, profiles: Sequence[Profile] = ()) -> WaybackSummary:
+                   again: str, profiles: Sequence[Profile] = (), retry_refused: bool = False) -> WaybackSummary:
     """Run the import under the writer lock, index what it added, report; exit 1 on trouble.
 
     ``profiles``: those the command named (profile files too), beside the configured ones.
+    ``retry_refused``: fetch again what earlier imports refused.
     """
     wayback_settings(settings)  # a bad setting is refused before the data directory is touched
     console = terminal.console(stderr=True)
     with ctx.writing() as data:
         known = {profile.name: profile for profile in [*configured_profiles(ctx), *profiles]}
         with _progress(console) as on_progress:
-            summary = run_wayback(queries, data, known, settings=settings, limit=limit, on_progress=on_progress)
+            summary = run_wayback(queries, data, known, settings=settings, limit=limit, retry_refused=retry_refused,
+                                  on_progress=on_progress)
         indexed = index_pending_in(data)
     if as_json:
         click.echo(terminal.json_text({**summary.to_json(), "indexed": indexed}))

@@ -6,10 +6,11 @@ listed capture in ``id_`` mode, unless the capture cannot be a document (its URL
 media file: refused before any request), is no release (the query names ``article`` regexes, a
 profile's, and none is found in its URL: listings and "about" pages stay out) or was imported
 before (its origin, the ``id_`` URL, is in the archive: an interrupted import started again
-fetches only what is missing). It
+fetches only what is missing) or was refused before (see :mod:`pressarchive.wayback.resume`). It
 requests nothing else: no links are followed, and the allowed domain is the Wayback
 Machine's own host. ``limit`` caps the captures requested (0: no cap). Each fetched capture
-is yielded as a :class:`~pressarchive.imports.ForeignResponse` for the import pipeline.
+is yielded as a :class:`FetchedCapture` for the import pipeline; one the text-only policy
+refuses (media found by its bytes) is noted as refused here.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from twisted.python.failure import Failure
 
 from pressarchive.crawler.errors import error_kind
 from pressarchive.crawler.media import is_denied_url
+from pressarchive.crawler.textonly import RefusedResponse
 from pressarchive.imports import ForeignResponse, ImportSession
 from pressarchive.profiles import compile_patterns
 from pressarchive.urls import canonical_url, host_of
-from pressarchive.wayback.captures import capture_url, foreign_response, origin_of, parse_capture_url
+from pressarchive.wayback.captures import capture_url, foreign_response, parse_capture_url
 from pressarchive.wayback.cdx import CdxError, CdxRow, cdx_url, parse_page
+from pressarchive.wayback.resume import Settled, note_refusal
 
 STATS = "pressarchive/wayback"
 _QUERY = "pressarchive_wayback_query"
@@ -55,13 +58,25 @@ class WaybackJob:
     base_url: str
     queries: list[WaybackQuery]
     session: ImportSession
-    known_origins: set[str] = field(default_factory=set)
+    settled: Settled = field(default_factory=Settled)
     limit: int = 0
     requested: int = 0
 
     @property
     def limit_reached(self) -> bool:
         return bool(self.limit) and self.requested >= self.limit
+
+    def refused(self, listed_url: str, served_url: str, reason: str) -> None:
+        note_refusal(self.session.archive, listed_url, served_url, reason)
+
+
+@dataclass(frozen=True)
+class FetchedCapture:
+    """A fetched capture as the import takes it, and the ``id_`` URL it was listed at (the
+    response's origin names the one that answered, after a redirect to a nearby capture)."""
+
+    listed_url: str
+    response: ForeignResponse
 
 
 class WaybackSpider(Spider):
@@ -113,13 +128,14 @@ class WaybackSpider(Spider):
             return None
         request = Request(capture_url(self.job.base_url, row.timestamp, row.original), callback=self.parse_capture,
                           errback=self.on_error, meta={_QUERY: query, _ROW: row})
-        if origin_of(request.url) in self.job.known_origins:
-            self._count("skipped/imported_before")
-            return None
+        for why, urls in (("imported_before", self.job.settled.imported), ("refused_before", self.job.settled.refused)):
+            if request.url in urls:
+                self._count(f"skipped/{why}")
+                return None
         self.job.requested += 1
         return request
 
-    def parse_capture(self, response: Response) -> Iterator[ForeignResponse]:
+    def parse_capture(self, response: Response) -> Iterator[FetchedCapture]:
         self._count("fetched")
         row: CdxRow = response.meta[_ROW]
         query: WaybackQuery = response.meta[_QUERY]
@@ -132,14 +148,19 @@ class WaybackSpider(Spider):
             captured_at, original = named
         headers = [(name.decode("latin-1"), value.decode("latin-1"))
                    for name, values in response.headers.items() for value in values]
-        yield foreign_response(response.url, captured_at, original, response.status, headers, response.body,
-                               query.source)
+        yield FetchedCapture(self._listed_url(row), foreign_response(
+            response.url, captured_at, original, response.status, headers, response.body, query.source))
+
+    def _listed_url(self, row: CdxRow) -> str:
+        return capture_url(self.job.base_url, row.timestamp, row.original)
 
     def on_error(self, failure: Failure) -> None:
         kind = error_kind(failure)
+        request = getattr(failure, "request", None)
+        if request is not None and _ROW in request.meta and isinstance(failure.value, RefusedResponse):
+            self.job.refused(self._listed_url(request.meta[_ROW]), request.url, failure.value.reason)
         if kind is None:  # refused on purpose (robots.txt, media, offsite): counted where refused
             return
-        request = getattr(failure, "request", None)
         listing = request is not None and _ROW not in request.meta
         self._count(f"errors/{'cdx_' if listing else ''}{kind}")
         self.logger.warning("%s failed: %s", request.url if request is not None else "a request", kind)
