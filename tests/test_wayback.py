@@ -197,6 +197,12 @@ def test_a_capture_sent_on_to_a_nearby_one_keeps_the_time_it_was_served_at(cli: 
         version = documents(cli)[MAREA].versions[0]
         assert version.captured_at == datetime(2017, 4, 2, 10, 15)
         assert version.capture.origin == f"wayback:{server.base_url}/web/20170402101500id_/{MAREA}"
+        # Run again, twice: the listed capture is known by the URL it was listed at, not fetched again.
+        before = len(server.paths("/web/"))
+        for _ in range(2):
+            again = json.loads(run(cli, server, "wayback", MAREA, "--json").stdout)
+            assert (again["requested"], again["fetch_skipped"]) == (0, {"imported_before": 1})
+        assert len(server.paths("/web/")) == before
 
 
 def test_crawl_history_fills_a_sources_past(cli: CLI, wayback: FakeWayback, tmp_path: Path) -> None:

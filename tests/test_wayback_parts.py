@@ -13,9 +13,9 @@ from pressarchive.errors import UserError
 from pressarchive.profiles import ProfileError, builtin_profiles, profile_from_dict
 from pressarchive.wayback.captures import archived_headers, foreign_response, parse_capture_url
 from pressarchive.wayback.cdx import CdxError, cdx_bound, cdx_url, check_pattern, check_range, parse_page
-from pressarchive.store import Archive
+from pressarchive.store import Archive, Capture
 from pressarchive.store.waybackfetches import WaybackFetch
-from pressarchive.wayback.resume import settled
+from pressarchive.wayback.resume import Settled, settled
 from pressarchive.wayback.run import wayback_settings
 from tests.cli_here import run_here
 
@@ -110,6 +110,24 @@ def test_the_store_keeps_one_note_per_listed_capture_under_its_wayback_machine(t
         assert archive.wayback_fetches("http://127.0.0.1:8_1/web/") == [WaybackFetch(listed, listed, "duplicate")]
         assert settled(archive, "http://127.0.0.1:8_1").refused == {listed}
         assert settled(archive, "http://127.0.0.1:8_1", retry_refused=True).refused == frozenset()
+    finally:
+        archive.close()
+
+
+def test_a_capture_sent_on_elsewhere_counts_as_imported_once_its_served_capture_is_archived(
+        tmp_path: Path) -> None:
+    base = "https://web.archive.org"
+    listed, served = (f"{base}/web/{stamp}id_/https://police.example/a" for stamp in ("20180601120000",
+                                                                                      "20180602000000"))
+    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
+    try:
+        archive.record_wayback_fetch(WaybackFetch(listed, served, None), datetime(2026, 1, 1))
+        assert settled(archive, base) == Settled(), "noted, but stopped before its capture was recorded"
+        archive.record_capture(Capture(source="police", url="https://police.example/a", status=200,
+                                       content_type="text/html", length=1, captured_at=datetime(2018, 6, 2),
+                                       payload_sha256="0" * 64, warc_file="x.warc.gz", warc_offset=0,
+                                       origin=f"wayback:{served}"))
+        assert settled(archive, base).imported == {listed, served}
     finally:
         archive.close()
 

@@ -4,8 +4,9 @@ The session judges the response (status, type, media, already archived), copies 
 archive's WARC files, records the capture with its Wayback origin and hands it to the
 extraction workers; ``add`` returns once the page is queued, so at the polite rate of a
 Wayback import the crawl's thread never waits long. A response it turns down is noted as
-refused under its listed URL, so a rerun does not fetch it again. Progress is reported after
-each capture.
+refused under its listed URL, and one answered from another ``id_`` URL (a nearby capture) is
+noted with that URL, so a rerun does not fetch either again. Progress is reported after each
+capture.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ class ImportPipeline:
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if isinstance(item, FetchedCapture):
             refused = added(self.job.session, item)
-            if refused is not None:
-                self.job.refused(item.listed_url, item.response.origin.removeprefix(ORIGIN_PREFIX), refused)
+            served_url = item.response.origin.removeprefix(ORIGIN_PREFIX)
+            if refused is not None or served_url != item.listed_url:
+                self.job.fetched(item.listed_url, served_url, refused)
             self.job.session.progress()
         return item

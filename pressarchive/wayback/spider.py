@@ -31,7 +31,7 @@ from pressarchive.profiles import compile_patterns
 from pressarchive.urls import canonical_url, host_of
 from pressarchive.wayback.captures import capture_url, foreign_response, parse_capture_url
 from pressarchive.wayback.cdx import CdxError, CdxRow, cdx_url, parse_page
-from pressarchive.wayback.resume import Settled, note_refusal
+from pressarchive.wayback.resume import Settled, note_fetch
 
 STATS = "pressarchive/wayback"
 _QUERY = "pressarchive_wayback_query"
@@ -66,8 +66,9 @@ class WaybackJob:
     def limit_reached(self) -> bool:
         return bool(self.limit) and self.requested >= self.limit
 
-    def refused(self, listed_url: str, served_url: str, reason: str) -> None:
-        note_refusal(self.session.archive, listed_url, served_url, reason)
+    def fetched(self, listed_url: str, served_url: str, refused: str | None) -> None:
+        """Note what became of a listed capture where its capture row cannot say it."""
+        note_fetch(self.session.archive, listed_url, served_url, refused)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class WaybackSpider(Spider):
         kind = error_kind(failure)
         request = getattr(failure, "request", None)
         if request is not None and _ROW in request.meta and isinstance(failure.value, RefusedResponse):
-            self.job.refused(self._listed_url(request.meta[_ROW]), request.url, failure.value.reason)
+            self.job.fetched(self._listed_url(request.meta[_ROW]), request.url, failure.value.reason)
         if kind is None:  # refused on purpose (robots.txt, media, offsite): counted where refused
             return
         listing = request is not None and _ROW not in request.meta
