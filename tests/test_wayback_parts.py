@@ -13,11 +13,16 @@ from pressarchive.errors import UserError
 from pressarchive.profiles import ProfileError, builtin_profiles, profile_from_dict
 from pressarchive.wayback.captures import archived_headers, foreign_response, parse_capture_url
 from pressarchive.wayback.cdx import CdxError, cdx_bound, cdx_url, check_pattern, check_range, parse_page
+from pressarchive.datadir import DataDir
+from pressarchive.imports import ImportOptions, ImportSession
 from pressarchive.store import Archive, Capture
 from pressarchive.store.waybackfetches import WaybackFetch
+from pressarchive.wayback.pipeline import added
 from pressarchive.wayback.resume import Settled, settled
+from pressarchive.wayback.spider import FetchedCapture
 from pressarchive.wayback.run import wayback_settings
 from tests.cli_here import run_here
+from tests.wayback_site import release
 
 HEADER = ["timestamp", "original", "statuscode", "mimetype", "digest", "length"]
 
@@ -130,6 +135,24 @@ def test_a_capture_sent_on_elsewhere_counts_as_imported_once_its_served_capture_
         assert settled(archive, base).imported == {listed, served}
     finally:
         archive.close()
+
+
+def test_the_pipeline_tells_each_refusal_of_the_import_session_from_a_page_it_took(tmp_path: Path) -> None:
+    # Guards REFUSALS against the session's own reasons: each is recognised, a page taken is not.
+    page = release("Operation Heron", "the ring was broken up")
+
+    def fetched(n: int, status: int = 200, kind: str = "text/html", body: bytes = page) -> FetchedCapture:
+        url = f"https://web.archive.org/web/2018060112000{n}id_/https://police.example/{n}"
+        original = f"https://police.example/{1 if n <= 2 else n}"  # 2: the page of 1 again
+        response = foreign_response(url, datetime(2018, 6, 1, 12), original, status, [("Content-Type", kind)], body,
+                                    None)
+        return FetchedCapture(url, response)
+
+    with ImportSession(DataDir(tmp_path), ImportOptions(workers=0), {}) as session:
+        outcomes = [added(session, capture) for capture in (
+            fetched(1), fetched(2), fetched(3, kind="image/png"), fetched(4, status=206),
+            fetched(5, kind="text/plain"), fetched(6, body=b"\x89PNG\r\n\x1a\n" + b"\0" * 64))]
+    assert outcomes == [None, "duplicate", "media", "status", "not_text", "media"]
 
 
 def test_settings_keep_the_crawls_politeness_at_the_wayback_rate() -> None:
