@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import sqlalchemy as sa
 
 from pressarchive.errors import UserError
 from pressarchive.profiles import ProfileError, builtin_profiles, profile_from_dict
@@ -15,7 +16,7 @@ from pressarchive.wayback.captures import archived_headers, foreign_response, pa
 from pressarchive.wayback.cdx import CdxError, cdx_bound, cdx_url, check_pattern, check_range, parse_page
 from pressarchive.datadir import DataDir
 from pressarchive.imports import ImportOptions, ImportSession
-from pressarchive.store import Archive, Capture
+from pressarchive.store import Archive, Capture, schema
 from pressarchive.store.waybackfetches import WaybackFetch
 from pressarchive.wayback.pipeline import added
 from pressarchive.wayback.resume import Settled, settled
@@ -115,6 +116,19 @@ def test_the_store_keeps_one_note_per_listed_capture_under_its_wayback_machine(t
         assert archive.wayback_fetches("http://127.0.0.1:8_1/web/") == [WaybackFetch(listed, listed, "duplicate")]
         assert settled(archive, "http://127.0.0.1:8_1").refused == {listed}
         assert settled(archive, "http://127.0.0.1:8_1", retry_refused=True).refused == frozenset()
+    finally:
+        archive.close()
+
+
+def test_an_archive_from_before_gains_the_table_of_wayback_fetches(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = sa.create_engine(url)
+    schema.metadata.create_all(engine, tables=[table for table in schema.metadata.sorted_tables
+                                               if table.name != "wayback_fetches"])
+    engine.dispose()
+    archive = Archive(url)
+    try:
+        assert archive.wayback_fetches("https://web.archive.org/web/") == []
     finally:
         archive.close()
 
