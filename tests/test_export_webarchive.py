@@ -216,12 +216,16 @@ def test_a_tampered_wacz_fails_the_validator(data: DataDir, archive: Archive, tm
 # -- the CLI ----------------------------------------------------------------------------------
 
 
-def test_cli_exports_a_search_s_captures_as_warc_to_standard_output(crawled_twice: CLI, tmp_path: Path) -> None:
+@pytest.mark.parametrize("dash", [(), ("-o", "-")])
+def test_cli_exports_a_search_s_captures_as_warc_to_standard_output(crawled_twice: CLI, tmp_path: Path,
+                                                                   dash: tuple[str, ...]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "pressarchive", "--data", str(crawled_twice.data), "export", "kestrel",
-         "--lang", "en", "--format", "warc"], capture_output=True, timeout=300, cwd=REPO,
+         "--lang", "en", "--format", "warc", *dash], capture_output=True, timeout=300, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert result.returncode == 0, result.stderr
+    assert not list(tmp_path.iterdir()), "no file named '-'"
     target = tmp_path / "kestrel.warc.gz"
     target.write_bytes(result.stdout)
     warcio_check(target)
@@ -258,6 +262,7 @@ def service_request(query: str) -> Any:
 
 @pytest.mark.parametrize(("args", "message"), [
     (("--format", "wacz"), "error: a WACZ is a zip file: give --output FILE"),
+    (("--format", "wacz", "-o", "-"), "error: a WACZ is a zip file and cannot go to standard output"),
     (("--format", "warc", "--text", "-o", "x.warc.gz"), "error: --text adds a column to csv and jsonl"),
     (("--format", "csv", "--current-only"), "error: --current-only applies to --format warc and wacz"),
     (("--format", "wacz", "-o", "/nonexistent-dir/x.wacz"), "error: cannot write /nonexistent-dir/x.wacz"),

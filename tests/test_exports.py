@@ -283,6 +283,24 @@ def test_cli_export_streams_jsonl_to_stdout_with_the_search_s_filters(
     assert code == 2 and err.startswith("error: ") and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("format_name", ["csv", "jsonl"])
+def test_cli_export_to_dash_is_standard_output(
+    capsys: pytest.CaptureFixture[str], archive: tuple[DataDir, dict[str, int]], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, format_name: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_here(capsys, archive[0].root, "export", "europol", "--source", "police-b",
+                              "--format", format_name, "-o", "-")
+    _code, expected, _err = run_here(capsys, archive[0].root, "export", "europol", "--source", "police-b",
+                                     "--format", format_name)
+    assert list(tmp_path.iterdir()) == [], "no file named '-'"
+    assert code == 0 and out == expected and len(out.splitlines()) >= FILLERS, err
+    code, out, err = run_here(capsys, archive[0].root, "export", "--format", "wacz", "-o", "-")
+    assert (code, out, err) == (1, "", "error: a WACZ is a zip file and cannot go to standard output: "
+                                       "give --output FILE\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_cli_export_of_a_crawl_to_a_file_carries_its_warc_provenance(
     crawled: dict[str, Any], tmp_path: Path,
 ) -> None:

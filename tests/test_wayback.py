@@ -126,9 +126,38 @@ def test_an_interrupted_import_fetches_only_what_is_missing(cli: CLI, wayback: F
     again = json.loads(run(cli, wayback, "wayback", "police.example/*", "--json").stdout)
     assert again["fetch_skipped"]["imported_before"] == 2 and again["captures"] == 2
     assert not set(wayback.paths("/web/")[before:]) & imported
+    assert again["fetch_skipped"]["refused_before"] == 1, "the disguised PNG, refused by its bytes"
     third = json.loads(run(cli, wayback, "wayback", "police.example/*", "--json").stdout)
-    assert third["fetch_skipped"]["imported_before"] == 4 and third["captures"] == 0
-    assert third["requested"] == 1, "only the disguised PNG, refused by its bytes, is asked for again"
+    assert third["fetch_skipped"]["imported_before"] == 4 and third["fetch_skipped"]["refused_before"] == 1
+    assert third["requested"] == 0 and third["captures"] == 0
+
+
+def test_captures_refused_once_are_not_fetched_again_unless_asked(cli: CLI) -> None:
+    first, second = release("Operation Tern", "the ring was broken up"), release("Operation Tern", "two more")
+    tern = "https://www.police.example/press/tern"
+    listed = [Capture("20170101000000", tern, first), Capture("20170601000000", tern, second),
+              Capture("20180101000000", tern, first),  # the first payload again, not adjacent: listed
+              Capture("20180201000000", "https://www.police.example/press/disguised",
+                      b"\x89PNG\r\n\x1a\n" + b"\0" * 64)]
+    with serve_wayback(listed) as server:
+        one = json.loads(run(cli, server, "wayback", "police.example/press/*", "--json").stdout)
+        assert (one["requested"], one["captures"], one["skipped"]) == (4, 2, {"duplicate": 1})
+        assert one["fetch_skipped"] == {"media_body": 1}
+        archive = Archive(f"sqlite:///{cli.data / 'archive.sqlite'}")
+        try:
+            refused = archive.wayback_fetches(f"{server.base_url}/web/")
+        finally:
+            archive.close()
+        assert sorted((fetch.listed_url.split("/web/")[1][:14], fetch.refused) for fetch in refused) == [
+            ("20180101000000", "duplicate"), ("20180201000000", "media_body")]
+        assert all(fetch.served_url == fetch.listed_url for fetch in refused)
+        before = len(server.paths("/web/"))
+        two = json.loads(run(cli, server, "wayback", "police.example/press/*", "--json").stdout)
+        assert two["fetch_skipped"] == {"imported_before": 2, "refused_before": 2} and two["requested"] == 0
+        assert len(server.paths("/web/")) == before
+        three = json.loads(run(cli, server, "wayback", "police.example/press/*", "--retry-refused", "--json").stdout)
+        assert three["requested"] == 2 and three["skipped"] == {"duplicate": 1}
+        assert len(server.paths("/web/")) == before + 2
 
 
 def test_a_stopped_import_says_so_and_the_same_command_completes_it(cli: CLI, tmp_path: Path) -> None:
@@ -168,6 +197,12 @@ def test_a_capture_sent_on_to_a_nearby_one_keeps_the_time_it_was_served_at(cli: 
         version = documents(cli)[MAREA].versions[0]
         assert version.captured_at == datetime(2017, 4, 2, 10, 15)
         assert version.capture.origin == f"wayback:{server.base_url}/web/20170402101500id_/{MAREA}"
+        # Run again, twice: the listed capture is known by the URL it was listed at, not fetched again.
+        before = len(server.paths("/web/"))
+        for _ in range(2):
+            again = json.loads(run(cli, server, "wayback", MAREA, "--json").stdout)
+            assert (again["requested"], again["fetch_skipped"]) == (0, {"imported_before": 1})
+        assert len(server.paths("/web/")) == before
 
 
 def test_crawl_history_fills_a_sources_past(cli: CLI, wayback: FakeWayback, tmp_path: Path) -> None:
@@ -180,8 +215,11 @@ def test_crawl_history_fills_a_sources_past(cli: CLI, wayback: FakeWayback, tmp_
     assert [query["url"] for query in wayback.cdx_queries()] == [
         ["www.police.example/press/marea"], ["www.police.example/about"]]
     assert all(query["to"] == ["2017"] for query in wayback.cdx_queries())
+    # /about is listed but is no release by the profile's `article` regexes: never fetched.
+    assert "not fetched: not_article 1" in result.stderr
+    assert not [path for path in wayback.paths("/web/") if "about" in path]
     docs = documents(cli)
-    assert sorted(docs) == ["https://www.police.example/about", MAREA]
+    assert sorted(docs) == [MAREA]
     assert {doc.document.source for doc in docs.values()} == {"police"}
     assert {doc.document.agency for doc in docs.values()} == {"Example Police"}
     without = tmp_path / "plain.toml"
@@ -189,6 +227,14 @@ def test_crawl_history_fills_a_sources_past(cli: CLI, wayback: FakeWayback, tmp_
     refused = cli("crawl", "--history", "--profile", str(without))
     assert refused.returncode == 1 and refused.stderr == (
         "error: source plain names no Wayback URL patterns (profile field `wayback`)\n")
+
+
+def test_article_regexes_narrow_a_plain_import_to_releases(cli: CLI, wayback: FakeWayback) -> None:
+    summary = json.loads(run(cli, wayback, "wayback", "police.example/*", "--article", "/press/k",
+                             "--article", "/press/m", "--json").stdout)
+    assert summary["listed"] == 6 and summary["fetch_skipped"] == {"not_article": 2, "media_extension": 1}
+    assert sorted(documents(cli)) == [KESTREL, MAREA]
+    assert not [path for path in wayback.paths("/web/") if "about" in path or "disguised" in path]
 
 
 def test_a_failing_listing_is_trouble(cli: CLI, wayback: FakeWayback) -> None:

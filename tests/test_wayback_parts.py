@@ -8,13 +8,22 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import sqlalchemy as sa
 
 from pressarchive.errors import UserError
 from pressarchive.profiles import ProfileError, builtin_profiles, profile_from_dict
 from pressarchive.wayback.captures import archived_headers, foreign_response, parse_capture_url
 from pressarchive.wayback.cdx import CdxError, cdx_bound, cdx_url, check_pattern, check_range, parse_page
+from pressarchive.datadir import DataDir
+from pressarchive.imports import ImportOptions, ImportSession
+from pressarchive.store import Archive, Capture, schema
+from pressarchive.store.waybackfetches import WaybackFetch
+from pressarchive.wayback.pipeline import added
+from pressarchive.wayback.resume import Settled, settled
+from pressarchive.wayback.spider import FetchedCapture
 from pressarchive.wayback.run import wayback_settings
 from tests.cli_here import run_here
+from tests.wayback_site import release
 
 HEADER = ["timestamp", "original", "statuscode", "mimetype", "digest", "length"]
 
@@ -96,6 +105,70 @@ def test_a_fetched_capture_keeps_its_time_url_and_origin() -> None:
     assert listed.url == "http://police.example/press/1", "the crawler's canonical form of the original"
 
 
+def test_the_store_keeps_one_note_per_listed_capture_under_its_wayback_machine(tmp_path: Path) -> None:
+    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
+    try:
+        listed = "http://127.0.0.1:8_1/web/20180601120000id_/https://police.example/a"
+        archive.record_wayback_fetch(WaybackFetch(listed, listed, "media_body"), datetime(2026, 1, 1))
+        archive.record_wayback_fetch(WaybackFetch(listed, listed, "duplicate"), datetime(2026, 1, 2))
+        other = "http://127.0.0.1:801/web/20180601120000id_/https://police.example/a"
+        archive.record_wayback_fetch(WaybackFetch(other, other, "not_text"), datetime(2026, 1, 2))
+        assert archive.wayback_fetches("http://127.0.0.1:8_1/web/") == [WaybackFetch(listed, listed, "duplicate")]
+        assert settled(archive, "http://127.0.0.1:8_1").refused == {listed}
+        assert settled(archive, "http://127.0.0.1:8_1", retry_refused=True).refused == frozenset()
+    finally:
+        archive.close()
+
+
+def test_an_archive_from_before_gains_the_table_of_wayback_fetches(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = sa.create_engine(url)
+    schema.metadata.create_all(engine, tables=[table for table in schema.metadata.sorted_tables
+                                               if table.name != "wayback_fetches"])
+    engine.dispose()
+    archive = Archive(url)
+    try:
+        assert archive.wayback_fetches("https://web.archive.org/web/") == []
+    finally:
+        archive.close()
+
+
+def test_a_capture_sent_on_elsewhere_counts_as_imported_once_its_served_capture_is_archived(
+        tmp_path: Path) -> None:
+    base = "https://web.archive.org"
+    listed, served = (f"{base}/web/{stamp}id_/https://police.example/a" for stamp in ("20180601120000",
+                                                                                      "20180602000000"))
+    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
+    try:
+        archive.record_wayback_fetch(WaybackFetch(listed, served, None), datetime(2026, 1, 1))
+        assert settled(archive, base) == Settled(), "noted, but stopped before its capture was recorded"
+        archive.record_capture(Capture(source="police", url="https://police.example/a", status=200,
+                                       content_type="text/html", length=1, captured_at=datetime(2018, 6, 2),
+                                       payload_sha256="0" * 64, warc_file="x.warc.gz", warc_offset=0,
+                                       origin=f"wayback:{served}"))
+        assert settled(archive, base).imported == {listed, served}
+    finally:
+        archive.close()
+
+
+def test_the_pipeline_tells_each_refusal_of_the_import_session_from_a_page_it_took(tmp_path: Path) -> None:
+    # Guards REFUSALS against the session's own reasons: each is recognised, a page taken is not.
+    page = release("Operation Heron", "the ring was broken up")
+
+    def fetched(n: int, status: int = 200, kind: str = "text/html", body: bytes = page) -> FetchedCapture:
+        url = f"https://web.archive.org/web/2018060112000{n}id_/https://police.example/{n}"
+        original = f"https://police.example/{1 if n <= 2 else n}"  # 2: the page of 1 again
+        response = foreign_response(url, datetime(2018, 6, 1, 12), original, status, [("Content-Type", kind)], body,
+                                    None)
+        return FetchedCapture(url, response)
+
+    with ImportSession(DataDir(tmp_path), ImportOptions(workers=0), {}) as session:
+        outcomes = [added(session, capture) for capture in (
+            fetched(1), fetched(2), fetched(3, kind="image/png"), fetched(4, status=206),
+            fetched(5, kind="text/plain"), fetched(6, body=b"\x89PNG\r\n\x1a\n" + b"\0" * 64))]
+    assert outcomes == [None, "duplicate", "media", "status", "not_text", "media"]
+
+
 def test_settings_keep_the_crawls_politeness_at_the_wayback_rate() -> None:
     settings = wayback_settings({"PRESSARCHIVE_WAYBACK_RATE": 0.25})
     assert settings["DOWNLOAD_DELAY"] == 4.0 and settings["DOWNLOAD_DELAY_JITTER"] == 0
@@ -137,6 +210,7 @@ def test_built_in_sources_with_a_past_name_patterns_inside_their_domains() -> No
     (["wayback", "police.example/*", "--from", "2017-13"], "error: bad --from date '2017-13'"),
     (["wayback", "police.example/*", "--from", "2019", "--to", "2018"], "error: --from 2019 is after --to 2018"),
     (["wayback", "police.example/*", "--source", "Bad Name"], "error: bad --source"),
+    (["wayback", "police.example/*", "--article", "(?=x)"], "error: bad --article regex '(?=x)'"),
     (["wayback", "police.example/*", "--set", "PRESSARCHIVE_WAYBACK_URL=ftp://x"],
      "error: bad PRESSARCHIVE_WAYBACK_URL"),
     (["crawl", "europol", "--from", "2017"], "error: --from and --to go with --history"),

@@ -3,9 +3,9 @@ streamed, or the captures behind them as a WARC file or a WACZ package.
 
 The same query and filters as ``search`` (its options, derived from the one parameter
 model); ``--page`` and ``--limit`` are accepted and ignored, an export holding every match.
-Written to standard output, or to ``--output FILE`` through a temporary file renamed at the
-end, so a failed export never leaves a file that looks complete. A WACZ (a zip) always needs
-``--output``; a WARC goes to standard output only when that is not a terminal.
+Written to standard output (also ``--output -``), or to ``--output FILE`` through a temporary
+file renamed at the end, so a failed export never leaves a file that looks complete. A WACZ (a
+zip) always needs a file; a WARC goes to standard output only when that is not a terminal.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from pressarchive.service import ArchiveService, request_from_values
               help="csv; jsonl (JSON Lines: one object per line); warc (the captures behind the documents, "
                    "gzipped WARC); wacz (those captures with their index and page list, for pywb and "
                    "ReplayWeb.page; needs --output).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Write to FILE instead of standard output.")
+@click.option("--output", "-o", "output_name", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+              help="Write to FILE instead of standard output ('-': standard output).")
 @click.option("--text", is_flag=True, help="Add each document's current text as a last column.")
 @click.option("--current-only", is_flag=True,
               help="warc and wacz: only the capture of each document's current version (default: every version's).")
@@ -46,12 +46,15 @@ from pressarchive.service import ArchiveService, request_from_values
               help="Export this collection's documents (with each one's note) instead of a search.")
 @search_options
 @pass_context
-def export(ctx: Context, query: tuple[str, ...], format_name: str, output: Path | None, text: bool,
+def export(ctx: Context, query: tuple[str, ...], format_name: str, output_name: str | None, text: bool,
            current_only: bool, collection: str | None, **options: object) -> None:
     """Export every match of a search (QUERY and filters as for 'search'; --page and --limit are
     ignored), or a collection, with provenance: id, version, capture time, WARC file and record id,
     SHA-256s, permalink. Permalinks are absolute when PRESSARCHIVE_BASE_URL is set. --format warc
     or wacz exports the archived pages themselves instead, as any web-archive tool reads them."""
+    if output_name == "-" and format_name == "wacz":
+        raise UserError("a WACZ is a zip file and cannot go to standard output: give --output FILE")
+    output = None if output_name in (None, "-") else Path(output_name)
     given = {name: value for name, value in options.items() if name not in IGNORED_PARAMS}
     request = request_from_values({**given, "query": " ".join(query)})
     if collection is not None and _narrows(request):

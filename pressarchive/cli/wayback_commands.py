@@ -20,7 +20,7 @@ from pressarchive.cli.crawl_commands import configured_profiles, parse_setting
 from pressarchive.cli.terminal import clean
 from pressarchive.errors import UserError
 from pressarchive.imports import ImportSummary
-from pressarchive.profiles import Profile
+from pressarchive.profiles import PatternError, Profile, compile_pattern
 from pressarchive.profiles.loader import NAME_RE
 from pressarchive.service import index_pending_in
 from pressarchive.wayback.cdx import cdx_bound, check_pattern, check_range
@@ -38,34 +38,45 @@ from pressarchive.wayback.summary import WaybackSummary
 @click.option("--rate", type=click.FloatRange(min=0, min_open=True),
               help="Requests per second at most to the Wayback Machine (default 0.5).")
 @click.option("--limit", type=click.IntRange(min=1), help="Fetch at most this many captures.")
+@click.option("--article", "article", multiple=True, metavar="REGEX",
+              help="Fetch only captures whose URL matches REGEX (RE2, as a profile's `article`; repeatable; "
+                   "default: every URL under the pattern).")
+@click.option("--retry-refused", is_flag=True,
+              help="Fetch again the captures an earlier import refused (media, not text, a payload archived "
+                   "before); by default they are skipped.")
 @click.option("--set", "set_values", multiple=True, metavar="NAME=VALUE",
               help="Set a crawler setting, e.g. PRESSARCHIVE_WAYBACK_URL=... (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_context
 def wayback(ctx: Context, pattern: str, start: str | None, end: str | None, source: str | None,
-            rate: float | None, limit: int | None, set_values: tuple[str, ...], as_json: bool) -> None:
+            rate: float | None, limit: int | None, article: tuple[str, ...], retry_refused: bool,
+            set_values: tuple[str, ...], as_json: bool) -> None:
     """Import the captures of URL_PATTERN from the Wayback Machine, with their capture dates.
 
     URL_PATTERN is a URL without scheme, ending in * for every URL under it
-    (www.europol.europa.eu/newsroom/news/*). Captures imported before are not fetched again,
-    so the same command after a stop fetches only what is missing. Then indexes what changed.
+    (www.europol.europa.eu/newsroom/news/*); all are imported unless --article names which are
+    releases ('crawl --history' uses the profile's article regexes). Captures imported or refused
+    before are not fetched again (--retry-refused: the refused ones are), so the same command
+    after a stop fetches only what is missing. Then indexes what changed.
     Exit status 1 when something could not be listed, fetched or imported; 130 or 143 when stopped.
     """
     first, last = _range(start, end)
     if source is not None and not NAME_RE.match(source):
         raise UserError(f"bad --source {source!r}: lower-case letters, digits, '-' or '_' (at most 64)")
-    query = WaybackQuery(check_pattern(pattern), first, last, source)
+    query = WaybackQuery(check_pattern(pattern), first, last, source, _check_article(article))
     settings = _settings(set_values, rate)
     options = [(flag, str(value)) for flag, value in (("--from", start), ("--to", end), ("--source", source),
                                                       ("--rate", rate)) if value]
+    options += [("--article", regex) for regex in article]
     options += [("--set", assignment) for assignment in set_values]
     again = _command(ctx, "wayback", pattern, *[part for option in options for part in option])
-    import_history(ctx, [query], settings, limit or 0, as_json, again)
+    import_history(ctx, [query], settings, limit or 0, as_json, again, retry_refused=retry_refused)
 
 
 def crawl_history(ctx: Context, profiles: list[Profile], named: set[str], options: dict[str, Any],
                   settings: dict[str, Any], again: str) -> None:
-    """``crawl --history``: the Wayback import of every pattern of each profile, into its source.
+    """``crawl --history``: the Wayback import of every pattern of each profile, into its source,
+    of the URLs its ``article`` regexes say are releases (as the crawl decides).
 
     ``named``: the sources named by NAME or profile file (not by ``--all``): each must have patterns.
     """
@@ -78,7 +89,8 @@ def crawl_history(ctx: Context, profiles: list[Profile], named: set[str], option
     if without:
         raise UserError(f"source {without[0]} names no Wayback URL patterns (profile field `wayback`)")
     first, last = _range(options.get("history_from"), options.get("history_to"))
-    queries = [WaybackQuery(pattern, first, last, profile.name) for profile in profiles for pattern in profile.wayback]
+    queries = [WaybackQuery(pattern, first, last, profile.name, profile.article)
+               for profile in profiles for pattern in profile.wayback]
     if not queries:
         raise UserError("no source to crawl names Wayback URL patterns (profile field `wayback`)")
     settings = {name: value for name, value in settings.items() if name != "PRESSARCHIVE_MAX_PAGES"}
@@ -92,6 +104,16 @@ def _range(start: str | None, end: str | None) -> tuple[str | None, str | None]:
     first, last = cdx_bound(start, "--from"), cdx_bound(end, "--to")
     check_range(first, last)
     return first, last
+
+
+def _check_article(regexes: tuple[str, ...]) -> tuple[str, ...]:
+    """``regexes`` if RE2 compiles each (checked before the data directory is touched)."""
+    for regex in regexes:
+        try:
+            compile_pattern(regex)
+        except PatternError as exc:
+            raise UserError(f"bad --article regex {regex!r}: {exc}") from None
+    return regexes
 
 
 def _settings(set_values: tuple[str, ...], rate: float | None) -> dict[str, Any]:
@@ -109,17 +131,19 @@ def _command(ctx: Context, *args: str) -> str:
 
 
 def import_history(ctx: Context, queries: list[WaybackQuery], settings: dict[str, Any], limit: int, as_json: bool,
-                   again: str, profiles: Sequence[Profile] = ()) -> WaybackSummary:
+                   again: str, profiles: Sequence[Profile] = (), retry_refused: bool = False) -> WaybackSummary:
     """Run the import under the writer lock, index what it added, report; exit 1 on trouble.
 
     ``profiles``: those the command named (profile files too), beside the configured ones.
+    ``retry_refused``: fetch again what earlier imports refused.
     """
     wayback_settings(settings)  # a bad setting is refused before the data directory is touched
     console = terminal.console(stderr=True)
     with ctx.writing() as data:
         known = {profile.name: profile for profile in [*configured_profiles(ctx), *profiles]}
         with _progress(console) as on_progress:
-            summary = run_wayback(queries, data, known, settings=settings, limit=limit, on_progress=on_progress)
+            summary = run_wayback(queries, data, known, settings=settings, limit=limit, retry_refused=retry_refused,
+                                  on_progress=on_progress)
         indexed = index_pending_in(data)
     if as_json:
         click.echo(terminal.json_text({**summary.to_json(), "indexed": indexed}))

@@ -42,7 +42,11 @@ WATCH_BYTES = 2**20
 
 
 class RefusedResponse(IgnoreRequest):
-    """A response the text-only policy will not keep."""
+    """A response the text-only policy will not keep; ``reason`` as counted (``media_body``, ...)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class Refusal(StopDownload):
@@ -135,7 +139,7 @@ class TextOnlyMiddleware:
         reason, detail = _refusal(response)
         if reason:
             self.skip(reason)
-            raise RefusedResponse(f"text-only policy: {detail}: {response.url}")
+            raise RefusedResponse(reason, f"text-only policy: {detail}: {response.url}")
         return response
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
@@ -143,7 +147,8 @@ class TextOnlyMiddleware:
         self._judged.discard(request)
         if isinstance(exception, Refusal):
             self.skip(exception.reason)
-            raise RefusedResponse(f"text-only policy: {exception.detail}: {request.url}") from exception
+            raise RefusedResponse(exception.reason, f"text-only policy: {exception.detail}: {request.url}") \
+                from exception
 
 
 def _refusal(response: Response) -> tuple[str, str]:

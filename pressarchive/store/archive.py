@@ -20,7 +20,7 @@ from pressarchive.isodate import utc_iso
 from pressarchive.record import Document, Figure
 from pressarchive.store import (
     briefs, collections, corrections, exportcaptures, exportrows, history, lifecycle, operations, reprocessing, runs,
-    savedsearches, schema, sourcecounts,
+    savedsearches, schema, sourcecounts, waybackfetches,
 )
 from pressarchive.store.briefs import DocumentBrief
 from pressarchive.store.collections import Collection, CollectionItem, Membership
@@ -35,6 +35,7 @@ from pressarchive.store.sourcecounts import SourceCounts
 from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDocument, Version
 from pressarchive.store.reprocessing import Candidate, ReprocessRun
 from pressarchive.store.savedsearches import SavedSearchRow
+from pressarchive.store.waybackfetches import WaybackFetch
 from pressarchive.urls import canonical_url
 
 _SOURCE_FIELDS = ("title", "agency", "country", "language", "extractor", "kind")
@@ -184,6 +185,17 @@ class Archive:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(caps.c.origin).where(caps.c.origin.startswith(prefix, autoescape=True)))
             return {row.origin for row in rows}
+
+    def record_wayback_fetch(self, fetch: WaybackFetch, when: datetime) -> None:
+        """Remember a listed Wayback capture the import refused or received from another ``id_``
+        URL, so a rerun need not fetch it again (see :mod:`pressarchive.store.waybackfetches`)."""
+        with self.engine.begin() as conn:
+            waybackfetches.record(conn, fetch, when)
+
+    def wayback_fetches(self, prefix: str) -> list[WaybackFetch]:
+        """The recorded fetches of listed ``id_`` URLs that start with ``prefix``."""
+        with self.engine.connect() as conn:
+            return waybackfetches.under(conn, prefix)
 
     def save_document(self, doc: Document, capture_id: int) -> SaveOutcome:
         """Add a document, or a new version of it if its text changed since the last one.

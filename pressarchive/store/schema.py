@@ -282,3 +282,17 @@ saved_searches = sa.Table(
     sa.Column("alert_mark", sa.Integer, nullable=False, default=0),
     sa.Column("alert_reported", sa.JSON, nullable=False),
 )
+
+# What became of captures a Wayback import listed, where the captures table cannot tell: one the
+# import refused (its reason: media found by its bytes, not text, not 200, a payload archived
+# before), or one the Wayback Machine sent on to a nearby capture (``served_url``: the ``id_`` URL
+# the bytes came from, which its capture's origin names). A rerun skips a listed capture refused
+# here or whose served capture is archived, instead of fetching it again every time.
+wayback_fetches = sa.Table(
+    "wayback_fetches",
+    metadata,
+    sa.Column("listed_url", sa.Text, primary_key=True),
+    sa.Column("served_url", sa.Text, nullable=False),
+    sa.Column("refused", sa.String(40), nullable=True),
+    sa.Column("fetched_at", sa.DateTime, nullable=False),
+)

@@ -28,7 +28,7 @@ from pressarchive.imports.session import Progress
 from pressarchive.profiles import Profile
 from pressarchive.urls import is_http_url
 from pressarchive.warc import repair_open_files
-from pressarchive.wayback.captures import ORIGIN_PREFIX
+from pressarchive.wayback.resume import settled
 from pressarchive.wayback.spider import WaybackJob, WaybackQuery, WaybackSpider
 from pressarchive.wayback.summary import WaybackSummary
 
@@ -56,10 +56,11 @@ def wayback_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 def run_wayback(queries: list[WaybackQuery], data: DataDir, profiles: Mapping[str, Profile], *,
-                settings: dict[str, Any] | None = None, limit: int = 0,
+                settings: dict[str, Any] | None = None, limit: int = 0, retry_refused: bool = False,
                 on_progress: Progress | None = None) -> WaybackSummary:
     """Import the captures ``queries`` list into ``data`` (the caller holds the writer lock).
 
+    ``retry_refused``: fetch again the captures an earlier run refused.
     Twisted's reactor cannot be restarted, so this runs once per process.
     """
     scrapy_settings = wayback_settings(settings)
@@ -72,8 +73,8 @@ def run_wayback(queries: list[WaybackQuery], data: DataDir, profiles: Mapping[st
                             timeout=float(scrapy_settings["PRESSARCHIVE_EXTRACT_TIMEOUT"]),
                             memory_mb=int(scrapy_settings["PRESSARCHIVE_EXTRACT_MEMORY"]))
     with SignalLatch() as latch, ImportSession(data, options, profiles, on_progress=on_progress) as session:
-        known = session.archive.origins_with_prefix(f"{ORIGIN_PREFIX}{base}/web/")
-        job = WaybackJob(base_url=base, queries=queries, session=session, known_origins=known, limit=limit)
+        job = WaybackJob(base_url=base, queries=queries, session=session,
+                         settled=settled(session.archive, base, retry_refused), limit=limit)
         process = BoundedStopCrawlerProcess(scrapy_settings, latch=latch)
         crawler = process.create_crawler(WaybackSpider)
         process.crawl(crawler, job=job)

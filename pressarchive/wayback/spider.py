@@ -3,11 +3,14 @@
 For every query (a URL pattern, its date range and the source its pages go to) it asks the
 CDX API for pages of captures, follows the resume key to the next page, and requests each
 listed capture in ``id_`` mode, unless the capture cannot be a document (its URL names a
-media file: refused before any request) or was imported before (its origin, the ``id_`` URL,
-is in the archive: an interrupted import started again fetches only what is missing). It
+media file: refused before any request), is no release (the query names ``article`` regexes, a
+profile's, and none is found in its URL: listings and "about" pages stay out) or was imported
+before (its origin, the ``id_`` URL, is in the archive: an interrupted import started again
+fetches only what is missing) or was refused before (see :mod:`pressarchive.wayback.resume`). It
 requests nothing else: no links are followed, and the allowed domain is the Wayback
 Machine's own host. ``limit`` caps the captures requested (0: no cap). Each fetched capture
-is yielded as a :class:`~pressarchive.imports.ForeignResponse` for the import pipeline.
+is yielded as a :class:`FetchedCapture` for the import pipeline; one the text-only policy
+refuses (media found by its bytes) is noted as refused here.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ from twisted.python.failure import Failure
 
 from pressarchive.crawler.errors import error_kind
 from pressarchive.crawler.media import is_denied_url
+from pressarchive.crawler.textonly import RefusedResponse
 from pressarchive.imports import ForeignResponse, ImportSession
-from pressarchive.urls import host_of
-from pressarchive.wayback.captures import capture_url, foreign_response, origin_of, parse_capture_url
+from pressarchive.profiles import compile_patterns
+from pressarchive.urls import canonical_url, host_of
+from pressarchive.wayback.captures import capture_url, foreign_response, parse_capture_url
 from pressarchive.wayback.cdx import CdxError, CdxRow, cdx_url, parse_page
+from pressarchive.wayback.resume import Settled, note_fetch
 
 STATS = "pressarchive/wayback"
 _QUERY = "pressarchive_wayback_query"
@@ -35,12 +41,14 @@ _ROW = "pressarchive_wayback_row"
 @dataclass(frozen=True)
 class WaybackQuery:
     """One URL pattern to list; ``start``/``end``: CDX timestamp prefixes; ``source``: the
-    source its pages go to (None: as the import resolves it)."""
+    source its pages go to (None: as the import resolves it); ``article``: regexes (RE2, as a
+    profile's) of which a listed URL must match one to be fetched (empty: every URL)."""
 
     pattern: str
     start: str | None = None
     end: str | None = None
     source: str | None = None
+    article: tuple[str, ...] = ()
 
 
 @dataclass
@@ -50,13 +58,26 @@ class WaybackJob:
     base_url: str
     queries: list[WaybackQuery]
     session: ImportSession
-    known_origins: set[str] = field(default_factory=set)
+    settled: Settled = field(default_factory=Settled)
     limit: int = 0
     requested: int = 0
 
     @property
     def limit_reached(self) -> bool:
         return bool(self.limit) and self.requested >= self.limit
+
+    def fetched(self, listed_url: str, served_url: str, refused: str | None) -> None:
+        """Note what became of a listed capture where its capture row cannot say it."""
+        note_fetch(self.session.archive, listed_url, served_url, refused)
+
+
+@dataclass(frozen=True)
+class FetchedCapture:
+    """A fetched capture as the import takes it, and the ``id_`` URL it was listed at (the
+    response's origin names the one that answered, after a redirect to a nearby capture)."""
+
+    listed_url: str
+    response: ForeignResponse
 
 
 class WaybackSpider(Spider):
@@ -66,6 +87,7 @@ class WaybackSpider(Spider):
         super().__init__(name="wayback", **kwargs)
         self.job = job
         self.allowed_domains = [host_of(job.base_url)]
+        self._article = {query: compile_patterns(query.article) for query in job.queries}
 
     async def start(self) -> AsyncIterator[Request]:
         for query in self.job.queries:
@@ -101,15 +123,20 @@ class WaybackSpider(Spider):
         if is_denied_url(row.original):
             self._count("skipped/media_extension")
             return None
+        article = self._article[query]
+        if article and not any(pattern.search(canonical_url(row.original)) for pattern in article):
+            self._count("skipped/not_article")
+            return None
         request = Request(capture_url(self.job.base_url, row.timestamp, row.original), callback=self.parse_capture,
                           errback=self.on_error, meta={_QUERY: query, _ROW: row})
-        if origin_of(request.url) in self.job.known_origins:
-            self._count("skipped/imported_before")
-            return None
+        for why, urls in (("imported_before", self.job.settled.imported), ("refused_before", self.job.settled.refused)):
+            if request.url in urls:
+                self._count(f"skipped/{why}")
+                return None
         self.job.requested += 1
         return request
 
-    def parse_capture(self, response: Response) -> Iterator[ForeignResponse]:
+    def parse_capture(self, response: Response) -> Iterator[FetchedCapture]:
         self._count("fetched")
         row: CdxRow = response.meta[_ROW]
         query: WaybackQuery = response.meta[_QUERY]
@@ -122,14 +149,19 @@ class WaybackSpider(Spider):
             captured_at, original = named
         headers = [(name.decode("latin-1"), value.decode("latin-1"))
                    for name, values in response.headers.items() for value in values]
-        yield foreign_response(response.url, captured_at, original, response.status, headers, response.body,
-                               query.source)
+        yield FetchedCapture(self._listed_url(row), foreign_response(
+            response.url, captured_at, original, response.status, headers, response.body, query.source))
+
+    def _listed_url(self, row: CdxRow) -> str:
+        return capture_url(self.job.base_url, row.timestamp, row.original)
 
     def on_error(self, failure: Failure) -> None:
         kind = error_kind(failure)
+        request = getattr(failure, "request", None)
+        if request is not None and _ROW in request.meta and isinstance(failure.value, RefusedResponse):
+            self.job.fetched(self._listed_url(request.meta[_ROW]), request.url, failure.value.reason)
         if kind is None:  # refused on purpose (robots.txt, media, offsite): counted where refused
             return
-        request = getattr(failure, "request", None)
         listing = request is not None and _ROW not in request.meta
         self._count(f"errors/{'cdx_' if listing else ''}{kind}")
         self.logger.warning("%s failed: %s", request.url if request is not None else "a request", kind)
