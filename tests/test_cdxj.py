@@ -15,6 +15,7 @@ import pytest
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.imports import ForeignResponse, ImportOptions, ImportSession
 from pressarchive.profiles import Profile
+from pressarchive.store import Archive
 from pressarchive.warc import Exchange, RotatingWarcWriter, read_response
 from pressarchive.warc import cdxj
 from tests.conftest import CLI
@@ -198,3 +199,25 @@ def test_cdx_errors_are_one_line(crawled: dict[str, Any]) -> None:
     assert bad.returncode != 0 and bad.stderr.startswith("error: bad URL") and "Traceback" not in bad.stderr
     when = cli("cdx", "https://example.org/", "--closest", "yesterday")
     assert when.returncode != 0 and "bad time 'yesterday'" in when.stderr and "Traceback" not in when.stderr
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:00-05:00", "0001-01-01T00:00:00+05:00"])
+def test_cdx_closest_beyond_the_calendar_is_one_error_line(data: DataDir, cli: CLI, moment: str) -> None:
+    write_file(data, [exchange("https://example.org/a", T0)])
+    cdxj.refresh(data)
+    Archive(data.database_url).close()
+    assert cli("cdx", "https://example.org/a", "--closest", "9999-12-31T18:00-05:00", check=True)
+    answer = cli("cdx", "https://example.org/a", "--closest", moment)
+    assert answer.returncode == 2 and "Traceback" not in answer.stderr, answer.stderr
+    [line] = [line for line in answer.stderr.splitlines() if line.strip()]
+    assert line.startswith("error:") and "out of range" in line
+
+
+def test_by_distance_takes_any_aware_time(data: DataDir) -> None:
+    write_file(data, [exchange("https://example.org/a", T0 + timedelta(days=n)) for n in (0, 1)])
+    cdxj.refresh(data)
+    entries = cdxj.lookup(data, "https://example.org/a")
+    latest = datetime.fromisoformat("9999-12-31T23:00-05:00")
+    assert [entry.datetime for entry in cdxj.by_distance(entries, latest)] == [T0 + timedelta(days=1), T0]
+    earliest = datetime.fromisoformat("0001-01-01T00:00:00+05:00")
+    assert cdxj.by_distance(entries, earliest)[0].datetime == T0

@@ -106,6 +106,7 @@ def test_timemap_json_has_the_same_mementos(client: TestClient) -> None:
 @pytest.mark.parametrize(("asked", "chosen"), [
     (T0 + timedelta(days=10), TIMES[0]), (T0 + timedelta(days=20), TIMES[1]),
     (T0 - timedelta(days=900), TIMES[0]), (T0 + timedelta(days=3000), TIMES[2]), (None, TIMES[2]),
+    (datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC), TIMES[2]), (datetime(1, 1, 1, tzinfo=UTC), TIMES[0]),
 ])
 def test_timegate_redirects_to_the_closest_capture(client: TestClient, asked: datetime | None,
                                                    chosen: datetime) -> None:

@@ -150,9 +150,10 @@ def lookup(data: DataDir, url: str, closest: datetime | None = None) -> list[Cdx
 
 def by_distance(entries: Iterable[CdxjEntry], moment: datetime) -> list[CdxjEntry]:
     """``entries`` (oldest first) nearest ``moment`` (naive: UTC) first; a stable sort keeps
-    the earlier of two at equal distance first."""
-    when = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return sorted(entries, key=lambda entry: abs((entry.datetime - when).total_seconds()))
+    the earlier of two at equal distance first. Distances are taken in POSIX seconds, so a
+    time whose UTC falls outside the calendar (9999-12-31T23:00-05:00) still has one."""
+    when = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+    return sorted(entries, key=lambda entry: abs(entry.datetime.timestamp() - when))
 
 
 def lookup_many(data: DataDir, urls: Iterable[str]) -> list[CdxjEntry]:
