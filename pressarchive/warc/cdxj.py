@@ -152,8 +152,13 @@ def by_distance(entries: Iterable[CdxjEntry], moment: datetime) -> list[CdxjEntr
     """``entries`` (oldest first) nearest ``moment`` (naive: UTC) first; a stable sort keeps
     the earlier of two at equal distance first. Distances are taken in POSIX seconds, so a
     time whose UTC falls outside the calendar (9999-12-31T23:00-05:00) still has one."""
-    when = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
-    return sorted(entries, key=lambda entry: abs(entry.datetime.timestamp() - when))
+    when = posix_seconds(moment)
+    return sorted(entries, key=lambda entry: abs(posix_seconds(entry.datetime) - when))
+
+
+def posix_seconds(moment: datetime) -> float:
+    """``moment`` (naive: UTC) in POSIX seconds, for any year 1-9999 in any time zone."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 def lookup_many(data: DataDir, urls: Iterable[str]) -> list[CdxjEntry]:
