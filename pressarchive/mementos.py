@@ -57,11 +57,33 @@ def requested_url(raw: str, query: str = "") -> str:
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - a bad port raises here
+        text = _host_decoded(text, parts.netloc)
+        host = ascii_host(urlsplit(text).hostname or "")
     except ValueError:
         raise _bad_url(raw) from None
-    if _CONTROL.search(text) or not _HOST.match(parts.hostname or ""):
+    if _CONTROL.search(text) or not _HOST.match(host):
         raise _bad_url(raw)
     return text
+
+
+def _host_decoded(text: str, netloc: str) -> str:
+    """``text`` with the percent-escapes of its host undone: :func:`pressarchive.web.urls.safe_url`
+    writes an international host (``bücher.example``) as ``b%C3%BCcher.example``, and the
+    app's own links must lead back to the URL as it was archived."""
+    userinfo, at, hostport = netloc.rpartition("@")
+    if "%" not in hostport:
+        return text
+    decoded = unquote(hostport, errors="strict")
+    return text.replace(netloc, f"{userinfo}{at}{decoded}", 1)
+
+
+def ascii_host(host: str) -> str:
+    """``host`` in IDNA (punycode), the form a host check and the SURT keys compare;
+    :class:`ValueError` for a name IDNA refuses."""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _bad_url(raw: str) -> UserError:

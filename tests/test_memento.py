@@ -279,3 +279,23 @@ def test_document_page_lists_only_the_newest_captures(client: TestClient, built:
     section = section.split("</section>", 1)[0]
     assert len(re.findall(r"<tr>\s*<td", section)) == 2 and "The newest 2 of 3 captures" in section
     assert "/memento/20240101120000/" not in section and "/memento/20240301000000/" in section
+
+
+def test_an_international_host_round_trips_through_the_apps_own_links(tmp_path: Path) -> None:
+    data = DataDir(tmp_path / "data")
+    writer = RotatingWarcWriter(data.warc_dir)
+    url = "https://bücher.example/press/1"
+    writer.write(exchange(url, T0, "<p>Bücher</p>".encode()))
+    writer.close()
+    cdxj.refresh(data)
+    [entry] = captures_of(data, url)
+    assert urls.timemap_url(entry.url) == "/timemap/link/https://b%C3%BCcher.example/press/1"
+    with TestClient(create_app(data), follow_redirects=False) as client:
+        for path in (urls.timemap_url(entry.url), urls.timemap_url(entry.url, "json"), urls.timegate_url(entry.url),
+                     "/timemap/link/https://xn--bcher-kva.example/press/1"):
+            assert client.get(path).status_code in (200, 302), path
+        mementos = by_rel(parse_links(client.get(urls.timemap_url(entry.url)).text), "memento")
+        page = client.get(mementos[0][0].removeprefix("http://testserver"))
+        assert page.status_code == 200 and "Bücher" in page.text
+        assert client.get(urls.memento_url(entry.timestamp, entry.url)).status_code == 200
+        assert client.get("/timemap/link/https://b%ZZcher.example/press/1").status_code == 400
