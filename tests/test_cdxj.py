@@ -160,14 +160,16 @@ def test_crawls_keep_the_index_up_to_date(crawled_twice: dict[str, Any]) -> None
     data = DataDir(cli.data)
     warcs = sorted(path.name for path in data.warc_dir.iterdir() if path.name.endswith(".warc.gz"))
     assert len(warcs) >= 2
-    assert sorted(path.name for path in data.cdxj_dir.iterdir()) == [f"{name}.cdxj" for name in warcs]
+    assert sorted(path.name for path in data.cdxj_dir.iterdir()) == sorted([f"{name}.cdxj" for name in warcs] +
+                                                                            [cdxj.MERGED])
     assert cdxj.refresh(data) == []
     assert cli("index", check=True).stdout.strip() == "indexed 0 documents"
     cdxj.cdxj_path(data, warcs[0]).unlink()
     assert cli("index", check=True).stdout.splitlines()[1] == "indexed 1 WARC files in the CDXJ index"
     cdxj.cdxj_path(data, warcs[-1]).unlink()
     cli("check", "--repair", check=True)
-    assert sorted(path.name for path in data.cdxj_dir.iterdir()) == [f"{name}.cdxj" for name in warcs]
+    assert sorted(path.name for path in data.cdxj_dir.iterdir()) == sorted([f"{name}.cdxj" for name in warcs] +
+                                                                            [cdxj.MERGED])
 
 
 def test_cdx_lists_recaptures_and_redirects_that_are_not_versions(crawled_twice: dict[str, Any]) -> None:
@@ -221,3 +223,75 @@ def test_by_distance_takes_any_aware_time(data: DataDir) -> None:
     assert [entry.datetime for entry in cdxj.by_distance(entries, latest)] == [T0 + timedelta(days=1), T0]
     earliest = datetime.fromisoformat("0001-01-01T00:00:00+05:00")
     assert cdxj.by_distance(entries, earliest)[0].datetime == T0
+
+
+def merged_lines(data: DataDir) -> list[str]:
+    return (data.cdxj_dir / cdxj.MERGED).read_text("utf-8").splitlines()[1:]
+
+
+def test_refresh_merges_the_per_file_indexes_and_lookups_read_the_merge(data: DataDir) -> None:
+    names = [write_file(data, [exchange(f"https://example.org/{n}", T0 + timedelta(hours=h)) for n in range(5)])
+             for h in range(4)]
+    cdxj.refresh(data)
+    lines = merged_lines(data)
+    per_file = [line for name in names for line in cdxj.cdxj_path(data, name).read_text("utf-8").splitlines()]
+    assert lines == sorted(per_file) and len(lines) == 20
+    assert (data.cdxj_dir / cdxj.MERGED).read_bytes().startswith(cdxj.MERGED_HEADER)
+    for name in names:  # emptied, its time kept: a lookup that read it would now find nothing
+        path = cdxj.cdxj_path(data, name)
+        kept = path.stat().st_mtime_ns
+        path.write_bytes(b"")
+        os.utime(path, ns=(kept, kept))
+    assert [entry.filename for entry in cdxj.lookup(data, "https://example.org/3")] == names
+    assert cdxj.lookup(data, "https://example.org/") == [] and cdxj.merge(data) is False
+
+
+def test_a_file_indexed_after_the_merge_is_found_before_the_next(data: DataDir) -> None:
+    first = write_file(data, [exchange("https://example.org/a", T0)])
+    cdxj.refresh(data)
+    later = write_file(data, [exchange("https://example.org/a", T0 + timedelta(days=1))])
+    cdxj.indexer_for(data)(later)  # as an import's writer does on closing a file
+    assert [entry.filename for entry in cdxj.lookup(data, "https://example.org/a")] == [first, later]
+    cdxj.refresh(data)
+    assert len(merged_lines(data)) == 2 and len(cdxj.lookup(data, "https://example.org/a")) == 2
+
+
+def test_a_reindexed_or_removed_file_leaves_no_old_line(data: DataDir) -> None:
+    changing = write_file(data, [exchange("https://example.org/old", T0)], prefix="changing")
+    going = write_file(data, [exchange("https://example.org/going", T0)], prefix="going")
+    staying = write_file(data, [exchange("https://example.org/stays", T0)], prefix="staying")
+    cdxj.refresh(data)
+    writer = RotatingWarcWriter(data.warc_dir, prefix="x")  # the same file, now holding another capture
+    writer.write(exchange("https://example.org/new", T0))
+    replacement = writer.current_file
+    writer.close()
+    os.replace(data.warc_dir / replacement, data.warc_dir / changing)
+    cdxj.index_warc_file(data, changing)  # re-indexed, not merged yet
+    assert cdxj.lookup(data, "https://example.org/old") == []
+    assert [entry.filename for entry in cdxj.lookup(data, "https://example.org/new")] == [changing]
+    (data.warc_dir / going).unlink()
+    cdxj.refresh(data)
+    assert cdxj.lookup(data, "https://example.org/old") == [] and cdxj.lookup(data, "https://example.org/going") == []
+    assert [entry.filename for entry in cdxj.lookup(data, "https://example.org/new")] == [changing]
+    assert [entry.filename for entry in cdxj.lookup(data, "https://example.org/stays")] == [staying]
+    assert len(merged_lines(data)) == 2
+
+
+def test_a_merge_of_more_files_than_one_pass_opens(data: DataDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cdxj, "MERGE_BATCH", 2)
+    names = [write_file(data, [exchange(f"https://example.org/{n % 3}", T0 + timedelta(hours=n))]) for n in range(7)]
+    cdxj.refresh(data)
+    assert len(merged_lines(data)) == 7 and merged_lines(data) == sorted(merged_lines(data))
+    assert len(cdxj.lookup(data, "https://example.org/1")) == 2
+    assert [path.name for path in data.cdxj_dir.iterdir() if path.name.startswith(".")] == []  # no pass left over
+    assert set(json.loads((data.cdxj_dir / cdxj.MERGED).read_bytes().split(b"\n", 1)[0]
+                          .removeprefix(cdxj.MERGED_HEADER))) == {f"{name}.cdxj" for name in names}
+
+
+def test_a_remembered_listing_still_sees_a_new_index(data: DataDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cdxj, "_SETTLED_NS", -(10**12))  # every listing trusted at once
+    write_file(data, [exchange("https://example.org/a", T0)])
+    cdxj.refresh(data)
+    assert len(cdxj.lookup(data, "https://example.org/a")) == 1
+    cdxj.indexer_for(data)(write_file(data, [exchange("https://example.org/a", T0 + timedelta(days=1))]))
+    assert len(cdxj.lookup(data, "https://example.org/a")) == 2  # the directory changed: listed again
