@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pressarchive.crawler.capture import WarcCaptureMiddleware
+from pressarchive.crawler.context import CrawlContext
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.imports import ForeignResponse, ImportOptions, ImportSession
 from pressarchive.profiles import Profile
@@ -295,3 +298,41 @@ def test_a_remembered_listing_still_sees_a_new_index(data: DataDir, monkeypatch:
     assert len(cdxj.lookup(data, "https://example.org/a")) == 1
     cdxj.indexer_for(data)(write_file(data, [exchange("https://example.org/a", T0 + timedelta(days=1))]))
     assert len(cdxj.lookup(data, "https://example.org/a")) == 2  # the directory changed: listed again
+
+
+def test_a_crawl_indexes_each_file_it_rotates_without_waiting_for_it(data: DataDir,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    slow_index = cdxj.index_warc_file
+
+    def slow(data: DataDir, name: str) -> Path:
+        time.sleep(0.5)
+        return slow_index(data, name)
+
+    monkeypatch.setattr(cdxj, "index_warc_file", slow)
+    indexing = cdxj.BackgroundIndexer(data)
+    writer = RotatingWarcWriter(data.warc_dir, max_size=2000, on_closed=indexing)
+    began = time.monotonic()
+    for n in range(4):
+        writer.write(exchange(f"https://example.org/{n}", T0, body=os.urandom(900)))
+    assert time.monotonic() - began < 0.5  # rotations did not wait for the indexer
+    deadline = time.monotonic() + 30
+    while not cdxj.lookup(data, "https://example.org/0") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert cdxj.lookup(data, "https://example.org/0")  # found while the writer is still open
+    writer.close()
+    indexing.close()
+    assert [len(cdxj.lookup(data, f"https://example.org/{n}")) for n in range(4)] == [1, 1, 1, 1]
+    indexing("late.warc.gz")  # after the crawl: left to the closing refresh, not an error
+
+
+def test_the_crawls_warc_writer_tells_the_runs_indexer(data: DataDir) -> None:
+    closed: list[str] = []
+    archive = Archive(data.database_url)
+    try:
+        context = CrawlContext(data=data, archive=archive, on_warc_closed=closed.append)
+        middleware = WarcCaptureMiddleware(context, max_size=2000, source="police")
+        middleware.writer.write(exchange("https://example.org/a", T0))
+        middleware.close()
+    finally:
+        archive.close()
+    assert closed == [path.name for path in data.warc_dir.iterdir()]

@@ -3,8 +3,9 @@
 One sorted CDXJ file per closed WARC file (``cdxj/<warc name>.cdxj``), written by the
 ``cdxj-indexer`` package with the SURT keys pywb uses, so that the index is the one every
 web-archive tool reads and a lookup is a binary search rather than a read of the WARC files.
-A WARC file still being written (``.open``) is indexed when it is closed: the crawl refreshes
-the index when it ends and an import indexes each file its writer closes.
+A WARC file still being written (``.open``) is indexed when it is closed: a crawl indexes
+each file its writers close on rotation (on a thread: :class:`BackgroundIndexer`) and
+refreshes the index when it ends; an import indexes each file its writer closes.
 
 A binary search in each of thousands of per-file indexes costs a lookup 100-200 ms, so
 :func:`refresh` also merges them (``heapq.merge``) into one sorted ``cdxj/index.cdxj``. Its
@@ -27,6 +28,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -255,6 +257,28 @@ def indexer_for(data: DataDir) -> Callable[[str], None]:
             logger.warning("could not index %s now (the next refresh will): %s: %s", name, type(exc).__name__, exc)
 
     return index_closed
+
+
+class BackgroundIndexer:
+    """A writer's ``on_closed`` hook for a crawl: each WARC file closed on rotation is indexed
+    on a thread of its own, so a file of 100 MB (seconds of indexing) does not stall the
+    crawler's reactor, and its captures can be looked up while the crawl goes on. The
+    indexer reads a file already closed and renamed; one thread indexes the files one after
+    another. :meth:`close` waits for those queued, before the crawl's closing refresh."""
+
+    def __init__(self, data: DataDir) -> None:
+        self._index = indexer_for(data)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cdxj-index")
+        self._closed = False
+
+    def __call__(self, name: str) -> None:
+        if self._closed:  # a file closed after the crawl ended: the closing refresh indexes it
+            return
+        self._pool.submit(self._index, name)
+
+    def close(self) -> None:
+        self._closed = True
+        self._pool.shutdown(wait=True)
 
 
 def lookup(data: DataDir, url: str, closest: datetime | None = None) -> list[CdxjEntry]:
