@@ -309,7 +309,7 @@ def test_a_crawl_indexes_each_file_it_rotates_without_waiting_for_it(data: DataD
         return slow_index(data, name)
 
     monkeypatch.setattr(cdxj, "index_warc_file", slow)
-    indexing = cdxj.BackgroundIndexer(data)
+    indexing = cdxj.ClosedWarcIndexer(data)
     writer = RotatingWarcWriter(data.warc_dir, max_size=2000, on_closed=indexing)
     began = time.monotonic()
     for n in range(4):

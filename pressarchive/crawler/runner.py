@@ -173,7 +173,7 @@ def run_crawl(
     logging.raiseExceptions = False
     repair_open_files(data.warc_dir)
     archive = Archive(data.database_url)
-    indexing = cdxj.BackgroundIndexer(data)  # WARC files closed on rotation, indexed as the crawl goes on
+    indexing = cdxj.ClosedWarcIndexer(data)  # WARC files closed on rotation, indexed as the crawl goes on
     try:
         run_id, resumed_from = _start_run(archive, profiles, started, resume)
         with SignalLatch() as latch, extraction_workers(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"]),

@@ -4,7 +4,7 @@ One sorted CDXJ file per closed WARC file (``cdxj/<warc name>.cdxj``), written b
 ``cdxj-indexer`` package with the SURT keys pywb uses, so that the index is the one every
 web-archive tool reads and a lookup is a binary search rather than a read of the WARC files.
 A WARC file still being written (``.open``) is indexed when it is closed: a crawl indexes
-each file its writers close on rotation (on a thread: :class:`BackgroundIndexer`) and
+each file its writers close on rotation (on a thread: :class:`ClosedWarcIndexer`) and
 refreshes the index when it ends; an import indexes each file its writer closes.
 
 A binary search in each of thousands of per-file indexes costs a lookup 100-200 ms, so
@@ -259,7 +259,7 @@ def indexer_for(data: DataDir) -> Callable[[str], None]:
     return index_closed
 
 
-class BackgroundIndexer:
+class ClosedWarcIndexer:
     """A writer's ``on_closed`` hook for a crawl: each WARC file closed on rotation is indexed
     on a thread of its own, so a file of 100 MB (seconds of indexing) does not stall the
     crawler's reactor, and its captures can be looked up while the crawl goes on. The
