@@ -336,3 +336,20 @@ def test_the_crawls_warc_writer_tells_the_runs_indexer(data: DataDir) -> None:
     finally:
         archive.close()
     assert closed == [path.name for path in data.warc_dir.iterdir()]
+
+
+def test_a_merge_survives_an_index_removed_under_it(data: DataDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = write_file(data, [exchange("https://example.org/a", T0)])
+    cdxj.refresh(data)
+    listed = cdxj._index_files
+
+    def with_a_ghost(data: DataDir) -> dict[str, int]:
+        return {**listed(data), "ghost.warc.gz.cdxj": 1}  # listed, then removed by another refresh
+
+    monkeypatch.setattr(cdxj, "_index_files", with_a_ghost)
+    monkeypatch.setattr(cdxj, "MERGE_BATCH", 1)
+    (data.cdxj_dir / cdxj.MERGED).unlink()
+    assert cdxj.merge(data) is True
+    monkeypatch.undo()
+    assert [entry.filename for entry in cdxj.lookup(data, "https://example.org/a")] == [kept]
+    assert [path.name for path in data.cdxj_dir.iterdir() if path.name.startswith(".")] == []

@@ -169,19 +169,29 @@ def _merge_into(data: DataDir, source: Path | None, batch: list[str], manifest: 
     try:
         with os.fdopen(fd, "wb") as out, ExitStack() as stack:
             out.write(MERGED_HEADER + json.dumps(manifest, sort_keys=True).encode("utf-8") + b"\n")
-            inputs = [_data_lines(stack.enter_context(open(data.cdxj_dir / name, "rb"))) for name in batch]
+            inputs = [_data_lines(_open_index(stack, data.cdxj_dir / name)) for name in batch]
             if source is not None:
-                inputs.append(_without(_data_lines(stack.enter_context(open(source, "rb"))), drop))
+                inputs.append(_without(_data_lines(_open_index(stack, source)), drop))
             out.writelines(heapq.merge(*inputs))
-        if source is not None and source.name != MERGED:
-            source.unlink(missing_ok=True)  # an intermediate pass's file
         if final:
             os.replace(temporary, data.cdxj_dir / MERGED)
             return data.cdxj_dir / MERGED
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    finally:
+        if source is not None and source.name != MERGED:
+            source.unlink(missing_ok=True)  # an intermediate pass's file, read or given up
     return Path(temporary)
+
+
+def _open_index(stack: ExitStack, path: Path) -> Iterable[bytes]:
+    """``path`` opened for the merge; a per-file index removed since the listing has no lines
+    (the manifest still names it, and a lookup, not finding it, ignores its lines)."""
+    try:
+        return stack.enter_context(open(path, "rb"))
+    except FileNotFoundError:
+        return []
 
 
 def _data_lines(fh: Iterable[bytes]) -> Iterator[bytes]:
