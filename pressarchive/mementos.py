@@ -10,7 +10,7 @@ collapsed by a proxy (``http:/example.org``), the whole URL percent-encoded, no 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
@@ -19,7 +19,7 @@ from pressarchive.errors import NotFound, UserError
 from pressarchive.provenance import read_record
 from pressarchive.store import StoredDocument
 from pressarchive.warc import ArchivedResponse
-from pressarchive.warc.cdxj import TIMESTAMP_FORMAT, CdxjEntry, lookup, lookup_many
+from pressarchive.warc.cdxj import TIMESTAMP_FORMAT, CdxjEntry, lookup, lookup_many, posix_seconds
 
 #: The longest URL looked up (browsers and archives stop near there too).
 MAX_URL_LENGTH = 4096
@@ -57,11 +57,33 @@ def requested_url(raw: str, query: str = "") -> str:
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - a bad port raises here
+        text = _host_decoded(text, parts.netloc)
+        host = ascii_host(urlsplit(text).hostname or "")
     except ValueError:
         raise _bad_url(raw) from None
-    if _CONTROL.search(text) or not _HOST.match(parts.hostname or ""):
+    if _CONTROL.search(text) or not _HOST.match(host):
         raise _bad_url(raw)
     return text
+
+
+def _host_decoded(text: str, netloc: str) -> str:
+    """``text`` with the percent-escapes of its host undone: :func:`pressarchive.web.urls.safe_url`
+    writes an international host (``bücher.example``) as ``b%C3%BCcher.example``, and the
+    app's own links must lead back to the URL as it was archived."""
+    userinfo, at, hostport = netloc.rpartition("@")
+    if "%" not in hostport:
+        return text
+    decoded = unquote(hostport, errors="strict")
+    return text.replace(netloc, f"{userinfo}{at}{decoded}", 1)
+
+
+def ascii_host(host: str) -> str:
+    """``host`` in IDNA (punycode), the form a host check and the SURT keys compare;
+    :class:`ValueError` for a name IDNA refuses."""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _bad_url(raw: str) -> UserError:
@@ -108,12 +130,46 @@ def _complete(prefix: str) -> str:
 
 
 def captures_of(data: DataDir, url: str, closest: datetime | None = None) -> list[CdxjEntry]:
-    """Every capture of ``url`` the CDXJ index holds (oldest first, or nearest ``closest``
-    first); :class:`NotFound` when there is none."""
-    entries = lookup(data, url, closest)
+    """Every capture of ``url`` the CDXJ index holds (oldest first, or as :func:`nearest_first`
+    orders them); :class:`NotFound` when there is none."""
+    entries = lookup(data, url)
     if not entries:
         raise NotFound(f"the archive holds no capture of {url}", parameter="url", value=url)
-    return entries
+    return entries if closest is None else nearest_first(entries, url, closest)
+
+
+def memento_captures(entries: Sequence[CdxjEntry]) -> list[CdxjEntry]:
+    """The captures (oldest first) a TimeMap lists and a TimeGate chooses among: those that
+    answered 2xx, so that a Memento client asking for a page gets the page.
+
+    A 304 is left out rather than served with the body of the 200 before it, as pywb serves
+    a ``revisit`` record: the crawler writes a 304 as a plain response record, with no
+    ``WARC-Refers-To`` naming what it revisits, and a memento named by the 304's time but
+    showing another record's bytes would cite a WARC record that does not hold them. The
+    same page is the memento of the 200 it confirmed, and the 304 stays listed by ``cdx`` and
+    on the document page. A redirect or an error is left out too (the TimeGate once sent a
+    client asking for an https page to the http 301 taken in the same second); only a URL
+    never captured with a 2xx has its other captures as mementos, so that what it answered
+    (a redirect, a 404) is still on its TimeMap. Every capture stays reachable by its own
+    time on ``/memento/``."""
+    succeeded = [entry for entry in entries if entry.status is not None and 200 <= entry.status < 300]
+    return succeeded or [entry for entry in entries if entry.status != 304] or list(entries)
+
+
+def nearest_first(entries: Iterable[CdxjEntry], url: str, moment: datetime) -> list[CdxjEntry]:
+    """``entries`` nearest ``moment`` first; at equal distance the earlier, and at the same
+    second the capture of ``url`` itself before that of another URL of its SURT key (the
+    https page before the http redirect to it)."""
+    when = posix_seconds(moment)
+    return sorted(entries, key=lambda entry: (abs(posix_seconds(entry.datetime) - when), entry.timestamp,
+                                              entry.url != url))
+
+
+def closest_memento(entries: Sequence[CdxjEntry], url: str, moment: datetime | None = None) -> CdxjEntry:
+    """The memento a TimeGate chooses: of :func:`memento_captures`, the nearest ``moment``
+    (none: the latest). ``entries`` is not empty."""
+    candidates = memento_captures(entries)
+    return nearest_first(candidates, url, moment or candidates[-1].datetime)[0]
 
 
 def exact_capture(entries: Iterable[CdxjEntry], url: str, timestamp: str) -> CdxjEntry | None:

@@ -6,15 +6,19 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pressarchive.crawler.capture import WarcCaptureMiddleware
+from pressarchive.crawler.context import CrawlContext
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.imports import ForeignResponse, ImportOptions, ImportSession
 from pressarchive.profiles import Profile
+from pressarchive.store import Archive
 from pressarchive.warc import Exchange, RotatingWarcWriter, read_response
 from pressarchive.warc import cdxj
 from tests.conftest import CLI
@@ -159,14 +163,16 @@ def test_crawls_keep_the_index_up_to_date(crawled_twice: dict[str, Any]) -> None
     data = DataDir(cli.data)
     warcs = sorted(path.name for path in data.warc_dir.iterdir() if path.name.endswith(".warc.gz"))
     assert len(warcs) >= 2
-    assert sorted(path.name for path in data.cdxj_dir.iterdir()) == [f"{name}.cdxj" for name in warcs]
+    assert sorted(path.name for path in data.cdxj_dir.iterdir()) == sorted([f"{name}.cdxj" for name in warcs] +
+                                                                            [cdxj.MERGED])
     assert cdxj.refresh(data) == []
     assert cli("index", check=True).stdout.strip() == "indexed 0 documents"
     cdxj.cdxj_path(data, warcs[0]).unlink()
     assert cli("index", check=True).stdout.splitlines()[1] == "indexed 1 WARC files in the CDXJ index"
     cdxj.cdxj_path(data, warcs[-1]).unlink()
     cli("check", "--repair", check=True)
-    assert sorted(path.name for path in data.cdxj_dir.iterdir()) == [f"{name}.cdxj" for name in warcs]
+    assert sorted(path.name for path in data.cdxj_dir.iterdir()) == sorted([f"{name}.cdxj" for name in warcs] +
+                                                                            [cdxj.MERGED])
 
 
 def test_cdx_lists_recaptures_and_redirects_that_are_not_versions(crawled_twice: dict[str, Any]) -> None:
@@ -198,3 +204,152 @@ def test_cdx_errors_are_one_line(crawled: dict[str, Any]) -> None:
     assert bad.returncode != 0 and bad.stderr.startswith("error: bad URL") and "Traceback" not in bad.stderr
     when = cli("cdx", "https://example.org/", "--closest", "yesterday")
     assert when.returncode != 0 and "bad time 'yesterday'" in when.stderr and "Traceback" not in when.stderr
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:00-05:00", "0001-01-01T00:00:00+05:00"])
+def test_cdx_closest_beyond_the_calendar_is_one_error_line(data: DataDir, cli: CLI, moment: str) -> None:
+    write_file(data, [exchange("https://example.org/a", T0)])
+    cdxj.refresh(data)
+    Archive(data.database_url).close()
+    assert cli("cdx", "https://example.org/a", "--closest", "9999-12-31T18:00-05:00", check=True)
+    answer = cli("cdx", "https://example.org/a", "--closest", moment)
+    assert answer.returncode == 2 and "Traceback" not in answer.stderr, answer.stderr
+    [line] = [line for line in answer.stderr.splitlines() if line.strip()]
+    assert line.startswith("error:") and "out of range" in line
+
+
+def test_by_distance_takes_any_aware_time(data: DataDir) -> None:
+    write_file(data, [exchange("https://example.org/a", T0 + timedelta(days=n)) for n in (0, 1)])
+    cdxj.refresh(data)
+    entries = cdxj.lookup(data, "https://example.org/a")
+    latest = datetime.fromisoformat("9999-12-31T23:00-05:00")
+    assert [entry.datetime for entry in cdxj.by_distance(entries, latest)] == [T0 + timedelta(days=1), T0]
+    earliest = datetime.fromisoformat("0001-01-01T00:00:00+05:00")
+    assert cdxj.by_distance(entries, earliest)[0].datetime == T0
+
+
+def merged_lines(data: DataDir) -> list[str]:
+    return (data.cdxj_dir / cdxj.MERGED).read_text("utf-8").splitlines()[1:]
+
+
+def test_refresh_merges_the_per_file_indexes_and_lookups_read_the_merge(data: DataDir) -> None:
+    names = [write_file(data, [exchange(f"https://example.org/{n}", T0 + timedelta(hours=h)) for n in range(5)])
+             for h in range(4)]
+    cdxj.refresh(data)
+    lines = merged_lines(data)
+    per_file = [line for name in names for line in cdxj.cdxj_path(data, name).read_text("utf-8").splitlines()]
+    assert lines == sorted(per_file) and len(lines) == 20
+    assert (data.cdxj_dir / cdxj.MERGED).read_bytes().startswith(cdxj.MERGED_HEADER)
+    for name in names:  # emptied, its time kept: a lookup that read it would now find nothing
+        path = cdxj.cdxj_path(data, name)
+        kept = path.stat().st_mtime_ns
+        path.write_bytes(b"")
+        os.utime(path, ns=(kept, kept))
+    assert [entry.filename for entry in cdxj.lookup(data, "https://example.org/3")] == names
+    assert cdxj.lookup(data, "https://example.org/") == [] and cdxj.merge(data) is False
+
+
+def test_a_file_indexed_after_the_merge_is_found_before_the_next(data: DataDir) -> None:
+    first = write_file(data, [exchange("https://example.org/a", T0)])
+    cdxj.refresh(data)
+    later = write_file(data, [exchange("https://example.org/a", T0 + timedelta(days=1))])
+    cdxj.indexer_for(data)(later)  # as an import's writer does on closing a file
+    assert [entry.filename for entry in cdxj.lookup(data, "https://example.org/a")] == [first, later]
+    cdxj.refresh(data)
+    assert len(merged_lines(data)) == 2 and len(cdxj.lookup(data, "https://example.org/a")) == 2
+
+
+def test_a_reindexed_or_removed_file_leaves_no_old_line(data: DataDir) -> None:
+    changing = write_file(data, [exchange("https://example.org/old", T0)], prefix="changing")
+    going = write_file(data, [exchange("https://example.org/going", T0)], prefix="going")
+    staying = write_file(data, [exchange("https://example.org/stays", T0)], prefix="staying")
+    cdxj.refresh(data)
+    writer = RotatingWarcWriter(data.warc_dir, prefix="x")  # the same file, now holding another capture
+    writer.write(exchange("https://example.org/new", T0))
+    replacement = writer.current_file
+    writer.close()
+    os.replace(data.warc_dir / replacement, data.warc_dir / changing)
+    cdxj.index_warc_file(data, changing)  # re-indexed, not merged yet
+    assert cdxj.lookup(data, "https://example.org/old") == []
+    assert [entry.filename for entry in cdxj.lookup(data, "https://example.org/new")] == [changing]
+    (data.warc_dir / going).unlink()
+    cdxj.refresh(data)
+    assert cdxj.lookup(data, "https://example.org/old") == [] and cdxj.lookup(data, "https://example.org/going") == []
+    assert [entry.filename for entry in cdxj.lookup(data, "https://example.org/new")] == [changing]
+    assert [entry.filename for entry in cdxj.lookup(data, "https://example.org/stays")] == [staying]
+    assert len(merged_lines(data)) == 2
+
+
+def test_a_merge_of_more_files_than_one_pass_opens(data: DataDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cdxj, "MERGE_BATCH", 2)
+    names = [write_file(data, [exchange(f"https://example.org/{n % 3}", T0 + timedelta(hours=n))]) for n in range(7)]
+    cdxj.refresh(data)
+    assert len(merged_lines(data)) == 7 and merged_lines(data) == sorted(merged_lines(data))
+    assert len(cdxj.lookup(data, "https://example.org/1")) == 2
+    assert [path.name for path in data.cdxj_dir.iterdir() if path.name.startswith(".")] == []  # no pass left over
+    assert set(json.loads((data.cdxj_dir / cdxj.MERGED).read_bytes().split(b"\n", 1)[0]
+                          .removeprefix(cdxj.MERGED_HEADER))) == {f"{name}.cdxj" for name in names}
+
+
+def test_a_remembered_listing_still_sees_a_new_index(data: DataDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cdxj, "_SETTLED_NS", -(10**12))  # every listing trusted at once
+    write_file(data, [exchange("https://example.org/a", T0)])
+    cdxj.refresh(data)
+    assert len(cdxj.lookup(data, "https://example.org/a")) == 1
+    cdxj.indexer_for(data)(write_file(data, [exchange("https://example.org/a", T0 + timedelta(days=1))]))
+    assert len(cdxj.lookup(data, "https://example.org/a")) == 2  # the directory changed: listed again
+
+
+def test_a_crawl_indexes_each_file_it_rotates_without_waiting_for_it(data: DataDir,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    slow_index = cdxj.index_warc_file
+
+    def slow(data: DataDir, name: str) -> Path:
+        time.sleep(0.5)
+        return slow_index(data, name)
+
+    monkeypatch.setattr(cdxj, "index_warc_file", slow)
+    indexing = cdxj.ClosedWarcIndexer(data)
+    writer = RotatingWarcWriter(data.warc_dir, max_size=2000, on_closed=indexing)
+    began = time.monotonic()
+    for n in range(4):
+        writer.write(exchange(f"https://example.org/{n}", T0, body=os.urandom(900)))
+    assert time.monotonic() - began < 0.5  # rotations did not wait for the indexer
+    deadline = time.monotonic() + 30
+    while not cdxj.lookup(data, "https://example.org/0") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert cdxj.lookup(data, "https://example.org/0")  # found while the writer is still open
+    writer.close()
+    indexing.close()
+    assert [len(cdxj.lookup(data, f"https://example.org/{n}")) for n in range(4)] == [1, 1, 1, 1]
+    indexing("late.warc.gz")  # after the crawl: left to the closing refresh, not an error
+
+
+def test_the_crawls_warc_writer_tells_the_runs_indexer(data: DataDir) -> None:
+    closed: list[str] = []
+    archive = Archive(data.database_url)
+    try:
+        context = CrawlContext(data=data, archive=archive, on_warc_closed=closed.append)
+        middleware = WarcCaptureMiddleware(context, max_size=2000, source="police")
+        middleware.writer.write(exchange("https://example.org/a", T0))
+        middleware.close()
+    finally:
+        archive.close()
+    assert closed == [path.name for path in data.warc_dir.iterdir()]
+
+
+def test_a_merge_survives_an_index_removed_under_it(data: DataDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = write_file(data, [exchange("https://example.org/a", T0)])
+    cdxj.refresh(data)
+    listed = cdxj._index_files
+
+    def with_a_ghost(data: DataDir) -> dict[str, int]:
+        return {**listed(data), "ghost.warc.gz.cdxj": 1}  # listed, then removed by another refresh
+
+    monkeypatch.setattr(cdxj, "_index_files", with_a_ghost)
+    monkeypatch.setattr(cdxj, "MERGE_BATCH", 1)
+    (data.cdxj_dir / cdxj.MERGED).unlink()
+    assert cdxj.merge(data) is True
+    monkeypatch.undo()
+    assert [entry.filename for entry in cdxj.lookup(data, "https://example.org/a")] == [kept]
+    assert [path.name for path in data.cdxj_dir.iterdir() if path.name.startswith(".")] == []

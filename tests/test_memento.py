@@ -48,6 +48,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> DocumentArchive:
             writer.write(exchange(HOSTILE, T0, b"<p>hostile</p>"))
             recapture = document_archive.RELEASE.url
             writer.write(exchange(recapture, datetime(2024, 3, 1, tzinfo=UTC), b"", 304))
+            # http -> https in the same second, as a crawler following the redirect records it
+            writer.write(exchange("http://police.example.org/press/moved", T0, b"", 301,
+                                  [("Location", "https://police.example.org/press/moved")]))
+            writer.write(exchange("https://police.example.org/press/moved", T0, b"<p>moved here</p>"))
+            for twin in ("http://police.example.org/press/twin", "https://police.example.org/press/twin"):
+                writer.write(exchange(twin, T0, f"<p>{twin}</p>".encode()))
         writer.close()
     cdxj.refresh(built.data)
     return built
@@ -79,8 +85,9 @@ def test_timemap_lists_every_capture_in_link_format(client: TestClient) -> None:
     assert self_uri == f"http://testserver/timemap/link/{PAGE}" and self_params["type"] == "application/link-format"
     assert (self_params["from"], self_params["until"]) == (http_date(TIMES[0]), http_date(TIMES[-1]))
     mementos = by_rel(links, "memento")
-    assert [params["datetime"] for _, params in mementos] == [http_date(when) for when in TIMES]
-    assert [params["rel"] for _, params in mementos] == ["first memento", "memento", "last memento"]
+    # The 304 recapture at TIMES[1] has no body of its own: not a memento (see mementos.memento_captures).
+    assert [params["datetime"] for _, params in mementos] == [http_date(TIMES[0]), http_date(TIMES[2])]
+    assert [params["rel"] for _, params in mementos] == ["first memento", "last memento"]
     assert mementos[0][0] == f"http://testserver/memento/20170501093000/{PAGE}"
     assert mementos[0][1]["datetime"] == "Mon, 01 May 2017 09:30:00 GMT"
 
@@ -98,14 +105,15 @@ def test_the_url_may_come_mangled_or_encoded(client: TestClient) -> None:
 def test_timemap_json_has_the_same_mementos(client: TestClient) -> None:
     body = client.get(f"/timemap/json/{PAGE}").json()
     assert [item["datetime"] for item in body["mementos"]["list"]] == [
-        when.isoformat().replace("+00:00", "Z") for when in TIMES]
+        when.isoformat().replace("+00:00", "Z") for when in (TIMES[0], TIMES[2])]
     assert body["mementos"]["first"] == body["mementos"]["list"][0] and body["original_uri"] == PAGE
     assert body["timemap_uri"]["link_format"] == f"http://testserver/timemap/link/{PAGE}"
 
 
 @pytest.mark.parametrize(("asked", "chosen"), [
-    (T0 + timedelta(days=10), TIMES[0]), (T0 + timedelta(days=20), TIMES[1]),
+    (T0 + timedelta(days=10), TIMES[0]), (T0 + timedelta(days=20), TIMES[0]), (T0 + timedelta(days=30), TIMES[0]),
     (T0 - timedelta(days=900), TIMES[0]), (T0 + timedelta(days=3000), TIMES[2]), (None, TIMES[2]),
+    (datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC), TIMES[2]), (datetime(1, 1, 1, tzinfo=UTC), TIMES[0]),
 ])
 def test_timegate_redirects_to_the_closest_capture(client: TestClient, asked: datetime | None,
                                                    chosen: datetime) -> None:
@@ -135,14 +143,15 @@ def test_memento_is_served_inert_with_its_headers(client: TestClient) -> None:
 
 
 def test_a_time_without_a_capture_redirects_to_the_closest(client: TestClient) -> None:
-    for stamp, closest in (("20170520", "20170531093000"), ("20170515", "20170501093000"),
+    for stamp, closest in (("20170520", "20170501093000"), ("20170601", "20170501093000"),
+                           ("20170515", "20170501093000"),
                            ("20170501093001", "20170501093000"), ("2030", "20180605093000")):
         answer = client.get(f"/memento/{stamp}/{PAGE}")
         assert answer.status_code == 302
         assert answer.headers["location"] == f"http://testserver/memento/{closest}/{PAGE}"
 
 
-def test_a_redirect_and_a_304_are_mementos_too(client: TestClient) -> None:
+def test_a_redirect_and_a_304_are_served_at_their_own_time(client: TestClient) -> None:
     moved = client.get("/memento/20170501093000/http://police.example.org/old-marea")
     assert moved.status_code == 200 and "the server answered HTTP 301" in moved.text
     assert "location" not in moved.headers  # the archived redirect is shown, not followed
@@ -213,10 +222,46 @@ def test_document_page_lists_the_captures_of_its_url(client: TestClient, built: 
     assert 'href="/timemap/link/https://police.example.org/press/avalanche"' in section
 
 
-def test_cdx_and_the_timemap_agree(built: DocumentArchive, client: TestClient) -> None:
+def test_the_timemap_lists_the_2xx_captures_cdx_lists(built: DocumentArchive, client: TestClient) -> None:
     listed = captures_of(built.data, PAGE)
+    assert [entry.status for entry in listed] == [200, 304, 200]  # cdx keeps everything
     mementos = by_rel(parse_links(client.get(f"/timemap/link/{PAGE}").text), "memento")
-    assert [entry.timestamp for entry in listed] == [uri.split("/")[4] for uri, _ in mementos]
+    assert [entry.timestamp for entry in listed if entry.status == 200] == [uri.split("/")[4] for uri, _ in mementos]
+
+
+def test_timegate_skips_an_unchanged_recapture(client: TestClient, built: DocumentArchive) -> None:
+    url = document_archive.RELEASE.url
+    answer = client.get(f"/timegate/{url}")  # the latest capture is a 304 with no body
+    assert answer.headers["location"] == f"http://testserver/memento/20240201083000/{url}"  # the latest 200
+    page = client.get(answer.headers["location"].removeprefix("http://testserver"))
+    assert page.status_code == 200 and "HTTP 304" not in page.text and page.headers["memento-datetime"]
+
+
+def test_timegate_prefers_the_page_to_a_redirect_in_the_same_second(client: TestClient) -> None:
+    url = "https://police.example.org/press/moved"
+    for headers in ({}, {"Accept-Datetime": http_date(T0)}):
+        answer = client.get(f"/timegate/{url}", headers=headers)
+        assert answer.headers["location"] == f"http://testserver/memento/20170501093000/{url}"
+    page = client.get(f"/memento/20170501093000/{url}")
+    assert page.status_code == 200 and "moved here" in page.text
+    links = parse_links(client.get(f"/timemap/link/{url}").text)
+    assert [uri for uri, _ in by_rel(links, "memento")] == [f"http://testserver/memento/20170501093000/{url}"]
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_on_a_tie_the_capture_of_the_url_asked_for_wins(client: TestClient, scheme: str) -> None:
+    url = f"{scheme}://police.example.org/press/twin"
+    for path in (f"/timegate/{url}", f"/memento/20170501/{url}"):
+        answer = client.get(path, headers={"Accept-Datetime": http_date(T0 + timedelta(hours=1))})
+        assert answer.headers["location"] == f"http://testserver/memento/20170501093000/{url}", path
+    assert f"<p>{url}</p>" in client.get(f"/memento/20170501093000/{url}").text
+
+
+def test_a_url_only_ever_redirected_still_has_its_timemap(client: TestClient) -> None:
+    url = "http://police.example.org/old-marea"
+    links = parse_links(client.get(f"/timemap/link/{url}").text)
+    assert [uri for uri, _ in by_rel(links, "memento")] == [f"http://testserver/memento/20170501093000/{url}"]
+    assert client.get(f"/timegate/{url}").headers["location"].endswith(f"/memento/20170501093000/{url}")
 
 
 def test_memento_links_survive_quoting() -> None:
@@ -234,3 +279,23 @@ def test_document_page_lists_only_the_newest_captures(client: TestClient, built:
     section = section.split("</section>", 1)[0]
     assert len(re.findall(r"<tr>\s*<td", section)) == 2 and "The newest 2 of 3 captures" in section
     assert "/memento/20240101120000/" not in section and "/memento/20240301000000/" in section
+
+
+def test_an_international_host_round_trips_through_the_apps_own_links(tmp_path: Path) -> None:
+    data = DataDir(tmp_path / "data")
+    writer = RotatingWarcWriter(data.warc_dir)
+    url = "https://bücher.example/press/1"
+    writer.write(exchange(url, T0, "<p>Bücher</p>".encode()))
+    writer.close()
+    cdxj.refresh(data)
+    [entry] = captures_of(data, url)
+    assert urls.timemap_url(entry.url) == "/timemap/link/https://b%C3%BCcher.example/press/1"
+    with TestClient(create_app(data), follow_redirects=False) as client:
+        for path in (urls.timemap_url(entry.url), urls.timemap_url(entry.url, "json"), urls.timegate_url(entry.url),
+                     "/timemap/link/https://xn--bcher-kva.example/press/1"):
+            assert client.get(path).status_code in (200, 302), path
+        mementos = by_rel(parse_links(client.get(urls.timemap_url(entry.url)).text), "memento")
+        page = client.get(mementos[0][0].removeprefix("http://testserver"))
+        assert page.status_code == 200 and "Bücher" in page.text
+        assert client.get(urls.memento_url(entry.timestamp, entry.url)).status_code == 200
+        assert client.get("/timemap/link/https://b%ZZcher.example/press/1").status_code == 400

@@ -69,4 +69,8 @@ def _moment(text: str) -> datetime:
     except ValueError:
         raise click.BadParameter(f"bad time {text[:40]!r}: expected ISO 8601 such as 2019-05-01T12:00Z",
                                  param_hint="--closest") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is in the year 10000 in UTC
+        raise click.BadParameter(f"time {text[:40]!r} out of range: in UTC it falls outside years 1-9999",
+                                 param_hint="--closest") from None

@@ -35,7 +35,8 @@ CAPTURE_META = "pressarchive_capture_id"
 class WarcCaptureMiddleware:
     def __init__(self, context: CrawlContext, max_size: int, source: str) -> None:
         # The source name in the file name lets an auditor find one press room's captures.
-        self.writer = RotatingWarcWriter(context.data.warc_dir, max_size=max_size, prefix=f"pressarchive-{source}")
+        self.writer = RotatingWarcWriter(context.data.warc_dir, max_size=max_size, prefix=f"pressarchive-{source}",
+                                         on_closed=context.on_warc_closed)
         self.source = source
         self.run_id = context.run_id
         self.archive = context.archive

@@ -39,6 +39,8 @@ class CrawlContext:
     run_id: int | None = None
     workers: ExtractionWorkers | None = None  # None: extract on the crawl's own thread
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Told the name of each WARC file a writer closes (the runner indexes it in the background).
+    on_warc_closed: Callable[[str], None] | None = None
 
 
 class MissingContextError(RuntimeError):

@@ -173,6 +173,7 @@ def run_crawl(
     logging.raiseExceptions = False
     repair_open_files(data.warc_dir)
     archive = Archive(data.database_url)
+    indexing = cdxj.ClosedWarcIndexer(data)  # WARC files closed on rotation, indexed as the crawl goes on
     try:
         run_id, resumed_from = _start_run(archive, profiles, started, resume)
         with SignalLatch() as latch, extraction_workers(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"]),
@@ -181,7 +182,8 @@ def run_crawl(
             process = BoundedStopCrawlerProcess(scrapy_settings, on_stop=[indexer.stop] if indexer else [],
                                                 latch=latch)
             crawlers = []
-            context = CrawlContext(data=data, archive=archive, run_id=run_id, workers=workers, clock=utc_now)
+            context = CrawlContext(data=data, archive=archive, run_id=run_id, workers=workers, clock=utc_now,
+                                   on_warc_closed=indexing)
             for profile in profiles:
                 done = archive.done_in_run(resumed_from, profile.name) if resumed_from else set()
                 crawler = process.create_crawler(PressRoomSpider)
@@ -197,6 +199,7 @@ def run_crawl(
         archive.finish_run(run_id, report["status"], utc_now(), report)
     finally:
         archive.close()
+        indexing.close()
         # Every WARC file of the run is closed now (and those a killed crawl left, repaired).
         cdxj.refresh_quietly(data)
     (data.reports_dir / f"crawl-{stamp}.json").write_text(json.dumps(report, indent=2), "utf-8")

@@ -1,12 +1,14 @@
 """Memento (RFC 7089): what the archive holds of any URL, for Memento clients and citation checkers.
 
 * TimeMap ``/timemap/link/{url}`` (``application/link-format``; ``/timemap/json/{url}`` the
-  same as JSON): the original, the TimeGate, itself, and one memento per capture.
-* TimeGate ``/timegate/{url}``: a 302 to the capture closest to ``Accept-Datetime`` (RFC 1123;
-  none: the latest).
-* Memento ``/memento/{YYYYMMDDhhmmss}/{url}``: the captured response served inert, as the raw
-  original of a document is (:mod:`pressarchive.web.original`), with ``Memento-Datetime``; a
-  timestamp without a capture at that second redirects to the closest one.
+  same as JSON): the original, the TimeGate, itself, and one memento per 2xx capture
+  (:func:`pressarchive.mementos.memento_captures` says why 304s and redirects are not).
+* TimeGate ``/timegate/{url}``: a 302 to the memento closest to ``Accept-Datetime`` (RFC 1123;
+  none: the latest); in a tie, the capture of the URL asked for.
+* Memento ``/memento/{YYYYMMDDhhmmss}/{url}``: the capture taken at that second, whatever it
+  answered, served inert, as the raw original of a document is
+  (:mod:`pressarchive.web.original`), with ``Memento-Datetime``; a timestamp without a
+  capture at that second redirects to the closest memento.
 
 Captures are found in the CDXJ index (:mod:`pressarchive.mementos`). The URL asked about is the
 rest of the path as it was sent (its own percent-escapes kept) plus the query string. Archived
@@ -27,7 +29,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from pressarchive import mementos
-from pressarchive.warc.cdxj import CdxjEntry, by_distance
+from pressarchive.warc.cdxj import CdxjEntry
 from pressarchive.web import urls
 from pressarchive.web.deps import Service, public_base_url
 from pressarchive.web.original import archived_response
@@ -41,7 +43,7 @@ router = APIRouter(include_in_schema=False)
 def timemap_link(request: Request, service: Service) -> Response:
     """Every capture of the URL, oldest first, in link-format (RFC 6690)."""
     url = _asked_url(request, 2)
-    entries = mementos.captures_of(service.data, url)
+    entries = mementos.memento_captures(mementos.captures_of(service.data, url))
     links = Links(public_base_url(request), url)
     lines = [links.original(), links.timegate(),
              links.timemap(rel="self", since=entries[0], until=entries[-1])]
@@ -53,7 +55,7 @@ def timemap_link(request: Request, service: Service) -> Response:
 def timemap_json(request: Request, service: Service) -> JSONResponse:
     """The TimeMap as JSON, in the shape pywb and the Memento aggregators use."""
     url = _asked_url(request, 2)
-    entries = mementos.captures_of(service.data, url)
+    entries = mementos.memento_captures(mementos.captures_of(service.data, url))
     links = Links(public_base_url(request), url)
     listed = [{"datetime": _iso(entry), "uri": links.absolute(urls.memento_url(entry.timestamp, entry.url))}
               for entry in entries]
@@ -74,9 +76,10 @@ def timegate(request: Request, service: Service) -> Response:
     asked = request.headers.get("accept-datetime")
     when = mementos.parse_http_date(asked) if asked is not None else None
     entries = mementos.captures_of(service.data, url)
-    chosen = entries[-1] if when is None else by_distance(entries, when)[0]
+    chosen = mementos.closest_memento(entries, url, when)
     links = Links(public_base_url(request), url)
-    link = [links.original(), links.timemap(), links.memento(chosen, _rel_of(chosen, entries))]
+    link = [links.original(), links.timemap(),
+            links.memento(chosen, _rel_of(chosen, mementos.memento_captures(entries)))]
     return RedirectResponse(links.absolute(urls.memento_url(chosen.timestamp, chosen.url)), status_code=302,
                             headers={"Vary": "accept-datetime", "Link": ", ".join(link)})
 
@@ -86,11 +89,11 @@ def memento(request: Request, service: Service, timestamp: str) -> Response:
     """The capture taken at ``timestamp``, served inert; any other time redirects to the closest."""
     when = mementos.parse_timestamp(timestamp)
     url = _asked_url(request, 2)
-    entries = mementos.captures_of(service.data, url, when)
+    entries = mementos.captures_of(service.data, url)
     links = Links(public_base_url(request), url)
-    exact = mementos.exact_capture(entries, url, timestamp)
+    exact = mementos.exact_capture(entries, url, timestamp)  # any capture, a 304 or a redirect too
     if exact is None:
-        closest = entries[0]
+        closest = mementos.closest_memento(entries, url, when)
         return RedirectResponse(links.absolute(urls.memento_url(closest.timestamp, closest.url)), status_code=302,
                                 headers={"Link": ", ".join([links.original(), links.timegate(), links.timemap()])})
     original = mementos.read_capture(service.data, exact)
