@@ -112,6 +112,12 @@ class ImportSession:
         while len(self._waiting) > AHEAD_PER_WORKER * max(1, self.options.workers):
             self._finish(self._waiting.popleft())
 
+    def skip(self, reason: str) -> None:
+        """Count a response a reader could not hand over whole (larger than a page can be, a
+        revisit whose original is not at hand)."""
+        self.summary.responses += 1
+        self.summary.skipped[reason] += 1
+
     def progress(self) -> None:
         """Tell the caller how far the import is (readers call it as they go)."""
         if self.on_progress is not None:
