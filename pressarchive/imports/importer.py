@@ -19,8 +19,8 @@ from warcio.recordloader import ArcWarcRecord
 
 from pressarchive.crawler.media import is_denied_url, media_type
 from pressarchive.imports.foreign import ForeignResponse
-from pressarchive.imports.inputs import GZIP_MAGIC, ArchiveFile
-from pressarchive.imports.recordstream import RawRecord, read_records
+from pressarchive.imports.inputs import HEAD, ArchiveFile, stream_format
+from pressarchive.imports.recordstream import RawRecord, StreamFormat, read_records
 from pressarchive.imports.responses import (
     RecordProblem, export_fields, foreign_response, http_headers, http_status, is_web_url, record_date, target_uri,
 )
@@ -47,12 +47,12 @@ class ArchiveImporter:
 
     def import_file(self, item: ArchiveFile) -> None:
         self.summary.files += 1
-        if item.kind == "wacz":
+        if item.form is None:
             self._import_wacz(item.path)
         else:
             opener = functools.partial(_open_file, item.path)
             with opener() as fh:
-                self._import_stream(fh, opener, item.path.name, item.gzipped)
+                self._import_stream(fh, opener, item.path.name, item.form)
         self._done_bytes += item.size
         self.summary.bytes_read = self._done_bytes
         self.session.progress()
@@ -66,15 +66,19 @@ class ArchiveImporter:
             name = member_name(path.name, member)
             try:
                 with opener() as fh:
-                    gzipped = fh.read(2) == GZIP_MAGIC
+                    form = stream_format(fh.read(HEAD))
                     fh.seek(0)
-                    self._import_stream(fh, opener, name, gzipped)
+                    if form is None:
+                        self.summary.add_bad(BadRecord(name, 0, "not a WARC or ARC file"))
+                        continue
+                    self._import_stream(fh, opener, name, form)
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a CRC found wrong at the member's end
                 self.summary.add_bad(BadRecord(name, 0, f"unreadable zip member: {exc}"))
 
-    def _import_stream(self, fh: BinaryIO, opener: functools.partial[BinaryIO], name: str, gzipped: bool) -> None:
-        stream = self.originals.add_stream(opener, gzipped)
-        for item in read_records(fh, name, gzipped, self.limit):
+    def _import_stream(self, fh: BinaryIO, opener: functools.partial[BinaryIO], name: str,
+                       form: StreamFormat) -> None:
+        stream = self.originals.add_stream(opener, form)
+        for item in read_records(fh, name, form, self.limit):
             if isinstance(item, BadRecord):
                 self.summary.add_bad(item)
                 continue

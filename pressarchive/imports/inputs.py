@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pressarchive.errors import UserError
+from pressarchive.imports.recordstream import StreamFormat
 from pressarchive.imports.resync import opens_record
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -23,11 +24,10 @@ HEAD = 8192
 
 @dataclass(frozen=True, slots=True)
 class ArchiveFile:
-    """A file to import: ``kind`` "records" (WARC or ARC) or "wacz"; ``gzipped`` for the former."""
+    """A file to import: a WACZ package (``form`` None) or a WARC or ARC file (its ``form``)."""
 
     path: Path
-    kind: str
-    gzipped: bool
+    form: StreamFormat | None
     size: int
 
 
@@ -38,14 +38,18 @@ def check_inputs(paths: Sequence[str | Path]) -> list[ArchiveFile]:
     return [_check(Path(path)) for path in paths]
 
 
-def records_head(head: bytes, gzipped: bool) -> bytes:
-    """The first (decompressed) bytes of a WARC or ARC stream."""
-    if not gzipped:
-        return head
-    try:
-        return zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, 512)
-    except zlib.error:
-        return b""
+def stream_format(head: bytes) -> StreamFormat | None:
+    """How a stream that starts with ``head`` holds its records (None: it is no WARC or ARC)."""
+    gzipped = head.startswith(GZIP_MAGIC)
+    if gzipped:
+        try:
+            head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, 512)
+        except zlib.error:
+            return None
+    head = head.lstrip(b"\r\n")
+    if not opens_record(head):
+        return None
+    return StreamFormat(gzipped, arc=not head.startswith(b"WARC/"))
 
 
 def _check(path: Path) -> ArchiveFile:
@@ -60,8 +64,8 @@ def _check(path: Path) -> ArchiveFile:
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
     if head.startswith(ZIP_MAGIC) and zipfile.is_zipfile(path):
-        return ArchiveFile(path, "wacz", False, size)
-    gzipped = head.startswith(GZIP_MAGIC)
-    if opens_record(records_head(head, gzipped).lstrip(b"\r\n")):
-        return ArchiveFile(path, "records", gzipped, size)
+        return ArchiveFile(path, None, size)
+    form = stream_format(head)
+    if form is not None:
+        return ArchiveFile(path, form, size)
     raise UserError(f"{path} is not a WARC, ARC or WACZ file")

@@ -53,8 +53,11 @@ class _Records(ArchiveIterator):  # type: ignore[misc]
     """warcio's iterator, noting a record that is not followed by blank lines (warcio prints a
     warning to stderr) and reading on through a file gzipped as one member."""
 
-    def __init__(self, fh: BinaryIO) -> None:
-        super().__init__(fh, arc2warc=True, check_digests=True)
+    def __init__(self, fh: BinaryIO, arc: bool) -> None:
+        super().__init__(fh, arc2warc=arc, check_digests=True)
+        # Parse as the one format the file is: warcio would otherwise read a stray line of
+        # five words as an ARC record.
+        self.known_format = "arc" if arc else "warc"
         self.misaligned = False
         self.whole_gzip = False
 
@@ -77,21 +80,30 @@ class _Records(ArchiveIterator):  # type: ignore[misc]
         self.whole_gzip = True
 
 
-def read_records(fh: BinaryIO, name: str, gzipped: bool, limit: int) -> Iterator[RawRecord | BadRecord]:
+@dataclass(frozen=True, slots=True)
+class StreamFormat:
+    """How a stream's records are stored: gzip member per record or not, WARC or ARC."""
+
+    gzipped: bool
+    arc: bool = False
+
+
+def read_records(fh: BinaryIO, name: str, form: StreamFormat, limit: int) -> Iterator[RawRecord | BadRecord]:
     """Every record of ``fh`` in order, and a :class:`BadRecord` for each damaged stretch.
 
     ``name``: how bad records name the file. ``limit``: the largest payload read into memory.
     """
     start: int | None = fh.tell()
     while start is not None:
-        start = yield from _read_from(fh, start, name, gzipped, limit)
+        start = yield from _read_from(fh, start, name, form, limit)
 
 
-def _read_from(fh: BinaryIO, start: int, name: str, gzipped: bool,
+def _read_from(fh: BinaryIO, start: int, name: str, form: StreamFormat,
                limit: int) -> Generator[RawRecord | BadRecord, None, int | None]:
     """Records from ``start`` until the end or the first damage; returns where to go on."""
     fh.seek(start)
-    records = _Records(fh)
+    records = _Records(fh, form.arc)
+    gzipped = form.gzipped
     try:
         for record in records:
             offset = records.offset
@@ -112,7 +124,20 @@ def _read_from(fh: BinaryIO, start: int, name: str, gzipped: bool,
     except READ_ERRORS as exc:
         yield BadRecord(name, records.offset, _reason(exc))
         return next_record_start(fh, records.offset, gzipped)
+    if not records.whole_gzip and _left_over(fh, records.offset):
+        # warcio takes a record cut off in its first lines for the end of the file.
+        yield BadRecord(name, records.offset, "truncated: the file ends inside this record")
+        return next_record_start(fh, records.offset, gzipped)
     return None
+
+
+def _left_over(fh: BinaryIO, end: int) -> bool:
+    """Whether anything but blank lines follows ``end``, where the last record read ended."""
+    fh.seek(end)
+    while chunk := fh.read(1 << 16):
+        if chunk.strip():
+            return True
+    return False
 
 
 def _payload(record: ArcWarcRecord, limit: int) -> tuple[bytes | None, bool]:
@@ -144,6 +169,6 @@ def _reason(exc: Exception) -> str:
     text = " ".join(str(exc).split())[:200]
     if isinstance(exc, zlib.error):
         return f"corrupt gzip data: {text}"
-    if isinstance(exc, ArchiveLoadFailed):
+    if isinstance(exc, ArchiveLoadFailed | StatusAndHeadersParserException):
         return f"not a WARC/ARC record: {text}"
     return f"unreadable record: {type(exc).__name__}: {text}"

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from warcio.recordloader import ArcWarcRecord
 
-from pressarchive.imports.recordstream import RawRecord, read_records
+from pressarchive.imports.recordstream import RawRecord, StreamFormat, read_records
 
 #: Opens the stream a record was read from (a file, a WACZ member), positioned anywhere.
 Opener = Callable[[], BinaryIO]
@@ -36,11 +36,11 @@ class Originals:
 
     def __init__(self) -> None:
         self._where: dict[int, Location] = {}
-        self._streams: list[tuple[Opener, bool]] = []
+        self._streams: list[tuple[Opener, StreamFormat]] = []
 
-    def add_stream(self, opener: Opener, gzipped: bool) -> int:
+    def add_stream(self, opener: Opener, form: StreamFormat) -> int:
         """Register a stream records are read from; returns its number for :meth:`note`."""
-        self._streams.append((opener, gzipped))
+        self._streams.append((opener, form))
         return len(self._streams) - 1
 
     def note(self, record: ArcWarcRecord, where: Location) -> None:
@@ -65,11 +65,11 @@ class Originals:
 
     def read(self, where: Location, limit: int) -> RawRecord | None:
         """The original record read again (None if it cannot be, or is larger than ``limit``)."""
-        opener, gzipped = self._streams[where.stream]
+        opener, form = self._streams[where.stream]
         try:
             with closing(opener()) as fh:
                 fh.seek(where.offset)
-                first = next(read_records(fh, "", gzipped, limit), None)
+                first = next(read_records(fh, "", form, limit), None)
         except OSError:
             return None
         if not isinstance(first, RawRecord) or first.body is None or first.offset != where.offset:
