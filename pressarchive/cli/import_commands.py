@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -16,6 +18,7 @@ from rich.table import Table
 from pressarchive.cli import terminal
 from pressarchive.cli.app import Context, cli, fail, pass_context
 from pressarchive.cli.crawl_commands import configured_profiles
+from pressarchive.crawler.runner import INDEX_EVERY, BackgroundIndexer
 from pressarchive.imports import ImportOptions, ImportSummary
 from pressarchive.imports.inputs import ArchiveFile, check_inputs
 from pressarchive.imports.run import import_archive_files
@@ -47,19 +50,42 @@ def import_warc(ctx: Context, files: tuple[str, ...], source: str | None, worker
     if workers is not None:
         options = dataclasses.replace(options, workers=workers)
     console = terminal.console(stderr=True)
-    with ctx.writing() as data:
+    with ctx.writing() as data, BackgroundIndexer(functools.partial(index_pending_in, data)) as indexer:
         profiles = {profile.name: profile for profile in configured_profiles(ctx)}
-        with _progress(console, inputs) as on_progress:
+        with _progress(console, inputs) as on_progress, _index_rounds(indexer):
             summary = import_archive_files(data, inputs, options, profiles, on_progress=on_progress)
-        indexed = index_pending_in(data)
+        indexer.last_round()  # what the rounds during the import did not see
+    indexed = indexer.total
     if as_json:
         click.echo(terminal.json_text({**summary.to_json(), "indexed": indexed}))
     else:
         _print_summary(summary, console)
         console.print(f"indexed {indexed} new or changed documents; data in {data.root}", markup=False,
                       highlight=False)
+    if indexer.failed_rounds:
+        console.print(f"{indexer.failed_rounds} indexing rounds failed (see the log); "
+                      "`pressarchive index` indexes what they left", markup=False, highlight=False)
     if summary.had_trouble:
         fail(_trouble(summary))
+
+
+@contextmanager
+def _index_rounds(indexer: BackgroundIndexer) -> Iterator[None]:
+    """Index what the import has saved every few seconds, as a crawl does: documents become
+    searchable while the import goes on, and each round holds only what arrived since the last."""
+    done = threading.Event()
+
+    def rounds() -> None:
+        while not done.wait(INDEX_EVERY):
+            indexer.round()
+
+    thread = threading.Thread(target=rounds, name="index-rounds", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 @contextmanager
