@@ -34,7 +34,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ def write_warc(path: Path, responses: int) -> list[tuple[bytes, date]]:
         for number in range(responses):
             rel = sitegen.release(number, responses)
             body = sitegen.render_release(rel, responses, BASE_URL)
-            day = date(2019, 1 + number % 12, 1 + number % 28)
+            day = rel.published + timedelta(days=number % 30)  # captured within a month of publication
             if number % every == 0 and len(sample) < SAMPLE:
                 sample.append((body, day))
             http = StatusAndHeaders("200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body)))],
