@@ -177,11 +177,8 @@ class Archive:
 
     def capture_exists(self, url: str, payload_sha256: str) -> bool:
         """Whether a capture of exactly ``url`` with this payload is archived (an import skips it)."""
-        caps = schema.captures
         with self.engine.connect() as conn:
-            return conn.execute(
-                sa.select(caps.c.id).where(caps.c.url == url, caps.c.payload_sha256 == payload_sha256).limit(1)
-            ).first() is not None
+            return conn.execute(_CAPTURE_EXISTS, {"url": url, "digest": payload_sha256}).first() is not None
 
     def save_document(self, doc: Document, capture_id: int) -> SaveOutcome:
         """Add a document, or a new version of it if its text changed since the last one.
@@ -527,6 +524,10 @@ class Archive:
 # running it (a capture and a new document: 0.88 ms of CPU with statements built per call, 0.34 so).
 _INSERT_CAPTURE = schema.captures.insert()
 _INSERT_DOCUMENT = schema.documents.insert()
+# Built once: an import asks it of every response it reads.
+_CAPTURE_EXISTS = sa.select(schema.captures.c.id).where(
+    schema.captures.c.url == sa.bindparam("url"), schema.captures.c.payload_sha256 == sa.bindparam("digest"),
+).limit(1)
 _CAPTURED_AT = sa.select(schema.captures.c.captured_at).where(schema.captures.c.id == sa.bindparam("capture_id"))
 _DOCUMENT_BY_URL = sa.select(schema.documents).where(schema.documents.c.url == sa.bindparam("doc_url"))
 
