@@ -216,3 +216,16 @@ def test_wacz_whose_package_list_fails_its_digest_imports_nothing(data: DataDir,
     assert [str(bad) for bad in summary.bad] == [
         "pkg.wacz!datapackage.json@0: does not match the hash in datapackage-digest.json"]
     assert summary.had_trouble and not stored(data)
+
+
+def test_a_page_without_text_keeps_its_capture_and_is_not_copied_again(data: DataDir, tmp_path: Path) -> None:
+    path = tmp_path / "empty.warc.gz"
+    write_warc(path, [Record(URL, "2019-05-02T10:00:00Z", b"<html><body></body></html>")])
+    first = run(data, path)
+    assert first.captures == 1 and first.skipped == {"no_text": 1} and not first.documents
+    archive = Archive(data.database_url)
+    try:
+        assert len(list(archive.capture_locations())) == 1
+    finally:
+        archive.close()
+    assert run(data, path).skipped == {"duplicate": 1}

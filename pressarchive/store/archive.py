@@ -171,9 +171,12 @@ class Archive:
         one transaction: an import's rows go in by the batch, as one commit per page would
         cost more than the page's extraction. The same rules as :meth:`record_capture` then
         :meth:`save_document` one by one, in order."""
+        outcomes: list[SaveOutcome | None] = []
         with self.engine.begin() as conn:
-            return [None if doc is None else _save_document(conn, doc, _record_capture(conn, capture))
-                    for capture, doc in items]
+            for capture, doc in items:
+                capture_id = _record_capture(conn, capture)
+                outcomes.append(None if doc is None else _save_document(conn, doc, capture_id))
+        return outcomes
 
     def capture_exists(self, url: str, payload_sha256: str) -> bool:
         """Whether a capture of exactly ``url`` with this payload is archived (an import skips it)."""
