@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +23,7 @@ from tests.test_import_warc import consistent, stored
 from tests.warc_files import Record, arc_record, page, write_arc, write_warc
 
 URLS = [f"https://www.police.example/press/{n}" for n in range(3)]
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -157,3 +164,26 @@ def test_files_that_are_no_archives_are_refused_before_anything_is_written(
 def _write(path: Path, content: bytes) -> Path:
     path.write_bytes(content)
     return path
+
+
+def test_sigterm_stops_the_import_and_the_same_command_imports_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "many.warc.gz"
+    write_warc(path, [Record(f"https://www.police.example/press/{n}", "2019-05-02T10:00:00Z", page(n))
+                      for n in range(400)])
+    data = tmp_path / "data"
+    command = [sys.executable, "-m", "pressarchive", "--data", str(data), "import-warc", "--workers", "1", str(path)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list((data / "warc").glob("*.open")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 143 and err.strip().endswith("the same command again imports the rest")
+    assert not list((data / "warc").glob("*.open"))  # the WARC file was closed
+    archive = DataDir(data)
+    assert consistent(archive)
+    again = subprocess.run([*command, "--json"], env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
+    summary = json.loads(again.stdout)
+    assert again.returncode == 0 and summary["documents"]["new"] + summary["skipped"].get("duplicate", 0) == 400
+    assert summary["documents"]["new"] < 400 and len(stored(archive)) == 400

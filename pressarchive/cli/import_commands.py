@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 import click
 from rich.console import Console
@@ -50,11 +53,17 @@ def import_warc(ctx: Context, files: tuple[str, ...], source: str | None, worker
     if workers is not None:
         options = dataclasses.replace(options, workers=workers)
     console = terminal.console(stderr=True)
-    with ctx.writing() as data, BackgroundIndexer(functools.partial(index_pending_in, data)) as indexer:
-        profiles = {profile.name: profile for profile in configured_profiles(ctx)}
-        with _progress(console, inputs) as on_progress, _index_rounds(indexer):
-            summary = import_archive_files(data, inputs, options, profiles, on_progress=on_progress)
-        indexer.last_round()  # what the rounds during the import did not see
+    try:
+        with ctx.writing() as data, BackgroundIndexer(functools.partial(index_pending_in, data)) as indexer:
+            profiles = {profile.name: profile for profile in configured_profiles(ctx)}
+            with _stop_on_signals(), _progress(console, inputs) as on_progress, _index_rounds(indexer):
+                summary = import_archive_files(data, inputs, options, profiles, on_progress=on_progress)
+            indexer.last_round()  # what the rounds during the import did not see
+    except ImportStopped as stop:
+        # The session saved what was extracted; the same command again skips it as duplicate.
+        click.echo("interrupted: import stopped; what was imported stays, and the same command again "
+                   "imports the rest", err=True)
+        sys.exit(128 + stop.signum)
     indexed = indexer.total
     if as_json:
         click.echo(terminal.json_text({**summary.to_json(), "indexed": indexed}))
@@ -67,6 +76,31 @@ def import_warc(ctx: Context, files: tuple[str, ...], source: str | None, worker
                       "`pressarchive index` indexes what they left", markup=False, highlight=False)
     if summary.had_trouble:
         fail(_trouble(summary))
+
+
+class ImportStopped(Exception):
+    """Ctrl-C or SIGTERM during an import."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Ctrl-C and SIGTERM stop the import by unwinding it: the finished pages are saved, the
+    WARC file closed; a second signal meanwhile acts as it would by default."""
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        raise ImportStopped(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager
