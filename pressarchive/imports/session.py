@@ -45,6 +45,10 @@ MAX_BODY = 20 * 2**20
 #: Pages waiting for a worker, per worker (their bodies wait in memory: the bound keeps an
 #: import's memory flat whatever the file's size).
 AHEAD_PER_WORKER = 4
+#: Captures and documents saved per store transaction (a commit per page cost about as much
+#: as a fifth of its extraction). A killed import loses at most these rows; their WARC records
+#: are then copies no row points to, and importing the file again adds the rows.
+SAVE_BATCH = 50
 
 Progress = Callable[[ImportSummary], None]
 
@@ -62,7 +66,7 @@ class ImportOptions:
 
 @dataclass
 class _Pending:
-    capture_id: int
+    capture: Capture
     choice: SourceChoice
     result: Future[Document | None]
 
@@ -86,6 +90,8 @@ class ImportSession:
         self.workers = (ExtractionWorkers(options.workers, options.timeout, options.memory_mb)
                         if options.workers > 0 else None)
         self._waiting: deque[_Pending] = deque()
+        self._batch: list[tuple[Capture, Document | None]] = []
+        self._unsaved: set[tuple[str, str]] = set()  # (url, payload digest) written, not yet saved
         self._sources: set[str] = set()
         self._began = time.monotonic()
 
@@ -101,17 +107,25 @@ class ImportSession:
         self.summary.responses += 1
         refusal = _refusal(response)
         digest = hashlib.sha256(response.body).hexdigest()
-        if refusal is None and self.archive.capture_exists(response.url, digest):
+        if refusal is None and ((response.url, digest) in self._unsaved
+                                or self.archive.capture_exists(response.url, digest)):
             refusal = "duplicate"
         if refusal is not None:
             self.summary.skipped[refusal] += 1
             return
         choice = self.resolver.resolve(response.url, response.source)
         self._ensure_source(choice)
-        capture_id = self._archive(response, choice)
-        self._waiting.append(_Pending(capture_id, choice, self._extract(response, choice)))
+        capture = self._archive(response, choice)
+        self._unsaved.add((response.url, digest))
+        self._waiting.append(_Pending(capture, choice, self._extract(response, choice)))
         while len(self._waiting) > AHEAD_PER_WORKER * max(1, self.options.workers):
             self._finish(self._waiting.popleft())
+
+    def skip(self, reason: str) -> None:
+        """Count a response a reader could not hand over whole (larger than a page can be, a
+        revisit whose original is not at hand)."""
+        self.summary.responses += 1
+        self.summary.skipped[reason] += 1
 
     def progress(self) -> None:
         """Tell the caller how far the import is (readers call it as they go)."""
@@ -124,14 +138,20 @@ class ImportSession:
             while self._waiting:
                 self._finish(self._waiting.popleft())
         finally:
-            if self.workers is not None:
-                self.workers.close()
-                self.workers = None
-            self.writer.close()
-            if self._own_archive:
-                self.archive.close()
+            try:
+                self._save()  # what was finished, even when stopped (the rows match the WARC records)
+            finally:
+                self._release()
         self.summary.seconds = time.monotonic() - self._began
         return self.summary
+
+    def _release(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+            self.workers = None
+        self.writer.close()
+        if self._own_archive:
+            self.archive.close()
 
     def _ensure_source(self, choice: SourceChoice) -> None:
         if choice.name in self._sources:
@@ -146,8 +166,8 @@ class ImportSession:
             self.archive.upsert_source(choice.name, title=choice.name)
         self._sources.add(choice.name)
 
-    def _archive(self, response: ForeignResponse, choice: SourceChoice) -> int:
-        """Copy the response into the archive's WARC file and record its capture."""
+    def _archive(self, response: ForeignResponse, choice: SourceChoice) -> Capture:
+        """Copy the response into the archive's WARC file; its capture, to be saved."""
         exchange = Exchange(
             url=response.url, method="GET", request_headers=[], status=response.status,
             reason=response.reason, response_headers=list(response.headers), body=response.body,
@@ -164,7 +184,7 @@ class ImportSession:
             origin=response.origin,
         )
         self.summary.captures += 1
-        return self.archive.record_capture(capture)
+        return capture
 
     def _extract(self, response: ForeignResponse, choice: SourceChoice) -> Future[Document | None]:
         profile = choice.profile
@@ -193,13 +213,24 @@ class ImportSession:
         doc, failure = _outcome(pending.result)
         if failure:
             self.summary.skipped[failure] += 1
+        else:
+            assert doc is not None
+            profile = pending.choice.profile
+            doc = doc.replace(source=pending.choice.name, agency=profile.agency if profile else "",
+                              country=profile.country if profile else "")
+        self._batch.append((pending.capture, doc))
+        if len(self._batch) >= SAVE_BATCH:
+            self._save()
+
+    def _save(self) -> None:
+        """Record the finished captures and save their documents, in one transaction."""
+        if not self._batch:
             return
-        assert doc is not None
-        profile = pending.choice.profile
-        doc = doc.replace(source=pending.choice.name, agency=profile.agency if profile else "",
-                          country=profile.country if profile else "")
-        outcome = self.archive.save_document(doc, pending.capture_id)
-        self.summary.documents[outcome.status] += 1
+        batch, self._batch = self._batch, []
+        for outcome in self.archive.save_captured(batch):
+            if outcome is not None:
+                self.summary.documents[outcome.status] += 1
+        self._unsaved.difference_update((capture.url, capture.payload_sha256) for capture, _ in batch)
 
 
 def _refusal(response: ForeignResponse) -> str | None:

@@ -40,6 +40,8 @@ class ImportSummary:
     bad: list[BadRecord] = field(default_factory=list)
     bad_count: int = 0
     seconds: float = 0.0
+    #: How far the readers are through the input files (for a progress bar).
+    bytes_read: int = 0
 
     def add_bad(self, bad: BadRecord) -> None:
         self.bad_count += 1
@@ -57,5 +59,5 @@ class ImportSummary:
             "captures": self.captures, "documents": dict(sorted(self.documents.items())),
             "skipped": dict(sorted(self.skipped.items())), "bad_records": self.bad_count,
             "bad_examples": [{"file": b.file, "offset": b.offset, "reason": b.reason} for b in self.bad],
-            "seconds": round(self.seconds, 3),
+            "bytes_read": self.bytes_read, "seconds": round(self.seconds, 3),
         }
