@@ -118,3 +118,16 @@ def test_an_origin_cannot_add_fields_to_the_archived_record(data: DataDir) -> No
     assert record.rec_headers.get_header("WARC-Target-URI") == "https://police.example/press/9"
     assert record.rec_headers.get_header("WARC-Pressarchive-Origin") == (
         "warc:evil.warc.gz WARC-Target-URI: https://attacker.example/ X: y#10")
+
+
+def test_a_page_back_to_an_earlier_text_is_not_a_duplicate(data: DataDir) -> None:
+    url = "https://police.example/press/3"
+    summary = run(data, [response(url, page(38), datetime(2017, 1, 1)), response(url, page(39), datetime(2018, 1, 1)),
+                         response(url, page(38), datetime(2019, 1, 1))])
+    assert summary.documents == {"new": 1, "changed": 2} and not summary.skipped
+    archive = Archive(data.database_url)
+    try:
+        stored = archive.get_document(1)
+        assert stored is not None and "38" in stored.document.title and len(stored.versions) == 3
+    finally:
+        archive.close()

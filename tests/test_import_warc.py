@@ -130,8 +130,9 @@ def test_revisits_resolve_to_their_originals(data: DataDir, tmp_path: Path) -> N
     original = Record(URL, "2019-05-02T10:00:00Z", page(7))
     alias = Record("https://www.police.example/press/1-copy", "2019-06-01T10:00:00Z", revisit_of=original)
     write_warc(tmp_path / "a.warc.gz", [original])
-    # In a later file of the same run: a revisit of the same URL (a duplicate once resolved), one
-    # of another URL with the same payload (a capture of its own), one whose original is unknown.
+    # In a later file of the same run: a revisit of the same URL (a later sighting of the same
+    # text once resolved), one of another URL with the same payload (a capture of its own), one
+    # whose original is unknown.
     unknown = Record("https://www.police.example/press/9", "2019-01-01T00:00:00Z",
                      warc_headers={"_digest": "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})
     write_warc(tmp_path / "b.warc.gz", [
@@ -139,8 +140,8 @@ def test_revisits_resolve_to_their_originals(data: DataDir, tmp_path: Path) -> N
         Record(unknown.url, "2019-06-01T10:00:00Z", revisit_of=unknown),
     ])
     summary = run(data, tmp_path / "a.warc.gz", tmp_path / "b.warc.gz")
-    assert summary.skipped == {"duplicate": 1, "revisit_unresolved": 1}
-    assert summary.documents == {"new": 2} and not summary.had_trouble
+    assert summary.skipped == {"revisit_unresolved": 1}
+    assert summary.documents == {"new": 2, "unchanged": 1} and not summary.had_trouble
     docs = {doc.document.url: doc for doc in stored(data)}
     copy = docs["https://www.police.example/press/1-copy"].versions[0]
     assert copy.captured_at == datetime(2019, 6, 1, 10) and copy.capture.origin.startswith("warc:b.warc.gz#")

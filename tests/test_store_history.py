@@ -68,11 +68,14 @@ def test_an_old_capture_does_not_restore_a_removed_document(archive: Archive) ->
     assert stored is not None and stored.removals and stored.removals[-1].restored_at is None
 
 
-def test_capture_exists_by_url_and_payload(archive: Archive) -> None:
-    save(archive, "text", datetime(2024, 1, 1))
+def test_capture_exists_by_url_payload_and_time(archive: Archive) -> None:
+    when = datetime(2024, 1, 1, 12, 0, 5)
+    save(archive, "text", when)
     digest = b"text".hex()[:64].ljust(64, "0")
-    assert archive.capture_exists(URL, digest)
-    assert not archive.capture_exists(URL, "f" * 64) and not archive.capture_exists(URL + "?x", digest)
+    assert archive.capture_exists(URL, digest, when)
+    assert archive.capture_exists(URL, digest, when.replace(microsecond=7))
+    assert not archive.capture_exists(URL, "f" * 64, when) and not archive.capture_exists(URL + "?x", digest, when)
+    assert not archive.capture_exists(URL, digest, datetime(2024, 1, 1, 12, 0, 6))
 
 
 def recapture(archive: Archive, when: datetime, status: int = 304) -> None:

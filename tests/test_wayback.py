@@ -136,12 +136,13 @@ def test_captures_refused_once_are_not_fetched_again_unless_asked(cli: CLI) -> N
     first, second = release("Operation Tern", "the ring was broken up"), release("Operation Tern", "two more")
     tern = "https://www.police.example/press/tern"
     listed = [Capture("20170101000000", tern, first), Capture("20170601000000", tern, second),
-              Capture("20180101000000", tern, first),  # the first payload again, not adjacent: listed
+              Capture("20180101000000", tern, first),  # back to the first text: a version of its own
               Capture("20180201000000", "https://www.police.example/press/disguised",
                       b"\x89PNG\r\n\x1a\n" + b"\0" * 64)]
     with serve_wayback(listed) as server:
         one = json.loads(run(cli, server, "wayback", "police.example/press/*", "--json").stdout)
-        assert (one["requested"], one["captures"], one["skipped"]) == (4, 2, {"duplicate": 1})
+        assert (one["requested"], one["captures"], one["skipped"]) == (4, 3, {})
+        assert one["documents"] == {"new": 1, "changed": 2}
         assert one["fetch_skipped"] == {"media_body": 1}
         archive = Archive(f"sqlite:///{cli.data / 'archive.sqlite'}")
         try:
@@ -149,15 +150,15 @@ def test_captures_refused_once_are_not_fetched_again_unless_asked(cli: CLI) -> N
         finally:
             archive.close()
         assert sorted((fetch.listed_url.split("/web/")[1][:14], fetch.refused) for fetch in refused) == [
-            ("20180101000000", "duplicate"), ("20180201000000", "media_body")]
+            ("20180201000000", "media_body")]
         assert all(fetch.served_url == fetch.listed_url for fetch in refused)
         before = len(server.paths("/web/"))
         two = json.loads(run(cli, server, "wayback", "police.example/press/*", "--json").stdout)
-        assert two["fetch_skipped"] == {"imported_before": 2, "refused_before": 2} and two["requested"] == 0
+        assert two["fetch_skipped"] == {"imported_before": 3, "refused_before": 1} and two["requested"] == 0
         assert len(server.paths("/web/")) == before
         three = json.loads(run(cli, server, "wayback", "police.example/press/*", "--retry-refused", "--json").stdout)
-        assert three["requested"] == 2 and three["skipped"] == {"duplicate": 1}
-        assert len(server.paths("/web/")) == before + 2
+        assert three["requested"] == 1 and three["fetch_skipped"].get("media_body") == 1
+        assert len(server.paths("/web/")) == before + 1
 
 
 def test_a_stopped_import_says_so_and_the_same_command_completes_it(cli: CLI, tmp_path: Path) -> None:

@@ -91,7 +91,8 @@ class ImportSession:
                         if options.workers > 0 else None)
         self._waiting: deque[_Pending] = deque()
         self._batch: list[tuple[Capture, Document | None]] = []
-        self._unsaved: set[tuple[str, str]] = set()  # (url, payload digest) written, not yet saved
+        # (url, payload digest, time) written, not yet saved
+        self._unsaved: set[tuple[str, str, datetime]] = set()
         self._sources: set[str] = set()
         self._began = time.monotonic()
 
@@ -107,8 +108,8 @@ class ImportSession:
         self.summary.responses += 1
         refusal = _refusal(response)
         digest = hashlib.sha256(response.body).hexdigest()
-        if refusal is None and ((response.url, digest) in self._unsaved
-                                or self.archive.capture_exists(response.url, digest)):
+        key = (response.url, digest, response.captured_at.replace(microsecond=0))
+        if refusal is None and (key in self._unsaved or self.archive.capture_exists(*key)):
             refusal = "duplicate"
         if refusal is not None:
             self.summary.skipped[refusal] += 1
@@ -116,7 +117,7 @@ class ImportSession:
         choice = self.resolver.resolve(response.url, response.source)
         self._ensure_source(choice)
         capture = self._archive(response, choice)
-        self._unsaved.add((response.url, digest))
+        self._unsaved.add(key)
         self._waiting.append(_Pending(capture, choice, self._extract(response, choice)))
         while len(self._waiting) > AHEAD_PER_WORKER * max(1, self.options.workers):
             self._finish(self._waiting.popleft())
@@ -230,7 +231,8 @@ class ImportSession:
         for outcome in self.archive.save_captured(batch):
             if outcome is not None:
                 self.summary.documents[outcome.status] += 1
-        self._unsaved.difference_update((capture.url, capture.payload_sha256) for capture, _ in batch)
+        self._unsaved.difference_update(
+            (capture.url, capture.payload_sha256, capture.captured_at.replace(microsecond=0)) for capture, _ in batch)
 
 
 def _refusal(response: ForeignResponse) -> str | None:

@@ -51,7 +51,8 @@ class ImportSummary:
     @property
     def had_trouble(self) -> bool:
         """Whether something could not be imported (the CLI's exit status says so)."""
-        return bool(self.bad_count or self.skipped.get("extraction"))
+        failed = sum(count for reason, count in self.skipped.items() if reason.startswith("extraction"))
+        return bool(self.bad_count or failed)
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -181,10 +181,14 @@ class Archive:
                 outcomes.append(None if doc is None else _save_document(conn, doc, capture_id))
         return outcomes
 
-    def capture_exists(self, url: str, payload_sha256: str) -> bool:
-        """Whether a capture of exactly ``url`` with this payload is archived (an import skips it)."""
+    def capture_exists(self, url: str, payload_sha256: str, captured_at: datetime) -> bool:
+        """Whether this capture is archived: exactly ``url``, this payload, at this time (to the
+        second). An import skips it, so importing twice adds nothing; the same payload at
+        another time is another sighting (a page back to an earlier text must not be lost)."""
+        second = captured_at.replace(microsecond=0)
+        params = {"url": url, "digest": payload_sha256, "at": second, "until": second + timedelta(seconds=1)}
         with self.engine.connect() as conn:
-            return conn.execute(_CAPTURE_EXISTS, {"url": url, "digest": payload_sha256}).first() is not None
+            return conn.execute(_CAPTURE_EXISTS, params).first() is not None
 
     def origins_with_prefix(self, prefix: str) -> set[str]:
         """The origins of archived captures that start with ``prefix`` (a Wayback import skips
@@ -577,6 +581,8 @@ _INSERT_DOCUMENT = schema.documents.insert()
 # Built once: an import asks it of every response it reads.
 _CAPTURE_EXISTS = sa.select(schema.captures.c.id).where(
     schema.captures.c.url == sa.bindparam("url"), schema.captures.c.payload_sha256 == sa.bindparam("digest"),
+    schema.captures.c.captured_at >= sa.bindparam("at"),
+    schema.captures.c.captured_at < sa.bindparam("until"),
 ).limit(1)
 _CAPTURED_AT = sa.select(schema.captures.c.captured_at).where(schema.captures.c.id == sa.bindparam("capture_id"))
 _DOCUMENT_BY_URL = sa.select(schema.documents).where(schema.documents.c.url == sa.bindparam("doc_url"))
