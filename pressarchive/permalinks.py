@@ -1,8 +1,11 @@
 """Stable addresses of a document's versions, for citations, exports and feeds.
 
 A permalink names the version (``/doc/12?version=3``): the document page at that address
-shows that version's text for as long as the archive exists, whatever the source later
-changes. The web builds absolute ones from the address it was reached at; the CLI from
+shows that version's text whatever the source later changes. One thing moves a number: an
+import of the document's past (``import-warc``, ``wayback``) puts an older text in its place
+in time, and the versions after it move up (see :mod:`pressarchive.store.history`). What
+names a version for good is its text SHA-256, given with its provenance on the document page,
+in exports and in snapshot manifests. The web builds absolute ones from the address it was reached at; the CLI from
 ``PRESSARCHIVE_BASE_URL`` when set, and otherwise gives the path alone (an archive on a
 laptop has no public address to invent).
 """
