@@ -27,8 +27,9 @@ from pressarchive.crawler.decoding import Undecodable, content_codings, decoded_
 from pressarchive.crawler.media import is_denied_url, looks_like_media, media_type
 from pressarchive.datadir import DataDir
 from pressarchive.extract import ExtractionError, extract_document
+from pressarchive.extract.outcome import extraction_outcome
 from pressarchive.extract.workers import (
-    DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, BudgetExceeded, ExtractionWorkers, WorkerCrashed,
+    DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, ExtractionWorkers,
 )
 from pressarchive.imports.foreign import ForeignResponse
 from pressarchive.imports.sources import SourceChoice, SourceResolver
@@ -211,7 +212,7 @@ class ImportSession:
         return future
 
     def _finish(self, pending: _Pending) -> None:
-        doc, failure = _outcome(pending.result)
+        doc, failure = extraction_outcome(pending.result)
         if failure:
             self.summary.skipped[failure] += 1
         else:
@@ -249,21 +250,6 @@ def _refusal(response: ForeignResponse) -> str | None:
     if kind and kind not in DOCUMENT_TYPES:
         return "not_text"
     return None
-
-
-def _outcome(future: Future[Document | None]) -> tuple[Document | None, str]:
-    """The extracted document, or the kind of failure (as the crawl counts them)."""
-    try:
-        doc = future.result()
-    except (ExtractionError, RecursionError):
-        return None, "extraction"
-    except MemoryError:
-        return None, "extraction_memory"
-    except BudgetExceeded as exc:
-        return None, f"extraction_{exc.kind}"
-    except WorkerCrashed:
-        return None, "extraction_crashed"
-    return (doc, "") if doc is not None else (None, "no_text")
 
 
 def utc_naive(moment: datetime) -> datetime:

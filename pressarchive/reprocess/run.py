@@ -23,8 +23,9 @@ from pathlib import Path
 
 from pressarchive.datadir import DataDir
 from pressarchive.extract import ExtractionError, extract_document
+from pressarchive.extract.outcome import extraction_outcome
 from pressarchive.extract.workers import (
-    DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, BudgetExceeded, ExtractionWorkers, WorkerCrashed,
+    DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, ExtractionWorkers,
 )
 from pressarchive.profiles import Profile
 from pressarchive.record import Document, Figure
@@ -191,7 +192,7 @@ class _Run:
         if isinstance(pending, CaptureUnreadable):
             summary.count_trouble(summary.unreadable, pending.reason, doc_id)
         else:
-            doc, failure = _outcome(pending)
+            doc, failure = extraction_outcome(pending)
             if failure:
                 summary.count_trouble(summary.failed, failure, doc_id)
             elif doc is not None and same_result(doc, candidate.version, figures):
@@ -212,18 +213,3 @@ class _Run:
             self.archive.save_reprocessed(self.summary.run_id, self.done, self.batch, utc_now())
             self.summary.last_document = self.done  # the cursor: what is committed
         self.batch, self.batch_size, self.committed_at = [], 0, time.monotonic()
-
-
-def _outcome(future: Future[Document | None]) -> tuple[Document | None, str]:
-    """The extracted document, or the kind of failure (as the crawl counts them)."""
-    try:
-        doc = future.result()
-    except (ExtractionError, RecursionError):
-        return None, "extraction"
-    except MemoryError:
-        return None, "extraction_memory"
-    except BudgetExceeded as exc:
-        return None, f"extraction_{exc.kind}"
-    except WorkerCrashed:
-        return None, "extraction_crashed"
-    return (doc, "") if doc is not None else (None, "no_text")
