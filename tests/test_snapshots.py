@@ -687,3 +687,15 @@ def test_the_api_makes_a_snapshot_only_with_the_write_token(service: ArchiveServ
     manifest = service.snapshots.manifest("api-made")
     assert all(doc.permalink.startswith("http://testserver/doc/") for doc in manifest.documents)
     assert verify_bundle(service.data.snapshots_dir / "api-made").intact
+
+
+def test_verify_reports_a_folder_in_place_of_a_bundle_file(tmp_path: Path) -> None:
+    """A bundle file replaced by a folder is a problem line, never a traceback."""
+    from pressarchive.snapshots.verify import verify_bundle
+
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "checksums.sha256").write_text(f"{'0' * 64}  captures.wacz\n", "utf-8")
+    (bundle / "captures.wacz").mkdir()
+    result = verify_bundle(bundle, None, reextract=False)
+    assert any("captures.wacz cannot be read (IsADirectoryError)" in problem for problem in result.problems)

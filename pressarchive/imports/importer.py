@@ -85,7 +85,7 @@ class ArchiveImporter:
             self.summary.records += 1
             try:
                 self._take(item, name, stream)
-            except RecordProblem as exc:
+            except (RecordProblem, ValueError, OverflowError) as exc:  # what one record says, not the run
                 self.summary.add_bad(BadRecord(name, item.offset, str(exc)))
             self._report(fh)
 

@@ -65,7 +65,23 @@ def _check(path: Path) -> ArchiveFile:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
     if head.startswith(ZIP_MAGIC) and zipfile.is_zipfile(path):
         return ArchiveFile(path, None, size)
-    form = stream_format(head)
+    form = stream_format(head) or (_named_format(path) if head.strip() else None)  # an empty file is none
     if form is not None:
         return ArchiveFile(path, form, size)
     raise UserError(f"{path} is not a WARC, ARC or WACZ file")
+
+
+def _named_format(path: Path) -> StreamFormat | None:
+    """The format a file's name gives when its first record is damaged: the damage is then
+    reported with its offset and the records after it import (None: not named as one)."""
+    name = path.name.lower()
+    for suffix, form in _NAMED_FORMATS:
+        if name.endswith(suffix):
+            return form
+    return None
+
+
+_NAMED_FORMATS = (
+    (".warc.gz", StreamFormat(True)), (".warc", StreamFormat(False)),
+    (".arc.gz", StreamFormat(True, arc=True)), (".arc", StreamFormat(False, arc=True)),
+)

@@ -28,8 +28,13 @@ from pressarchive.imports.summary import BadRecord
 #: Record types that carry an HTTP response (a revisit's is headers only).
 HTTP_TYPES = frozenset({"response", "revisit"})
 #: What a damaged stream may raise while warcio parses or inflates it.
+#: (warcio raises AttributeError or TypeError on a file cut off inside a record's headers.)
 READ_ERRORS = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError,
-               IndexError, UnicodeDecodeError)
+               IndexError, UnicodeDecodeError, AttributeError, TypeError, KeyError)
+#: The fields every WARC record has (WARC 1.1, section 5); a header without them was cut off.
+_REQUIRED = ("WARC-Type", "WARC-Record-ID", "WARC-Date", "Content-Length")
+#: Why the rest of a damaged file gzipped as one member is given up.
+_WHOLE_GZIP = "; the file is gzipped as one member, so nothing after the damage can be reached"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,21 +119,30 @@ def _read_from(fh: BinaryIO, start: int, name: str, form: StreamFormat,
                 yield RawRecord(offset, record, body, oversize, seekable=not records.whole_gzip)
                 continue
             if damage:
-                yield BadRecord(name, offset, damage)
-                return next_record_start(fh, offset, gzipped)
+                return (yield from _give_up(records, name, offset, damage, fh, gzipped))
             # The record is whole (its digest holds): what follows it is not a record.
             yield RawRecord(offset, record, body, oversize)
             end = sum(records.member_info)
             yield BadRecord(name, end, "bytes between records that are no WARC/ARC record")
             return next_record_start(fh, end, gzipped)
     except READ_ERRORS as exc:
-        yield BadRecord(name, records.offset, _reason(exc))
-        return next_record_start(fh, records.offset, gzipped)
+        return (yield from _give_up(records, name, records.offset, _reason(exc), fh, gzipped))
     if not records.whole_gzip and _left_over(fh, records.offset):
         # warcio takes a record cut off in its first lines for the end of the file.
         yield BadRecord(name, records.offset, "truncated: the file ends inside this record")
         return next_record_start(fh, records.offset, gzipped)
     return None
+
+
+def _give_up(records: _Records, name: str, offset: int, reason: str, fh: BinaryIO,
+             gzipped: bool) -> Generator[BadRecord, None, int | None]:
+    """Report the damaged record; where to read on (None: nowhere, in a file gzipped whole,
+    whose offsets count neither compressed nor plain bytes)."""
+    if records.whole_gzip or offset < 0:
+        yield BadRecord(name, max(offset, 0), reason + _WHOLE_GZIP)
+        return None
+    yield BadRecord(name, offset, reason)
+    return next_record_start(fh, offset, gzipped)
 
 
 def _left_over(fh: BinaryIO, end: int) -> bool:
@@ -154,6 +168,9 @@ def _payload(record: ArcWarcRecord, limit: int) -> tuple[bytes | None, bool]:
 def _damage(record: ArcWarcRecord, records: _Records) -> str | None:
     """Why the record just read is not whole: its reason; "" when it is whole but something
     other than a record follows it; None when all is well."""
+    if records.known_format == "warc" and not all(map(record.rec_headers.get_header, _REQUIRED)):
+        return "truncated or incomplete: the record's WARC header lacks " + ", ".join(
+            name for name in _REQUIRED if not record.rec_headers.get_header(name))
     missing = getattr(record.raw_stream, "limit", 0)
     if missing > 0:
         return f"truncated: the record ends {missing} bytes before its Content-Length says"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from warcio.recordloader import ArcWarcRecord
 
@@ -22,8 +23,14 @@ class RecordProblem(ValueError):
 
 
 def target_uri(record: ArcWarcRecord) -> str:
-    """The record's URL (WARC/0.1x wrote it in angle brackets)."""
-    return (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+    """The record's URL (WARC/0.1x wrote it in angle brackets); :class:`RecordProblem` for one
+    no URL parser takes (``http://[::1/``), so that one record is reported, not the run stopped."""
+    url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+    try:
+        urlsplit(url).hostname  # noqa: B018  (parsing the host is the check)
+    except ValueError as exc:
+        raise RecordProblem(f"unusable WARC-Target-URI {url[:80]!r}: {exc}") from None
+    return url
 
 
 def is_web_url(url: str) -> bool:
@@ -43,9 +50,9 @@ def parse_warc_date(text: str) -> datetime:
             moment = datetime.strptime(text, "%Y%m%d%H%M%S")
         else:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
+        return utc_naive(moment).replace(microsecond=0)
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00:00+05:00 is before year 1 in UTC
         raise RecordProblem(f"unreadable WARC-Date {text[:40]!r}") from None
-    return utc_naive(moment).replace(microsecond=0)
 
 
 def http_status(record: ArcWarcRecord) -> tuple[int, str]:

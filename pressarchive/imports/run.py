@@ -21,8 +21,11 @@ def import_archive_files(data: DataDir, files: list[ArchiveFile], options: Impor
     started = datetime.now(UTC)
     with ImportSession(data, options, profiles, on_progress=on_progress) as session:
         importer = ArchiveImporter(session)
-        for item in files:
-            importer.import_file(item)
+        try:
+            for item in files:
+                importer.import_file(item)
+        finally:
+            importer.originals.close()
     summary = session.summary
     report = {"command": "import-warc", "started": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
               "inputs": [str(item.path) for item in files], "source": options.source, **summary.to_json()}

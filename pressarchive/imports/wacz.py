@@ -135,15 +135,20 @@ def _member_problem(package: zipfile.ZipFile, member: str, expected: str | None)
     return ""
 
 
+_HASHES = frozenset({"sha256", "sha512", "sha384", "sha1", "md5", "sha3_256", "sha3_512"})
+
+
 def _matches(expected: str, chunks: Any) -> bool:
-    """Whether the bytes hash to ``expected`` (``sha256:<hex>``; other hashlib names too)."""
+    """Whether the bytes hash to ``expected`` (``sha256:<hex>``, or an MD5 or SHA family name
+    WACZ writers use; a name outside :data:`_HASHES`, such as a variable-length SHAKE a crafted
+    package may name, never matches)."""
     algorithm, _, hexdigest = expected.partition(":")
     if not hexdigest:
         algorithm, hexdigest = "sha256", expected
-    try:
-        hasher = hashlib.new(algorithm.lower().replace("-", ""))
-    except ValueError:
+    algorithm = algorithm.lower().replace("-", "")
+    if algorithm not in _HASHES:
         return False
+    hasher = hashlib.new(algorithm)
     for chunk in chunks:
         hasher.update(chunk)
     return hasher.hexdigest() == hexdigest.strip().lower()

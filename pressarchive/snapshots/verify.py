@@ -135,6 +135,9 @@ def _check_checksums(result: Verification) -> None:
         except FileNotFoundError:
             result.problems.append(f"{name} is missing (listed in {CHECKSUMS})")
             continue
+        except OSError as exc:  # a folder in its place, no permission: unreadable, so not intact
+            result.problems.append(f"{name} cannot be read ({type(exc).__name__})")
+            continue
         result.files.append(name)
         if actual != expected:
             result.problems.append(

@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,7 @@ def check_wacz(path: Path, manifest: Manifest, reextract: bool) -> WaczFindings:
         with zipfile.ZipFile(path) as package:
             _check_datapackage(package, found)
             records = _records_by_document(package, manifest, reextract, found)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:  # zlib: a damaged deflated member
         found.problems.append(f"{CAPTURES}: not a readable WACZ (zip) file ({type(exc).__name__})")
         return found
     for doc in manifest.documents:
