@@ -78,8 +78,9 @@ def import_warc(ctx: Context, files: tuple[str, ...], source: str | None, worker
         fail(_trouble(summary))
 
 
-class ImportStopped(Exception):
-    """Ctrl-C or SIGTERM during an import."""
+class ImportStopped(BaseException):
+    """Ctrl-C or SIGTERM during an import (a BaseException, as KeyboardInterrupt is, so that no
+    ``except Exception`` around one record takes the stop for that record's failure)."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)

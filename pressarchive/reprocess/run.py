@@ -49,8 +49,12 @@ DEFAULT_WORKERS = max(1, os.cpu_count() or 1)
 Progress = Callable[[ReprocessSummary], None]
 
 
-class ReprocessStopped(Exception):
-    """Raised (by the caller's signal handler) to stop a run between two steps."""
+class ReprocessStopped(BaseException):
+    """Raised (by the caller's signal handler) to stop a run between two steps.
+
+    A BaseException, as KeyboardInterrupt is: the signal can land inside any ``except
+    Exception`` (reading a damaged capture, say), which must not take the stop for that
+    step's own failure and go on."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(f"stopped by signal {signum}")
