@@ -33,6 +33,9 @@ def utc_iso(moment: datetime | None) -> str | None:
     (the store's times are); an aware one is converted to UTC first."""
     if moment is None:
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.isoformat(timespec="seconds") + "Z"
+    return utc_naive(moment).isoformat(timespec="seconds") + "Z"
+
+
+def utc_naive(moment: datetime) -> datetime:
+    """``moment`` in UTC without a time zone, as the store keeps times (a naive one is UTC already)."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import FrameType
 
 import click
 from rich.console import Console
@@ -19,6 +17,7 @@ from rich.progress import (
 from rich.table import Table
 
 from pressarchive.cli import terminal
+from pressarchive.cli.stopsignals import stop_on_signals
 from pressarchive.cli.app import Context, cli, fail, pass_context
 from pressarchive.cli.crawl_commands import configured_profiles
 from pressarchive.crawler.runner import INDEX_EVERY, BackgroundIndexer
@@ -56,7 +55,8 @@ def import_warc(ctx: Context, files: tuple[str, ...], source: str | None, worker
     try:
         with ctx.writing() as data, BackgroundIndexer(functools.partial(index_pending_in, data)) as indexer:
             profiles = {profile.name: profile for profile in configured_profiles(ctx)}
-            with _stop_on_signals(), _progress(console, inputs) as on_progress, _index_rounds(indexer):
+            stopping = stop_on_signals(ImportStopped, once=True)
+            with stopping, _progress(console, inputs) as on_progress, _index_rounds(indexer):
                 summary = import_archive_files(data, inputs, options, profiles, on_progress=on_progress)
             indexer.last_round()  # what the rounds during the import did not see
     except ImportStopped as stop:
@@ -85,23 +85,6 @@ class ImportStopped(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
-
-
-@contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    """Ctrl-C and SIGTERM stop the import by unwinding it: the finished pages are saved, the
-    WARC file closed; a second signal meanwhile acts as it would by default."""
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        raise ImportStopped(signum)
-
-    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 @contextmanager

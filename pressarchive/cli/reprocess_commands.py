@@ -8,7 +8,6 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import FrameType
 from typing import NoReturn
 
 import click
@@ -17,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pressarchive.cli import terminal
+from pressarchive.cli.stopsignals import stop_on_signals
 from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.crawl_commands import configured_profiles
 from pressarchive.cli.terminal import clean
@@ -47,7 +47,7 @@ def reprocess(ctx: Context, since: str | None, source: str | None, workers: int 
     with ctx.writing(create=False) as data:
         profiles = {profile.name: profile for profile in configured_profiles(ctx)}
         try:
-            with _progress(console) as (on_start, on_progress), _stop_on_signals():
+            with _progress(console) as (on_start, on_progress), stop_on_signals(ReprocessStopped):
                 summary = reprocess_archive(data, options, profiles, on_start=on_start, on_progress=on_progress)
         except ReprocessStopped as stop:  # while starting or ending: what is committed stays
             _interrupted(ctx, "reprocess stopped", stop.signum, since, source)
@@ -86,20 +86,6 @@ def _progress(console: Console) -> Iterator[tuple[Callbacks, Callbacks]]:
     finally:
         if progress.live.is_started:
             progress.stop()
-
-
-@contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    """Ctrl-C and SIGTERM stop the run between two steps (what is committed stays)."""
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        raise ReprocessStopped(signum)
-
-    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 def _print_summary(summary: ReprocessSummary, console: Console) -> None:

@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 from warcio.recordloader import ArcWarcRecord
 
 from pressarchive.imports.foreign import ForeignResponse
-from pressarchive.imports.session import utc_naive
-from pressarchive.isodate import iso_date
+from pressarchive.isodate import iso_date, utc_naive
 from pressarchive.warc import fields
 
 #: Headers that described how the body travelled, not what it is: the body is kept dechunked.

@@ -250,8 +250,3 @@ def _refusal(response: ForeignResponse) -> str | None:
     if kind and kind not in DOCUMENT_TYPES:
         return "not_text"
     return None
-
-
-def utc_naive(moment: datetime) -> datetime:
-    """``moment`` in UTC without a time zone, as the store keeps times."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pressarchive.isodate import iso_date, utc_iso
+from pressarchive.isodate import iso_date, utc_iso, utc_naive
 from pressarchive.snapshots.bundle import FileDigest
 
 FORMAT = "pressarchive-snapshot/1"
@@ -226,9 +226,7 @@ def _time(value: Any, where: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ManifestError(f"{where} is not a time") from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
+    return utc_naive(moment)
 
 
 def _date(value: Any, where: str) -> date:
