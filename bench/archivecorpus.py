@@ -37,7 +37,7 @@ if str(BENCH) not in sys.path:
 from searchcorpus import SOURCES, Corpus  # noqa: E402  (bench/ helper)
 
 from pressarchive.datadir import DataDir, prepare_data_dir  # noqa: E402
-from pressarchive.index import SearchIndex  # noqa: E402
+from pressarchive.index.whooshindex.searchindex import SearchIndex  # noqa: E402
 from pressarchive.record import Document  # noqa: E402
 from pressarchive.store import Archive, schema, text_digest  # noqa: E402
 from pressarchive.store.operations import operation_rows  # noqa: E402

@@ -382,7 +382,7 @@ def measure_entities(docs: list[Any]) -> float:
 
 def measure_indexing(docs: list[Any], batch: int, tmp: Path) -> dict[str, Any]:
     """One ``SearchIndex.add`` of ``batch`` documents: the index code at its best, in one batch."""
-    from pressarchive.index import SearchIndex
+    from pressarchive.index.whooshindex.searchindex import SearchIndex
 
     prepared = []
     for k in range(batch):

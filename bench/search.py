@@ -104,7 +104,8 @@ def _content_words(text: str, stops: set[str]) -> list[str]:
 
 def run_pressarchive(corpus: Corpus, docs: int, batch: int, workdir: Path,
                      queries: list[BenchQuery]) -> dict[str, Any]:
-    from pressarchive.index import SearchIndex, SearchRequest
+    from pressarchive.index.whooshindex.searchindex import SearchIndex
+    from pressarchive.index import SearchRequest
 
     store = TextStore(workdir / "texts.sqlite")
     index = SearchIndex(workdir / "index")

@@ -42,9 +42,15 @@ class DataDirBusy(DataDirError):
 
 @dataclass(frozen=True)
 class DataDir:
-    """The paths inside one data directory."""
+    """The paths inside one data directory, and the search engine its archive uses.
+
+    ``index_option`` is the engine address given for this run (``--index`` or
+    ``PRESSARCHIVE_INDEX``); without one, the directory's ``config.toml`` names it, else the
+    embedded Whoosh index in ``index/`` is used (:attr:`index_address`).
+    """
 
     root: Path
+    index_option: str | None = None
 
     @property
     def database(self) -> Path:
@@ -73,6 +79,20 @@ class DataDir:
         return self.root / "snapshots"
 
     @property
+    def config_file(self) -> Path:
+        """Settings of this archive that outlive a run (the search engine's address)."""
+        return self.root / "config.toml"
+
+    @property
+    def index_address(self) -> str:
+        """The search engine's address: the run's option, else ``config.toml``'s, else ``whoosh``."""
+        if self.index_option and self.index_option.strip():
+            return self.index_option.strip()
+        from pressarchive.dataconfig import read_config
+
+        return read_config(self.config_file).index or "whoosh"
+
+    @property
     def lock_file(self) -> Path:
         return self.root / ".lock"
 
@@ -81,13 +101,14 @@ class DataDir:
         return f"sqlite:///{self.database}"
 
 
-def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> DataDir:
-    """The data directory named by the option, the environment or the user default."""
+def resolve_data_dir(option: str | os.PathLike[str] | None = None, index: str | None = None) -> DataDir:
+    """The data directory named by the option, the environment or the user default; ``index``
+    is the search engine address given for this run, if any."""
     if option is not None and not str(option).strip():
         # `--data "$DIR"` with DIR unset must not quietly mean the default archive.
         raise DataDirError("empty data directory name: give --data a directory")
     chosen = option or os.environ.get(ENV_VAR) or user_data_dir("pressarchive", appauthor=False)
-    return DataDir(Path(chosen).expanduser().resolve())
+    return DataDir(Path(chosen).expanduser().resolve(), index_option=index)
 
 
 def prepare_data_dir(data: DataDir) -> DataDir:

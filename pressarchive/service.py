@@ -21,8 +21,9 @@ from pressarchive.citations import CitedVersion
 from pressarchive.collectionservice import CollectionService
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.errors import NotFound, UserError
-from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchIndex, SearchRequest, SearchResult
+from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchRequest, SearchResult
 from pressarchive.index.engine import SearchEngine
+from pressarchive.index.engines import EngineOptions, open_engine
 from pressarchive.index.thesaurus import load_thesaurus
 from pressarchive.indexcheck import IndexCheck, compare_index
 from pressarchive.permalinks import permalink
@@ -142,10 +143,10 @@ class ArchiveService:
         return self.index
 
     def _open_index(self) -> SearchEngine:
-        index = SearchIndex(
+        index = open_engine(self.data.index_address, EngineOptions(
             self.data.index_dir, text_source=self.archive.current_texts, time_limit=self.query_time_limit,
             thesaurus=load_thesaurus(self.data.root),
-        )
+        ))
         if index.recreated:
             # A fresh empty index would silently hide the whole archive: refill it now.
             self._refilled = self._rebuild(index)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pressarchive.index import SearchIndex
+from pressarchive.index.whooshindex.searchindex import SearchIndex
 from pressarchive.service import ArchiveService
 from pressarchive.warc import read_response
 

@@ -21,9 +21,9 @@ from whoosh import index as whoosh_index
 
 from pressarchive.datadir import DataDir
 from pressarchive.errors import NotFound
-from pressarchive.index import SearchIndex
-from pressarchive.index.documents import index_fields
-from pressarchive.index.schema import build_schema
+from pressarchive.index.whooshindex.searchindex import SearchIndex
+from pressarchive.index.whooshindex.documents import index_fields
+from pressarchive.index.whooshindex.schema import build_schema
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService, build_request
 from pressarchive.web import create_app

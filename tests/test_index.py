@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pressarchive.index import Hit, QueryError, SearchIndex, SearchRequest, SearchResult
+from pressarchive.index.whooshindex.searchindex import SearchIndex
+
+from pressarchive.index import Hit, QueryError, SearchRequest, SearchResult
 from pressarchive.record import Document
 
 DOCS = [

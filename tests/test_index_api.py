@@ -10,15 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pressarchive.index import (
-    QueryError,
-    QueryTooExpensive,
-    SearchEngine,
-    SearchIndex,
-    SearchRequest,
-)
-from pressarchive.index.documents import index_fields
-from pressarchive.index.writer import _writer
+from pressarchive.index.whooshindex.searchindex import SearchIndex
+
+from pressarchive.index import QueryError, QueryTooExpensive, SearchEngine, SearchRequest
+from pressarchive.index.whooshindex.documents import index_fields
+from pressarchive.index.whooshindex.writer import _writer
 from tests.test_index import DOCS, texts_of
 
 

@@ -11,7 +11,9 @@ from datetime import date
 
 import pytest
 
-from pressarchive.index import SearchIndex, SearchRequest
+from pressarchive.index.whooshindex.searchindex import SearchIndex
+
+from pressarchive.index import SearchRequest
 from pressarchive.record import Document
 
 

@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pressarchive.index import QueryError, SearchIndex, SearchRequest, SearchResult
+from pressarchive.index.whooshindex.searchindex import SearchIndex
+
+from pressarchive.index import QueryError, SearchRequest, SearchResult
 from tests.test_index import DOCS, texts_of
 
 # Pieces of the query language, so generated strings often look like real (or almost real)

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pressarchive.index import SearchIndex, SearchRequest
+from pressarchive.index.whooshindex.searchindex import SearchIndex
+
+from pressarchive.index import SearchRequest
 from pressarchive.record import Document
 
 COUNTRIES = ("ES", "PT", "IT", "FR", "DE", "NL", "BR", "GB")

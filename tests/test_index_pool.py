@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from whoosh.reading import ReaderClosed
 
-from pressarchive.index import SearchIndex
-from pressarchive.index.searcherpool import SearcherPool
+from pressarchive.index.whooshindex.searchindex import SearchIndex
+from pressarchive.index.whooshindex.searcherpool import SearcherPool
 from tests.test_index import DOCS
 
 

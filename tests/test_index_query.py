@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from pressarchive.index import MAX_EXPANSION, QueryError, SearchIndex, SearchRequest
-from pressarchive.index.query import parse_query
+from pressarchive.index.whooshindex.searchindex import SearchIndex
+
+from pressarchive.index import MAX_EXPANSION, QueryError, SearchRequest
+from pressarchive.index.whooshindex.query import parse_query
 from tests.test_index import DOCS, ids, texts_of
 
 

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pressarchive.index import SearchIndex, SearchRequest
+from pressarchive.index.whooshindex.searchindex import SearchIndex
+
+from pressarchive.index import SearchRequest
 from tests.test_index import DOCS, texts_of
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,8 +31,8 @@ _WRITER = textwrap.dedent(
     from pathlib import Path
     sys.path.insert(0, sys.argv[3])
     from tests.test_index import DOCS
-    from pressarchive.index import SearchIndex
-    from pressarchive.index import whoosh_internals
+    from pressarchive.index.whooshindex.searchindex import SearchIndex
+    from pressarchive.index.whooshindex import whoosh_internals
     from whoosh.filedb.filestore import FileStorage
 
     path, stall = Path(sys.argv[1]), sys.argv[2]

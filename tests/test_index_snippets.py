@@ -1,6 +1,6 @@
 """Snippets built from word spans give exactly what whoosh's token-by-token highlighter gave.
 
-:func:`pressarchive.index.highlight.snippet` replaced ``whoosh.highlight.highlight`` (every
+:func:`pressarchive.index.whooshindex.highlight.snippet` replaced ``whoosh.highlight.highlight`` (every
 word of a body as a Token through the analysis chain, then ``ContextFragmenter``) with word
 spans analysed in one batch and a fragmenter that skips unmatched runs; these tests hold the
 new path to the old one's output on random texts, including the edge cases of the old one
@@ -14,8 +14,9 @@ import random
 import pytest
 from whoosh import highlight as whoosh_highlight
 
-from pressarchive.index import highlight
-from pressarchive.index.analysis import GROUPS, text_analyzer
+from pressarchive.index.whooshindex import highlight
+from pressarchive.index.languages import GROUPS
+from pressarchive.index.whooshindex.analysis import text_analyzer
 
 _VOCABULARY = (
     "la policía detuvo a los detenidos de la operación Operación operacion en Madrid y el "

@@ -10,9 +10,10 @@ import pytest
 from whoosh.lang import stopwords_for_language
 
 from pressarchive.errors import UserError
-from pressarchive.index import MAX_EXPANSION, QueryError, SearchIndex, SearchRequest
-from pressarchive.index.analysis import GROUPS
-from pressarchive.index.query import parse_search
+from pressarchive.index.whooshindex.searchindex import SearchIndex
+from pressarchive.index import MAX_EXPANSION, QueryError, SearchRequest
+from pressarchive.index.languages import GROUPS
+from pressarchive.index.whooshindex.query import parse_search
 from pressarchive.index.thesaurus import THESAURUS_LANGUAGES, Thesaurus, builtin_thesaurus, load_thesaurus
 from pressarchive.record import Document
 

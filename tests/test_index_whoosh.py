@@ -1,6 +1,6 @@
 """Whoosh kept honest: its private names we rely on still exist, and our scores are its scores.
 
-``pressarchive.index.whoosh_internals`` is the one module that touches Whoosh's private
+``pressarchive.index.whooshindex.whoosh_internals`` is the one module that touches Whoosh's private
 internals; the first tests check every name it lists on real objects of the installed Whoosh
 and fail naming the attribute and the pinned version. The last compares the BM25F scores of
 ``matchset`` (computed for all matches at once with numpy) with Whoosh's own
@@ -27,9 +27,11 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.filedb.structfile import StructFile
 
-from pressarchive.index import SearchIndex, SearchRequest, whoosh_internals
-from pressarchive.index.query import parse_query
-from pressarchive.index.writer import _writer
+from pressarchive.index.whooshindex.searchindex import SearchIndex
+
+from pressarchive.index import SearchRequest, whoosh_internals
+from pressarchive.index.whooshindex.query import parse_query
+from pressarchive.index.whooshindex.writer import _writer
 from pressarchive.record import Document
 from tests.test_index import DOCS
 
@@ -80,7 +82,7 @@ def test_every_private_whoosh_name_we_use_exists(objects: dict[str, object]) -> 
         if not hasattr(objects[owner], name)
     ]
     assert not missing, (
-        f"whoosh internals missing: {', '.join(missing)}; pressarchive.index.whoosh_internals is"
+        f"whoosh internals missing: {', '.join(missing)}; pressarchive.index.whooshindex.whoosh_internals is"
         f" written for {whoosh_internals.TESTED_WITH} (pinned {whoosh_internals.PINNED})"
     )
 

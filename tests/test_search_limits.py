@@ -26,7 +26,8 @@ import uvicorn
 
 from pressarchive.datadir import DataDir
 from pressarchive.errors import UserError
-from pressarchive.index import QueryTooExpensive, SearchIndex, SearchRequest
+from pressarchive.index.whooshindex.searchindex import SearchIndex
+from pressarchive.index import QueryTooExpensive, SearchRequest
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.web import create_app

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from pressarchive.cli.archive_commands import search
 from pressarchive.datadir import DataDir
 from pressarchive.index import SearchRequest
-from pressarchive.index.facets import FACET_NAMES
+from pressarchive.index.whooshindex.facets import FACET_NAMES
 from pressarchive.searchparams import FACET_LABELS, FACETS, FILTER_LABELS, PARAMS, SWITCHES, Param
 from pressarchive.web import pages, urls
 from pressarchive.web.app import create_app

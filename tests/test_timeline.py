@@ -16,7 +16,8 @@ from lxml import html as lxml_html
 from pressarchive.cli.app import cli
 from pressarchive.cli import commands  # noqa: F401  (registers the subcommands)
 from pressarchive.datadir import DataDir
-from pressarchive.index import SearchIndex, SearchRequest
+from pressarchive.index.whooshindex.searchindex import SearchIndex
+from pressarchive.index import SearchRequest
 from pressarchive.index.models import Period
 from pressarchive.index.periods import choose_interval, period_code, period_label, period_range
 from pressarchive.searchparams import AUTO_SPANS

@@ -9,6 +9,7 @@ which creates nothing; commands that write run inside :meth:`Context.writing`.
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from pressarchive.datadir import (
     DataDir, DataDirError, prepare_data_dir, require_archive, resolve_data_dir, writer_lock,
 )
 from pressarchive.errors import UserError
+from pressarchive.index.engines import parse_address
 from pressarchive.service import ArchiveService
 from pressarchive.writefailure import describe, is_storage_failure
 
@@ -29,12 +31,20 @@ from pressarchive.writefailure import describe, is_storage_failure
 class Context:
     """What the global options resolve to, shared by every subcommand."""
 
-    def __init__(self, data_option: str | None) -> None:
+    def __init__(self, data_option: str | None, index_option: str | None = None) -> None:
         self.data_option = data_option
+        self.index_option = index_option
 
     @property
     def data(self) -> DataDir:
-        return resolve_data_dir(self.data_option)
+        return resolve_data_dir(self.data_option, index=self.index_option)
+
+    def command_line(self, *args: str) -> str:
+        """``pressarchive ARGS`` acting on the same archive and index, quoted for a shell
+        (what a message suggests running next; a password in the index address is hidden)."""
+        data = ["--data", self.data_option] if self.data_option else []
+        index = ["--index", parse_address(self.index_option).redacted()] if self.index_option else []
+        return shlex.join(["pressarchive", *data, *index, *args])
 
     def service(self) -> ArchiveService:
         """The archive of a data directory that already holds one (a reader creates nothing)."""
@@ -60,11 +70,16 @@ pass_context = click.make_pass_decorator(Context)
     "--data", "data_option", metavar="DIR", envvar="PRESSARCHIVE_DATA",
     help="Data directory (archive.sqlite, warc/, index/). Default: $PRESSARCHIVE_DATA or the per-user data directory.",
 )
+@click.option(
+    "--index", "index_option", metavar="ADDRESS", envvar="PRESSARCHIVE_INDEX",
+    help="Search engine: whoosh (default, in DIR/index), whoosh:///DIR or opensearch+http://HOST:PORT/INDEX."
+         " Default: $PRESSARCHIVE_INDEX, else the data directory's config.toml, else whoosh.",
+)
 @click.version_option(__version__, prog_name="pressarchive")
 @click.pass_context
-def cli(ctx: click.Context, data_option: str | None) -> None:
+def cli(ctx: click.Context, data_option: str | None, index_option: str | None) -> None:
     """Crawl, archive and search public press releases about law-enforcement operations."""
-    ctx.obj = Context(data_option)
+    ctx.obj = Context(data_option, index_option)
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import shlex
 import signal
 import sys
 from typing import Any, NoReturn
@@ -116,8 +115,7 @@ def add(ctx: Context, urls: tuple[str, ...], **options: Any) -> None:
 
 def _command(ctx: Context, *args: str) -> str:
     """The command line that acts on the same data directory, quoted for a shell."""
-    data = ["--data", ctx.data_option] if ctx.data_option else []
-    return shlex.join(["pressarchive", *data, *args])
+    return ctx.command_line(*args)
 
 
 def run_and_report(ctx: Context, profiles: list[Profile], resume_hint: str = "", **options: Any) -> list[CrawlSummary]:

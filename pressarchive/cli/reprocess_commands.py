@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import shlex
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -107,7 +106,6 @@ def _print_summary(summary: ReprocessSummary, console: Console) -> None:
 
 
 def _interrupted(ctx: Context, what: str, signum: int | None, since: str | None, source: str | None) -> NoReturn:
-    data = ["--data", ctx.data_option] if ctx.data_option else []
     args = ["reprocess", *(["--since", since] if since else []), *(["--source", source] if source else [])]
-    click.echo(clean(f"interrupted: {what}; `{shlex.join(['pressarchive', *data, *args])}` continues it"), err=True)
+    click.echo(clean(f"interrupted: {what}; `{ctx.command_line(*args)}` continues it"), err=True)
     sys.exit(128 + (signum or signal.SIGINT))

@@ -126,8 +126,8 @@ def _settings(set_values: tuple[str, ...], rate: float | None) -> dict[str, Any]
 
 
 def _command(ctx: Context, *args: str) -> str:
-    data = ["--data", ctx.data_option] if ctx.data_option else []
-    return shlex.join(["pressarchive", *data, *args])
+    """The command line that acts on the same data directory, quoted for a shell."""
+    return ctx.command_line(*args)
 
 
 def import_history(ctx: Context, queries: list[WaybackQuery], settings: dict[str, Any], limit: int, as_json: bool,

@@ -1,18 +1,24 @@
-"""The seam between pressarchive and its search engine: what any engine must offer.
+"""The seam between pressarchive and its search engines: what any engine must offer.
 
-Crawler, store, service and web code talk to this protocol only, so a second engine (SQLite
-FTS5, say) can be added beside :class:`~pressarchive.index.SearchIndex` without touching
-them. Requests and results are the engine-neutral values of :mod:`pressarchive.index.models`;
-errors are :class:`~pressarchive.index.QueryError` and its subclass ``QueryTooExpensive``.
+Crawler, store, service and web code talk to this protocol only and get an engine from
+:func:`pressarchive.index.engines.open_engine`, so they never name an engine class. Requests
+and results are the engine-neutral values of :mod:`pressarchive.index.models`; queries reach
+an engine as the tree of :mod:`pressarchive.index.querytree`; errors are
+:class:`~pressarchive.index.QueryError` and its subclass ``QueryTooExpensive``. The contract
+suite (``tests/contract/``) runs the same tests against every engine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
 from pressarchive.record import Document
+
+#: Document ids -> their current body text (the store's): engines keep no bodies of their
+#: own to show, so snippets and "more like this" read the text through this.
+TextSource = Callable[[Sequence[int]], Mapping[int, str]]
 
 
 @runtime_checkable
@@ -54,6 +60,10 @@ class SearchEngine(Protocol):
         """Number of live documents in the index."""
         ...
 
+    def describe(self) -> str:
+        """Where the index lives, for people: ``whoosh at /data/index``, ``opensearch at http://…/press``."""
+        ...
+
     def close(self) -> None:
-        """Release files; the engine is unusable afterwards."""
+        """Release files and connections; the engine is unusable afterwards."""
         ...

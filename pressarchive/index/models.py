@@ -125,7 +125,7 @@ class Period:
 class SearchResult:
     """A page of hits, the total number of matches, and facets and timeline over all of them.
 
-    ``facets`` maps each facet of :data:`~pressarchive.index.facets.FACET_NAMES` to value ->
+    ``facets`` maps each facet of :data:`~pressarchive.index.whooshindex.facets.FACET_NAMES` to value ->
     count (most frequent first, every value); ``timeline`` holds the periods of ``interval``
     (day, week, month or year: the request's, or the one the span of the matches called for)
     that have matches, in chronological order, undated matches left out. ``total``, facets

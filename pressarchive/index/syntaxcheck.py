@@ -19,6 +19,9 @@ import re
 from pressarchive.index.errors import QueryError, QueryTooExpensive
 
 MAX_WORDS = 100
+#: A prefix, pattern or range, or all thesaurus expansions of a query, may stand for at most
+#: this many distinct words; more is refused (in every engine, with the same message).
+MAX_EXPANSION = 512
 MAX_DEPTH = 20
 _WORD = re.compile(r"[\w*?]+")
 

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from pressarchive.errors import UserError
-from pressarchive.index.analysis import fold
+from pressarchive.index.languages import fold
 
 #: The languages a concept may list terms in.
 THESAURUS_LANGUAGES: tuple[str, ...] = ("en", "es", "it", "pt", "fr", "de", "nl")

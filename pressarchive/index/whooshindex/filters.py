@@ -1,7 +1,7 @@
 """The request's exact-match filters as a mask over one segment's documents.
 
 Filters restrict the match set without scoring; they are answered from the cached per-segment
-arrays of :mod:`pressarchive.index.docvalues` (a comparison over small integer codes), never
+arrays of :mod:`pressarchive.index.whooshindex.docvalues` (a comparison over small integer codes), never
 from the posting lists, so adding a source or a date range to a search costs next to nothing
 and totals and facets describe exactly the filtered set. Values are folded like the index
 terms, so ``operation="TANTÁLIO"`` finds documents tagged ``Tantalio`` and ``country="pt"``
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from pressarchive.index.docvalues import BoolArray, SegmentValues
+from pressarchive.index.whooshindex.docvalues import BoolArray, SegmentValues
 from pressarchive.index.models import SearchRequest
-from pressarchive.index.schema import MISSING
+from pressarchive.index.whooshindex.schema import MISSING
 
 
 def filter_mask(values: SegmentValues, request: SearchRequest) -> BoolArray | None:

@@ -3,7 +3,7 @@
 Every call is one writer and one commit, so a batch is visible all at once or not at all.
 Segments are written non-compound: compound files must be rewritten on merge and are slower
 to open, and nothing here needs the single-file layout. Writers use the lean posting pool and
-codec of :mod:`pressarchive.index.whoosh_internals` (same file format, less Python per posting). A writer
+codec of :mod:`pressarchive.index.whooshindex.whoosh_internals` (same file format, less Python per posting). A writer
 killed mid-commit leaves the previous generation intact: whoosh writes a new table of contents
 to a temporary file and renames it into place last, and its lock is an ``fcntl`` lock the
 kernel releases when the process dies, so the next writer proceeds.
@@ -20,9 +20,9 @@ from whoosh import index, writing
 from whoosh.index import Index
 from whoosh.query import Or, Term
 
-from pressarchive.index.whoosh_internals import LeanCodec, use_lean_pool
-from pressarchive.index.documents import index_fields
-from pressarchive.index.schema import SCHEMA_VERSION, build_schema
+from pressarchive.index.whooshindex.whoosh_internals import LeanCodec, use_lean_pool
+from pressarchive.index.whooshindex.documents import index_fields
+from pressarchive.index.whooshindex.schema import SCHEMA_VERSION, build_schema
 from pressarchive.record import Document
 
 _VERSION_FILE = "pressarchive-schema-version"

@@ -3,7 +3,7 @@
 Totals, facets and the timeline need *all* matches, not just the page, and whoosh finds and
 scores them one document at a time through Python matcher objects (hundreds of milliseconds
 for a common word at 100,000 documents). Here the query tree is walked instead: each term's
-posting list is read block by block into arrays (:mod:`~pressarchive.index.postings`), AND,
+posting list is read block by block into arrays (:mod:`~pressarchive.index.whooshindex.postings`), AND,
 OR and NOT become array operations, and scores are whoosh's BM25F formula computed for all
 matches at once. Date and year ranges are answered from the cached day column rather than
 expanded into trie terms. Phrases are matched by whoosh's positional matcher, only over the
@@ -23,11 +23,12 @@ from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
 from pressarchive.index.deadline import Deadline
-from pressarchive.index.docvalues import BoolArray, SegmentValues, group_doc_counts
+from pressarchive.index.whooshindex.docvalues import BoolArray, SegmentValues, group_doc_counts
 from pressarchive.index.errors import QueryError
-from pressarchive.index.expansion import expand
-from pressarchive.index.postings import FloatArray, read_positions, read_postings
-from pressarchive.index.schema import MISSING, group_of_field
+from pressarchive.index.whooshindex.expansion import expand
+from pressarchive.index.whooshindex.postings import FloatArray, read_positions, read_postings
+from pressarchive.index.fields import group_of_field
+from pressarchive.index.whooshindex.schema import MISSING
 
 MIN_STEM = 4
 B, K1 = 0.75, 1.2  # whoosh's BM25F defaults

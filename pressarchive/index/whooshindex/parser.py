@@ -15,17 +15,12 @@ from functools import lru_cache
 from whoosh.qparser import QueryParser, plugins, syntax
 from whoosh.query import MultiTerm, Query, Term
 
-from pressarchive.index.analysis import OTHER, fold
+from pressarchive.index.languages import OTHER, fold
 from pressarchive.index.errors import QueryError
 from pressarchive.index.thesaurus import Thesaurus, builtin_thesaurus
-from pressarchive.index.thesaurusquery import ThesaurusPlugin
-from pressarchive.index.schema import (
-    QUERY_FIELDS,
-    body_field,
-    build_schema,
-    group_of_field,
-    title_field,
-)
+from pressarchive.index.whooshindex.thesaurusquery import ThesaurusPlugin
+from pressarchive.index.fields import QUERY_FIELDS, body_field, group_of_field, title_field
+from pressarchive.index.whooshindex.schema import build_schema
 
 TITLE_BOOST = 2.0
 MIN_BOOST = 1e-6

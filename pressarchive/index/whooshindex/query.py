@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from whoosh.fields import Schema
 from whoosh.query import Every, NullQuery, Query
 
-from pressarchive.index.analysis import GROUPS, language_group
+from pressarchive.index.languages import GROUPS, language_group
 from pressarchive.index.errors import QueryError
-from pressarchive.index.parser import MIN_BOOST, parser_for
+from pressarchive.index.whooshindex.parser import MIN_BOOST, parser_for
 from pressarchive.index.syntaxcheck import check_syntax
 from pressarchive.index.thesaurus import Thesaurus
-from pressarchive.index.thesaurusquery import expansions_of
+from pressarchive.index.whooshindex.thesaurusquery import expansions_of
 
 __all__ = ["ParsedQuery", "QueryError", "parse_query", "parse_search"]
 

@@ -21,17 +21,18 @@ from whoosh import columns
 from whoosh.fields import NUMERIC
 from whoosh.reading import IndexReader
 
-from pressarchive.index import whoosh_internals as wi
-from pressarchive.index.analysis import fold, language_group
+from pressarchive.index.whooshindex import whoosh_internals as wi
+from pressarchive.index.languages import fold, language_group
 from pressarchive.index.periods import EPOCH_ORDINAL, month_codes
-from pressarchive.index.postings import FloatArray, field_lengths
-from pressarchive.index.schema import MISSING, MULTI_KEYWORDS
+from pressarchive.index.whooshindex.postings import FloatArray, field_lengths
+from pressarchive.index.fields import MULTI_KEYWORDS
+from pressarchive.index.whooshindex.schema import MISSING
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 #: Single-valued keyword columns (one value per document); multi-valued ones are the fields of
-#: :data:`~pressarchive.index.schema.MULTI_KEYWORDS`.
+#: :data:`~pressarchive.index.whooshindex.schema.MULTI_KEYWORDS`.
 KEYWORD_COLUMNS: tuple[str, ...] = ("language", "source", "source_agency", "source_country")
 
 

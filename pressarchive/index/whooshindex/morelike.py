@@ -17,9 +17,10 @@ from collections import Counter
 from whoosh.query import Or, Query, Term
 from whoosh.searching import Searcher
 
-from pressarchive.index.analysis import fold, language_group, text_analyzer
-from pressarchive.index.query import parse_query
-from pressarchive.index.schema import body_field
+from pressarchive.index.languages import fold, language_group
+from pressarchive.index.whooshindex.analysis import text_analyzer
+from pressarchive.index.whooshindex.query import parse_query
+from pressarchive.index.fields import body_field
 
 KEY_WORDS = 12
 OPERATION_BOOST = 3.0

@@ -2,7 +2,7 @@
 
 Whoosh's own grouping visits each match through Python objects (40-500 ms at 100,000
 documents); counting the matched documents' value codes with ``numpy.bincount`` over the
-per-segment arrays of :mod:`pressarchive.index.docvalues` gives the same exact counts in a
+per-segment arrays of :mod:`pressarchive.index.whooshindex.docvalues` gives the same exact counts in a
 few milliseconds. Counts from several segments are merged by value.
 """
 
@@ -14,10 +14,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from pressarchive.index.deadline import Deadline
-from pressarchive.index.docvalues import KEYWORD_COLUMNS, BoolArray, IntArray, SegmentValues
+from pressarchive.index.whooshindex.docvalues import KEYWORD_COLUMNS, BoolArray, IntArray, SegmentValues
 from pressarchive.index.models import Period
 from pressarchive.index.periods import choose_interval, period_label, period_range, week_codes
-from pressarchive.index.schema import MISSING, MULTI_KEYWORDS
+from pressarchive.index.fields import MULTI_KEYWORDS
+from pressarchive.index.whooshindex.schema import MISSING
 from pressarchive.searchparams import AUTO_INTERVAL, FACETS
 
 #: Every facet, in display order. ``source_country`` is the publishing source's own country;

@@ -19,7 +19,7 @@ from whoosh.qparser import QueryParser, syntax
 from whoosh.qparser.plugins import PhrasePlugin, Plugin, TaggingPlugin
 
 from pressarchive.index.errors import QueryError
-from pressarchive.index.expansion import MAX_EXPANSION
+from pressarchive.index.syntaxcheck import MAX_EXPANSION
 from pressarchive.index.thesaurus import Thesaurus
 
 #: Query fields a thesaurus word may be given for: those holding text.

@@ -14,12 +14,11 @@ from collections.abc import Iterator
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
-from pressarchive.index import whoosh_internals as wi
+from pressarchive.index.whooshindex import whoosh_internals as wi
 from pressarchive.index.deadline import Deadline
 from pressarchive.index.errors import QueryError
+from pressarchive.index.syntaxcheck import MAX_EXPANSION
 
-# A pattern matching more distinct words than this (in one segment) is refused.
-MAX_EXPANSION = 512
 # Vocabulary words tested between two looks at the clock.
 _CHECK_EVERY = 256
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, time
 
-from pressarchive.index.analysis import language_group
-from pressarchive.index.schema import MISSING, MULTI_KEYWORDS, body_field, title_field
+from pressarchive.index.languages import language_group
+from pressarchive.index.fields import MULTI_KEYWORDS, body_field, title_field
+from pressarchive.index.whooshindex.schema import MISSING
 from pressarchive.record import Document
 
 

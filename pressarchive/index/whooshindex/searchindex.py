@@ -1,6 +1,6 @@
 """:class:`SearchIndex`, the facade the rest of pressarchive uses: write, count, search, check.
 
-It owns the Whoosh index, a pool of searchers (:mod:`~pressarchive.index.searcherpool`: each
+It owns the Whoosh index, a pool of searchers (:mod:`~pressarchive.index.whooshindex.searcherpool`: each
 read in flight has its own, since whoosh readers are not thread-safe, so a slow search never
 holds up another read) and the cache of per-segment value arrays that filters, facets and
 date sorting read. Writes hold a lock, as whoosh allows one writer at a time anyway. Every
@@ -21,18 +21,19 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from pressarchive.index.deadline import Deadline
-from pressarchive.index.docvalues import DocValuesCache
+from pressarchive.index.whooshindex.docvalues import DocValuesCache
 from pressarchive.index.errors import QueryError
-from pressarchive.index.hits import TextSource, make_hits
+from pressarchive.index.engine import TextSource
+from pressarchive.index.whooshindex.hits import make_hits
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
-from pressarchive.index.morelike import more_like_query
-from pressarchive.index.schema import MISSING
-from pressarchive.index.searcher import (
+from pressarchive.index.whooshindex.morelike import more_like_query
+from pressarchive.index.whooshindex.schema import MISSING
+from pressarchive.index.whooshindex.searcher import (
     SegmentView, by_relevance, match_all, ranked_ids, run_search, segment_views,
 )
-from pressarchive.index.searcherpool import SearcherPool
+from pressarchive.index.whooshindex.searcherpool import SearcherPool
 from pressarchive.index.thesaurus import Thesaurus
-from pressarchive.index.writer import add_documents, delete_documents, open_index, rebuild_index
+from pressarchive.index.whooshindex.writer import add_documents, delete_documents, open_index, rebuild_index
 from pressarchive.record import Document
 
 T = TypeVar("T")
@@ -129,6 +130,9 @@ class SearchIndex:
         with self._searching:
             deadline = Deadline(self.time_limit)
             return self._read(lambda searcher: self._more_like(searcher, doc_id, limit, deadline))
+
+    def describe(self) -> str:
+        return f"whoosh at {self.path}"
 
     def close(self) -> None:
         """Release the searchers' files; the object is unusable afterwards."""

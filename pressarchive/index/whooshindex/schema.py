@@ -5,8 +5,9 @@ document is stemmed in its own language only. Only what a hit shows is stored (i
 title, date, source, language, operations): the body stays in the store, which the snippet
 code reads through ``text_source``. Keyword fields are folded for matching but keep the raw
 value in their column, which is what the facets show; ``version`` and ``day`` are columns
-only, read in bulk by :mod:`pressarchive.index.docvalues`. Bump :data:`SCHEMA_VERSION` whenever anything here or
-in :mod:`pressarchive.index.analysis` changes: an index with another version is recreated.
+only, read in bulk by :mod:`~pressarchive.index.whooshindex.docvalues`. Bump
+:data:`SCHEMA_VERSION` whenever anything here, in :mod:`~pressarchive.index.fields` or in the
+analysis changes: an index with another version is recreated.
 """
 
 from __future__ import annotations
@@ -22,50 +23,18 @@ from whoosh import columns
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
-from pressarchive.index.analysis import (
-    GROUPS,
-    LanguageAnalyzer,
-    keyword_analyzer,
-    lines_analyzer,
-    text_analyzer,
+from pressarchive.index.fields import (
+    MULTI_KEYWORDS,
+    body_field,
+    title_field,
 )
+from pressarchive.index.languages import GROUPS
+from pressarchive.index.whooshindex.analysis import LanguageAnalyzer, keyword_analyzer, lines_analyzer, text_analyzer
 
 SCHEMA_VERSION = 3
 
 # Column value for an undated document (``day``) or one without a version: below every real one.
 MISSING = -1
-
-# Fields a query may name directly; "title" and "body" are expanded by the query parser.
-KEYWORD_FIELDS: tuple[str, ...] = (
-    "source", "source_agency", "source_country", "agency", "country", "language", "operation", "url",
-)
-#: Multi-valued keyword fields -> the column holding their raw values, one per line. The
-#: field matches folded values in queries; the column feeds filters and exact facet counts.
-MULTI_KEYWORDS: dict[str, str] = {
-    "operation": "operation_names",  # operation names as written
-    "country": "country_codes",  # ISO 3166 alpha-2 codes of the countries the text mentions
-    "agency": "agency_ids",  # ids of the agencies the text mentions (extract/data/agencies.toml)
-}
-QUERY_FIELDS: frozenset[str] = frozenset(
-    {*KEYWORD_FIELDS, "title", "body", "published", "year", "id"}
-)
-
-
-def title_field(group: str) -> str:
-    """Name of the per-language title field for an analysis group."""
-    return f"title_{group}"
-
-
-def body_field(group: str) -> str:
-    """Name of the per-language body field for an analysis group."""
-    return f"body_{group}"
-
-
-def group_of_field(fieldname: str) -> str | None:
-    """The analysis group of a per-language field, or None for any other field."""
-    prefix, _, group = fieldname.partition("_")
-    return group if prefix in ("title", "body") and group in GROUPS else None
-
 
 class LanguageText(TEXT):
     """A TEXT field (with positions) that indexes through the analyzer's fast term list.

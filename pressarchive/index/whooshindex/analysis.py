@@ -15,50 +15,20 @@ highlighting) or stop words must be kept and marked.
 from __future__ import annotations
 
 import functools
-import itertools
-import re
 import threading
-import unicodedata
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import Stemmer
+from pressarchive.index.languages import (
+    OTHER,
+    STEMMER_NAMES,
+    WORD,
+    WORD_RE,
+    fold,
+    stoplist,
+)
 from whoosh.analysis import Analyzer, Filter, IDTokenizer, RegexTokenizer, StopFilter, Token
-from whoosh.lang import stopwords_for_language
-
-STEMMED_LANGUAGES: tuple[str, ...] = ("de", "en", "es", "fr", "it", "nl", "pt")
-OTHER = "xx"
-GROUPS: tuple[str, ...] = (*STEMMED_LANGUAGES, OTHER)
-_STEMMER_NAMES = {
-    "de": "german", "en": "english", "es": "spanish", "fr": "french",
-    "it": "italian", "nl": "dutch", "pt": "portuguese",
-}
-
-# Like whoosh's default word pattern, but combining accents (text in NFD form) stay inside the
-# word instead of splitting "operacio\u0301n" in two.
-_WORD = r"[\w\u0300-\u036f]+(?:\.[\w\u0300-\u036f]+)*"
-_WORD_RE = re.compile(_WORD)
-
-
-@functools.cache
-def _combining_marks() -> re.Pattern[str]:
-    # One character class of every combining character (about 900 code points, as ranges):
-    # a regex pass is several times faster than str.translate with a deletion table.
-    marks = [cp for cp in range(0x110000) if unicodedata.combining(chr(cp))]
-    ranges: list[str] = []
-    for _, run in itertools.groupby(enumerate(marks), key=lambda item: item[1] - item[0]):
-        points = [cp for _, cp in run]
-        ranges.append(re.escape(chr(points[0])) + "-" + re.escape(chr(points[-1])))
-    return re.compile("[" + "".join(ranges) + "]+")
-
-
-def fold(text: str) -> str:
-    """Fold case and accents: ``Operación`` -> ``operacion``, ``Straße`` -> ``strasse``."""
-    if text.isascii():
-        return text.lower()
-    # Casefold first: it can itself produce combining marks ("İ" -> "i" + dot above).
-    return _combining_marks().sub("", unicodedata.normalize("NFKD", text.casefold()))
-
 
 class FoldFilter(Filter):
     """Whoosh filter applying :func:`fold` to every token (replaces lowercasing)."""
@@ -78,7 +48,7 @@ def stemmer(group: str) -> Stemmer.Stemmer:
     if cache is None:
         cache = _local.stemmers = {}
     if group not in cache:
-        cache[group] = Stemmer.Stemmer(_STEMMER_NAMES[group])
+        cache[group] = Stemmer.Stemmer(STEMMER_NAMES[group])
     return cache[group]
 
 
@@ -96,23 +66,9 @@ class SnowballFilter(Filter):
             yield token
 
 
-def language_group(language: str) -> str:
-    """The analysis group for an ISO 639-1 code: the code itself if stemmed, else ``xx``."""
-    code = (language or "").strip().lower()[:2]
-    return code if code in STEMMED_LANGUAGES else OTHER
-
-
-@functools.cache
-def stoplist(group: str) -> frozenset[str]:
-    """The group's stop words, folded so that "esta" and "está" both drop."""
-    if group == OTHER:
-        return frozenset()
-    return frozenset(fold(word) for word in stopwords_for_language(group))
-
-
 @functools.cache
 def _token_chain(group: str) -> Analyzer:
-    chain = RegexTokenizer(_WORD) | FoldFilter()
+    chain = RegexTokenizer(WORD) | FoldFilter()
     if group == OTHER:
         return chain
     return chain | StopFilter(stoplist=stoplist(group)) | SnowballFilter(group)
@@ -140,7 +96,7 @@ class LanguageAnalyzer(Analyzer):
 
     def terms(self, text: str) -> list[str]:
         """The index terms of ``text`` in order (positions are list indexes)."""
-        words = _WORD_RE.findall(fold(text))
+        words = WORD_RE.findall(fold(text))
         if self.group == OTHER:
             return words
         stops = stoplist(self.group)
@@ -155,12 +111,12 @@ class LanguageAnalyzer(Analyzer):
         StopFilter has it) keep their folded form; the others are stemmed.
         """
         # Two characters beyond the limit decide a word ending at it ("abc" of "abc.d").
-        found = list(_WORD_RE.finditer(text, 0, limit + 2))
+        found = list(WORD_RE.finditer(text, 0, limit + 2))
         if found and found[-1].end() > limit:
-            after = _WORD_RE.match(text, found[-1].start())  # the whole of the cut word
+            after = WORD_RE.match(text, found[-1].start())  # the whole of the cut word
             found.pop()
         else:
-            after = _WORD_RE.search(text, limit + 2)
+            after = WORD_RE.search(text, limit + 2)
         if after is not None:
             found.append(after)
         starts = [match.start() for match in found]

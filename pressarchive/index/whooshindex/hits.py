@@ -7,26 +7,26 @@ index does not keep it. Without a text source hits carry no snippet.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from whoosh.query import MultiTerm, Query
 from whoosh.searching import Searcher
 
-from pressarchive.index.analysis import language_group
+from pressarchive.index.languages import language_group
 from pressarchive.index.deadline import Deadline
-from pressarchive.index.expansion import expand
-from pressarchive.index.highlight import snippet
+from pressarchive.index.engine import TextSource
+from pressarchive.index.whooshindex.expansion import expand
+from pressarchive.index.whooshindex.highlight import snippet
 from pressarchive.index.models import Hit
-from pressarchive.index.schema import body_field
+from pressarchive.index.fields import body_field
 
 BodyTerms = dict[str, frozenset[str]]
-TextSource = Callable[[Sequence[int]], Mapping[int, str]]
 
 
 def body_terms(searcher: Searcher, q: Query, deadline: Deadline) -> BodyTerms:
     """Body field -> the terms the query looks for in it, prefixes and wildcards expanded.
 
-    Expansion is bounded like matching's (:mod:`~pressarchive.index.expansion`): at most
+    Expansion is bounded like matching's (:mod:`~pressarchive.index.whooshindex.expansion`): at most
     ``MAX_EXPANSION`` words per pattern are marked, and the deadline is checked as it scans.
     """
     # Not Query.existing_terms(): in whoosh-reloaded 2.7.5 its loop variable shadows its

@@ -16,7 +16,7 @@ import numpy.typing as npt
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
-from pressarchive.index import whoosh_internals as wi
+from pressarchive.index.whooshindex import whoosh_internals as wi
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from whoosh import highlight
 from whoosh.analysis import Token
 
-from pressarchive.index.analysis import WordSpans, text_analyzer
+from pressarchive.index.whooshindex.analysis import WordSpans, text_analyzer
 
 Segment = tuple[str, bool]
 

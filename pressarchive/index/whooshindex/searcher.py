@@ -1,8 +1,8 @@
 """Running one :class:`SearchRequest` on an open Whoosh searcher and shaping the result.
 
-Separate from :mod:`pressarchive.index.searchindex` (which owns the index and its locking) so
+Separate from :mod:`pressarchive.index.whooshindex.searchindex` (which owns the index and its locking) so
 the steps of a search read top to bottom: parse, find every match as per-segment masks
-(:mod:`~pressarchive.index.matchset`), apply filters, count facets and the timeline, then
+(:mod:`~pressarchive.index.whooshindex.matchset`), apply filters, count facets and the timeline, then
 order only what the page needs: by date from the cached day column, or by the BM25F scores
 computed with the matches.
 """
@@ -17,13 +17,14 @@ from whoosh.query import Every, Query
 from whoosh.searching import Searcher
 
 from pressarchive.index.deadline import Deadline
-from pressarchive.index.docvalues import BoolArray, DocValuesCache, IntArray, SegmentValues
-from pressarchive.index.facets import facet_counts, histogram
-from pressarchive.index.filters import filter_mask
-from pressarchive.index.hits import TextSource, body_terms, make_hits
-from pressarchive.index.matchset import Match, SegmentMatcher, statistics
+from pressarchive.index.whooshindex.docvalues import BoolArray, DocValuesCache, IntArray, SegmentValues
+from pressarchive.index.whooshindex.facets import facet_counts, histogram
+from pressarchive.index.whooshindex.filters import filter_mask
+from pressarchive.index.engine import TextSource
+from pressarchive.index.whooshindex.hits import body_terms, make_hits
+from pressarchive.index.whooshindex.matchset import Match, SegmentMatcher, statistics
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
-from pressarchive.index.query import parse_search
+from pressarchive.index.whooshindex.query import parse_search
 from pressarchive.index.thesaurus import Thesaurus
 
 
@@ -200,7 +201,7 @@ def by_relevance(views: Sequence[SegmentView], found: Sequence[Match],
                  wanted: int) -> list[tuple[int, float]]:
     """(global docnum, score) of the ``wanted`` best matches, best first, ties by docnum.
 
-    Scores come from :mod:`~pressarchive.index.matchset` for every match at once, so the
+    Scores come from :mod:`~pressarchive.index.whooshindex.matchset` for every match at once, so the
     top ``wanted`` are picked with a partial sort rather than a heap fed one document at a time.
     """
     docnums, scores = [], []

@@ -1,0 +1,87 @@
+"""Which search engine an archive uses, named by one address, and opening it.
+
+The address is the only place an engine is chosen: ``whoosh`` (the embedded default, in the
+data directory's ``index/``), ``whoosh:///absolute/dir`` (an embedded index elsewhere) or
+``opensearch+http://HOST:PORT/INDEX`` (``opensearch+https://`` too; user and password may be in
+the address). It comes from ``--index`` / ``PRESSARCHIVE_INDEX`` or the data directory's
+``config.toml`` (see :mod:`pressarchive.dataconfig`). Engines are imported only when opened,
+so searching with OpenSearch never loads Whoosh and numpy, and the reverse.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from pressarchive.errors import UserError
+from pressarchive.index.engine import SearchEngine, TextSource
+from pressarchive.index.thesaurus import Thesaurus
+
+DEFAULT_ENGINE = "whoosh"
+
+#: Address scheme -> "module:function" that opens an engine of that kind.
+ENGINES: dict[str, str] = {
+    "whoosh": "pressarchive.index.whooshindex.engine:open_whoosh",
+    "opensearch+http": "pressarchive.index.opensearchindex.engine:open_opensearch",
+    "opensearch+https": "pressarchive.index.opensearchindex.engine:open_opensearch",
+}
+
+
+class EngineAddressError(UserError):
+    """An index address that names no engine pressarchive has, or is incomplete."""
+
+
+@dataclass(frozen=True)
+class EngineAddress:
+    """A parsed index address: its scheme (which engine) and the rest, engine-specific."""
+
+    text: str
+    scheme: str
+
+    @property
+    def kind(self) -> str:
+        """The engine's name as people say it: ``whoosh`` or ``opensearch``."""
+        return self.scheme.split("+", 1)[0]
+
+    def redacted(self) -> str:
+        """The address without a password, for messages, logs and reports."""
+        parts = urlsplit(self.text)
+        if parts.password is None:
+            return self.text
+        netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        return parts._replace(netloc=netloc).geturl()
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """What every engine is opened with besides its address."""
+
+    index_dir: Path  # the data directory's index/ (the Whoosh default lives there)
+    text_source: TextSource | None = None
+    time_limit: float = 5.0
+    thesaurus: Thesaurus | None = None
+
+
+class EngineFactory(Protocol):
+    def __call__(self, address: EngineAddress, options: EngineOptions) -> SearchEngine: ...
+
+
+def parse_address(text: str | None) -> EngineAddress:
+    """``text`` as an engine address (``None`` or blank: the default); a clear error otherwise."""
+    text = (text or "").strip() or DEFAULT_ENGINE
+    scheme = text.split(":", 1)[0].lower() if ":" in text else text.lower()
+    if scheme not in ENGINES:
+        known = ", ".join(("whoosh", "whoosh:///DIR", "opensearch+http://HOST:PORT/INDEX"))
+        raise EngineAddressError(f"unknown index address {text!r}: use one of {known}")
+    return EngineAddress(text, scheme)
+
+
+def open_engine(address: str | EngineAddress | None, options: EngineOptions) -> SearchEngine:
+    """The engine at ``address`` (the default when None), ready to search and write."""
+    parsed = address if isinstance(address, EngineAddress) else parse_address(address)
+    module_name, _, function = ENGINES[parsed.scheme].partition(":")
+    factory: EngineFactory = getattr(importlib.import_module(module_name), function)
+    return factory(parsed, options)

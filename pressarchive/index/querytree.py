@@ -1,0 +1,165 @@
+"""pressarchive's own query tree: what a query means, before any engine runs it.
+
+The query language (README, "Query language") is parsed once, by
+:func:`pressarchive.index.querylang.parse_query`, into these immutable nodes, and validated
+there: unknown fields, bad dates, thesaurus words and the size limits are refused with the
+same messages whatever engine is configured. Each engine then translates the tree into its
+own queries (Whoosh query objects, OpenSearch query DSL), so an engine never sees the text
+the user typed and no engine's syntax or error wording leaks into the others.
+
+Fields are query fields (:data:`pressarchive.index.fields.QUERY_FIELDS`): ``None`` is a
+plain word (title and body in every language, title weighed double), ``"title"`` and
+``"body"`` the text fields, the rest keyword, date and number fields. Text in text fields is
+as written (each engine analyses it per language); text in keyword fields is as written too
+(engines compare keyword values folded, :func:`pressarchive.index.languages.fold`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word (text fields: analysed like the documents) or one keyword/number value."""
+
+    field: str | None
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words in this order (``"child protection"``); ``slop`` extra positions allowed (``"a b"~2``)."""
+
+    field: str | None
+    words: tuple[str, ...]
+    slop: int = 0
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """Every word starting with ``text`` (``deten*``): folded, never stemmed, capped at
+    :data:`~pressarchive.index.syntaxcheck.MAX_EXPANSION` distinct words."""
+
+    field: str | None
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Wildcard:
+    """A pattern with ``?`` (one character) and ``*`` (any run): ``?a*``, ``*ion``; folded,
+    never stemmed, capped like a prefix."""
+
+    field: str | None
+    pattern: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class TermRange:
+    """Words (or keyword values) between two bounds in the index's order: ``title:[a TO c]``;
+    a missing bound is open. Capped like a prefix."""
+
+    field: str | None
+    start: str | None
+    end: str | None
+    include_start: bool = True
+    include_end: bool = True
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Documents whose ``field`` (``published``) falls between two days, both included; a
+    missing bound is open. ``published:2017-03-01`` is the range of that one day."""
+
+    field: str
+    start: date | None
+    end: date | None
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class And:
+    """Every clause must match."""
+
+    clauses: tuple[Node, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Or:
+    """At least one clause must match; matching more ranks higher."""
+
+    clauses: tuple[Node, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Not:
+    """Documents that do not match ``clause`` (``NOT x``, ``a AND NOT b``)."""
+
+    clause: Node
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A thesaurus word (``~arrest``, or any known word with the expand switch): an OR over
+    ``terms`` (single words as :class:`Term`, several words as :class:`Phrase`) that keeps
+    what was written, so the result can say what the word was searched as."""
+
+    field: str | None
+    written: str
+    terms: tuple[Term | Phrase, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class MatchAll:
+    """Every document: the empty query (browsing)."""
+
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class MatchNone:
+    """No document: what a query left without searchable words means (only punctuation)."""
+
+
+Node = Union[  # noqa: UP007  (a runtime alias: the classes above refer to it by name)
+    Term, Phrase, Prefix, Wildcard, TermRange, DateRange, And, Or, Not, Expansion, MatchAll, MatchNone,
+]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A validated query tree and the thesaurus expansions it holds (written -> terms)."""
+
+    root: Node
+    expansions: dict[str, list[str]] = field(default_factory=dict)
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-nodes of ``node`` (an expansion's terms included)."""
+    if isinstance(node, (And, Or)):
+        return node.clauses
+    if isinstance(node, Not):
+        return (node.clause,)
+    if isinstance(node, Expansion):
+        return node.terms
+    return ()
+
+
+def walk(node: Node) -> list[Node]:
+    """``node`` and every node below it, parents first."""
+    found, pending = [], [node]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending.extend(reversed(children(current)))
+    return found
