@@ -29,7 +29,8 @@ from whoosh.filedb.structfile import StructFile
 
 from pressarchive.index.whooshindex.searchindex import SearchIndex
 
-from pressarchive.index import SearchRequest, whoosh_internals
+from pressarchive.index import SearchRequest
+from pressarchive.index.whooshindex import whoosh_internals
 from pressarchive.index.whooshindex.query import parse_query
 from pressarchive.index.whooshindex.writer import _writer
 from pressarchive.record import Document
@@ -99,7 +100,7 @@ def test_no_other_module_touches_whoosh_privates() -> None:
     private_use = re.compile(r"\b(?!self\b)\w+\._[a-z]\w*|import[^\n]*\b_[a-z]\w*")
     offenders = {
         path.name: found
-        for path in package.glob("*.py")
+        for path in package.rglob("*.py")
         if path.name != "whoosh_internals.py"
         and (found := [m for m in private_use.findall(path.read_text("utf-8")) if not _ours(m)])
     }
