@@ -14,7 +14,7 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from pressarchive.errors import UserError
 from pressarchive.index.engine import SearchEngine, TextSource
@@ -52,7 +52,7 @@ class EngineAddress:
         if parts.password is None:
             return self.text
         netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-        return parts._replace(netloc=netloc).geturl()
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 @dataclass(frozen=True)
