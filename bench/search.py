@@ -3,7 +3,7 @@
 For each size (``--docs``, default 10,000 and 100,000) the deterministic multilingual corpus of
 ``bench/searchcorpus.py`` (about 3 KB of text per release, seven languages, realistic sources,
 agencies, countries, operations and dates) is indexed twice, each engine in its own
-subprocess so that peak RSS is its own: by ``pressarchive.index.SearchIndex.add`` in batches
+subprocess so that peak RSS is its own: by the Whoosh engine's ``add`` in batches
 of ``--batch`` documents (default 20,000, as an import or ``index --rebuild`` commits; a crawl
 commits every few seconds, leaving more segments for whoosh to merge: with ``--batch 5000``
 query times roughly double), and into SQLite FTS5 (``unicode61
@@ -28,7 +28,14 @@ for ``highlight``; FTS5 uses ``snippet()`` on its stored text. Latencies are wal
 warm-up search. The last line per size is JSON: {"docs", "pressarchive": {"index_docs_per_s",
 "size_mb", "peak_rss_mb", "p50_ms": {type: ms}, "p95_ms": {type: ms}}, "fts5": {...}}.
 
+With ``--engine opensearch`` a third engine runs beside them in the same run: pressarchive's
+OpenSearch engine against a local single-node OpenSearch (the tests' node, started here on a
+free loopback port with its own small heap, sharing the two cores with the benchmark). Its
+figures add ``node_rss_mb`` (the JVM's peak resident memory) and ``node_start_s``; its
+``size_mb`` is the node's data directory and ``peak_rss_mb`` the client process's.
+
 Usage: python bench/search.py [--docs N [N ...]] [--queries 200] [--batch 5000] [--keep]
+                              [--engine opensearch]
 """
 
 from __future__ import annotations
@@ -57,7 +64,9 @@ sys.path.insert(0, str(BENCH))
 from searchcorpus import Corpus  # noqa: E402  (bench/ helper)
 
 QUERY_TYPES = ("term", "and", "phrase", "date_range", "facets", "date_sorted", "highlight", "collapsed")
+#: The engines a run compares; "pressarchive" is the embedded default (Whoosh).
 ENGINES = ("pressarchive", "fts5")
+EXTRA_ENGINES = ("opensearch",)
 _WORD = re.compile(r"\w{4,}")
 
 
@@ -103,12 +112,19 @@ def _content_words(text: str, stops: set[str]) -> list[str]:
 
 
 def run_pressarchive(corpus: Corpus, docs: int, batch: int, workdir: Path,
-                     queries: list[BenchQuery]) -> dict[str, Any]:
-    from pressarchive.index.whooshindex.searchindex import SearchIndex
+                     queries: list[BenchQuery], address: str | None = None) -> dict[str, Any]:
+    """Index and query through pressarchive's engine seam: Whoosh by default, or the engine at
+    ``address`` (the OpenSearch run), exactly as the archive opens it."""
     from pressarchive.index import SearchRequest
+    from pressarchive.index.engines import EngineOptions, open_engine
 
     store = TextStore(workdir / "texts.sqlite")
-    index = SearchIndex(workdir / "index")
+    snippets = {"on": False}  # only the highlight queries read texts, as before
+
+    def texts(ids: Any) -> dict[int, str]:
+        return store.texts(ids) if snippets["on"] else {}
+
+    index = open_engine(address or f"whoosh://{workdir / 'index'}", EngineOptions(workdir / "index", text_source=texts))
 
     def add(batch_docs: list[Any]) -> None:
         index.add(batch_docs)
@@ -117,7 +133,7 @@ def run_pressarchive(corpus: Corpus, docs: int, batch: int, workdir: Path,
     index.search(SearchRequest(query="police"))  # warm-up: loads the per-segment arrays
 
     def search(q: BenchQuery) -> None:
-        index.text_source = store.texts if q.kind == "highlight" else None
+        snippets["on"] = q.kind == "highlight"
         text = " ".join(q.words) if q.kind != "phrase" else '"' + " ".join(q.words) + '"'
         sort = "date" if q.kind == "date_sorted" else "relevance"
         index.search(SearchRequest(query=text, sort=sort, since=q.since, until=q.until,
@@ -271,8 +287,10 @@ def child(args: argparse.Namespace) -> None:
     """Index and query with one engine; the last stdout line is its figures as JSON."""
     corpus = Corpus(args.seed)
     queries = make_queries(corpus, args.docs[0], args.queries, args.seed + 1)
-    runner = run_pressarchive if args.child == "pressarchive" else run_fts5
-    figures = runner(corpus, args.docs[0], args.batch, Path(args.dir), queries)
+    if args.child == "fts5":
+        figures = run_fts5(corpus, args.docs[0], args.batch, Path(args.dir), queries)
+    else:
+        figures = run_pressarchive(corpus, args.docs[0], args.batch, Path(args.dir), queries, args.address)
     print(json.dumps(figures), flush=True)
 
 
@@ -283,8 +301,11 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=20_000, help="documents per add/commit")
     parser.add_argument("--seed", type=int, default=7, help="corpus and query seed")
     parser.add_argument("--keep", action="store_true", help="keep the indexes (path printed)")
-    parser.add_argument("--child", choices=ENGINES, help=argparse.SUPPRESS)
+    parser.add_argument("--engine", action="append", choices=EXTRA_ENGINES, default=[],
+                        help="also run this engine (opensearch: a local node started here)")
+    parser.add_argument("--child", choices=(*ENGINES, *EXTRA_ENGINES), help=argparse.SUPPRESS)
     parser.add_argument("--dir", help=argparse.SUPPRESS)
+    parser.add_argument("--address", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -292,20 +313,44 @@ def main() -> None:
     for docs in args.docs:
         workdir = Path(tempfile.mkdtemp(prefix=f"bench-search-{docs}-"))
         result: dict[str, Any] = {"docs": docs}
-        for engine in ENGINES:
+        for engine in (*ENGINES, *args.engine):
             (workdir / engine).mkdir()
-            command = [sys.executable, __file__, "--child", engine, "--docs", str(docs),
-                       "--queries", str(args.queries), "--batch", str(args.batch),
-                       "--seed", str(args.seed), "--dir", str(workdir / engine)]
-            out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True,
-                                 env={**os.environ, "PYTHONHASHSEED": "0"})
-            result[engine] = json.loads(out.stdout.strip().splitlines()[-1])
+            run = _run_opensearch if engine == "opensearch" else _run_child
+            result[engine] = run(args, engine, docs, workdir / engine)
             print(f"{engine} at {docs} docs: {json.dumps(result[engine])}", flush=True)
         if args.keep:
             print(f"indexes kept in {workdir}", flush=True)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
         print(json.dumps(result), flush=True)
+
+
+def _run_child(args: argparse.Namespace, engine: str, docs: int, workdir: Path,
+               address: str | None = None) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", engine, "--docs", str(docs),
+               "--queries", str(args.queries), "--batch", str(args.batch),
+               "--seed", str(args.seed), "--dir", str(workdir), *(["--address", address] if address else [])]
+    out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True,
+                         env={**os.environ, "PYTHONHASHSEED": "0"})
+    figures: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def _run_opensearch(args: argparse.Namespace, engine: str, docs: int, workdir: Path) -> dict[str, Any]:
+    """The OpenSearch engine's child run against a node started for it and stopped after."""
+    sys.path.insert(0, str(BENCH.parent))
+    from tests.opensearchnode import OpenSearchNode
+
+    with OpenSearchNode() as node:
+        node.start(workdir / "node")
+        _progress(f"opensearch: node ready in {node.startup_seconds:.1f} s at {node.url}")
+        address = "opensearch+" + node.url + "/bench"
+        figures = _run_child(args, engine, docs, workdir, address)
+        figures["node_start_s"] = round(node.startup_seconds, 1)
+        figures["node_rss_mb"] = round(node.peak_rss_bytes() / 1e6, 1)
+        data = workdir / "node"
+        figures["size_mb"] = round(sum(f.stat().st_size for f in data.rglob("*") if f.is_file()) / 1e6, 1)
+    return figures
 
 
 if __name__ == "__main__":
