@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import sys
 import socket
 import subprocess
 import tempfile
@@ -214,3 +215,24 @@ class OpenSearchNode:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
+
+
+def main() -> None:
+    """``python -m tests.opensearchnode``: a node for a developer or a benchmark, until Ctrl-C."""
+    workdir = Path(tempfile.mkdtemp(prefix="pressarchive-opensearch-"))
+    try:
+        with OpenSearchNode().start(workdir) as node:
+            print(f"{node.url}  (started in {node.startup_seconds:.1f} s, {node.rss_bytes() / 2**20:.0f} MiB; "
+                  f"log: {node.log_path}; Ctrl-C stops it)", flush=True)
+            stops = {signal.SIGINT, signal.SIGTERM}
+            signal.pthread_sigmask(signal.SIG_BLOCK, stops)  # after the JVM started: it must not inherit the mask
+            signal.sigwait(stops)
+    except NodeStartError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
