@@ -41,13 +41,19 @@ public final class SearchNode {
         Path home = Path.of(args[0]).toAbsolutePath();
         int port = Integer.parseInt(args[1]);
         Settings settings = settings(home, port);
-
         Environment environment = InternalSettingsPreparer.prepareEnvironment(
             settings, Collections.emptyMap(), home.resolve("config"), () -> "searchnode");
         Node node = new PluginNode(environment, MODULES);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> close(node), "searchnode-shutdown"));
-        node.start();
-        withoutReplicas(node);
+        try {
+            node.start();
+            withoutReplicas(node);
+        } catch (Exception e) {
+            // exit even when threads of a half-started node are still alive
+            System.err.println("searchnode: the node did not start: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
         System.out.println(READY + port);
         System.out.flush();
         waitForEndOfInput(System.in);
