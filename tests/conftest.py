@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from pressarchive.sampleroom import SamplePressRoom
+from tests.opensearchnode import NodeStartError, OpenSearchNode
 
 REPO = Path(__file__).resolve().parents[1]
 # The browser tests' fixtures (chromium through Playwright, a served archive, screenshots).
@@ -92,3 +93,21 @@ def client(archive: tuple[Any, dict[str, int]]) -> Iterator[Any]:
 def ids(archive: tuple[Any, dict[str, int]]) -> dict[str, int]:
     """The ids of the documents the test module's ``archive`` fixture built, by name."""
     return archive[1]
+
+
+@pytest.fixture(scope="session")
+def opensearch_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenSearchNode]:
+    """One real OpenSearch node for the whole session, started by the first test that asks for it.
+
+    A node that cannot start fails the tests that need it: skipping would let a suite that never
+    touched OpenSearch pass as if it had.
+    """
+    node = OpenSearchNode()
+    try:
+        node.start(tmp_path_factory.mktemp("opensearch"))
+    except NodeStartError as error:
+        pytest.fail(f"the test OpenSearch node did not start: {error}", pytrace=False)
+    try:
+        yield node
+    finally:
+        node.stop()
