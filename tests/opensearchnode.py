@@ -189,10 +189,17 @@ class OpenSearchNode:
 
     def rss_bytes(self) -> int:
         """The JVM's resident memory now, from /proc/PID/status (VmRSS)."""
+        return self._status_kib("VmRSS") * 1024
+
+    def peak_rss_bytes(self) -> int:
+        """The JVM's highest resident memory so far (VmHWM): what a benchmark reports."""
+        return self._status_kib("VmHWM") * 1024
+
+    def _status_kib(self, key: str) -> int:
         for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-        raise RuntimeError("VmRSS missing from /proc status")
+            if line.startswith(f"{key}:"):
+                return int(line.split()[1])
+        raise RuntimeError(f"{key} missing from /proc status")
 
     def stop(self) -> None:
         """SIGTERM (the node closes itself), SIGKILL if it lingers, then remove its folder."""
