@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pressarchive.index.whooshindex.searchindex import SearchIndex
 
 from pressarchive.index import QueryError, SearchRequest, SearchResult
-from tests.test_index import DOCS, texts_of
+from tests.contract.corpus import DOCS, texts_of
 
 # Pieces of the query language, so generated strings often look like real (or almost real)
 # queries rather than noise that fails on the first character.

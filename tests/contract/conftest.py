@@ -43,7 +43,7 @@ class EngineMaker:
         self.workdir = workdir
         self.server = server  # the OpenSearch node's http://127.0.0.1:PORT
         self._numbers = itertools.count(1)
-        self._opened: list[SearchEngine] = []
+        self._opened: list[tuple[SearchEngine, str]] = []
         self._indices: list[str] = []
 
     def address(self) -> str:
@@ -64,8 +64,12 @@ class EngineMaker:
         options = EngineOptions(self.workdir / "data-index", text_source=text_source, time_limit=time_limit,
                                 thesaurus=thesaurus)
         engine = open_engine(address, options)
-        self._opened.append(engine)
+        self._opened.append((engine, address))
         return engine
+
+    def address_of(self, engine: SearchEngine) -> str:
+        """The address ``engine`` was opened at (to open it again with other options)."""
+        return next(address for opened, address in self._opened if opened is engine)
 
     def __call__(self, docs: Iterable[Document] = (), *, text_source: TextSource | None = None,
                  time_limit: float = 5.0, thesaurus: Thesaurus | None = None) -> SearchEngine:
@@ -77,7 +81,7 @@ class EngineMaker:
         return engine
 
     def close(self) -> None:
-        for engine in self._opened:
+        for engine, _address in self._opened:
             engine.close()
         self._opened.clear()
         for name in self._indices:
