@@ -12,6 +12,7 @@ import pytest
 from pressarchive.index import Hit, SearchEngine, SearchRequest, SearchResult
 from tests.contract.conftest import EngineMaker
 from tests.contract.corpus import DOCS, texts_of
+from tests.contract.differences import expected
 
 
 @pytest.fixture(scope="module")
@@ -30,15 +31,18 @@ def test_hit_fields(engine: SearchEngine) -> None:
     assert hit.score > 0
 
 
-def test_snippet_highlights_stemmed_matches(engine: SearchEngine) -> None:
-    (hit,) = engine.search(SearchRequest(query="detenido", language="es", source="guardiacivil")).hits
-    assert ("detenidos", True) in hit.snippet
-    assert "blanqueaban" in hit.snippet_text
-
-
-def test_snippet_highlights_folded_matches_as_written(engine: SearchEngine) -> None:
-    (hit,) = engine.search(SearchRequest(query="policia", language="pt")).hits
-    assert ("Polícia", True) in hit.snippet
+@pytest.mark.parametrize(("query", "filters", "marked"), [
+    ("detenido", {"language": "es", "source": "guardiacivil"}, ["detenidos"]),  # stemmed
+    ("policia", {"language": "pt"}, ["Polícia"]),  # folded, marked as written
+    ('"guardia di finanza"', {}, ["Guardia", "Finanza"]),  # a phrase: its words, the stop word "di" not
+    ("finanza OR nothingmatches", {}, ["Finanza"]),
+    ("deten* dinero", {"source": "guardiacivil"}, ["detenidos", "dinero"]),  # a prefix and a word
+])
+def test_snippets_mark_the_matched_words(engine: SearchEngine, engine_kind: str, query: str,
+                                         filters: dict[str, str], marked: list[str]) -> None:
+    (hit,) = engine.search(SearchRequest(query=query, **filters)).hits  # type: ignore[arg-type]
+    assert [text for text, matched in hit.snippet if matched] == expected(engine_kind, "snippet_marks", marked)
+    assert hit.snippet_text in DOCS[hit.id - 1].text or hit.snippet_text.strip("… ") in DOCS[hit.id - 1].text
 
 
 def test_snippet_is_plain_text(engine: SearchEngine) -> None:
@@ -128,11 +132,11 @@ def test_without_a_text_source_hits_have_no_snippet(make_engine: EngineMaker) ->
 # -- more like this ---------------------------------------------------------------------------------
 
 
-def test_more_like_finds_the_same_operation_in_other_languages(engine: SearchEngine) -> None:
+def test_more_like_finds_the_same_operation_in_other_languages(engine: SearchEngine, engine_kind: str) -> None:
     found = [hit.id for hit in engine.more_like(1, limit=5)]
-    assert 1 not in found
-    assert set(found[:2]) == {2, 3}  # the English and Italian reports of Tantalio
-    assert len(found) <= 5
+    assert 1 not in found and len(found) <= 5
+    # The English and Italian reports of Tantalio.
+    assert set(found[:2]) == expected(engine_kind, "more_like_this", {2, 3})
 
 
 def test_more_like_hits_are_hits_best_first(engine: SearchEngine) -> None:
