@@ -12,7 +12,7 @@ from whoosh.reading import ReaderClosed
 
 from pressarchive.index.whooshindex.searchindex import SearchIndex
 from pressarchive.index.whooshindex.searcherpool import SearcherPool
-from tests.test_index import DOCS
+from tests.contract.corpus import DOCS
 
 
 @pytest.fixture

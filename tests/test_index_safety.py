@@ -18,7 +18,7 @@ import pytest
 from pressarchive.index.whooshindex.searchindex import SearchIndex
 
 from pressarchive.index import SearchRequest
-from tests.test_index import DOCS, texts_of
+from tests.contract.corpus import DOCS, texts_of
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -30,7 +30,7 @@ _WRITER = textwrap.dedent(
     import sys, time
     from pathlib import Path
     sys.path.insert(0, sys.argv[3])
-    from tests.test_index import DOCS
+    from tests.contract.corpus import DOCS
     from pressarchive.index.whooshindex.searchindex import SearchIndex
     from pressarchive.index.whooshindex import whoosh_internals
     from whoosh.filedb.filestore import FileStorage

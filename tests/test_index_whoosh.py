@@ -34,7 +34,7 @@ from pressarchive.index.whooshindex import whoosh_internals
 from pressarchive.index.whooshindex.query import parse_query
 from pressarchive.index.whooshindex.writer import _writer
 from pressarchive.record import Document
-from tests.test_index import DOCS
+from tests.contract.corpus import DOCS
 
 REPO = Path(__file__).resolve().parents[1]
 VOCABULARY = ["kestrel", "lantern", "harbour", "cocaine", "seizure", "network", "suspect", "warrant",

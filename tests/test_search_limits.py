@@ -9,16 +9,12 @@ term ranges) must answer, 200 or 400 with a one-line message, within 1.5 s, whil
 
 from __future__ import annotations
 
-import itertools
-import random
 import socket
-import string
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
@@ -26,29 +22,18 @@ import uvicorn
 
 from pressarchive.datadir import DataDir
 from pressarchive.errors import UserError
-from pressarchive.index.whooshindex.searchindex import SearchIndex
-from pressarchive.index import QueryTooExpensive, SearchRequest
+from pressarchive.index import SearchRequest
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.web import create_app
 from tests.archive_builder import Builder
 from tests.conftest import CLI
-from tests.test_index import texts_of
+from tests.contract.hostile import hostile_queries, vocabulary
 
 WORDS_PER_DOC = 240
 DOCS = 500
 BATCH = 20
 LIMIT = 1.0
-
-
-def vocabulary(count: int, seed: int = 9) -> list[str]:
-    """``count`` distinct pseudo-words of 5 to 9 letters, the same every run."""
-    rng = random.Random(seed)
-    letters = string.ascii_lowercase
-    words: set[str] = set()
-    while len(words) < count:
-        words.add("".join(rng.choices(letters, k=rng.randint(5, 9))))
-    return sorted(words, key=lambda _: rng.random())
 
 
 @pytest.fixture(scope="module")
@@ -101,53 +86,6 @@ def served(big_data: DataDir) -> Iterator[Served]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
-
-
-def _ored(pieces: Iterable[str], most: int = 1000, budget: int = 1000) -> str:
-    """Up to ``most`` pieces joined by OR, within ``budget`` characters."""
-    query = ""
-    for piece in itertools.islice(pieces, most):
-        longer = f"{query} OR {piece}" if query else piece
-        if len(longer) > budget:
-            break
-        query = longer
-    return query
-
-
-def hostile_queries(words: list[str]) -> dict[str, str]:
-    """The worst queries we can write, each within the web's 1,000 characters.
-
-    "Many" means 50 clauses (99 words with the ORs, just under the cap of 100), which run
-    into the time limit; "hundreds" are over the cap and refused before parsing.
-    """
-    letters = string.ascii_lowercase
-    pairs = [a + b for a in letters for b in letters]
-    return {
-        "leading ? wildcards": " ".join(f"?{c}*" for c in letters),
-        "infix wildcard": "*a*",
-        "rare word and wildcards": words[0] + " " + " ".join(f"?{c}*" for c in letters),
-        "rare word and infix wildcards": words[0] + " " + " ".join(f"*{c}*" for c in letters),
-        "no match and many ORed patterns": f"qqqqqqqqqq ({_ored((f'*{p}*' for p in pairs), 49)})",
-        "many ORed infix wildcards": _ored((f"*{p}*" for p in pairs), 50),
-        "many ORed leading ? wildcards": _ored((f"?{p}*" for p in pairs), 50),
-        "many ORed rare patterns": _ored((f"*{p}q*" for p in pairs), 50),
-        "many ORed prefixes": _ored((f"{p}*" for p in pairs), 50),
-        "hundreds of ORed wildcards": _ored(f"?{p}*" for p in pairs),
-        "hundreds of ORed words": _ored(iter(words)),
-        "long prefix chain": " ".join(f"{c}*" for c in letters) + " " + " ".join(f"title:{c}*" for c in letters),
-        "star and question runs": "*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?b",
-        "nested parentheses": "(" * 450 + "europol" + ")" * 450,
-        "nested NOT": "NOT (" * 160 + "europol" + ")" * 160,
-        "NOT chain": "NOT " * 240 + "europol",
-        "nested NOT under the word cap": "NOT (" * 40 + "europol" + ")" * 40,
-        "nesting at the depth cap": "NOT (" * 20 + "europol" + ")" * 20,
-        "NOT chain under the word cap": "NOT " * 99 + "europol",
-        "huge phrase": '"' + " ".join(words[:110]) + '"',
-        "phrase under the cap": '"' + " ".join(words[:99]) + '"',
-        "phrases of common words": " OR ".join(['"operation arrests europol"'] * 24),
-        "term ranges": "title:[a TO z] body:[a TO zzzz] body:[b TO y]",
-        "everything": "?*",
-    }
 
 
 def _timed_get(url: str, params: dict[str, str] | None = None) -> tuple[httpx.Response, float]:
@@ -252,22 +190,3 @@ def test_api_check_runs_one_scan_at_a_time_and_reuses_it(served: Served, monkeyp
     again = [httpx.get(f"{served.url}/api/check", timeout=30) for _ in range(3)]
     assert all(response.json() == first[0].json() for response in again)
     assert len(scans) == 1  # one scan served all seven requests
-
-
-def test_snippets_of_huge_bodies_stop_at_the_limit(tmp_path: Path) -> None:
-    """Matching is quick, but a page of 100 hits of 100 KB bodies each takes seconds to
-    highlight: the deadline covers snippets too."""
-    rng = random.Random(3)
-    words = vocabulary(3000, seed=3)
-    docs = [
-        Document(id=n, url=f"https://press.example.org/long/{n}", title=f"Long release {n}", language="en",
-                 text=" ".join(rng.choice(words) for _ in range(15_000)) + " europol")
-        for n in range(1, 101)
-    ]
-    with SearchIndex(tmp_path / "ix", text_source=texts_of(docs), time_limit=LIMIT) as index:
-        index.add(docs)
-        assert index.search(SearchRequest(query="europol", limit=1)).total == 100
-        began = time.monotonic()
-        with pytest.raises(QueryTooExpensive):
-            index.search(SearchRequest(query="europol", limit=100))
-        assert time.monotonic() - began < LIMIT + 0.5

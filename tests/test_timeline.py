@@ -1,12 +1,11 @@
-"""The timeline by day, ISO week, month or year: the period arithmetic, the index's counts
-(auto interval by span, several segments merged, undated left out), the page's bars and
-granularity links, the JSON twin's periods, and every facet value reachable ("show all")."""
+"""The timeline by day, ISO week, month or year: the period arithmetic, the page's bars and
+granularity links, the JSON twin's periods, and every facet value reachable ("show all").
+The engines' counts per period are in the contract suite (``tests/contract/test_timeline.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,12 +15,9 @@ from lxml import html as lxml_html
 from pressarchive.cli.app import cli
 from pressarchive.cli import commands  # noqa: F401  (registers the subcommands)
 from pressarchive.datadir import DataDir
-from pressarchive.index.whooshindex.searchindex import SearchIndex
-from pressarchive.index import SearchRequest
 from pressarchive.index.models import Period
 from pressarchive.index.periods import choose_interval, period_code, period_label, period_range
 from pressarchive.searchparams import AUTO_SPANS
-from pressarchive.record import Document
 from pressarchive.web import create_app, present, urls
 from pressarchive.web.render import environment
 from pressarchive.web.timeline import BAR_STEP, MAX_BARS_ACROSS, build_timeline
@@ -69,74 +65,6 @@ def test_day_month_and_year_periods() -> None:
     assert period_label("day", period_code("day", date(2019, 2, 14))) == "2019-02-14"
     assert period_range("year", 2019) == (date(2019, 1, 1), date(2019, 12, 31))
     assert period_label("year", 987) == "0987"
-
-
-# -- the index's counts -----------------------------------------------------------------------------
-
-
-def _doc(n: int, published: date | None, word: str = "raid") -> Document:
-    return Document(
-        id=n, url=f"https://police.example/{n}", title=f"{word} report {n}", text=f"A {word} happened. Number {n}.",
-        language="en", published=published, source="police", version=1,
-    )
-
-
-DATES = [date(2019, 2, 11), date(2019, 2, 14), date(2019, 2, 17), date(2019, 2, 18), date(2019, 4, 1),
-         date(2019, 12, 31), date(2020, 3, 2)]
-
-
-@pytest.fixture
-def index(tmp_path: Path) -> Iterator[SearchIndex]:
-    docs = [_doc(n + 1, day) for n, day in enumerate(DATES)] + [_doc(50, None)]
-    texts = {doc.id: doc.text for doc in docs}
-    idx = SearchIndex(tmp_path / "ix", text_source=lambda ids: {i: texts[i] for i in ids if i in texts})
-    idx.add(docs[:3])  # two segments: counts are merged by period
-    idx.add(docs[3:])
-    yield idx
-    idx.close()
-
-
-def test_each_interval_counts_every_dated_match(index: SearchIndex) -> None:
-    by = {interval: index.search(SearchRequest(limit=1, interval=interval)) for interval in
-          ("day", "week", "month", "year")}
-    assert by["week"].interval == "week"
-    assert by["week"].histogram == {"2019-W07": 3, "2019-W08": 1, "2019-W14": 1, "2020-W01": 1, "2020-W10": 1}
-    assert by["month"].histogram == {"2019-02": 4, "2019-04": 1, "2019-12": 1, "2020-03": 1}
-    assert by["year"].histogram == {"2019": 6, "2020": 1}
-    assert list(by["day"].histogram) == [day.isoformat() for day in DATES]
-    for result in by.values():
-        assert sum(result.histogram.values()) == result.total - 1  # the undated one left out
-        assert [p.label for p in result.timeline] == list(result.histogram)
-        assert all(p.since <= p.until for p in result.timeline)
-    assert by["week"].timeline[0] == Period("2019-W07", date(2019, 2, 11), date(2019, 2, 17), 3)
-
-
-def test_auto_interval_follows_the_matches(index: SearchIndex) -> None:
-    assert index.search(SearchRequest(limit=1)).interval == "month"  # 2019-02-11 to 2020-03-02: 386 days
-    february = index.search(SearchRequest(limit=1, since=date(2019, 2, 1), until=date(2019, 2, 28)))
-    assert february.interval == "day" and february.histogram == {
-        "2019-02-11": 1, "2019-02-14": 1, "2019-02-17": 1, "2019-02-18": 1,
-    }
-    assert index.search(SearchRequest(limit=1, until=date(2019, 6, 30))).interval == "day"  # 50 days
-    assert index.search(SearchRequest(limit=1, until=date(2019, 12, 31))).interval == "week"  # 324 days
-    undated = index.search(SearchRequest(query="number 50", limit=1))
-    assert undated.total == 1 and undated.timeline == [] and undated.interval == "month"
-
-
-def test_result_json_carries_the_periods(index: SearchIndex) -> None:
-    body = index.search(SearchRequest(limit=2, interval="week", sort="date")).to_json()
-    assert body["interval"] == "week"
-    assert body["timeline"][0] == {"period": "2019-W07", "since": "2019-02-11", "until": "2019-02-17", "count": 3}
-    assert (body["page"], body["limit"], body["last_page"], body["sort"]) == (1, 2, 4, "date")
-
-
-def test_highlight_spans_point_at_the_matched_words(index: SearchIndex) -> None:
-    (hit,) = index.search(SearchRequest(query="raid", limit=1)).hits
-    body = hit.to_json()
-    snippet, spans = body["snippet"], body["highlights"]
-    assert isinstance(snippet, str) and isinstance(spans, list) and spans
-    assert [snippet[start:end].lower() for start, end in spans] == ["raid"] * len(spans)
-    assert isinstance(body["score"], float) and body["score"] > 0
 
 
 # -- the page ---------------------------------------------------------------------------------------

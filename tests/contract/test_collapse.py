@@ -1,4 +1,5 @@
-"""Collapsing near-duplicates: each cluster once, "N similar", totals, and correct paging.
+"""Collapsing near-duplicates against every engine: each cluster once, "N similar", totals,
+and correct paging.
 
 A collapsed search must list exactly the best-ranked match of every cluster, in the order
 of the uncollapsed search, and its pages must cut that list without gaps or repeats.
@@ -11,10 +12,9 @@ from datetime import date
 
 import pytest
 
-from pressarchive.index.whooshindex.searchindex import SearchIndex
-
-from pressarchive.index import SearchRequest
+from pressarchive.index import SearchEngine, SearchRequest
 from pressarchive.record import Document
+from tests.contract.conftest import EngineMaker
 
 
 def _docs() -> list[Document]:
@@ -36,15 +36,13 @@ CLUSTER = {doc.id: doc.cluster if doc.cluster is not None else doc.id for doc in
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
-    idx = SearchIndex(tmp_path_factory.mktemp("collapse") / "ix")
-    idx.add(DOCS[:25])
-    idx.add(DOCS[25:])  # two segments: clusters span both
-    yield idx
-    idx.close()
+def index(module_engines: EngineMaker) -> Iterator[SearchEngine]:
+    engine = module_engines(DOCS[:25])
+    engine.add(DOCS[25:])  # two writes: clusters span both
+    yield engine
 
 
-def _all(index: SearchIndex, **options: object) -> list[int]:
+def _all(index: SearchEngine, **options: object) -> list[int]:
     return [hit.id for hit in index.search(SearchRequest(limit=100, **options)).hits]  # type: ignore[arg-type]
 
 
@@ -63,7 +61,7 @@ def _first_per_cluster(ranked: list[int]) -> list[int]:
     {"query": "cocaine", "source": "s1"},
 ])
 def test_each_cluster_once_in_the_uncollapsed_order_with_similar_counts(
-        index: SearchIndex, options: dict[str, object]) -> None:
+        index: SearchEngine, options: dict[str, object]) -> None:
     ranked = _all(index, **options)
     expected = _first_per_cluster(ranked)
     result = index.search(SearchRequest(limit=100, collapse=True, **options))  # type: ignore[arg-type]
@@ -78,7 +76,7 @@ def test_each_cluster_once_in_the_uncollapsed_order_with_similar_counts(
 
 
 @pytest.mark.parametrize("sort", ["relevance", "date"])
-def test_paging_a_collapsed_search_has_no_gaps_or_repeats(index: SearchIndex, sort: str) -> None:
+def test_paging_a_collapsed_search_has_no_gaps_or_repeats(index: SearchEngine, sort: str) -> None:
     expected = _first_per_cluster(_all(index, query="cocaine", sort=sort))
     pages = []
     for page in range(1, 6):
@@ -90,7 +88,7 @@ def test_paging_a_collapsed_search_has_no_gaps_or_repeats(index: SearchIndex, so
     assert beyond.hits == [] and beyond.clusters == len(expected)
 
 
-def test_the_cluster_filter_lists_every_copy(index: SearchIndex) -> None:
+def test_the_cluster_filter_lists_every_copy(index: SearchEngine) -> None:
     result = index.search(SearchRequest(query="cocaine", collapse=True, limit=100))
     hit = next(hit for hit in result.hits if hit.similar)
     copies = index.search(SearchRequest(query="cocaine", cluster=hit.cluster, limit=100))
@@ -100,7 +98,7 @@ def test_the_cluster_filter_lists_every_copy(index: SearchIndex) -> None:
     assert [h.id for h in index.search(SearchRequest(cluster=alone)).hits] == [alone]
 
 
-def test_uncollapsed_hits_carry_their_cluster_and_no_similar(index: SearchIndex) -> None:
+def test_uncollapsed_hits_carry_their_cluster_and_no_similar(index: SearchEngine) -> None:
     result = index.search(SearchRequest(query="cocaine", limit=100))
     assert result.clusters is None and "clusters" not in result.to_json()
     assert all(hit.similar == 0 and hit.cluster == CLUSTER[hit.id] for hit in result.hits)
@@ -108,6 +106,12 @@ def test_uncollapsed_hits_carry_their_cluster_and_no_similar(index: SearchIndex)
     assert collapsed["clusters"] == len(_first_per_cluster(_all(index, query="cocaine")))
 
 
-def test_collapsing_an_empty_result(index: SearchIndex) -> None:
+def test_collapsing_an_empty_result(index: SearchEngine) -> None:
     result = index.search(SearchRequest(query="nothingmatchesthis", collapse=True))
     assert (result.total, result.clusters, result.hits) == (0, 0, [])
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_matching_ids_of_a_collapsed_search_are_one_per_cluster(index: SearchEngine, sort: str) -> None:
+    expected = _first_per_cluster(_all(index, query="cocaine", sort=sort))
+    assert index.matching_ids(SearchRequest(query="cocaine", sort=sort, collapse=True, limit=3, page=2)) == expected

@@ -1,20 +1,18 @@
-"""Hypothesis-generated query strings: a search either answers or raises QueryError, never
-anything else (which the web layer would turn into a 500 and a traceback)."""
+"""Hypothesis-generated query strings against every engine: a search either answers or raises
+QueryError, never anything else (which the web layer would turn into a 500 and a traceback)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pressarchive.index.whooshindex.searchindex import SearchIndex
-
-from pressarchive.index import QueryError, SearchRequest, SearchResult
-from tests.test_index import DOCS, texts_of
+from pressarchive.index import QueryError, SearchEngine, SearchRequest, SearchResult
+from tests.contract.conftest import EngineMaker
+from tests.contract.corpus import DOCS, texts_of
 
 # Pieces of the query language, so generated strings often look like real (or almost real)
 # queries rather than noise that fails on the first character.
@@ -32,12 +30,8 @@ QUERIES = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
-    path: Path = tmp_path_factory.mktemp("fuzz") / "ix"
-    idx = SearchIndex(path, text_source=texts_of(DOCS))
-    idx.add(DOCS)
-    yield idx
-    idx.close()
+def index(module_engines: EngineMaker) -> Iterator[SearchEngine]:
+    yield module_engines(DOCS, text_source=texts_of(DOCS))
 
 
 @settings(
@@ -48,7 +42,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
 @given(query=QUERIES, sort=st.sampled_from(["relevance", "date"]),
        language=st.sampled_from([None, "es", "xx"]), page=st.integers(1, 3))
 def test_generated_queries_answer_or_raise_query_error(
-    index: SearchIndex, query: str, sort: str, language: str | None, page: int
+    index: SearchEngine, query: str, sort: str, language: str | None, page: int
 ) -> None:
     try:
         result = index.search(SearchRequest(query=query, sort=sort, language=language, page=page, limit=3))
@@ -59,4 +53,5 @@ def test_generated_queries_answer_or_raise_query_error(
     assert 0 <= len(result.hits) <= 3
     assert result.total >= len(result.hits)
     assert sum(result.facets["language"].values()) == result.total
+    assert {hit.id for hit in result.hits} <= {doc.id for doc in DOCS}
     result.to_json()
