@@ -18,7 +18,7 @@ from rich.console import Console
 
 from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.crawl_commands import run_and_report
-from pressarchive.datadir import DataDir, prepare_data_dir, require_archive, resolve_data_dir
+from pressarchive.datadir import DataDir, prepare_data_dir, require_archive
 from pressarchive.service import QUERY_TIME_LIMIT
 
 host_option = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -57,6 +57,9 @@ def serve_app(
     app = create_app(
         data, query_time_limit=query_time_limit, allowed_hosts=allowed, write_token=write_token,
     )
+    # Open (and refill if need be) the search engine before listening: an engine that cannot
+    # be reached is one error line here, where inside the server's startup it is a traceback.
+    app.state.service.open_index()
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
@@ -128,7 +131,7 @@ def demo(ctx: Context, host: str, port: int, no_serve: bool) -> None:
     started = time.monotonic()
     root = ctx.data_option or tempfile.mkdtemp(prefix="pressarchive-demo-")
     ctx.data_option = str(Path(root))
-    data = prepare_data_dir(resolve_data_dir(root))
+    data = prepare_data_dir(ctx.data)  # with the run's --index, as the crawl and the server use it
     room = SamplePressRoom()
     base_url = room.start()
     console = Console(stderr=True)
