@@ -28,8 +28,10 @@ from pressarchive.indexcheck import IndexCheck, compare_index
 from pressarchive.record import Document
 from pressarchive.store import Archive
 
-#: Documents per committed batch: what an interruption can cost, and what one commit holds in memory.
-MOVE_BATCH = 500
+#: Documents per committed batch: what an interruption can cost, and what one commit holds in
+#: memory. Fewer commits are faster (each Whoosh commit merges segments): measured on 10,000
+#: synthetic releases, 201 documents/s in batches of 500, 389 of 1,000, 473 of 2,000, 486 of 5,000.
+MOVE_BATCH = 2000
 
 #: Told how many documents the run will add and how many the target already had right.
 OnStart = Callable[[int, int], None]

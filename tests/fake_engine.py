@@ -21,7 +21,7 @@ from pressarchive.index.whooshindex.searchindex import SearchIndex
 from pressarchive.record import Document
 
 SCHEME = "fake+http"
-#: Documents with these ids are silently not indexed by add() (a broken engine).
+#: Documents with these ids are silently not indexed (a broken engine).
 LOST: set[int] = set()
 
 
@@ -33,6 +33,9 @@ class FakeEngine(SearchIndex):
 
     def add(self, docs: Iterable[Document]) -> int:
         return super().add(doc for doc in docs if doc.id not in LOST)
+
+    def rebuild(self, docs: Iterable[Document]) -> int:
+        return super().rebuild(doc for doc in docs if doc.id not in LOST)
 
 
 def open_fake(address: EngineAddress, options: EngineOptions) -> FakeEngine:

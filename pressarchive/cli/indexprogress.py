@@ -20,13 +20,15 @@ from pressarchive.indexmove import IndexMove, OnBatch, OnStart
 @contextmanager
 def fill_progress(console: Console, address: str, quiet: bool = False) -> Iterator[tuple[OnStart, OnBatch]]:
     """A progress bar for filling the engine at ``address`` (redacted), and its two callbacks;
-    ``quiet``: no bar, but still a line saying a fill is continued."""
+    ``quiet`` (or stderr not a terminal): no bar, but still a line saying a fill is continued."""
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
         TextColumn("{task.fields[rate]:,.0f} documents/s"), TimeElapsedColumn(), TimeRemainingColumn(),
-        console=console, transient=True, disable=quiet,
+        console=console, transient=True, disable=quiet or not console.is_terminal,  # no bar into a log file
     )
-    task = progress.add_task(f"filling {address}", total=None, rate=0.0)
+    # Started by on_start: the time before (clusters brought up to date, the target compared
+    # with the store) is not time spent filling, and would skew the rate and the time left.
+    task = progress.add_task(f"filling {address}", total=None, rate=0.0, start=False)
     started = time.monotonic()
 
     def on_start(to_add: int, already: int) -> None:
@@ -35,6 +37,7 @@ def fill_progress(console: Console, address: str, quiet: bool = False) -> Iterat
             console.print(f"continuing: {already:,} documents are already there at their current version",
                           markup=False, highlight=False)
         progress.update(task, total=to_add)
+        progress.start_task(task)
         started = time.monotonic()
         progress.start()
 
