@@ -38,7 +38,7 @@ def read_config(path: Path) -> DataConfig:
     """The settings in ``path``; the defaults when it does not exist."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return DataConfig()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from None

@@ -263,12 +263,15 @@ def test_index_option_passes_through_to_search(
 def test_a_bad_address_is_one_error_line(
     archive: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...],
 ) -> None:
-    before = sorted(p.name for p in archive.iterdir())
+    def contents() -> list[str]:  # a writer's empty lock file aside
+        return sorted(p.name for p in archive.iterdir() if p.name != ".lock")
+
+    before = contents()
     code, out, err = run_here(capsys, archive, "--index", "foo://x", *args)
     assert code == 1 and out == ""
     assert err.splitlines() == ["error: unknown index address 'foo://x': use one of whoosh, whoosh:///DIR, "
                                 "opensearch+http://HOST:PORT/INDEX"]
-    assert sorted(p.name for p in archive.iterdir()) == before
+    assert contents() == before
 
 
 def test_a_malformed_config_is_one_error_line(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
