@@ -2,25 +2,33 @@
 
 Moving an archive to another engine (``index --rebuild --to ADDRESS``) must survive being
 stopped halfway: a million documents take a while, and Ctrl-C, a reboot or ``kill -9`` must
-not cost the part already done. So the fill keeps no state of its own: each run compares
-the target's ``(id, version)`` entries with the store's current versions
-(:func:`~pressarchive.indexcheck.compare_index`, the rules ``check`` uses), deletes what the
-store no longer has or holds in another version, and adds what is missing, one committed
-batch at a time. A second run after a complete one adds nothing. At the end the target is
-compared again and must agree with the store exactly.
+not cost the part already done. Each run compares the target's ``(id, version)`` entries with
+the store's current versions (:func:`~pressarchive.indexcheck.compare_index`, the rules
+``check`` uses), deletes what the store no longer has or holds in another version, and adds
+what is missing, one committed batch at a time. A second run after a complete one adds
+nothing. At the end the target is compared again and must agree with the store exactly.
 
-An engine that opened empty (``recreated``) receives its first batch through ``rebuild``:
-that replaces whatever it held and tells the engine it holds a fill from the store, so it
-does not ask to be refilled at its next opening; later batches are plain adds.
+That comparison can be trusted only for an index this archive kept up to date, because a
+document's entry also carries what can change without a new version (its near-duplicate
+cluster, hand-merged operation names). So it is used for the engine the archive uses now and
+for the target of an interrupted move, which :class:`MoveState` remembers in the data
+directory; any other target (an index left behind by an earlier move, say) is filled from
+scratch. A fill from scratch, or into an engine that opened empty (``recreated``), sends its
+first batch through ``rebuild``: that replaces whatever the engine held and tells it that it
+holds a fill from the store, so it does not ask to be refilled at its next opening; later
+batches are plain adds.
 
 Engine-neutral: it talks to :class:`~pressarchive.index.engine.SearchEngine` only.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pressarchive.index.engine import SearchEngine
@@ -64,17 +72,18 @@ class FillReport:
 
 
 def fill_engine(
-    archive: Archive, target: SearchEngine, *, batch: int = MOVE_BATCH,
+    archive: Archive, target: SearchEngine, *, batch: int = MOVE_BATCH, from_scratch: bool = False,
     on_start: OnStart | None = None, on_batch: OnBatch | None = None,
 ) -> FillReport:
-    """Make ``target`` hold exactly the store's current versions, continuing any earlier fill.
+    """Make ``target`` hold exactly the store's current versions, keeping the entries it has
+    right (unless ``from_scratch``: then what it held is replaced).
 
     ``on_batch`` runs after each committed batch; whatever it raises (an interruption) stops
     the fill there, and what was committed stays for the next run.
     """
     started = time.monotonic()
     current = archive.current_versions()
-    fresh = target.recreated
+    fresh = from_scratch or target.recreated
     plan = compare_index(current, [] if fresh else target.entries())
     already = len(current) - len(plan.to_add)
     deleted = 0 if fresh else _delete(target, plan.to_delete, batch)
@@ -128,3 +137,34 @@ class IndexMove:
             "index_engine": self.kind, "index_address": self.address, "index": self.index,
             "config_file": self.config_file, "previous_address": self.previous, **self.fill.to_json(),
         }
+
+
+class MoveState:
+    """Which engine an unfinished move was filling, so that only its next run continues it.
+
+    A file in the data directory holding a digest of the target's address (not the address:
+    it may carry a password), written before the first batch and removed once the archive
+    has switched to the target.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def continues(self, address: str) -> bool:
+        """Whether an interrupted move was filling ``address``."""
+        try:
+            return self.path.read_text(encoding="ascii").strip() == _digest(address)
+        except (OSError, UnicodeDecodeError):
+            return False
+
+    def begin(self, address: str) -> None:
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        temporary.write_text(_digest(address) + "\n", encoding="ascii")
+        os.replace(temporary, self.path)
+
+    def end(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _digest(address: str) -> str:
+    return hashlib.sha256(address.encode("utf-8")).hexdigest()

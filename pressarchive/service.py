@@ -27,7 +27,7 @@ from pressarchive.index.engines import EngineAddress, EngineOptions, open_engine
 from pressarchive.index.thesaurus import load_thesaurus
 from pressarchive.dataconfig import write_index
 from pressarchive.indexcheck import IndexCheck, compare_index
-from pressarchive.indexmove import MOVE_BATCH, IndexMove, OnBatch, OnStart, fill_engine
+from pressarchive.indexmove import MOVE_BATCH, IndexMove, MoveState, OnBatch, OnStart, fill_engine
 from pressarchive.permalinks import permalink
 from pressarchive.provenance import read_original, with_record_ids
 from pressarchive.record import Document
@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 QUERY_TIME_LIMIT = 5.0
 #: Documents re-indexed per commit by a repair (bounds memory on a badly damaged index).
 REPAIR_BATCH = 1000
+#: In the data directory while a move to another engine is unfinished (see :class:`MoveState`).
+MOVE_STATE_FILE = "index-move-pending"
 #: Seconds a check report is reused by :meth:`ArchiveService.recent_check` (the public API's).
 CHECK_MAX_AGE = 60.0
 
@@ -339,15 +341,21 @@ class ArchiveService:
         """Fill the engine at ``address`` from the store, check it, and make it the archive's.
 
         Resumable (see :mod:`pressarchive.indexmove`): run again after an interruption, it
-        adds only what the engine lacks. Only once the engine agrees with the store exactly
-        is ``address`` written to ``config.toml``, so until then every command keeps using
-        the engine it used before. The previous engine is left as it was.
+        adds only what the engine lacks; onto the engine in use, it adds only what that lacks;
+        onto any other engine, it fills it from scratch. Only once the engine agrees with the
+        store exactly is ``address`` written to ``config.toml``, so until then every command
+        keeps using the engine it used before. The previous engine is left as it was.
         """
         target_address, previous = parse_address(address), self.index_address
+        state = MoveState(self.data.root / MOVE_STATE_FILE)
+        # Kept entries are trusted only in an index this archive kept up to date (see indexmove).
+        from_scratch = target_address.text != previous.text and not state.continues(target_address.text)
         self.update_similarity()  # clusters up to date first, as a rebuild does
         target = open_engine(target_address, self.engine_options())
         try:
-            fill = fill_engine(self.archive, target, batch=batch, on_start=on_start, on_batch=on_batch)
+            state.begin(target_address.text)
+            fill = fill_engine(self.archive, target, batch=batch, from_scratch=from_scratch,
+                               on_start=on_start, on_batch=on_batch)
             described = target_address.hide_password(target.describe())
         finally:
             target.close()
@@ -356,6 +364,7 @@ class ArchiveService:
             raise UserError(f"the index at {target_address.redacted()} does not match the store after "
                             f"filling ({wrong}); the archive still uses its previous index: run the command again")
         write_index(self.data.config_file, target_address.text)
+        state.end()
         self.archive.mark_indexed_versions(fill.versions)  # the pending marks now speak of the new engine
         return IndexMove(target_address.kind, target_address.redacted(), described, str(self.data.config_file),
                          previous.redacted(), fill)
