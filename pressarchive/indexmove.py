@@ -12,8 +12,9 @@ That comparison can be trusted only for an index this archive kept up to date, b
 document's entry also carries what can change without a new version (its near-duplicate
 cluster, hand-merged operation names). So it is used for the engine the archive uses now and
 for the target of an interrupted move, which :class:`MoveState` remembers in the data
-directory; any other target (an index left behind by an earlier move, say) is filled from
-scratch. A fill from scratch, or into an engine that opened empty (``recreated``), sends its
+directory, and even there the store's pending documents (changed since they were last
+indexed) are added again whatever their version says; any other target (an index left behind
+by an earlier move, say) is filled from scratch. A fill from scratch, or into an engine that opened empty (``recreated``), sends its
 first batch through ``rebuild``: that replaces whatever the engine held and tells it that it
 holds a fill from the store, so it does not ask to be refilled at its next opening; later
 batches are plain adds.
@@ -78,19 +79,22 @@ def fill_engine(
     """Make ``target`` hold exactly the store's current versions, keeping the entries it has
     right (unless ``from_scratch``: then what it held is replaced).
 
-    ``on_batch`` runs after each committed batch; whatever it raises (an interruption) stops
-    the fill there, and what was committed stays for the next run.
+    Kept entries exclude the store's pending documents: their entries may be out of date
+    although their version is current (a changed cluster). ``on_batch`` runs after each
+    committed batch; whatever it raises (an interruption) stops the fill there, and what was
+    committed stays for the next run.
     """
     started = time.monotonic()
     current = archive.current_versions()
     fresh = from_scratch or target.recreated
     plan = compare_index(current, [] if fresh else target.entries())
-    already = len(current) - len(plan.to_add)
+    to_add = plan.to_add if fresh else sorted({*plan.to_add, *archive.pending_ids()} & current.keys())
+    already = len(current) - len(to_add)
     deleted = 0 if fresh else _delete(target, plan.to_delete, batch)
     if on_start is not None:
-        on_start(len(plan.to_add), already)
+        on_start(len(to_add), already)
     added = 0
-    for chunk in _batches(archive.current_documents(plan.to_add), batch):
+    for chunk in _batches(archive.current_documents(to_add), batch):
         added += target.rebuild(chunk) if fresh else target.add(chunk)
         fresh = False
         if on_batch is not None:

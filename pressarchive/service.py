@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from pressarchive.citations import CitedVersion
 from pressarchive.collectionservice import CollectionService
+from pressarchive.dataconfig import write_index
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.errors import NotFound, UserError
 from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchRequest, SearchResult
 from pressarchive.index.engine import SearchEngine
 from pressarchive.index.engines import EngineAddress, EngineOptions, open_engine, parse_address
 from pressarchive.index.thesaurus import load_thesaurus
-from pressarchive.dataconfig import write_index
 from pressarchive.indexcheck import IndexCheck, compare_index
 from pressarchive.indexmove import MOVE_BATCH, IndexMove, MoveState, OnBatch, OnStart, fill_engine
 from pressarchive.permalinks import permalink

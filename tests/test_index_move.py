@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from pressarchive.dataconfig import read_config
 from pressarchive.datadir import DataDir, writer_lock
@@ -27,6 +28,7 @@ from pressarchive.errors import UserError
 from pressarchive.index.engines import EngineOptions, open_engine
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService, build_request
+from pressarchive.store import schema
 from tests import fake_engine
 from tests.archive_builder import Builder
 from tests.cli_here import run_here
@@ -232,6 +234,27 @@ def test_going_back_fills_the_previous_engine_again_from_scratch(
     code, out, _ = run_here(capsys, data.root, "search", "--cluster", "77", "--json")
     assert json.loads(out)["total"] == 0  # the entry that went stale is gone
     assert not (data.root / "index-move-pending").exists()
+
+
+def test_onto_the_engine_in_use_pending_documents_go_in_again(
+    data: DataDir, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A document re-clustered since it was indexed has its current version in the index, yet
+    its entry is stale: the store's pending mark, not the version, says so."""
+    service = ArchiveService(data)
+    try:
+        with service.archive.engine.begin() as conn:
+            conn.execute(sa.update(schema.documents).where(schema.documents.c.id == 5)
+                         .values(cluster_id=77, indexed_version=None))
+    finally:
+        service.close()
+    code, out, err = run_here(capsys, data.root, "index", "--rebuild", "--to", "whoosh", "--json")
+    assert code == 0, err
+    assert (json.loads(out)["added"], json.loads(out)["already_there"]) == (1, DOCUMENTS - 1)
+    code, out, _ = run_here(capsys, data.root, "search", "--cluster", "77", "--json")
+    assert [hit["id"] for hit in json.loads(out)["hits"]] == [5]
+    code, out, _ = run_here(capsys, data.root, "status", "--json")
+    assert json.loads(out)["indexed"] == DOCUMENTS
 
 
 def test_an_interrupted_move_is_remembered_only_for_its_own_target(
