@@ -14,8 +14,10 @@ cluster, hand-merged operation names). So it is used for the engine the archive 
 for the target of an interrupted move, which :class:`MoveState` remembers in the data
 directory, and even there the store's pending documents (changed since they were last
 indexed) are added again whatever their version says; any other target (an index left behind
-by an earlier move, say) is filled from scratch. A fill from scratch, or into an engine that opened empty (``recreated``), sends its
-first batch through ``rebuild``: that replaces whatever the engine held and tells it that it
+by an earlier move, say) is filled from scratch.
+
+A fill from scratch, or into an engine that opened empty (``recreated``), sends its first
+batch through ``rebuild``: that replaces whatever the engine held and tells it that it
 holds a fill from the store, so it does not ask to be refilled at its next opening; later
 batches are plain adds.
 
