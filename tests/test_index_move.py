@@ -127,7 +127,7 @@ def test_a_second_run_adds_nothing(data: DataDir, tmp_path: Path, capsys: pytest
     assert counts == (0, DOCUMENTS, 0, DOCUMENTS)
     assert report["check"]["ok"] is True and report["index_address"] == address
     assert report["index"] == f"whoosh at {tmp_path / 'other'}" and report["previous_address"] == address
-    assert err == f"continuing: {DOCUMENTS} documents are already there at their current version\n"
+    assert err == f"already there: {DOCUMENTS} documents at their current version; adding 0\n"
 
 
 def test_an_interrupted_move_is_continued_not_restarted(
@@ -144,7 +144,7 @@ def test_an_interrupted_move_is_continued_not_restarted(
     assert code == 0, err
     report = json.loads(out)
     assert (report["added"], report["already_there"]) == (DOCUMENTS - BATCH, BATCH)
-    assert f"continuing: {BATCH} documents are already there" in err
+    assert f"already there: {BATCH} documents at their current version; adding {DOCUMENTS - BATCH}" in err
     assert len(_entries(address, data)) == DOCUMENTS
     assert read_config(data.config_file).index == address
 

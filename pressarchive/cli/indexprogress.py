@@ -34,7 +34,7 @@ def fill_progress(console: Console, address: str, quiet: bool = False) -> Iterat
     def on_start(to_add: int, already: int) -> None:
         nonlocal started
         if already:
-            console.print(f"continuing: {already:,} documents are already there at their current version",
+            console.print(f"already there: {already:,} documents at their current version; adding {to_add:,}",
                           markup=False, highlight=False)
         progress.update(task, total=to_add)
         progress.start_task(task)
