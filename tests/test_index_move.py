@@ -18,6 +18,7 @@ import sys
 import textwrap
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from pressarchive.datadir import DataDir, writer_lock
 from pressarchive.errors import UserError
 from pressarchive.index.engines import EngineOptions, open_engine
 from pressarchive.record import Document
+from pressarchive import service as service_module
 from pressarchive.service import ArchiveService, build_request
 from pressarchive.store import schema
 from tests import fake_engine
@@ -147,6 +149,32 @@ def test_an_interrupted_move_is_continued_not_restarted(
     assert f"already there: {BATCH} documents at their current version; adding {DOCUMENTS - BATCH}" in err
     assert len(_entries(address, data)) == DOCUMENTS
     assert read_config(data.config_file).index == address
+
+
+def test_a_move_stopped_by_sigterm_says_how_to_continue(
+    data: DataDir, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    address = f"whoosh://{tmp_path / 'other'}"
+    real = service_module.fill_engine
+
+    def terminated_after_first_batch(archive: Any, target: Any, *, on_batch: Any, **options: Any) -> Any:
+        def then_stop(count: int) -> None:
+            on_batch(count)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+        return real(archive, target, **{**options, "batch": BATCH}, on_batch=then_stop)
+
+    monkeypatch.setattr(service_module, "fill_engine", terminated_after_first_batch)
+    code, out, err = run_here(capsys, data.root, "index", "--rebuild", "--to", address)
+    assert code == 128 + signal.SIGTERM and out == ""
+    assert err == (f"interrupted: {BATCH} documents were added to {address}, and stay there; the archive still "
+                   f"uses its previous index; `pressarchive --data {data.root} index --rebuild --to {address}` "
+                   "continues\n")
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # put back
+    assert read_config(data.config_file).index is None
+    monkeypatch.undo()
+    code, out, err = run_here(capsys, data.root, "index", "--rebuild", "--to", address, "--json")
+    assert code == 0 and json.loads(out)["added"] == DOCUMENTS - BATCH
 
 
 def test_a_continued_move_catches_up_with_the_store(

@@ -15,7 +15,8 @@ from rich.console import Console
 from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.indexprogress import fill_progress, print_move
 from pressarchive.cli.output import print_check, print_json
-from pressarchive.cli.terminal import console
+from pressarchive.cli.stopsignals import stop_on_signals
+from pressarchive.cli.terminal import clean, console
 from pressarchive.index.engines import parse_address
 from pressarchive.warc import WarcCheck, cdxj
 from pressarchive.warc.verify import EXAMPLES
@@ -55,15 +56,40 @@ def index(ctx: Context, rebuild: bool, to_address: str | None, as_json: bool) ->
         click.echo(f"indexed {len(warc_files)} WARC files in the CDXJ index")
 
 
+class MoveStopped(BaseException):
+    """Ctrl-C or SIGTERM during a move (a BaseException: nothing may swallow it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 def _move(ctx: Context, address: str, as_json: bool) -> None:
-    """Fill the engine at ``address``, make it the archive's, and say so (never with its password)."""
+    """Fill the engine at ``address``, make it the archive's, and say so (never with its password).
+
+    Stopped by Ctrl-C or SIGTERM, it says how to continue and exits 130 or 143; what was
+    committed stays in the target for the next run.
+    """
     shown = parse_address(address).redacted()  # a bad address: one error line before anything
     out = console(stderr=True)
+    added = 0
     with ctx.writing(create=False):
         service = ctx.service()
         try:
-            with fill_progress(out, shown, quiet=as_json) as (on_start, on_batch):
-                moved = service.move_index(address, on_start=on_start, on_batch=on_batch)
+            with fill_progress(out, shown, quiet=as_json) as (on_start, on_batch), \
+                    stop_on_signals(MoveStopped, once=True):
+                def counted(count: int) -> None:
+                    nonlocal added
+                    added += count
+                    on_batch(count)
+
+                moved = service.move_index(address, on_start=on_start, on_batch=counted)
+        except MoveStopped as stop:
+            click.echo(clean(
+                f"interrupted: {added} documents were added to {shown}, and stay there; the archive still uses "
+                f"its previous index; `{ctx.command_line('index', '--rebuild', '--to', shown)}` continues"
+            ), err=True)
+            sys.exit(128 + stop.signum)
         finally:
             service.close()
     if as_json:
