@@ -86,7 +86,7 @@ def _move(ctx: Context, address: str, as_json: bool) -> None:
                 moved = service.move_index(address, on_start=on_start, on_batch=counted)
         except MoveStopped as stop:
             click.echo(clean(
-                f"interrupted: {added} documents were added to {shown}, and stay there; the archive still uses "
+                f"interrupted: {added:,} documents were added to {shown}, and stay there; the archive still uses "
                 f"its previous index; `{ctx.command_line('index', '--rebuild', '--to', shown)}` continues"
             ), err=True)
             sys.exit(128 + stop.signum)
