@@ -1,7 +1,8 @@
 """Where the archive lives on disk, the checks that it is usable, and its one-writer lock.
 
 Everything the archive keeps sits under one data directory so that it can be copied, backed
-up or audited as a unit: the SQLite store, the WARC files, the Whoosh index and crawl reports.
+up or audited as a unit: the SQLite store, the WARC files, the embedded search index (unless
+``config.toml`` names a search server) and crawl reports.
 Resolution order: ``--data``, then ``PRESSARCHIVE_DATA``, then the per-user data directory.
 
 Only commands that write create a data directory (:func:`prepare_data_dir`); commands that
@@ -115,7 +116,8 @@ def prepare_data_dir(data: DataDir) -> DataDir:
     """Create the directory tree and prove it is writable before any work starts."""
     check_archive_file(data)
     try:
-        for path in (data.root, data.warc_dir, data.index_dir, data.reports_dir):
+        # No index/ here: the embedded engine creates it when it is the one opened.
+        for path in (data.root, data.warc_dir, data.reports_dir):
             path.mkdir(parents=True, exist_ok=True)
         # An unnamed file: concurrent probes (a crawl's indexer, a reader) cannot delete each other's.
         with tempfile.TemporaryFile(dir=data.root):

@@ -19,13 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 from pressarchive.citations import CitedVersion
 from pressarchive.collectionservice import CollectionService
+from pressarchive.dataconfig import write_index
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.errors import NotFound, UserError
 from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchRequest, SearchResult
 from pressarchive.index.engine import SearchEngine
-from pressarchive.index.engines import EngineOptions, open_engine
+from pressarchive.index.engines import EngineAddress, EngineOptions, open_engine, parse_address
 from pressarchive.index.thesaurus import load_thesaurus
 from pressarchive.indexcheck import IndexCheck, compare_index
+from pressarchive.indexmove import MOVE_BATCH, IndexMove, MoveState, OnBatch, OnStart, fill_engine
 from pressarchive.permalinks import permalink
 from pressarchive.provenance import read_original, with_record_ids
 from pressarchive.record import Document
@@ -48,6 +50,8 @@ if TYPE_CHECKING:
 QUERY_TIME_LIMIT = 5.0
 #: Documents re-indexed per commit by a repair (bounds memory on a badly damaged index).
 REPAIR_BATCH = 1000
+#: In the data directory while a move to another engine is unfinished (see :class:`MoveState`).
+MOVE_STATE_FILE = "index-move-pending"
 #: Seconds a check report is reused by :meth:`ArchiveService.recent_check` (the public API's).
 CHECK_MAX_AGE = 60.0
 
@@ -101,6 +105,7 @@ class ArchiveService:
         self._dossiers: Dossiers | None = None
         self.query_time_limit = query_time_limit
         self._index: SearchEngine | None = None
+        self._address: EngineAddress | None = None
         self._refilled: int | None = None  # documents put back when the index was recreated
         # The web app's first requests may arrive together: open (and refill) the index once.
         self._opening = threading.Lock()
@@ -142,11 +147,23 @@ class ArchiveService:
         """Open the index now (refilling it if it needs that) rather than at its first use."""
         return self.index
 
-    def _open_index(self) -> SearchEngine:
-        index = open_engine(self.data.index_address, EngineOptions(
+    @property
+    def index_address(self) -> EngineAddress:
+        """The search engine's address as this service uses it (the data directory's choice,
+        read once: a config.toml changed meanwhile applies to the next run)."""
+        if self._address is None:
+            self._address = parse_address(self.data.index_address)
+        return self._address
+
+    def engine_options(self) -> EngineOptions:
+        """What this archive opens any engine with: the store's texts, the time limit, the thesaurus."""
+        return EngineOptions(
             self.data.index_dir, text_source=self.archive.current_texts, time_limit=self.query_time_limit,
             thesaurus=load_thesaurus(self.data.root),
-        ))
+        )
+
+    def _open_index(self) -> SearchEngine:
+        index = open_engine(self.index_address, self.engine_options())
         if index.recreated:
             # A fresh empty index would silently hide the whole archive: refill it now.
             self._refilled = self._rebuild(index)
@@ -281,9 +298,18 @@ class ArchiveService:
         return _update_similarity(self.archive, rebuild=rebuild)
 
     def status(self) -> dict[str, Any]:
+        """What the archive holds, and which search engine it uses (never its password)."""
         stats = self.archive.stats()
         stats["index_entries"] = self.index.count()
-        return stats
+        return {**stats, **self.engine_status()}
+
+    def engine_status(self) -> dict[str, str]:
+        """The search engine in use: its kind, its address and where its index lives."""
+        address = self.index_address
+        return {
+            "index_engine": address.kind, "index_address": address.redacted(),
+            "index": address.hide_password(self.index.describe()),
+        }
 
     def index_pending(self) -> int:
         """Index what the store has that the index lacks; returns how many were indexed.
@@ -307,6 +333,41 @@ class ArchiveService:
             count, self._refilled = self._refilled, None
             return count
         return self._rebuild(index)
+
+    def move_index(
+        self, address: str, *, batch: int = MOVE_BATCH, on_start: OnStart | None = None,
+        on_batch: OnBatch | None = None,
+    ) -> IndexMove:
+        """Fill the engine at ``address`` from the store, check it, and make it the archive's.
+
+        Resumable (see :mod:`pressarchive.indexmove`): run again after an interruption, it
+        adds only what the engine lacks; onto the engine in use, it adds only what that lacks;
+        onto any other engine, it fills it from scratch. Only once the engine agrees with the
+        store exactly is ``address`` written to ``config.toml``, so until then every command
+        keeps using the engine it used before. The previous engine is left as it was.
+        """
+        target_address, previous = parse_address(address), self.index_address
+        state = MoveState(self.data.root / MOVE_STATE_FILE)
+        # Kept entries are trusted only in an index this archive kept up to date (see indexmove).
+        from_scratch = target_address.text != previous.text and not state.continues(target_address.text)
+        self.update_similarity()  # clusters up to date first, as a rebuild does
+        target = open_engine(target_address, self.engine_options())
+        try:
+            state.begin(target_address.text)
+            fill = fill_engine(self.archive, target, batch=batch, from_scratch=from_scratch,
+                               on_start=on_start, on_batch=on_batch)
+            described = target_address.hide_password(target.describe())
+        finally:
+            target.close()
+        if not fill.check.ok:
+            wrong = ", ".join(f"{len(ids)} {name}" for name, ids in fill.check.problems().items() if ids)
+            raise UserError(f"the index at {target_address.redacted()} does not match the store after "
+                            f"filling ({wrong}); the archive still uses its previous index: run the command again")
+        write_index(self.data.config_file, target_address.text)
+        state.end()
+        self.archive.mark_indexed_versions(fill.versions)  # the pending marks now speak of the new engine
+        return IndexMove(target_address.kind, target_address.redacted(), described, str(self.data.config_file),
+                         previous.redacted(), fill)
 
     def check(self) -> IndexCheck:
         """How the index differs from the store's current versions (read-only)."""

@@ -59,7 +59,11 @@ class Context:
         """
         data = self.data if create else require_archive(self.data)
         with writer_lock(data):
-            yield prepare_data_dir(data)
+            prepared = prepare_data_dir(data)
+            # A writer indexes what it writes: a bad engine address or config.toml is refused
+            # before anything is written, not found by every indexing round afterwards.
+            parse_address(prepared.index_address)
+            yield prepared
 
 
 pass_context = click.make_pass_decorator(Context)

@@ -13,18 +13,34 @@ import click
 from rich.console import Console
 
 from pressarchive.cli.app import Context, cli, pass_context
+from pressarchive.cli.indexprogress import fill_progress, print_move
 from pressarchive.cli.output import print_check, print_json
-from pressarchive.cli.terminal import console
+from pressarchive.cli.stopsignals import stop_on_signals
+from pressarchive.cli.terminal import clean, console
+from pressarchive.index.engines import parse_address
 from pressarchive.warc import WarcCheck, cdxj
 from pressarchive.warc.verify import EXAMPLES
 
 
 @cli.command()
 @click.option("--rebuild", is_flag=True, help="Recreate the index from the store alone.")
+@click.option(
+    "--to", "to_address", metavar="ADDRESS",
+    help="With --rebuild: fill the search engine at ADDRESS from the store (resumable: run it again "
+         "after an interruption), check it, then record it in the data directory's config.toml so every "
+         "later command uses it. ADDRESS: whoosh, whoosh:///DIR or opensearch+http(s)://HOST:PORT/INDEX.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @pass_context
-def index(ctx: Context, rebuild: bool) -> None:
+def index(ctx: Context, rebuild: bool, to_address: str | None, as_json: bool) -> None:
     """Index new and changed documents (or rebuild the whole index), and the WARC files the
-    CDXJ index lacks or has older than the file."""
+    CDXJ index lacks or has older than the file; with --rebuild --to, move the archive to
+    another search engine."""
+    if to_address is not None:
+        if not rebuild:
+            raise click.UsageError("--to moves the archive to another engine: give it with --rebuild")
+        _move(ctx, to_address, as_json)
+        return
     with ctx.writing(create=False):  # indexing needs an archive to index: none is created
         service = ctx.service()
         try:
@@ -32,9 +48,58 @@ def index(ctx: Context, rebuild: bool) -> None:
         finally:
             service.close()
         warc_files = cdxj.refresh(service.data)
+    if as_json:
+        print_json({"rebuilt": rebuild, "indexed": count, "warc_files_indexed": len(warc_files)})
+        return
     click.echo(f"{'rebuilt index with' if rebuild else 'indexed'} {count} documents")
     if warc_files:
         click.echo(f"indexed {len(warc_files)} WARC files in the CDXJ index")
+
+
+class MoveStopped(BaseException):
+    """Ctrl-C or SIGTERM during a move (a BaseException: nothing may swallow it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _move(ctx: Context, address: str, as_json: bool) -> None:
+    """Fill the engine at ``address``, make it the archive's, and say so (never with its password).
+
+    Stopped by Ctrl-C or SIGTERM, it says how to continue and exits 130 or 143; what was
+    committed stays in the target for the next run.
+    """
+    shown = parse_address(address).redacted()  # a bad address: one error line before anything
+    out = console(stderr=True)
+    added = 0
+    with ctx.writing(create=False):
+        service = ctx.service()
+        try:
+            with fill_progress(out, shown, quiet=as_json) as (on_start, on_batch), \
+                    stop_on_signals(MoveStopped, once=True):
+                def counted(count: int) -> None:
+                    nonlocal added
+                    added += count
+                    on_batch(count)
+
+                moved = service.move_index(address, on_start=on_start, on_batch=counted)
+        except MoveStopped as stop:
+            click.echo(clean(
+                f"interrupted: {added:,} documents were added to {shown}, and stay there; the archive still uses "
+                f"its previous index; `{ctx.command_line('index', '--rebuild', '--to', shown)}` continues"
+            ), err=True)
+            sys.exit(128 + stop.signum)
+        finally:
+            service.close()
+    if as_json:
+        print_json(moved.to_json())
+    else:
+        print_move(moved, ctx, console())
+    overriding = ctx.index_option and ctx.index_option.strip()
+    if overriding and parse_address(overriding).text != parse_address(address).text:
+        out.print(f"note: --index or $PRESSARCHIVE_INDEX names {parse_address(overriding).redacted()}, which "
+                  "overrides config.toml: drop it to use the new engine", markup=False, highlight=False)
 
 
 @cli.command()

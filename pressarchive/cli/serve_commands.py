@@ -18,7 +18,7 @@ from rich.console import Console
 
 from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.crawl_commands import run_and_report
-from pressarchive.datadir import DataDir, prepare_data_dir, require_archive, resolve_data_dir
+from pressarchive.datadir import DataDir, prepare_data_dir, require_archive
 from pressarchive.service import QUERY_TIME_LIMIT
 
 host_option = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -44,8 +44,9 @@ allow_host_option = click.option(
 
 def serve_app(
     data: DataDir, host: str, port: int, query_time_limit: float = QUERY_TIME_LIMIT,
-    allow_hosts: Sequence[str] = (), write_token: str | None = None,
+    allow_hosts: Sequence[str] = (), write_token: str | None = None, announce: str | None = None,
 ) -> None:
+    """Serve the archive in ``data``; ``announce`` is said on stderr once the search engine is open."""
     import uvicorn
 
     from pressarchive.mallocsettings import tune_malloc
@@ -57,6 +58,11 @@ def serve_app(
     app = create_app(
         data, query_time_limit=query_time_limit, allowed_hosts=allowed, write_token=write_token,
     )
+    # Open (and refill if need be) the search engine before listening: an engine that cannot
+    # be reached is one error line here, where inside the server's startup it is a traceback.
+    app.state.service.open_index()
+    if announce:
+        click.echo(announce, err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
@@ -87,9 +93,9 @@ def serve(
     """Serve the search UI and JSON API (reference at /docs, schema at /openapi.json)."""
     data = require_archive(ctx.data)  # serving reads: a mistyped --data is an error, not an empty archive
     token = write_token(write_token_file, corrections_token_file)
-    click.echo(f"serving {data.root} on http://{host}:{port}/  (Ctrl-C to stop)"
-               + ("; writes allowed with the token" if token else "; read-only"), err=True)
-    serve_app(data, host, port, query_time_limit, allow_hosts, token)
+    serve_app(data, host, port, query_time_limit, allow_hosts, token,
+              announce=f"serving {data.root} on http://{host}:{port}/  (Ctrl-C to stop)"
+              + ("; writes allowed with the token" if token else "; read-only"))
 
 
 def write_token(token_file: Path | None, deprecated_file: Path | None) -> str | None:
@@ -128,7 +134,7 @@ def demo(ctx: Context, host: str, port: int, no_serve: bool) -> None:
     started = time.monotonic()
     root = ctx.data_option or tempfile.mkdtemp(prefix="pressarchive-demo-")
     ctx.data_option = str(Path(root))
-    data = prepare_data_dir(resolve_data_dir(root))
+    data = prepare_data_dir(ctx.data)  # with the run's --index, as the crawl and the server use it
     room = SamplePressRoom()
     base_url = room.start()
     console = Console(stderr=True)

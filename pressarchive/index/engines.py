@@ -34,6 +34,17 @@ class EngineAddressError(UserError):
     """An index address that names no engine pressarchive has, or is incomplete."""
 
 
+class EngineUnavailable(UserError):
+    """The engine an address names cannot be used now: a server that does not answer or
+    refuses the credentials, a directory that cannot be created or written.
+
+    Each engine raises it (or a subclass) with one line naming the engine by its redacted
+    address, so the CLI prints ``error: ...`` and the web answers 503 instead of a traceback.
+    """
+
+    status_code = 503
+
+
 @dataclass(frozen=True)
 class EngineAddress:
     """A parsed index address: its scheme (which engine) and the rest, engine-specific."""
@@ -53,6 +64,12 @@ class EngineAddress:
             return self.text
         netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
         return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+    def hide_password(self, text: str) -> str:
+        """``text`` (an engine's own description, an error message) with this address's
+        password replaced, so no engine's wording can leak it."""
+        password = urlsplit(self.text).password
+        return text.replace(password, "***") if password else text
 
 
 @dataclass(frozen=True)
@@ -83,5 +100,11 @@ def open_engine(address: str | EngineAddress | None, options: EngineOptions) -> 
     """The engine at ``address`` (the default when None), ready to search and write."""
     parsed = address if isinstance(address, EngineAddress) else parse_address(address)
     module_name, _, function = ENGINES[parsed.scheme].partition(":")
-    factory: EngineFactory = getattr(importlib.import_module(module_name), function)
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:  # the engine's package or its client library is not installed
+        raise EngineUnavailable(
+            f"the {parsed.kind} engine is not available in this installation (no module {exc.name!r})"
+        ) from None
+    factory: EngineFactory = getattr(module, function)
     return factory(parsed, options)

@@ -330,6 +330,14 @@ class Archive:
             merged = _merges(conn)
         return [_document_from_row(row, merged) for row in rows]
 
+    def pending_ids(self) -> list[int]:
+        """Ids of the documents :meth:`pending_index` returns, without reading them: those
+        whose index entry, if any, may be out of date (a new version, a changed cluster)."""
+        docs = schema.documents
+        stale = sa.or_(docs.c.indexed_version.is_(None), docs.c.indexed_version != docs.c.current_version)
+        with self.engine.connect() as conn:
+            return list(conn.execute(sa.select(docs.c.id).where(stale).order_by(docs.c.id)).scalars())
+
     def current_texts(self, ids: Iterable[int]) -> dict[int, str]:
         """The current text of each of ``ids`` that exists (the index shows snippets from it)."""
         docs, vers = schema.documents, schema.versions

@@ -167,7 +167,9 @@ def api_check(service: Service) -> JSONResponse:
 @router.get(
     urls.API_STATUS,
     summary="What the archive holds",
-    description="Counts of documents, versions, captures, sources and index entries.",
+    description="Counts of documents, versions, captures, sources and index entries, and the search "
+    "engine in use: `index_engine` (`whoosh` or `opensearch`), `index_address` (its address, any "
+    "password replaced by `***`) and `index` (where the engine keeps the index).",
     responses={200: ok("The counts.", apiexamples.STATUS), 400: bad_host_doc(urls.API_STATUS)},
 )
 def api_status(service: Service) -> JSONResponse:

@@ -63,7 +63,11 @@ CHECK = {
     "missing": {"count": 1, "examples": [17]}, "stale": {"count": 0, "examples": []},
     "duplicates": {"count": 1, "examples": [42]}, "orphans": {"count": 1, "examples": [9001]},
 }
-STATUS = {"documents": 1200, "versions": 1315, "captures": 1490, "sources": 6, "indexed": 1200, "index_entries": 1200}
+STATUS = {
+    "documents": 1200, "versions": 1315, "captures": 1490, "sources": 6, "indexed": 1200, "index_entries": 1200,
+    "index_engine": "opensearch", "index_address": "opensearch+https://archive:***@search.example.org:9200/press",
+    "index": "opensearch at https://search.example.org:9200/press",
+}
 
 _QUOTE = "Europol: 38 people were arrested in Operation Tantalio across 15 countries."
 _TEXT = _QUOTE + "\nSpain, Portugal and Brazil took part."

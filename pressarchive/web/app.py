@@ -2,7 +2,7 @@
 
 ``create_app`` is the only entry point (``pressarchive serve`` and the tests both use it).
 The service is opened once per app and closed when the server shuts down, so the SQLite
-store and the Whoosh index are shared by every request instead of reopened per request. The
+store and the search engine are shared by every request instead of reopened per request. The
 index is opened (and refilled from the store when it was missing, from an older version or
 left half-refilled) at startup, before the first request is accepted. ``serve`` passes the
 Host names it answers to (DNS rebinding); in-process callers such as the tests' client pass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pressarchive.index.engines import EngineAddress, EngineAddressError, EngineOptions
+from pressarchive.index.engines import EngineAddress, EngineAddressError, EngineOptions, EngineUnavailable
 from pressarchive.index.whooshindex.searchindex import SearchIndex
 
 
@@ -20,7 +20,13 @@ def index_path(address: EngineAddress, options: EngineOptions) -> Path:
 
 
 def open_whoosh(address: EngineAddress, options: EngineOptions) -> SearchIndex:
-    return SearchIndex(
-        index_path(address, options), text_source=options.text_source,
-        time_limit=options.time_limit, thesaurus=options.thesaurus,
-    )
+    """The Whoosh index the address names; a directory that cannot be created, read or
+    written is one clear error (:class:`EngineUnavailable`), not a traceback."""
+    path = index_path(address, options)
+    try:
+        return SearchIndex(
+            path, text_source=options.text_source, time_limit=options.time_limit, thesaurus=options.thesaurus,
+        )
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise EngineUnavailable(f"cannot open the whoosh index at {path}: {reason}") from None
