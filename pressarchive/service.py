@@ -297,11 +297,16 @@ class ArchiveService:
         ``rebuild``); documents whose cluster changed become pending for the index."""
         return _update_similarity(self.archive, rebuild=rebuild)
 
-    def status(self) -> dict[str, Any]:
-        """What the archive holds, and which search engine it uses (never its password)."""
+    def status(self, where: bool = True) -> dict[str, Any]:
+        """What the archive holds, and which search engine it uses (never its password);
+        without ``where``, only the engine's kind: the web's public status names no host,
+        index or directory of the installation."""
         stats = self.archive.stats()
         stats["index_entries"] = self.index.count()
-        return {**stats, **self.engine_status()}
+        engine = self.engine_status()
+        if not where:
+            engine = {"index_engine": engine["index_engine"]}
+        return {**stats, **engine}
 
     def engine_status(self) -> dict[str, str]:
         """The search engine in use: its kind, its address and where its index lives."""

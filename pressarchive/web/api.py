@@ -168,9 +168,9 @@ def api_check(service: Service) -> JSONResponse:
     urls.API_STATUS,
     summary="What the archive holds",
     description="Counts of documents, versions, captures, sources and index entries, and the search "
-    "engine in use: `index_engine` (`whoosh` or `opensearch`), `index_address` (its address, any "
-    "password replaced by `***`) and `index` (where the engine keeps the index).",
+    "engine in use: `index_engine` (`whoosh` or `opensearch`). Where the index lives (host, index "
+    "name, directory) is not published; `pressarchive status` shows it to the archive's operator.",
     responses={200: ok("The counts.", apiexamples.STATUS), 400: bad_host_doc(urls.API_STATUS)},
 )
 def api_status(service: Service) -> JSONResponse:
-    return JSONResponse(service.status())
+    return JSONResponse(service.status(where=False))

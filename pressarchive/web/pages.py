@@ -83,7 +83,7 @@ def _similar(service: ArchiveService, doc_id: int) -> list[Hit] | None:
 @router.get(urls.STATUS)
 def status_page(service: Service) -> HTMLResponse:
     """What the archive holds."""
-    status = service.status()
+    status = service.status(where=False)
     return render("status.html", status=status, json_url=urls.api_status_url())
 
 
