@@ -15,7 +15,8 @@ import pytest
 from pressarchive.index.whooshindex.searchindex import SearchIndex
 
 from pressarchive.index import MAX_EXPANSION, QueryError, SearchRequest
-from pressarchive.index.whooshindex.query import parse_query
+from pressarchive.index.querylang import parse_query
+from pressarchive.index.whooshindex.translate import to_whoosh
 from tests.test_index import DOCS, ids, texts_of
 
 
@@ -102,7 +103,8 @@ def test_prefix_is_folded_and_bounded(tmp_path: Path) -> None:
 )
 def test_match_sets_equal_whooshs_own(index: SearchIndex, query: str) -> None:
     with index._reading() as searcher:
-        expected = {searcher.stored_fields(n)["id"] for n in searcher.search(parse_query(query), limit=None).docs()}
+        found = searcher.search(to_whoosh(parse_query(query).root), limit=None)
+        expected = {searcher.stored_fields(n)["id"] for n in found.docs()}
     result = index.search(SearchRequest(query=query, limit=100))
     assert {hit.id for hit in result.hits} == expected
     assert result.total == len(expected)

@@ -13,7 +13,7 @@ from pressarchive.errors import UserError
 from pressarchive.index.whooshindex.searchindex import SearchIndex
 from pressarchive.index import MAX_EXPANSION, QueryError, SearchRequest
 from pressarchive.index.languages import GROUPS
-from pressarchive.index.whooshindex.query import parse_search
+from pressarchive.index.querylang import parse_query
 from pressarchive.index.thesaurus import THESAURUS_LANGUAGES, Thesaurus, builtin_thesaurus, load_thesaurus
 from pressarchive.record import Document
 
@@ -90,20 +90,20 @@ def test_tilde_is_only_for_text_fields(index: SearchIndex) -> None:
 
 
 def test_phrase_slop_and_a_lone_tilde_keep_their_meaning() -> None:
-    assert parse_search('"police arrested"~2').expansions == {}
-    assert parse_search("arrest ~").expansions == {}
-    assert parse_search("word~").expansions == {}
+    assert parse_query('"police arrested"~2').expansions == {}
+    assert parse_query("arrest ~").expansions == {}
+    assert parse_query("word~").expansions == {}
 
 
 def test_expansion_counts_against_the_cap(index: SearchIndex, tmp_path: Path) -> None:
     huge = Thesaurus({"huge": tuple(f"term{n}" for n in range(MAX_EXPANSION + 1))})
     with pytest.raises(QueryError, match=f"more than {MAX_EXPANSION}"):
-        parse_search("~huge", thesaurus=huge)
+        parse_query("~huge", thesaurus=huge)
     # Several expansions add up.
     half = Thesaurus({"a": tuple(f"a{n}" for n in range(300)), "b": tuple(f"b{n}" for n in range(300))})
-    assert len(parse_search("~a", thesaurus=half).expansions["~a"]) == 300
+    assert len(parse_query("~a", thesaurus=half).expansions["~a"]) == 300
     with pytest.raises(QueryError, match="600 terms"):
-        parse_search("~a ~b", thesaurus=half)
+        parse_query("~a ~b", thesaurus=half)
 
 
 def test_data_directory_file_replaces_adds_and_removes_concepts(tmp_path: Path) -> None:

@@ -20,6 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Union
 
+#: How much more a plain word counts in a title than in the text.
+TITLE_BOOST = 2.0
+#: The least boost any node has: ``word^0`` (or a negative boost) counts for nearly nothing,
+#: never for zero, so that no scorer ranks upside down or divides by zero.
+MIN_BOOST = 1e-6
+
 
 @dataclass(frozen=True)
 class Term:
