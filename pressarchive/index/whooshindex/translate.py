@@ -43,9 +43,13 @@ def groups_for(language: str | None) -> tuple[str, ...]:
 def to_whoosh(root: Node, groups: tuple[str, ...] = GROUPS) -> wq.Query:
     """The Whoosh query for ``root`` over the text fields of ``groups``, normalised."""
     q = _Translator(groups).query(root)
-    # Inside an AND, as Whoosh's parser had every query: normalising it pushes a boosted
-    # group's boost into its clauses exactly as before.
-    q = wq.And([q]).normalize() if q is not None else wq.NullQuery
+    if q is None:
+        return wq.NullQuery
+    if isinstance(q, wq.And) and q.boost != 1.0:
+        # Whoosh's parser had every query inside an AND, which normalising flattens, pushing
+        # a boosted group's boost into its clauses; the same here.
+        q = wq.And([q])
+    q = q.normalize()
     _clamp_boosts(q)
     return q
 
@@ -61,14 +65,15 @@ class _Translator:
         self.bodies = tuple(body_field(group) for group in groups)
 
     def query(self, node: Node) -> wq.Query | None:
-        if isinstance(node, (And, Or)):
-            kind = wq.And if isinstance(node, And) else wq.Or
-            return kind(self._all(node.clauses), boost=node.boost)
+        if isinstance(node, And):
+            return wq.And(self._all(node.clauses), boost=node.boost)
+        if isinstance(node, Or):
+            return _any_of(self._all(node.clauses), node.boost)
         if isinstance(node, Not):
             clause = self.query(node.clause)
             return None if clause is None else wq.Not(clause)
         if isinstance(node, Expansion):
-            return wq.Or(self._all(node.terms), boost=node.boost)
+            return _any_of(self._all(node.terms), node.boost)
         if isinstance(node, MatchAll):
             return wq.Every()
         if isinstance(node, MatchNone):
@@ -93,6 +98,24 @@ class _Translator:
         return wq.Or([q for q in found if q is not None], boost=node.boost)
 
 
+def _any_of(queries: list[wq.Query], boost: float) -> wq.Or:
+    """An OR of ``queries``, with the clauses of those that are ORs themselves taken in.
+
+    What normalising does anyway, but on the fresh queries made here: normalising would
+    deep-copy every clause of an inner OR to give it the inner OR's boost (hundreds of
+    copies for an OR of words, or of a thesaurus word's terms, each over 16 fields).
+    """
+    clauses: list[wq.Query] = []
+    for q in queries:
+        if type(q) is wq.Or:
+            for clause in q.subqueries:
+                clause.boost = clause.boost * q.boost
+            clauses.extend(q.subqueries)
+        else:
+            clauses.append(q)
+    return wq.Or(clauses, boost=boost)
+
+
 def _per_field(node: Term | Phrase | Prefix | Wildcard | TermRange) -> PerField:
     """How ``node`` reads in one index field, given the boost that field carries."""
     if isinstance(node, Term):
@@ -110,17 +133,28 @@ def _tokens(field: FieldType, text: str, **options: bool) -> list[str]:
 
 
 def _term(name: str, text: str, boost: float) -> wq.Query | None:
-    field = _schema()[name]
-    words = _tokens(field, text, tokenize=True, removestops=True)
+    group = group_of_field(name)
+    # A language's title and body analyse alike: one analysis serves both.
+    words, stop_words_only = _word_terms(name if group is None else body_field(group), text)
     if len(words) > 1:
         return wq.And([wq.Term(name, word, boost=boost) for word in words])
     if words:
         return wq.Term(name, words[0], boost=boost)
-    group = group_of_field(name)
-    if group in (None, OTHER) or not _tokens(field, text, removestops=False):
+    if group is None or not stop_words_only:
         return None  # nothing searchable here (punctuation)
     # Only stop words of this language: present in every document of it, ranking nothing.
     return wq.Term("lang_group", group, boost=MIN_BOOST)
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_terms(name: str, text: str) -> tuple[tuple[str, ...], bool]:
+    """The terms a typed word gives in field ``name``, and whether it gave none only because
+    they are stop words of a stemmed language (cached: searches repeat their words)."""
+    field = _schema()[name]
+    words = tuple(_tokens(field, text, tokenize=True, removestops=True))
+    group = group_of_field(name)
+    stopped = not words and group not in (None, OTHER) and bool(_tokens(field, text, removestops=False))
+    return words, stopped
 
 
 def _phrase(name: str, node: Phrase, boost: float) -> wq.Query:
