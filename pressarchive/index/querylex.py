@@ -1,16 +1,18 @@
 """The query language's tokens: where each piece of syntax starts and ends in the text.
 
-The language grew on Whoosh's query parser, so its tokens are cut exactly where that parser
-cut them: at every position the taggers below are tried in this order and the first that
-matches makes a token; text between tokens is a word. One compiled alternation does it
+The language grew on Whoosh's query parser, so its tokens are cut where that parser cut them
+(only a range now needs its ``TO`` as a word of its own, so ``[tomato]`` is no range): at
+every position the taggers below are tried in this order and the first that matches makes a
+token; text between tokens is a word. One compiled alternation does it
 (``search`` finds the leftmost position where any tagger matches, and there the first
 alternative), which is the same rule as trying every tagger at every position, only faster.
 
 The consequences users rely on: field names start with a letter (``12:30`` stays text), a
 field applies only to what touches it (``title: x`` is two words), ``AND``/``OR``/``NOT``
-are operators only in capitals and between spaces, ``*`` and ``?`` split a word into the
-pieces the wildcard step joins again, and ``~`` starts a thesaurus word only where it does
-not follow a word (``word~`` and a phrase's ``"a b"~2`` keep their old meaning).
+are operators only in capitals and between spaces (``NOT`` also first or after a
+parenthesis), ``*`` and ``?`` split a word into the pieces the wildcard step joins again,
+and ``~`` starts a thesaurus word only where it does not follow a word (``word~`` and a
+phrase's ``"a b"~2`` keep their old meaning).
 """
 
 from __future__ import annotations
