@@ -345,7 +345,7 @@ def run_paired(data: Any, server: Server, queries: list[Query]) -> tuple[Timings
 #: The stages of ``run_search`` (pressarchive/index/searcher.py) and of the API's body, by the
 #: functions that do them.
 STAGES: dict[str, tuple[str, ...]] = {
-    "parse the query": ("parse_search",),
+    "parse the query": ("parse_query", "to_whoosh"),
     "match (postings, filters)": ("match_all",),
     "rank the page": ("by_relevance", "by_date", "collapsed"),
     "facet counts": ("facet_counts",),

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from pressarchive.index import SearchRequest
-from pressarchive.index.whooshindex.query import parse_query
+from pressarchive.index.querylang import parse_query
+from pressarchive.index.whooshindex.translate import to_whoosh
 from pressarchive.index.whooshindex.searchindex import SearchIndex
 from tests.contract.corpus import DOCS, texts_of
 
@@ -35,7 +36,8 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
 )
 def test_match_sets_equal_whooshs_own(index: SearchIndex, query: str) -> None:
     with index._reading() as searcher:
-        expected = {searcher.stored_fields(n)["id"] for n in searcher.search(parse_query(query), limit=None).docs()}
+        found = searcher.search(to_whoosh(parse_query(query).root), limit=None)
+        expected = {searcher.stored_fields(n)["id"] for n in found.docs()}
     result = index.search(SearchRequest(query=query, limit=100))
     assert {hit.id for hit in result.hits} == expected
     assert result.total == len(expected)

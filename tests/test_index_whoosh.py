@@ -31,7 +31,8 @@ from pressarchive.index.whooshindex.searchindex import SearchIndex
 
 from pressarchive.index import SearchRequest
 from pressarchive.index.whooshindex import whoosh_internals
-from pressarchive.index.whooshindex.query import parse_query
+from pressarchive.index.querylang import parse_query
+from pressarchive.index.whooshindex.translate import to_whoosh
 from pressarchive.index.whooshindex.writer import _writer
 from pressarchive.record import Document
 from tests.contract.corpus import DOCS
@@ -96,7 +97,7 @@ def test_a_vanished_name_fails_loudly_naming_it_and_the_pin(objects: dict[str, o
 
 
 def test_no_other_module_touches_whoosh_privates() -> None:
-    package = REPO / "pressarchive" / "index"
+    package = REPO / "pressarchive" / "index" / "whooshindex"  # the only engine code reading whoosh
     private_use = re.compile(r"\b(?!self\b)\w+\._[a-z]\w*|import[^\n]*\b_[a-z]\w*")
     offenders = {
         path.name: found
@@ -151,7 +152,7 @@ def test_bm25f_scores_equal_whooshs_own_scorer(tmp_path: Path) -> None:
         compared = 0
         for query in _queries(rng, 300):
             with index._reading() as searcher:
-                results = searcher.search(parse_query(query), limit=None)  # whoosh's BM25F
+                results = searcher.search(to_whoosh(parse_query(query).root), limit=None)  # whoosh's BM25F
                 expected = {searcher.stored_fields(docnum)["id"]: score for docnum, score in results.items()}
             ours = {hit.id: hit.score for hit in index.search(SearchRequest(query=query, limit=100)).hits}
             assert ours.keys() == expected.keys(), query

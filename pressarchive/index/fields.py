@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pressarchive.index.languages import GROUPS
 
-# Fields a query may name directly; "title" and "body" are expanded by the query parser.
+# Fields a query may name directly; each engine spreads "title" and "body" over its per-language fields.
 KEYWORD_FIELDS: tuple[str, ...] = (
     "source", "source_agency", "source_country", "agency", "country", "language", "operation", "url",
 )

@@ -20,10 +20,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Union
 
+#: How much more a plain word counts in a title than in the text.
+TITLE_BOOST = 2.0
+#: The least boost any node has: ``word^0`` (or a negative boost) counts for nearly nothing,
+#: never for zero, so that no scorer ranks upside down or divides by zero.
+MIN_BOOST = 1e-6
+
 
 @dataclass(frozen=True)
 class Term:
-    """One word (text fields: analysed like the documents) or one keyword/number value."""
+    """One word (text fields: analysed like the documents) or one keyword/number value.
+
+    Text as written; in a text field it may analyse into several words (``e-mail``, a
+    single-quoted ``'dark web'``, ``12:30``), which must then all match. Number fields
+    (``year``, ``id``) hold the number written plainly (``year:+2017`` -> ``"2017"``).
+    """
 
     field: str | None
     text: str
@@ -32,7 +43,12 @@ class Term:
 
 @dataclass(frozen=True)
 class Phrase:
-    """Words in this order (``"child protection"``); ``slop`` extra positions allowed (``"a b"~2``)."""
+    """Words in this order (``"child protection"``), as written, split into words.
+
+    ``slop``: extra positions allowed between them. Typed ``"a b"~n`` (Whoosh's count, in
+    which ``~1`` is exact) it is ``n - 1``: ``"a b"~2`` has slop 1. Only text fields: a
+    quoted keyword, date or number value is a :class:`Term` or :class:`DateRange`.
+    """
 
     field: str | None
     words: tuple[str, ...]
@@ -53,7 +69,7 @@ class Prefix:
 @dataclass(frozen=True)
 class Wildcard:
     """A pattern with ``?`` (one character) and ``*`` (any run): ``?a*``, ``*ion``; folded,
-    never stemmed, capped like a prefix."""
+    never stemmed, capped like a prefix. ``*`` alone in a number field (``year:*``): any value."""
 
     field: str | None
     pattern: str
@@ -63,7 +79,9 @@ class Wildcard:
 @dataclass(frozen=True)
 class TermRange:
     """Words (or keyword values) between two bounds in the index's order: ``title:[a TO c]``;
-    a missing bound is open. Capped like a prefix."""
+    a missing bound is open. Capped like a prefix. Bounds as written (text fields analyse
+    each bound as one word); in number fields (``year:[2016 TO 2018]``) numbers, written
+    plainly, compared as numbers."""
 
     field: str | None
     start: str | None
@@ -76,7 +94,9 @@ class TermRange:
 @dataclass(frozen=True)
 class DateRange:
     """Documents whose ``field`` (``published``) falls between two days, both included; a
-    missing bound is open. ``published:2017-03-01`` is the range of that one day."""
+    missing bound is open, and both missing means "has a date". ``published:2017-03-01`` is
+    that one day, ``published:2017`` the whole year; ``[2017 TO 2018]`` (or ``{...}``: the
+    brackets' kind does not matter for dates) runs from 2017-01-01 to 2018-12-31."""
 
     field: str
     start: date | None

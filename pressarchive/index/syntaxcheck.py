@@ -1,8 +1,9 @@
-"""Strict check of query brackets, quotes and size before whoosh sees the text.
+"""Strict check of query brackets, quotes and size before the parser reads the text.
 
-Whoosh's parser silently repairs unbalanced parentheses, unclosed quotes and half-written
-ranges, which turns a typo into a different search. Rejecting them with the position lets the
-user fix the query instead of wondering about the results.
+A parser that silently repairs unbalanced parentheses, unclosed quotes and half-written
+ranges (as Whoosh's, which the language grew on, did) turns a typo into a different search.
+Rejecting them with the position lets the user fix the query instead of wondering about the
+results.
 
 The size of a query is bounded here too, before any parsing: at most :data:`MAX_WORDS` words
 (operators, field names, wildcards and each part of a date count) and parentheses nested at

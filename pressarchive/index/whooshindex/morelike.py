@@ -19,8 +19,9 @@ from whoosh.searching import Searcher
 
 from pressarchive.index.languages import fold, language_group
 from pressarchive.index.whooshindex.analysis import text_analyzer
-from pressarchive.index.whooshindex.query import parse_query
+from pressarchive.index.whooshindex.translate import to_whoosh
 from pressarchive.index.fields import body_field
+from pressarchive.index import querytree as tree
 
 KEY_WORDS = 12
 OPERATION_BOOST = 3.0
@@ -57,7 +58,7 @@ def more_like_query(searcher: Searcher, stored: dict[str, object], text: str) ->
     words = key_words(searcher, f"{title}\n{text}", str(stored.get("language", "")))
     parts: list[Query] = []
     if words:
-        parts.append(parse_query(" OR ".join(words)))
+        parts.append(to_whoosh(tree.Or(tuple(tree.Term(None, word) for word in words))))
     operation = searcher.schema["operation"]
     for name in stored.get("operations", []) or []:  # type: ignore[attr-defined]
         for term in operation.process_text(str(name)):

@@ -1,7 +1,8 @@
 """Running one :class:`SearchRequest` on an open Whoosh searcher and shaping the result.
 
 Separate from :mod:`pressarchive.index.whooshindex.searchindex` (which owns the index and its locking) so
-the steps of a search read top to bottom: parse, find every match as per-segment masks
+the steps of a search read top to bottom: parse (:mod:`~pressarchive.index.querylang`) and translate
+(:mod:`~pressarchive.index.whooshindex.translate`), find every match as per-segment masks
 (:mod:`~pressarchive.index.whooshindex.matchset`), apply filters, count facets and the timeline, then
 order only what the page needs: by date from the cached day column, or by the BM25F scores
 computed with the matches.
@@ -23,8 +24,9 @@ from pressarchive.index.whooshindex.filters import filter_mask
 from pressarchive.index.engine import TextSource
 from pressarchive.index.whooshindex.hits import body_terms, make_hits
 from pressarchive.index.whooshindex.matchset import Match, SegmentMatcher, statistics
+from pressarchive.index.whooshindex.translate import groups_for, to_whoosh
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
-from pressarchive.index.whooshindex.query import parse_search
+from pressarchive.index.querylang import parse_query
 from pressarchive.index.thesaurus import Thesaurus
 
 
@@ -70,8 +72,8 @@ def run_search(searcher: Searcher, cache: DocValuesCache, request: SearchRequest
     ``deadline`` bounds every step whose cost the query decides: matching, facets, snippets.
     ``thesaurus`` serves ``~word`` and ``request.expand`` (the package's own when None).
     """
-    parsed = parse_search(request.query, request.language, thesaurus, request.expand)
-    q = parsed.query
+    parsed = parse_query(request.query, thesaurus=thesaurus, expand=request.expand)
+    q = to_whoosh(parsed.root, groups_for(request.language))
     views = segment_views(searcher, cache)
     by_score = request.sort != "date" and not isinstance(q, Every)
     found = match_all(searcher, views, q, request, deadline, scored=by_score)
@@ -118,10 +120,11 @@ def ranked_ids(searcher: Searcher, cache: DocValuesCache, request: SearchRequest
     Only ids: the rows themselves come from the store, a batch at a time, so an export of
     100,000 matches holds 100,000 integers here and never 100,000 documents.
     """
-    parsed = parse_search(request.query, request.language, thesaurus, request.expand)
+    q = to_whoosh(parse_query(request.query, thesaurus=thesaurus, expand=request.expand).root,
+                  groups_for(request.language))
     views = segment_views(searcher, cache)
-    by_score = request.sort != "date" and not isinstance(parsed.query, Every)
-    found = match_all(searcher, views, parsed.query, request, deadline, scored=by_score)
+    by_score = request.sort != "date" and not isinstance(q, Every)
+    found = match_all(searcher, views, q, request, deadline, scored=by_score)
     wanted = sum(int(match.mask.sum()) for match in found)
     deadline.check()
     if request.collapse:
