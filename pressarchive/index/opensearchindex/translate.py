@@ -1,0 +1,279 @@
+"""pressarchive's query tree as OpenSearch query DSL, with the Whoosh engine's meaning.
+
+A plain word searches the title (weighed double) and body fields of every searched language
+group (all, or the request's language's), words are ANDed by the tree, and in a group where
+the word is a stop word it counts as present (a ``lang_group`` term of negligible weight, as
+Whoosh does), so "la operación" still finds Spanish texts. Words are folded and stripped of
+stop words here exactly as documents are (:mod:`.documents`) and OpenSearch's analyzer stems
+them. Prefixes, wildcards and ranges match index words folded and never stemmed (a prefix
+also reaches stems it starts with, at least :data:`MIN_STEM` long), score their boost, and
+are counted first (:mod:`.expansion`). Keyword values compare folded; ``url`` exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from pressarchive.index import querytree as qt
+from pressarchive.index.errors import QueryError
+from pressarchive.index.fields import KEYWORD_FIELDS, body_field, title_field
+from pressarchive.index.languages import OTHER, fold
+from pressarchive.index.opensearchindex.documents import folded_keyword, prepared_text
+from pressarchive.index.opensearchindex.expansion import too_many
+from pressarchive.index.syntaxcheck import MAX_EXPANSION
+from pressarchive.index.wordterms import has_words
+
+Query = dict[str, Any]
+#: Counts the distinct index words a term-level query (prefix, wildcard, range) on a field stands for.
+WordCounter = Callable[[str, Query], int]
+
+TITLE_BOOST = 2.0
+MIN_BOOST = 1e-6  # a stop word's stand-in: present, never ranking
+MIN_STEM = 4
+NUMBER_FIELDS = ("id", "year")
+
+
+class Translator:
+    """Translates query trees for searches over the text fields of ``groups``."""
+
+    def __init__(self, groups: tuple[str, ...], count_words: WordCounter | None = None) -> None:
+        self.groups = groups
+        self.count_words = count_words
+
+    def query(self, node: qt.Node) -> Query:
+        """The DSL query for ``node``."""
+        return self._clause(node) or {"match_none": {}}
+
+    def _clause(self, node: qt.Node) -> Query | None:
+        """The DSL for ``node``, or None when it has nothing to search (only punctuation),
+        which an AND or OR leaves out, as Whoosh drops such words."""
+        if isinstance(node, qt.MatchAll):
+            return {"match_all": {"boost": node.boost}} if node.boost != 1.0 else {"match_all": {}}
+        if isinstance(node, qt.MatchNone):
+            return {"match_none": {}}
+        if isinstance(node, qt.And):
+            return self._and(node)
+        if isinstance(node, qt.Or):
+            return _should(_present(self._clause(child) for child in node.clauses), node.boost) or None
+        if isinstance(node, qt.Not):
+            inner = self._clause(node.clause)
+            if inner is None:
+                return None
+            return {"bool": {"must": [{"match_all": {}}], "must_not": [inner]}}
+        if isinstance(node, qt.Expansion):
+            terms = (self._clause(_with_field(term, node.field)) for term in node.terms)
+            return _should(_present(terms), node.boost) or None
+        if isinstance(node, qt.Term):
+            return self._term(node)
+        if isinstance(node, qt.Phrase):
+            return self._phrase(node)
+        if isinstance(node, (qt.Prefix, qt.Wildcard, qt.TermRange)):
+            return self._multiterm(node)
+        if isinstance(node, qt.DateRange):
+            return _constant(_day_range(node), node.boost)
+        raise QueryError(f"invalid query: unknown query node {type(node).__name__}")
+
+    def _and(self, node: qt.And) -> Query | None:
+        must = _present(self._clause(c) for c in node.clauses if not isinstance(c, qt.Not))
+        must_not = _present(self._clause(c.clause) for c in node.clauses if isinstance(c, qt.Not))
+        if not must and not must_not:
+            return None
+        if not must:
+            # Only negations: every document not excluded, scoring 1 per negation as in Whoosh.
+            must = [{"match_all": {}} for _ in must_not]
+        body: Query = {"must": must}
+        if must_not:
+            body["must_not"] = must_not
+        if node.boost != 1.0:
+            body["boost"] = node.boost
+        return {"bool": body}
+
+    # Text ------------------------------------------------------------------------------
+
+    def _text_fields(self, field: str | None) -> list[tuple[str, str, float]]:
+        """(index field, group, boost factor) a text query field stands for."""
+        found = []
+        for group in self.groups:
+            if field in (None, "title"):
+                found.append((title_field(group), group, TITLE_BOOST if field is None else 1.0))
+            if field in (None, "body"):
+                found.append((body_field(group), group, 1.0))
+        return found
+
+    def _term(self, node: qt.Term) -> Query | None:
+        if node.field in (None, "title", "body"):
+            return self._per_field(node.field, node.text, node.boost, lambda f, text, boost: _match(f, text, boost))
+        return _constant(self._keyword_term(node.field, node.text), node.boost, scored=True)
+
+    def _phrase(self, node: qt.Phrase) -> Query | None:
+        text = " ".join(node.words)
+        if node.field not in (None, "title", "body"):
+            return _constant(self._keyword_term(node.field, text), node.boost, scored=True)
+
+        def phrase(field: str, prepared: str, boost: float) -> Query:
+            if " " not in prepared:
+                return _match(field, prepared, boost)
+            return {"match_phrase": {field: {"query": prepared, "slop": node.slop, "boost": boost}}}
+
+        return self._per_field(node.field, text, node.boost, phrase)
+
+    def _per_field(self, field: str | None, text: str, boost: float,
+                   make: Callable[[str, str, float], Query]) -> Query | None:
+        clauses = []
+        for index_field, group, factor in self._text_fields(field):
+            prepared = prepared_text(text, group)
+            if prepared:
+                clauses.append(make(index_field, prepared, boost * factor))
+            elif group != OTHER and has_words(text):
+                # Only stop words of this group: present in each of its documents.
+                clauses.append({"term": {"lang_group": {"value": group, "boost": MIN_BOOST}}})
+        return _should(clauses, 1.0) if clauses else None
+
+    def _keyword_term(self, field: str, text: str) -> Query:
+        if field in NUMBER_FIELDS:
+            return {"term": {field: _number(field, text)}}
+        if field == "published":
+            day = _date(field, text)
+            return {"term": {"day": day.toordinal()}}
+        if field == "url":
+            return {"term": {"url": text}}
+        if field in KEYWORD_FIELDS:
+            return {"term": {f"folded.{field}": folded_keyword(text)}}
+        raise QueryError(f'unknown field "{field}"')
+
+    # Prefixes, wildcards, ranges ------------------------------------------------------
+
+    def _multiterm(self, node: qt.Prefix | qt.Wildcard | qt.TermRange) -> Query:
+        if node.field in (None, "title", "body"):
+            clauses = []
+            for index_field, _, factor in self._text_fields(node.field):
+                clauses.append(_constant(self._counted(index_field, node), node.boost * factor))
+            return _should(clauses, 1.0)
+        if isinstance(node, qt.TermRange) and node.field in (*NUMBER_FIELDS, "published"):
+            return _constant(_number_range(node), node.boost)
+        if node.field in NUMBER_FIELDS or node.field == "published":
+            raise QueryError(f'a pattern cannot search the field "{node.field}": give a value or a range')
+        if node.field not in KEYWORD_FIELDS:
+            raise QueryError(f'unknown field "{node.field}"')
+        target = "url" if node.field == "url" else f"folded.{node.field}"
+        return _constant(self._counted(target, node), node.boost)
+
+    def _counted(self, field: str, node: qt.Prefix | qt.Wildcard | qt.TermRange) -> Query:
+        """The term-level query on ``field``, once its words are counted; prefixes on a text
+        field also take the stems that start the prefix."""
+        keyword = field == "url"
+        query = _term_level(field, node, keyword)
+        if self.count_words is not None and self.count_words(field, query) > MAX_EXPANSION:
+            raise too_many(describe(node, keyword))
+        if isinstance(node, qt.Prefix) and field.startswith(("title_", "body_")):
+            prefix = fold(node.text)
+            stems = [{"term": {field: prefix[:end]}} for end in range(MIN_STEM, len(prefix))]
+            if stems:
+                return {"bool": {"should": [query, *stems], "minimum_should_match": 1}}
+        return query
+
+
+def describe(node: qt.Prefix | qt.Wildcard | qt.TermRange, keyword: bool = False) -> str:
+    """The pattern as the errors name it: ``deten*``, ``?a*``, ``[a TO z]`` (folded)."""
+    normal = (lambda text: text) if keyword else fold
+    if isinstance(node, qt.Prefix):
+        return f"{normal(node.text)}*"
+    if isinstance(node, qt.Wildcard):
+        return normal(node.pattern)
+    return f"[{normal(node.start or '')} TO {normal(node.end or '')}]"
+
+
+def _term_level(field: str, node: qt.Prefix | qt.Wildcard | qt.TermRange, keyword: bool) -> Query:
+    normal = (lambda text: text) if keyword else fold
+    if isinstance(node, qt.Prefix):
+        return {"prefix": {field: {"value": normal(node.text)}}}
+    if isinstance(node, qt.Wildcard):
+        return {"wildcard": {field: {"value": normal(node.pattern)}}}
+    bounds: dict[str, Any] = {}
+    if node.start is not None:
+        bounds["gte" if node.include_start else "gt"] = normal(node.start)
+    if node.end is not None:
+        bounds["lte" if node.include_end else "lt"] = normal(node.end)
+    return {"range": {field: bounds}}
+
+
+def _number_range(node: qt.TermRange) -> Query:
+    assert node.field is not None
+    field, convert = (("day", lambda v: _date("published", v).toordinal()) if node.field == "published"
+                      else (node.field, lambda v: _number(str(node.field), v)))
+    bounds: dict[str, Any] = {}
+    if node.start is not None:
+        bounds["gte" if node.include_start else "gt"] = convert(node.start)
+    if node.end is not None:
+        bounds["lte" if node.include_end else "lt"] = convert(node.end)
+    return {"range": {field: bounds}}
+
+
+def _day_range(node: qt.DateRange) -> Query:
+    if node.field not in ("published", "year"):
+        raise QueryError(f'"{node.field}" is not a date field')
+    bounds: dict[str, int] = {}
+    if node.start is not None:
+        bounds["gte"] = node.start.toordinal()
+    if node.end is not None:
+        bounds["lte"] = node.end.toordinal()
+    return {"range": {"day": bounds}} if bounds else {"exists": {"field": "day"}}
+
+
+def _number(field: str, text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise QueryError(f'invalid value {text!r} for field "{field}"') from None
+    if not -(2**63) <= value < 2**63:
+        raise QueryError(f'invalid value {text!r} for field "{field}"')
+    return value
+
+
+def _date(field: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise QueryError(f'invalid value {text!r} for field "{field}"') from None
+
+
+def _match(field: str, text: str, boost: float) -> Query:
+    # Several words from one typed word ("e-mail") must all be there, as in Whoosh.
+    return {"match": {field: {"query": text, "operator": "and", "boost": boost}}}
+
+
+def _present(clauses: Iterable[Query | None]) -> list[Query]:
+    return [clause for clause in clauses if clause is not None]
+
+
+def _should(clauses: list[Query], boost: float) -> Query:
+    if not clauses:
+        return {}
+    if len(clauses) == 1 and boost == 1.0:
+        return clauses[0]
+    body: Query = {"should": clauses, "minimum_should_match": 1}
+    if boost != 1.0:
+        body["boost"] = boost
+    return {"bool": body}
+
+
+def _constant(query: Query, boost: float, scored: bool = False) -> Query:
+    """A clause scoring its boost wherever it matches (Whoosh's score for patterns, ranges,
+    keywords: ``scored`` keyword terms keep OpenSearch's score, as Whoosh scores terms)."""
+    if scored:
+        kind, spec = next(iter(query.items()))
+        if kind == "term" and boost != 1.0:
+            field, value = next(iter(spec.items()))
+            return {"term": {field: {"value": value, "boost": boost}}}
+        return query
+    return {"constant_score": {"filter": query, "boost": boost}}
+
+
+def _with_field(node: qt.Term | qt.Phrase, field: str | None) -> qt.Node:
+    if node.field == field:
+        return node
+    if isinstance(node, qt.Term):
+        return qt.Term(field, node.text, node.boost)
+    return qt.Phrase(field, node.words, node.slop, node.boost)
