@@ -19,10 +19,12 @@ from pressarchive.index.languages import GROUPS, OTHER, stoplist
 from pressarchive.searchparams import MAX_LIMIT, MAX_PAGE
 
 SCHEMA_VERSION = 1
-#: Lucene's snowball stemmer names for the stemmed groups.
+#: Lucene's snowball stemmer names for the stemmed groups. Dutch is Kraaij-Pohlmann ("Kp"):
+#: Lucene's "Dutch" is Snowball's old Dutch stemmer, while PyStemmer's (Whoosh's) "dutch" is
+#: Snowball 3's, which gives Kraaij-Pohlmann's stems.
 SNOWBALL_NAMES = {
     "de": "German", "en": "English", "es": "Spanish", "fr": "French",
-    "it": "Italian", "nl": "Dutch", "pt": "Portuguese",
+    "it": "Italian", "nl": "Kp", "pt": "Portuguese",
 }
 _LETTER = r"[\p{L}\p{N}_\u0300-\u036f]"
 #: :data:`~pressarchive.index.languages.WORD` as a Java regex.

@@ -115,7 +115,12 @@ class Translator:
         def phrase(field: str, prepared: str, boost: float) -> Query:
             if " " not in prepared:
                 return _match(field, prepared, boost)
-            return {"match_phrase": {field: {"query": prepared, "slop": node.slop, "boost": boost}}}
+            if node.slop <= 0:
+                return {"match_phrase": {field: {"query": prepared, "boost": boost}}}
+            # Words in this order, at most ``slop`` other words among them: Whoosh's phrases
+            # never match reordered words, as a sloppy match_phrase would.
+            return {"intervals": {field: {
+                "match": {"query": prepared, "max_gaps": node.slop, "ordered": True}, "boost": boost}}}
 
         return self._per_field(node.field, text, node.boost, phrase)
 
