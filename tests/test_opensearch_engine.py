@@ -410,10 +410,16 @@ def test_bulk_writes_retry_when_the_server_is_busy() -> None:
     with serve(BusyBulk) as url:
         server = Server(url, "busy", url)
         sources = [{"id": i} for i in range(10)]
-        done, absent = run_bulk(connect(server, 30), server, index_actions("busy", sources), initial_backoff=0.01)
-    assert (done, absent) == (10, 0)
-    assert BusyBulk.accepted == {str(i) for i in range(10)}
-    assert BusyBulk.requests == 4  # two refused whole, one with five documents refused, the rest
+        done, absent = run_bulk(connect(server, 30), server, index_actions("busy", sources), senders=1,
+                                initial_backoff=0.01)
+        assert (done, absent) == (10, 0)
+        assert BusyBulk.accepted == {str(i) for i in range(10)}
+        assert BusyBulk.requests == 4  # two refused whole, one with five documents refused, the rest
+        # Two senders share the documents; each retries its own chunks.
+        BusyBulk.requests, BusyBulk.accepted = 0, set()
+        sources = [{"id": i} for i in range(1200)]
+        assert run_bulk(connect(server, 30), server, index_actions("busy", sources), initial_backoff=0.01) == (1200, 0)
+        assert BusyBulk.accepted == {str(i) for i in range(1200)}
 
 
 def test_bulk_writes_give_up_with_a_clear_error_when_the_server_stays_busy() -> None:
@@ -435,3 +441,19 @@ def test_a_node_that_cannot_be_reached_is_one_clear_error(tmp_path: Path) -> Non
         open_engine(f"opensearch+http://reader:s3cret@127.0.0.1:{port}/press", EngineOptions(tmp_path))
     assert str(failed.value) == (
         f"cannot reach the search engine at opensearch+http://reader:***@127.0.0.1:{port}/press: connection refused")
+
+
+def test_a_rebuild_that_fails_midway_leaves_the_index_as_it_was(engine_for: Any) -> None:
+    docs, _ = synthetic_documents(40, seed=3)
+    engine = engine_for(docs)
+    before = aliases.indices_behind(engine.client, engine.server)
+
+    def failing() -> Iterator[Document]:
+        yield from synthetic_documents(1500, seed=4)[0]
+        raise OSError("the store went away")
+
+    with pytest.raises(OSError, match="the store went away"):
+        engine.rebuild(failing())
+    assert aliases.indices_behind(engine.client, engine.server) == before
+    assert engine.count() == 40
+    assert not [name for name in engine.client.indices.get(index=f"{engine.server.name}-*") if name not in before]

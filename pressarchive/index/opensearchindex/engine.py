@@ -74,10 +74,11 @@ class OpenSearchIndex:
             old = aliases.indices_behind(self.client, self.server)
             fresh = aliases.create_index(self.client, self.server, refill_pending=False)
             try:
-                self._settings(fresh, {"refresh_interval": "-1"})
+                # No refreshes and no sync per request while filling: nobody reads it yet.
+                self._settings(fresh, {"refresh_interval": "-1", "translog.durability": "async"})
                 seen: set[int] = set()
                 done, _ = run_bulk(self.client, self.server, index_actions(fresh, self._first_of_each(docs, seen)))
-                self._settings(fresh, {"refresh_interval": None})
+                self._settings(fresh, {"refresh_interval": None, "translog.durability": None})
                 self._refresh(fresh)
             except BaseException:
                 aliases.drop(self.client, self.server, fresh)
