@@ -216,6 +216,17 @@ def test_browsing_gives_what_whoosh_gives(twin_engines: tuple[Any, Any], request
     assert opensearch.matching_ids(request_) == whoosh.matching_ids(request_)
 
 
+def test_facets_and_clusters_past_one_aggregation_are_paged_exactly(
+        twin_engines: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from pressarchive.index.opensearchindex import aggregations
+
+    monkeypatch.setattr(aggregations, "FACET_SIZE", 2)  # every facet and the clusters overflow
+    whoosh, opensearch = twin_engines
+    for request in (SearchRequest(collapse=True), SearchRequest(country="pt", collapse=True)):
+        expected, got = whoosh.search(request), opensearch.search(request)
+        assert (got.facets, got.clusters, got.total) == (expected.facets, expected.clusters, expected.total)
+
+
 def test_entries_and_count_give_what_whoosh_gives(twin_engines: tuple[Any, Any]) -> None:
     whoosh, opensearch = twin_engines
     assert opensearch.count() == whoosh.count() == 300

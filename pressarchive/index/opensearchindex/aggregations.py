@@ -25,8 +25,9 @@ FACET_FIELDS: dict[str, str] = {name: name for name in FACETS}
 Aggs = dict[str, Any]
 
 
-def facet_aggs(size: int = FACET_SIZE) -> Aggs:
+def facet_aggs() -> Aggs:
     """One ``terms`` aggregation per facet."""
+    size = FACET_SIZE
     return {
         f"facet_{name}": {"terms": {"field": field, "size": size, "shard_size": size}}
         for name, field in FACET_FIELDS.items()
@@ -38,12 +39,26 @@ def incomplete_facets(aggregations: Aggs) -> list[str]:
     return [name for name in FACET_FIELDS if aggregations[f"facet_{name}"].get("sum_other_doc_count", 0)]
 
 
-def composite_agg(name: str, after: dict[str, Any] | None = None, size: int = FACET_SIZE) -> Aggs:
-    """One page of every value of a facet."""
-    spec: dict[str, Any] = {"size": size, "sources": [{"value": {"terms": {"field": FACET_FIELDS[name]}}}]}
+def composite_agg(field: str, after: dict[str, Any] | None = None) -> Aggs:
+    """One page of every value of a field (a facet's, or the clusters)."""
+    spec: dict[str, Any] = {"size": FACET_SIZE, "sources": [{"value": {"terms": {"field": field}}}]}
     if after is not None:
         spec["after"] = after
     return {"page": {"composite": spec}}
+
+
+def cluster_aggs() -> Aggs:
+    """The clusters of two or more matches (every other match is a cluster of its own)."""
+    return {"clusters": {"terms": {"field": "cluster", "min_doc_count": 2, "size": FACET_SIZE}}}
+
+
+def cluster_count(total: int, aggregations: Aggs) -> int | None:
+    """How many near-duplicate clusters ``total`` matches form; None when there were too many
+    shared clusters to list (count them with :func:`composite_agg` instead)."""
+    clusters = aggregations["clusters"]
+    if clusters.get("sum_other_doc_count"):
+        return None
+    return total - sum(int(bucket["doc_count"]) - 1 for bucket in clusters["buckets"])
 
 
 def facet_counts(aggregations: Aggs, complete: dict[str, Counter[str]] | None = None) -> dict[str, dict[str, int]]:

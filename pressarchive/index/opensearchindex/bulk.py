@@ -62,20 +62,24 @@ class _Feed(Iterator[Action]):
 
 
 def run_bulk(client: OpenSearch, server: Server, actions: Iterable[Action], *, senders: int = SENDERS,
-             max_retries: int = MAX_RETRIES, initial_backoff: float = INITIAL_BACKOFF) -> tuple[int, int]:
+             max_retries: int = MAX_RETRIES, initial_backoff: float = INITIAL_BACKOFF,
+             require_alias: bool = False) -> tuple[int, int]:
     """Send ``actions``; returns (documents written or deleted, deletes of absent documents).
+
+    ``require_alias``: the target must be an alias (a write through a vanished alias must
+    fail, not create a stray index of that name with guessed mappings).
 
     The actions are drawn in the calling thread (a store's cursor stays in its own thread)
     into a queue of a chunk per sender: the senders' pace is the reading's.
     """
     if senders <= 1:
-        return _stream(client, server, iter(actions), max_retries, initial_backoff)
+        return _stream(client, server, iter(actions), max_retries, initial_backoff, require_alias)
     pending: queue.Queue[Any] = queue.Queue(maxsize=CHUNK_DOCS * senders)
     failed = threading.Event()
 
     def send() -> tuple[int, int]:
         try:
-            return _stream(client, server, _Feed(pending, failed), max_retries, initial_backoff)
+            return _stream(client, server, _Feed(pending, failed), max_retries, initial_backoff, require_alias)
         except BaseException:
             failed.set()
             raise
@@ -105,14 +109,15 @@ def _put(pending: queue.Queue[Any], item: Any, senders: list[Future[tuple[int, i
 
 
 def _stream(client: OpenSearch, server: Server, actions: Iterator[Action], max_retries: int,
-            initial_backoff: float) -> tuple[int, int]:
+            initial_backoff: float, require_alias: bool) -> tuple[int, int]:
     done = absent = 0
+    params: dict[str, Any] = {"require_alias": "true"} if require_alias else {}
     with calling(server):
         for ok, item in helpers.streaming_bulk(
             client, actions, chunk_size=CHUNK_DOCS, max_chunk_bytes=CHUNK_BYTES,
             # Typed int in opensearch-py, but a plain sleep: fractions of a second work.
             max_retries=max_retries, initial_backoff=initial_backoff, max_backoff=MAX_BACKOFF,  # type: ignore[arg-type]
-            raise_on_error=False, raise_on_exception=True, request_timeout=WRITE_TIMEOUT,
+            raise_on_error=False, raise_on_exception=True, request_timeout=WRITE_TIMEOUT, **params,
         ):
             operation, result = next(iter(item.items()))
             if ok:

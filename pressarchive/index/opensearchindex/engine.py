@@ -53,7 +53,7 @@ class OpenSearchIndex:
         if not sources:
             return 0
         with self._write_lock:
-            done, _ = run_bulk(self.client, self.server, index_actions(self.server.name, sources))
+            done, _ = run_bulk(self.client, self.server, index_actions(self.server.name, sources), require_alias=True)
             self._refresh(self.server.name)
         return done
 

@@ -136,7 +136,7 @@ def run_search(target: Target, request: SearchRequest, parsed: qt.ParsedQuery,
     if ag.needs_second_request(request.interval):
         aggs.update(ag.period_aggs(request.interval))
     if request.collapse:
-        aggs["clusters"] = {"terms": {"field": "cluster", "min_doc_count": 2, "size": ag.FACET_SIZE}}
+        aggs.update(ag.cluster_aggs())
     body: dict[str, Any] = {
         "query": query, "from": (request.page - 1) * request.limit, "size": request.limit,
         "track_total_hits": True, "sort": sort_order(scored), "_source": _SOURCE, "aggs": aggs,
@@ -160,7 +160,9 @@ def run_search(target: Target, request: SearchRequest, parsed: qt.ParsedQuery,
     hits = make_hits(page, words, text_source)
     clusters = None
     if request.collapse:
-        clusters = _cluster_count(total, found["clusters"])
+        clusters = ag.cluster_count(total, found)
+        if clusters is None:
+            clusters = len(_all_values(target, query, "cluster", deadline))
         for hit, raw in zip(hits, page, strict=True):
             members = raw.get("inner_hits", {}).get("members", {}).get("hits", {}).get("total", {})
             hit.similar = max(int(members.get("value", 1)) - 1, 0)
@@ -175,30 +177,25 @@ def run_search(target: Target, request: SearchRequest, parsed: qt.ParsedQuery,
     )
 
 
-def _cluster_count(total: int, clusters: dict[str, Any]) -> int:
-    # Every match is its own cluster but for the clusters of two or more matches, listed here.
-    if clusters.get("sum_other_doc_count"):
-        raise QueryError("too many near-duplicate clusters to count; narrow the search")
-    return total - sum(int(bucket["doc_count"]) - 1 for bucket in clusters["buckets"])
-
-
 def _complete_facets(target: Target, query: Query, found: dict[str, Any],
                      deadline: Deadline) -> dict[str, Counter[str]]:
     """Facets with more values than one ``terms`` aggregation gives, counted page by page."""
-    complete: dict[str, Counter[str]] = {}
-    for name in ag.incomplete_facets(found):
-        counts: Counter[str] = Counter()
-        after = None
-        while True:
-            page = target.search({"query": query, "size": 0, "track_total_hits": False,
-                                  "aggs": ag.composite_agg(name, after)}, deadline)["aggregations"]["page"]
-            for bucket in page["buckets"]:
-                counts[str(bucket["key"]["value"])] += int(bucket["doc_count"])
-            after = page.get("after_key")
-            if not page["buckets"] or after is None:
-                break
-        complete[name] = counts
-    return complete
+    return {name: _all_values(target, query, ag.FACET_FIELDS[name], deadline) for name in ag.incomplete_facets(found)}
+
+
+def _all_values(target: Target, query: Query, field: str, deadline: Deadline) -> Counter[str]:
+    """Value -> matches of every value of ``field`` among the matches, page by page."""
+    counts: Counter[str] = Counter()
+    after = None
+    while True:
+        page = target.search({"query": query, "size": 0, "track_total_hits": False,
+                              "aggs": ag.composite_agg(field, after)}, deadline)["aggregations"]["page"]
+        for bucket in page["buckets"]:
+            key = bucket["key"]["value"]
+            counts[str(int(key)) if isinstance(key, (int, float)) else str(key)] += int(bucket["doc_count"])
+        after = page.get("after_key")
+        if not page["buckets"] or after is None:
+            return counts
 
 
 def ranked_ids(target: Target, request: SearchRequest, parsed: qt.ParsedQuery, deadline: Deadline) -> list[int]:
