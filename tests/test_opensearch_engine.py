@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from pressarchive.index import QueryError, SearchRequest
+from pressarchive.index import QueryError, QueryTooExpensive, SearchRequest
 from pressarchive.index import querytree as qt
 from pressarchive.index.deadline import Deadline
 from pressarchive.index.engines import EngineOptions, open_engine
@@ -303,8 +303,6 @@ def test_a_prefix_standing_for_too_many_words_is_refused_with_whooshs_wording(en
 
 
 def test_a_search_past_the_time_limit_is_too_expensive(engine_for: Any) -> None:
-    from pressarchive.index import QueryTooExpensive
-
     class Slow(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
             threading.Event().wait(3)
@@ -468,3 +466,23 @@ def test_a_rebuild_that_fails_midway_leaves_the_index_as_it_was(engine_for: Any)
     assert aliases.indices_behind(engine.client, engine.server) == before
     assert engine.count() == 40
     assert not [name for name in engine.client.indices.get(index=f"{engine.server.name}-*") if name not in before]
+
+
+def test_large_expansions_fit_the_servers_clause_limit(engine_for: Any) -> None:
+    words = [f"term{n}" for n in range(300)]
+    docs = [Document(url="u1", title="t", text="term7 and term250", language="en", id=1),
+            Document(url="u2", title="t", text="Term299 ist hier", language="de", id=2),
+            Document(url="u3", title="t", text="nothing", language="es", id=3)]
+    engine = engine_for(docs)
+    request = SearchRequest(query="x").clamped()
+    expansion = qt.Expansion(None, "~big", tuple(qt.Term(None, word) for word in [*words, "the", "und"]))
+    # 302 words in 16 fields: far more clauses than the server's 1024, so single words are
+    # looked up per field at once; the stop words still count as present in their languages.
+    found = run_search(engine._target, request, qt.ParsedQuery(expansion), None, Deadline(10))
+    assert sorted(hit.id for hit in found.hits) == [1, 2]
+    both = qt.And((expansion, qt.Term(None, "hier")))
+    assert [hit.id for hit in run_search(engine._target, request, qt.ParsedQuery(both), None, Deadline(10)).hits] == [2]
+    # Plain words are one clause each in every field: too many is refused, with a reason.
+    many = qt.And(tuple(qt.Term(None, word) for word in words[:70]))
+    with pytest.raises(QueryTooExpensive, match="allows 1024; search for fewer words at a time"):
+        run_search(engine._target, request, qt.ParsedQuery(many), None, Deadline(10))

@@ -73,6 +73,7 @@ def connect(server: Server, timeout: float) -> OpenSearch:
     return OpenSearch(
         hosts=[server.url], http_auth=server.auth, timeout=timeout, max_retries=0,
         retry_on_timeout=False, http_compress=False,
+        maxsize=8,  # connections kept: bulk senders and concurrent searches each use one
     )
 
 

@@ -25,7 +25,7 @@ from pressarchive.index.opensearchindex.client import WRITE_TIMEOUT, Server, cal
 from pressarchive.index.opensearchindex.documents import index_source
 from pressarchive.index.opensearchindex.hits import make_hits
 from pressarchive.index.opensearchindex.morelike import more_like_query
-from pressarchive.index.opensearchindex.searcher import Target, parse, ranked_ids, run_search
+from pressarchive.index.opensearchindex.searcher import Target, max_clauses, parse, ranked_ids, run_search
 from pressarchive.index.thesaurus import Thesaurus
 from pressarchive.record import Document
 
@@ -42,9 +42,9 @@ class OpenSearchIndex:
         self.time_limit = time_limit
         self.thesaurus = thesaurus
         self.client = client or connect(server, WRITE_TIMEOUT)
-        self._target = Target(self.client, server)
         self._write_lock = threading.Lock()  # a rebuild's swap must not lose a concurrent add
         self.recreated = aliases.open_alias(self.client, server)
+        self._target = Target(self.client, server, max_clauses(self.client, server))
 
     def add(self, docs: Iterable[Document]) -> int:
         """Index documents, replacing those with the same id; visible to searches on return."""
@@ -125,7 +125,7 @@ class OpenSearchIndex:
             "query": query, "size": max(limit, 1), "sort": [{"_score": "desc"}, {"id": "asc"}],
             "track_scores": True, "_source": ["id", "cluster", "display"], "track_total_hits": False,
         }, deadline)
-        return make_hits(response["hits"]["hits"], {}, self.text_source)
+        return make_hits(response["hits"]["hits"], {}, self.text_source, deadline)
 
     def entries(self) -> list[tuple[int, int | None]]:
         """(document id, version) of every index entry (an id is one entry in OpenSearch)."""

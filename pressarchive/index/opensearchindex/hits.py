@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from pressarchive.index import querytree as qt
+from pressarchive.index.deadline import Deadline
 from pressarchive.index.engine import TextSource
 from pressarchive.index.languages import fold, language_group, stoplist
 from pressarchive.index.models import Hit
@@ -79,11 +80,17 @@ def _pattern_test(node: qt.Prefix | qt.Wildcard | qt.TermRange) -> Callable[[str
 
 
 def make_hits(found: Sequence[dict[str, Any]], words: Mapping[str, BodyWords],
-              text_source: TextSource | None) -> list[Hit]:
-    """Hits for OpenSearch search hits, in order, with snippets when text is available."""
+              text_source: TextSource | None, deadline: Deadline | None = None) -> list[Hit]:
+    """Hits for OpenSearch search hits, in order, with snippets when text is available;
+    ``deadline`` is checked before each snippet (highlighting re-analyses text)."""
     ids = [int(hit["_source"]["id"]) for hit in found]
     texts = text_source(ids) if text_source is not None and ids else {}
-    return [_hit(hit, texts.get(doc_id), words) for hit, doc_id in zip(found, ids, strict=True)]
+    hits = []
+    for hit, doc_id in zip(found, ids, strict=True):
+        if deadline is not None:
+            deadline.check()
+        hits.append(_hit(hit, texts.get(doc_id), words))
+    return hits
 
 
 def _hit(found: dict[str, Any], text: str | None, words: Mapping[str, BodyWords]) -> Hit:

@@ -20,7 +20,8 @@ from opensearchpy import OpenSearch
 from pressarchive.index import querytree as qt
 from pressarchive.index.deadline import Deadline
 from pressarchive.index.engine import TextSource
-from pressarchive.index.errors import QueryError
+from pressarchive.errors import UserError
+from pressarchive.index.errors import QueryError, QueryTooExpensive
 from pressarchive.index.languages import GROUPS, language_group
 from pressarchive.index.models import SearchRequest, SearchResult
 from pressarchive.index.opensearchindex import aggregations as ag
@@ -30,7 +31,8 @@ from pressarchive.index.opensearchindex.expansion import (
 )
 from pressarchive.index.opensearchindex.filters import filter_clauses
 from pressarchive.index.opensearchindex.hits import body_words, make_hits
-from pressarchive.index.opensearchindex.translate import Query, Translator
+from pressarchive.index.opensearchindex.template import analyzer_name
+from pressarchive.index.opensearchindex.translate import Query, Translator, clause_count
 from pressarchive.index.syntaxcheck import MAX_EXPANSION
 from pressarchive.index.thesaurus import Thesaurus
 
@@ -39,14 +41,35 @@ ID_PAGE = 10_000
 _SOURCE = ["id", "cluster", "display"]
 # The client waits this much longer than the server's own timeout before giving up itself.
 _GRACE = 1.0
+#: OpenSearch's default clause limit, assumed when the server's own cannot be read.
+DEFAULT_MAX_CLAUSES = 1024
+
+
+def max_clauses(client: OpenSearch, server: Server) -> int:
+    """The server's ``indices.query.bool.max_clause_count`` (its default if unreadable: reading
+    cluster settings needs a privilege a search user may lack)."""
+    try:
+        with calling(server):
+            found = client.cluster.get_settings(
+                params={"include_defaults": "true", "flat_settings": "true",
+                        "filter_path": "**.indices.query.bool.max_clause_count"})
+    except UserError:
+        return DEFAULT_MAX_CLAUSES
+    for scope in ("transient", "persistent", "defaults"):
+        value = (found.get(scope) or {}).get("indices.query.bool.max_clause_count")
+        if value is not None:
+            return int(value)
+    return DEFAULT_MAX_CLAUSES
 
 
 @dataclass
 class Target:
-    """The alias searched, through which client, under which time limit."""
+    """The alias searched, through which client; ``max_clauses`` is the server's
+    ``indices.query.bool.max_clause_count``."""
 
     client: OpenSearch
     server: Server
+    max_clauses: int = DEFAULT_MAX_CLAUSES
 
     def search(self, body: dict[str, Any], deadline: Deadline, **params: Any) -> dict[str, Any]:
         """One ``_search`` within what is left of ``deadline``; over it: QueryTooExpensive."""
@@ -75,6 +98,23 @@ class Target:
             return sum(1 for bucket in response["aggregations"]["values"]["buckets"] if matches(str(bucket["key"])))
 
         return count
+
+    def analyzer(self, deadline: Deadline) -> Any:
+        """Single words -> their index terms in a group, by the index's own analyzer."""
+
+        def analyze(group: str, words: list[str]) -> dict[str, str]:
+            deadline.check()
+            starts, offset = {}, 0
+            for word in words:
+                starts[offset] = word
+                offset += len(word) + 1
+            with calling(self.server, query=True, time_limit=deadline.seconds):
+                found = self.client.indices.analyze(
+                    index=self.server.name, body={"analyzer": analyzer_name(group), "text": " ".join(words)})
+            return {starts[token["start_offset"]]: token["token"] for token in found.get("tokens", [])
+                    if token["start_offset"] in starts}
+
+        return analyze
 
     def _count_text_words(self, field: str, query: Query, deadline: Deadline) -> int:
         left = max(deadline.at - time.monotonic(), 0.001)
@@ -107,8 +147,18 @@ def searched_groups(request: SearchRequest) -> tuple[str, ...]:
 
 def query_body(target: Target, request: SearchRequest, parsed: qt.ParsedQuery, deadline: Deadline) -> Query:
     """The bool query: the translated tree, and the request's filters."""
-    translator = Translator(searched_groups(request), target.count_words(deadline))
-    body: Query = {"must": [translator.query(parsed.root)]}
+    groups = searched_groups(request)
+    query = Translator(groups, target.count_words(deadline)).query(parsed.root)
+    if clause_count(query) > target.max_clauses:
+        # Large thesaurus expansions in fewer clauses; then, if still too many, refused.
+        query = Translator(groups, target.count_words(deadline), target.analyzer(deadline)).query(parsed.root)
+        clauses = clause_count(query)
+        if clauses > target.max_clauses:
+            raise QueryTooExpensive(
+                f"query too expensive: it searches {clauses} word and field combinations, the search engine"
+                f" allows {target.max_clauses}; search for fewer words at a time"
+            )
+    body: Query = {"must": [query]}
     filters = filter_clauses(request)
     if filters:
         body["filter"] = filters
@@ -157,7 +207,7 @@ def run_search(target: Target, request: SearchRequest, parsed: qt.ParsedQuery,
     interval_name, timeline = ag.timeline(request.interval, interval, found)
     page = response["hits"]["hits"]
     words = body_words(parsed.root, searched_groups(request)) if page else {}
-    hits = make_hits(page, words, text_source)
+    hits = make_hits(page, words, text_source, deadline)
     clusters = None
     if request.collapse:
         clusters = ag.cluster_count(total, found)

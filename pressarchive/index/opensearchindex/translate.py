@@ -28,6 +28,8 @@ from pressarchive.index.wordterms import has_words
 Query = dict[str, Any]
 #: Counts the distinct index words a term-level query (prefix, wildcard, range) on a field stands for.
 WordCounter = Callable[[str, Query], int]
+#: The index terms (stems) of single words in a group: group, words -> word -> its term.
+Analyzer = Callable[[str, list[str]], dict[str, str]]
 
 TITLE_BOOST = 2.0
 MIN_BOOST = 1e-6  # a stop word's stand-in: present, never ranking
@@ -38,9 +40,13 @@ NUMBER_FIELDS = ("id", "year")
 class Translator:
     """Translates query trees for searches over the text fields of ``groups``."""
 
-    def __init__(self, groups: tuple[str, ...], count_words: WordCounter | None = None) -> None:
+    def __init__(self, groups: tuple[str, ...], count_words: WordCounter | None = None,
+                 analyze: Analyzer | None = None) -> None:
         self.groups = groups
         self.count_words = count_words
+        # With an analyzer, an expansion's single words become one ``terms`` clause per field
+        # (see :meth:`_compact_expansion`); without, one scored clause per word and field.
+        self.analyze = analyze
 
     def query(self, node: qt.Node) -> Query:
         """The DSL query for ``node``."""
@@ -63,6 +69,8 @@ class Translator:
                 return None
             return {"bool": {"must": [{"match_all": {}}], "must_not": [inner]}}
         if isinstance(node, qt.Expansion):
+            if self.analyze is not None and node.field in (None, "title", "body"):
+                return self._compact_expansion(node)
             terms = (self._clause(_with_field(term, node.field)) for term in node.terms)
             return _should(_present(terms), node.boost) or None
         if isinstance(node, qt.Term):
@@ -92,10 +100,10 @@ class Translator:
 
     # Text ------------------------------------------------------------------------------
 
-    def _text_fields(self, field: str | None) -> list[tuple[str, str, float]]:
+    def _text_fields(self, field: str | None, groups: tuple[str, ...] | None = None) -> list[tuple[str, str, float]]:
         """(index field, group, boost factor) a text query field stands for."""
         found = []
-        for group in self.groups:
+        for group in groups or self.groups:
             if field in (None, "title"):
                 found.append((title_field(group), group, TITLE_BOOST if field is None else 1.0))
             if field in (None, "body"):
@@ -136,6 +144,34 @@ class Translator:
                 clauses.append({"term": {"lang_group": {"value": group, "boost": MIN_BOOST}}})
         return _should(clauses, 1.0) if clauses else None
 
+    def _compact_expansion(self, node: qt.Expansion) -> Query | None:
+        """An expansion whose single words are looked up per field in one ``terms`` clause
+        (their stems, from OpenSearch's own analyzer): the same matches as a clause per word,
+        in a handful of clauses, where a clause per word and field would pass the server's
+        clause limit. Each field scores its boost once, however many of the words it holds."""
+        assert self.analyze is not None
+        singles = [term for term in node.terms if isinstance(term, qt.Term) and term.boost == 1.0]
+        others = [self._clause(_with_field(term, node.field)) for term in node.terms if term not in singles]
+        clauses = _present(others)
+        for group in self.groups:
+            words = {term.text: prepared_text(term.text, group) for term in singles}
+            alone = [prepared for prepared in words.values() if prepared and " " not in prepared]
+            stems = self.analyze(group, sorted(set(alone))) if alone else {}
+            for text, prepared in words.items():
+                if " " in prepared:  # one written word of several index words: all of them
+                    clauses.extend(self._fields_of(group, node.field, prepared, node.boost, _match))
+                elif not prepared and group != OTHER and has_words(text):
+                    clauses.append({"term": {"lang_group": {"value": group, "boost": MIN_BOOST}}})
+            values = sorted(set(stems.values()))
+            if values:
+                for index_field, _, factor in self._text_fields(node.field, (group,)):
+                    clauses.append({"terms": {index_field: values, "boost": node.boost * factor}})
+        return _should(clauses, 1.0) or None
+
+    def _fields_of(self, group: str, field: str | None, prepared: str, boost: float,
+                   make: Callable[[str, str, float], Query]) -> list[Query]:
+        return [make(name, prepared, boost * factor) for name, _, factor in self._text_fields(field, (group,))]
+
     def _keyword_term(self, field: str, text: str) -> Query:
         if field in NUMBER_FIELDS:
             return {"term": {field: _number(field, text)}}
@@ -158,6 +194,11 @@ class Translator:
             return _should(clauses, 1.0)
         if isinstance(node, qt.TermRange) and node.field in (*NUMBER_FIELDS, "published"):
             return _constant(_number_range(node), node.boost)
+        any_value = isinstance(node, qt.Wildcard) and node.pattern.strip("*") == ""
+        if any_value and node.field in (*NUMBER_FIELDS, "published"):
+            # "year:*": any value, i.e. every document that has one.
+            target = "day" if node.field == "published" else node.field
+            return _constant({"exists": {"field": target}}, node.boost)
         if node.field in NUMBER_FIELDS or node.field == "published":
             raise QueryError(f'a pattern cannot search the field "{node.field}": give a value or a range')
         if node.field not in KEYWORD_FIELDS:
@@ -282,3 +323,23 @@ def _with_field(node: qt.Term | qt.Phrase, field: str | None) -> qt.Node:
     if isinstance(node, qt.Term):
         return qt.Term(field, node.text, node.boost)
     return qt.Phrase(field, node.words, node.slop, node.boost)
+
+
+def clause_count(query: Any) -> int:
+    """How many term clauses OpenSearch counts against ``indices.query.bool.max_clause_count``
+    for ``query``: each word of a match, phrase or interval, one per other leaf query."""
+    if isinstance(query, list):
+        return sum(clause_count(item) for item in query)
+    if not isinstance(query, dict):
+        return 0
+    total = 0
+    for kind, spec in query.items():
+        if kind in ("bool", "constant_score", "filter", "must", "should", "must_not"):
+            total += clause_count(spec)
+        elif kind in ("match", "match_phrase", "intervals"):
+            options = next(iter(spec.values()))
+            text = options.get("match", options).get("query", "") if isinstance(options, dict) else options
+            total += max(len(str(text).split()), 1)
+        elif kind not in ("minimum_should_match", "boost"):
+            total += 1
+    return total
