@@ -320,7 +320,7 @@ def test_a_search_past_the_time_limit_is_too_expensive(engine_for: Any) -> None:
 
 
 def _target(server: Server) -> Any:
-    from pressarchive.index.opensearchindex.searcher import Target
+    from pressarchive.index.opensearchindex.target import Target
 
     return Target(connect(server, 30), server)
 

@@ -25,7 +25,8 @@ from pressarchive.index.opensearchindex.client import WRITE_TIMEOUT, Server, cal
 from pressarchive.index.opensearchindex.documents import index_source
 from pressarchive.index.opensearchindex.hits import make_hits
 from pressarchive.index.opensearchindex.morelike import more_like_query
-from pressarchive.index.opensearchindex.searcher import Target, max_clauses, parse, ranked_ids, run_search
+from pressarchive.index.opensearchindex.searcher import parse, ranked_ids, run_search
+from pressarchive.index.opensearchindex.target import Target, max_clauses
 from pressarchive.index.thesaurus import Thesaurus
 from pressarchive.record import Document
 

@@ -1,134 +1,34 @@
 """Running one :class:`SearchRequest` on OpenSearch and shaping the result as Whoosh does.
 
 One search request finds the page, the exact total, every facet and the span of the matches
-(and their months); a second one counts days or weeks when the timeline needs them. Every
-call gets what is left of the search's :class:`~pressarchive.index.deadline.Deadline`, as the
-server-side ``timeout`` and as the client's own request timeout, so a search past the time
-limit raises :class:`~pressarchive.index.QueryTooExpensive` however it runs over.
+(and their months); a second one counts days or weeks when the timeline needs them; facets
+with more values than one aggregation lists are paged through. All of it within one
+:class:`~pressarchive.index.deadline.Deadline` (:mod:`.target`).
 """
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
-
-from opensearchpy import OpenSearch
 
 from pressarchive.index import querytree as qt
 from pressarchive.index.deadline import Deadline
 from pressarchive.index.engine import TextSource
-from pressarchive.errors import UserError
-from pressarchive.index.errors import QueryError, QueryTooExpensive
+from pressarchive.index.errors import QueryTooExpensive
 from pressarchive.index.languages import GROUPS, language_group
 from pressarchive.index.models import SearchRequest, SearchResult
 from pressarchive.index.opensearchindex import aggregations as ag
-from pressarchive.index.opensearchindex.client import Server, calling
-from pressarchive.index.opensearchindex.expansion import (
-    keyword_count_request, keyword_matcher, rewritten, words_in_explanations,
-)
+from pressarchive.index.opensearchindex.client import calling
 from pressarchive.index.opensearchindex.filters import filter_clauses
 from pressarchive.index.opensearchindex.hits import body_words, make_hits
-from pressarchive.index.opensearchindex.template import analyzer_name
+from pressarchive.index.opensearchindex.target import Target
 from pressarchive.index.opensearchindex.translate import Query, Translator, clause_count
-from pressarchive.index.syntaxcheck import MAX_EXPANSION
 from pressarchive.index.thesaurus import Thesaurus
 
 #: Matches fetched per request when every id is wanted (exports), through a point in time.
 ID_PAGE = 10_000
 _SOURCE = ["id", "cluster", "display"]
-# The client waits this much longer than the server's own timeout before giving up itself.
-_GRACE = 1.0
-#: OpenSearch's default clause limit, assumed when the server's own cannot be read.
-DEFAULT_MAX_CLAUSES = 1024
-
-
-def max_clauses(client: OpenSearch, server: Server) -> int:
-    """The server's ``indices.query.bool.max_clause_count`` (its default if unreadable: reading
-    cluster settings needs a privilege a search user may lack)."""
-    try:
-        with calling(server):
-            found = client.cluster.get_settings(
-                params={"include_defaults": "true", "flat_settings": "true",
-                        "filter_path": "**.indices.query.bool.max_clause_count"})
-    except UserError:
-        return DEFAULT_MAX_CLAUSES
-    for scope in ("transient", "persistent", "defaults"):
-        value = (found.get(scope) or {}).get("indices.query.bool.max_clause_count")
-        if value is not None:
-            return int(value)
-    return DEFAULT_MAX_CLAUSES
-
-
-@dataclass
-class Target:
-    """The alias searched, through which client; ``max_clauses`` is the server's
-    ``indices.query.bool.max_clause_count``."""
-
-    client: OpenSearch
-    server: Server
-    max_clauses: int = DEFAULT_MAX_CLAUSES
-
-    def search(self, body: dict[str, Any], deadline: Deadline, **params: Any) -> dict[str, Any]:
-        """One ``_search`` within what is left of ``deadline``; over it: QueryTooExpensive."""
-        left = deadline.at - time.monotonic()
-        if left <= 0:
-            raise deadline.error()
-        body = {**body, "timeout": f"{max(int(left * 1000), 1)}ms"}
-        with calling(self.server, query=True, time_limit=deadline.seconds):
-            response: dict[str, Any] = self.client.search(
-                index=self.server.name, body=body, params={**params, "request_timeout": left + _GRACE},
-            )
-        if response.get("timed_out"):
-            raise deadline.error()
-        deadline.check()
-        return response
-
-    def count_words(self, deadline: Deadline) -> Any:
-        """A word counter for the translator (:mod:`.expansion`), bounded by ``deadline``."""
-
-        def count(field: str, query: Query) -> int:
-            deadline.check()
-            if field.startswith(("title_", "body_")):
-                return self._count_text_words(field, query, deadline)
-            response = self.search(keyword_count_request(field, query), deadline)
-            matches = keyword_matcher(query, field)
-            return sum(1 for bucket in response["aggregations"]["values"]["buckets"] if matches(str(bucket["key"])))
-
-        return count
-
-    def analyzer(self, deadline: Deadline) -> Any:
-        """Single words -> their index terms in a group, by the index's own analyzer."""
-
-        def analyze(group: str, words: list[str]) -> dict[str, str]:
-            deadline.check()
-            starts, offset = {}, 0
-            for word in words:
-                starts[offset] = word
-                offset += len(word) + 1
-            with calling(self.server, query=True, time_limit=deadline.seconds):
-                found = self.client.indices.analyze(
-                    index=self.server.name, body={"analyzer": analyzer_name(group), "text": " ".join(words)})
-            return {starts[token["start_offset"]]: token["token"] for token in found.get("tokens", [])
-                    if token["start_offset"] in starts}
-
-        return analyze
-
-    def _count_text_words(self, field: str, query: Query, deadline: Deadline) -> int:
-        left = max(deadline.at - time.monotonic(), 0.001)
-        with calling(self.server, query=True, time_limit=deadline.seconds):
-            response = self.client.indices.validate_query(
-                index=self.server.name, body={"query": rewritten(field, query)},
-                params={"rewrite": "true", "explain": "true", "all_shards": "true", "request_timeout": left + _GRACE},
-            )
-        if not response.get("valid", False):
-            error = str(response.get("error", ""))
-            if "maxClauseCount" in error or "too many" in error.lower():
-                return MAX_EXPANSION + 1
-            raise QueryError(f"invalid query: {error[:300]}")
-        return len(words_in_explanations(field, response.get("explanations", [])))
 
 
 def parse(request: SearchRequest, thesaurus: Thesaurus | None) -> qt.ParsedQuery:
@@ -278,8 +178,7 @@ def all_matches(target: Target, query: Query, sort: list[Any], deadline: Deadlin
             }
             if after is not None:
                 body["search_after"] = after
-            # A point-in-time search names no index: the point in time does.
-            response = _pit_search(target, body, deadline)
+            response = target.search(body, deadline)
             page = response["hits"]["hits"]
             for hit in page:
                 yield hit["_source"]
@@ -289,15 +188,3 @@ def all_matches(target: Target, query: Query, sort: list[Any], deadline: Deadlin
     finally:
         with calling(target.server):
             target.client.delete_pit(body={"pit_id": [pit]})
-
-
-def _pit_search(target: Target, body: dict[str, Any], deadline: Deadline) -> dict[str, Any]:
-    left = deadline.at - time.monotonic()
-    if left <= 0:
-        raise deadline.error()
-    body = {**body, "timeout": f"{max(int(left * 1000), 1)}ms"}
-    with calling(target.server, query=True, time_limit=deadline.seconds):
-        response: dict[str, Any] = target.client.search(body=body, params={"request_timeout": left + _GRACE})
-    if response.get("timed_out"):
-        raise deadline.error()
-    return response
