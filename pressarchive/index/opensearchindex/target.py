@@ -27,7 +27,7 @@ from pressarchive.index.opensearchindex.translate import Analyzer, Query, WordCo
 from pressarchive.index.syntaxcheck import MAX_EXPANSION
 
 # The client waits this much longer than the server's own timeout before giving up itself.
-_GRACE = 1.0
+_GRACE = 0.5
 
 #: OpenSearch's default clause limit, assumed when the server's own cannot be read.
 DEFAULT_MAX_CLAUSES = 1024
