@@ -19,11 +19,11 @@ from pressarchive.index.languages import GROUPS, OTHER, stoplist
 from pressarchive.searchparams import MAX_LIMIT, MAX_PAGE
 
 SCHEMA_VERSION = 1
-#: Lucene's snowball stemmer names for the stemmed groups. Dutch is Kraaij-Pohlmann ("Kp"):
-#: Lucene's "Dutch" is Snowball's old Dutch stemmer, while PyStemmer's (Whoosh's) "dutch" is
-#: Snowball 3's, which gives Kraaij-Pohlmann's stems.
+#: Lucene's snowball stemmer names for the stemmed groups, those giving PyStemmer's (Whoosh's)
+#: stems: PyStemmer's German reads "ae", "oe", "ue" as umlauts, as Lucene's "German2" does,
+#: and its Dutch (Snowball 3's) gives Kraaij-Pohlmann's stems ("Kp"), not Lucene's "Dutch".
 SNOWBALL_NAMES = {
-    "de": "German", "en": "English", "es": "Spanish", "fr": "French",
+    "de": "German2", "en": "English", "es": "Spanish", "fr": "French",
     "it": "Italian", "nl": "Kp", "pt": "Portuguese",
 }
 _LETTER = r"[\p{L}\p{N}_\u0300-\u036f]"
@@ -31,6 +31,10 @@ _LETTER = r"[\p{L}\p{N}_\u0300-\u036f]"
 WORD_PATTERN = rf"{_LETTER}+(?:\.{_LETTER}+)*"
 #: Every page a search may ask for (MAX_PAGE pages of MAX_LIMIT hits) is reachable with from/size.
 MAX_RESULT_WINDOW = MAX_PAGE * MAX_LIMIT
+#: Lucene's Spanish Snowball stemmer is older than PyStemmer's and takes the suffixes "-ación"
+#: and "-ución" only with their accent, which folding has removed: it is put back first (and
+#: folded away again after stemming), so "operacion" stems to "oper" as in Whoosh.
+SPANISH_ACCENTS = (("^(.+)acion$", "$1ación"), ("^(.+)ucion$", "$1ución"))
 #: Keyword fields that keep several values per document (their raw values, one each).
 MULTI_VALUED = ("operation", "country", "agency")
 
@@ -49,7 +53,15 @@ def analysis() -> dict[str, Any]:
         if group != OTHER:
             filters[f"stop_{group}"] = {"type": "stop", "stopwords": sorted(stoplist(group))}
             filters[f"stem_{group}"] = {"type": "snowball", "language": SNOWBALL_NAMES[group]}
-            chain += [f"stop_{group}", f"stem_{group}"]
+            chain.append(f"stop_{group}")
+            if group == "es":
+                for number, (pattern, replacement) in enumerate(SPANISH_ACCENTS):
+                    filters[f"accent_es_{number}"] = {
+                        "type": "pattern_replace", "pattern": pattern, "replacement": replacement}
+                    chain.append(f"accent_es_{number}")
+            chain.append(f"stem_{group}")
+            if group == "es":
+                chain.append("asciifolding")
         analyzers[analyzer_name(group)] = {"type": "custom", "tokenizer": "words", "filter": chain}
     return {
         "tokenizer": {"words": {"type": "pattern", "pattern": WORD_PATTERN, "group": 0}},
