@@ -1,13 +1,15 @@
 """The index's settings and mappings: one analysed title and body field per language group.
 
-Each group's analyzer is OpenSearch's own pipeline made to give Whoosh's terms: a pattern
-tokenizer with :data:`~pressarchive.index.languages.WORD` (``\\w`` spelled out as
-``[\\p{L}\\p{N}_]``, Python's meaning of it), ``lowercase`` and ``asciifolding``, a ``stop``
+Text reaches OpenSearch already folded by :func:`~pressarchive.index.languages.fold` and without
+stop words (:mod:`.documents`, :mod:`.translate`): Python's folding is the Whoosh engine's to
+the letter, where ``asciifolding`` would fold more (ł, æ, ø). Each group's analyzer is then
+OpenSearch's own: a pattern tokenizer with :data:`~pressarchive.index.languages.WORD` (``\\w``
+spelled out as ``[\\p{L}\\p{N}_]``, Python's meaning of it), ``lowercase``, a ``stop``
 filter with the group's folded stop words inline and the group's ``snowball`` stemmer; the
-``xx`` group folds only. Keyword fields hold their raw values (facets, display) and, under
-``folded.``, the values folded by :func:`~pressarchive.index.languages.fold` (filters and
-``field:value`` queries). Bump :data:`SCHEMA_VERSION` whenever anything here or in
-:mod:`.documents` changes: an index of another version is replaced by an empty one to refill.
+``xx`` group is not stemmed. Keyword fields hold their raw values (facets, display) and, under
+``folded.``, the values folded (filters and ``field:value`` queries). Bump
+:data:`SCHEMA_VERSION` whenever anything here or in :mod:`.documents` changes: an index of
+another version is replaced by an empty one to refill.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ WORD_PATTERN = rf"{_LETTER}+(?:\.{_LETTER}+)*"
 MAX_RESULT_WINDOW = MAX_PAGE * MAX_LIMIT
 #: Lucene's Spanish Snowball stemmer is older than PyStemmer's and takes the suffixes "-ación"
 #: and "-ución" only with their accent, which folding has removed: it is put back first (and
-#: folded away again after stemming), so "operacion" stems to "oper" as in Whoosh.
+#: taken away again after stemming, :data:`SPANISH_UNACCENT`), so "operacion" stems to "oper".
 SPANISH_ACCENTS = (("^(.+)acion$", "$1ación"), ("^(.+)ucion$", "$1ución"))
+SPANISH_UNACCENT = ("ó", "o")
 #: Keyword fields that keep several values per document (their raw values, one each).
 MULTI_VALUED = ("operation", "country", "agency")
 
@@ -49,7 +52,7 @@ def analysis() -> dict[str, Any]:
     filters: dict[str, Any] = {}
     analyzers: dict[str, Any] = {}
     for group in GROUPS:
-        chain = ["lowercase", "asciifolding"]
+        chain = ["lowercase"]
         if group != OTHER:
             filters[f"stop_{group}"] = {"type": "stop", "stopwords": sorted(stoplist(group))}
             filters[f"stem_{group}"] = {"type": "snowball", "language": SNOWBALL_NAMES[group]}
@@ -61,7 +64,9 @@ def analysis() -> dict[str, Any]:
                     chain.append(f"accent_es_{number}")
             chain.append(f"stem_{group}")
             if group == "es":
-                chain.append("asciifolding")
+                filters["unaccent_es"] = {
+                    "type": "pattern_replace", "pattern": SPANISH_UNACCENT[0], "replacement": SPANISH_UNACCENT[1]}
+                chain.append("unaccent_es")
         analyzers[analyzer_name(group)] = {"type": "custom", "tokenizer": "words", "filter": chain}
     return {
         "tokenizer": {"words": {"type": "pattern", "pattern": WORD_PATTERN, "group": 0}},
