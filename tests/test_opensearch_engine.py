@@ -242,6 +242,7 @@ QUERIES: list[tuple[str, qt.Node]] = [
     # Whoosh counts 1 for adjacent words; the tree counts the extra positions allowed.
     ('"tráfico drogas"~3', qt.Phrase(None, ("tráfico", "drogas"), slop=2)),
     ('"drogas tráfico"~3', qt.Phrase(None, ("drogas", "tráfico"), slop=2)),
+    ('"police drug suspects"~2', qt.Phrase(None, ("police", "drug", "suspects"), slop=1)),
     ("traffi*", qt.Prefix(None, "traffi")),
     ("polizi*", qt.Prefix(None, "polizi")),
     ("sosp?chosos", qt.Wildcard(None, "sosp?chosos")),

@@ -125,10 +125,7 @@ class Translator:
                 return _match(field, prepared, boost)
             if node.slop <= 0:
                 return {"match_phrase": {field: {"query": prepared, "boost": boost}}}
-            # Words in this order, at most ``slop`` other words among them: Whoosh's phrases
-            # never match reordered words, as a sloppy match_phrase would.
-            return {"intervals": {field: {
-                "match": {"query": prepared, "max_gaps": node.slop, "ordered": True}, "boost": boost}}}
+            return {"intervals": {field: {**_sloppy(prepared.split(), node.slop), "boost": boost}}}
 
         return self._per_field(node.field, text, node.boost, phrase)
 
@@ -245,6 +242,18 @@ def _term_level(field: str, node: qt.Prefix | qt.Wildcard | qt.TermRange, keywor
     return {"range": {field: bounds}}
 
 
+def _sloppy(words: list[str], slop: int) -> Query:
+    """Interval rules for words in this order with at most ``slop`` other words between each
+    word and the next, as Whoosh matches sloppy phrases (a sloppy ``match_phrase`` would also
+    take them reordered, and count the gaps of the whole phrase). Intervals keep only the
+    closest occurrences of the words matched so far, so with three words or more a match that
+    only a farther occurrence of a middle word makes is missed, where Whoosh finds it."""
+    rule: Query = {"match": {"query": words[0]}}
+    for word in words[1:]:
+        rule = {"all_of": {"ordered": True, "max_gaps": slop, "intervals": [rule, {"match": {"query": word}}]}}
+    return rule
+
+
 def _number_range(node: qt.TermRange) -> Query:
     assert node.field is not None
     field, convert = (("day", lambda v: _date("published", v).toordinal()) if node.field == "published"
@@ -337,9 +346,16 @@ def clause_count(query: Any) -> int:
         if kind in ("bool", "constant_score", "filter", "must", "should", "must_not"):
             total += clause_count(spec)
         elif kind in ("match", "match_phrase", "intervals"):
-            options = next(iter(spec.values()))
-            text = options.get("match", options).get("query", "") if isinstance(options, dict) else options
-            total += max(len(str(text).split()), 1)
+            total += max(_words_of(spec), 1)
         elif kind not in ("minimum_should_match", "boost"):
             total += 1
     return total
+
+
+def _words_of(spec: Any) -> int:
+    """The words of every ``query`` text in a match, phrase or interval specification."""
+    if isinstance(spec, dict):
+        return sum(len(str(value).split()) if key == "query" else _words_of(value) for key, value in spec.items())
+    if isinstance(spec, list):
+        return sum(_words_of(item) for item in spec)
+    return 0
