@@ -375,6 +375,22 @@ def test_a_new_or_outdated_index_asks_for_its_refill(opensearch_node: Any, engin
     assert not engine.client.indices.exists(index=index)
 
 
+def test_an_alias_or_index_pressarchive_did_not_make_is_refused_never_replaced(
+        opensearch_node: Any, engine_for: Any, tmp_path: Path) -> None:
+    engine = engine_for()
+    name = f"{engine.server.name}-theirs"
+    engine.client.indices.create(index=f"{name}-data", body={"mappings": {"properties": {"x": {"type": "keyword"}}}})
+    try:
+        engine.client.indices.put_alias(index=f"{name}-data", name=name)
+        with pytest.raises(SearchEngineFailed, match="which pressarchive did not make"):
+            open_engine(_address(opensearch_node, name), EngineOptions(tmp_path))
+        with pytest.raises(SearchEngineFailed, match="is an index, not an alias"):
+            open_engine(_address(opensearch_node, f"{name}-data"), EngineOptions(tmp_path))
+        assert engine.client.indices.exists(index=f"{name}-data")
+    finally:
+        engine.client.indices.delete(index=f"{name}-data")
+
+
 class BusyBulk(BaseHTTPRequestHandler):
     """A fake OpenSearch ``_bulk``: turns whole requests away (429), then single documents,
     then accepts; counts the requests and the documents it accepted."""

@@ -10,6 +10,7 @@ whose index has another schema version, gets a new empty index marked as awaitin
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,13 +57,29 @@ def meta(client: OpenSearch, server: Server, index: str) -> dict[str, Any]:
     return dict(mapping.get(index, {}).get("mappings", {}).get("_meta") or {})
 
 
+def ours(server: Server, index: str) -> bool:
+    """Whether ``index`` is a versioned index of the alias, by its name."""
+    return re.fullmatch(rf"{re.escape(server.name)}-v[0-9]+-[0-9]+", index) is not None
+
+
 def open_alias(client: OpenSearch, server: Server) -> bool:
     """Make sure the alias points to one index of this schema; True when that index is empty
-    and awaits a refill from the store (just created, or an earlier refill never finished)."""
+    and awaits a refill from the store (just created, or an earlier refill never finished).
+
+    An alias over indices pressarchive did not make is refused, never replaced: their
+    documents are someone else's.
+    """
     current = indices_behind(client, server)
     if not current:
         create_index(client, server, refill_pending=True, with_alias=True)
         return True
+    foreign = [index for index in current
+               if not ours(server, index) or "pressarchive_schema" not in meta(client, server, index)]
+    if foreign:
+        raise SearchEngineFailed(
+            f"{server.redacted}: the alias {server.name!r} points to {', '.join(foreign)}, which pressarchive"
+            " did not make; name another index in the address"
+        )
     info = meta(client, server, current[-1])
     if len(current) == 1 and info.get("pressarchive_schema") == SCHEMA_VERSION:
         return bool(info.get("refill_pending"))
