@@ -302,7 +302,7 @@ def test_a_prefix_standing_for_too_many_words_is_refused_with_whooshs_wording(en
     assert engine._target.count_words(Deadline(10))("body_xx", {"prefix": {"body_xx": {"value": "wab"}}}) == 80
 
 
-def test_a_search_past_the_time_limit_is_too_expensive(engine_for: Any) -> None:
+def test_a_search_past_the_time_limit_is_too_expensive() -> None:
     class Slow(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
             threading.Event().wait(3)

@@ -4,7 +4,8 @@ Opened from an ``opensearch+http(s)://HOST:PORT/NAME`` address by :func:`open_op
 Writes go through the bulk API (:mod:`.bulk`) and are made visible to searches before they
 return (one refresh per call), as a Whoosh commit is; a rebuild fills a new index and swaps
 the alias (:mod:`.aliases`). Searches run as :mod:`.searcher` lays out, within the time
-limit. Nothing here is Whoosh's: neither Whoosh nor numpy is imported.
+limit. Neither numpy nor Whoosh's index code is imported (the stop word lists are read from
+Whoosh's data module, :func:`pressarchive.index.languages.stoplist`).
 """
 
 from __future__ import annotations
