@@ -299,7 +299,15 @@ def test_a_prefix_standing_for_too_many_words_is_refused_with_whooshs_wording(en
     # Under the cap: every word counts, exactly 80 here (wab*: 8 * 5 * 2 words in all documents).
     found = run_search(target, request, qt.ParsedQuery(qt.Prefix(None, "wab")), None, Deadline(10))
     assert found.total == 4
-    assert engine._target.count_words(Deadline(10))("body_xx", {"prefix": {"body_xx": {"value": "wab"}}}) == 80
+    count = engine._target.count_words(Deadline(10))
+    assert count([("body_xx", {"prefix": {"body_xx": {"value": "wab"}}})]) == [80]
+    # All fields at once, each within its share of the clause limit (1024 / 16 = 64 words): a
+    # field over its share is counted again alone, exactly.
+    fields = [f"{kind}_{group}" for group in GROUPS for kind in ("title", "body")]
+    wanted = [(field, {"prefix": {field: {"value": "wab"}}}) for field in fields]
+    assert count(wanted) == [80 if field == "body_xx" else 0 for field in fields]
+    wanted = [(field, {"prefix": {field: {"value": "wabl"}}}) for field in fields]
+    assert count(wanted) == [10 if field == "body_xx" else 0 for field in fields]
 
 
 def test_a_search_past_the_time_limit_is_too_expensive() -> None:

@@ -7,7 +7,9 @@ first, on the server: for an analysed text field the ``_validate`` API rewrites 
 (prefix and wildcard with the ``top_terms_513`` rewrite, a range inside ``span_multi``) and
 its explanation lists the words, shard by shard; for a keyword field a ``terms`` aggregation
 lists the values of the documents the pattern matches and the ones it matches are counted
-here. Either way the count is exact up to the cap, where it stops.
+here. Either way the count is exact up to the cap, where it stops. A pattern is counted in all its
+fields at once, listing at most as many words per field as the server's clause limit allows
+for all of them; only a field that fills its share is counted again on its own.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from typing import Any
 from pressarchive.index.errors import QueryError
 from pressarchive.index.syntaxcheck import MAX_EXPANSION
 
-#: What a counter is given: the field and the term-level query (prefix, wildcard or range) on it.
-Counter = Callable[[str, dict[str, Any]], int]
 #: Keyword values fetched to count a pattern on a keyword field (more than the cap can need).
 _KEYWORD_VALUES = 10_000
 
@@ -33,13 +33,14 @@ def too_many(written: str) -> QueryError:
     )
 
 
-def rewritten(field: str, query: dict[str, Any]) -> dict[str, Any]:
-    """The query to validate with a rewrite that lists the words of a text field."""
+def rewritten(field: str, query: dict[str, Any], top: int = MAX_EXPANSION + 1) -> dict[str, Any]:
+    """The query to validate with a rewrite that lists the words of a text field (at most
+    ``top`` of them for a prefix or wildcard; a range lists them all, up to the clause limit)."""
     kind, spec = next(iter(query.items()))
     if kind == "range":
         return {"span_multi": {"match": query}}
     options = dict(spec[field])
-    options["rewrite"] = f"top_terms_{MAX_EXPANSION + 1}"
+    options["rewrite"] = f"top_terms_{top}"
     return {kind: {field: options}}
 
 

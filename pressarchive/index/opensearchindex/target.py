@@ -79,13 +79,12 @@ class Target:
     def count_words(self, deadline: Deadline) -> WordCounter:
         """A word counter for the translator (:mod:`.expansion`), bounded by ``deadline``."""
 
-        def count(field: str, query: Query) -> int:
+        def count(pairs: list[tuple[str, Query]]) -> list[int]:
             deadline.check()
-            if field.startswith(("title_", "body_")):
-                return self._count_text_words(field, query, deadline)
-            response = self.search(keyword_count_request(field, query), deadline)
-            matches = keyword_matcher(query, field)
-            return sum(1 for bucket in response["aggregations"]["values"]["buckets"] if matches(str(bucket["key"])))
+            text = [(field, query) for field, query in pairs if field.startswith(("title_", "body_"))]
+            counts = self._count_text_words(text, deadline) if text else {}
+            return [counts[field] if field in counts else self._count_values(field, query, deadline)
+                    for field, query in pairs]
 
         return count
 
@@ -106,16 +105,41 @@ class Target:
 
         return analyze
 
-    def _count_text_words(self, field: str, query: Query, deadline: Deadline) -> int:
+    def _count_values(self, field: str, query: Query, deadline: Deadline) -> int:
+        response = self.search(keyword_count_request(field, query), deadline)
+        matches = keyword_matcher(query, field)
+        return sum(1 for bucket in response["aggregations"]["values"]["buckets"] if matches(str(bucket["key"])))
+
+    def _count_text_words(self, pairs: list[tuple[str, Query]], deadline: Deadline) -> dict[str, int]:
+        """Field -> words, up to one past the cap. Prefixes and wildcards are listed in one
+        call, each field's share of the clause limit at a time; a field that fills its share
+        (or a range, which cannot be cut short) is counted again on its own."""
+        share = min(self.max_clauses // len(pairs), MAX_EXPANSION + 1)
+        patterns = [(field, query) for field, query in pairs if "range" not in query]
+        counts: dict[str, int] = {}
+        if len(patterns) > 1 and share > 1:
+            found = self._validate([(field, rewritten(field, query, share)) for field, query in patterns], deadline)
+            counts = {field: found[field] for field, _ in patterns if found is not None and found[field] < share}
+        for field, query in pairs:
+            if field not in counts:
+                alone = self._validate([(field, rewritten(field, query))], deadline)
+                counts[field] = MAX_EXPANSION + 1 if alone is None else alone[field]
+        return counts
+
+    def _validate(self, pairs: list[tuple[str, Query]], deadline: Deadline) -> dict[str, int] | None:
+        """Field -> words its rewritten query lists; None when they pass the clause limit."""
+        deadline.check()
         left = max(deadline.at - time.monotonic(), 0.001)
+        body = {"query": {"bool": {"should": [query for _, query in pairs]}}}
         with calling(self.server, query=True, time_limit=deadline.seconds):
             response = self.client.indices.validate_query(
-                index=self.server.name, body={"query": rewritten(field, query)},
+                index=self.server.name, body=body,
                 params={"rewrite": "true", "explain": "true", "all_shards": "true", "request_timeout": left + _GRACE},
             )
         if not response.get("valid", False):
             error = str(response.get("error", ""))
             if "maxClauseCount" in error or "too many" in error.lower():
-                return MAX_EXPANSION + 1
+                return None
             raise QueryError(f"invalid query: {error[:300]}")
-        return len(words_in_explanations(field, response.get("explanations", [])))
+        explanations = response.get("explanations", [])
+        return {field: len(words_in_explanations(field, explanations)) for field, _ in pairs}

@@ -26,8 +26,9 @@ from pressarchive.index.syntaxcheck import MAX_EXPANSION
 from pressarchive.index.wordterms import has_words
 
 Query = dict[str, Any]
-#: Counts the distinct index words a term-level query (prefix, wildcard, range) on a field stands for.
-WordCounter = Callable[[str, Query], int]
+#: Counts the distinct index words term-level queries (prefix, wildcard, range) stand for, each
+#: on its field: (field, query) pairs -> a count for each.
+WordCounter = Callable[[list[tuple[str, Query]]], list[int]]
 #: The index terms (stems) of single words in a group: group, words -> word -> its term.
 Analyzer = Callable[[str, list[str]], dict[str, str]]
 
@@ -185,10 +186,10 @@ class Translator:
 
     def _multiterm(self, node: qt.Prefix | qt.Wildcard | qt.TermRange) -> Query:
         if node.field in (None, "title", "body"):
-            clauses = []
-            for index_field, _, factor in self._text_fields(node.field):
-                clauses.append(_constant(self._counted(index_field, node), node.boost * factor))
-            return _should(clauses, 1.0)
+            fields = self._text_fields(node.field)
+            queries = self._counted([name for name, _, _ in fields], node)
+            return _should([_constant(query, node.boost * factor)
+                            for query, (_, _, factor) in zip(queries, fields, strict=True)], 1.0)
         if isinstance(node, qt.TermRange) and node.field in (*NUMBER_FIELDS, "published"):
             return _constant(_number_range(node), node.boost)
         any_value = isinstance(node, qt.Wildcard) and node.pattern.strip("*") == ""
@@ -201,21 +202,26 @@ class Translator:
         if node.field not in KEYWORD_FIELDS:
             raise QueryError(f'unknown field "{node.field}"')
         target = "url" if node.field == "url" else f"folded.{node.field}"
-        return _constant(self._counted(target, node), node.boost)
+        return _constant(self._counted([target], node)[0], node.boost)
 
-    def _counted(self, field: str, node: qt.Prefix | qt.Wildcard | qt.TermRange) -> Query:
-        """The term-level query on ``field``, once its words are counted; prefixes on a text
-        field also take the stems that start the prefix."""
-        keyword = field == "url"
-        query = _term_level(field, node, keyword)
-        if self.count_words is not None and self.count_words(field, query) > MAX_EXPANSION:
-            raise too_many(describe(node, keyword))
-        if isinstance(node, qt.Prefix) and field.startswith(("title_", "body_")):
+    def _counted(self, fields: list[str], node: qt.Prefix | qt.Wildcard | qt.TermRange) -> list[Query]:
+        """The term-level query on each field, once their words are counted; prefixes on a
+        text field also take the stems that start the prefix."""
+        keyword = fields == ["url"]
+        queries = [_term_level(field, node, keyword) for field in fields]
+        if self.count_words is not None:
+            counts = self.count_words(list(zip(fields, queries, strict=True)))
+            if any(count > MAX_EXPANSION for count in counts):
+                raise too_many(describe(node, keyword))
+        if isinstance(node, qt.Prefix) and not keyword and fields[0].startswith(("title_", "body_")):
             prefix = fold(node.text)
-            stems = [{"term": {field: prefix[:end]}} for end in range(MIN_STEM, len(prefix))]
-            if stems:
-                return {"bool": {"should": [query, *stems], "minimum_should_match": 1}}
-        return query
+            queries = [_with_stems(field, query, prefix) for field, query in zip(fields, queries, strict=True)]
+        return queries
+
+
+def _with_stems(field: str, query: Query, prefix: str) -> Query:
+    stems = [{"term": {field: prefix[:end]}} for end in range(MIN_STEM, len(prefix))]
+    return {"bool": {"should": [query, *stems], "minimum_should_match": 1}} if stems else query
 
 
 def describe(node: qt.Prefix | qt.Wildcard | qt.TermRange, keyword: bool = False) -> str:
