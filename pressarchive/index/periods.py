@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from pressarchive.searchparams import AUTO_INTERVAL, AUTO_SPANS, INTERVALS
 
-IntArray = npt.NDArray[np.int64]
+if TYPE_CHECKING:  # numpy is loaded by the engines that count with it, not by importing this
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
 #: The day ordinal of 1970-01-01, where numpy's datetime64 days count from.
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
@@ -46,6 +48,8 @@ def week_codes(days: IntArray) -> IntArray:
 
 def month_codes(days: IntArray) -> IntArray:
     """``year * 12 + month - 1`` of each day ordinal, through numpy's calendar arithmetic."""
+    import numpy as np
+
     epoch_days = (days - EPOCH_ORDINAL).astype("datetime64[D]")
     return epoch_days.astype("datetime64[M]").astype(np.int64) + 1970 * 12
 
