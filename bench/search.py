@@ -129,7 +129,8 @@ def run_pressarchive(corpus: Corpus, docs: int, batch: int, workdir: Path,
     def add(batch_docs: list[Any]) -> None:
         index.add(batch_docs)
 
-    elapsed = _index_batches(corpus, docs, batch, add, "pressarchive", before=store.add)
+    label = "pressarchive" if address is None else address.split(":", 1)[0].split("+", 1)[0]
+    elapsed = _index_batches(corpus, docs, batch, add, label, before=store.add)
     index.search(SearchRequest(query="police"))  # warm-up: loads the per-segment arrays
 
     def search(q: BenchQuery) -> None:
