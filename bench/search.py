@@ -24,9 +24,11 @@ collapsed     a word, near-duplicate clusters collapsed (every release is its ow
 pressarchive computes totals, facets and the histogram on every search (that is its API);
 FTS5 computes the total on every query and the facets only for ``facets``. Snippets come from
 ``text_source`` (a SQLite table of the texts, standing in for the store, filled untimed) only
-for ``highlight``; FTS5 uses ``snippet()`` on its stored text. Latencies are wall clock per query after one
-warm-up search. The last line per size is JSON: {"docs", "pressarchive": {"index_docs_per_s",
-"size_mb", "peak_rss_mb", "p50_ms": {type: ms}, "p95_ms": {type: ms}}, "fts5": {...}}.
+for ``highlight``; FTS5 uses ``snippet()`` on its stored text. Latencies are wall clock per query after an
+untimed warm-up of the first 10 queries of each type (the same for every engine: it fills
+caches, and lets a JVM compile its hot paths). The last line per size is JSON: {"docs",
+"pressarchive": {"index_docs_per_s", "size_mb", "peak_rss_mb", "p50_ms": {type: ms},
+"p95_ms": {type: ms}}, "fts5": {...}} (and "opensearch").
 
 With ``--engine opensearch`` a third engine runs beside them in the same run: pressarchive's
 OpenSearch engine against a local single-node OpenSearch (the tests' node, started here on a
@@ -67,6 +69,8 @@ QUERY_TYPES = ("term", "and", "phrase", "date_range", "facets", "date_sorted", "
 #: The engines a run compares; "pressarchive" is the embedded default (Whoosh).
 ENGINES = ("pressarchive", "fts5")
 EXTRA_ENGINES = ("opensearch",)
+#: Queries of each type run untimed before the timed ones.
+WARM_UP = 10
 _WORD = re.compile(r"\w{4,}")
 
 
@@ -254,6 +258,9 @@ def _index_batches(corpus: Corpus, docs: int, batch: int, add: Callable[[list[An
 
 def _time_queries(queries: list[BenchQuery], search: Callable[[BenchQuery], None]) -> dict[str, list[float]]:
     latencies: dict[str, list[float]] = {kind: [] for kind in QUERY_TYPES}
+    for kind in QUERY_TYPES:  # untimed warm-up, the same for every engine: caches, a JVM's compiler
+        for q in [q for q in queries if q.kind == kind][:WARM_UP]:
+            search(q)
     for q in queries:
         began = time.perf_counter()
         search(q)
