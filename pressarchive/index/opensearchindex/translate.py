@@ -22,6 +22,7 @@ from pressarchive.index.fields import KEYWORD_FIELDS, body_field, title_field
 from pressarchive.index.languages import OTHER, fold
 from pressarchive.index.opensearchindex.documents import folded_keyword, prepared_text
 from pressarchive.index.opensearchindex.expansion import too_many
+from pressarchive.index.queryvalues import DATE_FIELDS, NUMBER_LIMITS
 from pressarchive.index.syntaxcheck import MAX_EXPANSION
 from pressarchive.index.wordterms import has_words
 
@@ -32,10 +33,9 @@ WordCounter = Callable[[list[tuple[str, Query]]], list[int]]
 #: The index terms (stems) of single words in a group: group, words -> word -> its term.
 Analyzer = Callable[[str, list[str]], dict[str, str]]
 
-TITLE_BOOST = 2.0
-MIN_BOOST = 1e-6  # a stop word's stand-in: present, never ranking
 MIN_STEM = 4
-NUMBER_FIELDS = ("id", "year")
+#: Fields whose values are numbers or days, not words: ranges compare them as such.
+_NUMBER_OR_DATE = (*NUMBER_LIMITS, *DATE_FIELDS)
 
 
 class Translator:
@@ -106,7 +106,7 @@ class Translator:
         found = []
         for group in groups or self.groups:
             if field in (None, "title"):
-                found.append((title_field(group), group, TITLE_BOOST if field is None else 1.0))
+                found.append((title_field(group), group, qt.TITLE_BOOST if field is None else 1.0))
             if field in (None, "body"):
                 found.append((body_field(group), group, 1.0))
         return found
@@ -139,7 +139,7 @@ class Translator:
                 clauses.append(make(index_field, prepared, boost * factor))
             elif group != OTHER and has_words(text):
                 # Only stop words of this group: present in each of its documents.
-                clauses.append({"term": {"lang_group": {"value": group, "boost": MIN_BOOST}}})
+                clauses.append({"term": {"lang_group": {"value": group, "boost": qt.MIN_BOOST}}})
         return _should(clauses, 1.0) if clauses else None
 
     def _compact_expansion(self, node: qt.Expansion) -> Query | None:
@@ -159,7 +159,7 @@ class Translator:
                 if " " in prepared:  # one written word of several index words: all of them
                     clauses.extend(self._fields_of(group, node.field, prepared, node.boost, _match))
                 elif not prepared and group != OTHER and has_words(text):
-                    clauses.append({"term": {"lang_group": {"value": group, "boost": MIN_BOOST}}})
+                    clauses.append({"term": {"lang_group": {"value": group, "boost": qt.MIN_BOOST}}})
             values = sorted(set(stems.values()))
             if values:
                 for index_field, _, factor in self._text_fields(node.field, (group,)):
@@ -171,9 +171,9 @@ class Translator:
         return [make(name, prepared, boost * factor) for name, _, factor in self._text_fields(field, (group,))]
 
     def _keyword_term(self, field: str, text: str) -> Query:
-        if field in NUMBER_FIELDS:
+        if field in NUMBER_LIMITS:
             return {"term": {field: _number(field, text)}}
-        if field == "published":
+        if field in DATE_FIELDS:
             day = _date(field, text)
             return {"term": {"day": day.toordinal()}}
         if field == "url":
@@ -190,14 +190,14 @@ class Translator:
             queries = self._counted([name for name, _, _ in fields], node)
             return _should([_constant(query, node.boost * factor)
                             for query, (_, _, factor) in zip(queries, fields, strict=True)], 1.0)
-        if isinstance(node, qt.TermRange) and node.field in (*NUMBER_FIELDS, "published"):
+        if isinstance(node, qt.TermRange) and node.field in _NUMBER_OR_DATE:
             return _constant(_number_range(node), node.boost)
         any_value = isinstance(node, qt.Wildcard) and node.pattern.strip("*") == ""
-        if any_value and node.field in (*NUMBER_FIELDS, "published"):
+        if any_value and node.field in _NUMBER_OR_DATE:
             # "year:*": any value, i.e. every document that has one.
-            target = "day" if node.field == "published" else node.field
+            target = "day" if node.field in DATE_FIELDS else node.field
             return _constant({"exists": {"field": target}}, node.boost)
-        if node.field in NUMBER_FIELDS or node.field == "published":
+        if node.field in _NUMBER_OR_DATE:
             raise QueryError(f'a pattern cannot search the field "{node.field}": give a value or a range')
         if node.field not in KEYWORD_FIELDS:
             raise QueryError(f'unknown field "{node.field}"')
@@ -262,7 +262,7 @@ def _sloppy(words: list[str], slop: int) -> Query:
 
 def _number_range(node: qt.TermRange) -> Query:
     assert node.field is not None
-    field, convert = (("day", lambda v: _date("published", v).toordinal()) if node.field == "published"
+    field, convert = (("day", lambda v: _date("published", v).toordinal()) if node.field in DATE_FIELDS
                       else (node.field, lambda v: _number(str(node.field), v)))
     bounds: dict[str, Any] = {}
     if node.start is not None:

@@ -24,9 +24,10 @@ from pressarchive.index.whooshindex.filters import filter_mask
 from pressarchive.index.engine import TextSource
 from pressarchive.index.whooshindex.hits import body_terms, make_hits
 from pressarchive.index.whooshindex.matchset import Match, SegmentMatcher, statistics
-from pressarchive.index.whooshindex.translate import groups_for, to_whoosh
+from pressarchive.index.whooshindex.translate import to_whoosh
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
 from pressarchive.index.querylang import parse_query
+from pressarchive.index.querytree import groups_for
 from pressarchive.index.thesaurus import Thesaurus
 
 

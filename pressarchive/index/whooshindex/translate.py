@@ -24,7 +24,7 @@ from whoosh.fields import FieldType, Schema
 from whoosh.util.times import datetime_to_long
 
 from pressarchive.index.fields import TEXT_FIELDS, body_field, group_of_field, title_field
-from pressarchive.index.languages import GROUPS, OTHER, fold, language_group
+from pressarchive.index.languages import GROUPS, OTHER, fold
 from pressarchive.index.querytree import (
     MIN_BOOST, TITLE_BOOST, And, DateRange, Expansion, MatchAll, MatchNone, Node, Not, Or, Phrase, Prefix, Term,
     TermRange, Wildcard,
@@ -33,11 +33,6 @@ from pressarchive.index.queryvalues import NUMBER_LIMITS
 from pressarchive.index.whooshindex.schema import build_schema
 
 PerField = Callable[[str, float], wq.Query | None]
-
-
-def groups_for(language: str | None) -> tuple[str, ...]:
-    """The analysis groups a search in ``language`` covers (every group for None)."""
-    return GROUPS if language is None else (language_group(language),)
 
 
 def to_whoosh(root: Node, groups: tuple[str, ...] = GROUPS) -> wq.Query:
