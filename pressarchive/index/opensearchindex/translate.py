@@ -240,12 +240,17 @@ def _term_level(field: str, node: qt.Prefix | qt.Wildcard | qt.TermRange, keywor
         return {"prefix": {field: {"value": normal(node.text)}}}
     if isinstance(node, qt.Wildcard):
         return {"wildcard": {field: {"value": normal(node.pattern)}}}
+    return {"range": {field: _bounds(node, normal)}}
+
+
+def _bounds(node: qt.TermRange, convert: Callable[[str], Any]) -> dict[str, Any]:
+    """A range's bounds as a ``range`` query's, each value converted."""
     bounds: dict[str, Any] = {}
     if node.start is not None:
-        bounds["gte" if node.include_start else "gt"] = normal(node.start)
+        bounds["gte" if node.include_start else "gt"] = convert(node.start)
     if node.end is not None:
-        bounds["lte" if node.include_end else "lt"] = normal(node.end)
-    return {"range": {field: bounds}}
+        bounds["lte" if node.include_end else "lt"] = convert(node.end)
+    return bounds
 
 
 def _sloppy(words: list[str], slop: int) -> Query:
@@ -264,23 +269,24 @@ def _number_range(node: qt.TermRange) -> Query:
     assert node.field is not None
     field, convert = (("day", lambda v: _date("published", v).toordinal()) if node.field in DATE_FIELDS
                       else (node.field, lambda v: _number(str(node.field), v)))
-    bounds: dict[str, Any] = {}
-    if node.start is not None:
-        bounds["gte" if node.include_start else "gt"] = convert(node.start)
-    if node.end is not None:
-        bounds["lte" if node.include_end else "lt"] = convert(node.end)
-    return {"range": {field: bounds}}
+    return {"range": {field: _bounds(node, convert)}}
 
 
 def _day_range(node: qt.DateRange) -> Query:
     if node.field not in ("published", "year"):
         raise QueryError(f'"{node.field}" is not a date field')
-    bounds: dict[str, int] = {}
-    if node.start is not None:
-        bounds["gte"] = node.start.toordinal()
-    if node.end is not None:
-        bounds["lte"] = node.end.toordinal()
-    return {"range": {"day": bounds}} if bounds else {"exists": {"field": "day"}}
+    return days_between(node.start, node.end)
+
+
+def days_between(first: date | None, last: date | None) -> Query:
+    """Documents published from day ``first`` to day ``last``, both included (a missing one
+    is open; both missing: every document with a date)."""
+    days: dict[str, int] = {}
+    if first is not None:
+        days["gte"] = first.toordinal()
+    if last is not None:
+        days["lte"] = last.toordinal()
+    return {"range": {"day": days}} if days else {"exists": {"field": "day"}}
 
 
 def _number(field: str, text: str) -> int:

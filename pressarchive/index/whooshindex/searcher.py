@@ -139,17 +139,21 @@ def ranked_ids(searcher: Searcher, cache: DocValuesCache, request: SearchRequest
 
 def doc_id_of(views: Sequence[SegmentView], docnum: int) -> int:
     """The store's document id of a global docnum."""
-    for view in reversed(views):
-        if docnum >= view.offset:
-            return int(view.values.ids[docnum - view.offset])
-    raise IndexError(docnum)
+    view = _view_of(views, docnum)
+    return int(view.values.ids[docnum - view.offset])
 
 
 def cluster_of(views: Sequence[SegmentView], docnum: int) -> int:
     """The near-duplicate cluster of a global docnum."""
+    view = _view_of(views, docnum)
+    return int(view.values.clusters[docnum - view.offset])
+
+
+def _view_of(views: Sequence[SegmentView], docnum: int) -> SegmentView:
+    """The segment holding a global docnum (views in docnum order)."""
     for view in reversed(views):
         if docnum >= view.offset:
-            return int(view.values.clusters[docnum - view.offset])
+            return view
     raise IndexError(docnum)
 
 
