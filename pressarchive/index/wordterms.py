@@ -82,3 +82,10 @@ def spans(text: str, group: str, limit: int) -> WordSpans:
 def has_words(text: str) -> bool:
     """Whether ``text`` holds any word at all (a stop word counts; punctuation does not)."""
     return WORD_RE.search(fold(text)) is not None
+
+
+def only_stop_words(text: str, group: str) -> bool:
+    """Whether ``text`` gives no term in ``group`` only because its words are the group's
+    stop words: then every engine counts it as present in each document of the group, so
+    that a stop word of one language does not veto an AND there ("la operación")."""
+    return group != OTHER and has_words(text) and not terms(text, group)

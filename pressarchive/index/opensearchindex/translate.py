@@ -19,12 +19,12 @@ from typing import Any
 from pressarchive.index import querytree as qt
 from pressarchive.index.errors import QueryError
 from pressarchive.index.fields import KEYWORD_FIELDS, body_field, title_field
-from pressarchive.index.languages import OTHER, fold
+from pressarchive.index.languages import fold
 from pressarchive.index.opensearchindex.documents import folded_keyword, prepared_text
 from pressarchive.index.opensearchindex.expansion import too_many
 from pressarchive.index.queryvalues import DATE_FIELDS, NUMBER_LIMITS
 from pressarchive.index.syntaxcheck import MAX_EXPANSION
-from pressarchive.index.wordterms import has_words
+from pressarchive.index.wordterms import only_stop_words
 
 Query = dict[str, Any]
 #: Counts the distinct index words term-level queries (prefix, wildcard, range) stand for, each
@@ -137,7 +137,7 @@ class Translator:
             prepared = prepared_text(text, group)
             if prepared:
                 clauses.append(make(index_field, prepared, boost * factor))
-            elif group != OTHER and has_words(text):
+            elif only_stop_words(text, group):
                 # Only stop words of this group: present in each of its documents.
                 clauses.append({"term": {"lang_group": {"value": group, "boost": qt.MIN_BOOST}}})
         return _should(clauses, 1.0) if clauses else None
@@ -158,7 +158,7 @@ class Translator:
             for text, prepared in words.items():
                 if " " in prepared:  # one written word of several index words: all of them
                     clauses.extend(self._fields_of(group, node.field, prepared, node.boost, _match))
-                elif not prepared and group != OTHER and has_words(text):
+                elif not prepared and only_stop_words(text, group):
                     clauses.append({"term": {"lang_group": {"value": group, "boost": qt.MIN_BOOST}}})
             values = sorted(set(stems.values()))
             if values:
