@@ -1,10 +1,11 @@
 """Snippets built from word spans give exactly what whoosh's token-by-token highlighter gave.
 
-:func:`pressarchive.index.whooshindex.highlight.snippet` replaced ``whoosh.highlight.highlight`` (every
+:func:`pressarchive.index.snippets.snippet` replaced ``whoosh.highlight.highlight`` (every
 word of a body as a Token through the analysis chain, then ``ContextFragmenter``) with word
 spans analysed in one batch and a fragmenter that skips unmatched runs; these tests hold the
 new path to the old one's output on random texts, including the edge cases of the old one
 (words longer than a passage, the character limit falling inside or right after a word).
+whoosh's highlighter picks the passages; they become segments as snippets makes them.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import random
 import pytest
 from whoosh import highlight as whoosh_highlight
 
-from pressarchive.index.whooshindex import highlight
+from pressarchive.index import snippets
 from pressarchive.index.languages import GROUPS
 from pressarchive.index.whooshindex.analysis import text_analyzer
+from pressarchive.index.wordterms import spans
 
 _VOCABULARY = (
     "la policía detuvo a los detenidos de la operación Operación operacion en Madrid y el "
@@ -26,18 +28,33 @@ _VOCABULARY = (
 ).split(" ")
 
 
-def whoosh_snippet(text: str, terms: frozenset[str], group: str, charlimit: int) -> list[highlight.Segment]:
+class SegmentFormatter(whoosh_highlight.Formatter):
+    """whoosh's fragments as snippets' segments (passages in text order)."""
+
+    def format(self, fragments: list[whoosh_highlight.Fragment], replace: bool = False) -> list[snippets.Segment]:
+        ported = [
+            snippets._Fragment(fragment.text, _matches(fragment), fragment.startchar, fragment.endchar)
+            for fragment in sorted(fragments, key=lambda f: f.startchar)
+        ]
+        return snippets._format(ported)
+
+
+def _matches(fragment: whoosh_highlight.Fragment) -> list[snippets._Match]:
+    return [snippets._Match(token.startchar, token.endchar, token.text) for token in fragment.matches]
+
+
+def whoosh_snippet(text: str, terms: frozenset[str], group: str, charlimit: int) -> list[snippets.Segment]:
     """The snippet as the old code built it: whoosh's highlighter on the token chain."""
     if terms:
         fragmenter = whoosh_highlight.ContextFragmenter(
-            maxchars=highlight.LEAD_CHARS, surround=60, charlimit=charlimit
+            maxchars=snippets.LEAD_CHARS, surround=60, charlimit=charlimit
         )
         segments = whoosh_highlight.highlight(
-            text, terms, text_analyzer(group), fragmenter, highlight.SegmentFormatter(), top=2
+            text, terms, text_analyzer(group), fragmenter, SegmentFormatter(), top=2
         )
         if segments:
             return list(segments)
-    return highlight.lead(text)
+    return snippets.lead(text)
 
 
 def random_text(rng: random.Random) -> str:
@@ -60,7 +77,7 @@ def test_snippets_match_whoosh_highlighter(group: str) -> None:
     for _ in range(150):
         text = random_text(rng)
         terms = terms_of(text, group, rng)
-        assert highlight.snippet(text, terms, group) == whoosh_snippet(text, terms, group, 100_000), text
+        assert snippets.snippet(text, terms, group) == whoosh_snippet(text, terms, group, 100_000), text
 
 
 @pytest.mark.parametrize("group", ["es", "en", "xx"])
@@ -69,14 +86,14 @@ def test_snippets_match_whoosh_at_the_character_limit(group: str, monkeypatch: p
     for _ in range(150):
         text = random_text(rng)
         limit = rng.randint(0, max(1, len(text)))
-        monkeypatch.setattr(highlight, "_CHARLIMIT", limit)
+        monkeypatch.setattr(snippets, "_CHARLIMIT", limit)
         terms = terms_of(text, group, rng)
-        assert highlight.snippet(text, terms, group) == whoosh_snippet(text, terms, group, limit), (limit, text)
+        assert snippets.snippet(text, terms, group) == whoosh_snippet(text, terms, group, limit), (limit, text)
 
 
 def test_spans_give_the_token_chain_terms() -> None:
     text = "La Operación «Nécora» detuvo a 12 personas en A Coruña; e.g. Straße ﬁle"
     for group in GROUPS:
-        spans = text_analyzer(group).spans(text, 100_000)
+        words = spans(text, group, 100_000)
         chain = [(t.startchar, t.endchar, t.text) for t in text_analyzer(group)(text, chars=True, removestops=False)]
-        assert list(zip(*spans, strict=True)) == chain
+        assert list(zip(*words, strict=True)) == chain

@@ -8,9 +8,9 @@ from whoosh import query as wq
 from whoosh.util.times import datetime_to_long
 
 from pressarchive.index.querylang import parse_query
-from pressarchive.index.querytree import MIN_BOOST, TITLE_BOOST, DateRange, MatchAll, MatchNone, Term
+from pressarchive.index.querytree import MIN_BOOST, TITLE_BOOST, DateRange, MatchAll, MatchNone, Term, groups_for
 from pressarchive.index.whooshindex.schema import build_schema
-from pressarchive.index.whooshindex.translate import groups_for, to_whoosh
+from pressarchive.index.whooshindex.translate import to_whoosh
 
 ES = groups_for("es")
 

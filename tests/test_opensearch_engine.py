@@ -27,7 +27,7 @@ import pytest
 from pressarchive.index import QueryError, QueryTooExpensive, SearchRequest
 from pressarchive.index import querytree as qt
 from pressarchive.index.deadline import Deadline
-from pressarchive.index.engines import EngineOptions, open_engine
+from pressarchive.index.engines import EngineOptions, EngineUnavailable, open_engine
 from pressarchive.index.languages import GROUPS, WORD_RE, fold, stoplist
 from pressarchive.index.opensearchindex import aliases
 from pressarchive.index.opensearchindex.bulk import index_actions, run_bulk
@@ -476,6 +476,7 @@ def test_a_node_that_cannot_be_reached_is_one_clear_error(tmp_path: Path) -> Non
         open_engine(f"opensearch+http://reader:s3cret@127.0.0.1:{port}/press", EngineOptions(tmp_path))
     assert str(failed.value) == (
         f"cannot reach the search engine at opensearch+http://reader:***@127.0.0.1:{port}/press: connection refused")
+    assert isinstance(failed.value, EngineUnavailable) and failed.value.status_code == 503
 
 
 def test_a_rebuild_that_fails_midway_leaves_the_index_as_it_was(engine_for: Any) -> None:

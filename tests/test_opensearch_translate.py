@@ -14,7 +14,8 @@ import pytest
 
 from pressarchive.index import QueryError
 from pressarchive.index import querytree as qt
-from pressarchive.index.opensearchindex.translate import MIN_BOOST, Translator, clause_count, describe
+from pressarchive.index.opensearchindex.translate import Translator, clause_count, describe
+from pressarchive.index.querytree import MIN_BOOST
 
 
 def test_a_word_searches_title_double_and_body_in_each_group_a_stop_word_counts_as_present() -> None:

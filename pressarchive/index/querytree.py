@@ -20,11 +20,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Union
 
+from pressarchive.index.languages import GROUPS, language_group
+
 #: How much more a plain word counts in a title than in the text.
 TITLE_BOOST = 2.0
 #: The least boost any node has: ``word^0`` (or a negative boost) counts for nearly nothing,
 #: never for zero, so that no scorer ranks upside down or divides by zero.
 MIN_BOOST = 1e-6
+
+
+def groups_for(language: str | None) -> tuple[str, ...]:
+    """The analysis groups whose text fields a search in ``language`` covers (every group
+    for None): a language filter narrows a plain word to that language's fields."""
+    return GROUPS if language is None else (language_group(language),)
 
 
 @dataclass(frozen=True)

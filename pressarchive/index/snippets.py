@@ -1,10 +1,13 @@
-"""Snippets without an engine: the best passages of a body with the matched words marked.
+"""Snippets: the best passages of a body with the matched words marked, as plain segments.
 
-A port of the Whoosh engine's highlighter (:mod:`pressarchive.index.whooshindex.highlight`:
-whoosh's ``ContextFragmenter``, ``BasicFragmentScorer`` and ``top_fragments``) to plain
-Python over :func:`pressarchive.index.wordterms.spans`, so an engine that keeps no bodies of
-its own (OpenSearch) cuts the same snippets from the store's text as Whoosh does. The
-result is a list of ``(text, matched)`` pairs, never HTML: escaping is the web's job.
+Every engine cuts its snippets here, from the store's text (no engine keeps bodies), so a
+hit shows the same passages whatever engine found it. The body is re-analysed in its own
+language (:func:`pressarchive.index.wordterms.spans`), so a word is marked when its
+*stemmed* form is one of the query's terms (``detenidos`` lights up for ``detenido``). The
+passages are the ones whoosh's highlighter picked (``ContextFragmenter``,
+``BasicFragmentScorer``, ``top_fragments``), ported to plain Python over word spans. The
+result is a list of ``(text, matched)`` pairs, never HTML: escaping and markup are the
+presentation layer's job, and keeping them out of here rules out injection by design.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import bisect
 import heapq
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pressarchive.index.wordterms import WordSpans, spans
 
@@ -25,7 +28,8 @@ _FRAGMENTS = 2
 _SURROUND = 60  # characters of context around the matched words
 _SPACES = re.compile(r"\s+")
 _WORDY = re.compile(r"\w")
-_CHARLIMIT = 100_000  # analyse at most this much body per hit
+# Analyse at most this much body per hit: enough for any press release, bounded for a book.
+_CHARLIMIT = 100_000
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,6 @@ class _Fragment:
     matches: list[_Match]
     start: int
     end: int
-    terms: set[str] = field(default_factory=set)
 
     def score(self) -> int:
         # whoosh's BasicFragmentScorer: matches, times 100 per distinct term matched.
@@ -64,7 +67,13 @@ def snippet(text: str, terms: Iterable[str], group: str) -> list[Segment]:
 
 
 def _context_fragments(text: str, words: WordSpans, termset: frozenset[str]) -> list[_Fragment]:
-    """whoosh's ``ContextFragmenter`` over word spans: the same fragments."""
+    """whoosh's ``ContextFragmenter.fragment_tokens`` over word spans, same fragments.
+
+    Whoosh walks every word of the body as a Token through a chain of generators; here the
+    words come as lists and the runs of unmatched words outside a fragment (most of a body)
+    are skipped in one step: all they leave behind is the context before the next match,
+    the words starting at most ``_SURROUND`` characters before the last one's end.
+    """
     starts, ends, terms = words
     limit = bisect.bisect_right(ends, _CHARLIMIT)
     matched = [i for i in range(limit) if terms[i] in termset]
@@ -74,12 +83,12 @@ def _context_fragments(text: str, words: WordSpans, termset: frozenset[str]) -> 
     tokens: list[_Match] = []
     first: int | None = None
     countdown, length = -1, 0
-    context = 0
+    context = 0  # words context..i-1 are the context kept before a fragment
     upcoming = iter(matched)
     next_match = next(upcoming, limit)
     i = 0
     while i < limit:
-        if countdown < 0 and i != next_match:
+        if countdown < 0 and i != next_match:  # a run of unmatched words outside a fragment
             context = bisect.bisect_left(starts, ends[next_match - 1] - _SURROUND, context, next_match)
             i = next_match
             continue

@@ -1,9 +1,12 @@
 """Words of a text as index terms (fold, stop words, snowball stems), without any engine.
 
-The same analysis as the Whoosh engine's :class:`~pressarchive.index.whooshindex.analysis.LanguageAnalyzer`
-(whose fast path this mirrors term for term), for engines that must analyse text in Python
-themselves: the OpenSearch engine marks snippet words and prepares text with it. Stems come
-from PyStemmer's snowball stemmers, one per thread (they must not be shared by threads).
+The analysis every engine's terms come from: the Whoosh engine's
+:class:`~pressarchive.index.whooshindex.analysis.LanguageAnalyzer` indexes and parses with
+:func:`terms`, the OpenSearch engine prepares text with :func:`words` (its own analyzer
+stems them alike), and snippets (:mod:`pressarchive.index.snippets`) mark words by their
+:func:`spans`. It is fast because it works on whole texts: fold once, one regex pass, a set
+lookup for stop words, PyStemmer's C snowball stemmers on the whole word list. Stemmers are
+one per thread (they must not be shared by threads).
 """
 
 from __future__ import annotations
@@ -54,7 +57,8 @@ class WordSpans(NamedTuple):
 def spans(text: str, group: str, limit: int) -> WordSpans:
     """The words of ``text`` up to character ``limit`` (and the first word ending after it)
     with their offsets and terms; stop words and one-letter words keep their folded form,
-    the others are stemmed. What highlighting needs to mark a text's matched words."""
+    the others are stemmed. What highlighting needs to mark a text's matched words, as
+    whoosh's token chain with ``chars=True, removestops=False`` gives them, in one batch."""
     # Two characters beyond the limit decide a word ending at it ("abc" of "abc.d").
     found = list(WORD_RE.finditer(text, 0, limit + 2))
     if found and found[-1].end() > limit:
@@ -78,3 +82,10 @@ def spans(text: str, group: str, limit: int) -> WordSpans:
 def has_words(text: str) -> bool:
     """Whether ``text`` holds any word at all (a stop word counts; punctuation does not)."""
     return WORD_RE.search(fold(text)) is not None
+
+
+def only_stop_words(text: str, group: str) -> bool:
+    """Whether ``text`` gives no term in ``group`` only because its words are the group's
+    stop words: then every engine counts it as present in each document of the group, so
+    that a stop word of one language does not veto an AND there ("la operación")."""
+    return group != OTHER and has_words(text) and not terms(text, group)

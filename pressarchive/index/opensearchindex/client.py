@@ -18,7 +18,7 @@ from opensearchpy import OpenSearch
 from opensearchpy import exceptions as ox
 
 from pressarchive.errors import UserError
-from pressarchive.index.engines import EngineAddress, EngineAddressError
+from pressarchive.index.engines import EngineAddress, EngineAddressError, EngineUnavailable
 from pressarchive.index.errors import QueryError, QueryTooExpensive
 
 # OpenSearch index names: lowercase, no \ / * ? " < > | space , # :, not starting with - _ +.
@@ -27,10 +27,9 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,199}$")
 WRITE_TIMEOUT = 120.0
 
 
-class SearchEngineUnreachable(UserError):
-    """The OpenSearch server did not answer (down, wrong address, refused the credentials)."""
-
-    status_code = 503
+class SearchEngineUnreachable(EngineUnavailable):
+    """The OpenSearch server did not answer (down, wrong address, refused the credentials):
+    the engine cannot be used now, as :class:`EngineUnavailable` says (503 on the web)."""
 
 
 class SearchEngineFailed(UserError):

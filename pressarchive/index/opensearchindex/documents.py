@@ -10,11 +10,11 @@ kept under ``display``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
+from pressarchive.index.docfields import doc_fields
 from pressarchive.index.fields import body_field, title_field
-from pressarchive.index.languages import fold, language_group
+from pressarchive.index.languages import fold
 from pressarchive.index.wordterms import words
 from pressarchive.record import Document
 
@@ -31,32 +31,23 @@ def folded_keyword(value: str) -> str:
 
 def index_source(doc: Document) -> dict[str, Any]:
     """The ``_source`` of one document's index entry."""
-    if doc.id is None:
-        raise ValueError(f"document {doc.url!r} has no id; the store assigns it before indexing")
-    group = language_group(doc.language)
-    operations = _distinct(name.strip() for name in doc.operations)
-    single = {"source": doc.source, "source_agency": doc.agency, "source_country": doc.country,
-              "language": doc.language}
-    multi = {
-        "operation": operations,
-        "country": _distinct(code.strip().upper() for code in doc.countries),
-        "agency": _distinct(agency.strip() for agency in doc.agencies),
-    }
+    values = doc_fields(doc)
+    group, single, multi = values.group, values.keywords, values.multi
     source: dict[str, Any] = {
-        "id": doc.id,
+        "id": values.id,
         "version": doc.version,
-        "cluster": doc.cluster if doc.cluster is not None else doc.id,
+        "cluster": values.cluster,
         "url": doc.url,
         "lang_group": group,
         **single,
         **multi,
         "folded": {
             **{name: folded_keyword(value) for name, value in single.items()},
-            **{name: [folded_keyword(value) for value in values] for name, values in multi.items()},
+            **{name: [folded_keyword(value) for value in written] for name, written in multi.items()},
         },
         "display": {
             "url": doc.url, "title": doc.title, "source": doc.source, "language": doc.language,
-            "operations": operations,
+            "operations": values.operations,
             "published": doc.published.isoformat() if doc.published else None,
         },
         title_field(group): prepared_text(doc.title, group),
@@ -68,14 +59,3 @@ def index_source(doc: Document) -> dict[str, Any]:
         source["month"] = doc.published.year * 12 + doc.published.month - 1
         source["year"] = doc.published.year
     return source
-
-
-def _distinct(values: Iterable[str]) -> list[str]:
-    """Non-blank values without repeats (first spelling kept), so a facet counts a document once."""
-    seen: set[str] = set()
-    kept = []
-    for value in values:
-        if value and "\n" not in value and value not in seen:
-            seen.add(value)
-            kept.append(value)
-    return kept

@@ -11,6 +11,7 @@ from typing import Any
 
 from pressarchive.index.models import SearchRequest
 from pressarchive.index.opensearchindex.documents import folded_keyword
+from pressarchive.index.opensearchindex.translate import days_between
 
 #: Request attributes compared with the folded keyword field of the same name.
 KEYWORD_FILTERS = ("language", "source", "source_agency", "source_country", "operation", "country", "agency")
@@ -28,10 +29,5 @@ def filter_clauses(request: SearchRequest) -> list[dict[str, Any]]:
     if request.year is not None:
         clauses.append({"term": {"year": int(request.year)}})
     if request.since is not None or request.until is not None:
-        days: dict[str, int] = {}
-        if request.since is not None:
-            days["gte"] = request.since.toordinal()
-        if request.until is not None:
-            days["lte"] = request.until.toordinal()
-        clauses.append({"range": {"day": days}})
+        clauses.append(days_between(request.since, request.until))
     return clauses

@@ -16,7 +16,6 @@ from pressarchive.index import querytree as qt
 from pressarchive.index.deadline import Deadline
 from pressarchive.index.engine import TextSource
 from pressarchive.index.errors import QueryTooExpensive
-from pressarchive.index.languages import GROUPS, language_group
 from pressarchive.index.models import SearchRequest, SearchResult
 from pressarchive.index.opensearchindex import aggregations as ag
 from pressarchive.index.opensearchindex.client import calling
@@ -40,14 +39,9 @@ def parse(request: SearchRequest, thesaurus: Thesaurus | None) -> qt.ParsedQuery
     return querylang.parse_query(request.query, thesaurus=thesaurus, expand=request.expand)  # type: ignore[attr-defined, no-any-return]
 
 
-def searched_groups(request: SearchRequest) -> tuple[str, ...]:
-    """The language groups whose text fields the query searches."""
-    return GROUPS if request.language is None else (language_group(request.language),)
-
-
 def query_body(target: Target, request: SearchRequest, parsed: qt.ParsedQuery, deadline: Deadline) -> Query:
     """The bool query: the translated tree, and the request's filters."""
-    groups = searched_groups(request)
+    groups = qt.groups_for(request.language)
     query = Translator(groups, target.count_words(deadline)).query(parsed.root)
     if clause_count(query) > target.max_clauses:
         # Large thesaurus expansions in fewer clauses; then, if still too many, refused.
@@ -106,7 +100,7 @@ def run_search(target: Target, request: SearchRequest, parsed: qt.ParsedQuery,
     complete = _complete_facets(target, query, found, deadline)
     interval_name, timeline = ag.timeline(request.interval, interval, found)
     page = response["hits"]["hits"]
-    words = body_words(parsed.root, searched_groups(request)) if page else {}
+    words = body_words(parsed.root, qt.groups_for(request.language)) if page else {}
     hits = make_hits(page, words, text_source, deadline)
     clusters = None
     if request.collapse:

@@ -19,11 +19,12 @@ from typing import Any
 from pressarchive.index import querytree as qt
 from pressarchive.index.errors import QueryError
 from pressarchive.index.fields import KEYWORD_FIELDS, body_field, title_field
-from pressarchive.index.languages import OTHER, fold
+from pressarchive.index.languages import fold
 from pressarchive.index.opensearchindex.documents import folded_keyword, prepared_text
 from pressarchive.index.opensearchindex.expansion import too_many
+from pressarchive.index.queryvalues import DATE_FIELDS, NUMBER_LIMITS
 from pressarchive.index.syntaxcheck import MAX_EXPANSION
-from pressarchive.index.wordterms import has_words
+from pressarchive.index.wordterms import only_stop_words
 
 Query = dict[str, Any]
 #: Counts the distinct index words term-level queries (prefix, wildcard, range) stand for, each
@@ -32,10 +33,9 @@ WordCounter = Callable[[list[tuple[str, Query]]], list[int]]
 #: The index terms (stems) of single words in a group: group, words -> word -> its term.
 Analyzer = Callable[[str, list[str]], dict[str, str]]
 
-TITLE_BOOST = 2.0
-MIN_BOOST = 1e-6  # a stop word's stand-in: present, never ranking
 MIN_STEM = 4
-NUMBER_FIELDS = ("id", "year")
+#: Fields whose values are numbers or days, not words: ranges compare them as such.
+_NUMBER_OR_DATE = (*NUMBER_LIMITS, *DATE_FIELDS)
 
 
 class Translator:
@@ -106,7 +106,7 @@ class Translator:
         found = []
         for group in groups or self.groups:
             if field in (None, "title"):
-                found.append((title_field(group), group, TITLE_BOOST if field is None else 1.0))
+                found.append((title_field(group), group, qt.TITLE_BOOST if field is None else 1.0))
             if field in (None, "body"):
                 found.append((body_field(group), group, 1.0))
         return found
@@ -137,9 +137,9 @@ class Translator:
             prepared = prepared_text(text, group)
             if prepared:
                 clauses.append(make(index_field, prepared, boost * factor))
-            elif group != OTHER and has_words(text):
+            elif only_stop_words(text, group):
                 # Only stop words of this group: present in each of its documents.
-                clauses.append({"term": {"lang_group": {"value": group, "boost": MIN_BOOST}}})
+                clauses.append({"term": {"lang_group": {"value": group, "boost": qt.MIN_BOOST}}})
         return _should(clauses, 1.0) if clauses else None
 
     def _compact_expansion(self, node: qt.Expansion) -> Query | None:
@@ -158,8 +158,8 @@ class Translator:
             for text, prepared in words.items():
                 if " " in prepared:  # one written word of several index words: all of them
                     clauses.extend(self._fields_of(group, node.field, prepared, node.boost, _match))
-                elif not prepared and group != OTHER and has_words(text):
-                    clauses.append({"term": {"lang_group": {"value": group, "boost": MIN_BOOST}}})
+                elif not prepared and only_stop_words(text, group):
+                    clauses.append({"term": {"lang_group": {"value": group, "boost": qt.MIN_BOOST}}})
             values = sorted(set(stems.values()))
             if values:
                 for index_field, _, factor in self._text_fields(node.field, (group,)):
@@ -171,9 +171,9 @@ class Translator:
         return [make(name, prepared, boost * factor) for name, _, factor in self._text_fields(field, (group,))]
 
     def _keyword_term(self, field: str, text: str) -> Query:
-        if field in NUMBER_FIELDS:
+        if field in NUMBER_LIMITS:
             return {"term": {field: _number(field, text)}}
-        if field == "published":
+        if field in DATE_FIELDS:
             day = _date(field, text)
             return {"term": {"day": day.toordinal()}}
         if field == "url":
@@ -190,14 +190,14 @@ class Translator:
             queries = self._counted([name for name, _, _ in fields], node)
             return _should([_constant(query, node.boost * factor)
                             for query, (_, _, factor) in zip(queries, fields, strict=True)], 1.0)
-        if isinstance(node, qt.TermRange) and node.field in (*NUMBER_FIELDS, "published"):
+        if isinstance(node, qt.TermRange) and node.field in _NUMBER_OR_DATE:
             return _constant(_number_range(node), node.boost)
         any_value = isinstance(node, qt.Wildcard) and node.pattern.strip("*") == ""
-        if any_value and node.field in (*NUMBER_FIELDS, "published"):
+        if any_value and node.field in _NUMBER_OR_DATE:
             # "year:*": any value, i.e. every document that has one.
-            target = "day" if node.field == "published" else node.field
+            target = "day" if node.field in DATE_FIELDS else node.field
             return _constant({"exists": {"field": target}}, node.boost)
-        if node.field in NUMBER_FIELDS or node.field == "published":
+        if node.field in _NUMBER_OR_DATE:
             raise QueryError(f'a pattern cannot search the field "{node.field}": give a value or a range')
         if node.field not in KEYWORD_FIELDS:
             raise QueryError(f'unknown field "{node.field}"')
@@ -240,12 +240,17 @@ def _term_level(field: str, node: qt.Prefix | qt.Wildcard | qt.TermRange, keywor
         return {"prefix": {field: {"value": normal(node.text)}}}
     if isinstance(node, qt.Wildcard):
         return {"wildcard": {field: {"value": normal(node.pattern)}}}
+    return {"range": {field: _bounds(node, normal)}}
+
+
+def _bounds(node: qt.TermRange, convert: Callable[[str], Any]) -> dict[str, Any]:
+    """A range's bounds as a ``range`` query's, each value converted."""
     bounds: dict[str, Any] = {}
     if node.start is not None:
-        bounds["gte" if node.include_start else "gt"] = normal(node.start)
+        bounds["gte" if node.include_start else "gt"] = convert(node.start)
     if node.end is not None:
-        bounds["lte" if node.include_end else "lt"] = normal(node.end)
-    return {"range": {field: bounds}}
+        bounds["lte" if node.include_end else "lt"] = convert(node.end)
+    return bounds
 
 
 def _sloppy(words: list[str], slop: int) -> Query:
@@ -262,25 +267,26 @@ def _sloppy(words: list[str], slop: int) -> Query:
 
 def _number_range(node: qt.TermRange) -> Query:
     assert node.field is not None
-    field, convert = (("day", lambda v: _date("published", v).toordinal()) if node.field == "published"
+    field, convert = (("day", lambda v: _date("published", v).toordinal()) if node.field in DATE_FIELDS
                       else (node.field, lambda v: _number(str(node.field), v)))
-    bounds: dict[str, Any] = {}
-    if node.start is not None:
-        bounds["gte" if node.include_start else "gt"] = convert(node.start)
-    if node.end is not None:
-        bounds["lte" if node.include_end else "lt"] = convert(node.end)
-    return {"range": {field: bounds}}
+    return {"range": {field: _bounds(node, convert)}}
 
 
 def _day_range(node: qt.DateRange) -> Query:
     if node.field not in ("published", "year"):
         raise QueryError(f'"{node.field}" is not a date field')
-    bounds: dict[str, int] = {}
-    if node.start is not None:
-        bounds["gte"] = node.start.toordinal()
-    if node.end is not None:
-        bounds["lte"] = node.end.toordinal()
-    return {"range": {"day": bounds}} if bounds else {"exists": {"field": "day"}}
+    return days_between(node.start, node.end)
+
+
+def days_between(first: date | None, last: date | None) -> Query:
+    """Documents published from day ``first`` to day ``last``, both included (a missing one
+    is open; both missing: every document with a date)."""
+    days: dict[str, int] = {}
+    if first is not None:
+        days["gte"] = first.toordinal()
+    if last is not None:
+        days["lte"] = last.toordinal()
+    return {"range": {"day": days}} if days else {"exists": {"field": "day"}}
 
 
 def _number(field: str, text: str) -> int:

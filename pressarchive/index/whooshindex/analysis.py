@@ -6,29 +6,25 @@ accents (``operacion``) meets the accented text (``Operación``) on the same ter
 without a stemmer share the ``xx`` group: folding only, so they still match literally.
 
 Indexing speed is dominated by analysis, so :class:`LanguageAnalyzer` has two paths giving
-the same terms: a fast one for indexing and query parsing (fold the whole text once, one
-regex pass, a set lookup for stop words, PyStemmer's C snowball stemmers on the whole word
-list) and whoosh's token-by-token chain, used only when character offsets are wanted (snippet
-highlighting) or stop words must be kept and marked.
+the same terms: the engine-neutral fast one for indexing and query parsing
+(:func:`pressarchive.index.wordterms.terms`) and whoosh's token-by-token chain, used only
+when whoosh asks for character offsets or for stop words kept and marked (phrases and
+patterns in queries). Snippets do not analyse through here: :mod:`pressarchive.index.snippets`
+cuts them for every engine.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
-import Stemmer
-from pressarchive.index.languages import (
-    OTHER,
-    STEMMER_NAMES,
-    WORD,
-    WORD_RE,
-    fold,
-    stoplist,
-)
 from whoosh.analysis import Analyzer, Filter, IDTokenizer, RegexTokenizer, StopFilter, Token
+
+from pressarchive.index import wordterms
+from pressarchive.index.languages import OTHER, WORD, fold, stoplist
+from pressarchive.index.wordterms import stemmer
+
 
 class FoldFilter(Filter):
     """Whoosh filter applying :func:`fold` to every token (replaces lowercasing)."""
@@ -37,19 +33,6 @@ class FoldFilter(Filter):
         for token in tokens:
             token.text = fold(token.text)
             yield token
-
-
-_local = threading.local()
-
-
-def stemmer(group: str) -> Stemmer.Stemmer:
-    """This thread's PyStemmer for a group (stemmer objects must not be shared by threads)."""
-    cache: dict[str, Stemmer.Stemmer] | None = getattr(_local, "stemmers", None)
-    if cache is None:
-        cache = _local.stemmers = {}
-    if group not in cache:
-        cache[group] = Stemmer.Stemmer(STEMMER_NAMES[group])
-    return cache[group]
 
 
 class SnowballFilter(Filter):
@@ -74,14 +57,6 @@ def _token_chain(group: str) -> Analyzer:
     return chain | StopFilter(stoplist=stoplist(group)) | SnowballFilter(group)
 
 
-class WordSpans(NamedTuple):
-    """Words of a text as parallel lists: character offsets and the term each word gives."""
-
-    starts: list[int]
-    ends: list[int]
-    terms: list[str]
-
-
 class LanguageAnalyzer(Analyzer):
     """Analyzer for running text in one group: tokenize, fold, drop stop words, stem."""
 
@@ -96,43 +71,7 @@ class LanguageAnalyzer(Analyzer):
 
     def terms(self, text: str) -> list[str]:
         """The index terms of ``text`` in order (positions are list indexes)."""
-        words = WORD_RE.findall(fold(text))
-        if self.group == OTHER:
-            return words
-        stops = stoplist(self.group)
-        return stemmer(self.group).stemWords([word for word in words if word not in stops])
-
-    def spans(self, text: str, limit: int) -> WordSpans:
-        """The words of ``text`` as the token chain with ``chars=True, removestops=False``
-        gives them, in one batch: what snippet highlighting needs, without a Token per word.
-
-        Words ending at most at ``limit`` are listed, then the first word ending after it, if
-        any (the highlighter stops there). Stop words (and one-letter words, as whoosh's
-        StopFilter has it) keep their folded form; the others are stemmed.
-        """
-        # Two characters beyond the limit decide a word ending at it ("abc" of "abc.d").
-        found = list(WORD_RE.finditer(text, 0, limit + 2))
-        if found and found[-1].end() > limit:
-            after = WORD_RE.match(text, found[-1].start())  # the whole of the cut word
-            found.pop()
-        else:
-            after = WORD_RE.search(text, limit + 2)
-        if after is not None:
-            found.append(after)
-        starts = [match.start() for match in found]
-        ends = [match.end() for match in found]
-        if text.isascii():
-            words = [match.group().lower() for match in found]
-        else:
-            words = [word.lower() if word.isascii() else fold(word) for word in (m.group() for m in found)]
-        if self.group == OTHER:
-            return WordSpans(starts, ends, words)
-        stops = stoplist(self.group)
-        # Stemming every word in one C call and keeping the stop words' own form is cheaper
-        # than picking the words to stem first.
-        stems = stemmer(self.group).stemWords(words)
-        terms = [word if len(word) < 2 or word in stops else stem for word, stem in zip(words, stems, strict=True)]
-        return WordSpans(starts, ends, terms)
+        return wordterms.terms(text, self.group)
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,

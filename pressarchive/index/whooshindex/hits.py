@@ -16,8 +16,8 @@ from pressarchive.index.languages import language_group
 from pressarchive.index.deadline import Deadline
 from pressarchive.index.engine import TextSource
 from pressarchive.index.whooshindex.expansion import expand
-from pressarchive.index.whooshindex.highlight import snippet
 from pressarchive.index.models import Hit
+from pressarchive.index.snippets import snippet
 from pressarchive.index.fields import body_field
 
 BodyTerms = dict[str, frozenset[str]]

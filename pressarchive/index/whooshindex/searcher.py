@@ -24,9 +24,10 @@ from pressarchive.index.whooshindex.filters import filter_mask
 from pressarchive.index.engine import TextSource
 from pressarchive.index.whooshindex.hits import body_terms, make_hits
 from pressarchive.index.whooshindex.matchset import Match, SegmentMatcher, statistics
-from pressarchive.index.whooshindex.translate import groups_for, to_whoosh
+from pressarchive.index.whooshindex.translate import to_whoosh
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
 from pressarchive.index.querylang import parse_query
+from pressarchive.index.querytree import groups_for
 from pressarchive.index.thesaurus import Thesaurus
 
 
@@ -138,17 +139,21 @@ def ranked_ids(searcher: Searcher, cache: DocValuesCache, request: SearchRequest
 
 def doc_id_of(views: Sequence[SegmentView], docnum: int) -> int:
     """The store's document id of a global docnum."""
-    for view in reversed(views):
-        if docnum >= view.offset:
-            return int(view.values.ids[docnum - view.offset])
-    raise IndexError(docnum)
+    view = _view_of(views, docnum)
+    return int(view.values.ids[docnum - view.offset])
 
 
 def cluster_of(views: Sequence[SegmentView], docnum: int) -> int:
     """The near-duplicate cluster of a global docnum."""
+    view = _view_of(views, docnum)
+    return int(view.values.clusters[docnum - view.offset])
+
+
+def _view_of(views: Sequence[SegmentView], docnum: int) -> SegmentView:
+    """The segment holding a global docnum (views in docnum order)."""
     for view in reversed(views):
         if docnum >= view.offset:
-            return int(view.values.clusters[docnum - view.offset])
+            return view
     raise IndexError(docnum)
 
 

@@ -24,20 +24,16 @@ from whoosh.fields import FieldType, Schema
 from whoosh.util.times import datetime_to_long
 
 from pressarchive.index.fields import TEXT_FIELDS, body_field, group_of_field, title_field
-from pressarchive.index.languages import GROUPS, OTHER, fold, language_group
+from pressarchive.index.languages import GROUPS, fold
 from pressarchive.index.querytree import (
     MIN_BOOST, TITLE_BOOST, And, DateRange, Expansion, MatchAll, MatchNone, Node, Not, Or, Phrase, Prefix, Term,
     TermRange, Wildcard,
 )
 from pressarchive.index.queryvalues import NUMBER_LIMITS
+from pressarchive.index.wordterms import only_stop_words
 from pressarchive.index.whooshindex.schema import build_schema
 
 PerField = Callable[[str, float], wq.Query | None]
-
-
-def groups_for(language: str | None) -> tuple[str, ...]:
-    """The analysis groups a search in ``language`` covers (every group for None)."""
-    return GROUPS if language is None else (language_group(language),)
 
 
 def to_whoosh(root: Node, groups: tuple[str, ...] = GROUPS) -> wq.Query:
@@ -150,11 +146,9 @@ def _term(name: str, text: str, boost: float) -> wq.Query | None:
 def _word_terms(name: str, text: str) -> tuple[tuple[str, ...], bool]:
     """The terms a typed word gives in field ``name``, and whether it gave none only because
     they are stop words of a stemmed language (cached: searches repeat their words)."""
-    field = _schema()[name]
-    words = tuple(_tokens(field, text, tokenize=True, removestops=True))
+    words = tuple(_tokens(_schema()[name], text, tokenize=True, removestops=True))
     group = group_of_field(name)
-    stopped = not words and group not in (None, OTHER) and bool(_tokens(field, text, removestops=False))
-    return words, stopped
+    return words, not words and group is not None and only_stop_words(text, group)
 
 
 def _phrase(name: str, node: Phrase, boost: float) -> wq.Query:
