@@ -20,7 +20,7 @@ from pressarchive.index.fields import KEYWORD_FIELDS, body_field, title_field
 from pressarchive.index.languages import GROUPS, OTHER, stoplist
 from pressarchive.searchparams import MAX_LIMIT, MAX_PAGE
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Lucene's snowball stemmer names for the stemmed groups, those giving PyStemmer's (Whoosh's)
 #: stems: PyStemmer's German reads "ae", "oe", "ue" as umlauts, as Lucene's "German2" does,
 #: and its Dutch (Snowball 3's) gives Kraaij-Pohlmann's stems ("Kp"), not Lucene's "Dutch".
@@ -113,6 +113,9 @@ def mappings(refill_pending: bool) -> dict[str, Any]:
         properties[body_field(group)] = text
     return {
         "dynamic": "strict",
+        # The analysed text is indexed, not kept: snippets and "more like this" read the
+        # store's text, and keeping a second copy of every body doubled the index's size.
+        "_source": {"excludes": [title_field("*"), body_field("*")]},
         "_meta": {"pressarchive_schema": SCHEMA_VERSION, "refill_pending": refill_pending},
         "properties": properties,
     }
