@@ -1,0 +1,77 @@
+"""Review of the OpenSearch engine (issue 13): addresses, errors and writes found wrong.
+
+Each test names what went wrong before its fix: a traceback or a password where one clear
+line belonged, an answer that is not OpenSearch's taken for one, an index left behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pressarchive.errors import UserError
+from pressarchive.index.engines import EngineAddressError, EngineOptions, open_engine, parse_address
+from tests.loopback import serve
+
+
+@pytest.mark.parametrize("port", ["abc", "99999"])
+def test_a_bad_port_beside_a_password_is_one_clear_error(port: str, tmp_path: Path) -> None:
+    # The redacted address read the port, which raised ValueError: a traceback, not an error line.
+    with pytest.raises(EngineAddressError) as failed:
+        open_engine(f"opensearch+http://reader:s3cret@127.0.0.1:{port}/press", EngineOptions(tmp_path))
+    assert "s3cret" not in str(failed.value)
+    assert f"reader:***@127.0.0.1:{port}/press" in str(failed.value)
+
+
+def test_an_unknown_scheme_does_not_print_the_password() -> None:
+    with pytest.raises(EngineAddressError) as failed:
+        parse_address("opensearch://reader:s3cret@127.0.0.1:9200/press")  # "+http" forgotten
+    assert "s3cret" not in str(failed.value)
+    assert "opensearch://reader:***@127.0.0.1:9200/press" in str(failed.value)
+
+
+def test_an_ipv6_address_keeps_its_brackets_when_redacted() -> None:
+    address = parse_address("opensearch+http://reader:s3cret@[::1]:9200/press")
+    assert address.redacted() == "opensearch+http://reader:***@[::1]:9200/press"
+
+
+def _html_server(status: int) -> type[BaseHTTPRequestHandler]:
+    """A web server that is not OpenSearch: every request gets an HTML page."""
+
+    class Html(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            body = b"<!DOCTYPE html>\n<html>\n<head><title>Nope</title></head>\n<body>not here</body>\n</html>\n"
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _answer
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    return Html
+
+
+@pytest.fixture(params=[200, 404, 501, 502])
+def html_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    with serve(_html_server(request.param)) as url:
+        yield url
+
+
+def test_a_server_that_is_not_opensearch_is_one_clear_line(html_server: str, tmp_path: Path) -> None:
+    # An HTML answer was printed whole (a page of HTML after "error:"), or, with status 200,
+    # opensearch-py's SerializationError escaped as a traceback.
+    address = html_server.replace("http://", "opensearch+http://") + "/press"
+    with pytest.raises(UserError) as failed:
+        open_engine(address, EngineOptions(tmp_path))
+    message = str(failed.value)
+    assert "\n" not in message and "<" not in message, message
+    assert address in message
