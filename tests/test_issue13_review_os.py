@@ -11,10 +11,14 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+import uuid
+
 import pytest
 
 from pressarchive.errors import UserError
 from pressarchive.index.engines import EngineAddressError, EngineOptions, open_engine, parse_address
+from pressarchive.index.opensearchindex import aliases
+from pressarchive.record import Document
 from tests.loopback import serve
 
 
@@ -75,3 +79,48 @@ def test_a_server_that_is_not_opensearch_is_one_clear_line(html_server: str, tmp
     message = str(failed.value)
     assert "\n" not in message and "<" not in message, message
     assert address in message
+
+
+# Against the test node ----------------------------------------------------------------
+
+
+@pytest.fixture
+def engine_at(opensearch_node: Any, tmp_path: Path) -> Iterator[Any]:
+    """Opens engines at one fresh alias of the test node; deletes all its indices afterwards."""
+    name = f"review-os-{uuid.uuid4().hex[:12]}"
+    address = opensearch_node.url.replace("http://", "opensearch+http://") + f"/{name}"
+    opened: list[Any] = []
+
+    def make() -> Any:
+        engine = open_engine(address, EngineOptions(tmp_path))
+        opened.append(engine)
+        return engine
+
+    yield make
+    if opened:
+        opened[0].client.indices.delete(index=f"{name}-*", params={"ignore_unavailable": "true"})
+    for engine in opened:
+        engine.close()
+
+
+def _docs(count: int, start: int = 1) -> list[Document]:
+    return [Document(url=f"https://example.org/{n}", title=f"release {n}", text=f"text number {n}",
+                     language="en", id=n, version=1) for n in range(start, start + count)]
+
+
+def test_a_rebuild_overtaken_by_another_leaves_no_index_behind(engine_at: Any) -> None:
+    # Two processes refilling one alias at once (each opened it as recreated): the slower one's
+    # swap fails, since the index it meant to replace is gone; its own full index was left
+    # behind, unreachable and never deleted.
+    first, second = engine_at(), engine_at()
+
+    def docs_while_another_rebuilds() -> Iterator[Document]:
+        yield from _docs(30)
+        assert second.rebuild(_docs(5, start=100)) == 5
+
+    with pytest.raises(UserError):
+        first.rebuild(docs_while_another_rebuilds())
+    behind = aliases.indices_behind(second.client, second.server)
+    existing = sorted(second.client.indices.get(index=f"{second.server.name}-*"))
+    assert existing == behind
+    assert second.count() == 5
