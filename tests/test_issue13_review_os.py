@@ -11,11 +11,15 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+import threading
+import time
 import uuid
 
 import pytest
 
 from pressarchive.errors import UserError
+from pressarchive.index import QueryTooExpensive
+from pressarchive.index.deadline import Deadline
 from pressarchive.index.engines import EngineAddressError, EngineOptions, open_engine, parse_address
 from pressarchive.index.opensearchindex import aliases
 from pressarchive.record import Document
@@ -124,3 +128,49 @@ def test_a_rebuild_overtaken_by_another_leaves_no_index_behind(engine_at: Any) -
     existing = sorted(second.client.indices.get(index=f"{second.server.name}-*"))
     assert existing == behind
     assert second.count() == 5
+
+
+class _Stalling(BaseHTTPRequestHandler):
+    """A search engine that takes ten seconds over every answer."""
+
+    def _stall(self) -> None:
+        threading.Event().wait(10)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    do_GET = do_POST = _stall
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def _stalled_target(url: str) -> Any:
+    from pressarchive.index.opensearchindex.client import Server, connect
+    from pressarchive.index.opensearchindex.target import Target
+
+    server = Server(url, "slow", url)
+    return Target(connect(server, 60), server)
+
+
+def test_looking_up_stems_for_a_large_expansion_stops_at_the_time_limit() -> None:
+    # The analyzer call had no timeout of its own: a slow server held the search for the
+    # client's write timeout (two minutes), far past the query time limit.
+    with serve(_Stalling) as url:
+        started = time.monotonic()
+        with pytest.raises(QueryTooExpensive):
+            _stalled_target(url).analyzer(Deadline(0.3))("en", ["arrests"])
+        assert time.monotonic() - started < 3
+
+
+def test_listing_every_match_stops_at_the_time_limit() -> None:
+    # Opening the point in time had no timeout either (an export's matching ids).
+    from pressarchive.index.opensearchindex.searcher import all_matches
+
+    with serve(_Stalling) as url:
+        started = time.monotonic()
+        with pytest.raises(QueryTooExpensive):
+            list(all_matches(_stalled_target(url), {"match_all": {}}, [{"id": "asc"}], Deadline(0.3)))
+        assert time.monotonic() - started < 3

@@ -50,6 +50,12 @@ def max_clauses(client: OpenSearch, server: Server) -> int:
     return DEFAULT_MAX_CLAUSES
 
 
+def request_timeout(deadline: Deadline) -> float:
+    """How long the client waits for one call within ``deadline``: what is left of it, and a
+    little more, so the server's own timeout (where a call has one) answers first."""
+    return max(deadline.at - time.monotonic(), 0.001) + _GRACE
+
+
 @dataclass
 class Target:
     """The alias searched, through which client; ``max_clauses`` is the server's
@@ -99,7 +105,8 @@ class Target:
                 offset += len(word) + 1
             with calling(self.server, query=True, time_limit=deadline.seconds):
                 found = self.client.indices.analyze(
-                    index=self.server.name, body={"analyzer": analyzer_name(group), "text": " ".join(words)})
+                    index=self.server.name, body={"analyzer": analyzer_name(group), "text": " ".join(words)},
+                    params={"request_timeout": request_timeout(deadline)})
             return {starts[token["start_offset"]]: token["token"] for token in found.get("tokens", [])
                     if token["start_offset"] in starts}
 
@@ -129,12 +136,12 @@ class Target:
     def _validate(self, pairs: list[tuple[str, Query]], deadline: Deadline) -> dict[str, int] | None:
         """Field -> words its rewritten query lists; None when they pass the clause limit."""
         deadline.check()
-        left = max(deadline.at - time.monotonic(), 0.001)
         body = {"query": {"bool": {"should": [query for _, query in pairs]}}}
         with calling(self.server, query=True, time_limit=deadline.seconds):
             response = self.client.indices.validate_query(
                 index=self.server.name, body=body,
-                params={"rewrite": "true", "explain": "true", "all_shards": "true", "request_timeout": left + _GRACE},
+                params={"rewrite": "true", "explain": "true", "all_shards": "true",
+                        "request_timeout": request_timeout(deadline)},
             )
         if not response.get("valid", False):
             error = str(response.get("error", ""))
