@@ -174,3 +174,13 @@ def test_listing_every_match_stops_at_the_time_limit() -> None:
         with pytest.raises(QueryTooExpensive):
             list(all_matches(_stalled_target(url), {"match_all": {}}, [{"id": "asc"}], Deadline(0.3)))
         assert time.monotonic() - started < 3
+
+
+def test_no_repr_shows_the_password() -> None:
+    from pressarchive.index.opensearchindex.client import parse_server
+
+    address = parse_address("opensearch+http://reader:s3cret@127.0.0.1:9200/press")
+    server = parse_server(address)
+    assert "s3cret" not in repr(address) and "reader:***@" in repr(address)
+    assert "s3cret" not in repr(server)
+    assert server.auth == ("reader", "s3cret")

@@ -67,6 +67,9 @@ class EngineAddress:
         netloc = f"{user.split(':', 1)[0]}:***@{where}"
         return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
+    def __repr__(self) -> str:
+        return f"EngineAddress({self.redacted()!r})"  # tracebacks and logs show no password
+
     def hide_password(self, text: str) -> str:
         """``text`` (an engine's own description, an error message) with this address's
         password replaced, so no engine's wording can leak it."""

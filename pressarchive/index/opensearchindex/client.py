@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from opensearchpy import OpenSearch
@@ -46,7 +46,7 @@ class Server:
     url: str
     name: str
     redacted: str
-    auth: tuple[str, str] | None = None
+    auth: tuple[str, str] | None = field(default=None, repr=False)
 
 
 def parse_server(address: EngineAddress) -> Server:
