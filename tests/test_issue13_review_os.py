@@ -184,3 +184,22 @@ def test_no_repr_shows_the_password() -> None:
     assert "s3cret" not in repr(address) and "reader:***@" in repr(address)
     assert "s3cret" not in repr(server)
     assert server.auth == ("reader", "s3cret")
+
+
+def test_a_document_with_an_immense_word_or_value_is_indexed_as_whoosh_indexes_it(engine_at: Any) -> None:
+    # Lucene refuses a term over 32,766 bytes: one page with a long run of letters (an inline
+    # blob) or an immense URL failed the whole refill, leaving the archive unsearchable.
+    from pressarchive.index import SearchRequest
+
+    blob = "b" * 40_000
+    docs = [
+        Document(url="https://example.org/blob", title="release", text=f"seized {blob} today", language="en",
+                 id=1, version=1),
+        Document(url="https://example.org/?q=" + "a" * 40_000, title="release", text="seized today",
+                 language="en", id=2, version=1, operations=("O" * 40_000, "Tantalio")),
+    ]
+    engine = engine_at()
+    assert engine.rebuild(docs) == 2
+    assert engine.search(SearchRequest(query="seized")).total == 2
+    assert engine.search(SearchRequest(query="bbbb*")).total == 1  # the long word, cut short
+    assert engine.search(SearchRequest(query="operation:tantalio")).total == 1
