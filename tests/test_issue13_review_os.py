@@ -203,3 +203,20 @@ def test_a_document_with_an_immense_word_or_value_is_indexed_as_whoosh_indexes_i
     assert engine.search(SearchRequest(query="seized")).total == 2
     assert engine.search(SearchRequest(query="bbbb*")).total == 1  # the long word, cut short
     assert engine.search(SearchRequest(query="operation:tantalio")).total == 1
+
+
+def test_a_range_standing_for_more_words_than_the_clause_limit_is_refused(engine_at: Any) -> None:
+    # _validate reports a range past the server's clause limit as a failed shard of a "valid"
+    # query, with no explanation: it was counted as 0 words and searched uncapped.
+    from pressarchive.index import QueryError, SearchRequest
+
+    words = [f"q{n:04d}" for n in range(1_200)]
+    docs = [Document(url=f"https://example.org/{n}", title="t", text=" ".join(words[n * 4:n * 4 + 4]),
+                     language="xx", id=n + 1, version=1) for n in range(300)]
+    engine = engine_at()
+    engine.rebuild(docs)
+    with pytest.raises(QueryError, match=r'"\[q0 TO q2\]" matches more than 512 different words'):
+        engine.search(SearchRequest(query="body:[q0 TO q2]"))
+    with pytest.raises(QueryError, match="matches more than 512 different words"):
+        engine.search(SearchRequest(query="[q0 TO q2]"))
+    assert engine.search(SearchRequest(query="body:[q0000 TO q0099]")).total == 25

@@ -18,7 +18,7 @@ from opensearchpy import OpenSearch
 from pressarchive.errors import UserError
 from pressarchive.index.deadline import Deadline
 from pressarchive.index.errors import QueryError
-from pressarchive.index.opensearchindex.client import Server, calling
+from pressarchive.index.opensearchindex.client import Server, calling, reason_text
 from pressarchive.index.opensearchindex.expansion import (
     keyword_count_request, keyword_matcher, rewritten, words_in_explanations,
 )
@@ -143,8 +143,11 @@ class Target:
                 params={"rewrite": "true", "explain": "true", "all_shards": "true",
                         "request_timeout": request_timeout(deadline)},
             )
-        if not response.get("valid", False):
-            error = str(response.get("error", ""))
+        # With all_shards, a shard that could not rewrite the query (a range past the clause
+        # limit) is a failure beside "valid": true, and explains nothing.
+        failures = [reason_text(failure.get("reason")) for failure in response.get("_shards", {}).get("failures", [])]
+        if not response.get("valid", False) or failures:
+            error = str(response.get("error", "")) or "; ".join(failures)
             if "maxClauseCount" in error or "too many" in error.lower():
                 return None
             raise QueryError(f"invalid query: {error[:300]}")
