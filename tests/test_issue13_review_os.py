@@ -220,3 +220,24 @@ def test_a_range_standing_for_more_words_than_the_clause_limit_is_refused(engine
     with pytest.raises(QueryError, match="matches more than 512 different words"):
         engine.search(SearchRequest(query="[q0 TO q2]"))
     assert engine.search(SearchRequest(query="body:[q0000 TO q0099]")).total == 25
+
+
+def test_a_backslash_in_a_pattern_is_a_character_as_in_whoosh(engine_at: Any, tmp_path: Path) -> None:
+    # OpenSearch's wildcard reads "\" as an escape: "a\?" looked for "a?", not "a\" and a letter.
+    from pressarchive.index import SearchRequest
+
+    docs = [Document(url="https://example.org/1", title="t", text="x", language="en", id=1, version=1,
+                     operations=("A\\B",)),
+            Document(url="https://example.org/2", title="t", text="x", language="en", id=2, version=1,
+                     operations=("A?",))]
+    whoosh = open_engine(f"whoosh://{tmp_path / 'whoosh'}", EngineOptions(tmp_path))
+    engine = engine_at()
+    try:
+        for each in (whoosh, engine):
+            each.rebuild(docs)
+        for query in ("operation:a\\?", "operation:*\\*", "operation:a\\*"):
+            wanted = [hit.id for hit in whoosh.search(SearchRequest(query=query)).hits]
+            assert [hit.id for hit in engine.search(SearchRequest(query=query)).hits] == wanted, query
+        assert [hit.id for hit in engine.search(SearchRequest(query="operation:a\\?")).hits] == [1]
+    finally:
+        whoosh.close()
