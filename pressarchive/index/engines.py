@@ -62,8 +62,13 @@ class EngineAddress:
         parts = urlsplit(self.text)
         if parts.password is None:
             return self.text
-        netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        # Host and port as written (parts.port would raise on a bad port, which gets its own error).
+        user, _, where = parts.netloc.rpartition("@")
+        netloc = f"{user.split(':', 1)[0]}:***@{where}"
         return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+    def __repr__(self) -> str:
+        return f"EngineAddress({self.redacted()!r})"  # tracebacks and logs show no password
 
     def hide_password(self, text: str) -> str:
         """``text`` (an engine's own description, an error message) with this address's
@@ -92,7 +97,8 @@ def parse_address(text: str | None) -> EngineAddress:
     scheme = text.split(":", 1)[0].lower() if ":" in text else text.lower()
     if scheme not in ENGINES:
         known = ", ".join(("whoosh", "whoosh:///DIR", "opensearch+http://HOST:PORT/INDEX"))
-        raise EngineAddressError(f"unknown index address {text!r}: use one of {known}")
+        shown = EngineAddress(text, scheme).redacted()
+        raise EngineAddressError(f"unknown index address {shown!r}: use one of {known}")
     return EngineAddress(text, scheme)
 
 

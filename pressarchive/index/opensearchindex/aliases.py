@@ -84,21 +84,33 @@ def open_alias(client: OpenSearch, server: Server) -> bool:
     if len(current) == 1 and info.get("pressarchive_schema") == SCHEMA_VERSION:
         return bool(info.get("refill_pending"))
     fresh = create_index(client, server, refill_pending=True)
-    swap(client, server, fresh, current)
+    try:
+        point(client, server, fresh, current)
+    except BaseException:
+        drop(client, server, fresh)
+        raise
+    delete_all(client, server, current)
     return True
 
 
-def swap(client: OpenSearch, server: Server, new: str, old: list[str]) -> None:
-    """Point the alias at ``new`` instead of ``old`` in one atomic call, then delete ``old``."""
+def point(client: OpenSearch, server: Server, new: str, old: list[str]) -> None:
+    """Move the alias from ``old`` to ``new`` in one atomic call; it fails as a whole when the
+    alias is no longer on one of ``old`` (another rebuild swapped it meanwhile)."""
     actions: list[dict[str, Any]] = [{"remove": {"index": index, "alias": server.name}} for index in old]
     actions.append({"add": {"index": new, "alias": server.name}})
     with calling(server):
         client.indices.update_aliases(body={"actions": actions})
-        for index in old:
+
+
+def delete_all(client: OpenSearch, server: Server, indices: list[str]) -> None:
+    """Delete indices the alias no longer points to."""
+    with calling(server):
+        for index in indices:
             client.indices.delete(index=index, params={"ignore_unavailable": "true"})
 
 
 def drop(client: OpenSearch, server: Server, index: str) -> None:
-    """Delete an index that was never made current (a rebuild that failed)."""
-    with calling(server):
-        client.indices.delete(index=index, params={"ignore_unavailable": "true"})
+    """Delete an index a failed rebuild was filling, unless the alias points to it after all
+    (a swap whose answer was lost on the way back)."""
+    if index not in indices_behind(client, server):
+        delete_all(client, server, [index])

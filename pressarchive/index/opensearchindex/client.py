@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from opensearchpy import OpenSearch
@@ -45,7 +45,7 @@ class Server:
     url: str
     name: str
     redacted: str
-    auth: tuple[str, str] | None = None
+    auth: tuple[str, str] | None = field(default=None, repr=False)
 
 
 def parse_server(address: EngineAddress) -> Server:
@@ -79,7 +79,13 @@ def connect(server: Server, timeout: float) -> OpenSearch:
 def reason(error: ox.TransportError) -> str:
     """The server's own one-line explanation of an error response."""
     info = error.info if isinstance(error.info, dict) else {}
-    return reason_text(info.get("error")) if info.get("error") else str(error.error or error.status_code)
+    if info.get("error"):
+        return reason_text(info.get("error"))
+    text = str(error.error or error.status_code).strip()
+    if text.startswith("<") or not text:
+        # A web page, not OpenSearch's JSON: a proxy, or another server at this address.
+        return "an answer that is not OpenSearch's (is this the search engine's address?)"
+    return text.splitlines()[0][:200]
 
 
 def reason_text(detail: object) -> str:
@@ -113,6 +119,11 @@ def calling(server: Server, *, query: bool = False, time_limit: float | None = N
     except ox.ConnectionError as exc:
         raise SearchEngineUnreachable(
             f"cannot reach the search engine at {server.redacted}: {_connection_reason(exc)}"
+        ) from None
+    except ox.SerializationError:
+        raise SearchEngineFailed(
+            f"the search engine at {server.redacted} gave an answer that is not OpenSearch's"
+            " (is this the search engine's address?)"
         ) from None
     except (ox.AuthenticationException, ox.AuthorizationException) as exc:
         raise SearchEngineUnreachable(

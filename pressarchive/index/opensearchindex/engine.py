@@ -82,10 +82,12 @@ class OpenSearchIndex:
                 done, _ = run_bulk(self.client, self.server, index_actions(fresh, self._first_of_each(docs, seen)))
                 self._settings(fresh, {"refresh_interval": None, "translog.durability": None})
                 self._refresh(fresh)
+                aliases.point(self.client, self.server, fresh, old)
             except BaseException:
+                # Never left behind: not by a failed fill, nor by a swap another rebuild overtook.
                 aliases.drop(self.client, self.server, fresh)
                 raise
-            aliases.swap(self.client, self.server, fresh, old)
+            aliases.delete_all(self.client, self.server, old)
             self.recreated = False
         return done
 

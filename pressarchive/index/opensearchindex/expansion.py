@@ -61,7 +61,7 @@ def keyword_matcher(query: dict[str, Any], field: str) -> Callable[[str], bool]:
         prefix = str(options["value"])
         return lambda value: value.startswith(prefix)
     if kind == "wildcard":
-        regex = wildcard_regex(str(options["value"]))
+        regex = wildcard_regex(str(options["value"]).replace("\\\\", "\\"))  # as the translator escaped it
         return lambda value: regex.fullmatch(value) is not None
     return lambda value: _in_range(value, options)
 

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from pressarchive.errors import UserError
 from pressarchive.index import querytree as qt
 from pressarchive.index.deadline import Deadline
 from pressarchive.index.engine import TextSource
@@ -21,7 +22,7 @@ from pressarchive.index.opensearchindex import aggregations as ag
 from pressarchive.index.opensearchindex.client import calling
 from pressarchive.index.opensearchindex.filters import filter_clauses
 from pressarchive.index.opensearchindex.hits import body_words, make_hits
-from pressarchive.index.opensearchindex.target import Target
+from pressarchive.index.opensearchindex.target import Target, request_timeout
 from pressarchive.index.opensearchindex.translate import Query, Translator, clause_count
 from pressarchive.index.thesaurus import Thesaurus
 
@@ -161,8 +162,10 @@ def ranked_ids(target: Target, request: SearchRequest, parsed: qt.ParsedQuery, d
 def all_matches(target: Target, query: Query, sort: list[Any], deadline: Deadline) -> Iterator[dict[str, Any]]:
     """The ``id`` and ``cluster`` of every match in ``sort`` order, a page at a time, from one
     point in time of the index (later writes do not shift the pages)."""
-    with calling(target.server):
-        pit = target.client.create_pit(index=target.server.name, params={"keep_alive": "2m"})["pit_id"]
+    deadline.check()
+    with calling(target.server, query=True, time_limit=deadline.seconds):
+        pit = target.client.create_pit(index=target.server.name, params={
+            "keep_alive": "2m", "request_timeout": request_timeout(deadline)})["pit_id"]
     try:
         after: list[Any] | None = None
         while True:
@@ -180,5 +183,8 @@ def all_matches(target: Target, query: Query, sort: list[Any], deadline: Deadlin
                 return
             after = page[-1]["sort"]
     finally:
-        with calling(target.server):
-            target.client.delete_pit(body={"pit_id": [pit]})
+        try:
+            with calling(target.server):
+                target.client.delete_pit(body={"pit_id": [pit]}, params={"request_timeout": 5})
+        except UserError:
+            pass  # not worth hiding why the listing ended: the point in time expires by itself

@@ -18,7 +18,7 @@ from opensearchpy import OpenSearch
 from pressarchive.errors import UserError
 from pressarchive.index.deadline import Deadline
 from pressarchive.index.errors import QueryError
-from pressarchive.index.opensearchindex.client import Server, calling
+from pressarchive.index.opensearchindex.client import Server, calling, reason_text
 from pressarchive.index.opensearchindex.expansion import (
     keyword_count_request, keyword_matcher, rewritten, words_in_explanations,
 )
@@ -48,6 +48,12 @@ def max_clauses(client: OpenSearch, server: Server) -> int:
         if value is not None:
             return int(value)
     return DEFAULT_MAX_CLAUSES
+
+
+def request_timeout(deadline: Deadline) -> float:
+    """How long the client waits for one call within ``deadline``: what is left of it, and a
+    little more, so the server's own timeout (where a call has one) answers first."""
+    return max(deadline.at - time.monotonic(), 0.001) + _GRACE
 
 
 @dataclass
@@ -99,7 +105,8 @@ class Target:
                 offset += len(word) + 1
             with calling(self.server, query=True, time_limit=deadline.seconds):
                 found = self.client.indices.analyze(
-                    index=self.server.name, body={"analyzer": analyzer_name(group), "text": " ".join(words)})
+                    index=self.server.name, body={"analyzer": analyzer_name(group), "text": " ".join(words)},
+                    params={"request_timeout": request_timeout(deadline)})
             return {starts[token["start_offset"]]: token["token"] for token in found.get("tokens", [])
                     if token["start_offset"] in starts}
 
@@ -129,15 +136,18 @@ class Target:
     def _validate(self, pairs: list[tuple[str, Query]], deadline: Deadline) -> dict[str, int] | None:
         """Field -> words its rewritten query lists; None when they pass the clause limit."""
         deadline.check()
-        left = max(deadline.at - time.monotonic(), 0.001)
         body = {"query": {"bool": {"should": [query for _, query in pairs]}}}
         with calling(self.server, query=True, time_limit=deadline.seconds):
             response = self.client.indices.validate_query(
                 index=self.server.name, body=body,
-                params={"rewrite": "true", "explain": "true", "all_shards": "true", "request_timeout": left + _GRACE},
+                params={"rewrite": "true", "explain": "true", "all_shards": "true",
+                        "request_timeout": request_timeout(deadline)},
             )
-        if not response.get("valid", False):
-            error = str(response.get("error", ""))
+        # With all_shards, a shard that could not rewrite the query (a range past the clause
+        # limit) is a failure beside "valid": true, and explains nothing.
+        failures = [reason_text(failure.get("reason")) for failure in response.get("_shards", {}).get("failures", [])]
+        if not response.get("valid", False) or failures:
+            error = str(response.get("error", "")) or "; ".join(failures)
             if "maxClauseCount" in error or "too many" in error.lower():
                 return None
             raise QueryError(f"invalid query: {error[:300]}")

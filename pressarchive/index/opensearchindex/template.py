@@ -20,7 +20,11 @@ from pressarchive.index.fields import KEYWORD_FIELDS, body_field, title_field
 from pressarchive.index.languages import GROUPS, OTHER, stoplist
 from pressarchive.searchparams import MAX_LIMIT, MAX_PAGE
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: Lucene refuses a whole document holding a term over 32,766 bytes; a character takes at most
+#: four in UTF-8. Longer words are cut to this many characters (searching one cuts it alike),
+#: longer keyword values are kept in the document but not indexed, where Whoosh takes both.
+MAX_TERM_CHARS = 32_766 // 4
 #: Lucene's snowball stemmer names for the stemmed groups, those giving PyStemmer's (Whoosh's)
 #: stems: PyStemmer's German reads "ae", "oe", "ue" as umlauts, as Lucene's "German2" does,
 #: and its Dutch (Snowball 3's) gives Kraaij-Pohlmann's stems ("Kp"), not Lucene's "Dutch".
@@ -53,6 +57,7 @@ def analysis() -> dict[str, Any]:
     analyzers: dict[str, Any] = {}
     for group in GROUPS:
         chain = ["lowercase"]
+        filters["immense"] = {"type": "truncate", "length": MAX_TERM_CHARS}
         if group != OTHER:
             filters[f"stop_{group}"] = {"type": "stop", "stopwords": sorted(stoplist(group))}
             filters[f"stem_{group}"] = {"type": "snowball", "language": SNOWBALL_NAMES[group]}
@@ -67,7 +72,7 @@ def analysis() -> dict[str, Any]:
                 filters["unaccent_es"] = {
                     "type": "pattern_replace", "pattern": SPANISH_UNACCENT[0], "replacement": SPANISH_UNACCENT[1]}
                 chain.append("unaccent_es")
-        analyzers[analyzer_name(group)] = {"type": "custom", "tokenizer": "words", "filter": chain}
+        analyzers[analyzer_name(group)] = {"type": "custom", "tokenizer": "words", "filter": [*chain, "immense"]}
     return {
         "tokenizer": {"words": {"type": "pattern", "pattern": WORD_PATTERN, "group": 0}},
         "filter": filters,
@@ -89,7 +94,7 @@ def settings(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
 
 def mappings(refill_pending: bool) -> dict[str, Any]:
     """The fields; ``_meta`` records the schema version and whether a refill is awaited."""
-    keyword = {"type": "keyword"}
+    keyword = {"type": "keyword", "ignore_above": MAX_TERM_CHARS}
     properties: dict[str, Any] = {
         "id": {"type": "long"},
         "version": {"type": "long"},

@@ -239,7 +239,8 @@ def _term_level(field: str, node: qt.Prefix | qt.Wildcard | qt.TermRange, keywor
     if isinstance(node, qt.Prefix):
         return {"prefix": {field: {"value": normal(node.text)}}}
     if isinstance(node, qt.Wildcard):
-        return {"wildcard": {field: {"value": normal(node.pattern)}}}
+        # Only "?" and "*" are special in the query language; OpenSearch also reads a backslash as an escape.
+        return {"wildcard": {field: {"value": normal(node.pattern).replace("\\", "\\\\")}}}
     return {"range": {field: _bounds(node, normal)}}
 
 
