@@ -308,3 +308,22 @@ def test_a_crawl_indexes_into_the_engine_the_option_names(tmp_path: Path) -> Non
     assert status["index_entries"] == status["documents"] == status["indexed"] > 0
     assert not (root / "index").exists()
     assert os.listdir(elsewhere)
+
+
+def test_the_web_tells_the_public_the_engine_failed_but_not_where_it_is(
+    archive: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    from tests.opensearchnode import free_port
+
+    address = f"opensearch+http://archivist:s3cret@127.0.0.1:{free_port()}/press-private"  # nothing listens
+    # No lifespan (which opens the engine and refuses to start): the engine failing after start-up.
+    client = TestClient(create_app(DataDir(archive, index_option=address)))
+    api = client.get("/api/search", params={"q": "harbour"})
+    page = client.get("/search", params={"q": "harbour"})
+    assert api.status_code == page.status_code == 503
+    assert api.json()["error"].startswith("the search engine cannot answer now")
+    for shown in (api.text, page.text):
+        assert "127.0.0.1" not in shown and "press-private" not in shown and "s3cret" not in shown
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "press-private" in logged or "127.0.0.1" in logged  # the operator's log says which engine
+    assert "s3cret" not in logged

@@ -88,7 +88,23 @@ def validation_detail(exc: RequestValidationError) -> dict[str, Any]:
     return detail
 
 
+#: What the public is told when the search engine, not the request, is at fault (502/503): the
+#: engine's own message names its host, index or directory, which stays in the server's log.
+ENGINE_TROUBLE = "the search engine cannot answer now; try again later (the server's log says why)"
+
+
+def public_message(exc: UserError) -> str:
+    """What a page or an API answer may show of ``exc``: its own one line, except when the
+    engine is at fault (5xx), whose message stays in the log."""
+    if exc.status_code >= 500:
+        log.warning("search engine trouble: %s", exc)
+        return ENGINE_TROUBLE
+    return str(exc)
+
+
 async def _user_error(request: Request, exc: UserError) -> Response:
+    if exc.status_code >= 500:
+        return error_response(request, exc.status_code, public_message(exc))
     return error_response(
         request, exc.status_code, str(exc), parameter=exc.parameter, value=exc.value, position=exc.position,
     )

@@ -20,6 +20,7 @@ from pressarchive.index import Hit, SearchResult
 from pressarchive.mementos import document_captures
 from pressarchive.searchparams import AUTO_INTERVAL, FACET_LABELS, FILTER_LABELS, INTERVALS
 from pressarchive.service import ArchiveService
+from pressarchive.web.handlers import public_message
 from pressarchive.web import present, urls
 from pressarchive.web.collection_pages import document_panel
 from pressarchive.web.deps import Service, public_base_url
@@ -46,7 +47,7 @@ def search_page(request: Request, service: Service) -> HTMLResponse:
     try:
         result = service.search(request_from_params(params))
     except UserError as exc:
-        context = search_context(params, None, error=str(exc), agency_names=service.agency_names())
+        context = search_context(params, None, error=public_message(exc), agency_names=service.agency_names())
         return render("search.html", status_code=exc.status_code, **context)
     return render("search.html", **search_context(params, result, agency_names=service.agency_names()))
 

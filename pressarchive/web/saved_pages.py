@@ -18,6 +18,7 @@ from pressarchive.errors import UserError
 from pressarchive.index import SearchRequest
 from pressarchive.searchparams import BY_NAME, SELECTING
 from pressarchive.service import ArchiveService
+from pressarchive.web.handlers import public_message
 from pressarchive.web import urls
 from pressarchive.web.deps import Service, public_base_url
 from pressarchive.web.operation_pages import read_form
@@ -74,7 +75,7 @@ def saved_page(request: Request, service: Service) -> HTMLResponse:
         try:
             request_from_params(params)  # offer to save only a search the search page would run
         except UserError as exc:
-            error = str(exc)
+            error = public_message(exc)
     return _render(request, service, params, offer=offer, error=error, status_code=400 if error else 200)
 
 
@@ -87,7 +88,7 @@ async def save_search(request: Request, service: Service) -> Response:
     try:
         SavedSearches(service).save(form.get("name", ""), search_request_of(params))
     except UserError as exc:
-        return _render(request, service, urls.unpaged(params), offer=True, error=str(exc),
+        return _render(request, service, urls.unpaged(params), offer=True, error=public_message(exc),
                        status_code=exc.status_code, name=form.get("name", ""))
     return RedirectResponse(urls.saved_url(), status_code=303)
 

@@ -20,6 +20,7 @@ from pressarchive.names import MAX_NAME_CHARS
 from pressarchive.searchparams import PAGING
 from pressarchive.service import ArchiveService
 from pressarchive.snapshots import Manifest, SnapshotDiff
+from pressarchive.web.handlers import public_message
 from pressarchive.web import urls
 from pressarchive.web.apierrors import bad_host_doc, error_doc, token_error_docs
 from pressarchive.web.apiexamples import ok
@@ -121,7 +122,7 @@ def live_diff(service: ArchiveService, manifest: Manifest) -> tuple[SnapshotDiff
     try:
         return service.snapshots.diff(manifest.name), None
     except UserError as exc:
-        return None, str(exc)
+        return None, public_message(exc)
 
 
 @router.get(
