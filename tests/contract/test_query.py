@@ -43,6 +43,21 @@ def test_boolean_operators(engine: SearchEngine) -> None:
     assert ids(engine, "icaro OR (tantalio AND country:it)") == {3, 4}
 
 
+def test_every_document_narrowed_by_the_other_clauses(engine: SearchEngine) -> None:
+    # ``*:*`` beside other clauses must not widen them (Whoosh's normalising turned an AND
+    # holding an unfielded Every into Every, which matched every document).
+    assert ids(engine, "*:* NOT europol") == ids(engine, "NOT europol") != ids(engine, "*:*")
+    assert ids(engine, "*:* tantalio") == ids(engine, "tantalio AND *:*") == {1, 2, 3}
+    assert ids(engine, "tantalio (*:* OR hydre)") == {1, 2, 3}
+    assert ids(engine, "NOT *:*") == set()
+
+
+def test_a_lone_accent_is_no_word(engine: SearchEngine) -> None:
+    # A combining mark folds to nothing: punctuation, not a stop word present everywhere.
+    assert ids(engine, "\u0301") == set()
+    assert ids(engine, "\u0301 tantalio") == {1, 2, 3}
+
+
 def test_blank_query_matches_everything(engine: SearchEngine) -> None:
     assert engine.search(SearchRequest(query="   ")).total == 7
     assert engine.search(SearchRequest()).total == 7
