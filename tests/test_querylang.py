@@ -227,6 +227,8 @@ def test_boosts(text: str, expected: Node) -> None:
     ("year:abc", "invalid query: 'abc' is not a valid number", 5),
     ("year:70000", "invalid query: '70000' is not a valid number", 5),
     ("year:201?", "invalid query: '201?' is not a valid number", 5),
+    ("year:201*", "invalid query: '201*' is not a valid number", 5),  # never year 201
+    ("id:1*", "invalid query: '1*' is not a valid number", 3),
     ('year:"x"', "invalid value 'x' for field \"year\"", 5),
     ("year:[a TO 3]", "invalid query: Range start 'a' is not a valid number", 5),
     ("id:[1 TO b]", "invalid query: Range end 'b' is not a valid number", 3),

@@ -245,6 +245,8 @@ def _number(token: Token) -> Node:
         return TermRange(field, low, high, not token.exclusive[0], not token.exclusive[1], boost)
     if token.kind == "wildcard" and token.text == "*":
         return Wildcard(field, "*", boost)  # any value
+    if token.kind == "prefix":  # "year:201*" is no number, and never year 201
+        checked_number(field, token.text + "*", token.start)
     if token.kind == "phrase":
         if number(field, token.text) is None:
             raise QueryError(f'invalid value {token.text!r} for field "{field}"', position=token.start)
