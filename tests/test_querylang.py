@@ -219,6 +219,8 @@ def test_boosts(text: str, expected: Node) -> None:
                         " published, source, source_agency, source_country, title, url, year; put text with a"
                         " colon in quotes to search it as words)", 8),
     ("url:https://x", 'unknown field "https"', 4),
+    ("titel:~arrest", 'unknown field "titel"', 0),  # not "the thesaurus expands words of the text"
+    ("titel:~blorf", 'unknown field "titel"', 0),
     ("published:[foo TO bar]", "invalid query: 'foo' is not a parseable date", 10),
     ("published:2017-13-01", "invalid query: '2017-13-01' is not a parseable date", 10),
     ("published:2017-02-30", "invalid query: '2017-02-30' is not a parseable date", 10),

@@ -47,8 +47,8 @@ def parse_query(text: str, *, thesaurus: Thesaurus | None = None, expand: bool =
     words_for_stray_boosts(tokens)
     join_wildcards(tokens)
     attach_fields(tokens)
+    _check_fields(tokens)  # first: a misspelt field is named as such, also before a ~word
     expansions = _expand(tokens, thesaurus or builtin_thesaurus(), expand)
-    _check_fields(tokens)
     root = _compound(And, _clauses(apply_boosts(tokens)))
     return ParsedQuery(MatchNone() if root is None else root, expansions)
 
