@@ -67,6 +67,27 @@ def test_redaction_hides_the_password_and_only_it() -> None:
     assert parse_address("whoosh").redacted() == "whoosh"
 
 
+@pytest.mark.parametrize(("text", "shown"), [
+    (f"opensearch+http://u:{PASSWORD}@search.example:notaport/press", "opensearch+http://u:***@search.example:notaport/press"),
+    (f"opensearch+http://u:{PASSWORD}@search.example:99999/press", "opensearch+http://u:***@search.example:99999/press"),
+    (f"opensearch+http://u:{PASSWORD}@[::1]:9200/press", "opensearch+http://u:***@[::1]:9200/press"),
+    (f"opensearch+http://:{PASSWORD}@h:1/x", "opensearch+http://:***@h:1/x"),
+])
+def test_redaction_of_addresses_that_do_not_parse_fully(text: str, shown: str) -> None:
+    # A port that is no number must not turn the redaction itself into a ValueError (a traceback).
+    assert parse_address(text).redacted() == shown
+
+
+def test_an_address_with_a_bad_port_and_a_password_is_one_error_line(
+    archive: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    address = f"opensearch+http://u:{PASSWORD}@127.0.0.1:notaport/press"
+    for args in (["--index", address, "status"], ["index", "--rebuild", "--to", address]):
+        code, out, err = run_here(capsys, archive, *args)
+        assert code == 1 and err.startswith("error: ") and err.count("\n") == 1, err
+        assert PASSWORD not in out + err
+
+
 @pytest.mark.parametrize("text", ["whoosh://host/dir", "whoosh:relative/dir"])
 def test_a_whoosh_address_needs_an_absolute_directory(text: str, tmp_path: Path) -> None:
     with pytest.raises(EngineAddressError, match="whoosh:///ABSOLUTE/DIR"):

@@ -62,7 +62,10 @@ class EngineAddress:
         parts = urlsplit(self.text)
         if parts.password is None:
             return self.text
-        netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        # The host and port as written: parsing the port would fail on one that is no number,
+        # and the hostname loses an IPv6 address's brackets.
+        user = parts.netloc.rpartition("@")[0].partition(":")[0]
+        netloc = f"{user}:***@{parts.netloc.rpartition('@')[2]}"
         return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
     def hide_password(self, text: str) -> str:
