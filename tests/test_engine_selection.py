@@ -58,6 +58,13 @@ def test_an_unknown_address_is_a_clear_error_listing_the_known_ones(text: str) -
     assert repr(text) in message and "whoosh:///DIR" in message and "opensearch+http://HOST:PORT/INDEX" in message
 
 
+def test_an_address_that_is_not_text_is_a_clear_error() -> None:
+    # A command-line byte that is not UTF-8 arrives as a lone surrogate: such an address
+    # cannot be written to config.toml, so a move must refuse it before filling, not after.
+    with pytest.raises(EngineAddressError, match="not UTF-8"):
+        parse_address("whoosh:///srv/\udcff")
+
+
 def test_redaction_hides_the_password_and_only_it() -> None:
     address = parse_address(f"opensearch+https://archivist:{PASSWORD}@search.example:9200/press")
     assert address.redacted() == "opensearch+https://archivist:***@search.example:9200/press"

@@ -92,6 +92,10 @@ class EngineFactory(Protocol):
 def parse_address(text: str | None) -> EngineAddress:
     """``text`` as an engine address (``None`` or blank: the default); a clear error otherwise."""
     text = (text or "").strip() or DEFAULT_ENGINE
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # bytes of a command line that are not UTF-8: config.toml cannot hold them
+        raise EngineAddressError(f"bad index address {text!r}: it is not UTF-8 text") from None
     scheme = text.split(":", 1)[0].lower() if ":" in text else text.lower()
     if scheme not in ENGINES:
         known = ", ".join(("whoosh", "whoosh:///DIR", "opensearch+http://HOST:PORT/INDEX"))
