@@ -85,6 +85,29 @@ def test_redaction_of_addresses_that_do_not_parse_fully(text: str, shown: str) -
     assert parse_address(text).redacted() == shown
 
 
+@pytest.mark.parametrize("text", [
+    f"opensearch://u:{PASSWORD}@search.example:9200/press",  # "+http" forgotten
+    f"opensearch+htp://u:{PASSWORD}@search.example:9200/press",
+    f"elasticsearch://u:{PASSWORD}@search.example:9200/press",
+])
+def test_an_unknown_address_never_shows_its_password(text: str) -> None:
+    with pytest.raises(EngineAddressError) as raised:
+        parse_address(text)
+    assert PASSWORD not in str(raised.value) and "u:***@search.example:9200/press" in str(raised.value)
+
+
+@pytest.mark.parametrize("text", [
+    f"opensearch+http://u:{PASSWORD}@[::1:9200/press", "opensearch+http://[::1:9200/press",
+])
+def test_an_address_urllib_cannot_split_is_one_error_line(
+    text: str, archive: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert PASSWORD not in parse_address(text).redacted()
+    code, out, err = run_here(capsys, archive, "--index", text, "status")
+    assert code == 1 and err.startswith("error: ") and err.count("\n") == 1, err
+    assert PASSWORD not in out + err
+
+
 def test_an_address_with_a_bad_port_and_a_password_is_one_error_line(
     archive: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -95,7 +118,7 @@ def test_an_address_with_a_bad_port_and_a_password_is_one_error_line(
         assert PASSWORD not in out + err
 
 
-@pytest.mark.parametrize("text", ["whoosh://host/dir", "whoosh:relative/dir"])
+@pytest.mark.parametrize("text", ["whoosh://host/dir", "whoosh:relative/dir", "whoosh://[::1/dir"])
 def test_a_whoosh_address_needs_an_absolute_directory(text: str, tmp_path: Path) -> None:
     with pytest.raises(EngineAddressError, match="whoosh:///ABSOLUTE/DIR"):
         open_engine(text, EngineOptions(tmp_path / "index"))

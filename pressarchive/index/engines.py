@@ -14,7 +14,6 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit, urlunsplit
 
 from pressarchive.errors import UserError
 from pressarchive.index.engine import SearchEngine, TextSource
@@ -59,20 +58,42 @@ class EngineAddress:
 
     def redacted(self) -> str:
         """The address without a password, for messages, logs and reports."""
-        parts = urlsplit(self.text)
-        if parts.password is None:
-            return self.text
-        # The host and port as written: parsing the port would fail on one that is no number,
-        # and the hostname loses an IPv6 address's brackets.
-        user = parts.netloc.rpartition("@")[0].partition(":")[0]
-        netloc = f"{user}:***@{parts.netloc.rpartition('@')[2]}"
-        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+        return redact(self.text)
 
     def hide_password(self, text: str) -> str:
         """``text`` (an engine's own description, an error message) with this address's
         password replaced, so no engine's wording can leak it."""
-        password = urlsplit(self.text).password
+        password = _userinfo(self.text)[1]
         return text.replace(password, "***") if password else text
+
+
+def redact(text: str) -> str:
+    """Address ``text`` with its password (if any) replaced by ``***``; the rest as written.
+
+    Split by hand, not by urllib, which refuses some malformed addresses (a port that is no
+    number, an unclosed IPv6 bracket) that must still be shown, without their password, in
+    the error saying so.
+    """
+    user, password = _userinfo(text)
+    if password is None:
+        return text
+    scheme, _, rest = text.partition("://")
+    end = _netloc_end(rest)
+    return f"{scheme}://{user}:***@{rest[:end].rpartition('@')[2]}{rest[end:]}"
+
+
+def _netloc_end(rest: str) -> int:
+    return next((i for i, char in enumerate(rest) if char in "/?#"), len(rest))
+
+
+def _userinfo(text: str) -> tuple[str, str | None]:
+    """The user and password written in address ``text`` (None: no password)."""
+    _, separator, rest = text.partition("://")
+    userinfo, at, _ = rest[:_netloc_end(rest)].rpartition("@")
+    if not separator or not at or ":" not in userinfo:
+        return userinfo, None
+    user, _, password = userinfo.partition(":")
+    return user, password
 
 
 @dataclass(frozen=True)
@@ -95,11 +116,11 @@ def parse_address(text: str | None) -> EngineAddress:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # bytes of a command line that are not UTF-8: config.toml cannot hold them
-        raise EngineAddressError(f"bad index address {text!r}: it is not UTF-8 text") from None
+        raise EngineAddressError(f"bad index address {redact(text)!r}: it is not UTF-8 text") from None
     scheme = text.split(":", 1)[0].lower() if ":" in text else text.lower()
     if scheme not in ENGINES:
         known = ", ".join(("whoosh", "whoosh:///DIR", "opensearch+http://HOST:PORT/INDEX"))
-        raise EngineAddressError(f"unknown index address {text!r}: use one of {known}")
+        raise EngineAddressError(f"unknown index address {redact(text)!r}: use one of {known}")
     return EngineAddress(text, scheme)
 
 

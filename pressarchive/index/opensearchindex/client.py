@@ -51,7 +51,10 @@ class Server:
 
 def parse_server(address: EngineAddress) -> Server:
     """The server and alias an ``opensearch+http(s)://`` address names."""
-    parts = urlsplit(address.text)
+    try:
+        parts = urlsplit(address.text)
+    except ValueError as exc:  # an unclosed IPv6 bracket, say
+        raise EngineAddressError(f"bad index address {address.redacted()!r}: {exc}") from None
     scheme = address.scheme.split("+", 1)[1]
     name = unquote(parts.path.strip("/"))
     if not parts.hostname or not _NAME.match(name):

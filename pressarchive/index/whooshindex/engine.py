@@ -13,9 +13,12 @@ def index_path(address: EngineAddress, options: EngineOptions) -> Path:
     """The directory an address names: the data directory's ``index/`` for plain ``whoosh``."""
     if address.text.lower() == "whoosh":
         return options.index_dir
-    parts = urlsplit(address.text)
+    try:
+        parts = urlsplit(address.text)
+    except ValueError:  # an unclosed bracket: no directory either
+        parts = urlsplit("whoosh://?")
     if parts.netloc or not parts.path.startswith("/"):
-        raise EngineAddressError(f"bad index address {address.text!r}: write whoosh:///ABSOLUTE/DIR")
+        raise EngineAddressError(f"bad index address {address.redacted()!r}: write whoosh:///ABSOLUTE/DIR")
     return Path(unquote(parts.path))
 
 
