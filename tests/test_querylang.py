@@ -15,8 +15,8 @@ import pytest
 from pressarchive.index import MAX_EXPANSION, QueryError, QueryTooExpensive
 from pressarchive.index.querylang import parse_query
 from pressarchive.index.querytree import (
-    MIN_BOOST, And, DateRange, Expansion, MatchAll, MatchNone, Node, Not, Or, Phrase, Prefix, Term, TermRange,
-    Wildcard, walk,
+    MAX_BOOST, MIN_BOOST, And, DateRange, Expansion, MatchAll, MatchNone, Node, Not, Or, Phrase, Prefix, Term,
+    TermRange, Wildcard, walk,
 )
 from pressarchive.index.thesaurus import Thesaurus, builtin_thesaurus
 
@@ -192,6 +192,8 @@ def test_values(text: str, expected: Node) -> None:
     ("kestrel^0.5", word("kestrel", boost=0.5)),
     ("kestrel^.5", word("kestrel", boost=0.5)),
     ("kestrel^0", word("kestrel", boost=MIN_BOOST)),  # counts for (nearly) nothing, never zero
+    ("kestrel^" + "9" * 400, word("kestrel", boost=MAX_BOOST)),  # float("99...9") is inf: scores would be too
+    ("(a b)^1000000000", And((word("a"), word("b")), boost=MAX_BOOST)),
     ("deten*^2", Prefix(None, "deten", 2.0)),
     ('"a b"^3', Phrase(None, ("a", "b"), boost=3.0)),
     ('"a b"~2^3', Phrase(None, ("a", "b"), slop=1, boost=3.0)),

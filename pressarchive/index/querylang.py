@@ -24,7 +24,7 @@ from pressarchive.index.querysteps import (
     apply_boosts, attach_fields, join_wildcards, nest, walk, words_for_stray_boosts,
 )
 from pressarchive.index.querytree import (
-    MIN_BOOST, And, DateRange, Expansion, MatchAll, MatchNone, Node, Not, Or, ParsedQuery, Phrase, Prefix,
+    MAX_BOOST, MIN_BOOST, And, DateRange, Expansion, MatchAll, MatchNone, Node, Not, Or, ParsedQuery, Phrase, Prefix,
     Term, TermRange, Wildcard,
 )
 from pressarchive.index.queryvalues import DATE_FIELDS, NUMBER_LIMITS, checked_number, date_span, number
@@ -173,8 +173,9 @@ class _Operators:
 
 def _boost(token: Token) -> float:
     # "word^0" means "count for nothing": nearly nothing, never zero or negative (a negative
-    # boost would rank matches upside down, and some scorers divide by it).
-    return max(token.boost, MIN_BOOST)
+    # boost would rank matches upside down, and some scorers divide by it); "word^999..."
+    # counts much, never infinitely.
+    return min(max(token.boost, MIN_BOOST), MAX_BOOST)
 
 
 def _node(token: Token) -> Node | None:

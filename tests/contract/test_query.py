@@ -4,6 +4,7 @@ the errors (with their messages and positions) for queries that cannot run."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -56,6 +57,13 @@ def test_a_lone_accent_is_no_word(engine: SearchEngine) -> None:
     # A combining mark folds to nothing: punctuation, not a stop word present everywhere.
     assert ids(engine, "\u0301") == set()
     assert ids(engine, "\u0301 tantalio") == {1, 2, 3}
+
+
+def test_a_huge_boost_keeps_scores_finite(engine: SearchEngine) -> None:
+    # "^999...9" is float infinity: infinite scores are no JSON (the API answered 500).
+    result = engine.search(SearchRequest(query="tantalio^" + "9" * 400 + " OR hydre", limit=100))
+    assert {hit.id for hit in result.hits} == {1, 2, 3, 5}
+    assert all(math.isfinite(hit.score) for hit in result.hits)
 
 
 def test_blank_query_matches_everything(engine: SearchEngine) -> None:
