@@ -261,6 +261,7 @@ def test_a_bad_query_is_a_query_error_that_says_what_and_where(
         "[a TO b]", "{}", "()", "''", "'", '""', "tantalio^2", "l'opération", "\x00",
         "published:2017", "year:[2016 TO 2018]", "id:1", "url:\"https://europol.example\"",
         "deten* OR (hydra AND NOT x)", "operation:", "title:[a TO z]", "id:abc", "tantalio~", "word~",
+        '"arrested suspects"~' + "9" * 30, '"arrested suspects"~2147483648', "tantalio^" + "9" * 400,
     ],
 )
 def test_odd_queries_answer_or_raise_query_error(engine: SearchEngine, query: str) -> None:
