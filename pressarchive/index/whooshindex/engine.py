@@ -30,6 +30,6 @@ def open_whoosh(address: EngineAddress, options: EngineOptions) -> SearchIndex:
         return SearchIndex(
             path, text_source=options.text_source, time_limit=options.time_limit, thesaurus=options.thesaurus,
         )
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the directory's name
+        reason = getattr(exc, "strerror", None) or str(exc)
         raise EngineUnavailable(f"cannot open the whoosh index at {path}: {reason}") from None
