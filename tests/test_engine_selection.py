@@ -99,6 +99,7 @@ def test_an_unknown_address_never_shows_its_password(text: str) -> None:
 @pytest.mark.parametrize("text", [
     f"opensearch+http://u:{PASSWORD}@[::1:9200/press", "opensearch+http://[::1:9200/press",
     "whoosh:///tmp/a%00b",  # a directory name with a NUL byte (os.mkdir raises ValueError)
+    f"opensearch+http://u:{PASSWORD}@a b:9200/press", "opensearch+http://%zz:9200/press",  # no host names
 ])
 def test_a_malformed_address_is_one_error_line(
     text: str, archive: Path, capsys: pytest.CaptureFixture[str],
