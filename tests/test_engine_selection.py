@@ -79,6 +79,10 @@ def test_redaction_hides_the_password_and_only_it() -> None:
     (f"opensearch+http://u:{PASSWORD}@search.example:99999/press", "opensearch+http://u:***@search.example:99999/press"),
     (f"opensearch+http://u:{PASSWORD}@[::1]:9200/press", "opensearch+http://u:***@[::1]:9200/press"),
     (f"opensearch+http://:{PASSWORD}@h:1/x", "opensearch+http://:***@h:1/x"),
+    # A password with an unencoded "/" or "#" ends the host for urllib: hidden all the same.
+    ("opensearch+http://u:pass/word@h:1/x", "opensearch+http://u:***@h:1/x"),
+    ("opensearch+http://u:pass#word@h:1/x", "opensearch+http://u:***@h:1/x"),
+    ("whoosh:///srv/a:b@c/index", "whoosh:///srv/a:b@c/index"),  # a path, not a user
 ])
 def test_redaction_of_addresses_that_do_not_parse_fully(text: str, shown: str) -> None:
     # A port that is no number must not turn the redaction itself into a ValueError (a traceback).

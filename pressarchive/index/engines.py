@@ -72,25 +72,23 @@ def redact(text: str) -> str:
 
     Split by hand, not by urllib, which refuses some malformed addresses (a port that is no
     number, an unclosed IPv6 bracket) that must still be shown, without their password, in
-    the error saying so.
+    the error saying so; and the user part ends at the last ``@``, so a password with an
+    unencoded ``/`` or ``#`` (where urllib ends the host) is hidden too.
     """
     user, password = _userinfo(text)
     if password is None:
         return text
     scheme, _, rest = text.partition("://")
-    end = _netloc_end(rest)
-    return f"{scheme}://{user}:***@{rest[:end].rpartition('@')[2]}{rest[end:]}"
-
-
-def _netloc_end(rest: str) -> int:
-    return next((i for i, char in enumerate(rest) if char in "/?#"), len(rest))
+    return f"{scheme}://{user}:***@{rest.rpartition('@')[2]}"
 
 
 def _userinfo(text: str) -> tuple[str, str | None]:
     """The user and password written in address ``text`` (None: no password)."""
     _, separator, rest = text.partition("://")
-    userinfo, at, _ = rest[:_netloc_end(rest)].rpartition("@")
-    if not separator or not at or ":" not in userinfo:
+    if not separator or rest.startswith("/"):  # no host (whoosh:///DIR): no user either
+        return "", None
+    userinfo, at, _ = rest.rpartition("@")
+    if not at or ":" not in userinfo:
         return userinfo, None
     user, _, password = userinfo.partition(":")
     return user, password
