@@ -58,6 +58,13 @@ def test_an_unknown_address_is_a_clear_error_listing_the_known_ones(text: str) -
     assert repr(text) in message and "whoosh:///DIR" in message and "opensearch+http://HOST:PORT/INDEX" in message
 
 
+def test_an_address_that_is_not_text_is_a_clear_error() -> None:
+    # A command-line byte that is not UTF-8 arrives as a lone surrogate: such an address
+    # cannot be written to config.toml, so a move must refuse it before filling, not after.
+    with pytest.raises(EngineAddressError, match="not UTF-8"):
+        parse_address("whoosh:///srv/\udcff")
+
+
 def test_redaction_hides_the_password_and_only_it() -> None:
     address = parse_address(f"opensearch+https://archivist:{PASSWORD}@search.example:9200/press")
     assert address.redacted() == "opensearch+https://archivist:***@search.example:9200/press"
@@ -67,7 +74,57 @@ def test_redaction_hides_the_password_and_only_it() -> None:
     assert parse_address("whoosh").redacted() == "whoosh"
 
 
-@pytest.mark.parametrize("text", ["whoosh://host/dir", "whoosh:relative/dir"])
+@pytest.mark.parametrize(("text", "shown"), [
+    (f"opensearch+http://u:{PASSWORD}@search.example:notaport/press", "opensearch+http://u:***@search.example:notaport/press"),
+    (f"opensearch+http://u:{PASSWORD}@search.example:99999/press", "opensearch+http://u:***@search.example:99999/press"),
+    (f"opensearch+http://u:{PASSWORD}@[::1]:9200/press", "opensearch+http://u:***@[::1]:9200/press"),
+    (f"opensearch+http://:{PASSWORD}@h:1/x", "opensearch+http://:***@h:1/x"),
+    # A password with an unencoded "/" or "#" ends the host for urllib: hidden all the same.
+    ("opensearch+http://u:pass/word@h:1/x", "opensearch+http://u:***@h:1/x"),
+    ("opensearch+http://u:pass#word@h:1/x", "opensearch+http://u:***@h:1/x"),
+    ("whoosh:///srv/a:b@c/index", "whoosh:///srv/a:b@c/index"),  # a path, not a user
+])
+def test_redaction_of_addresses_that_do_not_parse_fully(text: str, shown: str) -> None:
+    # A port that is no number must not turn the redaction itself into a ValueError (a traceback).
+    assert parse_address(text).redacted() == shown
+
+
+@pytest.mark.parametrize("text", [
+    f"opensearch://u:{PASSWORD}@search.example:9200/press",  # "+http" forgotten
+    f"opensearch+htp://u:{PASSWORD}@search.example:9200/press",
+    f"elasticsearch://u:{PASSWORD}@search.example:9200/press",
+])
+def test_an_unknown_address_never_shows_its_password(text: str) -> None:
+    with pytest.raises(EngineAddressError) as raised:
+        parse_address(text)
+    assert PASSWORD not in str(raised.value) and "u:***@search.example:9200/press" in str(raised.value)
+
+
+@pytest.mark.parametrize("text", [
+    f"opensearch+http://u:{PASSWORD}@[::1:9200/press", "opensearch+http://[::1:9200/press",
+    "whoosh:///tmp/a%00b",  # a directory name with a NUL byte (os.mkdir raises ValueError)
+    f"opensearch+http://u:{PASSWORD}@a b:9200/press", "opensearch+http://%zz:9200/press",  # no host names
+])
+def test_a_malformed_address_is_one_error_line(
+    text: str, archive: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert PASSWORD not in parse_address(text).redacted()
+    code, out, err = run_here(capsys, archive, "--index", text, "status")
+    assert code == 1 and err.startswith("error: ") and err.count("\n") == 1, err
+    assert PASSWORD not in out + err
+
+
+def test_an_address_with_a_bad_port_and_a_password_is_one_error_line(
+    archive: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    address = f"opensearch+http://u:{PASSWORD}@127.0.0.1:notaport/press"
+    for args in (["--index", address, "status"], ["index", "--rebuild", "--to", address]):
+        code, out, err = run_here(capsys, archive, *args)
+        assert code == 1 and err.startswith("error: ") and err.count("\n") == 1, err
+        assert PASSWORD not in out + err
+
+
+@pytest.mark.parametrize("text", ["whoosh://host/dir", "whoosh:relative/dir", "whoosh://[::1/dir"])
 def test_a_whoosh_address_needs_an_absolute_directory(text: str, tmp_path: Path) -> None:
     with pytest.raises(EngineAddressError, match="whoosh:///ABSOLUTE/DIR"):
         open_engine(text, EngineOptions(tmp_path / "index"))

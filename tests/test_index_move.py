@@ -330,6 +330,19 @@ def test_the_password_is_stored_but_never_printed(
     assert "pw-never-shown" not in out + err
 
 
+def test_a_suggested_command_leaves_an_address_from_the_environment_to_it(
+    data: DataDir, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "--index ADDRESS" with the password shown as *** would override the environment's
+    # working address with one that cannot log in: the suggestion names no --index then.
+    fake_engine.register(monkeypatch)
+    monkeypatch.setenv("PRESSARCHIVE_INDEX", fake_engine.fake_address(tmp_path / "fake"))
+    code, out, err = run_here(capsys, data.root, "index", "--rebuild", "--to", f"whoosh://{tmp_path / 'w'}")
+    assert code == 0, err
+    back = next(line for line in out.splitlines() if "to go back:" in line)
+    assert "--index" not in back and "s3cret-pw" not in out + err
+
+
 def test_bad_uses_are_one_error_line_and_change_nothing(
     data: DataDir, tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -15,8 +15,8 @@ import pytest
 from pressarchive.index import MAX_EXPANSION, QueryError, QueryTooExpensive
 from pressarchive.index.querylang import parse_query
 from pressarchive.index.querytree import (
-    MIN_BOOST, And, DateRange, Expansion, MatchAll, MatchNone, Node, Not, Or, Phrase, Prefix, Term, TermRange,
-    Wildcard, walk,
+    MAX_BOOST, MIN_BOOST, And, DateRange, Expansion, MatchAll, MatchNone, Node, Not, Or, Phrase, Prefix, Term,
+    TermRange, Wildcard, walk,
 )
 from pressarchive.index.thesaurus import Thesaurus, builtin_thesaurus
 
@@ -192,6 +192,8 @@ def test_values(text: str, expected: Node) -> None:
     ("kestrel^0.5", word("kestrel", boost=0.5)),
     ("kestrel^.5", word("kestrel", boost=0.5)),
     ("kestrel^0", word("kestrel", boost=MIN_BOOST)),  # counts for (nearly) nothing, never zero
+    ("kestrel^" + "9" * 400, word("kestrel", boost=MAX_BOOST)),  # float("99...9") is inf: scores would be too
+    ("(a b)^1000000000", And((word("a"), word("b")), boost=MAX_BOOST)),
     ("deten*^2", Prefix(None, "deten", 2.0)),
     ('"a b"^3', Phrase(None, ("a", "b"), boost=3.0)),
     ('"a b"~2^3', Phrase(None, ("a", "b"), slop=1, boost=3.0)),
@@ -219,6 +221,8 @@ def test_boosts(text: str, expected: Node) -> None:
                         " published, source, source_agency, source_country, title, url, year; put text with a"
                         " colon in quotes to search it as words)", 8),
     ("url:https://x", 'unknown field "https"', 4),
+    ("titel:~arrest", 'unknown field "titel"', 0),  # not "the thesaurus expands words of the text"
+    ("titel:~blorf", 'unknown field "titel"', 0),
     ("published:[foo TO bar]", "invalid query: 'foo' is not a parseable date", 10),
     ("published:2017-13-01", "invalid query: '2017-13-01' is not a parseable date", 10),
     ("published:2017-02-30", "invalid query: '2017-02-30' is not a parseable date", 10),
@@ -227,6 +231,8 @@ def test_boosts(text: str, expected: Node) -> None:
     ("year:abc", "invalid query: 'abc' is not a valid number", 5),
     ("year:70000", "invalid query: '70000' is not a valid number", 5),
     ("year:201?", "invalid query: '201?' is not a valid number", 5),
+    ("year:201*", "invalid query: '201*' is not a valid number", 5),  # never year 201
+    ("id:1*", "invalid query: '1*' is not a valid number", 3),
     ('year:"x"', "invalid value 'x' for field \"year\"", 5),
     ("year:[a TO 3]", "invalid query: Range start 'a' is not a valid number", 5),
     ("id:[1 TO b]", "invalid query: Range end 'b' is not a valid number", 3),

@@ -31,9 +31,11 @@ from pressarchive.writefailure import describe, is_storage_failure
 class Context:
     """What the global options resolve to, shared by every subcommand."""
 
-    def __init__(self, data_option: str | None, index_option: str | None = None) -> None:
+    def __init__(self, data_option: str | None, index_option: str | None = None,
+                 index_from_environment: bool = False) -> None:
         self.data_option = data_option
         self.index_option = index_option
+        self.index_from_environment = index_from_environment  # $PRESSARCHIVE_INDEX, not --index
 
     @property
     def data(self) -> DataDir:
@@ -41,9 +43,12 @@ class Context:
 
     def command_line(self, *args: str) -> str:
         """``pressarchive ARGS`` acting on the same archive and index, quoted for a shell
-        (what a message suggests running next; a password in the index address is hidden)."""
+        (what a message suggests running next; a password in the index address is hidden).
+        An address from ``$PRESSARCHIVE_INDEX`` is left to it: written out, its password
+        hidden, it would override the environment's working one."""
         data = ["--data", self.data_option] if self.data_option else []
-        index = ["--index", parse_address(self.index_option).redacted()] if self.index_option else []
+        given = self.index_option and not self.index_from_environment
+        index = ["--index", parse_address(self.index_option).redacted()] if given else []
         return shlex.join(["pressarchive", *data, *index, *args])
 
     def service(self) -> ArchiveService:
@@ -83,7 +88,8 @@ pass_context = click.make_pass_decorator(Context)
 @click.pass_context
 def cli(ctx: click.Context, data_option: str | None, index_option: str | None) -> None:
     """Crawl, archive and search public press releases about law-enforcement operations."""
-    ctx.obj = Context(data_option, index_option)
+    from_environment = ctx.get_parameter_source("index_option") == click.core.ParameterSource.ENVIRONMENT
+    ctx.obj = Context(data_option, index_option, from_environment)
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -14,7 +14,6 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit, urlunsplit
 
 from pressarchive.errors import UserError
 from pressarchive.index.engine import SearchEngine, TextSource
@@ -59,13 +58,7 @@ class EngineAddress:
 
     def redacted(self) -> str:
         """The address without a password, for messages, logs and reports."""
-        parts = urlsplit(self.text)
-        if parts.password is None:
-            return self.text
-        # Host and port as written (parts.port would raise on a bad port, which gets its own error).
-        user, _, where = parts.netloc.rpartition("@")
-        netloc = f"{user.split(':', 1)[0]}:***@{where}"
-        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+        return redact(self.text)
 
     def __repr__(self) -> str:
         return f"EngineAddress({self.redacted()!r})"  # tracebacks and logs show no password
@@ -73,8 +66,35 @@ class EngineAddress:
     def hide_password(self, text: str) -> str:
         """``text`` (an engine's own description, an error message) with this address's
         password replaced, so no engine's wording can leak it."""
-        password = urlsplit(self.text).password
+        password = _userinfo(self.text)[1]
         return text.replace(password, "***") if password else text
+
+
+def redact(text: str) -> str:
+    """Address ``text`` with its password (if any) replaced by ``***``; the rest as written.
+
+    Split by hand, not by urllib, which refuses some malformed addresses (a port that is no
+    number, an unclosed IPv6 bracket) that must still be shown, without their password, in
+    the error saying so; and the user part ends at the last ``@``, so a password with an
+    unencoded ``/`` or ``#`` (where urllib ends the host) is hidden too.
+    """
+    user, password = _userinfo(text)
+    if password is None:
+        return text
+    scheme, _, rest = text.partition("://")
+    return f"{scheme}://{user}:***@{rest.rpartition('@')[2]}"
+
+
+def _userinfo(text: str) -> tuple[str, str | None]:
+    """The user and password written in address ``text`` (None: no password)."""
+    _, separator, rest = text.partition("://")
+    if not separator or rest.startswith("/"):  # no host (whoosh:///DIR): no user either
+        return "", None
+    userinfo, at, _ = rest.rpartition("@")
+    if not at or ":" not in userinfo:
+        return userinfo, None
+    user, _, password = userinfo.partition(":")
+    return user, password
 
 
 @dataclass(frozen=True)
@@ -94,11 +114,14 @@ class EngineFactory(Protocol):
 def parse_address(text: str | None) -> EngineAddress:
     """``text`` as an engine address (``None`` or blank: the default); a clear error otherwise."""
     text = (text or "").strip() or DEFAULT_ENGINE
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # bytes of a command line that are not UTF-8: config.toml cannot hold them
+        raise EngineAddressError(f"bad index address {redact(text)!r}: it is not UTF-8 text") from None
     scheme = text.split(":", 1)[0].lower() if ":" in text else text.lower()
     if scheme not in ENGINES:
         known = ", ".join(("whoosh", "whoosh:///DIR", "opensearch+http://HOST:PORT/INDEX"))
-        shown = EngineAddress(text, scheme).redacted()
-        raise EngineAddressError(f"unknown index address {shown!r}: use one of {known}")
+        raise EngineAddressError(f"unknown index address {redact(text)!r}: use one of {known}")
     return EngineAddress(text, scheme)
 
 

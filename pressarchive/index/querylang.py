@@ -24,7 +24,7 @@ from pressarchive.index.querysteps import (
     apply_boosts, attach_fields, join_wildcards, nest, walk, words_for_stray_boosts,
 )
 from pressarchive.index.querytree import (
-    MIN_BOOST, And, DateRange, Expansion, MatchAll, MatchNone, Node, Not, Or, ParsedQuery, Phrase, Prefix,
+    MAX_BOOST, MIN_BOOST, And, DateRange, Expansion, MatchAll, MatchNone, Node, Not, Or, ParsedQuery, Phrase, Prefix,
     Term, TermRange, Wildcard,
 )
 from pressarchive.index.queryvalues import DATE_FIELDS, NUMBER_LIMITS, checked_number, date_span, number
@@ -47,8 +47,8 @@ def parse_query(text: str, *, thesaurus: Thesaurus | None = None, expand: bool =
     words_for_stray_boosts(tokens)
     join_wildcards(tokens)
     attach_fields(tokens)
+    _check_fields(tokens)  # first: a misspelt field is named as such, also before a ~word
     expansions = _expand(tokens, thesaurus or builtin_thesaurus(), expand)
-    _check_fields(tokens)
     root = _compound(And, _clauses(apply_boosts(tokens)))
     return ParsedQuery(MatchNone() if root is None else root, expansions)
 
@@ -173,8 +173,9 @@ class _Operators:
 
 def _boost(token: Token) -> float:
     # "word^0" means "count for nothing": nearly nothing, never zero or negative (a negative
-    # boost would rank matches upside down, and some scorers divide by it).
-    return max(token.boost, MIN_BOOST)
+    # boost would rank matches upside down, and some scorers divide by it); "word^999..."
+    # counts much, never infinitely.
+    return min(max(token.boost, MIN_BOOST), MAX_BOOST)
 
 
 def _node(token: Token) -> Node | None:
@@ -245,6 +246,8 @@ def _number(token: Token) -> Node:
         return TermRange(field, low, high, not token.exclusive[0], not token.exclusive[1], boost)
     if token.kind == "wildcard" and token.text == "*":
         return Wildcard(field, "*", boost)  # any value
+    if token.kind == "prefix":  # "year:201*" is no number, and never year 201
+        checked_number(field, token.text + "*", token.start)
     if token.kind == "phrase":
         if number(field, token.text) is None:
             raise QueryError(f'invalid value {token.text!r} for field "{field}"', position=token.start)

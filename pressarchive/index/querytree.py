@@ -27,6 +27,10 @@ TITLE_BOOST = 2.0
 #: The least boost any node has: ``word^0`` (or a negative boost) counts for nearly nothing,
 #: never for zero, so that no scorer ranks upside down or divides by zero.
 MIN_BOOST = 1e-6
+#: The most boost any node is given: ``word^99999...`` (float infinity, past some length)
+#: counts this much, so scores stay finite numbers (JSON has no infinity) even multiplied
+#: through groups nested as deep as a query may nest them.
+MAX_BOOST = 1e6
 
 
 def groups_for(language: str | None) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ the errors (with their messages and positions) for queries that cannot run."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -41,6 +42,28 @@ def test_boolean_operators(engine: SearchEngine) -> None:
     assert ids(engine, "NOT tantalio") == {4, 5, 6, 7}
     assert ids(engine, "(hydra OR hydre) NOT berlin") == {5}
     assert ids(engine, "icaro OR (tantalio AND country:it)") == {3, 4}
+
+
+def test_every_document_narrowed_by_the_other_clauses(engine: SearchEngine) -> None:
+    # ``*:*`` beside other clauses must not widen them (Whoosh's normalising turned an AND
+    # holding an unfielded Every into Every, which matched every document).
+    assert ids(engine, "*:* NOT europol") == ids(engine, "NOT europol") != ids(engine, "*:*")
+    assert ids(engine, "*:* tantalio") == ids(engine, "tantalio AND *:*") == {1, 2, 3}
+    assert ids(engine, "tantalio (*:* OR hydre)") == {1, 2, 3}
+    assert ids(engine, "NOT *:*") == set()
+
+
+def test_a_lone_accent_is_no_word(engine: SearchEngine) -> None:
+    # A combining mark folds to nothing: punctuation, not a stop word present everywhere.
+    assert ids(engine, "\u0301") == set()
+    assert ids(engine, "\u0301 tantalio") == {1, 2, 3}
+
+
+def test_a_huge_boost_keeps_scores_finite(engine: SearchEngine) -> None:
+    # "^999...9" is float infinity: infinite scores are no JSON (the API answered 500).
+    result = engine.search(SearchRequest(query="tantalio^" + "9" * 400 + " OR hydre", limit=100))
+    assert {hit.id for hit in result.hits} == {1, 2, 3, 5}
+    assert all(math.isfinite(hit.score) for hit in result.hits)
 
 
 def test_blank_query_matches_everything(engine: SearchEngine) -> None:
@@ -238,6 +261,7 @@ def test_a_bad_query_is_a_query_error_that_says_what_and_where(
         "[a TO b]", "{}", "()", "''", "'", '""', "tantalio^2", "l'opération", "\x00",
         "published:2017", "year:[2016 TO 2018]", "id:1", "url:\"https://europol.example\"",
         "deten* OR (hydra AND NOT x)", "operation:", "title:[a TO z]", "id:abc", "tantalio~", "word~",
+        '"arrested suspects"~' + "9" * 30, '"arrested suspects"~2147483648', "tantalio^" + "9" * 400,
     ],
 )
 def test_odd_queries_answer_or_raise_query_error(engine: SearchEngine, query: str) -> None:

@@ -16,6 +16,8 @@ from urllib.parse import unquote, urlsplit
 
 from opensearchpy import OpenSearch
 from opensearchpy import exceptions as ox
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 from pressarchive.errors import UserError
 from pressarchive.index.engines import EngineAddress, EngineAddressError, EngineUnavailable
@@ -50,7 +52,10 @@ class Server:
 
 def parse_server(address: EngineAddress) -> Server:
     """The server and alias an ``opensearch+http(s)://`` address names."""
-    parts = urlsplit(address.text)
+    try:
+        parts = urlsplit(address.text)
+    except ValueError as exc:  # an unclosed IPv6 bracket, say
+        raise EngineAddressError(f"bad index address {address.redacted()!r}: {exc}") from None
     scheme = address.scheme.split("+", 1)[1]
     name = unquote(parts.path.strip("/"))
     if not parts.hostname or not _NAME.match(name):
@@ -64,7 +69,13 @@ def parse_server(address: EngineAddress) -> Server:
         raise EngineAddressError(f"bad index address {address.redacted()!r}: the port is not a number") from None
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     auth = (unquote(parts.username), unquote(parts.password or "")) if parts.username else None
-    return Server(f"{scheme}://{host}:{port}", name, address.redacted(), auth)
+    url = f"{scheme}://{host}:{port}"
+    try:
+        parse_url(url)  # what the client parses it with, so a bad host is refused here, not by a traceback
+    except LocationParseError:
+        raise EngineAddressError(f"bad index address {address.redacted()!r}: {parts.hostname!r} is no host name") \
+            from None
+    return Server(url, name, address.redacted(), auth)
 
 
 def connect(server: Server, timeout: float) -> OpenSearch:

@@ -13,9 +13,12 @@ def index_path(address: EngineAddress, options: EngineOptions) -> Path:
     """The directory an address names: the data directory's ``index/`` for plain ``whoosh``."""
     if address.text.lower() == "whoosh":
         return options.index_dir
-    parts = urlsplit(address.text)
+    try:
+        parts = urlsplit(address.text)
+    except ValueError:  # an unclosed bracket: no directory either
+        parts = urlsplit("whoosh://?")
     if parts.netloc or not parts.path.startswith("/"):
-        raise EngineAddressError(f"bad index address {address.text!r}: write whoosh:///ABSOLUTE/DIR")
+        raise EngineAddressError(f"bad index address {address.redacted()!r}: write whoosh:///ABSOLUTE/DIR")
     return Path(unquote(parts.path))
 
 
@@ -27,6 +30,6 @@ def open_whoosh(address: EngineAddress, options: EngineOptions) -> SearchIndex:
         return SearchIndex(
             path, text_source=options.text_source, time_limit=options.time_limit, thesaurus=options.thesaurus,
         )
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the directory's name
+        reason = getattr(exc, "strerror", None) or str(exc)
         raise EngineUnavailable(f"cannot open the whoosh index at {path}: {reason}") from None

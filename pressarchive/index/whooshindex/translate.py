@@ -62,7 +62,10 @@ class _Translator:
 
     def query(self, node: Node) -> wq.Query | None:
         if isinstance(node, And):
-            return wq.And(self._all(node.clauses), boost=node.boost)
+            clauses = self._all(node.clauses)
+            # Normalising turns an AND holding an unfielded Every into Every, dropping the
+            # other clauses ("*:* NOT x" would match everything): every document adds nothing.
+            return wq.And([q for q in clauses if not _every(q)] or clauses, boost=node.boost)
         if isinstance(node, Or):
             return _any_of(self._all(node.clauses), node.boost)
         if isinstance(node, Not):
@@ -103,6 +106,8 @@ def _any_of(queries: list[wq.Query], boost: float) -> wq.Or:
     """
     clauses: list[wq.Query] = []
     for q in queries:
+        if _every(q):  # matching everything: what normalising makes of it, here for an AND to see
+            return wq.Every(boost=boost)
         if type(q) is wq.Or:
             for clause in q.subqueries:
                 clause.boost = clause.boost * q.boost
@@ -110,6 +115,11 @@ def _any_of(queries: list[wq.Query], boost: float) -> wq.Or:
         else:
             clauses.append(q)
     return wq.Or(clauses, boost=boost)
+
+
+def _every(q: wq.Query) -> bool:
+    """Whether ``q`` is the unfielded Every (``*:*``, or an OR that holds it)."""
+    return isinstance(q, wq.Every) and q.fieldname is None
 
 
 def _per_field(node: Term | Phrase | Prefix | Wildcard | TermRange) -> PerField:
