@@ -142,6 +142,8 @@ def synthetic_documents(count: int, seed: int = 7) -> tuple[list[Document], dict
     varying case, operations, mentioned countries and a few near-duplicate clusters."""
     rng = random.Random(seed)
     docs, texts = [], {}
+    # As the store clusters: every member of a cluster of copies has its id, the first one too.
+    firsts = {(doc_id // 5) * 5 for doc_id in range(1, count + 1) if doc_id % 7 == 0}
     for doc_id in range(1, count + 1):
         language = rng.choice(list(VOCABULARY))
         words = VOCABULARY[language].split() + STOP_WORDS[language].split()
@@ -156,7 +158,8 @@ def synthetic_documents(count: int, seed: int = 7) -> tuple[list[Document], dict
             agency=rng.choice(["europol", "", "pn"]), country=rng.choice(["", "ES", "DE"]),
             countries=tuple(rng.sample(["PT", "ES", "DE", "FR"], rng.randint(0, 2))),
             agencies=tuple(rng.sample(["europol", "eurojust"], rng.randint(0, 1))),
-            cluster=(doc_id // 5) * 5 if doc_id % 7 == 0 else None, id=doc_id, version=rng.randint(1, 3),
+            cluster=(doc_id // 5) * 5 if doc_id % 7 == 0 else (doc_id if doc_id in firsts else None),
+            id=doc_id, version=rng.randint(1, 3),
         ))
     return docs, texts
 

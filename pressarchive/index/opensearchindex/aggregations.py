@@ -48,14 +48,20 @@ def composite_agg(field: str, after: dict[str, Any] | None = None) -> Aggs:
 
 
 def cluster_aggs() -> Aggs:
-    """The clusters of two or more matches (every other match is a cluster of its own)."""
-    return {"clusters": {"terms": {"field": "cluster", "min_doc_count": 2, "size": FACET_SIZE}}}
+    """The clusters of two or more matches (every other match is a cluster of its own).
+
+    Only documents the store put in a cluster of copies (``clustered``) can share one, so the
+    terms are gathered over those alone: in an archive of mostly unique releases that is a
+    small part of the matches (a collapsed search over 100,000 took 3-4 times longer otherwise).
+    """
+    shared = {"terms": {"field": "cluster", "min_doc_count": 2, "size": FACET_SIZE}}
+    return {"clusters": {"filter": {"term": {"clustered": True}}, "aggs": {"shared": shared}}}
 
 
 def cluster_count(total: int, aggregations: Aggs) -> int | None:
     """How many near-duplicate clusters ``total`` matches form; None when there were too many
     shared clusters to list (count them with :func:`composite_agg` instead)."""
-    clusters = aggregations["clusters"]
+    clusters = aggregations["clusters"]["shared"]
     if clusters.get("sum_other_doc_count"):
         return None
     return total - sum(int(bucket["doc_count"]) - 1 for bucket in clusters["buckets"])

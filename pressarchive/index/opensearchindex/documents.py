@@ -37,6 +37,7 @@ def index_source(doc: Document) -> dict[str, Any]:
         "id": values.id,
         "version": doc.version,
         "cluster": values.cluster,
+        "clustered": doc.cluster is not None,  # one of a cluster of copies (see aggregations.cluster_aggs)
         "url": doc.url,
         "lang_group": group,
         **single,

@@ -20,7 +20,7 @@ from pressarchive.index.fields import KEYWORD_FIELDS, body_field, title_field
 from pressarchive.index.languages import GROUPS, OTHER, stoplist
 from pressarchive.searchparams import MAX_LIMIT, MAX_PAGE
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Lucene refuses a whole document holding a term over 32,766 bytes; a character takes at most
 #: four in UTF-8. Longer words are cut to this many characters (searching one cuts it alike),
 #: longer keyword values are kept in the document but not indexed, where Whoosh takes both.
@@ -99,6 +99,7 @@ def mappings(refill_pending: bool) -> dict[str, Any]:
         "id": {"type": "long"},
         "version": {"type": "long"},
         "cluster": {"type": "long"},
+        "clustered": {"type": "boolean"},
         "url": keyword,
         "lang_group": keyword,
         "published": {"type": "date", "format": "strict_date"},
