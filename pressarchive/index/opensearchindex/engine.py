@@ -82,6 +82,7 @@ class OpenSearchIndex:
                 done, _ = run_bulk(self.client, self.server, index_actions(fresh, self._first_of_each(docs, seen)))
                 self._settings(fresh, {"refresh_interval": None, "translog.durability": None})
                 self._refresh(fresh)
+                self._flush(fresh)  # written with an unsynced log: on disk before readers see it
                 aliases.point(self.client, self.server, fresh, old)
             except BaseException:
                 # Never left behind: not by a failed fill, nor by a swap another rebuild overtook.
@@ -173,6 +174,10 @@ class OpenSearchIndex:
     def _refresh(self, index: str) -> None:
         with calling(self.server):
             self.client.indices.refresh(index=index)
+
+    def _flush(self, index: str) -> None:
+        with calling(self.server):
+            self.client.indices.flush(index=index, wait_if_ongoing=True)
 
     def _settings(self, index: str, values: dict[str, Any]) -> None:
         with calling(self.server):
