@@ -195,3 +195,18 @@ def walk(node: Node) -> list[Node]:
         found.append(current)
         pending.extend(reversed(children(current)))
     return found
+
+
+def ranks_nothing(root: Node) -> bool:
+    """Whether a query has nothing to rank its matches by, so every engine lists them by date
+    as it lists a search without words: everything (``*:*``, or an OR holding it), or every
+    document with a value in a number field (``year:*``, ``id:*``) or a date (an open range)."""
+    if isinstance(root, MatchAll):
+        return True
+    if isinstance(root, Or):
+        return any(ranks_nothing(clause) for clause in root.clauses if isinstance(clause, (MatchAll, Or)))
+    if isinstance(root, Wildcard):
+        return root.pattern == "*" and root.field in ("year", "id")
+    if isinstance(root, DateRange):
+        return root.start is None and root.end is None
+    return False

@@ -38,6 +38,14 @@ def test_a_search_without_words_lists_by_date(engine: SearchEngine) -> None:
     assert result.sort == "relevance"  # the order asked for
 
 
+@pytest.mark.parametrize("query", ["*:*", "*:* OR tantalio", "year:*", "id:*"])
+def test_a_query_with_nothing_to_rank_by_lists_by_date(engine: SearchEngine, query: str) -> None:
+    # Every document, or every one with a value in a field: no word gives a score.
+    dated = [doc_id for doc_id in BY_DATE if doc_id != 6]  # 6 is undated: no year either
+    expected_ids = dated if query == "year:*" else BY_DATE
+    assert ranked(engine, query) == expected_ids
+
+
 def test_relevance_ranks_matches_by_score(engine: SearchEngine) -> None:
     result = engine.search(SearchRequest(query="blanqueo OR cocaína", limit=100))
     assert {hit.id for hit in result.hits} == {1, 7}

@@ -62,7 +62,7 @@ def query_body(target: Target, request: SearchRequest, parsed: qt.ParsedQuery, d
 
 def by_score(request: SearchRequest, parsed: qt.ParsedQuery) -> bool:
     """Whether matches are ordered by relevance (a search without words lists by date)."""
-    return request.sort != "date" and not isinstance(parsed.root, qt.MatchAll)
+    return request.sort != "date" and not qt.ranks_nothing(parsed.root)
 
 
 def sort_order(scored: bool) -> list[Any]:

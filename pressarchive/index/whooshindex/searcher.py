@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.query import Every, Query
+from whoosh.query import Query
 from whoosh.searching import Searcher
 
 from pressarchive.index.deadline import Deadline
@@ -27,7 +27,7 @@ from pressarchive.index.whooshindex.matchset import Match, SegmentMatcher, stati
 from pressarchive.index.whooshindex.translate import to_whoosh
 from pressarchive.index.models import Hit, SearchRequest, SearchResult
 from pressarchive.index.querylang import parse_query
-from pressarchive.index.querytree import groups_for
+from pressarchive.index.querytree import groups_for, ranks_nothing
 from pressarchive.index.thesaurus import Thesaurus
 
 
@@ -76,7 +76,7 @@ def run_search(searcher: Searcher, cache: DocValuesCache, request: SearchRequest
     parsed = parse_query(request.query, thesaurus=thesaurus, expand=request.expand)
     q = to_whoosh(parsed.root, groups_for(request.language))
     views = segment_views(searcher, cache)
-    by_score = request.sort != "date" and not isinstance(q, Every)
+    by_score = request.sort != "date" and not ranks_nothing(parsed.root)
     found = match_all(searcher, views, q, request, deadline, scored=by_score)
     masks = [match.mask for match in found]
     matches = [(view.values, mask) for view, mask in zip(views, masks, strict=True)]
@@ -121,10 +121,10 @@ def ranked_ids(searcher: Searcher, cache: DocValuesCache, request: SearchRequest
     Only ids: the rows themselves come from the store, a batch at a time, so an export of
     100,000 matches holds 100,000 integers here and never 100,000 documents.
     """
-    q = to_whoosh(parse_query(request.query, thesaurus=thesaurus, expand=request.expand).root,
-                  groups_for(request.language))
+    root = parse_query(request.query, thesaurus=thesaurus, expand=request.expand).root
+    q = to_whoosh(root, groups_for(request.language))
     views = segment_views(searcher, cache)
-    by_score = request.sort != "date" and not isinstance(q, Every)
+    by_score = request.sort != "date" and not ranks_nothing(root)
     found = match_all(searcher, views, q, request, deadline, scored=by_score)
     wanted = sum(int(match.mask.sum()) for match in found)
     deadline.check()
