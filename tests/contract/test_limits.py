@@ -102,7 +102,7 @@ def test_the_limit_covers_building_snippets(make_engine: EngineMaker) -> None:
     address = make_engine.address()
     roomy = make_engine.open(address, text_source=texts_of(docs), time_limit=30.0)
     roomy.add(docs)
-    quick = _timed(lambda: roomy.search(SearchRequest(query="europol", limit=1)), times=2)
+    quick = _timed(lambda: roomy.search(SearchRequest(query="europol", limit=1)), times=4)
     full = _timed(lambda: roomy.search(SearchRequest(query="europol", limit=100)))
     limit = max(0.1, 2 * quick)
     assert full > 2 * limit, f"the page takes {full:.2f} s, matching {quick:.2f} s: too little to test the limit"
@@ -114,10 +114,11 @@ def test_the_limit_covers_building_snippets(make_engine: EngineMaker) -> None:
 
 
 def _timed(work: Callable[[], object], times: int = 1) -> float:
-    """Seconds the last of ``times`` runs of ``work`` took (the first ones warm caches)."""
-    took = 0.0
+    """Seconds the quickest of ``times`` runs of ``work`` took after the first (which warms
+    caches): on a busy machine one run can take several times its usual time."""
+    took: list[float] = []
     for _ in range(times):
         began = time.monotonic()
         work()
-        took = time.monotonic() - began
-    return took
+        took.append(time.monotonic() - began)
+    return min(took[1:] or took)
