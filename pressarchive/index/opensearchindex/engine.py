@@ -26,7 +26,8 @@ from pressarchive.index.opensearchindex.client import WRITE_TIMEOUT, Server, cal
 from pressarchive.index.opensearchindex.documents import index_source
 from pressarchive.index.opensearchindex.hits import make_hits
 from pressarchive.index.opensearchindex.morelike import more_like_query
-from pressarchive.index.opensearchindex.searcher import parse, ranked_ids, run_search
+from pressarchive.index.opensearchindex.searcher import ranked_ids, run_search
+from pressarchive.index.querylang import parse_query
 from pressarchive.index.opensearchindex.target import Target, max_clauses
 from pressarchive.index.thesaurus import Thesaurus
 from pressarchive.record import Document
@@ -105,7 +106,7 @@ class OpenSearchIndex:
         """Run a search; QueryError for a bad query, QueryTooExpensive past the time limit."""
         request = request.clamped()
         deadline = Deadline(self.time_limit)
-        parsed = parse(request, self.thesaurus)
+        parsed = parse_query(request.query, thesaurus=self.thesaurus, expand=request.expand)
         return run_search(self._target, request, parsed, self.text_source, deadline)
 
     def matching_ids(self, request: SearchRequest) -> list[int]:
@@ -113,7 +114,8 @@ class OpenSearchIndex:
         limit as :meth:`search`."""
         request = request.clamped()
         deadline = Deadline(self.time_limit)
-        return ranked_ids(self._target, request, parse(request, self.thesaurus), deadline)
+        parsed = parse_query(request.query, thesaurus=self.thesaurus, expand=request.expand)
+        return ranked_ids(self._target, request, parsed, deadline)
 
     def more_like(self, doc_id: int, limit: int = 10) -> list[Hit]:
         """Documents like ``doc_id``, best first, excluding it; ``KeyError`` if not indexed."""

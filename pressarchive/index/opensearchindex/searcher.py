@@ -24,20 +24,10 @@ from pressarchive.index.opensearchindex.filters import filter_clauses
 from pressarchive.index.opensearchindex.hits import body_words, make_hits
 from pressarchive.index.opensearchindex.target import Target, request_timeout
 from pressarchive.index.opensearchindex.translate import Query, Translator, clause_count
-from pressarchive.index.thesaurus import Thesaurus
 
 #: Matches fetched per request when every id is wanted (exports), through a point in time.
 ID_PAGE = 10_000
 _SOURCE = ["id", "cluster", "display"]
-
-
-def parse(request: SearchRequest, thesaurus: Thesaurus | None) -> qt.ParsedQuery:
-    """The request's query as pressarchive's tree (an empty query matches everything)."""
-    if not request.query.strip():
-        return qt.ParsedQuery(qt.MatchAll())
-    from pressarchive.index import querylang  # the parser is loaded only for a query with words
-
-    return querylang.parse_query(request.query, thesaurus=thesaurus, expand=request.expand)  # type: ignore[attr-defined, no-any-return]
 
 
 def query_body(target: Target, request: SearchRequest, parsed: qt.ParsedQuery, deadline: Deadline) -> Query:
