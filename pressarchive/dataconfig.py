@@ -1,9 +1,11 @@
 """A data directory's ``config.toml``: the settings an archive keeps between runs.
 
-Today one key, ``index``: the address of the search engine the archive uses (see
+Two keys. ``index``: the address of the search engine the archive uses (see
 :mod:`pressarchive.index.engines`), written by ``index --rebuild --to ADDRESS`` once the new
-engine is full, so every later command (crawl, search, serve) uses it without an option. A
-missing file means the defaults; a malformed one is a clear error, never silently ignored.
+engine is full, so every later command (crawl, search, serve) uses it without an option.
+``db``: the store's database URL (see :mod:`pressarchive.dbaddress`) when it is not the
+embedded ``archive.sqlite``, for example a team's PostgreSQL server. A missing file means
+the defaults; a malformed one is a clear error, never silently ignored.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class ConfigError(UserError):
 @dataclass(frozen=True)
 class DataConfig:
     index: str | None = None  # search engine address; None: the embedded default
+    db: str | None = None  # the store's database URL; None: DIR/archive.sqlite
 
 
 def read_config(path: Path) -> DataConfig:
@@ -45,7 +48,10 @@ def read_config(path: Path) -> DataConfig:
     index = raw.get("index")
     if index is not None and not isinstance(index, str):
         raise ConfigError(f"{path}: index must be a string such as \"opensearch+http://127.0.0.1:9200/press\"")
-    return DataConfig(index=index)
+    db = raw.get("db")
+    if db is not None and not isinstance(db, str):
+        raise ConfigError(f"{path}: db must be a string such as \"postgresql+psycopg://USER@HOST:5432/NAME\"")
+    return DataConfig(index=index, db=db)
 
 
 def write_index(path: Path, address: str) -> None:

@@ -52,6 +52,7 @@ class DataDir:
 
     root: Path
     index_option: str | None = None
+    db_option: str | None = None  # --db or $PRESSARCHIVE_DB: the store's database URL
 
     @property
     def database(self) -> Path:
@@ -99,17 +100,29 @@ class DataDir:
 
     @property
     def database_url(self) -> str:
-        return f"sqlite:///{self.database}"
+        """The store's database: the run's option, else ``config.toml``'s ``db``, else the
+        embedded ``archive.sqlite`` (see :mod:`pressarchive.dbaddress`)."""
+        if self.db_option and self.db_option.strip():
+            return self.db_option.strip()
+        from pressarchive.dataconfig import read_config
+
+        return read_config(self.config_file).db or f"sqlite:///{self.database}"
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        """Whether the store is this directory's own ``archive.sqlite`` (not a server's database)."""
+        return self.database_url == f"sqlite:///{self.database}"
 
 
-def resolve_data_dir(option: str | os.PathLike[str] | None = None, index: str | None = None) -> DataDir:
+def resolve_data_dir(option: str | os.PathLike[str] | None = None, index: str | None = None,
+                     db: str | None = None) -> DataDir:
     """The data directory named by the option, the environment or the user default; ``index``
-    is the search engine address given for this run, if any."""
+    is the search engine address and ``db`` the store's database URL given for this run, if any."""
     if option is not None and not str(option).strip():
         # `--data "$DIR"` with DIR unset must not quietly mean the default archive.
         raise DataDirError("empty data directory name: give --data a directory")
     chosen = option or os.environ.get(ENV_VAR) or user_data_dir("pressarchive", appauthor=False)
-    return DataDir(Path(chosen).expanduser().resolve(), index_option=index)
+    return DataDir(Path(chosen).expanduser().resolve(), index_option=index, db_option=db)
 
 
 def prepare_data_dir(data: DataDir) -> DataDir:
@@ -129,6 +142,8 @@ def prepare_data_dir(data: DataDir) -> DataDir:
 
 def require_archive(data: DataDir) -> DataDir:
     """``data`` if it already holds an archive; else one line naming the directory, and nothing created."""
+    if not data.uses_embedded_database:
+        return data  # the database server's store is checked when it is opened
     if not data.database.is_file() or data.database.stat().st_size == 0:
         raise DataDirError(
             f"data directory {data.root} {_missing(data)}: give --data the directory a crawl wrote to, "
@@ -148,6 +163,8 @@ def _missing(data: DataDir) -> str:
 
 def check_archive_file(data: DataDir) -> None:
     """Refuse an ``archive.sqlite`` that is not a SQLite database rather than fail inside SQLite."""
+    if not data.uses_embedded_database:
+        return
     try:
         with data.database.open("rb") as file:
             head = file.read(len(SQLITE_MAGIC))

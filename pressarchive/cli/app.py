@@ -23,6 +23,7 @@ from pressarchive.datadir import (
     DataDir, DataDirError, prepare_data_dir, require_archive, resolve_data_dir, writer_lock,
 )
 from pressarchive.errors import UserError
+from pressarchive.dbaddress import redact
 from pressarchive.index.engines import parse_address
 from pressarchive.service import ArchiveService
 from pressarchive.writefailure import describe, is_storage_failure
@@ -32,14 +33,17 @@ class Context:
     """What the global options resolve to, shared by every subcommand."""
 
     def __init__(self, data_option: str | None, index_option: str | None = None,
-                 index_from_environment: bool = False) -> None:
+                 index_from_environment: bool = False, db_option: str | None = None,
+                 db_from_environment: bool = False) -> None:
         self.data_option = data_option
         self.index_option = index_option
         self.index_from_environment = index_from_environment  # $PRESSARCHIVE_INDEX, not --index
+        self.db_option = db_option
+        self.db_from_environment = db_from_environment  # $PRESSARCHIVE_DB, not --db
 
     @property
     def data(self) -> DataDir:
-        return resolve_data_dir(self.data_option, index=self.index_option)
+        return resolve_data_dir(self.data_option, index=self.index_option, db=self.db_option)
 
     def command_line(self, *args: str) -> str:
         """``pressarchive ARGS`` acting on the same archive and index, quoted for a shell
@@ -49,7 +53,8 @@ class Context:
         data = ["--data", self.data_option] if self.data_option else []
         given = self.index_option and not self.index_from_environment
         index = ["--index", parse_address(self.index_option).redacted()] if given else []
-        return shlex.join(["pressarchive", *data, *index, *args])
+        db = ["--db", redact(self.db_option)] if self.db_option and not self.db_from_environment else []
+        return shlex.join(["pressarchive", *data, *index, *db, *args])
 
     def service(self) -> ArchiveService:
         """The archive of a data directory that already holds one (a reader creates nothing)."""
@@ -84,12 +89,18 @@ pass_context = click.make_pass_decorator(Context)
     help="Search engine: whoosh (default, in DIR/index), whoosh:///DIR or opensearch+http://HOST:PORT/INDEX."
          " Default: $PRESSARCHIVE_INDEX, else the data directory's config.toml, else whoosh.",
 )
+@click.option(
+    "--db", "db_option", metavar="URL", envvar="PRESSARCHIVE_DB",
+    help="Store database: postgresql+psycopg://USER@HOST:PORT/NAME (or sqlite:///FILE)."
+         " Default: $PRESSARCHIVE_DB, else the data directory's config.toml, else DIR/archive.sqlite.",
+)
 @click.version_option(__version__, prog_name="pressarchive")
 @click.pass_context
-def cli(ctx: click.Context, data_option: str | None, index_option: str | None) -> None:
+def cli(ctx: click.Context, data_option: str | None, index_option: str | None, db_option: str | None) -> None:
     """Crawl, archive and search public press releases about law-enforcement operations."""
-    from_environment = ctx.get_parameter_source("index_option") == click.core.ParameterSource.ENVIRONMENT
-    ctx.obj = Context(data_option, index_option, from_environment)
+    environment = click.core.ParameterSource.ENVIRONMENT
+    ctx.obj = Context(data_option, index_option, ctx.get_parameter_source("index_option") == environment,
+                      db_option, ctx.get_parameter_source("db_option") == environment)
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -17,6 +17,8 @@ import hashlib
 import io
 import logging
 import os
+import re
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, UTC
@@ -41,6 +43,10 @@ _HOP_HEADERS = {"transfer-encoding"}
 # A file being written is named ``<name>.open`` and renamed when closed, so a file left
 # ``.open`` by a killed crawl is known to need repair (see repair.py).
 OPEN_SUFFIX = ".open"
+#: This machine's name in WARC file names: crawlers on several machines writing into one shared
+#: directory (one crawl through a shared frontier) never pick the same name. Names sort by
+#: source, then time; host, process id and serial only break ties.
+_HOST = re.sub(r"[^A-Za-z0-9]+", "_", socket.gethostname()).strip("_")[:40] or "host"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +156,7 @@ class RotatingWarcWriter:
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         while True:
             self._serial += 1
-            name = f"{self.prefix}-{stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
+            name = f"{self.prefix}-{stamp}-{_HOST}-{os.getpid()}-{self._serial:05d}.warc.gz"
             if not warc_path(self.directory, name).exists():
                 break
         path = self.directory / (name + OPEN_SUFFIX)
