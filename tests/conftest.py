@@ -18,6 +18,8 @@ import pytest
 
 from pressarchive.sampleroom import SamplePressRoom
 from tests.opensearchnode import NodeStartError, OpenSearchNode
+from tests.pgserver import PostgresServer, PostgresStartError
+from tests.redisserver import RedisServer, RedisStartError
 
 REPO = Path(__file__).resolve().parents[1]
 # The browser tests' fixtures (chromium through Playwright, a served archive, screenshots).
@@ -111,3 +113,50 @@ def opensearch_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenSe
         yield node
     finally:
         node.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole session (Debian's binaries, a temporary folder,
+    a free loopback port), started by the first test that asks for it. It fails, never skips,
+    when it cannot start: a suite that never touched PostgreSQL must not pass as if it had."""
+    server = PostgresServer()
+    try:
+        server.start()
+    except PostgresStartError as error:
+        pytest.fail(f"the test PostgreSQL server did not start: {error}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh empty database on the test server, dropped after the test."""
+    url = postgres_server.new_database()
+    try:
+        yield url
+    finally:
+        postgres_server.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One real Redis server for the whole session (Debian's redis-server, a free loopback port)."""
+    server = RedisServer()
+    try:
+        server.start()
+    except RedisStartError as error:
+        pytest.fail(f"the test Redis server did not start: {error}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """Database 0 of the test Redis server, emptied before the test."""
+    redis_server.flush()
+    return redis_server.url(0)
