@@ -22,8 +22,13 @@ never the bottleneck. ``--polite`` adds S measured with pressarchive's politenes
 end-to-end time goes per page: reactor idle, fetch-side middlewares, WARC, capture rows,
 extraction, document store, spider callbacks, and the wall time of each indexing round (which
 runs in a process of its own).
+``--frontier`` adds two crawls with the store on PostgreSQL (the servers started as the tests
+start them: tests/pgserver.py, tests/redisserver.py): one process alone, then two processes
+sharing one crawl through a Redis frontier (``crawl --frontier``), each in pages/s and ÷ L,
+beside the SQLite figure above, and the cost of sharing, ``1 - two-process rate / one-process
+rate`` (target at most 15%).
 
-Usage: python bench/crawl.py [--releases N | --quick] [--keep] [--polite] [--profile]
+Usage: python bench/crawl.py [--releases N | --quick] [--keep] [--polite] [--profile] [--frontier]
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ sys.path.insert(0, str(BENCH))
 import sitegen  # noqa: E402  (bench/ helper, importable once bench/ is on the path)
 
 TARGET = 0.60
+FRONTIER_TARGET = 0.15  # --frontier: sharing may cost at most this share of one process's rate
 HTML = "text/html; charset=utf-8"
 PROFILE_NAME = "benchroom"
 
@@ -772,6 +778,147 @@ def print_profile(result: dict[str, Any]) -> dict[str, Any]:
         pstats.Stats(result["pstats"]).sort_stats("tottime").print_stats(30)
     return summary
 
+# -- --frontier: one crawl shared by two processes, the store on PostgreSQL --------------------
+
+class StoreServers:
+    """PostgreSQL and Redis for the ``--frontier`` crawls, started as the tests start them
+    (tests/pgserver.py, tests/redisserver.py: Debian's binaries, a temporary folder, a free
+    loopback port), and stopped with this script."""
+
+    def __init__(self, tmp: Path) -> None:
+        sys.path.insert(0, str(REPO))
+        from tests.pgserver import PostgresServer
+        from tests.redisserver import RedisServer
+
+        self.postgres = PostgresServer().start()
+        try:
+            self.redis = RedisServer().start(parent=tmp)
+        except BaseException:
+            self.postgres.stop()
+            raise
+
+    def versions(self) -> dict[str, str]:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(self.postgres.url)
+        with engine.connect() as conn:
+            postgres = conn.execute(sa.text("SHOW server_version")).scalar_one()
+        engine.dispose()
+        redis = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout
+        return {"postgresql": str(postgres).split()[0],
+                "redis": next((w.split("=", 1)[1] for w in redis.split() if w.startswith("v=")), "?")}
+
+    def stop(self) -> None:
+        self.redis.stop()
+        self.postgres.stop()
+
+def run_measured_together(cmds: list[list[str]], logs: list[Path], env: dict[str, str],
+                          server: SiteServer) -> dict[str, Any]:
+    """``run_measured`` for processes started at once: wall until the last exits, rusage summed."""
+    server_cpu = server.stats()["cpu"]
+    busy, own = machine_busy(), time.process_time()
+    outs = [open(log, "wb") for log in logs]  # noqa: SIM115 - closed below, after every process
+    try:
+        started = time.perf_counter()
+        procs = [subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=REPO, env=env)
+                 for cmd, out in zip(cmds, outs, strict=True)]
+        samplers = [TreeRss(proc.pid) for proc in procs]
+        codes, user, system, exits = [], 0.0, 0.0, []
+        for proc in procs:
+            _, status, usage = os.wait4(proc.pid, 0)
+            exits.append(time.perf_counter() - started)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            codes.append(proc.returncode)
+            user, system = user + usage.ru_utime, system + usage.ru_stime
+        wall = time.perf_counter() - started
+        for sampler in samplers:
+            sampler.stop()
+    finally:
+        for out in outs:
+            out.close()
+    busy = machine_busy() - busy
+    server_cpu = server.stats()["cpu"] - server_cpu
+    ours = user + system + server_cpu + time.process_time() - own
+    return {
+        "returncodes": codes, "wall": wall, "exits_s": exits, "server_cpu_share": server_cpu / wall,
+        "other_load_cores": max(0.0, busy - ours) / wall,
+        "run_queue_wait_s": sum(s.run_queue_wait for s in samplers), "cpu_user": user, "cpu_sys": system,
+        "tree_peak_rss_mb": sum(s.peak_kb for s in samplers) / 1024,
+    }
+
+def store_figures(db: str) -> dict[str, Any]:
+    """What the PostgreSQL store holds after a crawl: documents, distinct URLs, versions, captures per run."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db)
+    try:
+        with engine.connect() as conn:
+            one = conn.execute(sa.text(
+                "SELECT count(*), count(DISTINCT url), (SELECT count(*) FROM versions) FROM documents")).one()
+            per_run = conn.execute(sa.text("SELECT run_id, count(*) FROM captures GROUP BY run_id ORDER BY run_id"))
+            captures = [count for _run, count in per_run]
+    finally:
+        engine.dispose()
+    return {"documents": one[0], "distinct_urls": one[1], "versions": one[2], "captures_per_run": captures}
+
+def run_postgres_crawl(server: SiteServer, tmp: Path, profile: Path, servers: StoreServers, name: str,
+                       processes: int, extra: list[str]) -> dict[str, Any]:
+    """``processes`` CLI crawls at once on one data directory and a fresh PostgreSQL database;
+    with more than one they share the crawl through the Redis frontier."""
+    db = servers.postgres.new_database("bench")
+    servers.redis.flush()
+    data = tmp / name
+    shared = ["--frontier", servers.redis.url(0)] if processes > 1 else []
+    cmd = [sys.executable, "-m", "pressarchive", "--data", str(data), "--db", db, "crawl", "--profile", str(profile),
+           "--delay", "0", *shared, *extra]
+    logs = [tmp / f"{name}-{k}.out" for k in range(processes)]
+    measured = run_measured_together([cmd] * processes, logs, cli_env(), server)
+    if any(measured["returncodes"]):
+        tails = "\n".join(log.read_text(errors="replace")[-1500:] for log in logs)
+        raise SystemExit(f"error: the {name} crawls exited {measured['returncodes']}:\n{tails}")
+    reports = [json.loads(path.read_text())["summaries"][0] for path in sorted((data / "reports").glob("crawl-*.json"))]
+    result = measured | store_figures(db) | {
+        "processes": processes, "fetched": sum(r.get("fetched", 0) for r in reports),
+        "errors": sum(sum((r.get("errors") or {}).values()) for r in reports),
+    }
+    servers.postgres.drop_database(db)
+    result["pages_per_s"] = result["documents"] / result["wall"]
+    result["cpu_cores_used"] = (result["cpu_user"] + result["cpu_sys"]) / result["wall"]
+    return result
+
+def run_frontier_comparison(server: SiteServer, tmp: Path, profile: Path, limit: float, sqlite: dict[str, Any],
+                            extra: list[str]) -> dict[str, Any]:
+    """One process alone against two sharing the frontier, both on PostgreSQL; SQLite's one
+    process (the end-to-end figure above) as today's baseline. Prints the table and the overhead."""
+    servers = StoreServers(tmp)
+    try:
+        versions = servers.versions()
+        one = run_postgres_crawl(server, tmp, profile, servers, "pg-one", 1, extra)
+        two = run_postgres_crawl(server, tmp, profile, servers, "pg-two", 2, extra)
+    finally:
+        servers.stop()
+    overhead = 1 - two["pages_per_s"] / one["pages_per_s"]
+    print(f"\n--frontier: the store on PostgreSQL {versions['postgresql']}, the frontier on Redis {versions['redis']}, "
+          f"crawl --delay 0, the same site and L")
+    print(f"  {'crawl':46} {'pages/s':>8} {'÷ L':>6} {'wall s':>7} {'docs':>6} {'dup':>4} {'CPU s':>6} "
+          f"{'cores':>6} {'peak RSS MB':>11}")
+    rows = [("SQLite, one process (today's default)", sqlite, sqlite["documents"], 0),
+            ("PostgreSQL, one process", one, one["documents"], one["documents"] - one["distinct_urls"]),
+            ("PostgreSQL + Redis frontier, two processes", two, two["documents"],
+             two["documents"] - two["distinct_urls"])]
+    for label, run, docs, dup in rows:
+        cpu = run["cpu_user"] + run["cpu_sys"]
+        print(f"  {label:46} {run['pages_per_s']:8.1f} {run['pages_per_s'] / limit:6.2f} {run['wall']:7.1f} "
+              f"{docs:6d} {dup:4d} {cpu:6.1f} {run['cpu_cores_used']:6.2f} {run['tree_peak_rss_mb']:11.0f}")
+    verdict = "meets" if overhead <= FRONTIER_TARGET else "ABOVE"
+    print(f"  sharing overhead: 1 - (two-process rate / one-process rate) = {100 * overhead:.1f}% "
+          f"({verdict} the {100 * FRONTIER_TARGET:.0f}% target); captures per process of the shared crawl: "
+          f"{two['captures_per_run']}; the two exited after {', '.join(f'{s:.1f}' for s in two['exits_s'])} s")
+    return {"versions": versions, "one_process": one, "two_processes": two, "overhead": overhead,
+            "target": FRONTIER_TARGET, "one_fraction_of_L": one["pages_per_s"] / limit,
+            "two_fraction_of_L": two["pages_per_s"] / limit,
+            "sqlite_fraction_of_L": sqlite["pages_per_s"] / limit}
+
 # -- main -------------------------------------------------------------------------------------
 
 class SpeedProbe:
@@ -827,6 +974,8 @@ def main() -> None:
                         help="also measure plain Scrapy with pressarchive's politeness (AutoThrottle, 2/domain)")
     parser.add_argument("--profile", action="store_true",
                         help="also run an instrumented crawl and print where its time goes")
+    parser.add_argument("--frontier", action="store_true",
+                        help="also crawl with the store on PostgreSQL: one process, then two sharing a Redis frontier")
     parser.add_argument("--cprofile", action="store_true", help="with --profile: cProfile that run too")
     parser.add_argument("--crawl-set", action="append", default=[], metavar="NAME=VALUE",
                         help="pass --set NAME=VALUE to the end-to-end crawls (repeatable), "
@@ -930,6 +1079,10 @@ def main() -> None:
         figures["entities_cpu_share"] = share
         figures |= {"L": limit, "one_core_series": serial, "fraction_of_L": fraction,
                     "target": TARGET, "children_maxrss_mb": children.ru_maxrss / 1024}
+        if args.frontier:
+            figures["frontier"] = run_frontier_comparison(server, tmp, profile, limit, e2e, extra)
+            other_load |= {f"frontier {k}": figures["frontier"][k]["other_load_cores"]
+                           for k in ("one_process", "two_processes")}
         if args.profile:
             profiled = run_profiled(server, tmp, profile, args.cprofile, extra)
             probe("after profiled crawl")
