@@ -341,3 +341,24 @@ def test_concurrent_openers_one_migrates_the_others_wait(
     if before:
         after = table_rows(engine)
         assert all(len(after[table]) == len(rows) for table, rows in before.items())
+
+
+# -- writing the next revision --------------------------------------------------------------------
+
+
+def test_next_revision_is_written_from_what_schema_py_adds(tmp_path: Path) -> None:
+    """``python -m pressarchive.store.migrations`` numbers it after the head and writes the
+    operations that make the migrated database what schema.py declares (here, a new table)."""
+    from pressarchive.store.migrations.__main__ import write_revision
+
+    added = sa.Table("trial_notes", schema.metadata, sa.Column("id", sa.Integer, primary_key=True))
+    try:
+        script = write_revision("trial notes", f"sqlite:///{tmp_path / 'compare.sqlite'}", tmp_path)
+    finally:
+        schema.metadata.remove(added)
+    number = f"{int(head_revision()) + 1:04d}"
+    assert script is not None and Path(script.path) == tmp_path / f"{number}_trial_notes.py"
+    written = Path(script.path).read_text("utf-8")
+    assert f"revision = '{number}'" in written and f"down_revision = '{head_revision()}'" in written
+    assert "op.create_table('trial_notes'" in written and "op.drop_table('trial_notes')" in written
+    assert not list(VERSIONS.glob(f"{number}_*"))

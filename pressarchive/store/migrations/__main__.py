@@ -11,6 +11,7 @@ fails until schema.py and the revisions agree again.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
@@ -18,19 +19,21 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.script import Script
 
-from pressarchive.store.migrations import alembic_config, head_revision
+from pressarchive.store.migrations import VERSIONS, alembic_config, head_revision
 
 
-def write_revision(message: str, url: str) -> Script | None:
-    """The new revision, numbered after the newest, from what ``url`` lacks once migrated."""
+def write_revision(message: str, url: str, folder: Path = VERSIONS) -> Script | None:
+    """The new revision, numbered after the newest, from what ``url`` lacks once migrated;
+    written into ``folder`` (the package's revisions, or elsewhere to try it out)."""
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
             config = alembic_config()
+            config.set_main_option("version_locations", os.pathsep.join(dict.fromkeys((str(VERSIONS), str(folder)))))
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
             written = command.revision(
-                config, message, autogenerate=True, rev_id=f"{int(head_revision()) + 1:04d}",
+                config, message, autogenerate=True, rev_id=f"{int(head_revision()) + 1:04d}", version_path=str(folder),
             )
     finally:
         engine.dispose()
