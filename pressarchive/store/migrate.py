@@ -74,7 +74,8 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
             finally:
                 conn.rollback()
                 conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(waited or 0)}")
-        else:
+        else:  # a transaction, even on an engine made to autocommit: the lock lasts until its end
+            conn.execution_options(isolation_level="READ COMMITTED")
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_LOCK_KEY)))
             yield conn
             conn.commit()
