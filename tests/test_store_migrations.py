@@ -289,6 +289,48 @@ def test_cli_refuses_a_newer_archive_in_one_line(tmp_path: Path) -> None:
 # -- readers and status ---------------------------------------------------------------------------
 
 
+def test_read_only_sqlite_archive_opens_when_up_to_date_and_says_why_it_cannot_migrate(tmp_path: Path) -> None:
+    path = tmp_path / "archive.sqlite"
+    open_archive(f"sqlite:///{path}")
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
+    open_archive(read_only)  # up to date: only read
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP TABLE {migrate.VERSION_TABLE}"))  # as made before migrations
+    with pytest.raises(UserError, match=r"has no schema revision yet and this pressarchive needs \d+, but it may "
+                                        r"not change the database \(attempt to write a readonly database\)"):
+        open_archive(read_only)
+    assert migrate.schema_revision(engine) is None
+
+
+@pytest.mark.postgres
+def test_postgres_role_that_may_only_read_opens_when_up_to_date(postgres_url: str) -> None:
+    """``serve`` may run as a role that only reads: fine once the schema is current; before,
+    one clear line instead of a permission error's traceback."""
+    owner = sa.create_engine(postgres_url)
+    role = f"reader_{os.getpid()}"
+    reader_url = sa.make_url(postgres_url).set(username=role).render_as_string(hide_password=False)
+    with owner.begin() as conn:
+        conn.execute(sa.text(f"CREATE ROLE {role} LOGIN"))
+        conn.execute(sa.text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+        conn.execute(sa.text(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {role}"))
+    try:
+        build_old_archive(owner, "baseline")
+        with pytest.raises(UserError, match=r"has no schema revision yet .* may not change the database \(permission"):
+            open_archive(reader_url)
+        open_archive(postgres_url)  # the owner migrates
+        reader = Archive(reader_url)
+        try:
+            assert migrate.schema_revision(reader.engine) == head_revision() and reader.stats()["captures"] == 3
+        finally:
+            reader.close()
+    finally:
+        with owner.begin() as conn:
+            conn.execute(sa.text(f"DROP OWNED BY {role}"))
+            conn.execute(sa.text(f"DROP ROLE {role}"))
+        owner.dispose()
+
+
 def test_reading_command_brings_an_old_archive_forward_and_status_shows_the_revision(tmp_path: Path) -> None:
     """Readers migrate too, as the open-time upgrade did: a read is always at the code's schema."""
     cli = CLI(tmp_path / "data")

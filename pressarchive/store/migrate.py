@@ -36,6 +36,8 @@ _PG_LOCK_KEY = 0x7072_6573_7361_7263  # "pressarc"
 #: How long an opener waits on SQLite for another process's migration: a long data step on a
 #: big archive may take minutes, and the archive's usual busy timeout is 30 seconds.
 _SQLITE_MIGRATION_WAIT_MS = 15 * 60 * 1000
+#: PostgreSQL's insufficient_privilege and read_only_sql_transaction (a hot standby).
+_PG_MAY_NOT_WRITE = {"42501", "25006"}
 
 
 def upgrade(engine: Engine) -> list[str]:
@@ -46,8 +48,18 @@ def upgrade(engine: Engine) -> list[str]:
         return []
     if current is not None:
         _refuse_unknown(current)  # before any lock: a newer program's database is never touched
-    with _migrating(engine) as conn:
-        return _migrate(conn)
+    try:
+        with _migrating(engine) as conn:
+            return _migrate(conn)
+    except sa.exc.DBAPIError as error:
+        if not _may_not_write(error):
+            raise
+        where = f"is at schema revision {current}" if current else "has no schema revision yet"
+        raise UserError(
+            f"the archive's database {where} and this pressarchive needs {head_revision()}, but it may not "
+            f"change the database ({str(error.orig).splitlines()[0]}): open the archive once as a user who may "
+            "(any command migrates it)"
+        ) from error
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -123,6 +135,13 @@ def _alembic(conn: Connection, command_name: str, **attributes: Any) -> None:
     config = alembic_config()
     config.attributes.update(attributes, connection=conn)
     getattr(command, command_name)(config, "head")
+
+
+def _may_not_write(error: sa.exc.DBAPIError) -> bool:
+    """A read-only SQLite file or connection; a PostgreSQL role without the right, or a standby."""
+    if getattr(error.orig, "sqlite_errorname", "").startswith("SQLITE_READONLY"):
+        return True
+    return getattr(error.orig, "sqlstate", None) in _PG_MAY_NOT_WRITE
 
 
 def _refuse_unknown(current: str) -> None:
