@@ -52,14 +52,9 @@ def upgrade(engine: Engine) -> list[str]:
         with _migrating(engine) as conn:
             return _migrate(conn)
     except sa.exc.DBAPIError as error:
-        if not _may_not_write(error):
-            raise
-        where = f"is at schema revision {current}" if current else "has no schema revision yet"
-        raise UserError(
-            f"the archive's database {where} and this pressarchive needs {head_revision()}, but it may not "
-            f"change the database ({str(error.orig).splitlines()[0]}): open the archive once as a user who may "
-            "(any command migrates it)"
-        ) from error
+        if _may_not_write(error):
+            raise _cannot_migrate(current, error) from error
+        raise
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -135,6 +130,15 @@ def _alembic(conn: Connection, command_name: str, **attributes: Any) -> None:
     config = alembic_config()
     config.attributes.update(attributes, connection=conn)
     getattr(command, command_name)(config, "head")
+
+
+def _cannot_migrate(current: str | None, error: sa.exc.DBAPIError) -> UserError:
+    where = f"is at schema revision {current}" if current else "has no schema revision yet"
+    return UserError(
+        f"the archive's database {where} and this pressarchive needs {head_revision()}, but it may not "
+        f"change the database ({str(error.orig).splitlines()[0]}): open the archive once as a user who may "
+        "(any command migrates it)"
+    )
 
 
 def _may_not_write(error: sa.exc.DBAPIError) -> bool:
