@@ -35,6 +35,7 @@ from pressarchive.similar import DocumentLineage, Relations, SimilarityReport, l
 from pressarchive.similar import update_similarity as _update_similarity
 from pressarchive.store import Archive, StoredDocument, Version
 from pressarchive.store.corrections import merged_names
+from pressarchive.store.migrate import schema_revision
 from pressarchive.store.sourcecounts import SourceCounts
 from pressarchive.searchparams import DEFAULT_LIMIT, MAX_DOC_ID, Param, check_limit, validate
 from pressarchive.searchparams import parse_date as parse_date  # the CLI's crawl options use it
@@ -300,13 +301,14 @@ class ArchiveService:
     def status(self, where: bool = True) -> dict[str, Any]:
         """What the archive holds, and which search engine it uses (never its password);
         without ``where``, only the engine's kind: the web's public status names no host,
-        index or directory of the installation."""
+        index or directory of the installation, nor the store's schema revision."""
         stats = self.archive.stats()
         stats["index_entries"] = self.index.count()
         engine = self.engine_status()
         if not where:
             engine = {"index_engine": engine["index_engine"]}
-        return {**stats, **engine}
+        store = {"schema_revision": schema_revision(self.archive.engine)} if where else {}
+        return {**stats, **engine, **store}
 
     def engine_status(self) -> dict[str, str]:
         """The search engine in use: its kind, its address and where its index lives."""

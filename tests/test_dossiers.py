@@ -127,6 +127,7 @@ def test_backfill_fills_version_operations_once(tmp_path: Path) -> None:
         with archive.engine.begin() as conn:
             conn.execute(schema.version_operations.delete())
             conn.execute(schema.data_steps.delete())
+            conn.execute(sa.text("DROP TABLE alembic_version"))  # as before migrations: no revision
         added = upgrade(archive.engine)
         assert "data step version_operations" in added
         assert upgrade(archive.engine) == []  # once

@@ -182,5 +182,6 @@ def _print_link(link: Link, ref: DocRef, console: Console) -> None:
 
 
 def print_status(stats: dict[str, Any], console: Console) -> None:
+    width = max(map(len, stats), default=0)
     for key, value in stats.items():
-        console.print(f"{key:14} {escape(str(value))}")
+        console.print(f"{key:{width}} {escape(str(value))}")

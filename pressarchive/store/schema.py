@@ -158,11 +158,6 @@ reprocess_runs = sa.Table(
     sa.Column("last_document", sa.Integer, nullable=False, default=0),
     sa.Column("resumed_from", sa.Integer, nullable=True),
     sa.Column("report", sa.JSON, nullable=True),
-    # One crawl shared by several crawler processes through a Redis frontier: the frontier's
-    # key, the same in the run row of every process taking part (NULL: a crawl of its own).
-    sa.Column("frontier", sa.Text, nullable=True),
-    # The crawler process that made the run, ``host:pid`` (NULL: runs from before it was kept).
-    sa.Column("worker", sa.String(200), nullable=True),
 )
 
 removals = sa.Table(
