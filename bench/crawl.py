@@ -898,10 +898,12 @@ def run_frontier_comparison(server: SiteServer, tmp: Path, profile: Path, limit:
     finally:
         servers.stop()
     overhead = 1 - two["pages_per_s"] / one["pages_per_s"]
+    cpu_ms = {name: 1000 * (run["cpu_user"] + run["cpu_sys"]) / max(run["documents"], 1)
+              for name, run in (("one", one), ("two", two))}
     print(f"\n--frontier: the store on PostgreSQL {versions['postgresql']}, the frontier on Redis {versions['redis']}, "
           f"crawl --delay 0, the same site and L")
     print(f"  {'crawl':46} {'pages/s':>8} {'÷ L':>6} {'wall s':>7} {'docs':>6} {'dup':>4} {'CPU s':>6} "
-          f"{'cores':>6} {'peak RSS MB':>11}")
+          f"{'ms CPU/page':>11} {'cores':>6} {'peak RSS MB':>11}")
     rows = [("SQLite, one process (today's default)", sqlite, sqlite["documents"], 0),
             ("PostgreSQL, one process", one, one["documents"], one["documents"] - one["distinct_urls"]),
             ("PostgreSQL + Redis frontier, two processes", two, two["documents"],
@@ -909,12 +911,17 @@ def run_frontier_comparison(server: SiteServer, tmp: Path, profile: Path, limit:
     for label, run, docs, dup in rows:
         cpu = run["cpu_user"] + run["cpu_sys"]
         print(f"  {label:46} {run['pages_per_s']:8.1f} {run['pages_per_s'] / limit:6.2f} {run['wall']:7.1f} "
-              f"{docs:6d} {dup:4d} {cpu:6.1f} {run['cpu_cores_used']:6.2f} {run['tree_peak_rss_mb']:11.0f}")
+              f"{docs:6d} {dup:4d} {cpu:6.1f} {1000 * cpu / max(docs, 1):11.1f} {run['cpu_cores_used']:6.2f} "
+              f"{run['tree_peak_rss_mb']:11.0f}")
     verdict = "meets" if overhead <= FRONTIER_TARGET else "ABOVE"
     print(f"  sharing overhead: 1 - (two-process rate / one-process rate) = {100 * overhead:.1f}% "
           f"({verdict} the {100 * FRONTIER_TARGET:.0f}% target); captures per process of the shared crawl: "
           f"{two['captures_per_run']}; the two exited after {', '.join(f'{s:.1f}' for s in two['exits_s'])} s")
+    print(f"  CPU per page (less sensitive to other load): two processes {cpu_ms['two']:.1f} ms, one "
+          f"{cpu_ms['one']:.1f} ms ({100 * (cpu_ms['two'] / cpu_ms['one'] - 1):+.1f}%: a second interpreter, its "
+          f"extraction workers and indexing process, the Redis round trips)")
     return {"versions": versions, "one_process": one, "two_processes": two, "overhead": overhead,
+            "cpu_ms_per_page": cpu_ms,
             "target": FRONTIER_TARGET, "one_fraction_of_L": one["pages_per_s"] / limit,
             "two_fraction_of_L": two["pages_per_s"] / limit,
             "sqlite_fraction_of_L": sqlite["pages_per_s"] / limit}
