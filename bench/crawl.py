@@ -918,8 +918,7 @@ def run_frontier_comparison(server: SiteServer, tmp: Path, profile: Path, limit:
           f"({verdict} the {100 * FRONTIER_TARGET:.0f}% target); captures per process of the shared crawl: "
           f"{two['captures_per_run']}; the two exited after {', '.join(f'{s:.1f}' for s in two['exits_s'])} s")
     print(f"  CPU per page (less sensitive to other load): two processes {cpu_ms['two']:.1f} ms, one "
-          f"{cpu_ms['one']:.1f} ms ({100 * (cpu_ms['two'] / cpu_ms['one'] - 1):+.1f}%: a second interpreter, its "
-          f"extraction workers and indexing process, the Redis round trips)")
+          f"{cpu_ms['one']:.1f} ms ({100 * (cpu_ms['two'] / cpu_ms['one'] - 1):+.1f}%)")
     return {"versions": versions, "one_process": one, "two_processes": two, "overhead": overhead,
             "cpu_ms_per_page": cpu_ms,
             "target": FRONTIER_TARGET, "one_fraction_of_L": one["pages_per_s"] / limit,
