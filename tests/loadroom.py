@@ -71,6 +71,10 @@ class LoadRoom:
             f"follow = ['{FOLLOW}']\narticle = ['{ARTICLE}']\n"
         )
 
+    def title(self, number: int) -> str:
+        """The headline of release ``number`` (0 = oldest), as its page shows it."""
+        return str(self._gen.release(number, self.total).title)
+
     def logged(self) -> list[Request]:
         """A copy of the request log so far, in arrival order."""
         with self._lock:
