@@ -10,8 +10,8 @@ from pressarchive.store import Archive, Capture
 
 
 @pytest.fixture
-def archive(tmp_path: Path) -> Archive:
-    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite'}")
+def archive(store_url: str) -> Archive:
+    archive = Archive(store_url)
     archive.upsert_source("police", title="Police", agency="Example Police", country="ES", language="es")
     yield archive
     archive.close()

@@ -1,0 +1,63 @@
+"""The SQLAlchemy engine for a store address: per-backend settings, and a failure to connect
+turned into one line for a person.
+
+SQLite is a file beside the WARC files: WAL (so the web can read while a crawl writes) and a
+busy timeout (one writer at a time, the others wait). PostgreSQL is a server shared by several
+processes (crawlers, ``serve``, ``index``), each with a pool of its own: :data:`POOL_SIZE`
+connections kept open plus :data:`POOL_OVERFLOW` opened when busy, so one process uses at most
+15 of the server's ``max_connections`` (default 100). ``pool_pre_ping`` tests a pooled
+connection before use, so a server restart or an idle connection dropped by a firewall costs a
+reconnect, not a failed command; :data:`POOL_RECYCLE` replaces connections older than that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from pressarchive.dbaddress import DatabaseAddress
+from pressarchive.errors import UserError
+
+#: Connections each process keeps open to a PostgreSQL store, and how many more it may open when busy.
+POOL_SIZE = 5
+POOL_OVERFLOW = 10
+#: Seconds after which a pooled PostgreSQL connection is replaced (idle-connection reapers cut sooner ones).
+POOL_RECYCLE = 1800
+#: Seconds to wait for the server to answer before saying it cannot be reached.
+CONNECT_TIMEOUT = 10
+
+
+class StoreUnavailable(UserError):
+    """The store's database server cannot be reached, refuses the login, or has no such database."""
+
+
+def create_engine(address: DatabaseAddress) -> Engine:
+    """An engine for ``address`` with its backend's settings (nothing is connected yet)."""
+    if address.is_sqlite:
+        engine = sa.create_engine(address.url, connect_args={"timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(
+        address.url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_pre_ping=True,
+        pool_recycle=POOL_RECYCLE,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "pressarchive"},
+    )
+
+
+def unavailable(address: DatabaseAddress, error: sa.exc.DBAPIError) -> StoreUnavailable:
+    """One line for a store that could not be opened: the server's reason, never the password."""
+    reason = " ".join(str(error.orig).split()) or type(error.orig).__name__
+    reason = reason.removeprefix("connection failed: ")
+    if address.url.password:
+        reason = reason.replace(str(address.url.password), "***")
+    return StoreUnavailable(f"cannot open the store database {address.redacted()}: {reason}")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
