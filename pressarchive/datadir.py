@@ -143,7 +143,8 @@ def prepare_data_dir(data: DataDir) -> DataDir:
 def require_archive(data: DataDir) -> DataDir:
     """``data`` if it already holds an archive; else one line naming the directory, and nothing created."""
     if not data.uses_embedded_database:
-        return data  # the database server's store is checked when it is opened
+        _require_database_archive(data)
+        return data
     if not data.database.is_file() or data.database.stat().st_size == 0:
         raise DataDirError(
             f"data directory {data.root} {_missing(data)}: give --data the directory a crawl wrote to, "
@@ -151,6 +152,19 @@ def require_archive(data: DataDir) -> DataDir:
         )
     check_archive_file(data)
     return data
+
+
+def _require_database_archive(data: DataDir) -> None:
+    """One line, and nothing created, when the store's database (``--db``) holds no archive."""
+    from pressarchive.dbaddress import parse_database_url
+    from pressarchive.store.engine import holds_archive
+
+    address = parse_database_url(data.database_url)
+    if not holds_archive(address):
+        raise DataDirError(
+            f"the store database {address.redacted()} holds no archive (no archive tables): "
+            "crawl or add pages first with this --db, or give the --db a crawl wrote to"
+        )
 
 
 def _missing(data: DataDir) -> str:

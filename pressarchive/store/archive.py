@@ -27,7 +27,7 @@ from pressarchive.store.briefs import DocumentBrief
 from pressarchive.store.collections import Collection, CollectionItem, Membership
 from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
-from pressarchive.store.engine import create_engine, unavailable
+from pressarchive.store.engine import create_engine, schema_lock, unavailable
 from pressarchive.store.exportcaptures import VersionCapture
 from pressarchive.store.exportrows import ExportRow
 from pressarchive.store.snapshotrows import SnapshotRow, snapshot_rows
@@ -53,7 +53,8 @@ def create_archive_engine(url: str) -> Engine:
     address = parse_database_url(url)
     engine = create_engine(address)
     try:
-        upgrade(engine)
+        with schema_lock(engine):
+            upgrade(engine)
     except sa.exc.OperationalError as error:
         engine.dispose()
         if address.is_sqlite:

@@ -12,6 +12,9 @@ reconnect, not a failed command; :data:`POOL_RECYCLE` replaces connections older
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +28,8 @@ POOL_SIZE = 5
 POOL_OVERFLOW = 10
 #: Seconds after which a pooled PostgreSQL connection is replaced (idle-connection reapers cut sooner ones).
 POOL_RECYCLE = 1800
+#: The PostgreSQL advisory lock key :func:`schema_lock` takes ("pressarc" in ASCII).
+SCHEMA_LOCK_KEY = 0x7072657373617263
 #: Seconds to wait for the server to answer before saying it cannot be reached.
 CONNECT_TIMEOUT = 10
 
@@ -44,6 +49,41 @@ def create_engine(address: DatabaseAddress) -> Engine:
         pool_recycle=POOL_RECYCLE,
         connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "pressarchive"},
     )
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Hold the store's schema lock for the ``with`` block: processes opening one PostgreSQL
+    store at once (a shared crawl's crawlers) create or migrate its tables one after the other,
+    not side by side into duplicate-table errors. A session advisory lock on a connection of its
+    own; SQLite needs none (its writers queue on the file lock)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            conn.commit()
+
+
+def holds_archive(address: DatabaseAddress) -> bool:
+    """Whether the database at ``address`` has the archive's tables, creating nothing (a reader
+    must not make an empty archive; a SQLite file that is not there is not created either)."""
+    if address.is_sqlite:
+        path = address.url.database
+        if not path or path == ":memory:" or not Path(path).is_file() or Path(path).stat().st_size == 0:
+            return False
+    engine = create_engine(address)
+    try:
+        return sa.inspect(engine).has_table("documents")
+    except sa.exc.OperationalError as error:
+        raise unavailable(address, error) from None
+    finally:
+        engine.dispose()
 
 
 def unavailable(address: DatabaseAddress, error: sa.exc.DBAPIError) -> StoreUnavailable:
