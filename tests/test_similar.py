@@ -29,8 +29,8 @@ SEQUENCE = (*RELEASE, *OWN)  # for clusters that overlap by paragraphs
 
 
 @pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    with harbour_archive(tmp_path) as archive:
+def archive(store_url: str) -> Iterator[Archive]:
+    with harbour_archive(store_url) as archive:
         yield archive
 
 
