@@ -269,3 +269,57 @@ def _read_while_running(crawl: subprocess.Popen[str], url: str) -> list[tuple[in
     if archive is not None:
         archive.close()
     return seen
+
+
+# -- a server that stops taking writes ---------------------------------------------------------------
+
+
+def _terminate_others(url: str) -> None:
+    """Close every other session on ``url``'s database, as a server restart or a cut network would."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    engine.dispose()
+
+
+def test_a_lost_connection_is_a_storage_failure_and_the_pool_reconnects(postgres_url: str) -> None:
+    from pressarchive.store import Archive
+    from pressarchive.writefailure import describe, is_database_server_failure, is_storage_failure
+
+    archive = Archive(postgres_url)
+    try:
+        archive.upsert_source("police", title="Police")
+        with pytest.raises(sa.exc.DBAPIError) as lost:
+            with archive.engine.begin() as conn:
+                conn.execute(sa.select(1))
+                _terminate_others(postgres_url)
+                conn.execute(schema.sources.update().values(title="never written"))
+        assert is_storage_failure(lost.value) and is_database_server_failure(lost.value)
+        assert "\n" not in describe(lost.value)
+        _terminate_others(postgres_url)  # the idle pooled connection too: pre-ping replaces it
+        assert [row["title"] for row in archive.sources()] == ["Police"]
+    finally:
+        archive.close()
+
+
+def test_a_store_that_refuses_writes_stops_the_crawl_in_one_line(postgres_url: str, tmp_path: Path) -> None:
+    cli = CLI(tmp_path / "data")
+    cli("--db", postgres_url, "demo", "--no-serve", check=True)
+    before = cli.json("--db", postgres_url, "status")
+    name = postgres_url.rsplit("/", 1)[1]
+    engine = sa.create_engine(postgres_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:  # a standby, or a full disk's emergency setting: reads only
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+    engine.dispose()
+    room = SamplePressRoom()
+    room.start()
+    try:
+        room.revision = 2
+        result = cli("--db", postgres_url, "crawl", "--profile", str(profile_file(room, tmp_path)), "--delay", "0")
+    finally:
+        room.stop()
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: cannot write to the store's database server: ") and "read-only" in last, last
+    assert cli.json("--db", postgres_url, "status")["documents"] == before["documents"]  # nothing lost
