@@ -324,3 +324,25 @@ def test_a_store_that_refuses_writes_stops_the_crawl_in_one_line(postgres_url: s
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("error: cannot write to the store's database server: ") and "read-only" in last, last
     assert cli.json("--db", postgres_url, "status")["documents"] == before["documents"]  # nothing lost
+
+
+def test_an_account_that_may_not_create_the_tables_is_one_line(postgres_url: str, tmp_path: Path) -> None:
+    engine = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:  # PostgreSQL 15+: only the owner creates in schema public
+        conn.execute(sa.text("DROP ROLE IF EXISTS visitor"))
+        conn.execute(sa.text("CREATE ROLE visitor LOGIN"))
+    engine.dispose()
+    visitor = postgres_url.replace("pressarchive@", f"visitor:{SECRET}@", 1)
+    try:
+        result = CLI(tmp_path / "data")("--db", visitor, "demo", "--no-serve")
+    finally:
+        engine = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text("DROP OWNED BY visitor"))
+            conn.execute(sa.text("DROP ROLE visitor"))
+        engine.dispose()
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: cannot open the store database postgresql+psycopg://visitor:***@"), last
+    assert "permission denied" in last and SECRET not in result.stderr
+    assert table_names(postgres_url) == set()

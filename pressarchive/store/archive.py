@@ -27,7 +27,7 @@ from pressarchive.store.briefs import DocumentBrief
 from pressarchive.store.collections import Collection, CollectionItem, Membership
 from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
-from pressarchive.store.engine import create_engine, schema_lock, unavailable
+from pressarchive.store.engine import create_engine, is_unusable, schema_lock, unavailable
 from pressarchive.store.exportcaptures import VersionCapture
 from pressarchive.store.exportrows import ExportRow
 from pressarchive.store.snapshotrows import SnapshotRow, snapshot_rows
@@ -55,9 +55,9 @@ def create_archive_engine(url: str) -> Engine:
     try:
         with schema_lock(engine):
             upgrade(engine)
-    except sa.exc.OperationalError as error:
+    except sa.exc.DBAPIError as error:
         engine.dispose()
-        if address.is_sqlite:
+        if address.is_sqlite or not is_unusable(error):
             raise
         raise unavailable(address, error) from None
     return engine

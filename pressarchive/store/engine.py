@@ -30,6 +30,9 @@ POOL_OVERFLOW = 10
 POOL_RECYCLE = 1800
 #: The PostgreSQL advisory lock key :func:`schema_lock` takes ("pressarc" in ASCII).
 SCHEMA_LOCK_KEY = 0x7072657373617263
+#: SQLSTATEs (or classes) of a store the account cannot use: connection (08), login (28), no such
+#: database (3D000), no privilege (42501), read-only (25006), out of resources (53), I/O (58), shut down (57P).
+_UNUSABLE_STATES = ("08", "28", "3D000", "42501", "25006", "53", "58", "57P")
 #: Seconds to wait for the server to answer before saying it cannot be reached.
 CONNECT_TIMEOUT = 10
 
@@ -84,6 +87,14 @@ def holds_archive(address: DatabaseAddress) -> bool:
         raise unavailable(address, error) from None
     finally:
         engine.dispose()
+
+
+def is_unusable(error: sa.exc.DBAPIError) -> bool:
+    """Whether opening a PostgreSQL store failed for a reason of the server's or the account's
+    (unreachable, login refused, no such database, no right to create the tables, read-only),
+    not of the program: one line for a person rather than a traceback."""
+    state = str(getattr(error.orig, "sqlstate", "") or "")
+    return isinstance(error, sa.exc.OperationalError) or state.startswith(_UNUSABLE_STATES)
 
 
 def unavailable(address: DatabaseAddress, error: sa.exc.DBAPIError) -> StoreUnavailable:
