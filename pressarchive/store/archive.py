@@ -253,10 +253,17 @@ class Archive:
         the run's cursor to ``last_document``, all in one transaction.
 
         The new version points at the capture it was extracted from and keeps that capture's
-        time; ``reprocessed_at`` and ``reprocess_run`` say it is a re-extraction.
+        time; ``reprocessed_at`` and ``reprocess_run`` say it is a re-extraction. A document
+        whose current version is no longer ``replaced`` (a crawl sharing the store saved a newer
+        one meanwhile) is left as it is: its re-extraction would be of an outdated version.
         """
+        docs = schema.documents
         with self.engine.begin() as conn:
             for doc_id, doc, replaced in changed:
+                current = conn.execute(sa.select(docs.c.current_version).where(docs.c.id == doc_id)
+                                       .with_for_update()).scalar_one_or_none()
+                if current != replaced.id:
+                    continue
                 add_version(conn, doc_id, replaced.number + 1, doc, text_digest(doc.title, doc.text),
                              replaced.capture.id or 0, replaced.captured_at,
                              reprocessed_at=when, reprocess_run=run_id)
