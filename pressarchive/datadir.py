@@ -143,7 +143,8 @@ def prepare_data_dir(data: DataDir) -> DataDir:
 def require_archive(data: DataDir) -> DataDir:
     """``data`` if it already holds an archive; else one line naming the directory, and nothing created."""
     if not data.uses_embedded_database:
-        return data  # the database server's store is checked when it is opened
+        _require_database_archive(data)
+        return data
     if not data.database.is_file() or data.database.stat().st_size == 0:
         raise DataDirError(
             f"data directory {data.root} {_missing(data)}: give --data the directory a crawl wrote to, "
@@ -151,6 +152,29 @@ def require_archive(data: DataDir) -> DataDir:
         )
     check_archive_file(data)
     return data
+
+
+def holds_archive(data: DataDir) -> bool:
+    """Whether ``data``'s store already holds an archive (its file, or its tables in the
+    database ``--db`` names), creating nothing; a server that cannot be reached is one line."""
+    if data.uses_embedded_database:
+        return data.database.is_file() and data.database.stat().st_size > 0
+    from pressarchive.dbaddress import parse_database_url
+    from pressarchive.store.engine import holds_archive as database_holds_archive
+
+    return database_holds_archive(parse_database_url(data.database_url))
+
+
+def _require_database_archive(data: DataDir) -> None:
+    """One line, and nothing created, when the store's database (``--db``) holds no archive."""
+    from pressarchive.dbaddress import parse_database_url
+
+    address = parse_database_url(data.database_url)
+    if not holds_archive(data):
+        raise DataDirError(
+            f"the store database {address.redacted()} holds no archive (no archive tables): "
+            "crawl or add pages first with this --db, or give the --db a crawl wrote to"
+        )
 
 
 def _missing(data: DataDir) -> str:

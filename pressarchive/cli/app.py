@@ -26,7 +26,7 @@ from pressarchive.errors import UserError
 from pressarchive.dbaddress import redact
 from pressarchive.index.engines import parse_address
 from pressarchive.service import ArchiveService
-from pressarchive.writefailure import describe, is_storage_failure
+from pressarchive.writefailure import describe, is_database_server_failure, is_storage_failure
 
 
 class Context:
@@ -131,4 +131,5 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as exc:
         if not is_storage_failure(exc):
             raise  # a bug: its traceback is what a report needs
-        fail(f"cannot write to the data directory: {describe(exc)}")
+        where = "the store's database server" if is_database_server_failure(exc) else "the data directory"
+        fail(f"cannot write to {where}: {describe(exc)}")
