@@ -8,9 +8,13 @@ deleted. SQLite runs in WAL mode so the web UI can read while a crawl writes.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -58,8 +62,27 @@ def create_archive_engine(url: str) -> Engine:
     engine = sa.create_engine(url, connect_args={"timeout": 30} if is_sqlite else {})
     if is_sqlite:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-    upgrade(engine)
+    with _one_upgrade_at_a_time(engine):
+        upgrade(engine)
     return engine
+
+
+@contextmanager
+def _one_upgrade_at_a_time(engine: Engine) -> Iterator[None]:
+    """For a SQLite file, an ``flock`` on its folder while the schema is checked and upgraded:
+    the processes of a shared crawl open one store together, and two creating its tables at
+    once failed with "table already exists"."""
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    folder = Path(database).parent if database and database != ":memory:" else None
+    if folder is None or not folder.is_dir():
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 class Archive:

@@ -37,7 +37,7 @@ from pressarchive.crawler.frontier.shared import SharedFrontier
 
 logger = logging.getLogger(__name__)
 
-#: Seconds between two heartbeats (and lease checks, and nudges of an idle engine).
+#: Seconds between two lease checks (and nudges of an idle engine).
 TICK = 0.25
 #: Seconds a process waits with nothing pending anywhere before it finishes.
 LINGER = 2.0
@@ -72,8 +72,11 @@ class FrontierScheduler(Scheduler):
             lambda failure: logger.error("frontier heartbeat failed: %s", failure.getTraceback()))
 
     def close(self, reason: str) -> None:
-        if self._loop.running:
-            self._loop.stop()
+        loop = getattr(self, "_loop", None)  # None: the crawl stopped before the spider opened
+        if loop is not None and loop.running:
+            loop.stop()
+        if not hasattr(self, "_leases"):
+            return
         self._release_finished()
         # Requests still leased were not finished (a stop on a signal): back to the queue.
         self.frontier.leave()
@@ -84,6 +87,9 @@ class FrontierScheduler(Scheduler):
         return added
 
     def next_request(self) -> Request | None:
+        # The engine asks right after it finished a request: release its lease now, not at the
+        # next tick (what a kill -9 finds leased is fetched again by another process).
+        self._release_finished()
         leased = self.frontier.lease()
         if leased is None:
             return None
@@ -109,12 +115,13 @@ class FrontierScheduler(Scheduler):
         slot = getattr(self.crawler.engine, "_slot", None)
         in_progress = slot.inprogress if slot is not None else set()
         done = [token for token, request in self._leases.items() if request not in in_progress]
+        if not done:
+            return
         self.frontier.release(done)
         for token in done:
             del self._leases[token]
 
     def _tick(self) -> None:
-        self.frontier.heartbeat()
         self._release_finished()
         requeued = self.frontier.requeue_orphans()
         if requeued:

@@ -16,8 +16,10 @@ Needs a single Redis server (the scripts name keys they compute; not Redis Clust
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import threading
 from itertools import count
 from typing import Any
 
@@ -26,7 +28,11 @@ import redis
 from pressarchive.crawler.frontier.address import PREFIX, FrontierAddress, FrontierError
 
 #: Milliseconds a process's heartbeat lives; a process silent this long is taken for dead.
+logger = logging.getLogger(__name__)
+
 LEASE_MS = 5000
+#: Seconds between two heartbeats.
+BEAT_EVERY = LEASE_MS / 5000
 
 # Pop the best request into the in-flight hash (score, newline, the encoded request).
 _LEASE = """
@@ -72,6 +78,7 @@ class SharedFrontier:
         self.inflight_key = address.redis_key("inflight")
         self.worker_prefix = address.redis_key("worker:")
         self._tokens = count(1)
+        self._beating: threading.Event | None = None
         self._lease = server.register_script(_LEASE)
         self._requeue = server.register_script(_REQUEUE)
 
@@ -81,7 +88,27 @@ class SharedFrontier:
         """Say this process is alive for another :data:`LEASE_MS`."""
         self.server.set(self.worker_prefix + self.worker, "1", px=LEASE_MS)
 
+    def keep_alive(self) -> None:
+        """Beat on a thread of its own until :meth:`leave`: not in the reactor, which a slow
+        store write (SQLite waiting for another process's transaction) can hold for seconds,
+        long enough to pass for dead and have its leases fetched again by another process."""
+        if self._beating is not None:
+            return
+        stop = threading.Event()
+        self._beating = stop
+        threading.Thread(target=self._beat, args=(stop,), name="frontier-heartbeat", daemon=True).start()
+
+    def _beat(self, stop: threading.Event) -> None:
+        while not stop.wait(BEAT_EVERY):
+            try:
+                self.heartbeat()
+            except redis.RedisError as exc:  # the reactor's own calls will report it
+                logger.warning("frontier heartbeat failed: %s", exc)
+
     def leave(self) -> None:
+        if self._beating is not None:
+            self._beating.set()
+            self._beating = None
         self.server.delete(self.worker_prefix + self.worker)
 
     def other_workers(self) -> list[str]:
@@ -148,6 +175,16 @@ def join(frontier: SharedFrontier, resume: bool) -> str:
     processes starting together see each other and neither clears what the other seeds.
     """
     frontier.heartbeat()
+    try:
+        how = _join(frontier, resume)
+    except FrontierError:
+        frontier.leave()  # a refused process must not pass for one crawling
+        raise
+    frontier.keep_alive()
+    return how
+
+
+def _join(frontier: SharedFrontier, resume: bool) -> str:
     key = frontier.address.key
     stage = frontier.stage()
     if frontier.other_workers():
