@@ -215,3 +215,19 @@ def test_a_killed_process_loses_nothing(tmp_path: Path, redis_url: str) -> None:
         assert [status for status, _, _ in runs] == ["running", "finished"]
         print(f"killed after {len(fetched_before)} releases fetched, {len(stored_before)} stored; "
               f"{leased} leased; fetched again: {len(twice)}")
+
+
+def test_frontier_crawlers_share_the_writer_lock_and_exclude_other_writers(tmp_path: Path) -> None:
+    from pressarchive.datadir import DataDir, DataDirBusy, writer_lock
+
+    data = DataDir(tmp_path / "data")
+    with writer_lock(data, "crawl --frontier a", shared=True), writer_lock(data, "crawl --frontier b", shared=True):
+        with pytest.raises(DataDirBusy):
+            with writer_lock(data, "index"):
+                pass
+    with writer_lock(data, "index"):
+        with pytest.raises(DataDirBusy):
+            with writer_lock(data, "crawl --frontier c", shared=True):
+                pass
+    with writer_lock(data, "index"):  # free again once every shared holder is gone
+        pass
