@@ -31,8 +31,9 @@ from tests.opensearchnode import free_port
 TOLERANCE = 0.05
 
 
-def crawl_command(data: Path, profile: Path, frontier: str, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "pressarchive", "--data", str(data), "crawl", "--profile", str(profile),
+def crawl_command(data: Path, profile: Path, frontier: str, *extra: str, db: str | None = None) -> list[str]:
+    store = ["--db", db] if db else []
+    return [sys.executable, "-m", "pressarchive", "--data", str(data), *store, "crawl", "--profile", str(profile),
             "--frontier", frontier, "--set", "PRESSARCHIVE_EXTRACT_WORKERS=0", *extra]
 
 
@@ -231,3 +232,27 @@ def test_frontier_crawlers_share_the_writer_lock_and_exclude_other_writers(tmp_p
                 pass
     with writer_lock(data, "index"):  # free again once every shared holder is gone
         pass
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_two_data_directories_share_one_crawl_and_one_postgresql_store(
+        tmp_path: Path, redis_url: str, postgres_url: str) -> None:
+    import sqlalchemy as sa
+
+    releases = 20
+    with FrontierRoom(releases) as room:
+        profile = room.write_profile(tmp_path)
+        processes = [start(crawl_command(tmp_path / f"data{n}", profile, redis_url, "--delay", "0", db=postgres_url))
+                     for n in range(2)]
+        for code, _out, err in (finish(process) for process in processes):
+            assert code == 0, err
+        assert set(room.release_fetches().values()) == {1} and len(room.release_fetches()) == releases
+        engine = sa.create_engine(postgres_url)
+        with engine.connect() as conn:
+            documents = conn.execute(sa.text("select count(*) from documents")).scalar_one()
+            versions = conn.execute(sa.text("select count(*) from versions")).scalar_one()
+            runs = conn.execute(sa.text("select frontier, worker from runs")).all()
+        engine.dispose()
+        assert (documents, versions) == (releases, releases)
+        assert len(runs) == 2 and {frontier for frontier, _ in runs} == {"shared"}
