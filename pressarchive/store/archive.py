@@ -67,11 +67,23 @@ def create_archive_engine(url: str) -> Engine:
     return engine
 
 
+#: The PostgreSQL advisory lock held while the schema is checked and upgraded ("pres" in ASCII).
+_UPGRADE_LOCK = 0x70726573
+
+
 @contextmanager
 def _one_upgrade_at_a_time(engine: Engine) -> Iterator[None]:
-    """For a SQLite file, an ``flock`` on its folder while the schema is checked and upgraded:
-    the processes of a shared crawl open one store together, and two creating its tables at
-    once failed with "table already exists"."""
+    """One process at a time checks and upgrades the schema: the processes of a shared crawl
+    open one store together, and two creating its tables at once failed ("table already
+    exists"). PostgreSQL: an advisory lock; a SQLite file: an ``flock`` on its folder."""
+    if engine.url.get_backend_name() == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _UPGRADE_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _UPGRADE_LOCK})
+        return
     database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
     folder = Path(database).parent if database and database != ":memory:" else None
     if folder is None or not folder.is_dir():
