@@ -256,3 +256,25 @@ def test_two_data_directories_share_one_crawl_and_one_postgresql_store(
         engine.dispose()
         assert (documents, versions) == (releases, releases)
         assert len(runs) == 2 and {frontier for frontier, _ in runs} == {"shared"}
+
+
+@pytest.mark.redis
+def test_a_frontier_lost_mid_crawl_stops_the_process_with_one_error_line(tmp_path: Path) -> None:
+    from tests.redisserver import RedisServer
+
+    server = RedisServer().start(parent=tmp_path)  # its own server: this test kills it
+    try:
+        with FrontierRoom(30, slow=0.3) as room:
+            profile = room.write_profile(tmp_path)
+            process = start(crawl_command(tmp_path / "data", profile, server.url(0), "--delay", "0"))
+            deadline = time.monotonic() + 120
+            while sum(room.release_fetches().values()) < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            server.kill()
+            code, _out, err = finish(process, timeout=120)
+        assert code == 1
+        errors = [line for line in err.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and "lost the frontier redis://127.0.0.1:" in errors[0], err
+        assert "Traceback" not in err
+    finally:
+        server.stop()

@@ -26,14 +26,17 @@ import logging
 import time
 from typing import Any
 
+import redis
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy_redis.dupefilter import RFPDupeFilter
-from scrapy_redis.scheduler import Scheduler
+from scrapy.utils.defer import deferred_from_coro
+from scrapy_redis.dupefilter import RFPDupeFilter  # type: ignore[import-untyped]
+from scrapy_redis.scheduler import Scheduler  # type: ignore[import-untyped]
 from twisted.internet import task
 
 from pressarchive.crawler.context import crawl_context
 from pressarchive.crawler.frontier.shared import SharedFrontier
+from pressarchive.crawler.summary import FRONTIER_ERROR_STAT
 
 logger = logging.getLogger(__name__)
 
@@ -77,20 +80,31 @@ class FrontierScheduler(Scheduler):
             loop.stop()
         if not hasattr(self, "_leases"):
             return
-        self._release_finished()
-        # Requests still leased were not finished (a stop on a signal): back to the queue.
-        self.frontier.leave()
-        self.frontier.requeue_orphans()
+        try:
+            self._release_finished()
+            # Requests still leased were not finished (a stop on a signal): back to the queue.
+            self.frontier.leave()
+            self.frontier.requeue_orphans()
+        except redis.RedisError as exc:
+            logger.warning("could not put this process's leases back (they come back when it is gone): %s", exc)
 
     def enqueue_request(self, request: Request) -> bool:
-        added: bool = super().enqueue_request(request)
+        try:
+            added: bool = super().enqueue_request(request)
+        except redis.RedisError as exc:
+            self._lost(exc)
+            return False
         return added
 
     def next_request(self) -> Request | None:
-        # The engine asks right after it finished a request: release its lease now, not at the
-        # next tick (what a kill -9 finds leased is fetched again by another process).
-        self._release_finished()
-        leased = self.frontier.lease()
+        try:
+            # The engine asks right after it finished a request: release its lease now, not at
+            # the next tick (what a kill -9 finds leased is fetched again by another process).
+            self._release_finished()
+            leased = self.frontier.lease()
+        except redis.RedisError as exc:
+            self._lost(exc)
+            return None
         if leased is None:
             return None
         token, data = leased
@@ -100,8 +114,12 @@ class FrontierScheduler(Scheduler):
         return request
 
     def has_pending_requests(self) -> bool:
-        self._release_finished()
-        queued, leased = self.frontier.pending()
+        try:
+            self._release_finished()
+            queued, leased = self.frontier.pending()
+        except redis.RedisError as exc:
+            self._lost(exc)
+            return False
         if queued or leased:
             self._quiet_since = None
             return True
@@ -109,6 +127,17 @@ class FrontierScheduler(Scheduler):
         if self._quiet_since is None:
             self._quiet_since = now
         return now - self._quiet_since < LINGER
+
+    def _lost(self, exc: Exception) -> None:
+        """Redis stopped answering: stop this process's crawl (once), saying why. What it had
+        leased comes back to the queue when its heartbeat expires; ``--resume`` goes on."""
+        if self.stats.get_value(FRONTIER_ERROR_STAT):
+            return
+        logger.error("the frontier stopped answering: %s", exc)
+        self.stats.set_value(FRONTIER_ERROR_STAT, f"lost the frontier {self.frontier.address.redacted()}: {exc}")
+        self.stats.inc_value("pressarchive/errors/frontier_unreachable")
+        if self.crawler.crawling:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="frontier_unreachable"))
 
     def _release_finished(self) -> None:
         """Release the leases of requests the engine is done with (their links already queued)."""
@@ -122,8 +151,12 @@ class FrontierScheduler(Scheduler):
             del self._leases[token]
 
     def _tick(self) -> None:
-        self._release_finished()
-        requeued = self.frontier.requeue_orphans()
+        try:
+            self._release_finished()
+            requeued = self.frontier.requeue_orphans()
+        except redis.RedisError as exc:
+            self._lost(exc)
+            return
         if requeued:
             logger.info("%d requests of a crawler process that died went back to the shared queue", requeued)
             self.stats.inc_value("pressarchive/frontier/requeued", requeued, spider=self.spider)
