@@ -21,6 +21,8 @@ class FrontierRoom(ScriptedSite):
         self.releases = releases
         self.slow = slow  # seconds each release takes to answer (to kill a crawl mid-way)
         self.times: list[tuple[float, str]] = []
+        self.active = 0  # requests being answered now
+        self.most_active = 0  # the most answered at once
         self._times_lock = threading.Lock()
         pages = (releases + PER_PAGE - 1) // PER_PAGE
         for page in range(1, pages + 1):
@@ -39,8 +41,14 @@ class FrontierRoom(ScriptedSite):
         def route(hit: Hit) -> Answer:
             with self._times_lock:
                 self.times.append((time.monotonic(), hit.path))
-            if delay:
-                time.sleep(delay)
+                self.active += 1
+                self.most_active = max(self.most_active, self.active)
+            try:
+                if delay:
+                    time.sleep(delay)
+            finally:
+                with self._times_lock:
+                    self.active -= 1
             return answer
         return route
 

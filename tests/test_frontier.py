@@ -186,6 +186,19 @@ def test_three_processes_hold_the_rate_of_one_site(tmp_path: Path, redis_url: st
 
 
 @pytest.mark.redis
+def test_three_processes_keep_to_the_concurrency_of_one_site(tmp_path: Path, redis_url: str) -> None:
+    with FrontierRoom(24, slow=0.2) as room:  # each release takes 0.2 s to answer
+        profile = room.write_profile(tmp_path)
+        processes = [start(crawl_command(tmp_path / f"data{n}", profile, redis_url, "--delay", "0"))
+                     for n in range(3)]
+        for code, _out, err in (finish(process) for process in processes):
+            assert code == 0, err
+        assert set(room.release_fetches().values()) == {1}
+        assert room.most_active == 2  # CONCURRENT_REQUESTS_PER_DOMAIN, whatever the number of processes
+        assert not redis.Redis.from_url(redis_url).zcard("pressarchive:polite:127.0.0.1:slots")
+
+
+@pytest.mark.redis
 def test_a_killed_process_loses_nothing(tmp_path: Path, redis_url: str) -> None:
     releases = 30
     with FrontierRoom(releases, slow=0.3) as room:
