@@ -16,8 +16,9 @@ milliseconds after its moment (the script's round trip, the reactor's timer); on
 request followed by one on time can come closer than the delay by that lateness. A request
 that wakes more than :data:`LATE` after its moment (the reactor was busy) reserves again; what
 the reactor does between the wake-up and the socket write is not covered (a process starved
-of CPU there was measured 110 ms late). The tests allow 50 ms, 150 ms for one gap in ten. Scrapy's per-process delay and AutoThrottle are off in a frontier crawl (they would
-delay requests after their reservation).
+of CPU there was measured 110 ms late). The tests allow 50 ms, 150 ms for one gap in ten.
+Scrapy's per-process delay and AutoThrottle are off in a frontier crawl (they would delay
+requests after their reservation).
 """
 
 from __future__ import annotations
