@@ -231,8 +231,11 @@ def _start_run(archive: Archive, profiles: list[Profile], started: datetime, res
     resumed_from = archive.resumable_run(names) if resume else None
     if resume and resumed_from is None:
         raise UserError(f"no unfinished crawl of {', '.join(names)} to resume")
-    key = shared.address.key if shared is not None else None
-    return archive.start_run(names, started, resumed_from, frontier=key, worker=this_worker()), resumed_from
+    if shared is None:
+        return archive.start_run(names, started, resumed_from, worker=this_worker()), resumed_from
+    key = shared.address.key
+    archive.continue_dead_runs(key, {shared.worker, *shared.other_workers()})
+    return archive.start_run(names, started, None, frontier=key, worker=shared.worker), None
 
 
 def _leave(shared: SharedFrontier) -> None:

@@ -155,6 +155,11 @@ class Archive:
         with self.engine.begin() as conn:
             return runs.start_run(conn, sources, started_at, resumed_from, frontier, worker)
 
+    def continue_dead_runs(self, frontier: str, alive: set[str]) -> int:
+        """Runs of the shared crawl ``frontier`` whose process is gone become ``resumed``."""
+        with self.engine.begin() as conn:
+            return runs.continue_dead_runs(conn, frontier, alive)
+
     def frontier_runs(self, frontier: str) -> list[dict[str, Any]]:
         """The runs of every process of the shared crawl ``frontier``, oldest first."""
         with self.engine.connect() as conn:

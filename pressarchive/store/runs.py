@@ -37,10 +37,12 @@ def finish_run(conn: Connection, run_id: int, status: str, finished_at: datetime
 
 
 def resumable_run(conn: Connection, sources: list[str]) -> int | None:
-    """The latest unfinished run of exactly these sources, if any."""
+    """The latest unfinished run of exactly these sources, if any (not one process's run of a
+    shared crawl: its frontier, not the store, says what is left)."""
     runs = schema.runs
     rows = conn.execute(
-        sa.select(runs.c.id, runs.c.sources).where(runs.c.status.in_(RESUMABLE)).order_by(runs.c.id.desc())
+        sa.select(runs.c.id, runs.c.sources)
+        .where(runs.c.status.in_(RESUMABLE), runs.c.frontier.is_(None)).order_by(runs.c.id.desc())
     )
     wanted = sorted(sources)
     return next((row.id for row in rows if sorted(row.sources) == wanted), None)
@@ -53,6 +55,16 @@ def frontier_runs(conn: Connection, frontier: str) -> list[dict[str, Any]]:
     query = (sa.select(runs.c.id, runs.c.worker, runs.c.status, runs.c.started_at, runs.c.report)
              .where(runs.c.frontier == frontier).order_by(runs.c.id))
     return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def continue_dead_runs(conn: Connection, frontier: str, alive: set[str]) -> int:
+    """Mark the runs of the shared crawl ``frontier`` left ``running`` by a process that is gone
+    (its worker not in ``alive``) as ``resumed``: the processes still crawling carry them on."""
+    runs = schema.runs
+    result = conn.execute(runs.update().where(
+        runs.c.frontier == frontier, runs.c.status == "running", runs.c.worker.not_in(sorted(alive)),
+    ).values(status="resumed"))
+    return int(result.rowcount or 0)
 
 
 def run_chain(conn: Connection, run_id: int) -> list[int]:
