@@ -212,6 +212,8 @@ def run_crawl(
         report.update(frontier=frontier.key if frontier else None, worker=this_worker(), frontier_start=joined)
         report["indexing_rounds_failed"] = indexer.failed_rounds if indexer is not None else 0
         archive.finish_run(run_id, report["status"], utc_now(), report)
+        if shared is not None:  # by now a process killed meanwhile has no heartbeat any more
+            _continue_dead_runs(archive, shared)
     finally:
         if shared is not None:
             _leave(shared)
@@ -233,9 +235,18 @@ def _start_run(archive: Archive, profiles: list[Profile], started: datetime, res
         raise UserError(f"no unfinished crawl of {', '.join(names)} to resume")
     if shared is None:
         return archive.start_run(names, started, resumed_from, worker=this_worker()), resumed_from
-    key = shared.address.key
-    archive.continue_dead_runs(key, {shared.worker, *shared.other_workers()})
-    return archive.start_run(names, started, None, frontier=key, worker=shared.worker), None
+    _continue_dead_runs(archive, shared)
+    return archive.start_run(names, started, None, frontier=shared.address.key, worker=shared.worker), None
+
+
+def _continue_dead_runs(archive: Archive, shared: SharedFrontier) -> None:
+    """The runs of this shared crawl whose process is gone are carried on by those still here."""
+    try:
+        alive = {shared.worker, *shared.other_workers()}
+    except Exception as exc:  # noqa: BLE001 - Redis gone: they stay `running`, the next process marks them
+        logger.warning("could not list the shared crawl's processes: %s", exc)
+        return
+    archive.continue_dead_runs(shared.address.key, alive)
 
 
 def _leave(shared: SharedFrontier) -> None:
