@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,10 +41,26 @@ def crawl_command(data: Path, profile: Path, frontier: str, *extra: str, db: str
             "--frontier", frontier, "--set", "PRESSARCHIVE_EXTRACT_WORKERS=0", *extra]
 
 
+_started: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_crawler_left_behind() -> Iterator[None]:
+    """A test that fails half-way leaves no crawler running past it (its Redis may be gone)."""
+    yield
+    while _started:
+        process = _started.pop()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
 def start(command: list[str]) -> subprocess.Popen[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONPATH": str(REPO)}
     env.pop("PRESSARCHIVE_DATA", None)
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    _started.append(process)
+    return process
 
 
 def finish(process: subprocess.Popen[str], timeout: float = 240) -> tuple[int, str, str]:
