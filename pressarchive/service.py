@@ -11,6 +11,7 @@ document id and version.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -25,6 +26,7 @@ from pressarchive.errors import NotFound, UserError
 from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchRequest, SearchResult
 from pressarchive.dbaddress import parse_database_url
 from pressarchive.index.engine import SearchEngine
+from pressarchive.index.errors import IndexBusy
 from pressarchive.index.engines import EngineAddress, EngineOptions, open_engine, parse_address
 from pressarchive.index.thesaurus import load_thesaurus
 from pressarchive.indexcheck import IndexCheck, compare_index
@@ -56,6 +58,8 @@ REPAIR_BATCH = 1000
 MOVE_STATE_FILE = "index-move-pending"
 #: Seconds a check report is reused by :meth:`ArchiveService.recent_check` (the public API's).
 CHECK_MAX_AGE = 60.0
+
+logger = logging.getLogger(__name__)
 
 
 class CheckBusy(UserError):
@@ -457,6 +461,11 @@ def index_pending_in(data: DataDir) -> int:
     service = ArchiveService(data)
     try:
         return service.index_pending()
+    except IndexBusy as exc:
+        # Another writer (a process of the same shared crawl) is indexing: what is pending
+        # stays pending for the next round, this one's or theirs.
+        logger.info("indexing round skipped: %s", exc)
+        return 0
     finally:
         service.close()
 

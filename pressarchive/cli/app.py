@@ -61,14 +61,15 @@ class Context:
         return ArchiveService(require_archive(self.data))
 
     @contextmanager
-    def writing(self, create: bool = True) -> Iterator[DataDir]:
+    def writing(self, create: bool = True, shared: bool = False) -> Iterator[DataDir]:
         """The data directory under its writer lock: created if ``create``, else it must hold an archive.
 
         Crawl, add, demo, index and check --repair write; a second writer fails at once,
-        before it changes anything, naming the process that holds the lock.
+        before it changes anything, naming the process that holds the lock. ``shared``: the
+        processes of one shared crawl (``crawl --frontier``) hold it together.
         """
         data = self.data if create else require_archive(self.data)
-        with writer_lock(data):
+        with writer_lock(data, shared=shared):
             prepared = prepare_data_dir(data)
             # A writer indexes what it writes: a bad engine address or config.toml is refused
             # before anything is written, not found by every indexing round afterwards.

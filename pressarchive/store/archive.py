@@ -110,9 +110,21 @@ class Archive:
 
     # -- runs ---------------------------------------------------------------------------------
 
-    def start_run(self, sources: list[str], started_at: datetime, resumed_from: int | None = None) -> int:
+    def start_run(self, sources: list[str], started_at: datetime, resumed_from: int | None = None,
+                  frontier: str | None = None, worker: str | None = None) -> int:
+        """A new run; ``frontier`` is the shared crawl's key (``crawl --frontier``), ``worker`` the process."""
         with self.engine.begin() as conn:
-            return runs.start_run(conn, sources, started_at, resumed_from)
+            return runs.start_run(conn, sources, started_at, resumed_from, frontier, worker)
+
+    def continue_dead_runs(self, frontier: str, alive: set[str]) -> int:
+        """Runs of the shared crawl ``frontier`` whose process is gone become ``resumed``."""
+        with self.engine.begin() as conn:
+            return runs.continue_dead_runs(conn, frontier, alive)
+
+    def frontier_runs(self, frontier: str) -> list[dict[str, Any]]:
+        """The runs of every process of the shared crawl ``frontier``, oldest first."""
+        with self.engine.connect() as conn:
+            return runs.frontier_runs(conn, frontier)
 
     def finish_run(self, run_id: int, status: str, finished_at: datetime, report: Any) -> None:
         with self.engine.begin() as conn:
