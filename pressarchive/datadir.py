@@ -143,7 +143,8 @@ def prepare_data_dir(data: DataDir) -> DataDir:
 def require_archive(data: DataDir) -> DataDir:
     """``data`` if it already holds an archive; else one line naming the directory, and nothing created."""
     if not data.uses_embedded_database:
-        return data  # the database server's store is checked when it is opened
+        _require_database_archive(data)
+        return data
     if not data.database.is_file() or data.database.stat().st_size == 0:
         raise DataDirError(
             f"data directory {data.root} {_missing(data)}: give --data the directory a crawl wrote to, "
@@ -151,6 +152,29 @@ def require_archive(data: DataDir) -> DataDir:
         )
     check_archive_file(data)
     return data
+
+
+def holds_archive(data: DataDir) -> bool:
+    """Whether ``data``'s store already holds an archive (its file, or its tables in the
+    database ``--db`` names), creating nothing; a server that cannot be reached is one line."""
+    if data.uses_embedded_database:
+        return data.database.is_file() and data.database.stat().st_size > 0
+    from pressarchive.dbaddress import parse_database_url
+    from pressarchive.store.engine import holds_archive as database_holds_archive
+
+    return database_holds_archive(parse_database_url(data.database_url))
+
+
+def _require_database_archive(data: DataDir) -> None:
+    """One line, and nothing created, when the store's database (``--db``) holds no archive."""
+    from pressarchive.dbaddress import parse_database_url
+
+    address = parse_database_url(data.database_url)
+    if not holds_archive(data):
+        raise DataDirError(
+            f"the store database {address.redacted()} holds no archive (no archive tables): "
+            "crawl or add pages first with this --db, or give the --db a crawl wrote to"
+        )
 
 
 def _missing(data: DataDir) -> str:
@@ -177,28 +201,32 @@ def check_archive_file(data: DataDir) -> None:
 
 
 @contextmanager
-def writer_lock(data: DataDir, command: str | None = None) -> Iterator[DataDir]:
+def writer_lock(data: DataDir, command: str | None = None, shared: bool = False) -> Iterator[DataDir]:
     """Hold ``data``'s writer lock for the ``with`` block, or fail at once naming its holder.
 
     ``flock`` rather than a pid file: the kernel releases it when the holder dies, even by
     ``kill -9``, so a stale lock never needs clearing by hand. The holder's pid and command
     line are written into the lock file for the error message of whoever comes second.
+    ``shared``: the processes of one shared crawl (``crawl --frontier``) write together (each
+    to its own WARC files, the store taking turns), so they hold the lock shared, which still
+    excludes every other writer, and it them. The last of them to arrive is the one named.
     Creates the data directory (writers may).
     """
     fd = _open_lock_file(data)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
             raise DataDirBusy(
                 f"data directory {data.root} is in use by {_holder(data)}: "
-                "one writing command at a time; wait for it to finish"
+                "one writing command at a time (or the processes of one shared crawl); wait for it to finish"
             ) from None
         _write_holder(fd, command)
         try:
             yield data
         finally:
-            os.ftruncate(fd, 0)  # nobody named once the holder is done, however it ended
+            if not shared or _only_holder(fd):
+                os.ftruncate(fd, 0)  # nobody named once the holder is done, however it ended
     finally:
         os.close(fd)  # releases the lock
 
@@ -213,6 +241,15 @@ def _open_lock_file(data: DataDir) -> int:
         return os.open(data.lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
     except OSError as exc:
         raise DataDirError(f"cannot open the lock file {data.lock_file}: {_reason(exc)}") from None
+
+
+def _only_holder(fd: int) -> bool:
+    """Whether no other process holds the lock beside this one (which holds it shared)."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # converts the lock: alone, it succeeds
+    except BlockingIOError:
+        return False
+    return True
 
 
 def _write_holder(fd: int, command: str | None) -> None:

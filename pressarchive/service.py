@@ -11,6 +11,7 @@ document id and version.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -23,7 +24,9 @@ from pressarchive.dataconfig import write_index
 from pressarchive.datadir import DataDir, prepare_data_dir
 from pressarchive.errors import NotFound, UserError
 from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchRequest, SearchResult
+from pressarchive.dbaddress import parse_database_url
 from pressarchive.index.engine import SearchEngine
+from pressarchive.index.errors import IndexBusy
 from pressarchive.index.engines import EngineAddress, EngineOptions, open_engine, parse_address
 from pressarchive.index.thesaurus import load_thesaurus
 from pressarchive.indexcheck import IndexCheck, compare_index
@@ -55,6 +58,8 @@ REPAIR_BATCH = 1000
 MOVE_STATE_FILE = "index-move-pending"
 #: Seconds a check report is reused by :meth:`ArchiveService.recent_check` (the public API's).
 CHECK_MAX_AGE = 60.0
+
+logger = logging.getLogger(__name__)
 
 
 class CheckBusy(UserError):
@@ -299,16 +304,21 @@ class ArchiveService:
         return _update_similarity(self.archive, rebuild=rebuild)
 
     def status(self, where: bool = True) -> dict[str, Any]:
-        """What the archive holds, and which search engine it uses (never its password);
-        without ``where``, only the engine's kind: the web's public status names no host,
+        """What the archive holds, and which store and search engine it uses (never a password);
+        without ``where``, only their kinds: the web's public status names no host, database,
         index or directory of the installation, nor the store's schema revision."""
         stats = self.archive.stats()
         stats["index_entries"] = self.index.count()
-        engine = self.engine_status()
+        engine = {**self.store_status(), **self.engine_status()}
         if not where:
-            engine = {"index_engine": engine["index_engine"]}
+            engine = {"store_engine": engine["store_engine"], "index_engine": engine["index_engine"]}
         store = {"schema_revision": schema_revision(self.archive.engine)} if where else {}
         return {**stats, **engine, **store}
+
+    def store_status(self) -> dict[str, str]:
+        """The store's database: its kind (``sqlite`` or ``postgresql``) and its URL, password hidden."""
+        address = parse_database_url(self.data.database_url)
+        return {"store_engine": address.backend, "store_address": address.redacted()}
 
     def engine_status(self) -> dict[str, str]:
         """The search engine in use: its kind, its address and where its index lives."""
@@ -451,6 +461,11 @@ def index_pending_in(data: DataDir) -> int:
     service = ArchiveService(data)
     try:
         return service.index_pending()
+    except IndexBusy as exc:
+        # Another writer (a process of the same shared crawl) is indexing: what is pending
+        # stays pending for the next round, this one's or theirs.
+        logger.info("indexing round skipped: %s", exc)
+        return 0
     finally:
         service.close()
 

@@ -141,6 +141,53 @@ def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
         postgres_server.drop_database(url)
 
 
+#: The store backends every store test runs on: the embedded default and a real PostgreSQL.
+STORE_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store's database URL, once per backend: a SQLite file in the test's folder, or a
+    fresh database on the test PostgreSQL server (started only when a postgres test runs)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture(scope="module", params=STORE_BACKENDS)
+def module_store_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """:func:`store_url` shared by a test module (for archives built once and only read)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.sqlite'}"
+    return str(request.getfixturevalue("module_postgres_url"))
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def store_db(request: pytest.FixtureRequest) -> str | None:
+    """The store of a test's data directory (see tests/storebackends.py), once per backend: None
+    for the embedded ``DIR/archive.sqlite``, or a fresh database on the test PostgreSQL server."""
+    return None if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture(scope="module", params=STORE_BACKENDS)
+def module_store_db(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """:func:`store_db` shared by a test module (an archive built once)."""
+    if request.param == "sqlite":
+        yield None
+        return
+    yield str(request.getfixturevalue("module_postgres_url"))
+
+
+@pytest.fixture(scope="module")
+def module_postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh empty database on the test server shared by a test module, dropped after it."""
+    url = postgres_server.new_database()
+    try:
+        yield url
+    finally:
+        postgres_server.drop_database(url)
+
+
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
     """One real Redis server for the whole session (Debian's redis-server, a free loopback port)."""

@@ -17,6 +17,7 @@ from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.store import Capture
 from pressarchive.warc import Exchange, RotatingWarcWriter
+from tests.storebackends import data_dir_on
 
 SCRIPT_PAGE = (
     b"<!DOCTYPE html><html><head><title>Original title</title>"
@@ -68,10 +69,11 @@ def write_capture(
     return service.archive.save_document(doc, capture_id).document_id, location.warc_file
 
 
-def build(root: Path) -> DocumentArchive:
+def build(root: Path, db: str | None = None) -> DocumentArchive:
     """Release "avalanche" in two versions (the second's page has a script, a style, a refresh
-    and an image), a PDF release, a windows-1252 page, and one whose WARC file is gone."""
-    built = DocumentArchive(DataDir(root))
+    and an image), a PDF release, a windows-1252 page, and one whose WARC file is gone; its store
+    is ``db`` (None: the embedded SQLite file)."""
+    built = DocumentArchive(data_dir_on(root, db))
     service = ArchiveService(built.data)
     try:
         service.archive.upsert_source("police-a", agency="Police A & {Co}", country="DE", language="en")

@@ -140,6 +140,15 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{name}" STRATEGY FILE_COPY')
         return self.database_url(name)
 
+    def copy_database(self, url: str) -> str:
+        """A new database holding a copy of ``url``'s (which nobody may be connected to)."""
+        import psycopg
+
+        name = f"copy_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self._dsn("postgres"), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{url.rsplit("/", 1)[1]}" STRATEGY FILE_COPY')
+        return self.database_url(name)
+
     def drop_database(self, url: str) -> None:
         """Drop the database of ``url`` (closing whatever connections a test left open)."""
         import psycopg

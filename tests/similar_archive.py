@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from itertools import count
-from pathlib import Path
 
 from pressarchive.record import Document
 from pressarchive.store import Archive, Capture
@@ -16,9 +15,9 @@ _urls = count(1)
 
 
 @contextmanager
-def harbour_archive(directory: Path) -> Iterator[Archive]:
-    """An archive with one press room (harbour) and two news outlets (courier, gazette)."""
-    archive = Archive(f"sqlite:///{directory / 'a.sqlite'}")
+def harbour_archive(url: str) -> Iterator[Archive]:
+    """An archive at store URL ``url`` with one press room (harbour) and two news outlets (courier, gazette)."""
+    archive = Archive(url)
     for name, kind in (("harbour", "press_room"), ("courier", "news"), ("gazette", "news")):
         add_source(archive, name, kind)
     try:

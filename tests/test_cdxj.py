@@ -22,6 +22,7 @@ from pressarchive.store import Archive
 from pressarchive.warc import Exchange, RotatingWarcWriter, read_response
 from pressarchive.warc import cdxj
 from tests.conftest import CLI
+from tests.storebackends import data_dir_on
 
 T0 = datetime(2019, 3, 1, 12, 0, tzinfo=UTC)
 LANTERN = "/press/releases/2019/operation-lantern-cocaine-seized-at-puerto-alcena.html"
@@ -33,8 +34,8 @@ def exchange(url: str, when: datetime, body: bytes = b"<p>hello</p>", status: in
 
 
 @pytest.fixture
-def data(tmp_path: Path) -> DataDir:
-    return prepare_data_dir(DataDir(tmp_path / "data"))
+def data(tmp_path: Path, store_db: str | None) -> DataDir:
+    return prepare_data_dir(data_dir_on(tmp_path / "data", store_db))
 
 
 def write_file(data: DataDir, exchanges: list[Exchange], prefix: str = "test") -> str:

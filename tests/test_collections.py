@@ -3,7 +3,6 @@ without the write token, the token's configuration, and escaping of notes holdin
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from pressarchive.web.writeaccess import TOKEN_ENV
 from tests import dossier_archive
 from tests.cli_here import run_here
 from tests.dossier_archive import HOSTILE
+from tests.storebackends import copy_data_dir, data_dir_on
 from tests.web_pages import page
 
 TOKEN = "collections-write-token-0123"
@@ -30,17 +30,19 @@ Built = tuple[DataDir, dict[str, int]]
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    data = DataDir(tmp_path_factory.mktemp("base") / "data")
+def base(tmp_path_factory: pytest.TempPathFactory, module_store_db: str | None) -> Built:
+    data = data_dir_on(tmp_path_factory.mktemp("base") / "data", module_store_db)
     return data, dossier_archive.build(data)
 
 
 @pytest.fixture()
-def archive(base: Built, tmp_path: Path) -> Built:
-    """A fresh copy of the base archive for a test that writes."""
-    root = tmp_path / "data"
-    shutil.copytree(base[0].root, root)
-    return DataDir(root), base[1]
+def archive(base: Built, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Built]:
+    """A fresh copy of the base archive (its files and its store) for a test that writes."""
+    server = None if base[0].uses_embedded_database else request.getfixturevalue("postgres_server")
+    copy = copy_data_dir(base[0], tmp_path / "data", server)
+    yield copy, base[1]
+    if server is not None:
+        server.drop_database(copy.database_url)
 
 
 @pytest.fixture()

@@ -19,14 +19,15 @@ from pressarchive.service import ArchiveService, build_request
 from tests import dossier_archive
 from tests.cli_here import run_here
 from tests.dossier_archive import HOSTILE, POLICIA_QUOTE
+from tests.storebackends import data_dir_on
 
 Built = tuple[DataDir, dict[str, int]]
 WHO = {"author": "Ana Researcher", "reason": "checked against the court ruling"}
 
 
 @pytest.fixture()
-def built(tmp_path: Path) -> tuple[DataDir, dict[str, int]]:
-    data = DataDir(tmp_path / "data")
+def built(tmp_path: Path, store_db: str | None) -> tuple[DataDir, dict[str, int]]:
+    data = data_dir_on(tmp_path / "data", store_db)
     return data, dossier_archive.build(data)
 
 

@@ -16,9 +16,10 @@ from pressarchive.crawler.capture import WarcCaptureMiddleware
 from pressarchive.crawler.context import CrawlContext, MissingContextError, attach_context, crawl_context
 from pressarchive.crawler.pipelines import ExtractStorePipeline
 from pressarchive.crawler.spider import PressRoomSpider
-from pressarchive.datadir import DataDir, prepare_data_dir
+from pressarchive.datadir import prepare_data_dir
 from pressarchive.profiles import profile_from_dict
 from pressarchive.store import Archive
+from tests.storebackends import data_dir_on
 
 PACKAGE = Path(__file__).resolve().parents[1] / "pressarchive"
 PROFILE = profile_from_dict({"name": "police", "language": "en", "start_urls": ["http://127.0.0.1:9/press/"],
@@ -51,8 +52,8 @@ def test_reconnaissance_spiders_are_named_as_spiders() -> None:
 
 
 @pytest.fixture
-def context(tmp_path: Path) -> Iterator[CrawlContext]:
-    data = prepare_data_dir(DataDir(tmp_path / "data"))
+def context(tmp_path: Path, store_db: str | None) -> Iterator[CrawlContext]:
+    data = prepare_data_dir(data_dir_on(tmp_path / "data", store_db))
     archive = Archive(data.database_url)
     yield CrawlContext(data=data, archive=archive, run_id=7, clock=lambda: datetime(2020, 1, 2))
     archive.close()

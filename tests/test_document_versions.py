@@ -151,8 +151,8 @@ class Here:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> DocumentArchive:
-    return build(tmp_path_factory.mktemp("cli") / "data")
+def built(tmp_path_factory: pytest.TempPathFactory, module_store_db: str | None) -> DocumentArchive:
+    return build(tmp_path_factory.mktemp("cli") / "data", module_store_db)
 
 
 @pytest.fixture

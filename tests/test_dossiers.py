@@ -21,13 +21,14 @@ from pressarchive.store import Archive, schema
 from pressarchive.store.migrate import upgrade
 from tests import dossier_archive
 from tests.dossier_archive import EUROPOL_QUOTE, POLICIA_QUOTE
+from tests.storebackends import data_dir_on
 
 Built = tuple[DataDir, dict[str, int]]
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataDir, dict[str, int]]:
-    data = DataDir(tmp_path_factory.mktemp("data"))
+def archive(tmp_path_factory: pytest.TempPathFactory, module_store_db: str | None) -> tuple[DataDir, dict[str, int]]:
+    data = data_dir_on(tmp_path_factory.mktemp("data"), module_store_db)
     return data, dossier_archive.build(data)
 
 
@@ -118,9 +119,9 @@ def test_unknown_name_suggests_close_matches(service: ArchiveService) -> None:
         service.dossiers.dossier("x" * 500)
 
 
-def test_backfill_fills_version_operations_once(tmp_path: Path) -> None:
+def test_backfill_fills_version_operations_once(tmp_path: Path, store_db: str | None) -> None:
     """An archive written before version_operations existed gets its rows at the next open."""
-    data = DataDir(tmp_path)
+    data = data_dir_on(tmp_path, store_db)
     ids = dossier_archive.build(data)
     archive = Archive(data.database_url)
     try:

@@ -29,6 +29,7 @@ from pressarchive.store.rows import ID_CHUNK
 from pressarchive.warc import read_response
 from tests.archive_builder import Builder
 from tests.cli_here import run_here
+from tests.storebackends import data_dir_on
 
 HOSTILE_TITLES = {
     "equals": "=HYPERLINK(\"http://evil.example\",\"click\")",
@@ -53,8 +54,8 @@ def _mentioning(n: int, title: str) -> Document:
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataDir, dict[str, int]]:
-    data = DataDir(tmp_path_factory.mktemp("data"))
+def archive(tmp_path_factory: pytest.TempPathFactory, module_store_db: str | None) -> tuple[DataDir, dict[str, int]]:
+    data = data_dir_on(tmp_path_factory.mktemp("data"), module_store_db)
     service = ArchiveService(data)
     try:
         service.archive.upsert_source("police-a", agency="Police A", country="DE", language="en")

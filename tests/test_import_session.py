@@ -14,6 +14,7 @@ from pressarchive.profiles import Profile
 from pressarchive.store import Archive
 from pressarchive.warc import read_response, verify_captures
 from pressarchive.warc.verify import CaptureLocation
+from tests.storebackends import data_dir_on
 
 POLICE = Profile(name="police", title="Example Police", agency="Example Police", country="ES", language="es",
                  allowed_domains=("police.example",))
@@ -35,8 +36,8 @@ def response(url: str, body: bytes, when: datetime, content_type: str = "text/ht
 
 
 @pytest.fixture
-def data(tmp_path: Path) -> DataDir:
-    return prepare_data_dir(DataDir(tmp_path / "data"))
+def data(tmp_path: Path, store_db: str | None) -> DataDir:
+    return prepare_data_dir(data_dir_on(tmp_path / "data", store_db))
 
 
 def run(data: DataDir, responses: list[ForeignResponse], workers: int = 0, source: str | None = None):

@@ -20,6 +20,7 @@ from pressarchive.warc import CaptureLocation, read_response, verify_captures
 from pressarchive.warc import fields
 from tests.cli_here import run_here
 from tests.warc_files import Record, arc_record, page, write_arc, write_warc, write_wacz
+from tests.storebackends import data_dir_on
 
 POLICE = Profile(name="police", title="Regional Police", agency="Regional Police", country="ES", language="en",
                  allowed_domains=("police.example",))
@@ -27,8 +28,8 @@ URL = "https://www.police.example/press/1"
 
 
 @pytest.fixture
-def data(tmp_path: Path) -> DataDir:
-    return prepare_data_dir(DataDir(tmp_path / "data"))
+def data(tmp_path: Path, store_db: str | None) -> DataDir:
+    return prepare_data_dir(data_dir_on(tmp_path / "data", store_db))
 
 
 def run(data: DataDir, *paths: Path, source: str | None = None) -> ImportSummary:

@@ -24,8 +24,8 @@ RETELLING = text(RELEASE[0], OWN[0], RELEASE[3], OWN[1], OWN[2])
 
 
 @pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    with harbour_archive(tmp_path) as archive:
+def archive(store_url: str) -> Iterator[Archive]:
+    with harbour_archive(store_url) as archive:
         yield archive
 
 
@@ -120,9 +120,9 @@ def test_profile_kind() -> None:
         profile_from_dict({**base, "kind": "blog"})
 
 
-def test_the_store_keeps_a_sources_kind_with_its_other_fields(tmp_path: Path) -> None:
+def test_the_store_keeps_a_sources_kind_with_its_other_fields(tmp_path: Path, store_url: str) -> None:
     """The store side of the crawl's source update (the pipeline's: tests/test_crawl_context.py)."""
-    data = prepare_data_dir(DataDir(tmp_path / "data"))
+    data = prepare_data_dir(DataDir(tmp_path / "data", db_option=store_url))
     archive = Archive(data.database_url)
     try:
         archive.upsert_source("courier", title="The Courier", agency="", country="ES", language="es", kind="news")

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from pressarchive.datadir import resolve_data_dir
+from pressarchive.datadir import DataDir, resolve_data_dir
 from pressarchive.extract import extract_document
 from pressarchive.record import Document
 from pressarchive.profiles import get_builtin
@@ -31,8 +32,10 @@ from pressarchive.reprocess import ReprocessOptions, ReprocessSummary, reprocess
 from pressarchive.reprocess.sources import SourceExtraction, source_extractions
 from pressarchive.sampleroom import SamplePressRoom
 from pressarchive.service import ArchiveService, build_request
+from pressarchive.store import schema
 from pressarchive.warc import read_response
 from pressarchive.web.app import create_app
+from tests.storebackends import data_dir_on
 from tests.archive_builder import Builder
 from tests.cli_here import run_here
 from tests.conftest import CLI, REPO
@@ -46,9 +49,15 @@ def _env() -> dict[str, str]:
 
 def _versions(data: Path) -> dict[int, list[tuple[Any, ...]]]:
     """Document id -> its versions as (number, capture id, captured_at, reprocessed_at, run)."""
-    with sqlite3.connect(data / "archive.sqlite") as db:
-        rows = db.execute("SELECT document_id, number, capture_id, captured_at, reprocessed_at, reprocess_run "
-                          "FROM versions ORDER BY document_id, number").fetchall()
+    vers = schema.versions
+    engine = sa.create_engine(DataDir(data).database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(vers.c.document_id, vers.c.number, vers.c.capture_id, vers.c.captured_at,
+                                          vers.c.reprocessed_at, vers.c.reprocess_run)
+                                .order_by(vers.c.document_id, vers.c.number)).all()
+    finally:
+        engine.dispose()
     found: dict[int, list[tuple[Any, ...]]] = {}
     for doc_id, *rest in rows:
         found.setdefault(doc_id, []).append(tuple(rest))
@@ -198,10 +207,12 @@ def _page(title: str, text: str) -> bytes:
     return f"<html><body><h1>{title}</h1><p>{text}</p></body></html>".encode()
 
 
-def build(data: Path, docs: list[tuple[str, datetime, bool]]) -> tuple[ArchiveService, list[int]]:
-    """An archive of (source, capture time, read_as_today) releases; the others were read by an
-    older extractor that found no countries, agencies or figures."""
-    service = ArchiveService(resolve_data_dir(data))
+def build(data: Path, docs: list[tuple[str, datetime, bool]],
+          db: str | None = None) -> tuple[ArchiveService, list[int]]:
+    """An archive of (source, capture time, read_as_today) releases in store ``db`` (None: the
+    embedded file); the others were read by an older extractor that found no countries,
+    agencies or figures."""
+    service = ArchiveService(data_dir_on(resolve_data_dir(data).root, db))
     builder = Builder(service)
     for name in sorted({source for source, _, _ in docs}):
         service.archive.upsert_source(name, language="en")
@@ -222,10 +233,10 @@ def run(data: Path, **options: Any) -> ReprocessSummary:
     return reprocess_archive(resolve_data_dir(data), ReprocessOptions(workers=0, **options), profiles={})
 
 
-def test_source_and_since_limit_the_work(tmp_path: Path) -> None:
+def test_source_and_since_limit_the_work(tmp_path: Path, store_db: str | None) -> None:
     jan, mar = datetime(2024, 1, 10, 9), datetime(2024, 3, 1, 0, 0)
     service, ids = build(tmp_path, [("alpha", jan, False), ("alpha", mar, False), ("beta", jan, False),
-                                    ("beta", mar, False), ("beta", mar, True)])
+                                    ("beta", mar, False), ("beta", mar, True)], store_db)
     service.close()
     only_beta_since_march = run(tmp_path, source="beta", since=date(2024, 3, 1))
     assert (only_beta_since_march.seen, only_beta_since_march.changed, only_beta_since_march.unchanged) == (2, 1, 1)
@@ -241,10 +252,10 @@ def test_source_and_since_limit_the_work(tmp_path: Path) -> None:
         assert (number, capture, captured) == (2, old[1], old[2]) and reprocessed and run_id
 
 
-def test_a_date_only_the_listing_gave_is_read_again(tmp_path: Path) -> None:
+def test_a_date_only_the_listing_gave_is_read_again(tmp_path: Path, store_db: str | None) -> None:
     """The crawl's fallback date (from a feed, sitemap or listing) is kept with the capture, so
     reading the capture again finds the same date and adds no version."""
-    service = ArchiveService(resolve_data_dir(tmp_path))
+    service = ArchiveService(data_dir_on(tmp_path, store_db))
     url = "http://127.0.0.1/alpha/undated-release.html"
     body = _page("Operation Heron without a date", TEXT.format(n=5, m=3))
     doc = extract_document(body, url, "text/html", default_language="en", listed_date=date(2019, 5, 6))
@@ -265,9 +276,9 @@ def test_unknown_source_is_one_error_line(tmp_path: Path, capsys: pytest.Capture
     assert _versions(tmp_path) and all(len(v) == 1 for v in _versions(tmp_path).values())
 
 
-def test_missing_or_damaged_warc_is_counted_not_fatal(tmp_path: Path) -> None:
+def test_missing_or_damaged_warc_is_counted_not_fatal(tmp_path: Path, store_db: str | None) -> None:
     when = datetime(2024, 2, 2)
-    service, ids = build(tmp_path, [("alpha", when, False)] * 4)
+    service, ids = build(tmp_path, [("alpha", when, False)] * 4, store_db)
     stored = {doc_id: service.document(doc_id).versions[0].capture for doc_id in ids}
     service.close()
     warc = tmp_path / "warc"

@@ -112,8 +112,8 @@ def test_senseless_settings_are_refused(name: str, value: Any) -> None:
 # -- what the store knows ----------------------------------------------------------------------
 
 
-def test_known_pages_carry_first_capture_and_earliest_published_date(tmp_path: Path) -> None:
-    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite'}")
+def test_known_pages_carry_first_capture_and_earliest_published_date(store_url: str) -> None:
+    archive = Archive(store_url)
     try:
         doc = Document(url="https://p.example/r/1", title="Operation Tide", text="38 arrests.",
                        language="en", published=date(2026, 1, 10), source="police")

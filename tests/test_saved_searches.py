@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from pressarchive.alerts import NameTaken, SavedSearches, link_params, params_of, request_of
-from pressarchive.datadir import resolve_data_dir
 from pressarchive.errors import NotFound, UserError
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService, build_request
 from pressarchive.store import schema
 from tests.archive_builder import Builder
+from tests.storebackends import data_dir_on
 
 
 def release(n: int, title: str, text: str, language: str = "en", published: date | None = None) -> Document:
@@ -29,8 +29,8 @@ def release(n: int, title: str, text: str, language: str = "en", published: date
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[ArchiveService]:
-    opened = ArchiveService(resolve_data_dir(tmp_path / "data"))
+def service(tmp_path: Path, store_db: str | None) -> Iterator[ArchiveService]:
+    opened = ArchiveService(data_dir_on(tmp_path / "data", store_db))
     opened.archive.upsert_source("example-police", title="Example Police", country="ES", language="en")
     yield opened
     opened.close()

@@ -19,6 +19,7 @@ from pressarchive.store import Archive
 from pressarchive.web import create_app
 from tests.archive_builder import Builder
 from tests.conftest import CLI
+from tests.storebackends import data_dir_on
 from tests.similar_archive import harbour_archive, add, clusters, mark_all_indexed, pending_ids
 from tests.similar_texts import (
     FOOTER, OTHER_FOOTER, OTHER_HEADER, OTHER_RELEASES, OWN, RELEASE, SITE_FOOTER, SITE_HEADER, TRANSLATION, text,
@@ -29,8 +30,8 @@ SEQUENCE = (*RELEASE, *OWN)  # for clusters that overlap by paragraphs
 
 
 @pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    with harbour_archive(tmp_path) as archive:
+def archive(store_url: str) -> Iterator[Archive]:
+    with harbour_archive(store_url) as archive:
         yield archive
 
 
@@ -128,9 +129,9 @@ SCRIPT = "<script>alert(1)</script>[bold]x[/]"
 
 
 @pytest.fixture
-def data(tmp_path: Path) -> Iterator[tuple[Path, dict[str, int]]]:
+def data(tmp_path: Path, store_db: str | None) -> Iterator[tuple[Path, dict[str, int]]]:
     root = tmp_path / "data"
-    service = ArchiveService(DataDir(root))
+    service = ArchiveService(data_dir_on(root, store_db))
     try:
         service.archive.upsert_source("harbour", agency="Harbour Police", country="ES", language="en",
                                       kind="press_room")

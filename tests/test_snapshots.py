@@ -43,6 +43,7 @@ from tests.archive_builder import Builder
 from tests.cli_here import run_here
 from tests.test_export_webarchive import foreign_responses
 from tests.web_pages import page
+from tests.storebackends import copy_data_dir, data_dir_on
 
 HOSTILE_NAME = '<img src=x onerror=alert(1)> & "quoted"'
 HOSTILE_QUERY = 'Tantalio NOT "<b>bold</b>"'
@@ -73,8 +74,8 @@ def add_release(builder: Builder, n: int, title: str, extra: str = "", when: dat
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataDir, dict[str, int]]:
-    data = DataDir(tmp_path_factory.mktemp("base") / "data")
+def base(tmp_path_factory: pytest.TempPathFactory, module_store_db: str | None) -> tuple[DataDir, dict[str, int]]:
+    data = data_dir_on(tmp_path_factory.mktemp("base") / "data", module_store_db)
     service = ArchiveService(data)
     try:
         service.archive.upsert_source("police-a", agency="Police A", country="DE", language="en")
@@ -91,11 +92,14 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataDir, dict[str, i
 
 
 @pytest.fixture()
-def archive(base: tuple[DataDir, dict[str, int]], tmp_path: Path) -> tuple[DataDir, dict[str, int]]:
-    """A fresh copy of the base archive for a test that writes."""
-    root = tmp_path / "data"
-    shutil.copytree(base[0].root, root)
-    return DataDir(root), base[1]
+def archive(base: tuple[DataDir, dict[str, int]], tmp_path: Path,
+            request: pytest.FixtureRequest) -> Iterator[tuple[DataDir, dict[str, int]]]:
+    """A fresh copy of the base archive (its files and its store) for a test that writes."""
+    server = None if base[0].uses_embedded_database else request.getfixturevalue("postgres_server")
+    copy = copy_data_dir(base[0], tmp_path / "data", server)
+    yield copy, base[1]
+    if server is not None:
+        server.drop_database(copy.database_url)
 
 
 @pytest.fixture()

@@ -16,6 +16,7 @@ from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from tests.archive_builder import Builder
 from tests.cli_here import run_here
+from tests.storebackends import data_dir_on
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -33,8 +34,8 @@ def _report(*summaries: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataDir, dict[str, int]]:
-    data = DataDir(tmp_path_factory.mktemp("data"))
+def archive(tmp_path_factory: pytest.TempPathFactory, module_store_db: str | None) -> tuple[DataDir, dict[str, int]]:
+    data = data_dir_on(tmp_path_factory.mktemp("data"), module_store_db)
     service = ArchiveService(data)
     store = service.archive
     try:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -10,8 +9,8 @@ from pressarchive.store import Archive, Capture
 
 
 @pytest.fixture
-def archive(tmp_path: Path) -> Archive:
-    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite'}")
+def archive(store_url: str) -> Archive:
+    archive = Archive(store_url)
     archive.upsert_source("police", title="Police", agency="Example Police", country="ES", language="es")
     yield archive
     archive.close()
@@ -133,3 +132,18 @@ def test_current_documents_of_many_ids(archive: Archive) -> None:
     ]
     docs = list(archive.current_documents(reversed(ids)))
     assert [doc.id for doc in docs] == ids and all(doc.version == 1 for doc in docs)
+
+
+def test_a_re_extraction_of_a_version_a_crawl_has_replaced_is_not_saved(archive: Archive) -> None:
+    """A crawl sharing the store saved a newer version while reprocess read the old one."""
+    saved = archive.save_document(release(), capture(archive, "u", datetime(2020, 1, 1)))
+    run = archive.start_reprocess(None, None, datetime(2020, 2, 1))
+    (candidate,) = archive.to_reprocess(None, None, 0, 10)
+    newer = release(text="Agentes han detenido a 13 personas.")
+    archive.save_document(newer, capture(archive, "u", datetime(2020, 1, 5)))
+    reread = release(text="Agentes han detenido a 12 personas en Madrid.")
+    archive.save_reprocessed(run.id, saved.document_id, [(saved.document_id, reread, candidate.version)],
+                             datetime(2020, 2, 1))
+    stored = archive.get_document(saved.document_id)
+    assert stored is not None and [v.number for v in stored.versions] == [1, 2]
+    assert stored.document.text.endswith("13 personas.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +13,8 @@ URL = "https://police.example/press/1"
 
 
 @pytest.fixture
-def archive(tmp_path: Path) -> Archive:
-    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite'}")
+def archive(store_url: str) -> Archive:
+    archive = Archive(store_url)
     archive.upsert_source("police", title="Police")
     yield archive
     archive.close()

@@ -105,8 +105,8 @@ def test_a_fetched_capture_keeps_its_time_url_and_origin() -> None:
     assert listed.url == "http://police.example/press/1", "the crawler's canonical form of the original"
 
 
-def test_the_store_keeps_one_note_per_listed_capture_under_its_wayback_machine(tmp_path: Path) -> None:
-    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
+def test_the_store_keeps_one_note_per_listed_capture_under_its_wayback_machine(store_url: str) -> None:
+    archive = Archive(store_url)
     try:
         listed = "http://127.0.0.1:8_1/web/20180601120000id_/https://police.example/a"
         archive.record_wayback_fetch(WaybackFetch(listed, listed, "media_body"), datetime(2026, 1, 1))
@@ -134,11 +134,11 @@ def test_an_archive_from_before_gains_the_table_of_wayback_fetches(tmp_path: Pat
 
 
 def test_a_capture_sent_on_elsewhere_counts_as_imported_once_its_served_capture_is_archived(
-        tmp_path: Path) -> None:
+        store_url: str) -> None:
     base = "https://web.archive.org"
     listed, served = (f"{base}/web/{stamp}id_/https://police.example/a" for stamp in ("20180601120000",
                                                                                       "20180602000000"))
-    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
+    archive = Archive(store_url)
     try:
         archive.record_wayback_fetch(WaybackFetch(listed, served, None), datetime(2026, 1, 1))
         assert settled(archive, base) == Settled(), "noted, but stopped before its capture was recorded"

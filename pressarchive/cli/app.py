@@ -26,7 +26,7 @@ from pressarchive.errors import UserError
 from pressarchive.dbaddress import redact
 from pressarchive.index.engines import parse_address
 from pressarchive.service import ArchiveService
-from pressarchive.writefailure import describe, is_storage_failure
+from pressarchive.writefailure import describe, is_database_server_failure, is_storage_failure
 
 
 class Context:
@@ -61,14 +61,15 @@ class Context:
         return ArchiveService(require_archive(self.data))
 
     @contextmanager
-    def writing(self, create: bool = True) -> Iterator[DataDir]:
+    def writing(self, create: bool = True, shared: bool = False) -> Iterator[DataDir]:
         """The data directory under its writer lock: created if ``create``, else it must hold an archive.
 
         Crawl, add, demo, index and check --repair write; a second writer fails at once,
-        before it changes anything, naming the process that holds the lock.
+        before it changes anything, naming the process that holds the lock. ``shared``: the
+        processes of one shared crawl (``crawl --frontier``) hold it together.
         """
         data = self.data if create else require_archive(self.data)
-        with writer_lock(data):
+        with writer_lock(data, shared=shared):
             prepared = prepare_data_dir(data)
             # A writer indexes what it writes: a bad engine address or config.toml is refused
             # before anything is written, not found by every indexing round afterwards.
@@ -131,4 +132,5 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as exc:
         if not is_storage_failure(exc):
             raise  # a bug: its traceback is what a report needs
-        fail(f"cannot write to the data directory: {describe(exc)}")
+        where = "the store's database server" if is_database_server_failure(exc) else "the data directory"
+        fail(f"cannot write to {where}: {describe(exc)}")

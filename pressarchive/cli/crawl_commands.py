@@ -12,13 +12,18 @@ from rich.console import Console
 
 from pressarchive.cli import terminal
 from pressarchive.cli.app import Context, cli, fail, pass_context
+from pressarchive.cli.output import print_json
 from pressarchive.cli.terminal import clean
 from pressarchive.crawler import SETTINGS, CrawlSummary, run_crawl
 from pressarchive.crawler.progress import summary_table
+from pressarchive.crawler.frontier import FrontierAddress, parse_frontier
+from pressarchive.crawler.frontiertotal import FrontierTotal, frontier_total
 from pressarchive.crawler.runner import BackgroundIndexer
+from pressarchive.datadir import DataDir, require_archive
 from pressarchive.errors import UserError
 from pressarchive.profiles import Profile, builtin_profiles, get_builtin, load_profile, profile_from_dict
 from pressarchive.service import index_pending_in, parse_date
+from pressarchive.store import Archive
 from pressarchive.urls import host_of, is_http_url
 
 crawl_options = [
@@ -53,6 +58,10 @@ def with_crawl_options(func: Any) -> Any:
 @click.option("--from", "history_from", metavar="DATE",
               help="With --history: captures from this date (YYYY[-MM[-DD]]).")
 @click.option("--to", "history_to", metavar="DATE", help="With --history: captures up to this date (YYYY[-MM[-DD]]).")
+@click.option("--frontier", "frontier_url", metavar="redis://HOST:PORT/N",
+              help="Share one crawl with every process given the same Redis frontier (and key); see the README.")
+@click.option("--frontier-key", metavar="NAME",
+              help="With --frontier: the shared crawl's name in Redis (default: the sources' names joined by +).")
 @with_crawl_options
 @pass_context
 def crawl(ctx: Context, names: tuple[str, ...], profile_files: tuple[str, ...], crawl_all: bool, history: bool,
@@ -72,12 +81,26 @@ def crawl(ctx: Context, names: tuple[str, ...], profile_files: tuple[str, ...], 
     if not profiles:
         raise click.UsageError("name at least one source, or give --profile FILE or --all")
     files = [arg for path in profile_files for arg in ("--profile", path)]
+    frontier = _frontier(profiles, options, history)
     if history or options.get("history_from") or options.get("history_to"):
         _history(ctx, profiles, history, named, options,
                  _command(ctx, "crawl", "--history", *names, *files, *(["--all"] if crawl_all else [])))
         return
-    resume = _command(ctx, "crawl", *names, *files, *(["--all"] if crawl_all else []), "--resume")
-    run_and_report(ctx, profiles, resume_hint=f"`{resume}` continues it", **options)
+    shared = ["--frontier", frontier.redacted(), "--frontier-key", frontier.key] if frontier else []
+    resume = _command(ctx, "crawl", *names, *files, *(["--all"] if crawl_all else []), *shared, "--resume")
+    run_and_report(ctx, profiles, resume_hint=f"`{resume}` continues it", frontier=frontier, **options)
+
+
+def _frontier(profiles: list[Profile], options: dict[str, Any], history: bool) -> FrontierAddress | None:
+    """The shared crawl's frontier, if ``--frontier`` names one."""
+    url, key = options.pop("frontier_url", None), options.pop("frontier_key", None)
+    if url is None:
+        if key is not None:
+            raise click.UsageError("--frontier-key goes with --frontier")
+        return None
+    if history:
+        raise click.UsageError("--frontier shares a crawl of press rooms, not a --history import")
+    return parse_frontier(url, [profile.name for profile in profiles], key)
 
 
 def _history(ctx: Context, profiles: list[Profile], history: bool, named: set[str], options: dict[str, Any],
@@ -118,8 +141,12 @@ def _command(ctx: Context, *args: str) -> str:
     return ctx.command_line(*args)
 
 
-def run_and_report(ctx: Context, profiles: list[Profile], resume_hint: str = "", **options: Any) -> list[CrawlSummary]:
+def run_and_report(ctx: Context, profiles: list[Profile], resume_hint: str = "",
+                   frontier: FrontierAddress | None = None, **options: Any) -> list[CrawlSummary]:
     """Crawl, index what changed, print the summary; exit 1 if a source could not be reached.
+
+    With ``frontier``, this process is one of a shared crawl's: it prints its own summary and
+    the shared crawl's total so far (every process's report in the store).
 
     A crawl stopped by Ctrl-C or SIGTERM says so in one line (with ``resume_hint``, how to
     go on) and exits 128 + the signal's number (130, 143), as a shell reports such a stop.
@@ -127,14 +154,18 @@ def run_and_report(ctx: Context, profiles: list[Profile], resume_hint: str = "",
     since = parse_date(options.get("since"), "--since date")
     settings = _settings(options)
     console = terminal.console(stderr=True)
-    with ctx.writing() as data, BackgroundIndexer(functools.partial(index_pending_in, data)) as indexer:
+    with (ctx.writing(shared=frontier is not None) as data,
+          BackgroundIndexer(functools.partial(index_pending_in, data)) as indexer):
         summaries = run_crawl(profiles, data, since=since, settings=settings, console=console,
                               resume=bool(options.get("resume")), full=bool(options.get("full")),
-                              indexer=indexer)
+                              indexer=indexer, frontier=frontier)
         indexer.last_round()  # what the rounds during the crawl did not see
+        total = _frontier_total(data, frontier.key) if frontier is not None else None
     indexed = indexer.total
     console.print(summary_table(summaries, "crawl summary"))
     console.print(f"indexed {indexed} new or changed documents; data in {data.root}")
+    if total is not None:
+        console.print(total.line(), markup=False)
     if indexer.failed_rounds:
         console.print(f"{indexer.failed_rounds} indexing rounds failed (see the log); "
                       "`pressarchive index` indexes what they left", markup=False)
@@ -151,6 +182,31 @@ def run_and_report(ctx: Context, profiles: list[Profile], resume_hint: str = "",
     if failed:
         fail(f"{failed[0].source}: {failed[0].failure}")
     return summaries
+
+
+def _frontier_total(data: DataDir, key: str) -> FrontierTotal:
+    archive = Archive(data.database_url)
+    try:
+        return frontier_total(archive, key)
+    finally:
+        archive.close()
+
+
+@cli.command("frontier-report")
+@click.argument("key")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@pass_context
+def frontier_report(ctx: Context, key: str, as_json: bool) -> None:
+    """The summed report of the shared crawl KEY (`crawl --frontier`): every process's run."""
+    data = require_archive(ctx.data)
+    total = _frontier_total(data, key)
+    if not total.runs:
+        raise UserError(f"no run of a shared crawl {key!r} in this archive")
+    if as_json:
+        print_json(total.to_json())
+        return
+    click.echo(clean(total.line()))
+    click.echo(clean(f"runs {', '.join(map(str, total.runs))} by {', '.join(sorted(set(total.workers)))}"))
 
 
 def _interrupted(summary: CrawlSummary, resume_hint: str) -> NoReturn:

@@ -20,6 +20,7 @@ from pressarchive.cli.app import Context, cli, pass_context
 from pressarchive.cli.output import print_json
 from pressarchive.cli.searchoptions import search_options
 from pressarchive.cli.terminal import clean, console
+from pressarchive.datadir import holds_archive
 from pressarchive.errors import UserError
 from pressarchive.exports import IGNORED_PARAMS
 from pressarchive.isodate import utc_iso
@@ -150,7 +151,7 @@ def verify(ctx: Context, name_or_path: str, no_extract: bool, no_archive: bool, 
     it has with the same digests. Exits 0 when the bundle is intact, 1 with one line per problem."""
     data = ctx.data
     path = resolve_bundle(data, name_or_path)
-    if no_archive or not data.database.is_file():
+    if no_archive or not holds_archive(data):
         result = verify_bundle(path, None, reextract=not no_extract)
     else:
         service = ctx.service()

@@ -19,6 +19,7 @@ from pressarchive.cli.app import Context, cli, fail, pass_context
 from pressarchive.cli.discover_commands import probe_options
 from pressarchive.cli.output import print_json
 from pressarchive.cli.terminal import console
+from pressarchive.datadir import holds_archive
 from pressarchive.discovery.checks import OK, SourceCheck
 from pressarchive.discovery.run import check_profiles
 from pressarchive.isodate import utc_iso
@@ -92,7 +93,7 @@ def _archive_fields(source: SourceCounts | None) -> dict[str, Any]:
 
 
 def _archive_sources(ctx: Context) -> list[SourceCounts]:
-    if not ctx.data.database.exists():
+    if not holds_archive(ctx.data):
         return []
     service = ctx.service()
     try:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 from scrapy.crawler import Crawler
 
+from pressarchive.crawler.frontier.shared import SharedFrontier
 from pressarchive.datadir import DataDir
 from pressarchive.extract.workers import ExtractionWorkers
 from pressarchive.store import Archive
@@ -41,6 +42,8 @@ class CrawlContext:
     clock: Callable[[], datetime] = field(default=utc_now)
     # Told the name of each WARC file a writer closes (the runner indexes it in the background).
     on_warc_closed: Callable[[str], None] | None = None
+    # The Redis frontier this process shares the crawl through (``crawl --frontier``); None: alone.
+    frontier: SharedFrontier | None = None
 
 
 class MissingContextError(RuntimeError):

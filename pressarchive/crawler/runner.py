@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,9 @@ from rich.console import Console
 from scrapy.crawler import CrawlerProcess
 
 from pressarchive.crawler.context import CrawlContext, attach_context, utc_now
+from pressarchive.crawler.frontier import FrontierAddress
+from pressarchive.crawler.frontier.scheduler import with_frontier
+from pressarchive.crawler.frontier.shared import SharedFrontier, connect, join, this_worker
 from pressarchive.crawler.progress import CrawlProgress
 from pressarchive.crawler.settings import crawl_settings
 from pressarchive.crawler.spider import PressRoomSpider
@@ -155,7 +159,7 @@ class BackgroundIndexer:
 def run_crawl(
     profiles: list[Profile], data: DataDir, *, since: date | None = None,
     settings: dict[str, Any] | None = None, console: Console | None = None, resume: bool = False,
-    full: bool = False, indexer: BackgroundIndexer | None = None,
+    full: bool = False, indexer: BackgroundIndexer | None = None, frontier: FrontierAddress | None = None,
 ) -> list[CrawlSummary]:
     """Crawl ``profiles`` into ``data`` and return one summary per profile.
 
@@ -163,11 +167,21 @@ def run_crawl(
     round every :data:`INDEX_EVERY` seconds during the crawl, so indexing overlaps fetching
     and extraction instead of following them; the caller runs it once more afterwards.
     Twisted's reactor cannot be restarted, so this runs once per process.
+
+    With ``frontier``, this process shares one crawl with every other process given the same
+    Redis frontier and key (see :mod:`pressarchive.crawler.frontier`): the frontier, not the
+    store's done URLs, says what is left, and ``resume`` continues a shared crawl no process
+    is crawling.
     """
     started = utc_now()
-    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    # Processes of one shared crawl may share a data directory: their reports must not collide.
+    stamp = started.strftime("%Y%m%dT%H%M%SZ") + (f"-{os.getpid()}" if frontier is not None else "")
     scrapy_settings = crawl_settings(settings)
     scrapy_settings["LOG_FILE"] = str(data.reports_dir / f"crawl-{stamp}.log")
+    shared = connect(frontier) if frontier is not None else None
+    joined = join(shared, resume) if shared is not None else ""
+    if shared is not None:
+        scrapy_settings = with_frontier(scrapy_settings)
     # The log lives in the data directory: when its disk fills up, a lost log line must not
     # print logging's own traceback to the terminal (the crawl reports the failure itself).
     logging.raiseExceptions = False
@@ -175,7 +189,7 @@ def run_crawl(
     archive = Archive(data.database_url)
     indexing = cdxj.ClosedWarcIndexer(data)  # WARC files closed on rotation, indexed as the crawl goes on
     try:
-        run_id, resumed_from = _start_run(archive, profiles, started, resume)
+        run_id, resumed_from = _start_run(archive, profiles, started, resume and shared is None, shared)
         with SignalLatch() as latch, extraction_workers(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"]),
                                                         float(scrapy_settings["PRESSARCHIVE_EXTRACT_TIMEOUT"]),
                                                         int(scrapy_settings["PRESSARCHIVE_EXTRACT_MEMORY"])) as workers:
@@ -183,7 +197,7 @@ def run_crawl(
                                                 latch=latch)
             crawlers = []
             context = CrawlContext(data=data, archive=archive, run_id=run_id, workers=workers, clock=utc_now,
-                                   on_warc_closed=indexing)
+                                   on_warc_closed=indexing, frontier=shared)
             for profile in profiles:
                 done = archive.done_in_run(resumed_from, profile.name) if resumed_from else set()
                 crawler = process.create_crawler(PressRoomSpider)
@@ -195,9 +209,14 @@ def run_crawl(
         summaries = [CrawlSummary.from_stats(name, crawler.stats.get_stats(), run_id=run_id,
                                              stop_signal=process.stop_signal) for name, crawler in crawlers]
         report = _report(run_id, resumed_from, started, summaries)
+        report.update(frontier=frontier.key if frontier else None, worker=this_worker(), frontier_start=joined)
         report["indexing_rounds_failed"] = indexer.failed_rounds if indexer is not None else 0
         archive.finish_run(run_id, report["status"], utc_now(), report)
+        if shared is not None:  # by now a process killed meanwhile has no heartbeat any more
+            _continue_dead_runs(archive, shared)
     finally:
+        if shared is not None:
+            _leave(shared)
         archive.close()
         indexing.close()
         # Every WARC file of the run is closed now (and those a killed crawl left, repaired).
@@ -206,12 +225,37 @@ def run_crawl(
     return summaries
 
 
-def _start_run(archive: Archive, profiles: list[Profile], started: datetime, resume: bool) -> tuple[int, int | None]:
+def _start_run(archive: Archive, profiles: list[Profile], started: datetime, resume: bool,
+               shared: SharedFrontier | None = None) -> tuple[int, int | None]:
+    """The run's row; a resumed run (not through a frontier, whose own state says what is left)
+    is chained to the unfinished run it continues."""
     names = [profile.name for profile in profiles]
     resumed_from = archive.resumable_run(names) if resume else None
     if resume and resumed_from is None:
         raise UserError(f"no unfinished crawl of {', '.join(names)} to resume")
-    return archive.start_run(names, started, resumed_from), resumed_from
+    if shared is None:
+        return archive.start_run(names, started, resumed_from, worker=this_worker()), resumed_from
+    _continue_dead_runs(archive, shared)
+    return archive.start_run(names, started, None, frontier=shared.address.key, worker=shared.worker), None
+
+
+def _continue_dead_runs(archive: Archive, shared: SharedFrontier) -> None:
+    """The runs of this shared crawl whose process is gone are carried on by those still here."""
+    try:
+        alive = {shared.worker, *shared.other_workers()}
+    except Exception as exc:  # noqa: BLE001 - Redis gone: they stay `running`, the next process marks them
+        logger.warning("could not list the shared crawl's processes: %s", exc)
+        return
+    archive.continue_dead_runs(shared.address.key, alive)
+
+
+def _leave(shared: SharedFrontier) -> None:
+    """Stop the heartbeat and put back what this process leased and did not finish (a stop cut it)."""
+    try:
+        shared.leave()
+        shared.requeue_orphans()
+    except Exception as exc:  # noqa: BLE001 - Redis gone: the leases come back when their heartbeat expires
+        logger.warning("could not leave the shared frontier cleanly: %s", exc)
 
 
 def _run_with_progress(

@@ -78,7 +78,9 @@ class PressRoomSpider(Spider):
         self.now = now or (context.clock if context is not None else utc_now)()
         self.revisits = _revisit_policy({})
         self.listed: set[str] = set()
-        self.listing_complete = self.since is None
+        # A process of a shared crawl (``--frontier``) reads only some of the listings: it never
+        # knows the listing whole, so it never takes an unlinked release for removed.
+        self.listing_complete = self.since is None and (context is None or context.frontier is None)
         self._unchanged: set[str] = set()  # known releases a sitemap says are unchanged: revisit or skip
         self._deferred: set[str] = set()  # known releases to decide once sitemaps are read
         self._idle_steps = [self._request_deferred, self._request_revisits, self._verify_unlisted]

@@ -14,6 +14,9 @@ from typing import Any
 
 from pressarchive.crawler.storage import STORAGE_ERROR_STAT
 
+#: Stats key holding why a shared crawl's Redis frontier stopped this process (crawl --frontier).
+FRONTIER_ERROR_STAT = "pressarchive/frontier_error"
+
 # Scrapy's own counters of requests it declined on purpose, by our reason names.
 _SCRAPY_SKIPS = {
     "offsite/filtered": "offsite", "robotstxt/forbidden": "robots_txt",
@@ -43,6 +46,7 @@ class CrawlSummary:
     seconds: float = 0.0
     finish_reason: str = ""
     storage_error: str = ""  # why the archive could not be written, when that stopped the crawl
+    frontier_error: str = ""  # why the shared crawl's Redis frontier stopped this process
     run_id: int = 0  # the run in the store, for `crawl --resume`
     stop_signal: int = 0  # the signal (SIGINT, SIGTERM) that stopped the crawl, 0 if none
 
@@ -77,6 +81,7 @@ class CrawlSummary:
             seconds=float(stats.get("elapsed_time_seconds", 0.0)),
             finish_reason=str(stats.get("finish_reason", "")),
             storage_error=str(stats.get(STORAGE_ERROR_STAT, "")),
+            frontier_error=str(stats.get(FRONTIER_ERROR_STAT, "")),
             run_id=run_id,
             stop_signal=stop_signal,
         )
@@ -92,6 +97,8 @@ class CrawlSummary:
     @property
     def failure(self) -> str:
         """Why this source's crawl failed, in one line; ``""`` when it did not."""
+        if self.frontier_error:
+            return self.frontier_error
         if self.robots_unreadable:
             return self.robots_unreadable
         if self.fetched == 0 and self.errors_total > 0:

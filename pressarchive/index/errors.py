@@ -19,3 +19,8 @@ class QueryError(ValueError):
 
 class QueryTooExpensive(QueryError):
     """The query ran past the index's time limit; a narrower query will do better."""
+
+
+class IndexBusy(RuntimeError):
+    """Another process holds the embedded index's write lock past the wait: try again later
+    (a shared crawl's processes index one data directory's pending documents in turns)."""

@@ -3,7 +3,7 @@
 All writes go through :class:`Archive` so that the rules live in one place: a document is
 keyed by its canonical URL, a version is added only when the text really changed (or, by
 ``reprocess``, when a newer extractor reads the same capture differently), and nothing is ever
-deleted. SQLite runs in WAL mode so the web UI can read while a crawl writes.
+deleted. The same code runs on SQLite and PostgreSQL (:mod:`pressarchive.store.engine`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
+from pressarchive.dbaddress import parse_database_url
 from pressarchive.isodate import utc_iso
 from pressarchive.record import Document, Figure
 from pressarchive.store import (
@@ -26,10 +27,11 @@ from pressarchive.store.briefs import DocumentBrief
 from pressarchive.store.collections import Collection, CollectionItem, Membership
 from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
+from pressarchive.store.engine import create_engine, is_unusable, unavailable
 from pressarchive.store.exportcaptures import VersionCapture
 from pressarchive.store.exportrows import ExportRow
 from pressarchive.store.snapshotrows import SnapshotRow, snapshot_rows
-from pressarchive.store.rows import ID_CHUNK, id_chunks, new_id
+from pressarchive.store.rows import ID_CHUNK, id_chunks, insert_unless_present, new_id, upsert
 from pressarchive.store.versionrows import add_version
 from pressarchive.store.sourcecounts import SourceCounts
 from pressarchive.store.records import Capture, KnownPage, SaveOutcome, StoredDocument, Version
@@ -44,21 +46,19 @@ def text_digest(title: str, text: str) -> str:
     return hashlib.sha256(f"{title}\x00{text}".encode()).hexdigest()
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
 def create_archive_engine(url: str) -> Engine:
-    """An engine for ``url`` with the schema in place (SQLite gets WAL and a busy timeout)."""
-    is_sqlite = url.startswith("sqlite")
-    engine = sa.create_engine(url, connect_args={"timeout": 30} if is_sqlite else {})
-    if is_sqlite:
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-    upgrade(engine)
+    """An engine for ``url`` with the schema in place (see :mod:`pressarchive.store.engine` for
+    each backend's settings); a server that cannot be reached, refuses the login or has no such
+    database is one :class:`~pressarchive.store.engine.StoreUnavailable` line."""
+    address = parse_database_url(url)
+    engine = create_engine(address)
+    try:
+        upgrade(engine)  # one process at a time migrates (see pressarchive.store.migrate)
+    except sa.exc.DBAPIError as error:
+        engine.dispose()
+        if address.is_sqlite or not is_unusable(error):
+            raise
+        raise unavailable(address, error) from None
     return engine
 
 
@@ -77,11 +77,7 @@ class Archive:
         """Record or refresh a source's descriptive fields (from its profile)."""
         values = {key: fields.get(key, "") or "" for key in _SOURCE_FIELDS}
         with self.engine.begin() as conn:
-            updated = conn.execute(
-                schema.sources.update().where(schema.sources.c.name == name).values(**values)
-            )
-            if updated.rowcount == 0:
-                conn.execute(schema.sources.insert().values(name=name, **values))
+            upsert(conn, schema.sources, ["name"], {"name": name, **values})
 
     def sources(self) -> list[dict[str, Any]]:
         """Every known source with its document count."""
@@ -114,9 +110,21 @@ class Archive:
 
     # -- runs ---------------------------------------------------------------------------------
 
-    def start_run(self, sources: list[str], started_at: datetime, resumed_from: int | None = None) -> int:
+    def start_run(self, sources: list[str], started_at: datetime, resumed_from: int | None = None,
+                  frontier: str | None = None, worker: str | None = None) -> int:
+        """A new run; ``frontier`` is the shared crawl's key (``crawl --frontier``), ``worker`` the process."""
         with self.engine.begin() as conn:
-            return runs.start_run(conn, sources, started_at, resumed_from)
+            return runs.start_run(conn, sources, started_at, resumed_from, frontier, worker)
+
+    def continue_dead_runs(self, frontier: str, alive: set[str]) -> int:
+        """Runs of the shared crawl ``frontier`` whose process is gone become ``resumed``."""
+        with self.engine.begin() as conn:
+            return runs.continue_dead_runs(conn, frontier, alive)
+
+    def frontier_runs(self, frontier: str) -> list[dict[str, Any]]:
+        """The runs of every process of the shared crawl ``frontier``, oldest first."""
+        with self.engine.connect() as conn:
+            return runs.frontier_runs(conn, frontier)
 
     def finish_run(self, run_id: int, status: str, finished_at: datetime, report: Any) -> None:
         with self.engine.begin() as conn:
@@ -144,14 +152,14 @@ class Archive:
     def mark_removed(self, url: str, when: datetime, reason: str, run_id: int | None = None) -> bool:
         """Record that the source took ``url`` down or delisted it; False if unknown or already so."""
         with self.engine.begin() as conn:
-            doc_id = lifecycle.document_id(conn, canonical_url(url))
+            doc_id = lifecycle.document_id(conn, canonical_url(url), lock=True)
             return doc_id is not None and lifecycle.mark_removed(conn, doc_id, when, reason, run_id)
 
     def touch_document(self, url: str, when: datetime) -> SaveOutcome | None:
         """A 304 Not Modified: the document is still there, unchanged."""
         docs = schema.documents
         with self.engine.begin() as conn:
-            doc_id = lifecycle.document_id(conn, canonical_url(url))
+            doc_id = lifecycle.document_id(conn, canonical_url(url), lock=True)
             if doc_id is None:
                 return None
             conn.execute(docs.update().where(docs.c.id == doc_id).values(last_captured=when))
@@ -256,10 +264,17 @@ class Archive:
         the run's cursor to ``last_document``, all in one transaction.
 
         The new version points at the capture it was extracted from and keeps that capture's
-        time; ``reprocessed_at`` and ``reprocess_run`` say it is a re-extraction.
+        time; ``reprocessed_at`` and ``reprocess_run`` say it is a re-extraction. A document
+        whose current version is no longer ``replaced`` (a crawl sharing the store saved a newer
+        one meanwhile) is left as it is: its re-extraction would be of an outdated version.
         """
+        docs = schema.documents
         with self.engine.begin() as conn:
             for doc_id, doc, replaced in changed:
+                current = conn.execute(sa.select(docs.c.current_version).where(docs.c.id == doc_id)
+                                       .with_for_update()).scalar_one_or_none()
+                if current != replaced.id:
+                    continue
                 add_version(conn, doc_id, replaced.number + 1, doc, text_digest(doc.title, doc.text),
                              replaced.capture.id or 0, replaced.captured_at,
                              reprocessed_at=when, reprocess_run=run_id)
@@ -585,7 +600,6 @@ class Archive:
 # The statements a crawl runs for every page, built once: building one costs more than
 # running it (a capture and a new document: 0.88 ms of CPU with statements built per call, 0.34 so).
 _INSERT_CAPTURE = schema.captures.insert()
-_INSERT_DOCUMENT = schema.documents.insert()
 # Built once: an import asks it of every response it reads.
 _CAPTURE_EXISTS = sa.select(schema.captures.c.id).where(
     schema.captures.c.url == sa.bindparam("url"), schema.captures.c.payload_sha256 == sa.bindparam("digest"),
@@ -593,11 +607,14 @@ _CAPTURE_EXISTS = sa.select(schema.captures.c.id).where(
     schema.captures.c.captured_at < sa.bindparam("until"),
 ).limit(1)
 _CAPTURED_AT = sa.select(schema.captures.c.captured_at).where(schema.captures.c.id == sa.bindparam("capture_id"))
-_DOCUMENT_BY_URL = sa.select(schema.documents).where(schema.documents.c.url == sa.bindparam("doc_url"))
+# FOR UPDATE: two processes saving the same document take turns (PostgreSQL; SQLite has one writer).
+_DOCUMENT_BY_URL = (sa.select(schema.documents).where(schema.documents.c.url == sa.bindparam("doc_url"))
+                    .with_for_update())
 
-def _insert_document(conn: Connection, doc: Document, captured_at: datetime) -> int:
+def _insert_document(conn: Connection, doc: Document, captured_at: datetime) -> int | None:
+    """The new document's id; None if another writer has just stored the same URL."""
     values = {"url": doc.url, "source": doc.source, "first_captured": captured_at, "last_captured": captured_at}
-    return new_id(conn.execute(_INSERT_DOCUMENT, values))
+    return insert_unless_present(conn, schema.documents, ["url"], values)
 
 
 def _update_document(
@@ -693,8 +710,11 @@ def _save_document(conn: Connection, doc: Document, capture_id: int) -> SaveOutc
     row = conn.execute(_DOCUMENT_BY_URL, {"doc_url": url}).first()
     if row is None:
         doc_id = _insert_document(conn, doc.replace(url=url), captured_at)
-        number = add_version(conn, doc_id, 1, doc, digest, capture_id, captured_at)
-        return SaveOutcome(doc_id, "new", number)
+        if doc_id is not None:
+            number = add_version(conn, doc_id, 1, doc, digest, capture_id, captured_at)
+            return SaveOutcome(doc_id, "new", number)
+        # Another process stored this URL between our look and our insert: a later sighting of its document.
+        row = conn.execute(_DOCUMENT_BY_URL, {"doc_url": url}).one()
     if captured_at < row.last_captured:  # an imported older capture: its place in time
         return history.save_past(conn, row, doc, digest, capture_id, captured_at)
     outcome = _update_document(conn, row, doc, digest, capture_id, captured_at)

@@ -60,8 +60,11 @@ def mark_listed(conn: Connection, urls: Iterable[str], when: datetime) -> None:
         conn.execute(docs.update().where(docs.c.url == sa.bindparam("listed_url")).values(last_listed=when), rows)
 
 
-def document_id(conn: Connection, url: str) -> int | None:
-    return conn.execute(sa.select(schema.documents.c.id).where(schema.documents.c.url == url)).scalar_one_or_none()
+def document_id(conn: Connection, url: str, lock: bool = False) -> int | None:
+    """The id of the document at canonical ``url``; ``lock`` holds its row until the transaction
+    ends (PostgreSQL: another writer of the same document waits; SQLite has one writer anyway)."""
+    query = sa.select(schema.documents.c.id).where(schema.documents.c.url == url)
+    return conn.execute(query.with_for_update() if lock else query).scalar_one_or_none()
 
 
 def open_removal(conn: Connection, doc_id: int) -> int | None:

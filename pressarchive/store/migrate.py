@@ -53,7 +53,7 @@ def upgrade(engine: Engine) -> list[str]:
             return _migrate(conn)
     except sa.exc.DBAPIError as error:
         if _may_not_write(error):
-            raise _cannot_migrate(current, error) from error
+            raise _cannot_migrate(engine, current, error) from error
         raise
 
 
@@ -132,13 +132,23 @@ def _alembic(conn: Connection, command_name: str, **attributes: Any) -> None:
     getattr(command, command_name)(config, "head")
 
 
-def _cannot_migrate(current: str | None, error: sa.exc.DBAPIError) -> UserError:
+def _cannot_migrate(engine: Engine, current: str | None, error: sa.exc.DBAPIError) -> UserError:
+    database = engine.url.render_as_string(hide_password=True)
+    reason = str(error.orig).splitlines()[0]
+    if current is None and not _has_archive_tables(engine):
+        return UserError(f"cannot create the archive's tables in {database}: this account may not ({reason})")
     where = f"is at schema revision {current}" if current else "has no schema revision yet"
     return UserError(
-        f"the archive's database {where} and this pressarchive needs {head_revision()}, but it may not "
-        f"change the database ({str(error.orig).splitlines()[0]}): open the archive once as a user who may "
-        "(any command migrates it)"
+        f"the archive's database {database} {where} and this pressarchive needs {head_revision()}, but it may "
+        f"not change the database ({reason}): open the archive once as a user who may (any command migrates it)"
     )
+
+
+def _has_archive_tables(engine: Engine) -> bool:
+    try:
+        return bool(set(sa.inspect(engine).get_table_names()) & set(schema.metadata.tables))
+    except sa.exc.DBAPIError:
+        return False
 
 
 def _may_not_write(error: sa.exc.DBAPIError) -> bool:

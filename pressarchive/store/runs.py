@@ -19,11 +19,13 @@ from pressarchive.store.rows import new_id
 RESUMABLE = ("running", "interrupted")
 
 
-def start_run(conn: Connection, sources: list[str], started_at: datetime, resumed_from: int | None) -> int:
+def start_run(conn: Connection, sources: list[str], started_at: datetime, resumed_from: int | None,
+              frontier: str | None = None, worker: str | None = None) -> int:
     if resumed_from is not None:
         conn.execute(schema.runs.update().where(schema.runs.c.id == resumed_from).values(status="resumed"))
     result = conn.execute(schema.runs.insert().values(
         started_at=started_at, status="running", sources=sorted(sources), resumed_from=resumed_from,
+        frontier=frontier, worker=worker,
     ))
     return new_id(result)
 
@@ -35,13 +37,34 @@ def finish_run(conn: Connection, run_id: int, status: str, finished_at: datetime
 
 
 def resumable_run(conn: Connection, sources: list[str]) -> int | None:
-    """The latest unfinished run of exactly these sources, if any."""
+    """The latest unfinished run of exactly these sources, if any (not one process's run of a
+    shared crawl: its frontier, not the store, says what is left)."""
     runs = schema.runs
     rows = conn.execute(
-        sa.select(runs.c.id, runs.c.sources).where(runs.c.status.in_(RESUMABLE)).order_by(runs.c.id.desc())
+        sa.select(runs.c.id, runs.c.sources)
+        .where(runs.c.status.in_(RESUMABLE), runs.c.frontier.is_(None)).order_by(runs.c.id.desc())
     )
     wanted = sorted(sources)
     return next((row.id for row in rows if sorted(row.sources) == wanted), None)
+
+
+def frontier_runs(conn: Connection, frontier: str) -> list[dict[str, Any]]:
+    """Every run of the shared crawl ``frontier`` (one per crawler process), oldest first:
+    its id, worker, status and report (None while it runs, or if it was killed)."""
+    runs = schema.runs
+    query = (sa.select(runs.c.id, runs.c.worker, runs.c.status, runs.c.started_at, runs.c.report)
+             .where(runs.c.frontier == frontier).order_by(runs.c.id))
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def continue_dead_runs(conn: Connection, frontier: str, alive: set[str]) -> int:
+    """Mark the runs of the shared crawl ``frontier`` left ``running`` by a process that is gone
+    (its worker not in ``alive``) as ``resumed``: the processes still crawling carry them on."""
+    runs = schema.runs
+    result = conn.execute(runs.update().where(
+        runs.c.frontier == frontier, runs.c.status == "running", runs.c.worker.not_in(sorted(alive)),
+    ).values(status="resumed"))
+    return int(result.rowcount or 0)
 
 
 def run_chain(conn: Connection, run_id: int) -> list[int]:

@@ -19,6 +19,7 @@ temporary name and renamed, so a reader never sees half of one.
 
 from __future__ import annotations
 
+import fcntl
 import heapq
 import json
 import logging
@@ -117,7 +118,24 @@ def index_warc_file(data: DataDir, name: str) -> Path:
 def refresh(data: DataDir) -> list[str]:
     """Index every closed WARC file whose index is missing or older than the file; returns
     their names. An unreadable WARC file is logged and left unindexed (``check`` reports its
-    damage); an index whose WARC file is gone is removed, so no lookup points at nothing."""
+    damage); an index whose WARC file is gone is removed, so no lookup points at nothing.
+
+    One refresh at a time per data directory (an ``flock`` on the ``cdxj`` folder itself): the
+    processes of a shared crawl end together, and each would otherwise index the others' files
+    again and merge beside them (each file is renamed into place whole, so that was only waste).
+    """
+    if not data.warc_dir.is_dir() and not data.cdxj_dir.is_dir():
+        return []  # nothing to index, nothing to remove
+    data.cdxj_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(data.cdxj_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # released when closed, or when its holder dies
+        return _refresh(data)
+    finally:
+        os.close(fd)
+
+
+def _refresh(data: DataDir) -> list[str]:
     indexed = []
     warcs = _warc_files(data.warc_dir)
     for name, warc_mtime in sorted(warcs.items()):

@@ -167,9 +167,10 @@ def api_check(service: Service) -> JSONResponse:
 @router.get(
     urls.API_STATUS,
     summary="What the archive holds",
-    description="Counts of documents, versions, captures, sources and index entries, and the search "
-    "engine in use: `index_engine` (`whoosh` or `opensearch`). Where the index lives (host, index "
-    "name, directory) is not published; `pressarchive status` shows it to the archive's operator.",
+    description="Counts of documents, versions, captures, sources and index entries, the store in use: "
+    "`store_engine` (`sqlite` or `postgresql`), and the search engine: `index_engine` (`whoosh` or "
+    "`opensearch`). Where they live (database address, host, index name, directory) is not published; "
+    "`pressarchive status` shows it to the archive's operator.",
     responses={200: ok("The counts.", apiexamples.STATUS), 400: bad_host_doc(urls.API_STATUS)},
 )
 def api_status(service: Service) -> JSONResponse:

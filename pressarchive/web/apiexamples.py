@@ -65,7 +65,7 @@ CHECK = {
 }
 STATUS = {
     "documents": 1200, "versions": 1315, "captures": 1490, "sources": 6, "indexed": 1200, "index_entries": 1200,
-    "index_engine": "opensearch",
+    "store_engine": "postgresql", "index_engine": "opensearch",
 }
 
 _QUOTE = "Europol: 38 people were arrested in Operation Tantalio across 15 countries."

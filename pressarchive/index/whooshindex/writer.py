@@ -20,6 +20,7 @@ from whoosh import index, writing
 from whoosh.index import Index
 from whoosh.query import Or, Term
 
+from pressarchive.index.errors import IndexBusy
 from pressarchive.index.whooshindex.whoosh_internals import LeanCodec, use_lean_pool
 from pressarchive.index.whooshindex.documents import index_fields
 from pressarchive.index.whooshindex.schema import SCHEMA_VERSION, build_schema
@@ -73,7 +74,10 @@ def _refill_done(ix: Index) -> None:
 
 
 def _writer(ix: Index) -> writing.IndexWriter:
-    writer = ix.writer(compound=False, timeout=_LOCK_TIMEOUT, limitmb=POOL_MB, codec=LeanCodec())
+    try:
+        writer = ix.writer(compound=False, timeout=_LOCK_TIMEOUT, limitmb=POOL_MB, codec=LeanCodec())
+    except index.LockError:
+        raise IndexBusy(f"the index is being written by another process for more than {_LOCK_TIMEOUT:.0f} s") from None
     use_lean_pool(writer, POOL_MB)
     return writer
 

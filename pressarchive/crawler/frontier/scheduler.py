@@ -1,0 +1,183 @@
+"""scrapy-redis's scheduler, adapted to the shared frontier's leases: the one module that
+touches private names of scrapy-redis (``Base._encode_request``/``_decode_request``) and of
+Scrapy (``ExecutionEngine._slot``: its ``inprogress`` requests and its ``nextcall``).
+``tests/test_frontier_adapter.py`` fails when any of them changes.
+
+Checked against Scrapy 2.19 and scrapy-redis 0.9.1: the scheduler is built by our
+``from_crawler`` (scrapy-redis's goes through its own ``from_settings``, which Scrapy no
+longer calls for components but which builds a connection from ``REDIS_*`` settings we do
+not use); requests are pickled with ``Request.to_dict``, so callbacks and errbacks must be
+methods of the spider (ours are) and ``meta`` must pickle (ours holds strings, booleans and
+lists); start requests from the async ``start()`` pass the duplicate filter like any other,
+so the first process seeds and the others' are filtered; ``dont_filter`` requests (retries)
+go to the queue without it. robots.txt is fetched by each process (Scrapy's middleware
+downloads it outside the scheduler).
+
+Scrapy closes a spider when the scheduler has nothing pending. scrapy-redis spiders never
+close; this scheduler says it has something pending while any process holds a lease or the
+shared queue holds a request, and for :data:`LINGER` seconds after, so processes started
+together overlap. A lease is released once Scrapy's engine no longer has its request in
+progress, which is after the callback's requests were queued.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import redis
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
+from scrapy_redis.dupefilter import RFPDupeFilter  # type: ignore[import-untyped]
+from scrapy_redis.scheduler import Scheduler  # type: ignore[import-untyped]
+from twisted.internet import task
+
+from pressarchive.crawler.context import crawl_context
+from pressarchive.crawler.frontier.shared import SharedFrontier
+from pressarchive.crawler.summary import FRONTIER_ERROR_STAT
+
+logger = logging.getLogger(__name__)
+
+#: Seconds between two lease checks (and nudges of an idle engine).
+TICK = 0.25
+#: Seconds a process waits with nothing pending anywhere before it finishes.
+LINGER = 2.0
+QUEUE_CLASS = "scrapy_redis.queue.PriorityQueue"
+
+
+class FrontierScheduler(Scheduler):
+    """The shared queue and duplicate filter of scrapy-redis, with leases and a shared end."""
+
+    frontier: SharedFrontier
+    crawler: Crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
+        frontier = crawl_context(crawler).frontier
+        if frontier is None:
+            raise RuntimeError("FrontierScheduler needs a crawl context with a frontier")
+        dupefilter = RFPDupeFilter(frontier.server, key=frontier.dupefilter_key)
+        scheduler = cls(server=frontier.server, persist=True, queue_key=frontier.requests_key,
+                        queue_cls=QUEUE_CLASS, dupefilter=dupefilter)
+        scheduler.stats = crawler.stats
+        scheduler.crawler = crawler
+        scheduler.frontier = frontier
+        return scheduler
+
+    def open(self, spider: Spider) -> None:
+        super().open(spider)
+        self._leases: dict[str, Request] = {}
+        self._quiet_since: float | None = None
+        self._loop = task.LoopingCall(self._tick)
+        self._loop.start(TICK, now=False).addErrback(
+            lambda failure: logger.error("frontier heartbeat failed: %s", failure.getTraceback()))
+
+    def close(self, reason: str) -> None:
+        loop = getattr(self, "_loop", None)  # None: the crawl stopped before the spider opened
+        if loop is not None and loop.running:
+            loop.stop()
+        if not hasattr(self, "_leases"):
+            return
+        try:
+            self._release_finished()
+            # Requests still leased were not finished (a stop on a signal): back to the queue.
+            self.frontier.leave()
+            self.frontier.requeue_orphans()
+        except redis.RedisError as exc:
+            logger.warning("could not put this process's leases back (they come back when it is gone): %s", exc)
+
+    def enqueue_request(self, request: Request) -> bool:
+        try:
+            added: bool = super().enqueue_request(request)
+        except redis.RedisError as exc:
+            self._lost(exc)
+            return False
+        return added
+
+    def next_request(self) -> Request | None:
+        try:
+            # The engine asks right after it finished a request: release its lease now, not at
+            # the next tick (what a kill -9 finds leased is fetched again by another process).
+            self._release_finished()
+            leased = self.frontier.lease()
+        except redis.RedisError as exc:
+            self._lost(exc)
+            return None
+        if leased is None:
+            return None
+        token, data = leased
+        request: Request = self.queue._decode_request(data)
+        self._leases[token] = request
+        self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+        return request
+
+    def has_pending_requests(self) -> bool:
+        try:
+            self._release_finished()
+            queued, leased = self.frontier.pending()
+        except redis.RedisError as exc:
+            self._lost(exc)
+            return False
+        if queued or leased:
+            self._quiet_since = None
+            return True
+        now = time.monotonic()
+        if self._quiet_since is None:
+            self._quiet_since = now
+        return now - self._quiet_since < LINGER
+
+    def _lost(self, exc: Exception) -> None:
+        """Redis stopped answering: stop this process's crawl (once), saying why. What it had
+        leased comes back to the queue when its heartbeat expires; ``--resume`` goes on."""
+        if self.stats.get_value(FRONTIER_ERROR_STAT):
+            return
+        logger.error("the frontier stopped answering: %s", exc)
+        self.stats.set_value(FRONTIER_ERROR_STAT, f"lost the frontier {self.frontier.address.redacted()}: {exc}")
+        self.stats.inc_value("pressarchive/errors/frontier_unreachable")
+        if self.crawler.crawling:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="frontier_unreachable"))
+
+    def _release_finished(self) -> None:
+        """Release the leases of requests the engine is done with (their links already queued)."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        in_progress = slot.inprogress if slot is not None else set()
+        done = [token for token, request in self._leases.items() if request not in in_progress]
+        if not done:
+            return
+        self.frontier.release(done)
+        for token in done:
+            del self._leases[token]
+
+    def _tick(self) -> None:
+        try:
+            self._release_finished()
+            requeued = self.frontier.requeue_orphans()
+        except redis.RedisError as exc:
+            self._lost(exc)
+            return
+        if requeued:
+            logger.info("%d requests of a crawler process that died went back to the shared queue", requeued)
+            self.stats.inc_value("pressarchive/frontier/requeued", requeued, spider=self.spider)
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None:
+            slot.nextcall.schedule()  # Scrapy's own heartbeat looks at the queue every 5 s only
+
+
+def with_frontier(settings: dict[str, Any]) -> dict[str, Any]:
+    """A crawl's Scrapy ``settings`` for a frontier crawl (the frontier rides in the crawl context)."""
+    middlewares = dict(settings["DOWNLOADER_MIDDLEWARES"])
+    # Last on the way out (after the offsite check): the reservation is the request's send time.
+    middlewares["pressarchive.crawler.frontier.politeness.SharedPolitenessMiddleware"] = 990
+    return {
+        **settings,
+        "DOWNLOADER_MIDDLEWARES": middlewares,
+        "SCHEDULER": f"{__name__}.FrontierScheduler",
+        "SCHEDULER_PERSIST": True,
+        # The shared pacing replaces the per-process delay: a delay or AutoThrottle applied after
+        # the shared reservation would send requests later than reserved, two processes' closer.
+        "DOWNLOAD_DELAY": 0,
+        "RANDOMIZE_DOWNLOAD_DELAY": False,
+        "AUTOTHROTTLE_ENABLED": False,
+    }

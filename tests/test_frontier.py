@@ -1,0 +1,324 @@
+"""One crawl shared by several crawler processes through a real Redis frontier (``crawl --frontier``).
+
+Real crawler subprocesses (the CLI) against a loopback press room whose server notes every
+request and when: each release fetched once across the processes and stored once, the rate
+of one site held whatever the number of processes, a process killed with SIGKILL whose
+leased requests come back, and one clear line for a bad or unreachable frontier.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from pressarchive.crawler.frontier import parse_frontier
+from pressarchive.crawler.frontier.address import FrontierAddressError, FrontierError
+from pressarchive.crawler.frontier.shared import SharedFrontier, join
+from tests.conftest import REPO
+from tests.frontier_room import FrontierRoom
+from tests.opensearchnode import free_port
+
+#: Seconds two requests to one site may come closer than the delay (see crawler/frontier/politeness.py).
+TOLERANCE = 0.05
+#: The same when the sender of one was starved of CPU between its moment and its write (measured
+#: up to 0.11 s at a load of 7 on two cores); at most one gap in ten may be that short.
+STARVED = 0.15
+
+
+def crawl_command(data: Path, profile: Path, frontier: str, *extra: str, db: str | None = None) -> list[str]:
+    store = ["--db", db] if db else []
+    return [sys.executable, "-m", "pressarchive", "--data", str(data), *store, "crawl", "--profile", str(profile),
+            "--frontier", frontier, "--set", "PRESSARCHIVE_EXTRACT_WORKERS=0", *extra]
+
+
+_started: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_crawler_left_behind() -> Iterator[None]:
+    """A test that fails half-way leaves no crawler running past it (its Redis may be gone)."""
+    yield
+    while _started:
+        process = _started.pop()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def start(command: list[str]) -> subprocess.Popen[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONPATH": str(REPO)}
+    env.pop("PRESSARCHIVE_DATA", None)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    _started.append(process)
+    return process
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 240) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=timeout)
+    return process.returncode, out, err
+
+
+def stored(data: Path) -> tuple[int, int, list[tuple[str, str, str]]]:
+    """Documents, versions, and the run rows (status, frontier, worker) of a data directory's store."""
+    with sqlite3.connect(data / "archive.sqlite") as db:
+        documents = db.execute("select count(*) from documents").fetchone()[0]
+        versions = db.execute("select count(*) from versions").fetchone()[0]
+        runs = db.execute("select status, frontier, worker from runs order by id").fetchall()
+    return documents, versions, runs
+
+
+def stored_urls(data: Path) -> set[str]:
+    if not (data / "archive.sqlite").exists():
+        return set()
+    try:
+        with sqlite3.connect(data / "archive.sqlite") as db:
+            return {row[0] for row in db.execute("select url from documents")}
+    except sqlite3.OperationalError:  # the schema is not there yet
+        return set()
+
+
+def test_a_bad_frontier_address_is_one_line(tmp_path: Path) -> None:
+    with FrontierRoom(3) as room:
+        profile = room.write_profile(tmp_path)
+        for address in ("http://127.0.0.1:6379/0", "redis://127.0.0.1:port/0", "redis://127.0.0.1:6379/db"):
+            code, out, err = finish(start(crawl_command(tmp_path / "data", profile, address)))
+            assert code != 0
+            lines = err.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("error: bad --frontier"), err
+        assert room.hits == []
+
+
+def test_an_unreachable_frontier_is_one_error_line(tmp_path: Path) -> None:
+    with FrontierRoom(3) as room:
+        profile = room.write_profile(tmp_path)
+        code, out, err = finish(start(crawl_command(tmp_path / "data", profile, f"redis://127.0.0.1:{free_port()}/0")))
+        assert code == 1
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: cannot reach the frontier redis://127.0.0.1:"), err
+        assert room.hits == []
+
+
+def test_frontier_keys_are_checked() -> None:
+    assert parse_frontier("redis://h:1/2", ["b", "a"]).redis_key("requests") == "pressarchive:a+b:requests"
+    assert parse_frontier("redis://h:1/2", ["a"], "mine").key == "mine"
+    with pytest.raises(FrontierAddressError):
+        parse_frontier("redis://h:1/2", ["a"], "no spaces")
+
+
+@pytest.mark.redis
+def test_leases_of_a_dead_process_go_back_to_the_queue(redis_url: str) -> None:
+    server = redis.Redis.from_url(redis_url)
+    address = parse_frontier(redis_url, ["leases"])
+    dead, alive = SharedFrontier(server, address, "host:1"), SharedFrontier(server, address, "host:2")
+    server.zadd(dead.requests_key, {b"first": 0, b"second": 1})
+    dead.heartbeat()
+    assert dead.lease() is not None and dead.pending() == (1, 1)
+    assert alive.requeue_orphans() == 0  # its process is alive: the lease stands
+    server.delete(dead.worker_prefix + dead.worker)  # as when its heartbeat expires after a kill -9
+    assert alive.requeue_orphans() == 1
+    assert alive.pending() == (2, 0)
+    token, data = alive.lease() or ("", b"")
+    assert data == b"first" and token.startswith("host:2#")
+    alive.release([token])
+    assert alive.pending() == (1, 0)
+
+
+@pytest.mark.redis
+def test_joining_a_frontier(redis_url: str) -> None:
+    server = redis.Redis.from_url(redis_url)
+    address = parse_frontier(redis_url, ["joins"])
+    first = SharedFrontier(server, address, "host:1")
+    with pytest.raises(FrontierError, match="to resume"):
+        join(first, resume=True)
+    assert join(first, resume=False) == "started"
+    server.sadd(first.dupefilter_key, "seen")
+    server.zadd(first.requests_key, {b"queued": 0})
+    second = SharedFrontier(server, address, "host:2")
+    assert join(second, resume=False) == "joined"  # host:1 is alive
+    first.leave()
+    second.leave()
+    with pytest.raises(FrontierError, match="add --resume"):
+        join(SharedFrontier(server, address, "host:3"), resume=False)
+    fourth = SharedFrontier(server, address, "host:4")
+    assert join(fourth, resume=True) == "resumed"
+    fourth.leave()
+    server.delete(first.requests_key)
+    # A finished shared crawl (URLs seen, nothing left, nobody crawling): the next one starts afresh.
+    fifth = SharedFrontier(server, address, "host:5")
+    assert join(fifth, resume=False) == "started"
+    fifth.leave()
+    assert not server.exists(first.dupefilter_key)
+    assert fifth.other_workers() == []
+
+
+@pytest.mark.redis
+def test_three_processes_fetch_and_store_each_release_once(tmp_path: Path, redis_url: str) -> None:
+    releases = 40
+    with FrontierRoom(releases) as room:
+        profile = room.write_profile(tmp_path)
+        data = tmp_path / "data"  # one data directory (SQLite) for the three processes
+        began = time.monotonic()
+        processes = [start(crawl_command(data, profile, redis_url, "--delay", "0")) for _ in range(3)]
+        results = [finish(process) for process in processes]
+        seconds = time.monotonic() - began
+        for code, _out, err in results:
+            assert code == 0, err
+            assert "shared crawl 'shared' so far:" in err
+        fetches = room.release_fetches()
+        assert len(fetches) == releases and set(fetches.values()) == {1}, fetches
+        documents, versions, runs = stored(data)
+        assert (documents, versions) == (releases, releases)
+        assert [(status, frontier) for status, frontier, _ in runs] == [("finished", "shared")] * 3
+        assert len({worker for _, _, worker in runs}) == 3
+        cli_env = {**os.environ, "PYTHONPATH": str(REPO)}
+        report = json.loads(subprocess.run(
+            [sys.executable, "-m", "pressarchive", "--data", str(data), "frontier-report", "shared", "--json"],
+            capture_output=True, text=True, env=cli_env, cwd=REPO, check=True).stdout)
+        assert report["reported"] == 3 and report["new"] == releases
+        assert report["fetched"] == len(room.hits)  # releases, listings and each process's robots.txt
+        print(f"3 processes, {releases} releases, delay 0: {seconds:.1f} s")
+
+
+@pytest.mark.redis
+def test_three_processes_hold_the_rate_of_one_site(tmp_path: Path, redis_url: str) -> None:
+    delay = 0.2
+    with FrontierRoom(20) as room:
+        profile = room.write_profile(tmp_path)
+        # Three data directories; extraction in a worker process, as by default: extracting on
+        # the reactor's thread would hold requests past their moment (see politeness.py).
+        processes = [start(crawl_command(tmp_path / f"data{n}", profile, redis_url, "--delay", str(delay),
+                                         "--set", "PRESSARCHIVE_EXTRACT_WORKERS=1"))
+                     for n in range(3)]
+        for code, _out, err in (finish(process) for process in processes):
+            assert code == 0, err
+        times = sorted(moment for moment, _path in room.times)
+        gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+        assert len(times) >= 22
+        # Redis hands out moments exactly `delay` apart; a request leaves a little after its
+        # moment, more when its process is starved of CPU (this machine's two cores run several
+        # suites at once), so one gap may shrink by that lateness while the next grows by it.
+        late = sum(1 for gap in gaps if gap < delay - TOLERANCE)
+        assert min(gaps) >= delay - STARVED, sorted(gaps)[:5]
+        assert late <= len(gaps) // 10, sorted(gaps)[:5]
+        assert (times[-1] - times[0]) >= (len(times) - 1) * delay - STARVED
+        assert set(room.release_fetches().values()) == {1}
+        print(f"3 processes, delay {delay}: {len(times)} requests, closest two {min(gaps):.3f} s apart, "
+              f"{late} gaps short of {delay - TOLERANCE:.2f} s")
+
+
+@pytest.mark.redis
+def test_three_processes_keep_to_the_concurrency_of_one_site(tmp_path: Path, redis_url: str) -> None:
+    with FrontierRoom(24, slow=0.2) as room:  # each release takes 0.2 s to answer
+        profile = room.write_profile(tmp_path)
+        processes = [start(crawl_command(tmp_path / f"data{n}", profile, redis_url, "--delay", "0"))
+                     for n in range(3)]
+        for code, _out, err in (finish(process) for process in processes):
+            assert code == 0, err
+        assert set(room.release_fetches().values()) == {1}
+        assert room.most_active == 2  # CONCURRENT_REQUESTS_PER_DOMAIN, whatever the number of processes
+        assert not redis.Redis.from_url(redis_url).zcard("pressarchive:polite:127.0.0.1:slots")
+
+
+@pytest.mark.redis
+def test_a_killed_process_loses_nothing(tmp_path: Path, redis_url: str) -> None:
+    releases = 30
+    with FrontierRoom(releases, slow=0.3) as room:
+        profile = room.write_profile(tmp_path)
+        data = tmp_path / "data"
+        victim = start(crawl_command(data, profile, redis_url, "--delay", "0"))
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(stored_urls(data)) < 6:  # mid-crawl: some stored, most not
+            time.sleep(0.05)
+        victim.send_signal(signal.SIGKILL)
+        victim.communicate()
+        leased = redis.Redis.from_url(redis_url).hlen("pressarchive:shared:inflight")  # the dead one's leases
+        fetched_before = set(room.release_fetches())
+        assert 0 < len(fetched_before) < releases
+        stored_before = stored_urls(data)
+        # Its requests in flight are leased to a dead process: they come back once its heartbeat expires.
+        code, out, err = finish(start(crawl_command(data, profile, redis_url, "--delay", "0", "--resume")))
+        assert code == 0, err
+        fetches = room.release_fetches()
+        assert len(fetches) == releases  # nothing lost
+        twice = {path for path, count in fetches.items() if count > 1}
+        assert set(fetches.values()) <= {1, 2}
+        # Fetched again: only what the killed process held leased (fetched, perhaps stored, not
+        # yet released: a release follows Scrapy's end of the request, not the store's commit).
+        assert len(twice) <= leased
+        documents, versions, runs = stored(data)
+        assert (documents, versions) == (releases, releases)
+        assert [status for status, _, _ in runs] == ["resumed", "finished"]  # the killed one, carried on
+        print(f"killed after {len(fetched_before)} releases fetched, {len(stored_before)} stored; "
+              f"{leased} leased; fetched again: {len(twice)}")
+
+
+def test_frontier_crawlers_share_the_writer_lock_and_exclude_other_writers(tmp_path: Path) -> None:
+    from pressarchive.datadir import DataDir, DataDirBusy, writer_lock
+
+    data = DataDir(tmp_path / "data")
+    with writer_lock(data, "crawl --frontier a", shared=True), writer_lock(data, "crawl --frontier b", shared=True):
+        with pytest.raises(DataDirBusy):
+            with writer_lock(data, "index"):
+                pass
+    with writer_lock(data, "index"):
+        with pytest.raises(DataDirBusy):
+            with writer_lock(data, "crawl --frontier c", shared=True):
+                pass
+    with writer_lock(data, "index"):  # free again once every shared holder is gone
+        pass
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_two_data_directories_share_one_crawl_and_one_postgresql_store(
+        tmp_path: Path, redis_url: str, postgres_url: str) -> None:
+    import sqlalchemy as sa
+
+    releases = 20
+    with FrontierRoom(releases) as room:
+        profile = room.write_profile(tmp_path)
+        processes = [start(crawl_command(tmp_path / f"data{n}", profile, redis_url, "--delay", "0", db=postgres_url))
+                     for n in range(2)]
+        for code, _out, err in (finish(process) for process in processes):
+            assert code == 0, err
+        assert set(room.release_fetches().values()) == {1} and len(room.release_fetches()) == releases
+        engine = sa.create_engine(postgres_url)
+        with engine.connect() as conn:
+            documents = conn.execute(sa.text("select count(*) from documents")).scalar_one()
+            versions = conn.execute(sa.text("select count(*) from versions")).scalar_one()
+            runs = conn.execute(sa.text("select frontier, worker from runs")).all()
+        engine.dispose()
+        assert (documents, versions) == (releases, releases)
+        assert len(runs) == 2 and {frontier for frontier, _ in runs} == {"shared"}
+
+
+@pytest.mark.redis
+def test_a_frontier_lost_mid_crawl_stops_the_process_with_one_error_line(tmp_path: Path) -> None:
+    from tests.redisserver import RedisServer
+
+    server = RedisServer().start(parent=tmp_path)  # its own server: this test kills it
+    try:
+        with FrontierRoom(30, slow=0.3) as room:
+            profile = room.write_profile(tmp_path)
+            process = start(crawl_command(tmp_path / "data", profile, server.url(0), "--delay", "0"))
+            deadline = time.monotonic() + 120
+            while sum(room.release_fetches().values()) < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            server.kill()
+            code, _out, err = finish(process, timeout=120)
+        assert code == 1
+        errors = [line for line in err.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and "lost the frontier redis://127.0.0.1:" in errors[0], err
+        assert "Traceback" not in err
+    finally:
+        server.stop()
