@@ -8,11 +8,14 @@ data directory. When the store holds about half the releases one of them is kill
 SIGKILL and started again with ``--resume``. At the end:
 
 - every release is stored exactly once: 2,000 documents, one version each, no URL twice;
-- the site saw each release requested once, except releases the killed process had asked for
-  and not yet stored when it died (its requests in flight): those may be asked for once more;
+- the site saw each release requested once, except requests in flight in the killed process
+  (leased to it in Redis when it died, which the others put back on the queue): each of those
+  may be asked for once more, first by the killed process, and no more of them than it held;
 - the site never saw more than one request per ``--delay`` across the processes, within a
   stated tolerance (below);
-- the runs of the shared crawl, summed, account for 2,000 new documents;
+- the runs of the shared crawl account for 2,000 new documents: ``frontier-report`` sums the
+  three reports (the killed process wrote none: it counts as unreported) and the store says
+  what the killed run added;
 - ``pressarchive check`` is clean.
 
 The figures (time, rate, repeats) are printed even when the test passes.
@@ -175,7 +178,11 @@ def crawl_with_a_kill(crawlers: Crawlers, engine: sa.Engine, room: LoadRoom, red
     victim.wait()
     worker = f"{socket.gethostname()}:{victim.pid}"
     # Read before the others put them back (they wait for its heartbeat to expire).
-    inflight = redis.Redis.from_url(redis_url).hkeys(FrontierAddress(redis_url, SOURCE).redis_key("inflight"))
+    client = redis.Redis.from_url(redis_url)
+    try:
+        inflight = client.hkeys(FrontierAddress(redis_url, SOURCE).redis_key("inflight"))
+    finally:
+        client.close()
     kill = Kill(time.monotonic() - started, worker,
                 {url.removeprefix(room.base_url) for url in stored_urls(engine)},
                 sum(1 for token in inflight if token.decode().startswith(worker + "#")))
