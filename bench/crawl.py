@@ -661,6 +661,7 @@ def instrumented_cli_main(out: str, cli_args: list[str]) -> None:
     timer.wrap(runner.BackgroundIndexer, "round", index_round)
     timer.latency.add(index_round)
 
+    worker_cpu = _instrument_worker_processes()
     profiler = cProfile.Profile() if os.environ.get("BENCH_CPROFILE") else None
     started = time.perf_counter()
 
@@ -677,6 +678,7 @@ def instrumented_cli_main(out: str, cli_args: list[str]) -> None:
             "main_thread_cpu": time.thread_time(),
             "workers": workers,
             "workers_cpu": children.ru_utime + children.ru_stime,
+            "worker_processes": worker_cpu,
             "maxrss_mb": memory | {"end": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                                    "workers": children.ru_maxrss / 1024},
             "stages": timer.stages,
@@ -699,21 +701,127 @@ def instrumented_cli_main(out: str, cli_args: list[str]) -> None:
         if exc.code not in (0, None):
             raise
 
+def _instrument_worker_processes() -> dict[int, dict[str, Any]]:
+    """Each worker process's role and CPU, read from /proc just before it is stopped; every call
+    sent to a worker goes through ``benchworker.timed_call``, which times it inside the worker."""
+    import benchworker
+
+    from pressarchive import processes
+
+    seen: dict[int, dict[str, Any]] = {}
+    original_init, original_call = processes.WorkerProcess.__init__, processes.WorkerProcess.call
+    original_stop = processes.WorkerProcess.stop
+
+    def init(self: Any, initializer: Any = None, *args: Any, **kwargs: Any) -> None:
+        original_init(self, initializer, *args, **kwargs)
+        role = "indexing" if initializer is None else "extraction"
+        seen[self.process.pid] = {"role": role, "cpu": 0.0}
+
+    def call(self: Any, function: Any, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+        name = getattr(function, "__name__", None) or getattr(getattr(function, "func", None), "__name__", "call")
+        return original_call(self, benchworker.timed_call, name, function, *args, timeout=timeout, **kwargs)
+
+    def stop(self: Any, grace: float = 1.0) -> None:
+        pid = self.process.pid
+        if self.process.exitcode is None and pid in seen:
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as fh:
+                    fields = fh.read().rsplit(b")", 1)[1].split()
+                seen[pid]["cpu"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (OSError, IndexError, ValueError):
+                pass
+        original_stop(self, grace)
+
+    processes.WorkerProcess.__init__ = init  # type: ignore[method-assign]
+    processes.WorkerProcess.call = call  # type: ignore[method-assign]
+    processes.WorkerProcess.stop = stop  # type: ignore[method-assign]
+    return seen
+
 def run_profiled(server: SiteServer, tmp: Path, profile: Path, use_cprofile: bool, extra: list[str]) -> dict[str, Any]:
     out = tmp / "profile.json"
     wrapper = [sys.executable, str(Path(__file__).resolve()), "_instrumented-cli", str(out), "--"]
     env_before = os.environ.get("BENCH_CPROFILE")
     if use_cprofile:
         os.environ["BENCH_CPROFILE"] = "1"
+    worker_dir = tmp / "worker-cpu"
+    worker_dir.mkdir(exist_ok=True)
+    os.environ["BENCH_WORKER_DIR"] = str(worker_dir)
     try:
         result = run_end_to_end(server, tmp, profile, "e2e-profiled", extra, wrapper)
     finally:
+        os.environ.pop("BENCH_WORKER_DIR", None)
         if env_before is None:
             os.environ.pop("BENCH_CPROFILE", None)
     result["timers"] = json.loads(out.read_text())
+    result["timers"]["worker_calls"] = {
+        int(path.stem): json.loads(path.read_text()) for path in worker_dir.glob("*.json")}
     if use_cprofile:
         result["pstats"] = str(out) + ".pstats"
     return result
+
+#: Stages timed on the reactor thread that do not overlap (the others are parts of these).
+TOP_LEVEL_STAGES = ("text-only gate", "capture middleware (total)", "spider parse_sitemap", "spider parse_listing",
+                    "spider parse_article", "  extraction on the reactor thread", "  store document (SQLite)",
+                    "  mark listed (SQLite)")
+
+
+def cpu_table(result: dict[str, Any], parts_ms: dict[str, float] | None) -> tuple[str, dict[str, float]]:
+    """Where the instrumented crawl's CPU went, per page, by process and stage: a Markdown table.
+
+    Reactor-thread stages are timed with ``thread_time`` around each call; the worker
+    processes' calls inside the workers (``benchworker.timed_call``); each worker's total from
+    /proc just before it was stopped, so its "rest" is start-up, warm-up and the pipe.
+    """
+    timers = result["timers"]
+    pages = max(result["documents"], 1)
+    stages = timers["stages"]
+    latency = set(timers["latency_stages"])
+    rows: list[tuple[str, str, float]] = []
+    reactor = "crawl process, reactor thread"
+    accounted = 0.0
+    for name, (_calls, _wall, cpu) in stages.items():
+        if name in latency or name.startswith("crawl") or name.startswith("reactor idle"):
+            continue
+        rows.append((reactor, name.strip() + (" (part of the above)" if name.startswith("  ") and
+                                              name not in TOP_LEVEL_STAGES else ""), cpu))
+        if name in TOP_LEVEL_STAGES:
+            accounted += cpu
+    rows.append((reactor, "rest: Scrapy, Twisted, HTTP, our other middlewares, start-up, exit",
+                 timers["main_thread_cpu"] - accounted))
+    rows.append(("crawl process, other threads", "worker feeders, indexing-round waits, CDXJ",
+                 timers["process_cpu"] - timers["main_thread_cpu"]))
+    calls = timers.get("worker_calls", {})
+    by_role: dict[str, dict[str, float]] = {}
+    for pid, info in timers.get("worker_processes", {}).items():
+        role = by_role.setdefault(info["role"], {"": 0.0})
+        total = info["cpu"]
+        done = calls.get(int(pid), {})
+        for function, (_count, cpu) in done.get("calls", {}).items():
+            role[function] = role.get(function, 0.0) + cpu
+            total -= cpu
+        role[""] += max(total, 0.0)
+    for role, functions in sorted(by_role.items()):
+        where = f"{role} processes"
+        for function, cpu in sorted(functions.items(), key=lambda kv: -kv[1]):
+            if function:
+                rows.append((where, f"in {function}", cpu))
+        rows.append((where, "rest: start-up, warm-up, pipe", functions[""]))
+    total = sum(cpu for _where, name, cpu in rows if "(part of the above)" not in name)
+    lines = [f"CPU per page of the instrumented crawl ({result['documents']} documents, "
+             f"{timers['workers']} extraction workers):", "",
+             "| process | stage | CPU ms/page |", "|---|---|---:|"]
+    lines += [f"| {where} | {name} | {1000 * cpu / pages:.2f} |" for where, name, cpu in rows]
+    lines.append(f"| **all** | **total** | **{1000 * total / pages:.2f}** |")
+    summary = {f"{where}: {name}": round(1000 * cpu / pages, 3) for where, name, cpu in rows}
+    summary["total"] = round(1000 * total / pages, 3)
+    if parts_ms:
+        parts = parts_ms["S"] + parts_ms["E"] + parts_ms["I"]
+        lines.append(f"| parts alone | S {parts_ms['S']:.2f} + E {parts_ms['E']:.2f} + I {parts_ms['I']:.2f} "
+                     f"| {parts:.2f} |")
+        lines.append(f"| | beyond the parts | {1000 * total / pages - parts:+.2f} |")
+        summary["beyond_parts"] = round(1000 * total / pages - parts, 3)
+    return "\n".join(lines), summary
+
 
 def print_profile(result: dict[str, Any]) -> dict[str, Any]:
     timers = result["timers"]
@@ -733,10 +841,7 @@ def print_profile(result: dict[str, Any]) -> dict[str, Any]:
         print(f"  {name:50} {int(calls):6d} {wall:7.2f} {1000 * wall / pages:8.2f} {cpu_text:>11} {share:>10}")
         summary[name.strip()] = {"calls": int(calls), "wall_s": round(wall, 3),
                                  "ms_per_page": round(1000 * wall / pages, 3)}
-    top_level = ("text-only gate", "capture middleware (total)", "spider parse_sitemap", "spider parse_listing",
-                 "spider parse_article", "  extraction on the reactor thread", "  store document (SQLite)",
-                 "  mark listed (SQLite)")
-    accounted = idle + sum(stages.get(k, [0, 0.0, 0.0])[1] for k in top_level)
+    accounted = idle + sum(stages.get(k, [0, 0.0, 0.0])[1] for k in TOP_LEVEL_STAGES)
     rest = crawl_wall - accounted
     print(f"  {'rest of the reactor thread (Scrapy, Twisted, HTTP)':50} {'':6} {rest:7.2f} {1000 * rest / pages:8.2f} "
           f"{'':>11} {100 * rest / crawl_wall if crawl_wall else 0:9.1f}%")
@@ -1121,6 +1226,8 @@ def main() -> None:
             probe("after profiled crawl")
             other_load["profiled crawl"] = profiled["other_load_cores"]
             figures["profile"] = print_profile(profiled)
+            table, figures["profile"]["cpu_ms_per_page"] = cpu_table(profiled, cpu_ms)
+            print("\n" + table + "\n")
             figures["profile"]["pages_per_s"] = profiled["pages_per_s"]
         figures["other_load_cores"] = other_load
         print("other processes on the machine used, in cores: "
