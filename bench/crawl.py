@@ -22,11 +22,11 @@ never the bottleneck. ``--polite`` adds S measured with pressarchive's politenes
 end-to-end time goes per page: reactor idle, fetch-side middlewares, WARC, capture rows,
 extraction, document store, spider callbacks, and the wall time of each indexing round (which
 runs in a process of its own).
-``--frontier`` adds two crawls with the store on PostgreSQL (the servers started as the tests
-start them: tests/pgserver.py, tests/redisserver.py): one process alone, then two processes
-sharing one crawl through a Redis frontier (``crawl --frontier``), each in pages/s and ÷ L,
-beside the SQLite figure above, and the cost of sharing, ``1 - two-process rate / one-process
-rate`` (target at most 15%).
+``--frontier`` adds three crawls with the store on PostgreSQL (the servers started as the tests
+start them: tests/pgserver.py, tests/redisserver.py): one process alone, one process through a
+Redis frontier (``crawl --frontier``), then two processes sharing one crawl through it, each in
+pages/s and ÷ L beside the SQLite figure above, and the cost of sharing, ``1 - two-process
+rate / one-process rate`` (target at most 15%).
 
 Usage: python bench/crawl.py [--releases N | --quick] [--keep] [--polite] [--profile] [--frontier]
 """
@@ -990,13 +990,13 @@ def store_figures(db: str) -> dict[str, Any]:
     return {"documents": one[0], "distinct_urls": one[1], "versions": one[2], "captures_per_run": captures}
 
 def run_postgres_crawl(server: SiteServer, tmp: Path, profile: Path, servers: StoreServers, name: str,
-                       processes: int, extra: list[str]) -> dict[str, Any]:
-    """``processes`` CLI crawls at once on one data directory and a fresh PostgreSQL database;
-    with more than one they share the crawl through the Redis frontier."""
+                       processes: int, extra: list[str], frontier: bool = True) -> dict[str, Any]:
+    """``processes`` CLI crawls at once on one data directory and a fresh PostgreSQL database,
+    sharing the crawl through the Redis frontier if ``frontier``."""
     db = servers.postgres.new_database("bench")
     servers.redis.flush()
     data = tmp / name
-    shared = ["--frontier", servers.redis.url(0)] if processes > 1 else []
+    shared = ["--frontier", servers.redis.url(0)] if frontier else []
     cmd = [sys.executable, "-m", "pressarchive", "--data", str(data), "--db", db, "crawl", "--profile", str(profile),
            "--delay", "0", *shared, *extra]
     logs = [tmp / f"{name}-{k}.out" for k in range(processes)]
@@ -1022,13 +1022,15 @@ def run_frontier_comparison(server: SiteServer, tmp: Path, profile: Path, limit:
     servers = StoreServers(tmp)
     try:
         versions = servers.versions()
-        one = run_postgres_crawl(server, tmp, profile, servers, "pg-one", 1, extra)
+        one = run_postgres_crawl(server, tmp, profile, servers, "pg-one", 1, extra, frontier=False)
+        one_shared = run_postgres_crawl(server, tmp, profile, servers, "pg-one-frontier", 1, extra)
         two = run_postgres_crawl(server, tmp, profile, servers, "pg-two", 2, extra)
     finally:
         servers.stop()
     overhead = 1 - two["pages_per_s"] / one["pages_per_s"]
     rows = [("SQLite, one process (today's default)", sqlite | {"distinct_urls": sqlite["documents"]}),
-            ("PostgreSQL, one process", one), ("PostgreSQL + Redis frontier, two processes", two)]
+            ("PostgreSQL, one process", one), ("PostgreSQL + Redis frontier, one process", one_shared),
+            ("PostgreSQL + Redis frontier, two processes", two)]
     print(f"\n--frontier: the store on PostgreSQL {versions['postgresql']}, the frontier on Redis {versions['redis']}, "
           f"crawl --delay 0, the same site and L")
     print(f"  {'crawl':44} {'pages/s':>7} {'÷ L':>5} {'wall s':>6} {'docs':>5} {'dup':>3} {'crawl CPU s':>11} "
@@ -1045,14 +1047,19 @@ def run_frontier_comparison(server: SiteServer, tmp: Path, profile: Path, limit:
     print(f"  sharing overhead: 1 - (two-process rate / one-process rate) = {100 * overhead:.1f}% "
           f"({verdict} the {100 * FRONTIER_TARGET:.0f}% target); against SQLite's one process: "
           f"{100 * (1 - two['pages_per_s'] / sqlite['pages_per_s']):.1f}%")
-    one_ms, two_ms = cpu_ms[rows[1][0]], cpu_ms[rows[2][0]]
+    one_ms, two_ms = cpu_ms[rows[1][0]], cpu_ms[rows[3][0]]
+    print(f"  of which the frontier alone (one process through Redis against one without): "
+          f"{100 * (1 - one_shared['pages_per_s'] / one['pages_per_s']):.1f}% of the rate, "
+          f"{100 * (cpu_ms[rows[2][0]] / one_ms - 1):+.1f}% CPU per page")
     print(f"  CPU per page, the crawl's processes and the servers' (less sensitive to other load): two processes "
           f"{two_ms:.1f} ms, one {one_ms:.1f} ms ({100 * (two_ms / one_ms - 1):+.1f}%); captures per process of "
           f"the shared crawl: {two['captures_per_run']}; the two exited after "
           f"{', '.join(f'{s:.1f}' for s in two['exits_s'])} s; of the wall time, crawling (the longest report): "
           + ", ".join(f"{run['crawl_seconds'] or 0:.1f} s" for _label, run in rows))
     return {"versions": versions, "one_process": one, "two_processes": two, "overhead": overhead,
-            "cpu_ms_per_page": {"sqlite_one": cpu_ms[rows[0][0]], "one": one_ms, "two": two_ms},
+            "cpu_ms_per_page": {"sqlite_one": cpu_ms[rows[0][0]], "one": one_ms,
+                                "one_through_the_frontier": cpu_ms[rows[2][0]], "two": two_ms},
+            "one_process_through_the_frontier": one_shared,
             "target": FRONTIER_TARGET, "one_fraction_of_L": one["pages_per_s"] / limit,
             "two_fraction_of_L": two["pages_per_s"] / limit,
             "sqlite_fraction_of_L": sqlite["pages_per_s"] / limit}
@@ -1220,7 +1227,7 @@ def main() -> None:
         if args.frontier:
             figures["frontier"] = run_frontier_comparison(server, tmp, profile, limit, e2e, extra)
             other_load |= {f"frontier {k}": figures["frontier"][k]["other_load_cores"]
-                           for k in ("one_process", "two_processes")}
+                           for k in ("one_process", "one_process_through_the_frontier", "two_processes")}
         if args.profile:
             profiled = run_profiled(server, tmp, profile, args.cprofile, extra)
             probe("after profiled crawl")
