@@ -119,15 +119,16 @@ def test_frontier_keys_are_checked() -> None:
 def test_leases_of_a_dead_process_go_back_to_the_queue(redis_url: str) -> None:
     server = redis.Redis.from_url(redis_url)
     address = parse_frontier(redis_url, ["leases"])
-    dead, alive = SharedFrontier(server, address, "host:1"), SharedFrontier(server, address, "host:2")
-    server.zadd(dead.requests_key, {b"first": 0, b"second": 1})
+    dead, alive = (SharedFrontier(server, address, ["leases"], "host:1"),
+                   SharedFrontier(server, address, ["leases"], "host:2"))
+    server.zadd(dead.queue_key("leases"), {b"first": 0, b"second": 1})
     dead.heartbeat()
-    assert dead.lease() is not None and dead.pending() == (1, 1)
+    assert dead.lease("leases") is not None and dead.pending() == (1, 1)
     assert alive.requeue_orphans() == 0  # its process is alive: the lease stands
     server.delete(dead.worker_prefix + dead.worker)  # as when its heartbeat expires after a kill -9
     assert alive.requeue_orphans() == 1
     assert alive.pending() == (2, 0)
-    token, data = alive.lease() or ("", b"")
+    token, data = alive.lease("leases") or ("", b"")
     assert data == b"first" and token.startswith("host:2#")
     alive.release([token])
     assert alive.pending() == (1, 0)
@@ -137,27 +138,27 @@ def test_leases_of_a_dead_process_go_back_to_the_queue(redis_url: str) -> None:
 def test_joining_a_frontier(redis_url: str) -> None:
     server = redis.Redis.from_url(redis_url)
     address = parse_frontier(redis_url, ["joins"])
-    first = SharedFrontier(server, address, "host:1")
+    first = SharedFrontier(server, address, ["joins"], "host:1")
     with pytest.raises(FrontierError, match="to resume"):
         join(first, resume=True)
     assert join(first, resume=False) == "started"
-    server.sadd(first.dupefilter_key, "seen")
-    server.zadd(first.requests_key, {b"queued": 0})
-    second = SharedFrontier(server, address, "host:2")
+    server.sadd(first.dupefilter_key("joins"), "seen")
+    server.zadd(first.queue_key("joins"), {b"queued": 0})
+    second = SharedFrontier(server, address, ["joins"], "host:2")
     assert join(second, resume=False) == "joined"  # host:1 is alive
     first.leave()
     second.leave()
     with pytest.raises(FrontierError, match="add --resume"):
-        join(SharedFrontier(server, address, "host:3"), resume=False)
-    fourth = SharedFrontier(server, address, "host:4")
+        join(SharedFrontier(server, address, ["joins"], "host:3"), resume=False)
+    fourth = SharedFrontier(server, address, ["joins"], "host:4")
     assert join(fourth, resume=True) == "resumed"
     fourth.leave()
-    server.delete(first.requests_key)
+    server.delete(first.queue_key("joins"))
     # A finished shared crawl (URLs seen, nothing left, nobody crawling): the next one starts afresh.
-    fifth = SharedFrontier(server, address, "host:5")
+    fifth = SharedFrontier(server, address, ["joins"], "host:5")
     assert join(fifth, resume=False) == "started"
     fifth.leave()
-    assert not server.exists(first.dupefilter_key)
+    assert not server.exists(first.dupefilter_key("joins"))
     assert fifth.other_workers() == []
 
 
@@ -322,3 +323,40 @@ def test_a_frontier_lost_mid_crawl_stops_the_process_with_one_error_line(tmp_pat
         assert "Traceback" not in err
     finally:
         server.stop()
+
+
+@pytest.mark.redis
+def test_one_process_shares_a_crawl_of_two_sources_without_mixing_them(tmp_path: Path, redis_url: str) -> None:
+    """Each source's requests stay its own (its spider's callbacks, domains and store rows),
+    and the first source to finish does not end the process's part in the other."""
+    with FrontierRoom(12) as first, FrontierRoom(12, slow=0.2) as second:
+        profiles = [first.write_profile(tmp_path, "first"), second.write_profile(tmp_path, "second")]
+        data = tmp_path / "data"
+        command = crawl_command(data, profiles[0], redis_url, "--delay", "0")
+        command[command.index("--frontier"):command.index("--frontier")] = ["--profile", str(profiles[1])]
+        code, _out, err = finish(start(command))
+        assert code == 0, err
+        assert set(first.release_fetches().values()) == {1} and len(first.release_fetches()) == 12
+        assert set(second.release_fetches().values()) == {1} and len(second.release_fetches()) == 12
+        with sqlite3.connect(data / "archive.sqlite") as db:
+            sources = dict(db.execute("select url, source from documents").fetchall())
+        assert len(sources) == 24
+        for url, source in sources.items():
+            port = int(url.split(":")[2].split("/")[0])
+            assert source == ("first" if port == first.port else "second"), (url, source)
+
+
+@pytest.mark.redis
+def test_leases_go_back_to_their_own_sources_queue(redis_url: str) -> None:
+    server = redis.Redis.from_url(redis_url)
+    address = parse_frontier(redis_url, ["a", "b"])
+    dead = SharedFrontier(server, address, ["a", "b"], "host:1")
+    server.zadd(dead.queue_key("a"), {b"of a\nwith a newline": 3})
+    server.zadd(dead.queue_key("b"), {b"of b": 0})
+    assert dead.lease("a") is not None and dead.pending() == (1, 1)
+    token, data = dead.lease("b") or ("", b"")
+    assert data == b"of b" and dead.give_back([token]) == 1  # a spider that closed before its end
+    assert server.zrange(dead.queue_key("b"), 0, -1) == [b"of b"]
+    assert SharedFrontier(server, address, ["a", "b"], "host:2").requeue_orphans() == 1  # host:1 is gone
+    assert server.zrange(dead.queue_key("a"), 0, -1, withscores=True) == [(b"of a\nwith a newline", 3.0)]
+    assert dead.pending() == (2, 0)

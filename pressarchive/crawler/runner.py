@@ -178,7 +178,7 @@ def run_crawl(
     stamp = started.strftime("%Y%m%dT%H%M%SZ") + (f"-{os.getpid()}" if frontier is not None else "")
     scrapy_settings = crawl_settings(settings)
     scrapy_settings["LOG_FILE"] = str(data.reports_dir / f"crawl-{stamp}.log")
-    shared = connect(frontier) if frontier is not None else None
+    shared = connect(frontier, [profile.name for profile in profiles]) if frontier is not None else None
     joined = join(shared, resume) if shared is not None else ""
     if shared is not None:
         scrapy_settings = with_frontier(scrapy_settings)

@@ -56,10 +56,11 @@ class FrontierScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
         frontier = crawl_context(crawler).frontier
-        if frontier is None:
-            raise RuntimeError("FrontierScheduler needs a crawl context with a frontier")
-        dupefilter = RFPDupeFilter(frontier.server, key=frontier.dupefilter_key)
-        scheduler = cls(server=frontier.server, persist=True, queue_key=frontier.requests_key,
+        if frontier is None or crawler.spider is None:
+            raise RuntimeError("FrontierScheduler needs a crawl context with a frontier, and its spider")
+        source = crawler.spider.name  # one spider per source: each its own queue and filter
+        dupefilter = RFPDupeFilter(frontier.server, key=frontier.dupefilter_key(source))
+        scheduler = cls(server=frontier.server, persist=True, queue_key=frontier.queue_key(source),
                         queue_cls=QUEUE_CLASS, dupefilter=dupefilter)
         scheduler.stats = crawler.stats
         scheduler.crawler = crawler
@@ -83,8 +84,10 @@ class FrontierScheduler(Scheduler):
         try:
             self._release_finished()
             # Requests still leased were not finished (a stop on a signal): back to the queue.
-            self.frontier.leave()
-            self.frontier.requeue_orphans()
+            # The heartbeat stays: it is the process's, and its other sources' spiders may still
+            # crawl (the runner stops it once every spider is done).
+            self.frontier.give_back(list(self._leases))
+            self._leases.clear()
         except redis.RedisError as exc:
             logger.warning("could not put this process's leases back (they come back when it is gone): %s", exc)
 
@@ -101,7 +104,7 @@ class FrontierScheduler(Scheduler):
             # The engine asks right after it finished a request: release its lease now, not at
             # the next tick (what a kill -9 finds leased is fetched again by another process).
             self._release_finished()
-            leased = self.frontier.lease()
+            leased = self.frontier.lease(self.spider.name)
         except redis.RedisError as exc:
             self._lost(exc)
             return None

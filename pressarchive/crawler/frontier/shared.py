@@ -11,6 +11,11 @@ Such a request bypasses the duplicate filter: it was seen, never fetched to the 
 crawl is over when the queue is empty and no lease is held, by anyone: a process does not
 quit while another still produces links.
 
+Each source of the crawl has its own queue and duplicate filter (``requests:<source>``,
+``dupefilter:<source>``), as it has its own spider: a process crawling several sources runs
+one spider per source, and a request must come back to the spider whose callbacks, allowed
+domains and store rows it was made for. The in-flight hash and the heartbeats are shared.
+
 Needs a single Redis server (the scripts name keys they compute; not Redis Cluster).
 """
 
@@ -20,6 +25,7 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Sequence
 from itertools import count
 from typing import Any
 
@@ -34,29 +40,44 @@ LEASE_MS = 5000
 #: Seconds between two heartbeats.
 BEAT_EVERY = LEASE_MS / 5000
 
-# Pop the best request into the in-flight hash (score, newline, the encoded request).
+# Pop the best request of one source's queue (KEYS[1]) into the in-flight hash (KEYS[2]):
+# the queue's key, newline, the score, newline, the encoded request.
 _LEASE = """
 local best = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #best == 0 then return false end
 redis.call('ZREM', KEYS[1], best[1])
-redis.call('HSET', KEYS[2], ARGV[1], best[2] .. '\\n' .. best[1])
+redis.call('HSET', KEYS[2], ARGV[1], KEYS[1] .. '\\n' .. best[2] .. '\\n' .. best[1])
 return best[1]
 """
 
-# Every lease whose process has no heartbeat goes back to the queue; returns how many.
-_REQUEUE = """
-local entries = redis.call('HGETALL', KEYS[2])
-local moved = 0
-for i = 1, #entries, 2 do
-  local token, value = entries[i], entries[i + 1]
-  local worker = string.match(token, '^(.*)#%d+$')
-  if worker and redis.call('EXISTS', ARGV[1] .. worker) == 0 then
-    local cut = string.find(value, '\\n', 1, true)
-    redis.call('ZADD', KEYS[1], string.sub(value, 1, cut - 1), string.sub(value, cut + 1))
-    redis.call('HDEL', KEYS[2], token)
-    moved = moved + 1
-  end
+# Moves the lease `token` of the in-flight hash KEYS[1] back to the queue it came from.
+_PUT_BACK = """
+local function put_back(token)
+  local value = redis.call('HGET', KEYS[1], token)
+  if not value then return 0 end
+  local first = string.find(value, '\\n', 1, true)
+  local second = string.find(value, '\\n', first + 1, true)
+  redis.call('ZADD', string.sub(value, 1, first - 1), string.sub(value, first + 1, second - 1),
+             string.sub(value, second + 1))
+  redis.call('HDEL', KEYS[1], token)
+  return 1
 end
+"""
+
+# Every lease whose process has no heartbeat goes back to its queue; returns how many.
+_REQUEUE = _PUT_BACK + """
+local moved = 0
+for _, token in ipairs(redis.call('HKEYS', KEYS[1])) do
+  local worker = string.match(token, '^(.*)#%d+$')
+  if worker and redis.call('EXISTS', ARGV[1] .. worker) == 0 then moved = moved + put_back(token) end
+end
+return moved
+"""
+
+# The leases ARGV go back to their queues (a spider closed before it finished them).
+_GIVE_BACK = _PUT_BACK + """
+local moved = 0
+for _, token in ipairs(ARGV) do moved = moved + put_back(token) end
 return moved
 """
 
@@ -69,18 +90,27 @@ def this_worker() -> str:
 class SharedFrontier:
     """One shared crawl's keys in Redis, seen from one process (``worker``)."""
 
-    def __init__(self, server: Any, address: FrontierAddress, worker: str | None = None) -> None:
+    def __init__(self, server: Any, address: FrontierAddress, sources: Sequence[str],
+                 worker: str | None = None) -> None:
         self.server = server
         self.address = address
+        self.sources = sorted(sources)
         self.worker = worker or this_worker()
-        self.requests_key = address.redis_key("requests")
-        self.dupefilter_key = address.redis_key("dupefilter")
         self.inflight_key = address.redis_key("inflight")
         self.worker_prefix = address.redis_key("worker:")
         self._tokens = count(1)
         self._beating: threading.Event | None = None
         self._lease = server.register_script(_LEASE)
         self._requeue = server.register_script(_REQUEUE)
+        self._give_back = server.register_script(_GIVE_BACK)
+
+    def queue_key(self, source: str) -> str:
+        """The key of ``source``'s queue (a sorted set of encoded requests, scrapy-redis's)."""
+        return self.address.redis_key(f"requests:{source}")
+
+    def dupefilter_key(self, source: str) -> str:
+        """The key of ``source``'s duplicate filter (scrapy-redis's set of request fingerprints)."""
+        return self.address.redis_key(f"dupefilter:{source}")
 
     # -- processes ------------------------------------------------------------------------------
 
@@ -120,27 +150,32 @@ class SharedFrontier:
 
     # -- the queue ------------------------------------------------------------------------------
 
-    def lease(self) -> tuple[str, bytes] | None:
-        """The next request (encoded) and its lease token, or None when the queue is empty."""
+    def lease(self, source: str) -> tuple[str, bytes] | None:
+        """The next request (encoded) of ``source`` and its lease token, or None when its queue is empty."""
         token = f"{self.worker}#{next(self._tokens)}"
-        data = self._lease(keys=[self.requests_key, self.inflight_key], args=[token])
+        data = self._lease(keys=[self.queue_key(source), self.inflight_key], args=[token])
         return (token, data) if data else None
 
     def release(self, tokens: list[str]) -> None:
         if tokens:
             self.server.hdel(self.inflight_key, *tokens)
 
+    def give_back(self, tokens: list[str]) -> int:
+        """Put these leases of this process back on their queues, unfinished; returns how many."""
+        return int(self._give_back(keys=[self.inflight_key], args=tokens)) if tokens else 0
+
     def requeue_orphans(self) -> int:
-        """Put the leases of processes that died back on the queue; returns how many."""
-        return int(self._requeue(keys=[self.requests_key, self.inflight_key], args=[self.worker_prefix]))
+        """Put the leases of processes that died back on their queues; returns how many."""
+        return int(self._requeue(keys=[self.inflight_key], args=[self.worker_prefix]))
 
     def pending(self) -> tuple[int, int]:
-        """Requests queued, and requests leased (by any process)."""
+        """Requests queued (for any source of the crawl), and requests leased (by any process)."""
         pipe = self.server.pipeline(transaction=True)
-        pipe.zcard(self.requests_key)
+        for source in self.sources:
+            pipe.zcard(self.queue_key(source))
         pipe.hlen(self.inflight_key)
-        queued, leased = pipe.execute()
-        return int(queued), int(leased)
+        *queued, leased = pipe.execute()
+        return sum(map(int, queued)), int(leased)
 
     # -- the shared crawl as a whole ------------------------------------------------------------
 
@@ -149,21 +184,24 @@ class SharedFrontier:
         queued, leased = self.pending()
         if queued or leased:
             return "unfinished"
-        return "finished" if self.server.exists(self.dupefilter_key) else "new"
+        seen = self.server.exists(*(self.dupefilter_key(source) for source in self.sources))
+        return "finished" if seen else "new"
 
     def clear(self) -> None:
         """Forget a finished shared crawl, so that the next one fetches everything again."""
-        self.server.delete(self.requests_key, self.dupefilter_key, self.inflight_key)
+        self.server.delete(self.inflight_key, *(key for source in self.sources
+                                                for key in (self.queue_key(source), self.dupefilter_key(source))))
 
 
-def connect(address: FrontierAddress) -> SharedFrontier:
-    """This process's view of the shared crawl at ``address``; one clear error if Redis does not answer."""
+def connect(address: FrontierAddress, sources: Sequence[str]) -> SharedFrontier:
+    """This process's view of the shared crawl of ``sources`` at ``address``; one clear error if
+    Redis does not answer."""
     try:
         server = redis.Redis.from_url(address.url, socket_connect_timeout=5, socket_timeout=30)
         server.ping()
     except (redis.RedisError, ValueError) as exc:
         raise FrontierError(f"cannot reach the frontier {address.redacted()}: {exc}") from None
-    return SharedFrontier(server, address)
+    return SharedFrontier(server, address, sources)
 
 
 def join(frontier: SharedFrontier, resume: bool) -> str:
