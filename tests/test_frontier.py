@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from scrapy import Request
 
 from pressarchive.crawler.frontier import parse_frontier
 from pressarchive.crawler.frontier.address import FrontierAddressError, FrontierError
@@ -360,3 +361,44 @@ def test_leases_go_back_to_their_own_sources_queue(redis_url: str) -> None:
     assert SharedFrontier(server, address, ["a", "b"], "host:2").requeue_orphans() == 1  # host:1 is gone
     assert server.zrange(dead.queue_key("a"), 0, -1, withscores=True) == [(b"of a\nwith a newline", 3.0)]
     assert dead.pending() == (2, 0)
+
+
+class _Planted:
+    """What someone able to write to Redis could plant in the queue: unpickling it runs code."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (Path.touch, (str(self.marker),))  # type: ignore[return-value]
+
+
+@pytest.mark.redis
+def test_what_redis_holds_is_read_as_untrusted(tmp_path: Path, redis_url: str) -> None:
+    """A queue entry that is a pickle is never unpickled; a JSON request keeps none of the meta
+    that would turn off robots.txt, the size cap or route through a proxy; the crawl goes on."""
+    import pickle
+
+    from pressarchive.crawler.frontier import serializer
+
+    marker = tmp_path / "planted-code-ran"
+    with FrontierRoom(5) as room:
+        profile = room.write_profile(tmp_path)
+        server = redis.Redis.from_url(redis_url)
+        frontier = SharedFrontier(server, parse_frontier(redis_url, ["shared"]), ["shared"], "planter:1")
+        server.sadd(frontier.dupefilter_key("shared"), "seen")  # an unfinished crawl, for --resume
+        server.zadd(frontier.queue_key("shared"), {pickle.dumps(_Planted(marker)): -10, b"not json": -9})
+        listing = {**Request(room.url("/news/"), meta={
+            "proxy": "http://127.0.0.1:9", "dont_obey_robotstxt": True, "download_maxsize": 0,
+            "pressarchive_entry": True, "depth": 1}).to_dict(), "callback": "parse_listing"}
+        server.zadd(frontier.queue_key("shared"), {serializer.dumps(listing): -8})
+        code, _out, err = finish(start(crawl_command(tmp_path / "data", profile, redis_url, "--delay", "0",
+                                                     "--resume")))
+        assert code == 0, err
+        assert not marker.exists()
+        assert len(room.release_fetches()) == 5 and room.requested("/robots.txt") == 1
+    decoded = serializer.loads(serializer.dumps(listing))
+    assert decoded["meta"] == {"pressarchive_entry": True, "depth": 1}
+    for planted in ({**listing, "_class": "scrapy.http.FormRequest"}, {**listing, "callback": "_verify_unlisted"}):
+        with pytest.raises(serializer.UnreadableRequest):
+            serializer.loads(serializer.dumps(planted))

@@ -6,12 +6,13 @@ Scrapy (``ExecutionEngine._slot``: its ``inprogress`` requests and its ``nextcal
 Checked against Scrapy 2.19 and scrapy-redis 0.9.1: the scheduler is built by our
 ``from_crawler`` (scrapy-redis's goes through its own ``from_settings``, which Scrapy no
 longer calls for components but which builds a connection from ``REDIS_*`` settings we do
-not use); requests are pickled with ``Request.to_dict``, so callbacks and errbacks must be
-methods of the spider (ours are) and ``meta`` must pickle (ours holds strings, booleans and
-lists); start requests from the async ``start()`` pass the duplicate filter like any other,
-so the first process seeds and the others' are filtered; ``dont_filter`` requests (retries)
-go to the queue without it. robots.txt is fetched by each process (Scrapy's middleware
-downloads it outside the scheduler).
+not use); requests are encoded from ``Request.to_dict``, so callbacks and errbacks must be
+methods of the spider (ours are) and the request is JSON, not pickle
+(:mod:`~pressarchive.crawler.frontier.serializer`: what Redis holds is untrusted); start
+requests from the async ``start()`` pass the duplicate filter like any other, so the first
+process seeds and the others' are filtered; ``dont_filter`` requests (retries) go to the queue
+without it; an entry that is not a request of this crawl is dropped (its lease released).
+robots.txt is fetched by each process (Scrapy's middleware downloads it outside the scheduler).
 
 Scrapy closes a spider when the scheduler has nothing pending. scrapy-redis spiders never
 close; this scheduler says it has something pending while any process holds a lease or the
@@ -35,6 +36,8 @@ from scrapy_redis.scheduler import Scheduler  # type: ignore[import-untyped]
 from twisted.internet import task
 
 from pressarchive.crawler.context import crawl_context
+from pressarchive.crawler.frontier import serializer
+from pressarchive.crawler.frontier.serializer import UnreadableRequest
 from pressarchive.crawler.frontier.shared import SharedFrontier
 from pressarchive.crawler.summary import FRONTIER_ERROR_STAT
 
@@ -61,7 +64,7 @@ class FrontierScheduler(Scheduler):
         source = crawler.spider.name  # one spider per source: each its own queue and filter
         dupefilter = RFPDupeFilter(frontier.server, key=frontier.dupefilter_key(source))
         scheduler = cls(server=frontier.server, persist=True, queue_key=frontier.queue_key(source),
-                        queue_cls=QUEUE_CLASS, dupefilter=dupefilter)
+                        queue_cls=QUEUE_CLASS, dupefilter=dupefilter, serializer=serializer)
         scheduler.stats = crawler.stats
         scheduler.crawler = crawler
         scheduler.frontier = frontier
@@ -111,10 +114,23 @@ class FrontierScheduler(Scheduler):
         if leased is None:
             return None
         token, data = leased
-        request: Request = self.queue._decode_request(data)
+        try:
+            request: Request = self.queue._decode_request(data)
+        except (UnreadableRequest, ValueError, TypeError) as exc:
+            # Not written by a crawler of this crawl (Redis is untrusted): dropped, said once each.
+            logger.warning("dropped an entry of the shared queue: %s", exc)
+            self.stats.inc_value("pressarchive/frontier/unreadable", spider=self.spider)
+            self._release_quietly(token)
+            return None
         self._leases[token] = request
         self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
         return request
+
+    def _release_quietly(self, token: str) -> None:
+        try:
+            self.frontier.release([token])
+        except redis.RedisError as exc:
+            self._lost(exc)
 
     def has_pending_requests(self) -> bool:
         try:
