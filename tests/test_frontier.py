@@ -402,3 +402,38 @@ def test_what_redis_holds_is_read_as_untrusted(tmp_path: Path, redis_url: str) -
     for planted in ({**listing, "_class": "scrapy.http.FormRequest"}, {**listing, "callback": "_verify_unlisted"}):
         with pytest.raises(serializer.UnreadableRequest):
             serializer.loads(serializer.dumps(planted))
+
+
+@pytest.mark.redis
+def test_processes_started_together_after_a_finished_crawl_start_the_next(
+        redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both heartbeats on before either looks: without one decision at a time, each saw the
+    other and joined the finished crawl, whose seen URLs then filtered every start request."""
+    import threading
+
+    server = redis.Redis.from_url(redis_url)
+    address = parse_frontier(redis_url, ["together"])
+    first, second = (SharedFrontier(server, address, ["together"], f"host:{n}") for n in (1, 2))
+    server.sadd(first.dupefilter_key("together"), "seen")  # the last crawl, finished
+    both_looking = threading.Barrier(2)
+    stage = SharedFrontier.stage
+
+    def slow_stage(self: SharedFrontier) -> str:
+        try:
+            both_looking.wait(timeout=1)
+        except threading.BrokenBarrierError:
+            pass
+        return stage(self)
+
+    monkeypatch.setattr(SharedFrontier, "stage", slow_stage)
+    hows: list[str] = []
+    threads = [threading.Thread(target=lambda frontier=frontier: hows.append(join(frontier, resume=False)))
+               for frontier in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first.leave()
+    second.leave()
+    assert sorted(hows) == ["joined", "started"]
+    assert not server.exists(first.dupefilter_key("together"))

@@ -25,7 +25,10 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Sequence
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import count
 from typing import Any
 
@@ -39,6 +42,14 @@ logger = logging.getLogger(__name__)
 LEASE_MS = 5000
 #: Seconds between two heartbeats.
 BEAT_EVERY = LEASE_MS / 5000
+
+#: Milliseconds one process may take to decide how it joins a shared crawl.
+JOIN_LOCK_MS = 10000
+# Frees the join lock KEYS[1] if ARGV[1] still holds it.
+_UNLOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 
 # Pop the best request of one source's queue (KEYS[1]) into the in-flight hash (KEYS[2]):
 # the queue's key, newline, the score, newline, the encoded request.
@@ -209,17 +220,35 @@ def join(frontier: SharedFrontier, resume: bool) -> str:
 
     Another live process: join it. Otherwise, without ``resume``, an unfinished crawl is
     refused (``--resume`` continues it) and a finished one is cleared to start afresh; with
-    ``resume``, there must be something to continue. The heartbeat comes first, so two
-    processes starting together see each other and neither clears what the other seeds.
+    ``resume``, there must be something to continue. Processes decide one at a time (a short
+    lock in Redis), each with its heartbeat on: of processes started together after a finished
+    crawl, one clears it and starts the next, the others join that one (deciding together,
+    each saw the other alive and joined the finished crawl, which fetched nothing again).
     """
-    frontier.heartbeat()
-    try:
-        how = _join(frontier, resume)
-    except FrontierError:
-        frontier.leave()  # a refused process must not pass for one crawling
-        raise
+    with _deciding(frontier):
+        frontier.heartbeat()
+        try:
+            how = _join(frontier, resume)
+        except FrontierError:
+            frontier.leave()  # a refused process must not pass for one crawling
+            raise
     frontier.keep_alive()
     return how
+
+
+@contextmanager
+def _deciding(frontier: SharedFrontier) -> Iterator[None]:
+    """Hold the crawl's join lock (freed by itself after :data:`JOIN_LOCK_MS` if its holder dies)."""
+    key, token = frontier.address.redis_key("joining"), f"{frontier.worker}#{uuid.uuid4().hex}"
+    deadline = time.monotonic() + 2 * JOIN_LOCK_MS / 1000
+    while not frontier.server.set(key, token, nx=True, px=JOIN_LOCK_MS):
+        if time.monotonic() > deadline:
+            raise FrontierError(f"another process holds the join lock {key!r} of the frontier: try again")
+        time.sleep(0.05)
+    try:
+        yield
+    finally:
+        frontier.server.eval(_UNLOCK, 1, key, token)
 
 
 def _join(frontier: SharedFrontier, resume: bool) -> str:
