@@ -437,3 +437,30 @@ def test_processes_started_together_after_a_finished_crawl_start_the_next(
     second.leave()
     assert sorted(hows) == ["joined", "started"]
     assert not server.exists(first.dupefilter_key("together"))
+
+
+def test_the_total_of_a_key_is_its_latest_crawls_not_every_crawl_it_named(tmp_path: Path) -> None:
+    """A daily shared crawl of the same sources reuses the key: yesterday's runs are not today's."""
+    from datetime import UTC, datetime
+
+    from pressarchive.crawler.frontiertotal import frontier_total
+    from pressarchive.store import Archive
+
+    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
+    try:
+        def run(crawl: str | None, fetched: int) -> int:
+            run_id = archive.start_run(["a"], datetime.now(UTC), frontier="a", worker=f"host:{crawl}")
+            if crawl is not None:
+                archive.finish_run(run_id, "finished", datetime.now(UTC), {
+                    "frontier_crawl": crawl, "summaries": [{"fetched": fetched, "new": fetched}]})
+            return run_id
+
+        run("yesterday", 100)
+        run("yesterday", 50)
+        run(None, 0)  # killed yesterday, its run never reported
+        today = [run("today", 7), run(None, 0), run("today", 3)]  # one of today's still running
+        total = frontier_total(archive, "a")
+    finally:
+        archive.close()
+    assert total.totals["fetched"] == 10 and total.totals["new"] == 10
+    assert (total.reported, total.unreported) == (2, 1) and total.runs == today

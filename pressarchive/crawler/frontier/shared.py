@@ -109,6 +109,8 @@ class SharedFrontier:
         self.worker = worker or this_worker()
         self.inflight_key = address.redis_key("inflight")
         self.worker_prefix = address.redis_key("worker:")
+        self.crawl_key = address.redis_key("crawl")
+        self.crawl_id = ""  # which crawl of this key: a new one each time a finished crawl is cleared
         self._tokens = count(1)
         self._beating: threading.Event | None = None
         self._lease = server.register_script(_LEASE)
@@ -232,6 +234,12 @@ def join(frontier: SharedFrontier, resume: bool) -> str:
         except FrontierError:
             frontier.leave()  # a refused process must not pass for one crawling
             raise
+        if how == "started":
+            frontier.server.set(frontier.crawl_key, uuid.uuid4().hex)
+        else:  # a crawl from before crawl ids were kept gets one now
+            frontier.server.set(frontier.crawl_key, uuid.uuid4().hex, nx=True)
+        crawl_id = frontier.server.get(frontier.crawl_key)
+        frontier.crawl_id = crawl_id.decode() if isinstance(crawl_id, bytes) else str(crawl_id)
     frontier.keep_alive()
     return how
 
