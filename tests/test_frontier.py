@@ -464,3 +464,25 @@ def test_the_total_of_a_key_is_its_latest_crawls_not_every_crawl_it_named(tmp_pa
         archive.close()
     assert total.totals["fetched"] == 10 and total.totals["new"] == 10
     assert (total.reported, total.unreported) == (2, 1) and total.runs == today
+
+
+@pytest.mark.redis
+def test_two_spiders_of_one_process_take_distinct_slots_of_one_site(redis_url: str) -> None:
+    """Two sources on one site in one process: each spider has its own politeness middleware,
+    and their slots must not share a token (one slot for two requests in flight)."""
+    import asyncio
+
+    from pressarchive.crawler.frontier.politeness import SharedPolitenessMiddleware, site_key
+
+    server = redis.Redis.from_url(redis_url)
+    frontier = SharedFrontier(server, parse_frontier(redis_url, ["a", "b"]), ["a", "b"], "host:1")
+    frontier.heartbeat()
+    first, second = (SharedPolitenessMiddleware(frontier, delay=0, slots=2, timeout=1) for _ in range(2))
+    requests = [Request("http://example.org/a/1"), Request("http://example.org/b/1")]
+    asyncio.run(first.process_request(requests[0]))
+    asyncio.run(second.process_request(requests[1]))
+    assert server.zcard(site_key("http://example.org/")) == 0  # no delay: no reservation
+    assert server.zcard(site_key("http://example.org/", "slots")) == 2
+    first.process_response(requests[0], None)  # type: ignore[arg-type]
+    assert server.zcard(site_key("http://example.org/", "slots")) == 1  # the other is still in flight
+    frontier.leave()

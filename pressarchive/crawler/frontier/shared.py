@@ -163,9 +163,14 @@ class SharedFrontier:
 
     # -- the queue ------------------------------------------------------------------------------
 
+    def token(self) -> str:
+        """A token no other of this process's leases or site slots has (``host:pid#n``): one
+        counter for the process, whichever of its spiders and middlewares asks."""
+        return f"{self.worker}#{next(self._tokens)}"
+
     def lease(self, source: str) -> tuple[str, bytes] | None:
         """The next request (encoded) of ``source`` and its lease token, or None when its queue is empty."""
-        token = f"{self.worker}#{next(self._tokens)}"
+        token = self.token()
         data = self._lease(keys=[self.queue_key(source), self.inflight_key], args=[token])
         return (token, data) if data else None
 
