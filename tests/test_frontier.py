@@ -486,3 +486,24 @@ def test_two_spiders_of_one_process_take_distinct_slots_of_one_site(redis_url: s
     first.process_response(requests[0], None)  # type: ignore[arg-type]
     assert server.zcard(site_key("http://example.org/", "slots")) == 1  # the other is still in flight
     frontier.leave()
+
+
+@pytest.mark.redis
+def test_a_heartbeat_under_way_does_not_outlive_leave(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pressarchive.crawler.frontier import shared
+
+    server = redis.Redis.from_url(redis_url)
+    frontier = SharedFrontier(server, parse_frontier(redis_url, ["beat"]), ["beat"], "host:1")
+    beat = SharedFrontier.heartbeat
+
+    def slow_beat(self: SharedFrontier) -> None:
+        time.sleep(0.3)  # a beat sent while the process leaves
+        beat(self)
+
+    monkeypatch.setattr(shared, "BEAT_EVERY", 0.01)
+    monkeypatch.setattr(SharedFrontier, "heartbeat", slow_beat)
+    frontier.keep_alive()
+    time.sleep(0.1)
+    frontier.leave()
+    time.sleep(0.5)
+    assert not server.exists(frontier.worker_prefix + frontier.worker)

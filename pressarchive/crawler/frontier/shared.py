@@ -113,6 +113,7 @@ class SharedFrontier:
         self.crawl_id = ""  # which crawl of this key: a new one each time a finished crawl is cleared
         self._tokens = count(1)
         self._beating: threading.Event | None = None
+        self._beater: threading.Thread | None = None
         self._lease = server.register_script(_LEASE)
         self._requeue = server.register_script(_REQUEUE)
         self._give_back = server.register_script(_GIVE_BACK)
@@ -139,7 +140,8 @@ class SharedFrontier:
             return
         stop = threading.Event()
         self._beating = stop
-        threading.Thread(target=self._beat, args=(stop,), name="frontier-heartbeat", daemon=True).start()
+        self._beater = threading.Thread(target=self._beat, args=(stop,), name="frontier-heartbeat", daemon=True)
+        self._beater.start()
 
     def _beat(self, stop: threading.Event) -> None:
         while not stop.wait(BEAT_EVERY):
@@ -149,9 +151,15 @@ class SharedFrontier:
                 logger.warning("frontier heartbeat failed: %s", exc)
 
     def leave(self) -> None:
+        """Stop beating, then remove the heartbeat: a beat still under way when asked to stop
+        would otherwise set it again after its removal, and the leases this process leaves
+        would wait for it to expire (or, with no other process, stay leased)."""
         if self._beating is not None:
             self._beating.set()
             self._beating = None
+        if self._beater is not None:
+            self._beater.join(timeout=LEASE_MS / 1000)
+            self._beater = None
         self.server.delete(self.worker_prefix + self.worker)
 
     def other_workers(self) -> list[str]:
