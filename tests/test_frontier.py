@@ -507,3 +507,43 @@ def test_a_heartbeat_under_way_does_not_outlive_leave(redis_url: str, monkeypatc
     frontier.leave()
     time.sleep(0.5)
     assert not server.exists(frontier.worker_prefix + frontier.worker)
+
+
+@pytest.mark.redis
+def test_a_request_is_never_left_seen_and_not_queued(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Marking a URL seen and queueing it are one step: a process that dies (or loses Redis)
+    between the two must not leave it seen, or no process ever fetches it."""
+    from types import SimpleNamespace
+
+    from scrapy import Spider
+    from scrapy.settings import Settings
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy_redis.dupefilter import RFPDupeFilter
+
+    from pressarchive.crawler.frontier import serializer
+    from pressarchive.crawler.frontier.scheduler import QUEUE_CLASS, FrontierScheduler
+
+    server = redis.Redis.from_url(redis_url)
+    frontier = SharedFrontier(server, parse_frontier(redis_url, ["atomic"]), ["atomic"], "host:1")
+    scheduler = FrontierScheduler(
+        server=server, persist=True, queue_key=frontier.queue_key("atomic"), queue_cls=QUEUE_CLASS,
+        dupefilter=RFPDupeFilter(server, frontier.dupefilter_key("atomic")), serializer=serializer)
+    spider = Spider(name="atomic")
+    scheduler.stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))  # type: ignore[arg-type]
+    scheduler.frontier = frontier
+    scheduler.crawler = SimpleNamespace(crawling=False)  # type: ignore[assignment]
+    scheduler.open(spider)
+    try:
+        assert scheduler.enqueue_request(Request("http://example.org/1", priority=2))
+        assert not scheduler.enqueue_request(Request("http://example.org/1"))  # seen
+        assert scheduler.enqueue_request(Request("http://example.org/1", dont_filter=True))
+        assert server.zcard(frontier.queue_key("atomic")) == 2
+
+        def dies(request: Request) -> bytes:
+            raise redis.ConnectionError("the process died here")
+
+        monkeypatch.setattr(scheduler.queue, "_encode_request", dies)
+        assert not scheduler.enqueue_request(Request("http://example.org/2"))
+        assert server.scard(frontier.dupefilter_key("atomic")) == 1  # /2 not marked seen
+    finally:
+        scheduler._loop.stop()

@@ -1,5 +1,6 @@
 """scrapy-redis's scheduler, adapted to the shared frontier's leases: the one module that
-touches private names of scrapy-redis (``Base._encode_request``/``_decode_request``) and of
+touches private names of scrapy-redis (``Base._encode_request``/``_decode_request``; and it
+relies on ``RFPDupeFilter.request_fingerprint``) and of
 Scrapy (``ExecutionEngine._slot``: its ``inprogress`` requests and its ``nextcall``).
 ``tests/test_frontier_adapter.py`` fails when any of them changes.
 
@@ -95,12 +96,20 @@ class FrontierScheduler(Scheduler):
             logger.warning("could not put this process's leases back (they come back when it is gone): %s", exc)
 
     def enqueue_request(self, request: Request) -> bool:
+        """scrapy-redis's, with the duplicate check and the push in one Redis step (see
+        :meth:`SharedFrontier.enqueue`): its two steps could leave a URL seen and never queued."""
         try:
-            added: bool = super().enqueue_request(request)
+            data = self.queue._encode_request(request)
+            added = self.frontier.enqueue(self.spider.name, self.df.request_fingerprint(request),
+                                          -request.priority, data, request.dont_filter)
         except redis.RedisError as exc:
             self._lost(exc)
             return False
-        return added
+        if not added:
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
 
     def next_request(self) -> Request | None:
         try:

@@ -61,6 +61,15 @@ redis.call('HSET', KEYS[2], ARGV[1], KEYS[1] .. '\\n' .. best[2] .. '\\n' .. bes
 return best[1]
 """
 
+# Marks a request seen (the duplicate filter KEYS[1], unless ARGV[3] is '1': dont_filter) and
+# queues it (KEYS[2], score ARGV[2]) in one step: a process killed, or a Redis lost, between the
+# two would leave a URL seen and never queued, lost to every process.
+_ENQUEUE = """
+if ARGV[3] ~= '1' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
+return 1
+"""
+
 # Moves the lease `token` of the in-flight hash KEYS[1] back to the queue it came from.
 _PUT_BACK = """
 local function put_back(token)
@@ -115,6 +124,7 @@ class SharedFrontier:
         self._beating: threading.Event | None = None
         self._beater: threading.Thread | None = None
         self._lease = server.register_script(_LEASE)
+        self._enqueue = server.register_script(_ENQUEUE)
         self._requeue = server.register_script(_REQUEUE)
         self._give_back = server.register_script(_GIVE_BACK)
 
@@ -175,6 +185,12 @@ class SharedFrontier:
         """A token no other of this process's leases or site slots has (``host:pid#n``): one
         counter for the process, whichever of its spiders and middlewares asks."""
         return f"{self.worker}#{next(self._tokens)}"
+
+    def enqueue(self, source: str, fingerprint: str, score: float, data: bytes, dont_filter: bool) -> bool:
+        """Queue an encoded request of ``source`` unless its fingerprint was seen (or ``dont_filter``);
+        whether it was queued."""
+        keys = [self.dupefilter_key(source), self.queue_key(source)]
+        return bool(self._enqueue(keys=keys, args=[fingerprint, score, "1" if dont_filter else "0", data]))
 
     def lease(self, source: str) -> tuple[str, bytes] | None:
         """The next request (encoded) of ``source`` and its lease token, or None when its queue is empty."""
