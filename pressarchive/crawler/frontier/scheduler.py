@@ -1,7 +1,7 @@
 """scrapy-redis's scheduler, adapted to the shared frontier's leases: the one module that
-touches private names of scrapy-redis (``Base._encode_request``/``_decode_request``; and it
-relies on ``RFPDupeFilter.request_fingerprint``) and of
-Scrapy (``ExecutionEngine._slot``: its ``inprogress`` requests and its ``nextcall``).
+touches private names of scrapy-redis (``Base._encode_request``/``_decode_request``; it also
+relies on ``RFPDupeFilter.request_fingerprint``) and of Scrapy (``ExecutionEngine._slot``:
+its ``inprogress`` requests and its ``nextcall``).
 ``tests/test_frontier_adapter.py`` fails when any of them changes.
 
 Checked against Scrapy 2.19 and scrapy-redis 0.9.1: the scheduler is built by our
@@ -128,7 +128,7 @@ class FrontierScheduler(Scheduler):
         except (UnreadableRequest, ValueError, TypeError) as exc:
             # Not written by a crawler of this crawl (Redis is untrusted): dropped, said once each.
             logger.warning("dropped an entry of the shared queue: %s", exc)
-            self.stats.inc_value("pressarchive/frontier/unreadable", spider=self.spider)
+            self.stats.inc_value("pressarchive/frontier/unreadable")
             self._release_quietly(token)
             return None
         self._leases[token] = request
