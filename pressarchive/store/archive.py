@@ -474,7 +474,8 @@ class Archive:
             correction = corrections.get(conn, correction_id)
             if correction is None or not correction.active:
                 return None
-            corrections.withdraw(conn, correction_id, by, when)
+            if not corrections.withdraw(conn, correction_id, by, when):
+                return None  # withdrawn by someone else meanwhile
             if correction.kind == corrections.MERGE_OPERATION:
                 _mark_for_reindex(conn, operations.documents_naming(conn, [correction.target]))
             return corrections.get(conn, correction_id)

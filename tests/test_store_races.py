@@ -1,0 +1,108 @@
+"""Read-then-write races that PostgreSQL's READ COMMITTED lets through and SQLite's single
+writer hid: two writers of the same row, the second one's statement waiting on the first's
+uncommitted transaction. Each test holds the first writer's transaction open until the second
+is seen waiting on its lock, then commits it, so the interleaving is the same on every run."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from pressarchive.record import Document
+from pressarchive.store import Archive, collections, corrections, waybackfetches
+from pressarchive.store.records import Capture
+from pressarchive.store.waybackfetches import WaybackFetch
+
+pytestmark = pytest.mark.postgres
+WHEN = datetime(2026, 3, 1, 12, 0)
+
+
+@pytest.fixture
+def archive(postgres_url: str) -> Iterator[Archive]:
+    store = Archive(postgres_url)
+    try:
+        yield store
+    finally:
+        store.engine.dispose()
+
+
+def interleaved(engine: Engine, first: Callable[[Connection], Any], second: Callable[[Connection], Any]) -> Any:
+    """Run ``first`` in a transaction left open, then ``second`` in another thread's transaction
+    until it waits on a lock, then commit ``first``; ``second``'s result (or its error, raised)."""
+    outcome: dict[str, Any] = {}
+
+    def run_second() -> None:
+        try:
+            with engine.begin() as conn:
+                outcome["result"] = second(conn)
+        except Exception as error:  # handed to the test's thread
+            outcome["error"] = error
+
+    with engine.connect() as conn:
+        conn.begin()
+        first(conn)
+        thread = threading.Thread(target=run_second)
+        thread.start()
+        _wait_for_lock_wait(engine, thread)
+        conn.commit()
+    thread.join(30)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
+
+
+def _wait_for_lock_wait(engine: Engine, thread: threading.Thread) -> None:
+    waiting = sa.text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                      "AND datname = current_database()")
+    deadline = time.monotonic() + 60  # a loaded machine
+    with engine.connect() as conn:
+        while conn.execute(waiting).scalar_one() == 0:
+            assert thread.is_alive(), "the second writer did not wait for the first"
+            assert time.monotonic() < deadline, "the second writer never waited on the first's lock"
+            time.sleep(0.02)
+
+
+def _document(archive: Archive) -> int:
+    capture = Capture(source="demo", url="https://example.org/a", status=200, content_type="text/html",
+                      length=10, captured_at=WHEN, payload_sha256="0" * 64, warc_file="a.warc.gz", warc_offset=0)
+    doc = Document(url="https://example.org/a", source="demo", title="A", text="Some text.", language="en")
+    (outcome,) = archive.save_captured([(capture, doc)])
+    assert outcome is not None
+    return outcome.document_id
+
+
+def test_two_writers_adding_one_document_to_a_collection(archive: Archive) -> None:
+    doc_id = _document(archive)
+    made = archive.create_collection("story", "", WHEN)
+    assert made is not None
+    added = interleaved(archive.engine,
+                        lambda conn: collections.put(conn, made.id, [doc_id], "first note", WHEN),
+                        lambda conn: collections.put(conn, made.id, [doc_id], "second note", WHEN))
+    assert added == []  # the first writer added it
+    (item,) = archive.collection_items(made.id)
+    assert (item.document_id, item.note) == (doc_id, "second note")  # the note given last is kept
+
+
+def test_two_writers_recording_one_wayback_fetch(archive: Archive) -> None:
+    listed = "https://web.archive.org/web/2020id_/https://example.org/a"
+    interleaved(archive.engine,
+                lambda conn: waybackfetches.record(conn, WaybackFetch(listed, listed, "not html"), WHEN),
+                lambda conn: waybackfetches.record(conn, WaybackFetch(listed, listed + "x", None), WHEN))
+    assert archive.wayback_fetches("https://web.archive.org/") == [WaybackFetch(listed, listed + "x", None)]
+
+
+def test_two_people_withdrawing_one_correction(archive: Archive) -> None:
+    made = archive.add_correction("hide_document", "1", {}, "ana", "duplicate", WHEN)
+    done = interleaved(archive.engine,
+                       lambda conn: corrections.withdraw(conn, made.id, "ana", WHEN),
+                       lambda conn: corrections.withdraw(conn, made.id, "ben", WHEN))
+    assert not done  # already withdrawn: the second person is told so
+    (withdrawn,) = archive.corrections(include_withdrawn=True)
+    assert withdrawn.withdrawn_by == "ana"
