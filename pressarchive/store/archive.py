@@ -267,15 +267,18 @@ class Archive:
         time; ``reprocessed_at`` and ``reprocess_run`` say it is a re-extraction. A document
         whose current version is no longer ``replaced`` (a crawl sharing the store saved a newer
         one meanwhile) is left as it is: its re-extraction would be of an outdated version.
+        One that an import gave an older version meanwhile gets its new version after the current one.
         """
-        docs = schema.documents
+        docs, vers = schema.documents, schema.versions
+        current_query = (sa.select(docs.c.current_version, vers.c.number)
+                         .join(vers, vers.c.id == docs.c.current_version).with_for_update(of=docs))
         with self.engine.begin() as conn:
             for doc_id, doc, replaced in changed:
-                current = conn.execute(sa.select(docs.c.current_version).where(docs.c.id == doc_id)
-                                       .with_for_update()).scalar_one_or_none()
-                if current != replaced.id:
+                current = conn.execute(current_query.where(docs.c.id == doc_id)).first()
+                if current is None or current.current_version != replaced.id:
                     continue
-                add_version(conn, doc_id, replaced.number + 1, doc, text_digest(doc.title, doc.text),
+                # Its number as it is now: an older version put in before it meanwhile moved it up.
+                add_version(conn, doc_id, current.number + 1, doc, text_digest(doc.title, doc.text),
                              replaced.capture.id or 0, replaced.captured_at,
                              reprocessed_at=when, reprocess_run=run_id)
             reprocessing.advance(conn, run_id, last_document)
