@@ -106,3 +106,21 @@ def test_two_people_withdrawing_one_correction(archive: Archive) -> None:
     assert not done  # already withdrawn: the second person is told so
     (withdrawn,) = archive.corrections(include_withdrawn=True)
     assert withdrawn.withdrawn_by == "ana"
+
+
+def test_reading_every_current_document_streams_from_the_server(archive: Archive) -> None:
+    # psycopg fetches a whole result into the client unless asked for a server-side cursor: an
+    # index rebuild of a large PostgreSQL archive must not hold every current text at once.
+    for n in range(3):
+        capture = Capture(source="demo", url=f"https://example.org/{n}", status=200, content_type="text/html",
+                          length=10, captured_at=WHEN, payload_sha256="0" * 64, warc_file="a.warc.gz", warc_offset=n)
+        doc = Document(url=f"https://example.org/{n}", source="demo", title=f"T{n}", text=f"Text {n}.", language="en")
+        archive.save_captured([(capture, doc)])
+    documents = archive.current_documents()
+    assert next(documents).title == "T0"
+    with archive.engine.connect() as conn:
+        reading = conn.execute(sa.text(
+            "SELECT query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND state = 'idle in transaction'")).scalars().all()
+    assert any(query.lstrip().upper().startswith(("DECLARE", "FETCH")) for query in reading), reading
+    assert [doc.title for doc in documents] == ["T1", "T2"]

@@ -332,7 +332,9 @@ class Archive:
         with self.engine.connect() as conn:
             merged = _merges(conn)
             if ids is None:
-                for row in conn.execute(query):
+                # In batches from a server-side cursor: psycopg would otherwise fetch every
+                # current text of a PostgreSQL archive into memory before the first is used.
+                for row in conn.execution_options(yield_per=_STREAM_BATCH).execute(query):
                     yield _document_from_row(row, merged)
                 return
             for chunk in id_chunks(ids):
@@ -600,6 +602,9 @@ class Archive:
                 "indexed": count(docs, docs.c.indexed_version == docs.c.current_version),
             }
 
+
+#: Rows fetched at a time when every current document is read (an index rebuild).
+_STREAM_BATCH = 500
 
 # The statements a crawl runs for every page, built once: building one costs more than
 # running it (a capture and a new document: 0.88 ms of CPU with statements built per call, 0.34 so).
