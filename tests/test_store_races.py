@@ -66,6 +66,7 @@ def _wait_for_lock_wait(engine: Engine, thread: threading.Thread) -> None:
         while conn.execute(waiting).scalar_one() == 0:
             assert thread.is_alive(), "the second writer did not wait for the first"
             assert time.monotonic() < deadline, "the second writer never waited on the first's lock"
+            conn.rollback()  # pg_stat_activity is read once per transaction
             time.sleep(0.02)
 
 
@@ -124,3 +125,40 @@ def test_reading_every_current_document_streams_from_the_server(archive: Archive
             "AND state = 'idle in transaction'")).scalars().all()
     assert any(query.lstrip().upper().startswith(("DECLARE", "FETCH")) for query in reading), reading
     assert [doc.title for doc in documents] == ["T1", "T2"]
+
+
+def test_two_imports_saving_the_same_documents_in_opposite_orders(archive: Archive) -> None:
+    # Each batch of an import is one transaction locking its documents' rows as it goes: two
+    # imports of the same pages in other orders deadlock, and PostgreSQL aborts one of them.
+    # The aborted batch is run again once the other committed, rather than ending the import.
+    def item(n: int, text: str) -> tuple[Capture, Document]:
+        url = f"https://example.org/{n}"
+        return (Capture(source="demo", url=url, status=200, content_type="text/html", length=10, captured_at=WHEN,
+                        payload_sha256="0" * 64, warc_file="a.warc.gz", warc_offset=n),
+                Document(url=url, source="demo", title=f"T{n}", text=text, language="en"))
+
+    from pressarchive.store.archive import _record_capture, _save_document
+
+    outcome: dict[str, Any] = {}
+
+    def second() -> None:
+        try:
+            outcome["result"] = archive.save_captured([item(2, "second"), item(1, "second")])
+        except Exception as error:
+            outcome["error"] = error
+
+    with archive.engine.connect() as conn:
+        conn.begin()
+        conn.execute(sa.text("SET LOCAL deadlock_timeout = '5s'"))  # the other side finds the deadlock first
+        _save_document(conn, item(1, "first")[1], _record_capture(conn, item(1, "first")[0]))
+        thread = threading.Thread(target=second)
+        thread.start()
+        _wait_for_lock_wait(archive.engine, thread)  # it holds document 2 and waits for 1
+        _save_document(conn, item(2, "first")[1], _record_capture(conn, item(2, "first")[0]))
+        conn.commit()
+    thread.join(60)
+    if "error" in outcome:
+        raise outcome["error"]
+    assert [saved.status for saved in outcome["result"]] == ["changed", "changed"]
+    texts = {doc.title: doc.text for doc in archive.current_documents()}
+    assert texts == {"T1": "second", "T2": "second"}

@@ -27,7 +27,7 @@ from pressarchive.store.briefs import DocumentBrief
 from pressarchive.store.collections import Collection, CollectionItem, Membership
 from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
-from pressarchive.store.engine import create_engine, is_unusable, unavailable
+from pressarchive.store.engine import DEADLOCK_ATTEMPTS, create_engine, is_deadlock, is_unusable, unavailable
 from pressarchive.store.exportcaptures import VersionCapture
 from pressarchive.store.exportrows import ExportRow
 from pressarchive.store.snapshotrows import SnapshotRow, snapshot_rows
@@ -182,12 +182,18 @@ class Archive:
         one transaction: an import's rows go in by the batch, as one commit per page would
         cost more than the page's extraction. The same rules as :meth:`record_capture` then
         :meth:`save_document` one by one, in order."""
-        outcomes: list[SaveOutcome | None] = []
-        with self.engine.begin() as conn:
-            for capture, doc in items:
-                capture_id = _record_capture(conn, capture)
-                outcomes.append(None if doc is None else _save_document(conn, doc, capture_id))
-        return outcomes
+        for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+            try:
+                with self.engine.begin() as conn:
+                    return [None if doc is None else _save_document(conn, doc, _record_capture(conn, capture))
+                            for capture, doc in items]
+            except sa.exc.OperationalError as error:
+                # A batch locks its documents as it goes: another writer's batch of the same
+                # pages in another order deadlocks with it, and PostgreSQL aborts one of the
+                # two (rolled back whole): run it again, the other having gone on.
+                if attempt == DEADLOCK_ATTEMPTS or not is_deadlock(error):
+                    raise
+        raise AssertionError("unreachable")
 
     def capture_exists(self, url: str, payload_sha256: str, captured_at: datetime) -> bool:
         """Whether this capture is archived: exactly ``url``, this payload, at this time (to the
