@@ -5,6 +5,7 @@ races SQLite's single writer hid: two processes writing one store, a reader duri
 from __future__ import annotations
 
 import json
+from datetime import datetime
 import os
 import subprocess
 import sys
@@ -359,3 +360,23 @@ def test_an_account_that_may_not_create_the_tables_is_one_line(postgres_url: str
     assert last.startswith("error: cannot create the archive's tables in postgresql+psycopg://visitor:***@"), last
     assert "permission denied" in last and SECRET not in result.stderr
     assert table_names(postgres_url) == set()
+
+
+def test_a_correction_whose_author_or_reason_holds_a_nul_is_refused_in_one_line(postgres_url: str) -> None:
+    # PostgreSQL's text cannot hold NUL (SQLite's can): such a name or reason, typed in a form
+    # or on a command line, must be one error, not a failed INSERT (a 500, a traceback).
+    from pressarchive.dossiers.service import Dossiers
+    from pressarchive.errors import UserError
+    from pressarchive.store import Archive
+
+    archive = Archive(postgres_url)
+    try:
+        made = archive.add_correction("add_figure", "1", {}, "ana", "missed", datetime(2026, 3, 1))
+        dossiers = Dossiers(archive)
+        with pytest.raises(UserError, match="control characters"):
+            dossiers.withdraw(made.id, author="ben\x00")
+        with pytest.raises(UserError, match="control characters"):
+            dossiers.merge_operations("a", "b", author="ben", reason="same\x00operation")
+        assert archive.corrections()[0].withdrawn_at is None
+    finally:
+        archive.close()
