@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from pressarchive.record import Document
-from pressarchive.store import Archive, collections, corrections, waybackfetches
+from pressarchive.store import Archive, collections, corrections, schema, waybackfetches
 from pressarchive.store.records import Capture
 from pressarchive.store.waybackfetches import WaybackFetch
 
@@ -162,3 +162,38 @@ def test_two_imports_saving_the_same_documents_in_opposite_orders(archive: Archi
     assert [saved.status for saved in outcome["result"]] == ["changed", "changed"]
     texts = {doc.title: doc.text for doc in archive.current_documents()}
     assert texts == {"T1": "second", "T2": "second"}
+
+
+def test_two_crawlers_marking_the_same_releases_listed_in_other_orders(archive: Archive) -> None:
+    # Each listing marks its releases in one transaction: two crawler processes of one crawl
+    # marking overlapping releases in other orders must not deadlock (PostgreSQL would abort one).
+    from pressarchive.store import lifecycle
+
+    for n in (1, 2):
+        capture = Capture(source="demo", url=f"https://example.org/{n}", status=200, content_type="text/html",
+                          length=10, captured_at=WHEN, payload_sha256="0" * 64, warc_file="a.warc.gz", warc_offset=n)
+        doc = Document(url=f"https://example.org/{n}", source="demo", title=f"T{n}", text=f"Text {n}.", language="en")
+        archive.save_captured([(capture, doc)])
+    later = datetime(2026, 3, 2)
+    outcome: dict[str, Any] = {}
+
+    def second() -> None:
+        try:
+            archive.mark_listed(["https://example.org/2", "https://example.org/1"], later)
+        except Exception as error:
+            outcome["error"] = error
+
+    with archive.engine.connect() as conn:
+        conn.begin()
+        conn.execute(sa.text("SET LOCAL deadlock_timeout = '5s'"))  # the other side finds any deadlock first
+        lifecycle.mark_listed(conn, ["https://example.org/1"], later)
+        thread = threading.Thread(target=second)
+        thread.start()
+        _wait_for_lock_wait(archive.engine, thread)
+        lifecycle.mark_listed(conn, ["https://example.org/2"], later)
+        conn.commit()
+    thread.join(60)
+    if "error" in outcome:
+        raise outcome["error"]
+    with archive.engine.connect() as conn:
+        assert set(conn.execute(sa.select(schema.documents.c.last_listed)).scalars()) == {later}
