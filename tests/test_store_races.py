@@ -197,3 +197,47 @@ def test_two_crawlers_marking_the_same_releases_listed_in_other_orders(archive: 
         raise outcome["error"]
     with archive.engine.connect() as conn:
         assert set(conn.execute(sa.select(schema.documents.c.last_listed)).scalars()) == {later}
+
+
+def test_two_processes_updating_near_duplicates_at_once(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every crawler process of a shared crawl runs indexing rounds, each signing the documents
+    # not yet signed first: two at once signed the same ones, and the second's INSERT failed.
+    from pressarchive.similar import update
+
+    text = " ".join(f"Police officers arrested suspect number {n} in the port city today." for n in range(30))
+    for n in (1, 2):
+        capture = Capture(source="demo", url=f"https://example.org/{n}", status=200, content_type="text/html",
+                          length=10, captured_at=WHEN, payload_sha256="0" * 64, warc_file="a.warc.gz", warc_offset=n)
+        doc = Document(url=f"https://example.org/{n}", source="demo", title=f"T{n}", text=text, language="en")
+        archive.save_captured([(capture, doc)])
+    first_signed, go_on = threading.Event(), threading.Event()
+    replace_lineage = update.copies.replace_lineage
+
+    def held(conn: Connection, doc_ids: Any, links: Any) -> None:  # the first holds its batch open
+        if threading.current_thread().name == "first":
+            first_signed.set()
+            assert go_on.wait(60)
+        replace_lineage(conn, doc_ids, links)
+
+    monkeypatch.setattr(update.copies, "replace_lineage", held)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            update.update_similarity(archive)
+        except Exception as error:
+            errors.append(error)
+
+    first = threading.Thread(target=run, name="first")
+    first.start()
+    assert first_signed.wait(60)
+    second = threading.Thread(target=run, name="second")
+    second.start()
+    _wait_for_lock_wait(archive.engine, second)
+    go_on.set()
+    first.join(60)
+    second.join(60)
+    assert errors == []
+    with archive.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.signatures)).scalar_one() == 2
+        assert set(conn.execute(sa.select(schema.documents.c.cluster_id)).scalars()) == {1}
