@@ -253,9 +253,22 @@ def _only_holder(fd: int) -> bool:
 
 
 def _write_holder(fd: int, command: str | None) -> None:
-    line = command or shlex.join(["pressarchive", *sys.argv[1:]])
+    line = command or shlex.join(["pressarchive", *map(_without_password, sys.argv[1:])])
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"{os.getpid()} {line[:HOLDER_MAX]}\n".encode("utf-8", "replace"), 0)
+
+
+def _without_password(arg: str) -> str:
+    """A command-line word with the password of a URL in it (``--db URL``, ``--db=URL``) hidden:
+    the lock file is shown to whoever comes second, who may be another user."""
+    if "://" not in arg or "@" not in arg:  # no user, so no password: left exactly as typed
+        return arg
+    from pressarchive.dbaddress import redact
+
+    option, equals, value = arg.partition("=")
+    if equals and option.startswith("--") and "://" not in option:
+        return f"{option}={redact(value)}"
+    return redact(arg)
 
 
 def _holder(data: DataDir) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from scrapy import Request
 
 from pressarchive.crawler.frontier import parse_frontier
 from pressarchive.crawler.frontier.address import FrontierAddressError, FrontierError
@@ -119,15 +120,16 @@ def test_frontier_keys_are_checked() -> None:
 def test_leases_of_a_dead_process_go_back_to_the_queue(redis_url: str) -> None:
     server = redis.Redis.from_url(redis_url)
     address = parse_frontier(redis_url, ["leases"])
-    dead, alive = SharedFrontier(server, address, "host:1"), SharedFrontier(server, address, "host:2")
-    server.zadd(dead.requests_key, {b"first": 0, b"second": 1})
+    dead, alive = (SharedFrontier(server, address, ["leases"], "host:1"),
+                   SharedFrontier(server, address, ["leases"], "host:2"))
+    server.zadd(dead.queue_key("leases"), {b"first": 0, b"second": 1})
     dead.heartbeat()
-    assert dead.lease() is not None and dead.pending() == (1, 1)
+    assert dead.lease("leases") is not None and dead.pending() == (1, 1)
     assert alive.requeue_orphans() == 0  # its process is alive: the lease stands
     server.delete(dead.worker_prefix + dead.worker)  # as when its heartbeat expires after a kill -9
     assert alive.requeue_orphans() == 1
     assert alive.pending() == (2, 0)
-    token, data = alive.lease() or ("", b"")
+    token, data = alive.lease("leases") or ("", b"")
     assert data == b"first" and token.startswith("host:2#")
     alive.release([token])
     assert alive.pending() == (1, 0)
@@ -137,27 +139,27 @@ def test_leases_of_a_dead_process_go_back_to_the_queue(redis_url: str) -> None:
 def test_joining_a_frontier(redis_url: str) -> None:
     server = redis.Redis.from_url(redis_url)
     address = parse_frontier(redis_url, ["joins"])
-    first = SharedFrontier(server, address, "host:1")
+    first = SharedFrontier(server, address, ["joins"], "host:1")
     with pytest.raises(FrontierError, match="to resume"):
         join(first, resume=True)
     assert join(first, resume=False) == "started"
-    server.sadd(first.dupefilter_key, "seen")
-    server.zadd(first.requests_key, {b"queued": 0})
-    second = SharedFrontier(server, address, "host:2")
+    server.sadd(first.dupefilter_key("joins"), "seen")
+    server.zadd(first.queue_key("joins"), {b"queued": 0})
+    second = SharedFrontier(server, address, ["joins"], "host:2")
     assert join(second, resume=False) == "joined"  # host:1 is alive
     first.leave()
     second.leave()
     with pytest.raises(FrontierError, match="add --resume"):
-        join(SharedFrontier(server, address, "host:3"), resume=False)
-    fourth = SharedFrontier(server, address, "host:4")
+        join(SharedFrontier(server, address, ["joins"], "host:3"), resume=False)
+    fourth = SharedFrontier(server, address, ["joins"], "host:4")
     assert join(fourth, resume=True) == "resumed"
     fourth.leave()
-    server.delete(first.requests_key)
+    server.delete(first.queue_key("joins"))
     # A finished shared crawl (URLs seen, nothing left, nobody crawling): the next one starts afresh.
-    fifth = SharedFrontier(server, address, "host:5")
+    fifth = SharedFrontier(server, address, ["joins"], "host:5")
     assert join(fifth, resume=False) == "started"
     fifth.leave()
-    assert not server.exists(first.dupefilter_key)
+    assert not server.exists(first.dupefilter_key("joins"))
     assert fifth.other_workers() == []
 
 
@@ -322,3 +324,226 @@ def test_a_frontier_lost_mid_crawl_stops_the_process_with_one_error_line(tmp_pat
         assert "Traceback" not in err
     finally:
         server.stop()
+
+
+@pytest.mark.redis
+def test_one_process_shares_a_crawl_of_two_sources_without_mixing_them(tmp_path: Path, redis_url: str) -> None:
+    """Each source's requests stay its own (its spider's callbacks, domains and store rows),
+    and the first source to finish does not end the process's part in the other."""
+    with FrontierRoom(12) as first, FrontierRoom(12, slow=0.2) as second:
+        profiles = [first.write_profile(tmp_path, "first"), second.write_profile(tmp_path, "second")]
+        data = tmp_path / "data"
+        command = crawl_command(data, profiles[0], redis_url, "--delay", "0")
+        command[command.index("--frontier"):command.index("--frontier")] = ["--profile", str(profiles[1])]
+        code, _out, err = finish(start(command))
+        assert code == 0, err
+        assert set(first.release_fetches().values()) == {1} and len(first.release_fetches()) == 12
+        assert set(second.release_fetches().values()) == {1} and len(second.release_fetches()) == 12
+        with sqlite3.connect(data / "archive.sqlite") as db:
+            sources = dict(db.execute("select url, source from documents").fetchall())
+        assert len(sources) == 24
+        for url, source in sources.items():
+            port = int(url.split(":")[2].split("/")[0])
+            assert source == ("first" if port == first.port else "second"), (url, source)
+
+
+@pytest.mark.redis
+def test_leases_go_back_to_their_own_sources_queue(redis_url: str) -> None:
+    server = redis.Redis.from_url(redis_url)
+    address = parse_frontier(redis_url, ["a", "b"])
+    dead = SharedFrontier(server, address, ["a", "b"], "host:1")
+    server.zadd(dead.queue_key("a"), {b"of a\nwith a newline": 3})
+    server.zadd(dead.queue_key("b"), {b"of b": 0})
+    assert dead.lease("a") is not None and dead.pending() == (1, 1)
+    token, data = dead.lease("b") or ("", b"")
+    assert data == b"of b" and dead.give_back([token]) == 1  # a spider that closed before its end
+    assert server.zrange(dead.queue_key("b"), 0, -1) == [b"of b"]
+    assert SharedFrontier(server, address, ["a", "b"], "host:2").requeue_orphans() == 1  # host:1 is gone
+    assert server.zrange(dead.queue_key("a"), 0, -1, withscores=True) == [(b"of a\nwith a newline", 3.0)]
+    assert dead.pending() == (2, 0)
+
+
+class _Planted:
+    """What someone able to write to Redis could plant in the queue: unpickling it runs code."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (Path.touch, (str(self.marker),))  # type: ignore[return-value]
+
+
+@pytest.mark.redis
+def test_what_redis_holds_is_read_as_untrusted(tmp_path: Path, redis_url: str) -> None:
+    """A queue entry that is a pickle is never unpickled; a JSON request keeps none of the meta
+    that would turn off robots.txt, the size cap or route through a proxy; the crawl goes on."""
+    import pickle
+
+    from pressarchive.crawler.frontier import serializer
+
+    marker = tmp_path / "planted-code-ran"
+    with FrontierRoom(5) as room:
+        profile = room.write_profile(tmp_path)
+        server = redis.Redis.from_url(redis_url)
+        frontier = SharedFrontier(server, parse_frontier(redis_url, ["shared"]), ["shared"], "planter:1")
+        server.sadd(frontier.dupefilter_key("shared"), "seen")  # an unfinished crawl, for --resume
+        server.zadd(frontier.queue_key("shared"), {pickle.dumps(_Planted(marker)): -10, b"not json": -9})
+        listing = {**Request(room.url("/news/"), meta={
+            "proxy": "http://127.0.0.1:9", "dont_obey_robotstxt": True, "download_maxsize": 0,
+            "pressarchive_entry": True, "depth": 1}).to_dict(), "callback": "parse_listing"}
+        server.zadd(frontier.queue_key("shared"), {serializer.dumps(listing): -8})
+        code, _out, err = finish(start(crawl_command(tmp_path / "data", profile, redis_url, "--delay", "0",
+                                                     "--resume")))
+        assert code == 0, err
+        assert not marker.exists()
+        assert len(room.release_fetches()) == 5 and room.requested("/robots.txt") == 1
+    decoded = serializer.loads(serializer.dumps(listing))
+    assert decoded["meta"] == {"pressarchive_entry": True, "depth": 1}
+    for planted in ({**listing, "_class": "scrapy.http.FormRequest"}, {**listing, "callback": "_verify_unlisted"}):
+        with pytest.raises(serializer.UnreadableRequest):
+            serializer.loads(serializer.dumps(planted))
+
+
+@pytest.mark.redis
+def test_processes_started_together_after_a_finished_crawl_start_the_next(
+        redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both heartbeats on before either looks: without one decision at a time, each saw the
+    other and joined the finished crawl, whose seen URLs then filtered every start request."""
+    import threading
+
+    server = redis.Redis.from_url(redis_url)
+    address = parse_frontier(redis_url, ["together"])
+    first, second = (SharedFrontier(server, address, ["together"], f"host:{n}") for n in (1, 2))
+    server.sadd(first.dupefilter_key("together"), "seen")  # the last crawl, finished
+    both_looking = threading.Barrier(2)
+    stage = SharedFrontier.stage
+
+    def slow_stage(self: SharedFrontier) -> str:
+        try:
+            both_looking.wait(timeout=1)
+        except threading.BrokenBarrierError:
+            pass
+        return stage(self)
+
+    monkeypatch.setattr(SharedFrontier, "stage", slow_stage)
+    hows: list[str] = []
+    threads = [threading.Thread(target=lambda frontier=frontier: hows.append(join(frontier, resume=False)))
+               for frontier in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first.leave()
+    second.leave()
+    assert sorted(hows) == ["joined", "started"]
+    assert not server.exists(first.dupefilter_key("together"))
+
+
+def test_the_total_of_a_key_is_its_latest_crawls_not_every_crawl_it_named(tmp_path: Path) -> None:
+    """A daily shared crawl of the same sources reuses the key: yesterday's runs are not today's."""
+    from datetime import UTC, datetime
+
+    from pressarchive.crawler.frontiertotal import frontier_total
+    from pressarchive.store import Archive
+
+    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
+    try:
+        def run(crawl: str | None, fetched: int) -> int:
+            run_id = archive.start_run(["a"], datetime.now(UTC), frontier="a", worker=f"host:{crawl}")
+            if crawl is not None:
+                archive.finish_run(run_id, "finished", datetime.now(UTC), {
+                    "frontier_crawl": crawl, "summaries": [{"fetched": fetched, "new": fetched}]})
+            return run_id
+
+        run("yesterday", 100)
+        run("yesterday", 50)
+        run(None, 0)  # killed yesterday, its run never reported
+        today = [run("today", 7), run(None, 0), run("today", 3)]  # one of today's still running
+        total = frontier_total(archive, "a")
+    finally:
+        archive.close()
+    assert total.totals["fetched"] == 10 and total.totals["new"] == 10
+    assert (total.reported, total.unreported) == (2, 1) and total.runs == today
+
+
+@pytest.mark.redis
+def test_two_spiders_of_one_process_take_distinct_slots_of_one_site(redis_url: str) -> None:
+    """Two sources on one site in one process: each spider has its own politeness middleware,
+    and their slots must not share a token (one slot for two requests in flight)."""
+    import asyncio
+
+    from pressarchive.crawler.frontier.politeness import SharedPolitenessMiddleware, site_key
+
+    server = redis.Redis.from_url(redis_url)
+    frontier = SharedFrontier(server, parse_frontier(redis_url, ["a", "b"]), ["a", "b"], "host:1")
+    frontier.heartbeat()
+    first, second = (SharedPolitenessMiddleware(frontier, delay=0, slots=2, timeout=1) for _ in range(2))
+    requests = [Request("http://example.org/a/1"), Request("http://example.org/b/1")]
+    asyncio.run(first.process_request(requests[0]))
+    asyncio.run(second.process_request(requests[1]))
+    assert server.zcard(site_key("http://example.org/")) == 0  # no delay: no reservation
+    assert server.zcard(site_key("http://example.org/", "slots")) == 2
+    first.process_response(requests[0], None)  # type: ignore[arg-type]
+    assert server.zcard(site_key("http://example.org/", "slots")) == 1  # the other is still in flight
+    frontier.leave()
+
+
+@pytest.mark.redis
+def test_a_heartbeat_under_way_does_not_outlive_leave(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pressarchive.crawler.frontier import shared
+
+    server = redis.Redis.from_url(redis_url)
+    frontier = SharedFrontier(server, parse_frontier(redis_url, ["beat"]), ["beat"], "host:1")
+    beat = SharedFrontier.heartbeat
+
+    def slow_beat(self: SharedFrontier) -> None:
+        time.sleep(0.3)  # a beat sent while the process leaves
+        beat(self)
+
+    monkeypatch.setattr(shared, "BEAT_EVERY", 0.01)
+    monkeypatch.setattr(SharedFrontier, "heartbeat", slow_beat)
+    frontier.keep_alive()
+    time.sleep(0.1)
+    frontier.leave()
+    time.sleep(0.5)
+    assert not server.exists(frontier.worker_prefix + frontier.worker)
+
+
+@pytest.mark.redis
+def test_a_request_is_never_left_seen_and_not_queued(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Marking a URL seen and queueing it are one step: a process that dies (or loses Redis)
+    between the two must not leave it seen, or no process ever fetches it."""
+    from types import SimpleNamespace
+
+    from scrapy import Spider
+    from scrapy.settings import Settings
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy_redis.dupefilter import RFPDupeFilter
+
+    from pressarchive.crawler.frontier import serializer
+    from pressarchive.crawler.frontier.scheduler import QUEUE_CLASS, FrontierScheduler
+
+    server = redis.Redis.from_url(redis_url)
+    frontier = SharedFrontier(server, parse_frontier(redis_url, ["atomic"]), ["atomic"], "host:1")
+    scheduler = FrontierScheduler(
+        server=server, persist=True, queue_key=frontier.queue_key("atomic"), queue_cls=QUEUE_CLASS,
+        dupefilter=RFPDupeFilter(server, frontier.dupefilter_key("atomic")), serializer=serializer)
+    spider = Spider(name="atomic")
+    scheduler.stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))  # type: ignore[arg-type]
+    scheduler.frontier = frontier
+    scheduler.crawler = SimpleNamespace(crawling=False)  # type: ignore[assignment]
+    scheduler.open(spider)
+    try:
+        assert scheduler.enqueue_request(Request("http://example.org/1", priority=2))
+        assert not scheduler.enqueue_request(Request("http://example.org/1"))  # seen
+        assert scheduler.enqueue_request(Request("http://example.org/1", dont_filter=True))
+        assert server.zcard(frontier.queue_key("atomic")) == 2
+
+        def dies(request: Request) -> bytes:
+            raise redis.ConnectionError("the process died here")
+
+        monkeypatch.setattr(scheduler.queue, "_encode_request", dies)
+        assert not scheduler.enqueue_request(Request("http://example.org/2"))
+        assert server.scard(frontier.dupefilter_key("atomic")) == 1  # /2 not marked seen
+    finally:
+        scheduler._loop.stop()

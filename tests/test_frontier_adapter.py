@@ -12,6 +12,7 @@ import scrapy
 import scrapy_redis
 from scrapy.core.engine import ExecutionEngine, _Slot
 from scrapy.core.scheduler import BaseScheduler
+from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import Base, PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
@@ -25,6 +26,7 @@ def test_the_versions_the_adapter_was_checked_against() -> None:
 
 def test_scrapy_redis_names_used() -> None:
     assert callable(Base._decode_request) and callable(Base._encode_request)
+    assert list(inspect.signature(RFPDupeFilter.request_fingerprint).parameters) == ["self", "request"]
     assert list(inspect.signature(Base._decode_request).parameters) == ["self", "encoded_request"]
     assert QUEUE_CLASS == f"{PriorityQueue.__module__}.{PriorityQueue.__name__}"
     # The constructor arguments our from_crawler passes.

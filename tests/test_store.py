@@ -147,3 +147,19 @@ def test_a_re_extraction_of_a_version_a_crawl_has_replaced_is_not_saved(archive:
     stored = archive.get_document(saved.document_id)
     assert stored is not None and [v.number for v in stored.versions] == [1, 2]
     assert stored.document.text.endswith("13 personas.")
+
+
+def test_a_re_extraction_after_an_import_put_an_older_version_before_it_is_saved(archive: Archive) -> None:
+    """An import (or a crawler whose capture is older than another's) put a past version in
+    place while reprocess ran: the version re-read is still current, but its number moved up."""
+    saved = archive.save_document(release(), capture(archive, "u", datetime(2020, 1, 5)))
+    run = archive.start_reprocess(None, None, datetime(2020, 2, 1))
+    (candidate,) = archive.to_reprocess(None, None, 0, 10)
+    older = release(text="Agentes han detenido a 11 personas.")
+    archive.save_document(older, capture(archive, "u", datetime(2020, 1, 1)))  # becomes version 1
+    reread = release(text="Agentes han detenido a 12 personas en Madrid.")
+    archive.save_reprocessed(run.id, saved.document_id, [(saved.document_id, reread, candidate.version)],
+                             datetime(2020, 2, 1))
+    stored = archive.get_document(saved.document_id)
+    assert stored is not None and [v.number for v in stored.versions] == [1, 2, 3]
+    assert stored.document.text.endswith("en Madrid.") and stored.document.version == 3

@@ -155,3 +155,23 @@ def test_a_lock_file_symlinked_elsewhere_is_refused_and_its_target_untouched(tmp
     with pytest.raises(DataDirError, match="cannot open the lock file"), writer_lock(data, "pressarchive crawl x"):
         pass
     assert target.read_text() == "keep me"
+
+
+def test_the_holder_named_in_the_lock_file_shows_no_database_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The lock file names the holder's command line for whoever comes second: a --db URL's
+    # password (in either spelling of the option) must not be written there nor shown.
+    data = DataDir(tmp_path / "data")
+    monkeypatch.setattr(sys, "argv", [
+        "pressarchive", "--db", "postgresql+psycopg://press:s3cret-pw@db.example:5432/archive",
+        "--index=opensearch+https://admin:0th3r-pw@search.example:9200/press", "crawl", "--all",
+    ])
+    with writer_lock(data):
+        written = data.lock_file.read_text("utf-8")
+        with pytest.raises(DataDirBusy) as busy, writer_lock(data):
+            pass
+    for shown in (written, str(busy.value)):
+        assert "s3cret-pw" not in shown and "0th3r-pw" not in shown
+        assert "postgresql+psycopg://press:***@db.example:5432/archive" in shown
+        assert "crawl --all" in shown

@@ -4,6 +4,12 @@ Each crawler process writes its own run row and report, all with the same ``runs
 key; the shared crawl's figures are their sum, taken from the store, so a process on another
 machine counts as soon as its report is in. A process still running, or killed, has no report
 yet: it is counted apart (``unreported``), its work not in the sums.
+
+One key names a new crawl each time a finished one is cleared (a daily crawl of the same
+sources): the reports carry the crawl's id (``frontier_crawl``), and the total is that of the
+latest crawl only, never the sum of every crawl the key ever named. The runs without a report
+counted are those that started after the first reported run of that crawl (a process of it
+killed before that one started is missed).
 """
 
 from __future__ import annotations
@@ -42,10 +48,18 @@ class FrontierTotal:
 def frontier_total(archive: Archive, key: str) -> FrontierTotal:
     """The summed report of every process of the shared crawl ``key`` in ``archive``."""
     total = FrontierTotal(key)
-    for run in archive.frontier_runs(key):
+    runs = archive.frontier_runs(key)
+    reported = [run for run in runs if isinstance(run["report"], dict)]
+    latest = reported[-1]["report"].get("frontier_crawl") if reported else None
+    first = min((int(run["id"]) for run in reported if run["report"].get("frontier_crawl") == latest), default=0)
+    for run in runs:
+        report = run["report"]
+        if isinstance(report, dict) and report.get("frontier_crawl") != latest:
+            continue  # an earlier crawl under the same key
+        if not isinstance(report, dict) and int(run["id"]) < first:
+            continue  # killed during an earlier crawl
         total.runs.append(int(run["id"]))
         total.workers.append(str(run["worker"] or ""))
-        report = run["report"]
         if not isinstance(report, dict):
             total.unreported += 1
             continue

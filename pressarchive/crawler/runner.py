@@ -178,7 +178,7 @@ def run_crawl(
     stamp = started.strftime("%Y%m%dT%H%M%SZ") + (f"-{os.getpid()}" if frontier is not None else "")
     scrapy_settings = crawl_settings(settings)
     scrapy_settings["LOG_FILE"] = str(data.reports_dir / f"crawl-{stamp}.log")
-    shared = connect(frontier) if frontier is not None else None
+    shared = connect(frontier, [profile.name for profile in profiles]) if frontier is not None else None
     joined = join(shared, resume) if shared is not None else ""
     if shared is not None:
         scrapy_settings = with_frontier(scrapy_settings)
@@ -209,7 +209,8 @@ def run_crawl(
         summaries = [CrawlSummary.from_stats(name, crawler.stats.get_stats(), run_id=run_id,
                                              stop_signal=process.stop_signal) for name, crawler in crawlers]
         report = _report(run_id, resumed_from, started, summaries)
-        report.update(frontier=frontier.key if frontier else None, worker=this_worker(), frontier_start=joined)
+        report.update(frontier=frontier.key if frontier else None, worker=this_worker(), frontier_start=joined,
+                      frontier_crawl=shared.crawl_id if shared is not None else None)
         report["indexing_rounds_failed"] = indexer.failed_rounds if indexer is not None else 0
         archive.finish_run(run_id, report["status"], utc_now(), report)
         if shared is not None:  # by now a process killed meanwhile has no heartbeat any more

@@ -6,6 +6,8 @@ and qualifiers must be known, and each carries who made it and why.
 
 from __future__ import annotations
 
+import unicodedata
+
 import math
 from datetime import UTC, datetime
 
@@ -169,6 +171,10 @@ def _who_and_why(author: str, reason: str) -> tuple[str, str]:
         raise UserError("say why (--why TEXT)")
     if len(author) > MAX_AUTHOR_CHARS or len(reason) > MAX_REASON_CHARS:
         raise UserError(f"name or reason too long (at most {MAX_AUTHOR_CHARS} and {MAX_REASON_CHARS} characters)")
+    # NUL and the like: a PostgreSQL store cannot hold them (its text refuses NUL), nor any
+    # store bytes that were not UTF-8 (lone surrogates from a command line).
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in author + reason):
+        raise UserError("name or reason may not hold control characters or bytes that are not UTF-8")
     return author, reason
 
 

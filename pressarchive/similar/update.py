@@ -54,11 +54,14 @@ def update_similarity(archive: Archive, rebuild: bool = False) -> SimilarityRepo
     report = SimilarityReport()
     with archive.engine.begin() as conn:
         if rebuild:
+            copies.take_turn(conn)
             report.cluster_changes = copies.wipe(conn)
         waiting = copies.pending(conn, SCHEME)
     for start in range(0, len(waiting), BATCH):
         with archive.engine.begin() as conn:
-            batch = copies.facts(conn, waiting[start:start + BATCH])
+            copies.take_turn(conn)  # another process (a shared crawl's) may be signing the same documents
+            # Those it signed while this one waited are done: looked at again, not signed twice.
+            batch = copies.facts(conn, copies.pending(conn, SCHEME, waiting[start:start + BATCH]))
             _update_batch(conn, list(batch.values()), report)
     report.seconds = time.perf_counter() - started
     return report

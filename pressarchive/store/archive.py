@@ -27,7 +27,7 @@ from pressarchive.store.briefs import DocumentBrief
 from pressarchive.store.collections import Collection, CollectionItem, Membership
 from pressarchive.store.corrections import Correction, Merge
 from pressarchive.store.migrate import upgrade
-from pressarchive.store.engine import create_engine, is_unusable, unavailable
+from pressarchive.store.engine import DEADLOCK_ATTEMPTS, create_engine, is_deadlock, is_unusable, unavailable
 from pressarchive.store.exportcaptures import VersionCapture
 from pressarchive.store.exportrows import ExportRow
 from pressarchive.store.snapshotrows import SnapshotRow, snapshot_rows
@@ -182,12 +182,18 @@ class Archive:
         one transaction: an import's rows go in by the batch, as one commit per page would
         cost more than the page's extraction. The same rules as :meth:`record_capture` then
         :meth:`save_document` one by one, in order."""
-        outcomes: list[SaveOutcome | None] = []
-        with self.engine.begin() as conn:
-            for capture, doc in items:
-                capture_id = _record_capture(conn, capture)
-                outcomes.append(None if doc is None else _save_document(conn, doc, capture_id))
-        return outcomes
+        for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+            try:
+                with self.engine.begin() as conn:
+                    return [None if doc is None else _save_document(conn, doc, _record_capture(conn, capture))
+                            for capture, doc in items]
+            except sa.exc.OperationalError as error:
+                # A batch locks its documents as it goes: another writer's batch of the same
+                # pages in another order deadlocks with it, and PostgreSQL aborts one of the
+                # two (rolled back whole): run it again, the other having gone on.
+                if attempt == DEADLOCK_ATTEMPTS or not is_deadlock(error):
+                    raise
+        raise AssertionError("unreachable")
 
     def capture_exists(self, url: str, payload_sha256: str, captured_at: datetime) -> bool:
         """Whether this capture is archived: exactly ``url``, this payload, at this time (to the
@@ -267,15 +273,18 @@ class Archive:
         time; ``reprocessed_at`` and ``reprocess_run`` say it is a re-extraction. A document
         whose current version is no longer ``replaced`` (a crawl sharing the store saved a newer
         one meanwhile) is left as it is: its re-extraction would be of an outdated version.
+        One that an import gave an older version meanwhile gets its new version after the current one.
         """
-        docs = schema.documents
+        docs, vers = schema.documents, schema.versions
+        current_query = (sa.select(docs.c.current_version, vers.c.number)
+                         .join(vers, vers.c.id == docs.c.current_version).with_for_update(of=docs))
         with self.engine.begin() as conn:
             for doc_id, doc, replaced in changed:
-                current = conn.execute(sa.select(docs.c.current_version).where(docs.c.id == doc_id)
-                                       .with_for_update()).scalar_one_or_none()
-                if current != replaced.id:
+                current = conn.execute(current_query.where(docs.c.id == doc_id)).first()
+                if current is None or current.current_version != replaced.id:
                     continue
-                add_version(conn, doc_id, replaced.number + 1, doc, text_digest(doc.title, doc.text),
+                # Its number as it is now: an older version put in before it meanwhile moved it up.
+                add_version(conn, doc_id, current.number + 1, doc, text_digest(doc.title, doc.text),
                              replaced.capture.id or 0, replaced.captured_at,
                              reprocessed_at=when, reprocess_run=run_id)
             reprocessing.advance(conn, run_id, last_document)
@@ -329,7 +338,9 @@ class Archive:
         with self.engine.connect() as conn:
             merged = _merges(conn)
             if ids is None:
-                for row in conn.execute(query):
+                # In batches from a server-side cursor: psycopg would otherwise fetch every
+                # current text of a PostgreSQL archive into memory before the first is used.
+                for row in conn.execution_options(yield_per=_STREAM_BATCH).execute(query):
                     yield _document_from_row(row, merged)
                 return
             for chunk in id_chunks(ids):
@@ -474,7 +485,8 @@ class Archive:
             correction = corrections.get(conn, correction_id)
             if correction is None or not correction.active:
                 return None
-            corrections.withdraw(conn, correction_id, by, when)
+            if not corrections.withdraw(conn, correction_id, by, when):
+                return None  # withdrawn by someone else meanwhile
             if correction.kind == corrections.MERGE_OPERATION:
                 _mark_for_reindex(conn, operations.documents_naming(conn, [correction.target]))
             return corrections.get(conn, correction_id)
@@ -596,6 +608,9 @@ class Archive:
                 "indexed": count(docs, docs.c.indexed_version == docs.c.current_version),
             }
 
+
+#: Rows fetched at a time when every current document is read (an index rebuild).
+_STREAM_BATCH = 500
 
 # The statements a crawl runs for every page, built once: building one costs more than
 # running it (a capture and a new document: 0.88 ms of CPU with statements built per call, 0.34 so).

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Row
 
 from pressarchive.isodate import utc_iso
 from pressarchive.store import schema
-from pressarchive.store.rows import id_chunks, new_id
+from pressarchive.store.rows import id_chunks, insert_missing, new_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,14 +132,14 @@ def put(
     its = schema.collection_items
     wanted = list(dict.fromkeys(doc_ids))
     held = set(document_ids(conn, collection_id))
-    new = [doc_id for doc_id in wanted if doc_id not in held]
-    if new:
-        conn.execute(its.insert(), [
-            {"collection_id": collection_id, "document_id": doc_id, "note": note or "", "added_at": when}
-            for doc_id in new
-        ])
+    # Inserted unless present: another writer (PostgreSQL) may add the same document meanwhile.
+    inserted = insert_missing(conn, its, ["collection_id", "document_id"], [
+        {"collection_id": collection_id, "document_id": doc_id, "note": note or "", "added_at": when}
+        for doc_id in wanted if doc_id not in held
+    ], its.c.document_id)
+    new = [doc_id for doc_id in wanted if doc_id in inserted]
     if note is not None:
-        for chunk in id_chunks(held.intersection(wanted)):
+        for chunk in id_chunks(set(wanted) - inserted):
             conn.execute(its.update().where(
                 its.c.collection_id == collection_id, its.c.document_id.in_(chunk),
             ).values(note=note))

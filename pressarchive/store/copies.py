@@ -19,6 +19,8 @@ from pressarchive.record import SOURCE_KINDS
 from pressarchive.store import schema
 
 PRESS_ROOM, NEWS = SOURCE_KINDS
+#: PostgreSQL's advisory lock (per database) held by one similarity update's transaction at a time.
+_SIMILARITY_LOCK_KEY = 0x7072_6573_7369_6D69  # "pressimi"
 
 
 def _kind() -> sa.ColumnElement[Any]:
@@ -36,15 +38,27 @@ def _facts_query() -> sa.Select[Any]:
     )
 
 
-def pending(conn: Connection, scheme: str) -> list[int]:
-    """Ids of the documents whose current version has no signature of ``scheme`` yet."""
+def pending(conn: Connection, scheme: str, among: Iterable[int] | None = None) -> list[int]:
+    """Ids of the documents (of ``among``, if given) whose current version has no signature
+    of ``scheme`` yet."""
     docs, vers, sigs = schema.documents, schema.versions, schema.signatures
     query = (
         sa.select(docs.c.id).join(vers, vers.c.id == docs.c.current_version)
         .outerjoin(sigs, sigs.c.document_id == docs.c.id)
         .where(sa.or_(sigs.c.document_id.is_(None), sigs.c.version != vers.c.number, sigs.c.scheme != scheme))
+        .order_by(docs.c.id)
     )
-    return [row.id for row in conn.execute(query.order_by(docs.c.id))]
+    if among is None:
+        return [row.id for row in conn.execute(query)]
+    return [row.id for chunk in id_chunks(among) for row in conn.execute(query.where(docs.c.id.in_(chunk)))]
+
+
+def take_turn(conn: Connection) -> None:
+    """Wait until no other process is updating signatures, clusters and lineage, and keep
+    them waiting until this transaction ends (PostgreSQL's advisory lock; SQLite has one writer):
+    every crawler process of a shared crawl runs indexing rounds, which begin by this update."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SIMILARITY_LOCK_KEY)))
 
 
 def facts(conn: Connection, ids: Iterable[int]) -> dict[int, Row[Any]]:

@@ -92,9 +92,13 @@ def get(conn: Connection, correction_id: int) -> Correction | None:
     return _from_row(row) if row is not None else None
 
 
-def withdraw(conn: Connection, correction_id: int, by: str, when: datetime) -> None:
+def withdraw(conn: Connection, correction_id: int, by: str, when: datetime) -> bool:
+    """Withdraw the correction if it is still active; False if someone withdrew it first (on
+    PostgreSQL a second withdrawal waits for the first and then finds it done, rather than
+    overwriting who withdrew it and when)."""
     table = schema.corrections
-    conn.execute(table.update().where(table.c.id == correction_id).values(withdrawn_at=when, withdrawn_by=by))
+    return bool(conn.execute(table.update().where(table.c.id == correction_id, table.c.withdrawn_at.is_(None))
+                             .values(withdrawn_at=when, withdrawn_by=by)).rowcount)
 
 
 def _from_row(row: Row[Any]) -> Correction:

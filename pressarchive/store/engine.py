@@ -31,6 +31,8 @@ POOL_RECYCLE = 1800
 _UNUSABLE_STATES = ("08", "28", "3D000", "42501", "25006", "53", "58", "57P")
 #: Seconds to wait for the server to answer before saying it cannot be reached.
 CONNECT_TIMEOUT = 10
+#: Times a transaction that PostgreSQL aborted to break a deadlock is run in all.
+DEADLOCK_ATTEMPTS = 5
 
 
 class StoreUnavailable(UserError):
@@ -72,6 +74,12 @@ def is_unusable(error: sa.exc.DBAPIError) -> bool:
     not of the program: one line for a person rather than a traceback."""
     state = str(getattr(error.orig, "sqlstate", "") or "")
     return isinstance(error, sa.exc.OperationalError) or state.startswith(_UNUSABLE_STATES)
+
+
+def is_deadlock(error: sa.exc.DBAPIError) -> bool:
+    """Whether PostgreSQL aborted the transaction to break a deadlock (SQLSTATE 40P01): nothing
+    it did was kept, and running it again succeeds once the other transaction has gone on."""
+    return str(getattr(error.orig, "sqlstate", "") or "") == "40P01"
 
 
 def unavailable(address: DatabaseAddress, error: sa.exc.DBAPIError) -> StoreUnavailable:

@@ -54,7 +54,10 @@ def known_pages(conn: Connection, source: str) -> dict[str, KnownPage]:
 
 
 def mark_listed(conn: Connection, urls: Iterable[str], when: datetime) -> None:
-    rows = [{"listed_url": url} for url in urls]
+    """Record that ``urls`` were linked at ``when``. In URL order: every writer then locks the
+    documents' rows in the same order, so two crawler processes marking overlapping listings
+    at once (PostgreSQL) wait for each other instead of deadlocking."""
+    rows = [{"listed_url": url} for url in sorted(set(urls))]
     if rows:
         docs = schema.documents
         conn.execute(docs.update().where(docs.c.url == sa.bindparam("listed_url")).values(last_listed=when), rows)

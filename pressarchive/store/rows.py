@@ -40,6 +40,18 @@ def insert_unless_present(conn: Connection, table: sa.Table, keys: Sequence[str]
     return conn.execute(statement.returning(table.c.id)).scalar_one_or_none()
 
 
+def insert_missing(
+    conn: Connection, table: sa.Table, keys: Sequence[str], rows: Sequence[dict[str, Any]], returning: sa.Column[Any],
+) -> set[Any]:
+    """Insert those of ``rows`` whose ``keys`` are not in ``table`` yet (nor put there meanwhile
+    by another writer, whose transaction this waits for); ``returning`` of the rows inserted."""
+    statement = _insert(conn)(table).on_conflict_do_nothing(index_elements=list(keys)).returning(returning)
+    inserted: set[Any] = set()
+    for start in range(0, len(rows), ID_CHUNK):
+        inserted.update(conn.execute(statement.values(list(rows[start:start + ID_CHUNK]))).scalars())
+    return inserted
+
+
 def upsert(conn: Connection, table: sa.Table, keys: Sequence[str], values: dict[str, Any]) -> None:
     """Insert ``values``, or update the row with the same ``keys`` to them (one statement, so two
     writers of the same key cannot both insert it)."""

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pressarchive.store import schema
+from pressarchive.store.rows import upsert
 
 
 class WaybackFetch(NamedTuple):
@@ -26,10 +27,11 @@ class WaybackFetch(NamedTuple):
 
 
 def record(conn: Connection, fetch: WaybackFetch, when: datetime) -> None:
-    table = schema.wayback_fetches
-    conn.execute(table.delete().where(table.c.listed_url == fetch.listed_url))
-    conn.execute(table.insert().values(listed_url=fetch.listed_url, served_url=fetch.served_url,
-                                       refused=fetch.refused, fetched_at=when))
+    """Insert or replace the row of ``fetch.listed_url`` in one statement: two imports recording
+    the same URL at once (PostgreSQL) must not both insert it."""
+    upsert(conn, schema.wayback_fetches, ["listed_url"], {
+        "listed_url": fetch.listed_url, "served_url": fetch.served_url, "refused": fetch.refused, "fetched_at": when,
+    })
 
 
 def under(conn: Connection, prefix: str) -> list[WaybackFetch]:

@@ -24,7 +24,6 @@ requests after their reservation).
 from __future__ import annotations
 
 import time
-from itertools import count
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -88,7 +87,6 @@ class SharedPolitenessMiddleware:
         server = frontier.server if frontier is not None else None
         self._reserve = server.register_script(_RESERVE) if server is not None and self.delay_ms else None
         self._acquire = server.register_script(_ACQUIRE) if server is not None and slots else None
-        self._tokens = count(1)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedPolitenessMiddleware:
@@ -98,7 +96,7 @@ class SharedPolitenessMiddleware:
 
     async def process_request(self, request: Request) -> None:
         if self._acquire is not None and self.frontier is not None:
-            token = f"{self.frontier.worker_prefix}{self.frontier.worker}#{next(self._tokens)}"
+            token = self.frontier.worker_prefix + self.frontier.token()  # unique across this process's spiders
             while not self._acquire(keys=[site_key(request.url, "slots")], args=[self.slots, token, self.slot_ms]):
                 await sleep(SLOT_POLL)
             request.meta[META_SLOT] = token

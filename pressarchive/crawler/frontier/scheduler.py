@@ -1,17 +1,19 @@
 """scrapy-redis's scheduler, adapted to the shared frontier's leases: the one module that
-touches private names of scrapy-redis (``Base._encode_request``/``_decode_request``) and of
-Scrapy (``ExecutionEngine._slot``: its ``inprogress`` requests and its ``nextcall``).
+touches private names of scrapy-redis (``Base._encode_request``/``_decode_request``; it also
+relies on ``RFPDupeFilter.request_fingerprint``) and of Scrapy (``ExecutionEngine._slot``:
+its ``inprogress`` requests and its ``nextcall``).
 ``tests/test_frontier_adapter.py`` fails when any of them changes.
 
 Checked against Scrapy 2.19 and scrapy-redis 0.9.1: the scheduler is built by our
 ``from_crawler`` (scrapy-redis's goes through its own ``from_settings``, which Scrapy no
 longer calls for components but which builds a connection from ``REDIS_*`` settings we do
-not use); requests are pickled with ``Request.to_dict``, so callbacks and errbacks must be
-methods of the spider (ours are) and ``meta`` must pickle (ours holds strings, booleans and
-lists); start requests from the async ``start()`` pass the duplicate filter like any other,
-so the first process seeds and the others' are filtered; ``dont_filter`` requests (retries)
-go to the queue without it. robots.txt is fetched by each process (Scrapy's middleware
-downloads it outside the scheduler).
+not use); requests are encoded from ``Request.to_dict``, so callbacks and errbacks must be
+methods of the spider (ours are) and the request is JSON, not pickle
+(:mod:`~pressarchive.crawler.frontier.serializer`: what Redis holds is untrusted); start
+requests from the async ``start()`` pass the duplicate filter like any other, so the first
+process seeds and the others' are filtered; ``dont_filter`` requests (retries) go to the queue
+without it; an entry that is not a request of this crawl is dropped (its lease released).
+robots.txt is fetched by each process (Scrapy's middleware downloads it outside the scheduler).
 
 Scrapy closes a spider when the scheduler has nothing pending. scrapy-redis spiders never
 close; this scheduler says it has something pending while any process holds a lease or the
@@ -35,6 +37,8 @@ from scrapy_redis.scheduler import Scheduler  # type: ignore[import-untyped]
 from twisted.internet import task
 
 from pressarchive.crawler.context import crawl_context
+from pressarchive.crawler.frontier import serializer
+from pressarchive.crawler.frontier.serializer import UnreadableRequest
 from pressarchive.crawler.frontier.shared import SharedFrontier
 from pressarchive.crawler.summary import FRONTIER_ERROR_STAT
 
@@ -56,11 +60,12 @@ class FrontierScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
         frontier = crawl_context(crawler).frontier
-        if frontier is None:
-            raise RuntimeError("FrontierScheduler needs a crawl context with a frontier")
-        dupefilter = RFPDupeFilter(frontier.server, key=frontier.dupefilter_key)
-        scheduler = cls(server=frontier.server, persist=True, queue_key=frontier.requests_key,
-                        queue_cls=QUEUE_CLASS, dupefilter=dupefilter)
+        if frontier is None or crawler.spider is None:
+            raise RuntimeError("FrontierScheduler needs a crawl context with a frontier, and its spider")
+        source = crawler.spider.name  # one spider per source: each its own queue and filter
+        dupefilter = RFPDupeFilter(frontier.server, key=frontier.dupefilter_key(source))
+        scheduler = cls(server=frontier.server, persist=True, queue_key=frontier.queue_key(source),
+                        queue_cls=QUEUE_CLASS, dupefilter=dupefilter, serializer=serializer)
         scheduler.stats = crawler.stats
         scheduler.crawler = crawler
         scheduler.frontier = frontier
@@ -83,35 +88,58 @@ class FrontierScheduler(Scheduler):
         try:
             self._release_finished()
             # Requests still leased were not finished (a stop on a signal): back to the queue.
-            self.frontier.leave()
-            self.frontier.requeue_orphans()
+            # The heartbeat stays: it is the process's, and its other sources' spiders may still
+            # crawl (the runner stops it once every spider is done).
+            self.frontier.give_back(list(self._leases))
+            self._leases.clear()
         except redis.RedisError as exc:
             logger.warning("could not put this process's leases back (they come back when it is gone): %s", exc)
 
     def enqueue_request(self, request: Request) -> bool:
+        """scrapy-redis's, with the duplicate check and the push in one Redis step (see
+        :meth:`SharedFrontier.enqueue`): its two steps could leave a URL seen and never queued."""
         try:
-            added: bool = super().enqueue_request(request)
+            data = self.queue._encode_request(request)
+            added = self.frontier.enqueue(self.spider.name, self.df.request_fingerprint(request),
+                                          -request.priority, data, request.dont_filter)
         except redis.RedisError as exc:
             self._lost(exc)
             return False
-        return added
+        if not added:
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
 
     def next_request(self) -> Request | None:
         try:
             # The engine asks right after it finished a request: release its lease now, not at
             # the next tick (what a kill -9 finds leased is fetched again by another process).
             self._release_finished()
-            leased = self.frontier.lease()
+            leased = self.frontier.lease(self.spider.name)
         except redis.RedisError as exc:
             self._lost(exc)
             return None
         if leased is None:
             return None
         token, data = leased
-        request: Request = self.queue._decode_request(data)
+        try:
+            request: Request = self.queue._decode_request(data)
+        except (UnreadableRequest, ValueError, TypeError) as exc:
+            # Not written by a crawler of this crawl (Redis is untrusted): dropped, said once each.
+            logger.warning("dropped an entry of the shared queue: %s", exc)
+            self.stats.inc_value("pressarchive/frontier/unreadable")
+            self._release_quietly(token)
+            return None
         self._leases[token] = request
         self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
         return request
+
+    def _release_quietly(self, token: str) -> None:
+        try:
+            self.frontier.release([token])
+        except redis.RedisError as exc:
+            self._lost(exc)
 
     def has_pending_requests(self) -> bool:
         try:

@@ -11,6 +11,11 @@ Such a request bypasses the duplicate filter: it was seen, never fetched to the 
 crawl is over when the queue is empty and no lease is held, by anyone: a process does not
 quit while another still produces links.
 
+Each source of the crawl has its own queue and duplicate filter (``requests:<source>``,
+``dupefilter:<source>``), as it has its own spider: a process crawling several sources runs
+one spider per source, and a request must come back to the spider whose callbacks, allowed
+domains and store rows it was made for. The in-flight hash and the heartbeats are shared.
+
 Needs a single Redis server (the scripts name keys they compute; not Redis Cluster).
 """
 
@@ -20,6 +25,10 @@ import logging
 import os
 import socket
 import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import count
 from typing import Any
 
@@ -34,29 +43,61 @@ LEASE_MS = 5000
 #: Seconds between two heartbeats.
 BEAT_EVERY = LEASE_MS / 5000
 
-# Pop the best request into the in-flight hash (score, newline, the encoded request).
+#: Milliseconds one process may take to decide how it joins a shared crawl.
+JOIN_LOCK_MS = 10000
+# Frees the join lock KEYS[1] if ARGV[1] still holds it.
+_UNLOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+# Pop the best request of one source's queue (KEYS[1]) into the in-flight hash (KEYS[2]):
+# the queue's key, newline, the score, newline, the encoded request.
 _LEASE = """
 local best = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #best == 0 then return false end
 redis.call('ZREM', KEYS[1], best[1])
-redis.call('HSET', KEYS[2], ARGV[1], best[2] .. '\\n' .. best[1])
+redis.call('HSET', KEYS[2], ARGV[1], KEYS[1] .. '\\n' .. best[2] .. '\\n' .. best[1])
 return best[1]
 """
 
-# Every lease whose process has no heartbeat goes back to the queue; returns how many.
-_REQUEUE = """
-local entries = redis.call('HGETALL', KEYS[2])
-local moved = 0
-for i = 1, #entries, 2 do
-  local token, value = entries[i], entries[i + 1]
-  local worker = string.match(token, '^(.*)#%d+$')
-  if worker and redis.call('EXISTS', ARGV[1] .. worker) == 0 then
-    local cut = string.find(value, '\\n', 1, true)
-    redis.call('ZADD', KEYS[1], string.sub(value, 1, cut - 1), string.sub(value, cut + 1))
-    redis.call('HDEL', KEYS[2], token)
-    moved = moved + 1
-  end
+# Marks a request seen (the duplicate filter KEYS[1], unless ARGV[3] is '1': dont_filter) and
+# queues it (KEYS[2], score ARGV[2]) in one step: a process killed, or a Redis lost, between the
+# two would leave a URL seen and never queued, lost to every process.
+_ENQUEUE = """
+if ARGV[3] ~= '1' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
+return 1
+"""
+
+# Moves the lease `token` of the in-flight hash KEYS[1] back to the queue it came from.
+_PUT_BACK = """
+local function put_back(token)
+  local value = redis.call('HGET', KEYS[1], token)
+  if not value then return 0 end
+  local first = string.find(value, '\\n', 1, true)
+  local second = string.find(value, '\\n', first + 1, true)
+  redis.call('ZADD', string.sub(value, 1, first - 1), string.sub(value, first + 1, second - 1),
+             string.sub(value, second + 1))
+  redis.call('HDEL', KEYS[1], token)
+  return 1
 end
+"""
+
+# Every lease whose process has no heartbeat goes back to its queue; returns how many.
+_REQUEUE = _PUT_BACK + """
+local moved = 0
+for _, token in ipairs(redis.call('HKEYS', KEYS[1])) do
+  local worker = string.match(token, '^(.*)#%d+$')
+  if worker and redis.call('EXISTS', ARGV[1] .. worker) == 0 then moved = moved + put_back(token) end
+end
+return moved
+"""
+
+# The leases ARGV go back to their queues (a spider closed before it finished them).
+_GIVE_BACK = _PUT_BACK + """
+local moved = 0
+for _, token in ipairs(ARGV) do moved = moved + put_back(token) end
 return moved
 """
 
@@ -69,18 +110,31 @@ def this_worker() -> str:
 class SharedFrontier:
     """One shared crawl's keys in Redis, seen from one process (``worker``)."""
 
-    def __init__(self, server: Any, address: FrontierAddress, worker: str | None = None) -> None:
+    def __init__(self, server: Any, address: FrontierAddress, sources: Sequence[str],
+                 worker: str | None = None) -> None:
         self.server = server
         self.address = address
+        self.sources = sorted(sources)
         self.worker = worker or this_worker()
-        self.requests_key = address.redis_key("requests")
-        self.dupefilter_key = address.redis_key("dupefilter")
         self.inflight_key = address.redis_key("inflight")
         self.worker_prefix = address.redis_key("worker:")
+        self.crawl_key = address.redis_key("crawl")
+        self.crawl_id = ""  # which crawl of this key: a new one each time a finished crawl is cleared
         self._tokens = count(1)
         self._beating: threading.Event | None = None
+        self._beater: threading.Thread | None = None
         self._lease = server.register_script(_LEASE)
+        self._enqueue = server.register_script(_ENQUEUE)
         self._requeue = server.register_script(_REQUEUE)
+        self._give_back = server.register_script(_GIVE_BACK)
+
+    def queue_key(self, source: str) -> str:
+        """The key of ``source``'s queue (a sorted set of encoded requests, scrapy-redis's)."""
+        return self.address.redis_key(f"requests:{source}")
+
+    def dupefilter_key(self, source: str) -> str:
+        """The key of ``source``'s duplicate filter (scrapy-redis's set of request fingerprints)."""
+        return self.address.redis_key(f"dupefilter:{source}")
 
     # -- processes ------------------------------------------------------------------------------
 
@@ -96,7 +150,8 @@ class SharedFrontier:
             return
         stop = threading.Event()
         self._beating = stop
-        threading.Thread(target=self._beat, args=(stop,), name="frontier-heartbeat", daemon=True).start()
+        self._beater = threading.Thread(target=self._beat, args=(stop,), name="frontier-heartbeat", daemon=True)
+        self._beater.start()
 
     def _beat(self, stop: threading.Event) -> None:
         while not stop.wait(BEAT_EVERY):
@@ -106,9 +161,15 @@ class SharedFrontier:
                 logger.warning("frontier heartbeat failed: %s", exc)
 
     def leave(self) -> None:
+        """Stop beating, then remove the heartbeat: a beat still under way when asked to stop
+        would otherwise set it again after its removal, and the leases this process leaves
+        would wait for it to expire (or, with no other process, stay leased)."""
         if self._beating is not None:
             self._beating.set()
             self._beating = None
+        if self._beater is not None:
+            self._beater.join(timeout=LEASE_MS / 1000)
+            self._beater = None
         self.server.delete(self.worker_prefix + self.worker)
 
     def other_workers(self) -> list[str]:
@@ -120,27 +181,43 @@ class SharedFrontier:
 
     # -- the queue ------------------------------------------------------------------------------
 
-    def lease(self) -> tuple[str, bytes] | None:
-        """The next request (encoded) and its lease token, or None when the queue is empty."""
-        token = f"{self.worker}#{next(self._tokens)}"
-        data = self._lease(keys=[self.requests_key, self.inflight_key], args=[token])
+    def token(self) -> str:
+        """A token no other of this process's leases or site slots has (``host:pid#n``): one
+        counter for the process, whichever of its spiders and middlewares asks."""
+        return f"{self.worker}#{next(self._tokens)}"
+
+    def enqueue(self, source: str, fingerprint: str, score: float, data: bytes, dont_filter: bool) -> bool:
+        """Queue an encoded request of ``source`` unless its fingerprint was seen (or ``dont_filter``);
+        whether it was queued."""
+        keys = [self.dupefilter_key(source), self.queue_key(source)]
+        return bool(self._enqueue(keys=keys, args=[fingerprint, score, "1" if dont_filter else "0", data]))
+
+    def lease(self, source: str) -> tuple[str, bytes] | None:
+        """The next request (encoded) of ``source`` and its lease token, or None when its queue is empty."""
+        token = self.token()
+        data = self._lease(keys=[self.queue_key(source), self.inflight_key], args=[token])
         return (token, data) if data else None
 
     def release(self, tokens: list[str]) -> None:
         if tokens:
             self.server.hdel(self.inflight_key, *tokens)
 
+    def give_back(self, tokens: list[str]) -> int:
+        """Put these leases of this process back on their queues, unfinished; returns how many."""
+        return int(self._give_back(keys=[self.inflight_key], args=tokens)) if tokens else 0
+
     def requeue_orphans(self) -> int:
-        """Put the leases of processes that died back on the queue; returns how many."""
-        return int(self._requeue(keys=[self.requests_key, self.inflight_key], args=[self.worker_prefix]))
+        """Put the leases of processes that died back on their queues; returns how many."""
+        return int(self._requeue(keys=[self.inflight_key], args=[self.worker_prefix]))
 
     def pending(self) -> tuple[int, int]:
-        """Requests queued, and requests leased (by any process)."""
+        """Requests queued (for any source of the crawl), and requests leased (by any process)."""
         pipe = self.server.pipeline(transaction=True)
-        pipe.zcard(self.requests_key)
+        for source in self.sources:
+            pipe.zcard(self.queue_key(source))
         pipe.hlen(self.inflight_key)
-        queued, leased = pipe.execute()
-        return int(queued), int(leased)
+        *queued, leased = pipe.execute()
+        return sum(map(int, queued)), int(leased)
 
     # -- the shared crawl as a whole ------------------------------------------------------------
 
@@ -149,21 +226,24 @@ class SharedFrontier:
         queued, leased = self.pending()
         if queued or leased:
             return "unfinished"
-        return "finished" if self.server.exists(self.dupefilter_key) else "new"
+        seen = self.server.exists(*(self.dupefilter_key(source) for source in self.sources))
+        return "finished" if seen else "new"
 
     def clear(self) -> None:
         """Forget a finished shared crawl, so that the next one fetches everything again."""
-        self.server.delete(self.requests_key, self.dupefilter_key, self.inflight_key)
+        self.server.delete(self.inflight_key, *(key for source in self.sources
+                                                for key in (self.queue_key(source), self.dupefilter_key(source))))
 
 
-def connect(address: FrontierAddress) -> SharedFrontier:
-    """This process's view of the shared crawl at ``address``; one clear error if Redis does not answer."""
+def connect(address: FrontierAddress, sources: Sequence[str]) -> SharedFrontier:
+    """This process's view of the shared crawl of ``sources`` at ``address``; one clear error if
+    Redis does not answer."""
     try:
         server = redis.Redis.from_url(address.url, socket_connect_timeout=5, socket_timeout=30)
         server.ping()
     except (redis.RedisError, ValueError) as exc:
         raise FrontierError(f"cannot reach the frontier {address.redacted()}: {exc}") from None
-    return SharedFrontier(server, address)
+    return SharedFrontier(server, address, sources)
 
 
 def join(frontier: SharedFrontier, resume: bool) -> str:
@@ -171,17 +251,41 @@ def join(frontier: SharedFrontier, resume: bool) -> str:
 
     Another live process: join it. Otherwise, without ``resume``, an unfinished crawl is
     refused (``--resume`` continues it) and a finished one is cleared to start afresh; with
-    ``resume``, there must be something to continue. The heartbeat comes first, so two
-    processes starting together see each other and neither clears what the other seeds.
+    ``resume``, there must be something to continue. Processes decide one at a time (a short
+    lock in Redis), each with its heartbeat on: of processes started together after a finished
+    crawl, one clears it and starts the next, the others join that one (deciding together,
+    each saw the other alive and joined the finished crawl, which fetched nothing again).
     """
-    frontier.heartbeat()
-    try:
-        how = _join(frontier, resume)
-    except FrontierError:
-        frontier.leave()  # a refused process must not pass for one crawling
-        raise
+    with _deciding(frontier):
+        frontier.heartbeat()
+        try:
+            how = _join(frontier, resume)
+        except FrontierError:
+            frontier.leave()  # a refused process must not pass for one crawling
+            raise
+        if how == "started":
+            frontier.server.set(frontier.crawl_key, uuid.uuid4().hex)
+        else:  # a crawl from before crawl ids were kept gets one now
+            frontier.server.set(frontier.crawl_key, uuid.uuid4().hex, nx=True)
+        crawl_id = frontier.server.get(frontier.crawl_key)
+        frontier.crawl_id = crawl_id.decode() if isinstance(crawl_id, bytes) else str(crawl_id)
     frontier.keep_alive()
     return how
+
+
+@contextmanager
+def _deciding(frontier: SharedFrontier) -> Iterator[None]:
+    """Hold the crawl's join lock (freed by itself after :data:`JOIN_LOCK_MS` if its holder dies)."""
+    key, token = frontier.address.redis_key("joining"), f"{frontier.worker}#{uuid.uuid4().hex}"
+    deadline = time.monotonic() + 2 * JOIN_LOCK_MS / 1000
+    while not frontier.server.set(key, token, nx=True, px=JOIN_LOCK_MS):
+        if time.monotonic() > deadline:
+            raise FrontierError(f"another process holds the join lock {key!r} of the frontier: try again")
+        time.sleep(0.05)
+    try:
+        yield
+    finally:
+        frontier.server.eval(_UNLOCK, 1, key, token)
 
 
 def _join(frontier: SharedFrontier, resume: bool) -> str:
