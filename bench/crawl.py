@@ -989,6 +989,15 @@ def store_figures(db: str) -> dict[str, Any]:
         engine.dispose()
     return {"documents": one[0], "distinct_urls": one[1], "versions": one[2], "captures_per_run": captures}
 
+def split_workers(processes: int, extra: list[str]) -> list[str]:
+    """Processes sharing one machine share its cores: each gets cores ÷ processes extraction
+    workers (at least one), as a deployment of several crawlers on one machine would set them,
+    instead of each starting one per core (unless ``extra`` sets the number)."""
+    if processes <= 1 or any(arg.upper().startswith("PRESSARCHIVE_EXTRACT_WORKERS=") for arg in extra):
+        return []
+    return ["--set", f"PRESSARCHIVE_EXTRACT_WORKERS={max(1, (os.cpu_count() or 1) // processes)}"]
+
+
 def run_postgres_crawl(server: SiteServer, tmp: Path, profile: Path, servers: StoreServers, name: str,
                        processes: int, extra: list[str], frontier: bool = True) -> dict[str, Any]:
     """``processes`` CLI crawls at once on one data directory and a fresh PostgreSQL database,
@@ -998,7 +1007,7 @@ def run_postgres_crawl(server: SiteServer, tmp: Path, profile: Path, servers: St
     data = tmp / name
     shared = ["--frontier", servers.redis.url(0)] if frontier else []
     cmd = [sys.executable, "-m", "pressarchive", "--data", str(data), "--db", db, "crawl", "--profile", str(profile),
-           "--delay", "0", *shared, *extra]
+           "--delay", "0", *shared, *split_workers(processes, extra), *extra]
     logs = [tmp / f"{name}-{k}.out" for k in range(processes)]
     measured = run_measured_together([cmd] * processes, logs, cli_env(), server, servers)
     if any(measured["returncodes"]):
