@@ -62,6 +62,13 @@ def create_archive_engine(url: str) -> Engine:
     return engine
 
 
+def _save_captured(conn: Connection, capture: Capture, doc: Document | None) -> SaveOutcome | None:
+    """The capture's row, then the document extracted from it, if any (a page without text
+    keeps its capture: the evidence that it was seen)."""
+    capture_id = _record_capture(conn, capture)
+    return None if doc is None else _save_document(conn, doc, capture_id)
+
+
 class Archive:
     """Read and write access to one archive database."""
 
@@ -185,8 +192,7 @@ class Archive:
         for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
             try:
                 with self.engine.begin() as conn:
-                    return [None if doc is None else _save_document(conn, doc, _record_capture(conn, capture))
-                            for capture, doc in items]
+                    return [_save_captured(conn, capture, doc) for capture, doc in items]
             except sa.exc.OperationalError as error:
                 # A batch locks its documents as it goes: another writer's batch of the same
                 # pages in another order deadlocks with it, and PostgreSQL aborts one of the
