@@ -448,22 +448,25 @@ def test_the_total_of_a_key_is_its_latest_crawls_not_every_crawl_it_named(tmp_pa
 
     archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
     try:
-        def run(crawl: str | None, fetched: int) -> int:
-            run_id = archive.start_run(["a"], datetime.now(UTC), frontier="a", worker=f"host:{crawl}")
-            if crawl is not None:
+        def run(crawl: str, fetched: int | None) -> int:
+            """A process's run of crawl ``crawl``; ``fetched`` None: killed or still running, no report."""
+            run_id = archive.start_run(["a"], datetime.now(UTC), frontier="a", worker=f"host:{crawl}",
+                                       frontier_crawl=crawl)
+            if fetched is not None:
                 archive.finish_run(run_id, "finished", datetime.now(UTC), {
                     "frontier_crawl": crawl, "summaries": [{"fetched": fetched, "new": fetched}]})
             return run_id
 
         run("yesterday", 100)
         run("yesterday", 50)
-        run(None, 0)  # killed yesterday, its run never reported
-        today = [run("today", 7), run(None, 0), run("today", 3)]  # one of today's still running
+        run("yesterday", None)  # killed yesterday, its run never reported
+        # Today: the first process to start was killed (no report), one is still running.
+        today = [run("today", None), run("today", 7), run("today", None), run("today", 3)]
         total = frontier_total(archive, "a")
     finally:
         archive.close()
     assert total.totals["fetched"] == 10 and total.totals["new"] == 10
-    assert (total.reported, total.unreported) == (2, 1) and total.runs == today
+    assert (total.reported, total.unreported) == (2, 2) and total.runs == today
 
 
 @pytest.mark.redis

@@ -6,10 +6,9 @@ machine counts as soon as its report is in. A process still running, or killed, 
 yet: it is counted apart (``unreported``), its work not in the sums.
 
 One key names a new crawl each time a finished one is cleared (a daily crawl of the same
-sources): the reports carry the crawl's id (``frontier_crawl``), and the total is that of the
-latest crawl only, never the sum of every crawl the key ever named. The runs without a report
-counted are those that started after the first reported run of that crawl (a process of it
-killed before that one started is missed).
+sources): each run row carries the crawl's id from its start (``runs.frontier_crawl``, also in
+the report), and the total is that of the latest crawl only, never the sum of every crawl the
+key ever named; a killed process's run belongs to its crawl whenever it started.
 """
 
 from __future__ import annotations
@@ -46,18 +45,15 @@ class FrontierTotal:
 
 
 def frontier_total(archive: Archive, key: str) -> FrontierTotal:
-    """The summed report of every process of the shared crawl ``key`` in ``archive``."""
+    """The summed report of every process of the latest shared crawl ``key`` in ``archive``."""
     total = FrontierTotal(key)
     runs = archive.frontier_runs(key)
-    reported = [run for run in runs if isinstance(run["report"], dict)]
-    latest = reported[-1]["report"].get("frontier_crawl") if reported else None
-    first = min((int(run["id"]) for run in reported if run["report"].get("frontier_crawl") == latest), default=0)
-    for run in runs:
-        report = run["report"]
-        if isinstance(report, dict) and report.get("frontier_crawl") != latest:
+    crawls = [_crawl_of(run) for run in runs]
+    latest = next((crawl for crawl in reversed(crawls) if crawl is not None), None)
+    for run, crawl in zip(runs, crawls, strict=True):
+        if crawl != latest:
             continue  # an earlier crawl under the same key
-        if not isinstance(report, dict) and int(run["id"]) < first:
-            continue  # killed during an earlier crawl
+        report = run["report"]
         total.runs.append(int(run["id"]))
         total.workers.append(str(run["worker"] or ""))
         if not isinstance(report, dict):
@@ -68,3 +64,12 @@ def frontier_total(archive: Archive, key: str) -> FrontierTotal:
             for name in SUMMED:
                 total.totals[name] += int(summary.get(name, 0))
     return total
+
+
+def _crawl_of(run: dict[str, Any]) -> str | None:
+    """Which crawl of the key ``run`` took part in: kept in its row since it started (a killed
+    process's run too); for a run from before that column, from its report, if it wrote one."""
+    if run.get("frontier_crawl"):
+        return str(run["frontier_crawl"])
+    report = run["report"]
+    return str(report.get("frontier_crawl")) if isinstance(report, dict) and report.get("frontier_crawl") else None

@@ -237,7 +237,8 @@ def _start_run(archive: Archive, profiles: list[Profile], started: datetime, res
     if shared is None:
         return archive.start_run(names, started, resumed_from, worker=this_worker()), resumed_from
     _continue_dead_runs(archive, shared)
-    return archive.start_run(names, started, None, frontier=shared.address.key, worker=shared.worker), None
+    return archive.start_run(names, started, None, frontier=shared.address.key, worker=shared.worker,
+                             frontier_crawl=shared.crawl_id or None), None
 
 
 def _continue_dead_runs(archive: Archive, shared: SharedFrontier) -> None:

@@ -118,10 +118,11 @@ class Archive:
     # -- runs ---------------------------------------------------------------------------------
 
     def start_run(self, sources: list[str], started_at: datetime, resumed_from: int | None = None,
-                  frontier: str | None = None, worker: str | None = None) -> int:
-        """A new run; ``frontier`` is the shared crawl's key (``crawl --frontier``), ``worker`` the process."""
+                  frontier: str | None = None, worker: str | None = None, frontier_crawl: str | None = None) -> int:
+        """A new run; ``frontier`` is the shared crawl's key (``crawl --frontier``) and
+        ``frontier_crawl`` which crawl of that key, ``worker`` the process."""
         with self.engine.begin() as conn:
-            return runs.start_run(conn, sources, started_at, resumed_from, frontier, worker)
+            return runs.start_run(conn, sources, started_at, resumed_from, frontier, worker, frontier_crawl)
 
     def continue_dead_runs(self, frontier: str, alive: set[str]) -> int:
         """Runs of the shared crawl ``frontier`` whose process is gone become ``resumed``."""

@@ -20,12 +20,12 @@ RESUMABLE = ("running", "interrupted")
 
 
 def start_run(conn: Connection, sources: list[str], started_at: datetime, resumed_from: int | None,
-              frontier: str | None = None, worker: str | None = None) -> int:
+              frontier: str | None = None, worker: str | None = None, frontier_crawl: str | None = None) -> int:
     if resumed_from is not None:
         conn.execute(schema.runs.update().where(schema.runs.c.id == resumed_from).values(status="resumed"))
     result = conn.execute(schema.runs.insert().values(
         started_at=started_at, status="running", sources=sorted(sources), resumed_from=resumed_from,
-        frontier=frontier, worker=worker,
+        frontier=frontier, worker=worker, frontier_crawl=frontier_crawl,
     ))
     return new_id(result)
 
@@ -52,7 +52,7 @@ def frontier_runs(conn: Connection, frontier: str) -> list[dict[str, Any]]:
     """Every run of the shared crawl ``frontier`` (one per crawler process), oldest first:
     its id, worker, status and report (None while it runs, or if it was killed)."""
     runs = schema.runs
-    query = (sa.select(runs.c.id, runs.c.worker, runs.c.status, runs.c.started_at, runs.c.report)
+    query = (sa.select(runs.c.id, runs.c.worker, runs.c.status, runs.c.started_at, runs.c.report, runs.c.frontier_crawl)
              .where(runs.c.frontier == frontier).order_by(runs.c.id))
     return [dict(row._mapping) for row in conn.execute(query)]
 

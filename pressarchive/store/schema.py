@@ -139,6 +139,10 @@ runs = sa.Table(
     sa.Column("frontier", sa.Text, nullable=True),
     # The crawler process that made the run, ``host:pid`` (NULL: runs from before it was kept).
     sa.Column("worker", sa.String(200), nullable=True),
+    # Which crawl of that key the process took part in (a key names a new crawl each time a
+    # finished one is cleared): known when the run starts, so a killed process's run counts in
+    # its crawl's report though it wrote no report of its own.
+    sa.Column("frontier_crawl", sa.String(64), nullable=True),
 )
 
 # Runs of ``reprocess`` (extracting archived captures again), apart from crawl ``runs`` whose
