@@ -55,9 +55,22 @@ def _run_as() -> pwd.struct_passwd | None:
         raise PostgresStartError("running as root and there is no 'postgres' user to run the server as") from None
 
 
+def die_with_parent() -> None:
+    """In a server's child process: the kernel kills it when the test process dies."""
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def tail_of(path: Path, lines: int = 30) -> str:
+    """The last ``lines`` of a server's log ("" when it cannot be read)."""
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
 def _demote(account: pwd.struct_passwd | None) -> None:
     """In the child: die with the parent, and drop root for the server's account."""
-    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    die_with_parent()
     if account is not None:
         os.setgroups([])
         os.setgid(account.pw_gid)
@@ -158,12 +171,7 @@ class PostgresServer:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def log_tail(self, lines: int = 30) -> str:
-        if self.root is None:
-            return ""
-        try:
-            return "\n".join((self.root / "server.log").read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
+        return tail_of(self.root / "server.log", lines) if self.root is not None else ""
 
     def rss_bytes(self) -> int:
         """Resident memory of the postmaster and its backends (a benchmark's figure)."""

@@ -8,9 +8,7 @@ with the process that started it. :meth:`RedisServer.url` names database 0;
 
 from __future__ import annotations
 
-import ctypes
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -19,18 +17,14 @@ from pathlib import Path
 from types import TracebackType
 
 from tests.opensearchnode import free_port
+from tests.pgserver import die_with_parent, tail_of
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
-_PR_SET_PDEATHSIG = 1
 
 
 class RedisStartError(RuntimeError):
     """redis-server is missing or did not answer; the message carries its log tail."""
-
-
-def _die_with_parent() -> None:
-    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class RedisServer:
@@ -56,7 +50,7 @@ class RedisServer:
                    "--save", "", "--daemonize", "no", "--logfile", str(self.root / "server.log"),
                    "--appendonly", "yes" if self.persist else "no", "--protected-mode", "yes"]
         self.process = subprocess.Popen([binary, *options], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+                                        stderr=subprocess.DEVNULL, preexec_fn=die_with_parent)
         self._wait_ready()
         return self
 
@@ -86,12 +80,7 @@ class RedisServer:
             sock.recv(16)
 
     def log_tail(self, lines: int = 30) -> str:
-        if self.root is None:
-            return ""
-        try:
-            return "\n".join((self.root / "server.log").read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
+        return tail_of(self.root / "server.log", lines) if self.root is not None else ""
 
     def kill(self) -> None:
         """SIGKILL, keeping the folder (a test that restarts the server on the same files)."""
