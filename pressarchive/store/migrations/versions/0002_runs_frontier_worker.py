@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from pressarchive.store.migrations.steps import add_missing_columns
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -26,11 +28,7 @@ def _columns() -> tuple[sa.Column[str], ...]:
 
 
 def upgrade() -> None:
-    present = {column["name"] for column in sa.inspect(op.get_bind()).get_columns("runs")}
-    with op.batch_alter_table("runs") as batch:
-        for column in _columns():
-            if column.name not in present:
-                batch.add_column(column)
+    add_missing_columns("runs", *_columns())
 
 
 def downgrade() -> None:

@@ -5,13 +5,16 @@ Revises: 0002
 Create Date: 2026-12-06
 
 Kept from the run's start, so that a process killed before it wrote its report still counts in
-its shared crawl's summed report (``frontier-report``).
+its shared crawl's summed report (``frontier-report``). An archive that already has the column
+(see ``steps.py``) keeps it.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+from pressarchive.store.migrations.steps import add_missing_columns
 
 revision = "0003"
 down_revision = "0002"
@@ -20,8 +23,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("runs") as batch:
-        batch.add_column(sa.Column("frontier_crawl", sa.String(64), nullable=True))
+    add_missing_columns("runs", sa.Column("frontier_crawl", sa.String(64), nullable=True))
 
 
 def downgrade() -> None:
