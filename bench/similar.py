@@ -40,7 +40,6 @@ from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
-from datasketch import MinHash
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -101,12 +100,10 @@ def cases(words: Words) -> dict[str, tuple[bool, str, str]]:
 
 
 def estimate(first: str, second: str, perms: int) -> float:
-    signatures = []
-    for text in (first, second):
-        hashed = MinHash(num_perm=perms, seed=minhash.SEED)
-        hashed.update_batch(list(minhash.shingles(minhash.words(text))))
-        signatures.append(hashed)
-    return float(signatures[0].jaccard(signatures[1]))
+    permutations = minhash.permutations(perms)
+    first_values, second_values = (minhash.minimums(minhash.shingle_hashes(minhash.words(text)), permutations)
+                                   for text in (first, second))
+    return minhash.jaccard(first_values, second_values)
 
 
 def quality(rng: random.Random) -> dict[str, dict[str, float]]:

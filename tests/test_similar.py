@@ -3,19 +3,25 @@ join incrementally, merges and departures re-index exactly the documents whose c
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from pressarchive.datadir import DataDir
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.similar import update_similarity
-from pressarchive.similar.minhash import jaccard, signature
-from pressarchive.store import Archive
+from pressarchive.similar.minhash import NUM_PERM, SCHEME, jaccard, signature
+from pressarchive.store import Archive, schema
 from pressarchive.web import create_app
 from tests.archive_builder import Builder
 from tests.conftest import CLI
@@ -46,6 +52,37 @@ def test_copies_cluster_translations_and_shared_footers_do_not(archive: Archive)
     found = clusters(archive)
     assert found[release] == found[boilerplate] == found[extended] == release
     assert found[translated] is None and found[first] is None and found[second] is None
+
+
+#: The first values of the signature of STORY under SCHEME: if hashing changes, so must SCHEME,
+#: or signatures stored by earlier runs would be compared with new ones as if alike.
+STORY_SIGNATURE_START = [8261175, 71004843, 26530543, 34464723, 21993514, 38967332]
+
+
+def test_signatures_are_the_same_in_every_process() -> None:
+    """Stored signatures compare with those of later runs: no per-process salt (Python's str
+    hash), no dependence on the installed datasketch's default permutations."""
+    assert SCHEME == "w5-p128-s1-ms"
+    values = signature(STORY)
+    assert values is not None and values.dtype == np.uint32 and len(values) == NUM_PERM
+    assert [int(v) for v in values[:6]] == STORY_SIGNATURE_START
+    script = ("import sys; from pressarchive.similar.minhash import signature; "
+              "print(list(map(int, signature(sys.stdin.read())[:6])))")
+    for seed in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", script], input=STORY, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout
+        assert json.loads(out) == STORY_SIGNATURE_START
+
+
+def test_a_signature_of_an_older_scheme_is_signed_again(archive: Archive) -> None:
+    release = add(archive, "harbour", STORY, date(2024, 3, 5))
+    copy = add(archive, "courier", text(SITE_HEADER, STORY, SITE_FOOTER), date(2024, 3, 5))
+    assert update_similarity(archive).signed == 2
+    with archive.engine.begin() as conn:
+        conn.execute(sa.update(schema.signatures).values(scheme="w5-p128-s1"))  # as datasketch's SHA-1 scheme left them
+    assert update_similarity(archive).signed == 2
+    assert update_similarity(archive).signed == 0
+    assert clusters(archive)[copy] == release
 
 
 def test_thresholds_separate_the_cases() -> None:
