@@ -99,6 +99,10 @@ class DataDir:
         return self.root / ".lock"
 
     @property
+    def indexing_lock_file(self) -> Path:
+        return self.root / ".indexing"
+
+    @property
     def database_url(self) -> str:
         """The store's database: the run's option, else ``config.toml``'s ``db``, else the
         embedded ``archive.sqlite`` (see :mod:`pressarchive.dbaddress`)."""
@@ -231,16 +235,43 @@ def writer_lock(data: DataDir, command: str | None = None, shared: bool = False)
         os.close(fd)  # releases the lock
 
 
+@contextmanager
+def indexing_turn(data: DataDir, wait: bool = True) -> Iterator[bool]:
+    """Whether this process has the turn to index ``data``'s pending documents (held for the
+    ``with`` block); with ``wait``, it waits for the turn.
+
+    The processes of a shared crawl on one data directory each run indexing rounds. Without
+    turns, the second one's round would wait for the index's write lock and then index the few
+    documents stored meanwhile: two rounds, two commits and two similarity updates for the work
+    of one. A round that finds another process's round running skips, since that round or the
+    next takes in what it would have. The last round of a crawl waits: nothing may stay pending.
+    """
+    fd = _open(data.indexing_lock_file)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the turn
+
+
+def _open(path: Path) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise DataDirError(f"cannot open the lock file {path}: {_reason(exc)}") from None
+
+
 def _open_lock_file(data: DataDir) -> int:
     try:
         data.root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DataDirError(f"data directory {data.root} is not writable: {_reason(exc)}") from None
-    try:
-        # O_NOFOLLOW: the holder truncates the lock file, so a .lock symlinked elsewhere must not be opened.
-        return os.open(data.lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
-    except OSError as exc:
-        raise DataDirError(f"cannot open the lock file {data.lock_file}: {_reason(exc)}") from None
+    # O_NOFOLLOW: the holder truncates the lock file, so a .lock symlinked elsewhere must not be opened.
+    return _open(data.lock_file)
 
 
 def _only_holder(fd: int) -> bool:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pressarchive.citations import CitedVersion
 from pressarchive.collectionservice import CollectionService
 from pressarchive.dataconfig import write_index
-from pressarchive.datadir import DataDir, prepare_data_dir
+from pressarchive.datadir import DataDir, indexing_turn, prepare_data_dir
 from pressarchive.errors import NotFound, UserError
 from pressarchive.index import Hit, QueryError, QueryTooExpensive, SearchRequest, SearchResult
 from pressarchive.dbaddress import parse_database_url
@@ -452,12 +452,22 @@ class ArchiveService:
         return count
 
 
-def index_pending_in(data: DataDir) -> int:
+def index_pending_in(data: DataDir, wait: bool = True) -> int:
     """Index what the store of ``data`` has and its index lacks.
 
     A module-level function of this module so that a crawl's indexing process, which runs it,
-    imports the store and the index and not the CLI or the crawler.
+    imports the store and the index and not the CLI or the crawler. Without ``wait``, a round
+    that another process of a shared crawl is running already is skipped (see
+    :func:`pressarchive.datadir.indexing_turn`).
     """
+    with indexing_turn(data, wait) as turn:
+        if not turn:
+            logger.info("indexing round skipped: another process is indexing this data directory")
+            return 0
+        return _index_pending_in(data)
+
+
+def _index_pending_in(data: DataDir) -> int:
     service = ArchiveService(data)
     try:
         return service.index_pending()

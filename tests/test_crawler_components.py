@@ -162,12 +162,13 @@ def test_page_budget_spares_robots_txt() -> None:
     assert budget.stats.get_value("pressarchive/skipped/max_pages") == 1
 
 
-def _pid_count(counter_file: str) -> int:
-    """An indexing round stand-in: records the process it ran in, returns how many it 'indexed'."""
+def _pid_count(counter_file: str, wait: bool) -> int:
+    """An indexing round stand-in: records the process it ran in and whether it was to wait for
+    its turn, returns how many it 'indexed'."""
     import os
 
     with open(counter_file, "a") as fh:
-        fh.write(f"{os.getpid()}\n")
+        fh.write(f"{os.getpid()}:{wait}\n")
     return 3
 
 
@@ -179,13 +180,16 @@ def test_background_indexer_runs_rounds_in_its_own_process(tmp_path: Path) -> No
 
     record = tmp_path / "rounds"
     with BackgroundIndexer(functools.partial(_pid_count, str(record))) as indexer:
-        assert (indexer.round(), indexer.round()) == (3, 3)
-    pids = record.read_text().split()
-    assert len(pids) == 2 and len(set(pids)) == 1 and int(pids[0]) != os.getpid()
-    assert indexer.total == 6
+        assert (indexer.round(), indexer.round(), indexer.last_round()) == (3, 3, 3)
+    rounds = [line.split(":") for line in record.read_text().split()]
+    pids = {pid for pid, _ in rounds}
+    assert len(rounds) == 3 and len(pids) == 1 and int(pids.pop()) != os.getpid()
+    # Rounds during the crawl may be skipped while another process indexes; the last one waits.
+    assert [wait for _, wait in rounds] == ["False", "False", "True"]
+    assert indexer.total == 9
 
 
-def _killed_first_time(marker: str) -> int:
+def _killed_first_time(marker: str, wait: bool = True) -> int:
     """An indexing round whose process is killed the first time (as the OOM killer would)."""
     import os
 
@@ -206,7 +210,7 @@ def test_background_indexer_survives_its_process_being_killed(tmp_path: Path) ->
     assert indexer.total == 8
 
 
-def _killed_outside(parent_pid: int) -> int:
+def _killed_outside(parent_pid: int, wait: bool = True) -> int:
     """An indexing round whose process is always killed, unless it runs in ``parent_pid``."""
     import os
 

@@ -134,7 +134,7 @@ def test_a_callback_that_raises_on_an_entry_point_is_counted_and_makes_the_listi
     assert spider.listing_complete is False
 
 
-def _fails_first_time(marker: str) -> int:
+def _fails_first_time(marker: str, wait: bool = True) -> int:
     """An indexing round that raises the first time it runs (a locked index, say)."""
     path = Path(marker)
     if not path.exists():

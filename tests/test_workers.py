@@ -128,7 +128,7 @@ def test_closing_does_not_wait_for_a_stuck_page() -> None:
     assert all(process is None or process.process.exitcode is not None for process in workers._processes)
 
 
-def _endless_round() -> int:
+def _endless_round(wait: bool = True) -> int:
     _endless_loop()
     return 0
 

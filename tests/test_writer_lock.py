@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from pressarchive.datadir import DataDir, DataDirBusy, DataDirError, writer_lock
+from pressarchive.datadir import DataDir, DataDirBusy, DataDirError, indexing_turn, prepare_data_dir, writer_lock
+from pressarchive.service import index_pending_in
 from tests.cli_here import run_here
 from tests.conftest import CLI, REPO
 from tests.gated_site import GatedSite
@@ -175,3 +176,39 @@ def test_the_holder_named_in_the_lock_file_shows_no_database_password(
         assert "s3cret-pw" not in shown and "0th3r-pw" not in shown
         assert "postgresql+psycopg://press:***@db.example:5432/archive" in shown
         assert "crawl --all" in shown
+
+
+def test_an_indexing_round_skips_while_another_process_indexes_and_the_last_one_waits(tmp_path: Path) -> None:
+    """The processes of a shared crawl take turns at indexing one data directory: a round
+    during the crawl skips while another holds the turn, leaving what is pending for later; a
+    crawl's last round waits for the turn, so nothing stays pending."""
+    import threading
+
+    from tests.similar_archive import add, harbour_archive
+
+    data = prepare_data_dir(DataDir(tmp_path / "data"))
+    with harbour_archive(data.database_url) as archive:
+        add(archive, "harbour", "a harbour patrol found the missing boat near the pier " * 4)
+    with indexing_turn(data, wait=False) as turn:  # held as another process's round holds it
+        assert turn
+        assert index_pending_in(data, wait=False) == 0
+    assert index_pending_in(data, wait=False) == 1 and index_pending_in(data, wait=False) == 0
+
+    with harbour_archive(data.database_url) as archive:
+        add(archive, "harbour", "the coast guard towed the boat back to the harbour at dawn " * 4)
+    released = threading.Event()
+
+    def hold_the_turn() -> None:
+        with indexing_turn(data) as turn:
+            assert turn
+            holding.set()
+            time.sleep(0.3)
+            released.set()
+
+    holding = threading.Event()
+    holder = threading.Thread(target=hold_the_turn)
+    holder.start()
+    assert holding.wait(5)
+    assert index_pending_in(data, wait=True) == 1
+    assert released.is_set()  # it waited for the other round to end
+    holder.join()

@@ -71,9 +71,12 @@ class BackgroundIndexer:
     other reason (a locked index, a full disk) is logged and counted in ``failed_rounds``, and
     the next round runs: what the failed one left is still pending. :meth:`stop` (a stopping
     crawl) kills the process mid-round for the same reason, and no round runs after it.
+
+    ``indexer(wait=...)``: rounds during the crawl pass ``wait=False`` (a round another process
+    of a shared crawl is running already may be skipped); the last round passes ``wait=True``.
     """
 
-    def __init__(self, indexer: Callable[[], int]) -> None:
+    def __init__(self, indexer: Callable[..., int]) -> None:
         self.indexer = indexer
         self.total = 0  # documents indexed by all rounds so far
         self.failed_rounds = 0
@@ -84,18 +87,18 @@ class BackgroundIndexer:
     def round(self) -> int:
         """Index what is pending now; called on a thread of the reactor's pool, which only waits."""
         try:
-            return self._round()
+            return self._round(wait=False)
         except Exception as exc:  # noqa: BLE001 - any failure: the next round tries again
             return self._failed(exc)
 
-    def _round(self) -> int:
+    def _round(self, *, wait: bool) -> int:
         try:
-            count = self._call()
+            count = self._call(wait=wait)
         except WorkerDied:
             if self.stopped:
                 return 0
             logger.warning("the indexing process died; indexing in a new one")
-            count = self._call(fresh=True)
+            count = self._call(fresh=True, wait=wait)
         self.total += count
         return count
 
@@ -105,14 +108,14 @@ class BackgroundIndexer:
         None after :meth:`stop`: what is pending waits for the next crawl or ``index``.
         """
         try:
-            return self._round()
+            return self._round(wait=True)
         except WorkerDied:
             if self.stopped:
                 return 0
         except Exception as exc:  # noqa: BLE001 - reported; `pressarchive index` catches up
             return self._failed(exc)
         try:
-            count = self.indexer()
+            count = self.indexer(wait=True)
         except Exception as exc:  # noqa: BLE001
             return self._failed(exc)
         self.total += count
@@ -137,7 +140,7 @@ class BackgroundIndexer:
         if process is not None:
             process.close()
 
-    def _call(self, *, fresh: bool = False) -> int:
+    def _call(self, *, wait: bool, fresh: bool = False) -> int:
         with self._lock:  # so that stop() kills whichever process the round runs in
             if self.stopped:
                 return 0
@@ -146,7 +149,7 @@ class BackgroundIndexer:
                     self._process.close()
                 self._process = WorkerProcess()
             process = self._process
-        count: int = process.call(self.indexer)
+        count: int = process.call(self.indexer, wait=wait)
         return count
 
     def __enter__(self) -> BackgroundIndexer:
