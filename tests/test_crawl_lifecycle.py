@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from pressarchive.sampleroom import SamplePressRoom
+from tests.cli_here import run_here
 from tests.conftest import CLI, REPO
 from tests.mutable_site import MutableSite
 
@@ -30,9 +31,15 @@ def crawl(cli: CLI, profile: Path, *options: str) -> dict[str, Any]:
     return last_report(cli)["summaries"][0]
 
 
-def by_title(cli: CLI) -> dict[str, dict[str, Any]]:
-    hits = cli.json("search", "", "--limit", "100")["hits"]
-    return {hit["title"]: cli.json("show", str(hit["id"])) for hit in hits}
+def by_title(cli: CLI, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, Any]]:
+    """Every document by title, as ``show --json`` gives it (in this process: a subprocess per
+    document cost a minute per test)."""
+    def read(*args: str) -> Any:
+        code, out, err = run_here(capsys, cli.data, *args, "--json")
+        assert code == 0, err
+        return json.loads(out)
+
+    return {hit["title"]: read("show", str(hit["id"])) for hit in read("search", "", "--limit", "100")["hits"]}
 
 
 @pytest.fixture
@@ -46,7 +53,9 @@ def site(tmp_path: Path) -> Any:
         yield site
 
 
-def test_takedown_delisting_and_return(cli: CLI, site: MutableSite, tmp_path: Path) -> None:
+def test_takedown_delisting_and_return(
+    cli: CLI, site: MutableSite, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
     profile = tmp_path / "site.toml"
     assert crawl(cli, profile)["new"] == 12
     site.releases["release-3"].status = 404
@@ -55,7 +64,7 @@ def test_takedown_delisting_and_return(cli: CLI, site: MutableSite, tmp_path: Pa
     summary = crawl(cli, profile)
     assert summary["removed"] == 3
     assert summary["removed_by_reason"] == {"delisted": 1, "http_404": 1, "http_410": 1}
-    docs = by_title(cli)
+    docs = by_title(cli, capsys)
     assert len(docs) == 12, "nothing is deleted from the archive"
     assert docs["Release 3: joint operation"]["removed"]["reason"] == "http_404"
     assert docs["Release 5: joint operation"]["removed"]["reason"] == "http_410"
@@ -66,19 +75,21 @@ def test_takedown_delisting_and_return(cli: CLI, site: MutableSite, tmp_path: Pa
     site.releases["release-7"].listed = True
     summary = crawl(cli, profile)
     assert summary["restored"] == 2
-    docs = by_title(cli)
+    docs = by_title(cli, capsys)
     assert docs["Release 3: joint operation"]["removed"] is None
     assert docs["Release 3: joint operation"]["removals"][0]["restored"] is not None
     assert docs["Release 5: joint operation"]["removed"]["reason"] == "http_410"
 
 
-def test_silent_edit_gives_a_new_version(cli: CLI, site: MutableSite, tmp_path: Path) -> None:
+def test_silent_edit_gives_a_new_version(
+    cli: CLI, site: MutableSite, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
     profile = tmp_path / "site.toml"
     crawl(cli, profile)
     site.releases["release-2"].text = "Officers of unit 2 made 41 arrests, not 38 as first stated."
     summary = crawl(cli, profile)
     assert (summary["changed"], summary["unchanged"]) == (1, 11)
-    versions = by_title(cli)["Release 2: joint operation"]["versions"]
+    versions = by_title(cli, capsys)["Release 2: joint operation"]["versions"]
     assert [v["number"] for v in versions] == [1, 2] and "41 arrests" in versions[1]["text"]
 
 
@@ -116,7 +127,7 @@ def wait_for_documents(database: Path, count: int, timeout: float) -> None:
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
 def test_interrupted_crawl_resumes_with_nothing_lost_or_duplicated(
-    cli: CLI, site: MutableSite, tmp_path: Path, how: signal.Signals,
+    cli: CLI, site: MutableSite, tmp_path: Path, how: signal.Signals, capsys: pytest.CaptureFixture[str],
 ) -> None:
     for i in range(12, 42):
         site.add(f"release-{i}", f"Release {i}: joint operation", f"Officers of unit {i} made arrests.",
@@ -145,7 +156,7 @@ def test_interrupted_crawl_resumes_with_nothing_lost_or_duplicated(
                             *[str(p) for p in warcs if p.name.endswith(".warc.gz")]],
                            capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout + check.stderr
-    for doc in by_title(cli).values():
+    for doc in by_title(cli, capsys).values():
         assert len(doc["versions"]) == 1
 
 
