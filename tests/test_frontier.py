@@ -133,6 +133,11 @@ def test_leases_of_a_dead_process_go_back_to_the_queue(redis_url: str) -> None:
     assert data == b"first" and token.startswith("host:2#")
     alive.release([token])
     assert alive.pending() == (1, 0)
+    token, data = alive.lease("leases") or ("", b"")
+    assert data == b"second" and alive.pending() == (0, 1)
+    server.zadd(alive.queue_key("leases"), {b"third": 2})
+    # The next lease releases the finished one in the same round trip.
+    assert (alive.lease("leases", [token]) or ("", b""))[1] == b"third" and alive.pending() == (0, 1)
 
 
 @pytest.mark.redis
@@ -537,16 +542,25 @@ def test_a_request_is_never_left_seen_and_not_queued(redis_url: str, monkeypatch
     scheduler.crawler = SimpleNamespace(crawling=False)  # type: ignore[assignment]
     scheduler.open(spider)
     try:
+        offers = []
+        enqueue = frontier.enqueue
+        monkeypatch.setattr(frontier, "enqueue", lambda *args: offers.append(args[1]) or enqueue(*args))
         assert scheduler.enqueue_request(Request("http://example.org/1", priority=2))
         assert not scheduler.enqueue_request(Request("http://example.org/1"))  # seen
         assert scheduler.enqueue_request(Request("http://example.org/1", dont_filter=True))
         assert server.zcard(frontier.queue_key("atomic")) == 2
+        # The repeat was known here: only the first offer and the retry went to Redis.
+        assert len(offers) == 2
+        server.sadd(frontier.dupefilter_key("atomic"), scheduler.df.request_fingerprint(Request("http://example.org/3")))
+        assert not scheduler.enqueue_request(Request("http://example.org/3"))  # seen by another process
+        assert len(offers) == 3
 
         def dies(request: Request) -> bytes:
             raise redis.ConnectionError("the process died here")
 
         monkeypatch.setattr(scheduler.queue, "_encode_request", dies)
         assert not scheduler.enqueue_request(Request("http://example.org/2"))
-        assert server.scard(frontier.dupefilter_key("atomic")) == 1  # /2 not marked seen
+        assert server.scard(frontier.dupefilter_key("atomic")) == 2  # /1 and /3: /2 not marked seen
+        assert scheduler.df.request_fingerprint(Request("http://example.org/2")) not in scheduler._seen_here
     finally:
         scheduler._loop.stop()

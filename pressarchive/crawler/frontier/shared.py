@@ -54,6 +54,7 @@ return 0
 # Pop the best request of one source's queue (KEYS[1]) into the in-flight hash (KEYS[2]):
 # the queue's key, newline, the score, newline, the encoded request.
 _LEASE = """
+for i = 2, #ARGV do redis.call('HDEL', KEYS[2], ARGV[i]) end
 local best = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #best == 0 then return false end
 redis.call('ZREM', KEYS[1], best[1])
@@ -192,10 +193,11 @@ class SharedFrontier:
         keys = [self.dupefilter_key(source), self.queue_key(source)]
         return bool(self._enqueue(keys=keys, args=[fingerprint, score, "1" if dont_filter else "0", data]))
 
-    def lease(self, source: str) -> tuple[str, bytes] | None:
-        """The next request (encoded) of ``source`` and its lease token, or None when its queue is empty."""
+    def lease(self, source: str, finished: list[str] | None = None) -> tuple[str, bytes] | None:
+        """The next request (encoded) of ``source`` and its lease token, or None when its queue is
+        empty; releases the leases ``finished`` first, in the same round trip."""
         token = self.token()
-        data = self._lease(keys=[self.queue_key(source), self.inflight_key], args=[token])
+        data = self._lease(keys=[self.queue_key(source), self.inflight_key], args=[token, *(finished or ())])
         return (token, data) if data else None
 
     def release(self, tokens: list[str]) -> None:
