@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from typing import Any
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -517,10 +518,8 @@ def test_a_heartbeat_under_way_does_not_outlive_leave(redis_url: str, monkeypatc
     assert not server.exists(frontier.worker_prefix + frontier.worker)
 
 
-@pytest.mark.redis
-def test_a_request_is_never_left_seen_and_not_queued(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Marking a URL seen and queueing it are one step: a process that dies (or loses Redis)
-    between the two must not leave it seen, or no process ever fetches it."""
+def open_scheduler(server: redis.Redis, redis_url: str, source: str) -> tuple[Any, SharedFrontier]:
+    """A frontier scheduler of one source, opened outside a crawl (its engine has nothing in progress)."""
     from types import SimpleNamespace
 
     from scrapy import Spider
@@ -531,16 +530,42 @@ def test_a_request_is_never_left_seen_and_not_queued(redis_url: str, monkeypatch
     from pressarchive.crawler.frontier import serializer
     from pressarchive.crawler.frontier.scheduler import QUEUE_CLASS, FrontierScheduler
 
-    server = redis.Redis.from_url(redis_url)
-    frontier = SharedFrontier(server, parse_frontier(redis_url, ["atomic"]), ["atomic"], "host:1")
+    frontier = SharedFrontier(server, parse_frontier(redis_url, [source]), [source], "host:1")
     scheduler = FrontierScheduler(
-        server=server, persist=True, queue_key=frontier.queue_key("atomic"), queue_cls=QUEUE_CLASS,
-        dupefilter=RFPDupeFilter(server, frontier.dupefilter_key("atomic")), serializer=serializer)
-    spider = Spider(name="atomic")
+        server=server, persist=True, queue_key=frontier.queue_key(source), queue_cls=QUEUE_CLASS,
+        dupefilter=RFPDupeFilter(server, frontier.dupefilter_key(source)), serializer=serializer)
     scheduler.stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))  # type: ignore[arg-type]
     scheduler.frontier = frontier
-    scheduler.crawler = SimpleNamespace(crawling=False)  # type: ignore[assignment]
-    scheduler.open(spider)
+    scheduler.crawler = SimpleNamespace(crawling=False, engine=None)  # type: ignore[assignment]
+    scheduler.open(Spider(name=source))
+    return scheduler, frontier
+
+
+@pytest.mark.redis
+def test_a_process_lingers_only_until_it_has_seen_the_crawl_under_way(redis_url: str) -> None:
+    """Started before anyone seeded the crawl, a process waits LINGER seconds for work; once it
+    has seen work, an empty queue with no lease anywhere is the end, at once."""
+    server = redis.Redis.from_url(redis_url)
+    scheduler, _frontier = open_scheduler(server, redis_url, "linger")
+    try:
+        assert scheduler.has_pending_requests()  # nothing seen yet: it lingers
+        assert scheduler.enqueue_request(Request("http://example.org/only"))
+        assert scheduler.has_pending_requests()
+        request = scheduler.next_request()
+        assert request is not None and request.url == "http://example.org/only"
+        # No engine holds it in progress here: its lease is released, nothing is left anywhere,
+        # and the process ends without lingering.
+        assert not scheduler.has_pending_requests()
+    finally:
+        scheduler._loop.stop()
+
+
+@pytest.mark.redis
+def test_a_request_is_never_left_seen_and_not_queued(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Marking a URL seen and queueing it are one step: a process that dies (or loses Redis)
+    between the two must not leave it seen, or no process ever fetches it."""
+    server = redis.Redis.from_url(redis_url)
+    scheduler, frontier = open_scheduler(server, redis_url, "atomic")
     try:
         offers = []
         enqueue = frontier.enqueue

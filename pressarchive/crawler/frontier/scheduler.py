@@ -17,9 +17,10 @@ robots.txt is fetched by each process (Scrapy's middleware downloads it outside 
 
 Scrapy closes a spider when the scheduler has nothing pending. scrapy-redis spiders never
 close; this scheduler says it has something pending while any process holds a lease or the
-shared queue holds a request, and for :data:`LINGER` seconds after, so processes started
-together overlap. A lease is released once Scrapy's engine no longer has its request in
-progress, which is after the callback's requests were queued.
+shared queue holds a request; until it has seen such work, for :data:`LINGER` seconds more, so
+that processes started together overlap (one may finish its start before another seeds). A
+lease is released once Scrapy's engine no longer has its request in progress, which is after
+the callback's requests were queued.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ class FrontierScheduler(Scheduler):
         self._leases: dict[str, Request] = {}
         self._seen_here: set[str] = set()
         self._quiet_since: float | None = None
+        self._seen_work = False  # whether this process has seen the crawl with work pending
         self._loop = task.LoopingCall(self._tick)
         self._loop.start(TICK, now=False).addErrback(
             lambda failure: logger.error("frontier heartbeat failed: %s", failure.getTraceback()))
@@ -167,7 +169,13 @@ class FrontierScheduler(Scheduler):
             return False
         if queued or leased:
             self._quiet_since = None
+            self._seen_work = True
             return True
+        if self._seen_work:
+            # The crawl had started: with nothing queued and nothing leased anywhere (a lease
+            # outlives the queueing of its page's links), it is over; lingering would only add
+            # LINGER seconds to every process's end.
+            return False
         now = time.monotonic()
         if self._quiet_since is None:
             self._quiet_since = now
