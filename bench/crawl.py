@@ -1025,17 +1025,29 @@ def run_postgres_crawl(server: SiteServer, tmp: Path, profile: Path, servers: St
     return result
 
 def run_frontier_comparison(server: SiteServer, tmp: Path, profile: Path, limit: float, sqlite: dict[str, Any],
-                            extra: list[str]) -> dict[str, Any]:
+                            extra: list[str], rounds: int = 3) -> dict[str, Any]:
     """One process alone against two sharing the frontier, both on PostgreSQL; SQLite's one
-    process (the end-to-end figure above) as today's baseline. Prints the table and the overhead."""
+    process (the end-to-end figure above) as today's baseline. Prints the table and the overhead.
+
+    The one- and two-process crawls alternate ``rounds`` times and the overhead compares their
+    medians: on this machine the speed of two runs a minute apart differs by up to 20% (the
+    speed probe), more than the effect measured."""
     servers = StoreServers(tmp)
+    ones, twos = [], []
     try:
         versions = servers.versions()
-        one = run_postgres_crawl(server, tmp, profile, servers, "pg-one", 1, extra, frontier=False)
         one_shared = run_postgres_crawl(server, tmp, profile, servers, "pg-one-frontier", 1, extra)
-        two = run_postgres_crawl(server, tmp, profile, servers, "pg-two", 2, extra)
+        for round_ in range(rounds):
+            pair = [("one", 1, False), ("two", 2, True)]
+            for label, processes, shared in pair if round_ % 2 == 0 else pair[::-1]:
+                run = run_postgres_crawl(server, tmp, profile, servers, f"pg-{label}-{round_}", processes, extra,
+                                         frontier=shared)
+                (ones if processes == 1 else twos).append(run)
+                print(f"  round {round_ + 1}: {label} process{'es' if processes > 1 else ''}: "
+                      f"{run['pages_per_s']:.1f} pages/s", flush=True)
     finally:
         servers.stop()
+    one, two = _median_run(ones), _median_run(twos)
     overhead = 1 - two["pages_per_s"] / one["pages_per_s"]
     rows = [("SQLite, one process (today's default)", sqlite | {"distinct_urls": sqlite["documents"]}),
             ("PostgreSQL, one process", one), ("PostgreSQL + Redis frontier, one process", one_shared),
@@ -1065,13 +1077,24 @@ def run_frontier_comparison(server: SiteServer, tmp: Path, profile: Path, limit:
           f"the shared crawl: {two['captures_per_run']}; the two exited after "
           f"{', '.join(f'{s:.1f}' for s in two['exits_s'])} s; of the wall time, crawling (the longest report): "
           + ", ".join(f"{run['crawl_seconds'] or 0:.1f} s" for _label, run in rows))
+    one_rates, two_rates = [r["pages_per_s"] for r in ones], [r["pages_per_s"] for r in twos]
+    per_round = [100 * (1 - b / a) for a, b in zip(one_rates, two_rates, strict=True)]
+    print(f"  ({rounds} rounds; one process {', '.join(f'{r:.1f}' for r in one_rates)}, two "
+          f"{', '.join(f'{r:.1f}' for r in two_rates)} pages/s: the medians above; overhead per round "
+          f"{', '.join(f'{o:.1f}%' for o in per_round)}; URLs stored twice in any of the crawls: "
+          f"{sum(r['documents'] - r['distinct_urls'] for r in [one_shared, *ones, *twos])})")
     return {"versions": versions, "one_process": one, "two_processes": two, "overhead": overhead,
+            "rounds": rounds, "one_rates": one_rates, "two_rates": two_rates, "overhead_per_round": per_round,
             "cpu_ms_per_page": {"sqlite_one": cpu_ms[rows[0][0]], "one": one_ms,
                                 "one_through_the_frontier": cpu_ms[rows[2][0]], "two": two_ms},
             "one_process_through_the_frontier": one_shared,
             "target": FRONTIER_TARGET, "one_fraction_of_L": one["pages_per_s"] / limit,
             "two_fraction_of_L": two["pages_per_s"] / limit,
             "sqlite_fraction_of_L": sqlite["pages_per_s"] / limit}
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median rate (the lower middle one of an even number)."""
+    return sorted(runs, key=lambda run: run["pages_per_s"])[(len(runs) - 1) // 2]
 
 # -- main -------------------------------------------------------------------------------------
 
@@ -1130,6 +1153,8 @@ def main() -> None:
                         help="also run an instrumented crawl and print where its time goes")
     parser.add_argument("--frontier", action="store_true",
                         help="also crawl with the store on PostgreSQL: one process, then two sharing a Redis frontier")
+    parser.add_argument("--frontier-rounds", type=int, default=3, metavar="N",
+                        help="with --frontier: alternate the one- and two-process crawls N times (default 3)")
     parser.add_argument("--cprofile", action="store_true", help="with --profile: cProfile that run too")
     parser.add_argument("--crawl-set", action="append", default=[], metavar="NAME=VALUE",
                         help="pass --set NAME=VALUE to the end-to-end crawls (repeatable), "
@@ -1234,7 +1259,7 @@ def main() -> None:
         figures |= {"L": limit, "one_core_series": serial, "fraction_of_L": fraction,
                     "target": TARGET, "children_maxrss_mb": children.ru_maxrss / 1024}
         if args.frontier:
-            figures["frontier"] = run_frontier_comparison(server, tmp, profile, limit, e2e, extra)
+            figures["frontier"] = run_frontier_comparison(server, tmp, profile, limit, e2e, extra, args.frontier_rounds)
             other_load |= {f"frontier {k}": figures["frontier"][k]["other_load_cores"]
                            for k in ("one_process", "one_process_through_the_frontier", "two_processes")}
         if args.profile:
