@@ -1016,7 +1016,9 @@ def run_postgres_crawl(server: SiteServer, tmp: Path, profile: Path, servers: St
     reports = [json.loads(path.read_text())["summaries"][0] for path in sorted((data / "reports").glob("crawl-*.json"))]
     result = measured | store_figures(db) | {
         "processes": processes, "fetched": sum(r.get("fetched", 0) for r in reports),
-        "errors": sum(sum((r.get("errors") or {}).values()) for r in reports),
+        "errors": sum(r.get("errors") or 0 for r in reports),
+        "errors_by_kind": {kind: sum((r.get("errors_by_kind") or {}).get(kind, 0) for r in reports)
+                           for kind in {k for r in reports for k in (r.get("errors_by_kind") or {})}},
         "crawl_seconds": max((r.get("seconds") or 0.0 for r in reports), default=None),
     }
     servers.postgres.drop_database(db)
