@@ -151,7 +151,7 @@ class FrontierScheduler(Scheduler):
             self._release_quietly(token)
             return None
         self._leases[token] = request
-        self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+        self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def _release_quietly(self, token: str) -> None:
@@ -218,7 +218,7 @@ class FrontierScheduler(Scheduler):
             return
         if requeued:
             logger.info("%d requests of a crawler process that died went back to the shared queue", requeued)
-            self.stats.inc_value("pressarchive/frontier/requeued", requeued, spider=self.spider)
+            self.stats.inc_value("pressarchive/frontier/requeued", requeued)
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is not None:
             slot.nextcall.schedule()  # Scrapy's own heartbeat looks at the queue every 5 s only
@@ -237,6 +237,6 @@ def with_frontier(settings: dict[str, Any]) -> dict[str, Any]:
         # The shared pacing replaces the per-process delay: a delay or AutoThrottle applied after
         # the shared reservation would send requests later than reserved, two processes' closer.
         "DOWNLOAD_DELAY": 0,
-        "RANDOMIZE_DOWNLOAD_DELAY": False,
+        "DOWNLOAD_DELAY_JITTER": 0,
         "AUTOTHROTTLE_ENABLED": False,
     }
