@@ -62,7 +62,7 @@ STORY_SIGNATURE_START = [8261175, 71004843, 26530543, 34464723, 21993514, 389673
 def test_signatures_are_the_same_in_every_process() -> None:
     """Stored signatures compare with those of later runs: no per-process salt (Python's str
     hash), no dependence on the installed datasketch's default permutations."""
-    assert SCHEME == "w5-p128-s1-ms"
+    assert SCHEME == "w5-p128-s1-ms-b28x2"
     values = signature(STORY)
     assert values is not None and values.dtype == np.uint32 and len(values) == NUM_PERM
     assert [int(v) for v in values[:6]] == STORY_SIGNATURE_START

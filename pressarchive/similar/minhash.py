@@ -36,12 +36,14 @@ CANDIDATE_THRESHOLD = 0.2
 #: Fewer words than this and a text is not compared at all: a title-only page or a stub
 #: "matches" any other stub.
 MIN_WORDS = 25
-SCHEME = f"w{SHINGLE_WORDS}-p{NUM_PERM}-s{SEED}-ms"
 
 _WORD = re.compile(r"\w+")
 #: Bands and rows per band chosen by datasketch for :data:`CANDIDATE_THRESHOLD` (28 x 2).
 _LSH = MinHashLSH(threshold=CANDIDATE_THRESHOLD, num_perm=NUM_PERM)
 BANDS, ROWS = _LSH.b, _LSH.r
+#: Names everything a stored signature and its buckets depend on: another datasketch choosing
+#: other bands makes every stored bucket stale too.
+SCHEME = f"w{SHINGLE_WORDS}-p{NUM_PERM}-s{SEED}-ms-b{BANDS}x{ROWS}"
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it permutes 64-bit integers
 _FMIX1, _FMIX2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
