@@ -77,12 +77,12 @@ def words(text: str) -> list[str]:
 
 def shingle_hashes(tokens: list[str], size: int = SHINGLE_WORDS) -> np.ndarray:
     """A 32-bit hash of each distinct shingle of ``tokens``, order-sensitive within a shingle."""
-    words = np.fromiter((_word_hash(token) for token in tokens), dtype=np.uint64, count=len(tokens))
+    word_values = np.fromiter((_word_hash(token) for token in tokens), dtype=np.uint64, count=len(tokens))
     count = max(len(tokens) - size + 1, 1)
     mixed = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for offset in range(min(size, len(tokens))):
-            mixed = mixed * _MIX + words[offset:offset + count]
+            mixed = mixed * _MIX + word_values[offset:offset + count]
         mixed ^= mixed >> np.uint64(33)  # MurmurHash3's finaliser: every input bit reaches the top half
         mixed *= _FMIX1
         mixed ^= mixed >> np.uint64(33)
