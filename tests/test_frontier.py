@@ -561,6 +561,43 @@ def test_a_process_lingers_only_until_it_has_seen_the_crawl_under_way(redis_url:
 
 
 @pytest.mark.redis
+def test_a_request_redis_fails_on_its_way_out_goes_back_to_the_queue(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Redis error in the politeness step (taking a slot of the site) must not lose the page:
+    it is not sent, and its lease goes back to the shared queue instead of being released."""
+    import asyncio
+
+    from scrapy.exceptions import IgnoreRequest
+
+    from pressarchive.crawler.frontier.politeness import SharedPolitenessMiddleware
+    from pressarchive.crawler.frontier.shared import GIVE_BACK
+
+    server = redis.Redis.from_url(redis_url)
+    scheduler, frontier = open_scheduler(server, redis_url, "unsent")
+    try:
+        assert scheduler.enqueue_request(Request("http://example.org/a"))
+        request = scheduler.next_request()
+        assert request is not None
+        middleware = SharedPolitenessMiddleware(frontier, delay=0.0, slots=2, timeout=10)
+
+        def fails(*args: Any, **kwargs: Any) -> int:
+            raise redis.ConnectionError("Redis went away for a moment")
+
+        monkeypatch.setattr(middleware, "_acquire", fails)
+        with pytest.raises(IgnoreRequest, match="goes back to the queue"):
+            asyncio.run(middleware.process_request(request))
+        # No engine holds it now: a finished request would be released, this one goes back.
+        assert scheduler.has_pending_requests()
+        assert frontier.pending() == (1, 0)
+        again = scheduler.next_request()
+        assert again is not None and again.url == "http://example.org/a" and GIVE_BACK not in again.meta
+        assert scheduler.stats.get_value("pressarchive/frontier/given_back") == 1
+    finally:
+        scheduler._loop.stop()
+
+
+@pytest.mark.redis
 def test_a_request_is_never_left_seen_and_not_queued(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Marking a URL seen and queueing it are one step: a process that dies (or loses Redis)
     between the two must not leave it seen, or no process ever fetches it."""

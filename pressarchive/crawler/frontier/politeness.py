@@ -18,22 +18,28 @@ that wakes more than :data:`LATE` after its moment (the reactor was busy) reserv
 the reactor does between the wake-up and the socket write is not covered (a process starved
 of CPU there was measured 110 ms late). The tests allow 50 ms, 150 ms for one gap in ten.
 Scrapy's per-process delay and AutoThrottle are off in a frontier crawl (they would delay
-requests after their reservation).
+requests after their reservation). A request Redis fails on its way out is not sent and not lost:
+it is given up here and its lease goes back to the shared queue (``GIVE_BACK``).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 
+import redis
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
 
 from pressarchive.crawler.context import crawl_context
 from pressarchive.crawler.frontier.address import PREFIX
-from pressarchive.crawler.frontier.shared import SharedFrontier
+from pressarchive.crawler.frontier.shared import GIVE_BACK, SharedFrontier
 from pressarchive.urls import host_of
+
+logger = logging.getLogger(__name__)
 
 #: Seconds a request may leave after its reserved moment; later, it reserves a new one.
 LATE = 0.02
@@ -95,6 +101,16 @@ class SharedPolitenessMiddleware:
                    settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), settings.getfloat("DOWNLOAD_TIMEOUT"))
 
     async def process_request(self, request: Request) -> None:
+        try:
+            await self._clear(request)
+        except redis.RedisError as exc:
+            # Not sent, and not lost: the scheduler puts its lease back on the shared queue.
+            self._give_back(request)
+            request.meta[GIVE_BACK] = True
+            message = f"the shared frontier did not answer ({exc}): {request.url} goes back to the queue"
+            raise IgnoreRequest(message) from exc
+
+    async def _clear(self, request: Request) -> None:
         if self._acquire is not None and self.frontier is not None:
             token = self.frontier.worker_prefix + self.frontier.token()  # unique across this process's spiders
             while not self._acquire(keys=[site_key(request.url, "slots")], args=[self.slots, token, self.slot_ms]):
@@ -123,5 +139,9 @@ class SharedPolitenessMiddleware:
 
     def _give_back(self, request: Request) -> None:
         token = request.meta.pop(META_SLOT, None)
-        if token is not None and self.frontier is not None:
+        if token is None or self.frontier is None:
+            return
+        try:
             self.frontier.server.zrem(site_key(request.url, "slots"), token)
+        except redis.RedisError as exc:  # the response stands; the slot frees itself in time
+            logger.warning("could not give back a slot of %s: %s", host_of(request.url), exc)

@@ -40,7 +40,7 @@ from twisted.internet import task
 from pressarchive.crawler.context import crawl_context
 from pressarchive.crawler.frontier import serializer
 from pressarchive.crawler.frontier.serializer import UnreadableRequest
-from pressarchive.crawler.frontier.shared import SharedFrontier
+from pressarchive.crawler.frontier.shared import GIVE_BACK, SharedFrontier
 from pressarchive.crawler.summary import FRONTIER_ERROR_STAT
 
 logger = logging.getLogger(__name__)
@@ -136,6 +136,7 @@ class FrontierScheduler(Scheduler):
             finished = self._finished()
             leased = self.frontier.lease(self.spider.name, finished)
             self._forget(finished)
+            self._give_back_unsent()
         except redis.RedisError as exc:
             self._lost(exc)
             return None
@@ -193,17 +194,28 @@ class FrontierScheduler(Scheduler):
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="frontier_unreachable"))
 
     def _release_finished(self) -> None:
-        """Release the leases of requests the engine is done with (their links already queued)."""
+        """Release the leases of requests the engine is done with (their links already queued),
+        and put back those it gave up unsent."""
         done = self._finished()
         if done:
             self.frontier.release(done)
             self._forget(done)
+        self._give_back_unsent()
 
-    def _finished(self) -> list[str]:
-        """The lease tokens of requests the engine no longer has in progress."""
+    def _finished(self, unsent: bool = False) -> list[str]:
+        """The lease tokens of requests the engine no longer has in progress: those it is done
+        with, or (``unsent``) those the frontier failed on their way out (see ``GIVE_BACK``)."""
         slot = getattr(self.crawler.engine, "_slot", None)
         in_progress = slot.inprogress if slot is not None else set()
-        return [token for token, request in self._leases.items() if request not in in_progress]
+        return [token for token, request in self._leases.items()
+                if request not in in_progress and bool(request.meta.get(GIVE_BACK)) == unsent]
+
+    def _give_back_unsent(self) -> None:
+        unsent = self._finished(unsent=True)
+        if unsent:
+            self.frontier.give_back(unsent)
+            self._forget(unsent)
+            self.stats.inc_value("pressarchive/frontier/given_back", len(unsent))
 
     def _forget(self, tokens: list[str]) -> None:
         for token in tokens:

@@ -51,6 +51,10 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 """
 
+#: ``Request.meta`` key: the request was not sent (the frontier failed it on the way out) and
+#: goes back to the shared queue instead of being released.
+GIVE_BACK = "pressarchive_frontier_give_back"
+
 # Pop the best request of one source's queue (KEYS[1]) into the in-flight hash (KEYS[2]):
 # the queue's key, newline, the score, newline, the encoded request.
 _LEASE = """
