@@ -69,12 +69,14 @@ def tail_of(path: Path, lines: int = 30) -> str:
 
 
 def _demote(account: pwd.struct_passwd | None) -> None:
-    """In the child: die with the parent, and drop root for the server's account."""
-    die_with_parent()
+    """In the child: drop root for the server's account, then die with the parent (in that
+    order: the kernel forgets the death signal when a process's credentials change, so a test
+    session killed outright left its PostgreSQL running)."""
     if account is not None:
         os.setgroups([])
         os.setgid(account.pw_gid)
         os.setuid(account.pw_uid)
+    die_with_parent()
 
 
 class PostgresServer:
