@@ -16,10 +16,13 @@ import sys
 import threading
 import time
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from types import ModuleType, TracebackType
+from types import ModuleType
 from typing import Any, NamedTuple
+
+from tests.loopback import serve
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 PER_PAGE = 50
@@ -50,16 +53,17 @@ def listing_path(page: int) -> str:
 
 
 class LoadRoom:
-    """``releases`` small releases served by a ThreadingHTTPServer in daemon threads."""
+    """``releases`` small releases, served on 127.0.0.1 while used as a context manager."""
 
-    def __init__(self, releases: int, host: str = "127.0.0.1") -> None:
+    host = "127.0.0.1"
+
+    def __init__(self, releases: int) -> None:
         self.total = releases
-        self.host = host
         self.base_url = ""
         self.requests: list[Request] = []
         self._lock = threading.Lock()
         self._pages: dict[str, tuple[str, bytes]] = {}
-        self._server: ThreadingHTTPServer | None = None
+        self._serving = ExitStack()
         self._gen = sitegen()
         self.release_paths = [self._gen.release(n, releases).path for n in range(releases)]
 
@@ -131,29 +135,17 @@ class LoadRoom:
 
     # -- serving -------------------------------------------------------------------------------
 
-    def start(self) -> str:
-        if self._server is None:
-            handler = type("LoadRoomHandler", (_Handler,), {"room": self})
-            self._server = ThreadingHTTPServer((self.host, 0), handler)
-            self._server.daemon_threads = True
-            self.base_url = f"http://{self.host}:{self._server.server_address[1]}"
-            self._build()
-            threading.Thread(target=self._server.serve_forever, name="loadroom", daemon=True).start()
-        return self.base_url
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
     def __enter__(self) -> LoadRoom:
-        self.start()
+        """Serve the room (tests/loopback.py's server) until the ``with`` block ends."""
+        handler = type("LoadRoomHandler", (_Handler,), {"room": self})
+        with ExitStack() as stack:
+            self.base_url = stack.enter_context(serve(handler))
+            self._build()  # the sitemap and robots.txt name the base URL
+            self._serving = stack.pop_all()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
-        self.stop()
+    def __exit__(self, *exc_info: object) -> None:
+        self._serving.close()
 
 
 class _Handler(BaseHTTPRequestHandler):
