@@ -6,9 +6,8 @@ and qualifiers must be known, and each carries who made it and why.
 
 from __future__ import annotations
 
-import unicodedata
-
 import math
+import unicodedata
 from datetime import UTC, datetime
 
 from pressarchive.dossiers.coverage import coverage_of
