@@ -571,7 +571,6 @@ def test_a_request_redis_fails_on_its_way_out_goes_back_to_the_queue(
     from scrapy.exceptions import IgnoreRequest
 
     from pressarchive.crawler.frontier.politeness import SharedPolitenessMiddleware
-    from pressarchive.crawler.frontier.shared import GIVE_BACK
 
     server = redis.Redis.from_url(redis_url)
     scheduler, frontier = open_scheduler(server, redis_url, "unsent")
@@ -591,7 +590,7 @@ def test_a_request_redis_fails_on_its_way_out_goes_back_to_the_queue(
         assert scheduler.has_pending_requests()
         assert frontier.pending() == (1, 0)
         again = scheduler.next_request()
-        assert again is not None and again.url == "http://example.org/a" and GIVE_BACK not in again.meta
+        assert again is not None and again.url == "http://example.org/a" and again not in frontier.unsent
         assert scheduler.stats.get_value("pressarchive/frontier/given_back") == 1
     finally:
         scheduler._loop.stop()

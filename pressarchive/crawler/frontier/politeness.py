@@ -19,7 +19,7 @@ the reactor does between the wake-up and the socket write is not covered (a proc
 of CPU there was measured 110 ms late). The tests allow 50 ms, 150 ms for one gap in ten.
 Scrapy's per-process delay and AutoThrottle are off in a frontier crawl (they would delay
 requests after their reservation). A request Redis fails on its way out is not sent and not lost:
-it is given up here and its lease goes back to the shared queue (``GIVE_BACK``).
+it is given up here and its lease goes back to the shared queue (``SharedFrontier.unsent``).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from scrapy.utils.asyncio import sleep
 
 from pressarchive.crawler.context import crawl_context
 from pressarchive.crawler.frontier.address import PREFIX
-from pressarchive.crawler.frontier.shared import GIVE_BACK, SharedFrontier
+from pressarchive.crawler.frontier.shared import SharedFrontier
 from pressarchive.urls import host_of
 
 logger = logging.getLogger(__name__)
@@ -106,7 +106,8 @@ class SharedPolitenessMiddleware:
         except redis.RedisError as exc:
             # Not sent, and not lost: the scheduler puts its lease back on the shared queue.
             self._give_back(request)
-            request.meta[GIVE_BACK] = True
+            if self.frontier is not None:
+                self.frontier.unsent.add(request)
             message = f"the shared frontier did not answer ({exc}): {request.url} goes back to the queue"
             raise IgnoreRequest(message) from exc
 

@@ -40,7 +40,7 @@ from twisted.internet import task
 from pressarchive.crawler.context import crawl_context
 from pressarchive.crawler.frontier import serializer
 from pressarchive.crawler.frontier.serializer import UnreadableRequest
-from pressarchive.crawler.frontier.shared import GIVE_BACK, SharedFrontier
+from pressarchive.crawler.frontier.shared import SharedFrontier
 from pressarchive.crawler.summary import FRONTIER_ERROR_STAT
 
 logger = logging.getLogger(__name__)
@@ -204,11 +204,11 @@ class FrontierScheduler(Scheduler):
 
     def _finished(self, unsent: bool = False) -> list[str]:
         """The lease tokens of requests the engine no longer has in progress: those it is done
-        with, or (``unsent``) those the frontier failed on their way out (see ``GIVE_BACK``)."""
+        with, or (``unsent``) those the frontier failed on their way out (``SharedFrontier.unsent``)."""
         slot = getattr(self.crawler.engine, "_slot", None)
         in_progress = slot.inprogress if slot is not None else set()
         return [token for token, request in self._leases.items()
-                if request not in in_progress and bool(request.meta.get(GIVE_BACK)) == unsent]
+                if request not in in_progress and (request in self.frontier.unsent) == unsent]
 
     def _give_back_unsent(self) -> None:
         unsent = self._finished(unsent=True)

@@ -27,6 +27,7 @@ import socket
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import count
@@ -50,10 +51,6 @@ _UNLOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
-
-#: ``Request.meta`` key: the request was not sent (the frontier failed it on the way out) and
-#: goes back to the shared queue instead of being released.
-GIVE_BACK = "pressarchive_frontier_give_back"
 
 # Pop the best request of one source's queue (KEYS[1]) into the in-flight hash (KEYS[2]):
 # the queue's key, newline, the score, newline, the encoded request.
@@ -126,6 +123,10 @@ class SharedFrontier:
         self.crawl_key = address.redis_key("crawl")
         self.crawl_id = ""  # which crawl of this key: a new one each time a finished crawl is cleared
         self._tokens = count(1)
+        # Requests this process could not send (Redis failed them on the way out): their leases
+        # go back to the queue instead of being released. Kept here, not in ``Request.meta``,
+        # which a request read from Redis (untrusted) could set for itself.
+        self.unsent: weakref.WeakSet[Any] = weakref.WeakSet()
         self._beating: threading.Event | None = None
         self._beater: threading.Thread | None = None
         self._lease = server.register_script(_LEASE)
