@@ -404,3 +404,29 @@ def test_next_revision_is_written_from_what_schema_py_adds(tmp_path: Path) -> No
     assert f"revision = '{number}'" in written and f"down_revision = '{head_revision()}'" in written
     assert "op.create_table('trial_notes'" in written and "op.drop_table('trial_notes')" in written
     assert not list(VERSIONS.glob(f"{number}_*"))
+
+
+def test_the_switch_to_wal_waits_for_another_opener_and_other_errors_pass() -> None:
+    """SQLite may answer "database is locked" at once to the WAL switch while another process
+    creates the same archive: it is tried again; any other error is the caller's."""
+    import sqlite3
+
+    from pressarchive.store.engine import _use_wal
+
+    class Cursor:
+        def __init__(self, failures: list[str]) -> None:
+            self.failures = failures
+            self.calls = 0
+
+        def execute(self, sql: str) -> None:
+            self.calls += 1
+            if self.failures:
+                raise sqlite3.OperationalError(self.failures.pop(0))
+
+    locked = Cursor(["database is locked", "database is locked"])
+    _use_wal(locked)
+    assert locked.calls == 3
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        _use_wal(Cursor(["disk I/O error"]))
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _use_wal(Cursor(["database is locked"] * 100), seconds=0.1)

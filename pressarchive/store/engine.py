@@ -12,6 +12,8 @@ reconnect, not a failed command; :data:`POOL_RECYCLE` replaces connections older
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,8 @@ from pressarchive.errors import UserError
 
 #: Connections each process keeps open to a PostgreSQL store, and how many more it may open when busy.
 POOL_SIZE = 5
+#: Seconds an SQLite connection waits for a writer (its busy timeout), and for the switch to WAL.
+WAL_SWITCH_SECONDS = 30.0
 POOL_OVERFLOW = 10
 #: Seconds after which a pooled PostgreSQL connection is replaced (idle-connection reapers cut sooner ones).
 POOL_RECYCLE = 1800
@@ -42,7 +46,7 @@ class StoreUnavailable(UserError):
 def create_engine(address: DatabaseAddress) -> Engine:
     """An engine for ``address`` with its backend's settings (nothing is connected yet)."""
     if address.is_sqlite:
-        engine = sa.create_engine(address.url, connect_args={"timeout": 30})
+        engine = sa.create_engine(address.url, connect_args={"timeout": WAL_SWITCH_SECONDS})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return sa.create_engine(
@@ -93,7 +97,25 @@ def unavailable(address: DatabaseAddress, error: sa.exc.DBAPIError) -> StoreUnav
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _use_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _use_wal(cursor: Any, seconds: float = WAL_SWITCH_SECONDS) -> None:
+    """Switch a new database to WAL, waiting while another opener holds it.
+
+    SQLite does not always call the busy handler for this switch: three processes opening a
+    new, empty archive at once saw "database is locked" at once (CI, once in four runs), so
+    the switch is retried until the connection's own timeout would have run out.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
