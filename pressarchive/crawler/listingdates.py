@@ -46,13 +46,16 @@ def listed_release_dates(
         for element in (anchor, *anchor.iterancestors()):
             releases_under[element].add(url)
     found: dict[str, set[date]] = defaultdict(set)
+    item_dates: dict[HtmlElement, set[date]] = {}  # a teaser's title and "read more" share an item
     for anchor, url in links:
         item = anchor
         for parent in anchor.iterancestors():
             if len(releases_under[parent]) > 1:
                 break
             item = parent
-        found[url] |= _item_dates(item, language, today)
+        if item not in item_dates:
+            item_dates[item] = _item_dates(item, language, today)
+        found[url] |= item_dates[item]
     return {url: next(iter(days)) for url, days in found.items() if len(days) == 1}
 
 

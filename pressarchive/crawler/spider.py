@@ -28,7 +28,6 @@ from scrapy import Request, Selector, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
 from pressarchive.crawler.capture import CAPTURE_META
@@ -43,7 +42,8 @@ from pressarchive.crawler.incremental import (
 )
 from pressarchive.crawler.items import ListedItem, PageItem, RemovalItem
 from pressarchive.crawler.listingdates import LISTED_DATE_META, listed_day, listed_release_dates, parse_day
-from pressarchive.crawler.media import DENIED_EXTENSIONS, is_denied_url
+from pressarchive.crawler.links import page_links
+from pressarchive.crawler.media import is_denied_url
 from pressarchive.crawler.revisit import RevisitPolicy
 from pressarchive.crawler.settings import SETTINGS
 from pressarchive.crawler.sitemaps import DatedSitemap, SitemapError, sitemap_body
@@ -87,10 +87,6 @@ class PressRoomSpider(Spider):
         # RE2, never Python's backtracking engine: a profile's regex cannot hang the crawl.
         self._article = compile_patterns(profile.article)
         self._follow = compile_patterns(profile.follow)
-        # One pass over a listing's links for releases and listings alike: link extraction is
-        # the dearest step of a listing page (mega-menus carry hundreds of links). No ``allow``:
-        # Scrapy would compile it with ``re``; the links are routed by the RE2 patterns below.
-        self._links = LinkExtractor(deny_extensions=sorted(DENIED_EXTENSIONS))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PressRoomSpider:
@@ -178,11 +174,13 @@ class PressRoomSpider(Spider):
             return
         releases: list[str] = []
         listings: list[str] = []
-        for link in self._links.extract_links(response):
-            if any(pattern.search(link.url) for pattern in self._article):
-                releases.append(link.url)
-            elif any(pattern.search(link.url) for pattern in self._follow):
-                listings.append(link.url)
+        # One pass over a listing's links for releases and listings alike (mega-menus carry
+        # hundreds of links), routed by the profile's RE2 patterns.
+        for url in page_links(response):
+            if any(pattern.search(url) for pattern in self._article):
+                releases.append(url)
+            elif any(pattern.search(url) for pattern in self._follow):
+                listings.append(url)
         if not releases and not listings:
             # A listing always links a release or another listing page; one that links
             # neither is a maintenance, login or error page answered with 200.
