@@ -20,7 +20,9 @@ from pressarchive.datadir import DataDir
 from pressarchive.record import Document
 from pressarchive.service import ArchiveService
 from pressarchive.similar import update_similarity
-from pressarchive.similar.minhash import NUM_PERM, SCHEME, jaccard, signature
+from pressarchive.similar.minhash import (
+    BANDS, CANDIDATE_THRESHOLD, NUM_PERM, ROWS, SCHEME, jaccard, lsh_bands, signature,
+)
 from pressarchive.store import Archive, schema
 from pressarchive.web import create_app
 from tests.archive_builder import Builder
@@ -61,7 +63,7 @@ STORY_SIGNATURE_START = [8261175, 71004843, 26530543, 34464723, 21993514, 389673
 
 def test_signatures_are_the_same_in_every_process() -> None:
     """Stored signatures compare with those of later runs: no per-process salt (Python's str
-    hash), no dependence on the installed datasketch's default permutations."""
+    hash), no dependence on an installed library's default permutations."""
     assert SCHEME == "w5-p128-s1-ms-b28x2"
     values = signature(STORY)
     assert values is not None and values.dtype == np.uint32 and len(values) == NUM_PERM
@@ -72,6 +74,18 @@ def test_signatures_are_the_same_in_every_process() -> None:
         out = subprocess.run([sys.executable, "-c", script], input=STORY, capture_output=True, text=True,
                              env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout
         assert json.loads(out) == STORY_SIGNATURE_START
+
+
+#: (threshold, permutations) -> (bands, rows) as datasketch 1.6's ``MinHashLSH`` chose them.
+DATASKETCH_BANDS = {(0.2, 64): (28, 2), (0.2, 128): (28, 2), (0.2, 256): (85, 3), (0.5, 64): (14, 4),
+                    (0.5, 128): (25, 5), (0.5, 256): (42, 6), (0.8, 64): (5, 11), (0.8, 128): (9, 13),
+                    (0.8, 256): (17, 15)}
+
+
+def test_lsh_bands_are_chosen_as_datasketch_chose_them() -> None:
+    """The bands are part of SCHEME: computed without datasketch, they must stay what stored buckets used."""
+    assert {key: lsh_bands(*key) for key in DATASKETCH_BANDS} == DATASKETCH_BANDS
+    assert (BANDS, ROWS) == lsh_bands(CANDIDATE_THRESHOLD, NUM_PERM) == (28, 2)
 
 
 def test_a_signature_of_an_older_scheme_is_signed_again(archive: Archive) -> None:
