@@ -159,7 +159,6 @@ def run_and_report(ctx: Context, profiles: list[Profile], resume_hint: str = "",
         summaries = run_crawl(profiles, data, since=since, settings=settings, console=console,
                               resume=bool(options.get("resume")), full=bool(options.get("full")),
                               indexer=indexer, frontier=frontier)
-        indexer.last_round()  # what the rounds during the crawl did not see
         total = _frontier_total(data, frontier.key) if frontier is not None else None
     indexed = indexer.total
     console.print(summary_table(summaries, "crawl summary"))

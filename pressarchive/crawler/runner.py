@@ -168,7 +168,8 @@ def run_crawl(
 
     ``indexer`` (the caller's "index what is pending": the crawler knows no index) runs a
     round every :data:`INDEX_EVERY` seconds during the crawl, so indexing overlaps fetching
-    and extraction instead of following them; the caller runs it once more afterwards.
+    and extraction instead of following them, and its last round as the crawl ends, beside the
+    CDXJ refresh.
     Twisted's reactor cannot be restarted, so this runs once per process.
 
     With ``frontier``, this process shares one crawl with every other process given the same
@@ -191,6 +192,7 @@ def run_crawl(
     repair_open_files(data.warc_dir)
     archive = Archive(data.database_url)
     indexing = cdxj.ClosedWarcIndexer(data)  # WARC files closed on rotation, indexed as the crawl goes on
+    last_round: threading.Thread | None = None
     try:
         run_id, resumed_from = _start_run(archive, profiles, started, resume and shared is None, shared)
         with SignalLatch() as latch, extraction_workers(int(scrapy_settings["PRESSARCHIVE_EXTRACT_WORKERS"]),
@@ -209,6 +211,7 @@ def run_crawl(
                               done=done, context=context, full=full)
                 crawlers.append((profile.name, crawler))
             _run_with_progress(process, crawlers, console, indexer)
+        last_round = _start_last_round(indexer)
         summaries = [CrawlSummary.from_stats(name, crawler.stats.get_stats(), run_id=run_id,
                                              stop_signal=process.stop_signal) for name, crawler in crawlers]
         report = _report(run_id, resumed_from, started, summaries)
@@ -225,8 +228,22 @@ def run_crawl(
         indexing.close()
         # Every WARC file of the run is closed now (and those a killed crawl left, repaired).
         cdxj.refresh_quietly(data)
+        if last_round is not None:
+            last_round.join()
     (data.reports_dir / f"crawl-{stamp}.json").write_text(json.dumps(report, indent=2), "utf-8")
     return summaries
+
+
+def _start_last_round(indexer: BackgroundIndexer | None) -> threading.Thread | None:
+    """The last indexing round, started as fetching ends: it waits on its own process while
+    this one writes the report and refreshes the CDXJ index (which reads every record the
+    crawl wrote: 1.3 s for 5,000 releases), so the two use both cores instead of one after
+    the other."""
+    if indexer is None:
+        return None
+    thread = threading.Thread(target=indexer.last_round, name="last-indexing-round")
+    thread.start()
+    return thread
 
 
 def _start_run(archive: Archive, profiles: list[Profile], started: datetime, resume: bool,
