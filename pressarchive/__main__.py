@@ -2,4 +2,5 @@
 
 from pressarchive.cli import main
 
-main()
+if __name__ == "__main__":  # not when a worker's fork server imports the parent's main module
+    main()

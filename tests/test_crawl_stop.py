@@ -147,18 +147,20 @@ def test_ctrl_c_ends_a_crawl_with_a_long_delay_within_5_seconds_and_it_resumes(
     assert cli("check").returncode == 0
 
 
-def _children(pid: int) -> int:
+def _descendants(pid: int) -> int:
+    """How many processes descend from ``pid`` (workers are children of the fork server)."""
     tasks = Path(f"/proc/{pid}/task")
     try:
-        return sum(len((task / "children").read_text().split()) for task in tasks.iterdir())
-    except OSError:  # a thread ended while being read
+        children = [int(child) for task in tasks.iterdir() for child in (task / "children").read_text().split()]
+    except OSError:  # a thread or the process ended while being read
         return 0
+    return len(children) + sum(_descendants(child) for child in children)
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to see the workers start")
 def test_ctrl_c_while_the_crawl_starts_is_an_interruption_too(cli: CLI, pdf_site: str, tmp_path: Path) -> None:
-    # The signal lands once the extraction workers are spawned (after multiprocessing's
-    # resource tracker and the indexing process, which start first), before Scrapy's reactor
+    # The signal lands once the extraction workers are forked (after multiprocessing's
+    # resource tracker, the fork server and the indexing process, which start first), before Scrapy's reactor
     # runs and listens: it used to raise KeyboardInterrupt inside Twisted (a traceback, then
     # a crawl that went on to exit 0) or in a worker still importing (a traceback).
     profile = tmp_path / "site.toml"
@@ -170,9 +172,9 @@ def test_ctrl_c_while_the_crawl_starts_is_an_interruption_too(cli: CLI, pdf_site
                                start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        while _children(process.pid) < 4 and time.monotonic() < deadline and process.poll() is None:
+        while _descendants(process.pid) < 5 and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.005)
-        # Both workers spawned; a Ctrl-C in the milliseconds of a spawn itself is lost (see
+        # Both workers forked; a Ctrl-C in the milliseconds of a start itself is lost (see
         # processes._sigint_ignored_by_children), so the signal comes just after.
         time.sleep(0.05)
     finally:

@@ -158,3 +158,36 @@ def test_a_worker_whose_parent_is_gone_ends_without_a_traceback(capfd: pytest.Ca
     process.join(60)
     assert process.exitcode == 0
     assert "Traceback" not in capfd.readouterr().err
+
+
+# -- workers are forked from a fork server that has loaded what they need ---------------------
+
+
+def _worker_state(names: list[str]) -> dict[str, object]:
+    import sys
+
+    return {"loaded": [name for name in names if name in sys.modules], "cwd": os.getcwd(),
+            "variable": os.environ.get("PRESSARCHIVE_TEST_WORKER_ENV"), "pid": os.getpid(), "parent": os.getppid()}
+
+
+def test_a_worker_starts_loaded_in_the_parents_directory_and_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Workers are forks of a server that imported extraction (warmed up) and the indexing
+    service once; what the parent changed since that server started still reaches them."""
+    first = processes.WorkerProcess()
+    try:
+        first.call(int, "1")  # the fork server runs from here on, whatever the test order
+    finally:
+        first.close()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRESSARCHIVE_TEST_WORKER_ENV", "set after the fork server started")
+    worker = processes.WorkerProcess()
+    try:
+        state = worker.call(_worker_state, ["trafilatura", "py3langid", "pressarchive.service", "scrapy"])
+    finally:
+        worker.close()
+    assert state["loaded"] == ["trafilatura", "py3langid", "pressarchive.service"], "no Scrapy in a worker"
+    assert state["cwd"] == str(tmp_path)
+    assert state["variable"] == "set after the fork server started"
+    assert state["parent"] != os.getpid(), "a fork server's child, not a fork of this process"

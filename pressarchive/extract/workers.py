@@ -177,7 +177,7 @@ class ExtractionWorkers:
 
     def _start(self) -> WorkerProcess:
         # The worker loads its libraries now, while the crawl starts: the first page waits less.
-        return WorkerProcess(_warm_up, self.limits)
+        return WorkerProcess(warm_up, self.limits)
 
     def _done(self, _future: Future[Any]) -> None:
         with self._lock:
@@ -195,7 +195,8 @@ def _fail(task: _Task, error: BaseException) -> None:
         task.future.set_exception(error)
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
+    """One small extraction, so that the libraries and models are loaded before the first page."""
     from pressarchive.extract import extract_document
 
     try:  # the first extraction loads trafilatura's, htmldate's and the language models
