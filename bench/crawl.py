@@ -158,6 +158,7 @@ class TreeRss:
         self.interval = interval
         self.peak_kb = 0
         self.peak_processes = 0
+        self.seen: set[int] = set()  # every descendant sampled, to reap those left behind
         self.waits: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -170,6 +171,7 @@ class TreeRss:
             if total > self.peak_kb:
                 self.peak_kb = total
             self.peak_processes = max(self.peak_processes, len(pids))
+            self.seen.update(pids)
             for pid in pids:
                 self.waits.update(run_queue_wait(pid))
 
@@ -180,6 +182,39 @@ class TreeRss:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+def become_subreaper() -> None:
+    """Descendants orphaned by a measured command become this script's children (Linux).
+
+    pressarchive's worker processes are children of multiprocessing's fork server, which
+    outlives the crawl process by a moment: without this, it and its workers' CPU would be
+    left out of the crawl's ``wait4`` rusage (and counted as other load).
+    """
+    import ctypes
+
+    pr_set_child_subreaper = 36
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_child_subreaper, 1, 0, 0, 0)
+
+
+def reap_orphans(pids: set[int], timeout: float = 10.0) -> tuple[float, float]:
+    """Wait for the measured command's descendants that outlived it; their (user, system) CPU."""
+    user = system = 0.0
+    deadline = time.monotonic() + timeout
+    pending = set(pids)
+    while pending and time.monotonic() < deadline:
+        for pid in list(pending):
+            try:
+                done, _status, usage = os.wait4(pid, os.WNOHANG)
+            except ChildProcessError:  # not ours: reaped by its own parent, or never orphaned
+                pending.discard(pid)
+                continue
+            if done:
+                user, system = user + usage.ru_utime, system + usage.ru_stime
+                pending.discard(pid)
+        if pending:
+            time.sleep(0.01)
+    return user, system
+
 
 def _descendants(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
@@ -227,13 +262,15 @@ def run_measured(cmd: list[str], log: Path, env: dict[str, str] | None = None,
         wall = time.perf_counter() - started
         sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
+        orphan_user, orphan_sys = reap_orphans(sampler.seen - {proc.pid})
+    cpu_user, cpu_sys = usage.ru_utime + orphan_user, usage.ru_stime + orphan_sys
     busy = machine_busy() - busy
     server_cpu = server.stats()["cpu"] - server_cpu if server is not None else 0.0
-    ours = usage.ru_utime + usage.ru_stime + server_cpu + time.process_time() - own
+    ours = cpu_user + cpu_sys + server_cpu + time.process_time() - own
     return {
         "returncode": proc.returncode, "wall": wall, "server_cpu_share": server_cpu / wall,
         "other_load_cores": max(0.0, busy - ours) / wall, "run_queue_wait_s": sampler.run_queue_wait,
-        "cpu_user": usage.ru_utime, "cpu_sys": usage.ru_stime,
+        "cpu_user": cpu_user, "cpu_sys": cpu_sys,
         "maxrss_mb": usage.ru_maxrss / 1024, "tree_peak_rss_mb": sampler.peak_kb / 1024,
         "processes": sampler.peak_processes,
     }
@@ -959,6 +996,9 @@ def run_measured_together(cmds: list[list[str]], logs: list[Path], env: dict[str
         wall = time.perf_counter() - started
         for sampler in samplers:
             sampler.stop()
+        orphans = set().union(*(sampler.seen for sampler in samplers)) - {proc.pid for proc in procs}
+        orphan_user, orphan_sys = reap_orphans(orphans)
+        user, system = user + orphan_user, system + orphan_sys
     finally:
         for out in outs:
             out.close()
@@ -1162,6 +1202,7 @@ def main() -> None:
                         help="pass --set NAME=VALUE to the end-to-end crawls (repeatable), "
                              "e.g. PRESSARCHIVE_EXTRACT_WORKERS=0")
     args = parser.parse_args()
+    become_subreaper()
     extra = [arg for assignment in args.crawl_set for arg in ("--set", assignment)]
     releases = args.releases or (500 if args.quick else 5000)
     sample = args.sample or (150 if args.quick else 300)

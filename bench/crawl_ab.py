@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--releases", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    crawl.become_subreaper()
     server = crawl.SiteServer(args.releases)
     tmp = Path(tempfile.mkdtemp(prefix="pressarchive-ab-"))
     profile = crawl.write_profile(tmp, server.base_url)
