@@ -708,16 +708,18 @@ def instrumented_cli_main(out: str, cli_args: list[str]) -> None:
             profiler.dump_stats(out + ".pstats")
         latencies = [lat for lat, _ in throttle]
         delays = sorted(d for _, d in throttle)
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # The workers are the fork server's children, not this process's: their CPU and peak
+        # RSS come from /proc, read as each was stopped.
         Path(out).write_text(json.dumps({
             "wall": time.perf_counter() - started,
             "process_cpu": time.process_time(),
             "main_thread_cpu": time.thread_time(),
             "workers": workers,
-            "workers_cpu": children.ru_utime + children.ru_stime,
+            "workers_cpu": sum(worker["cpu"] for worker in worker_cpu.values()),
             "worker_processes": worker_cpu,
             "maxrss_mb": memory | {"end": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                                   "workers": children.ru_maxrss / 1024},
+                                   "workers": max((worker.get("peak_rss_mb", 0.0) for worker in worker_cpu.values()),
+                                                  default=0.0)},
             "stages": timer.stages,
             "latency_stages": sorted(timer.latency),
             "queues": sampler.summary(),
@@ -737,6 +739,13 @@ def instrumented_cli_main(out: str, cli_args: list[str]) -> None:
     except SystemExit as exc:
         if exc.code not in (0, None):
             raise
+
+def _peak_rss_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 def _instrument_worker_processes() -> dict[int, dict[str, Any]]:
     """Each worker process's role and CPU, read from /proc just before it is stopped; every call
@@ -765,6 +774,7 @@ def _instrument_worker_processes() -> dict[int, dict[str, Any]]:
                 with open(f"/proc/{pid}/stat", "rb") as fh:
                     fields = fh.read().rsplit(b")", 1)[1].split()
                 seen[pid]["cpu"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                seen[pid]["peak_rss_mb"] = _peak_rss_kb(pid) / 1024
             except (OSError, IndexError, ValueError):
                 pass
         original_stop(self, grace)

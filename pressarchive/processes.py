@@ -144,9 +144,9 @@ def _sigint_ignored_by_children() -> Iterator[None]:
     workers stop; a worker that got the signal while still importing would die printing a
     ``KeyboardInterrupt`` traceback. An ignored disposition survives the exec of the fork
     server, which passes it on to every worker it forks, and Python keeps it (a blocked signal
-    mask would not survive). Only the main thread
-    may set handlers: a worker replaced from another thread starts as before. A Ctrl-C in the
-    few milliseconds of the start is lost; pressing it again works.
+    mask would not survive). Only the main thread may set handlers: a worker replaced from
+    another thread is forked by the server started earlier. A Ctrl-C in the few milliseconds
+    of the start is lost; pressing it again works.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
