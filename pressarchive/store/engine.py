@@ -23,10 +23,10 @@ from sqlalchemy.engine import Engine
 from pressarchive.dbaddress import DatabaseAddress
 from pressarchive.errors import UserError
 
-#: Connections each process keeps open to a PostgreSQL store, and how many more it may open when busy.
-POOL_SIZE = 5
 #: Seconds an SQLite connection waits for a writer (its busy timeout), and for the switch to WAL.
 WAL_SWITCH_SECONDS = 30.0
+#: Connections each process keeps open to a PostgreSQL store, and how many more it may open when busy.
+POOL_SIZE = 5
 POOL_OVERFLOW = 10
 #: Seconds after which a pooled PostgreSQL connection is replaced (idle-connection reapers cut sooner ones).
 POOL_RECYCLE = 1800
