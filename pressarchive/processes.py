@@ -2,14 +2,16 @@
 whatever they are doing.
 
 Forked from a fork server, never from the crawl itself: the crawl runs Twisted's reactor and
-threads, which a fork would copy mid-flight. The fork server (multiprocessing's ``forkserver``)
-is a clean process started once per parent; before its first fork it imports the parent's
-main module and :data:`PRELOAD` (the extraction libraries and models, warmed up, and the
-indexing service), so every worker, and every replacement of a worker killed over its budget,
-starts loaded. Spawned workers each paid that again: 1.1 s of CPU per extraction worker and
-0.3 s per indexing process, on the cores the crawl was using. A worker gets the parent's
-``sys.path`` and working directory as spawned ones do, and its environment as the parent has
-it when the worker starts (a fork server's own would be the one of its start).
+threads, which a fork would copy mid-flight. The fork server (multiprocessing's
+``forkserver``) is a clean process started once per parent; before its first fork it imports
+the parent's main module and :data:`PRELOAD` (the extraction libraries and models, warmed
+up, and the indexing service), so every worker, and every replacement of a worker killed
+over its budget, starts loaded. The server is started early (:func:`start_fork_server`) and
+workers are started on threads, so nobody waits for its preload on the crawl's thread.
+Spawned workers each paid that again: 1.1 s of CPU per extraction worker and 0.3 s per
+indexing process, on the cores the crawl was using. A worker gets the parent's ``sys.path``
+and working directory as spawned ones do, and its environment as the parent has it when the
+worker starts (a fork server's own would be the one of its start).
 
 A :class:`WorkerProcess` runs one call at a time over a pipe of its own, so its parent knows
 which call a process is busy with and can kill that process alone when the call runs too long
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import threading
@@ -39,6 +42,20 @@ except ImportError:  # pragma: no cover - Windows
 
 #: Modules the fork server imports before its first fork, beside the parent's main module.
 PRELOAD = ("__main__", "pressarchive.warmstart")
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, from the main thread, and return without waiting for it.
+
+    Its preload takes about 1.3 s; a process start waits for it, so a caller that started its
+    workers on its own thread sat idle that long. Started here, the server loads while the
+    caller goes on, and the workers are started on threads of their own: the first of them
+    waits for the server, not the caller. The main thread matters because only it can make
+    the server start with SIGINT ignored (see :func:`_sigint_ignored_by_children`).
+    """
+    _context()
+    with _sigint_ignored_by_children():
+        multiprocessing.forkserver.ensure_running()
 
 
 class WorkerDied(Exception):

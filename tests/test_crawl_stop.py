@@ -159,10 +159,10 @@ def _descendants(pid: int) -> int:
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to see the workers start")
 def test_ctrl_c_while_the_crawl_starts_is_an_interruption_too(cli: CLI, pdf_site: str, tmp_path: Path) -> None:
-    # The signal lands once the extraction workers are forked (after multiprocessing's
-    # resource tracker, the fork server and the indexing process, which start first), before Scrapy's reactor
-    # runs and listens: it used to raise KeyboardInterrupt inside Twisted (a traceback, then
-    # a crawl that went on to exit 0) or in a worker still importing (a traceback).
+    # The signal lands once multiprocessing's resource tracker, the fork server, the two
+    # extraction workers and the indexing process all run: the workers start on threads of
+    # their own while the crawl starts. It used to raise KeyboardInterrupt inside Twisted (a
+    # traceback, then a crawl that went on to exit 0) or in a worker still importing (a traceback).
     profile = tmp_path / "site.toml"
     profile.write_text(f'name = "site"\nlanguage = "en"\nstart_urls = ["{pdf_site}/news/"]\n'
                        "article = ['/news/releases/']\n", "utf-8")

@@ -128,6 +128,16 @@ def test_closing_does_not_wait_for_a_stuck_page() -> None:
     assert all(process is None or process.process.exitcode is not None for process in workers._processes)
 
 
+def test_workers_closed_while_they_start_leave_no_process_behind() -> None:
+    # Each worker thread starts its own process, so close() may come before a process exists.
+    workers = ExtractionWorkers(2)
+    workers.close()
+    for thread in workers._threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in workers._threads)
+    assert all(process is None or process.process.exitcode is not None for process in workers._processes)
+
+
 def _endless_round(wait: bool = True) -> int:
     _endless_loop()
     return 0

@@ -35,7 +35,7 @@ from pressarchive.datadir import DataDir
 from pressarchive.errors import UserError
 from pressarchive.extract.workers import STOP_GRACE, ExtractionWorkers
 from pressarchive.isodate import utc_iso
-from pressarchive.processes import WorkerDied, WorkerProcess
+from pressarchive.processes import WorkerDied, WorkerProcess, start_fork_server
 from pressarchive.profiles import Profile
 from pressarchive.store import Archive
 from pressarchive.warc import cdxj, repair_open_files
@@ -82,7 +82,8 @@ class BackgroundIndexer:
         self.failed_rounds = 0
         self.stopped = False
         self._lock = threading.Lock()
-        self._process: WorkerProcess | None = WorkerProcess()
+        start_fork_server()  # it loads while the crawl starts; the first round starts the process
+        self._process: WorkerProcess | None = None
 
     def round(self) -> int:
         """Index what is pending now; called on a thread of the reactor's pool, which only waits."""
@@ -144,11 +145,16 @@ class BackgroundIndexer:
         with self._lock:  # so that stop() kills whichever process the round runs in
             if self.stopped:
                 return 0
-            if fresh or self._process is None:
-                if self._process is not None:
-                    self._process.close()
-                self._process = WorkerProcess()
-            process = self._process
+            process, old = (None, self._process) if fresh else (self._process, None)
+        if old is not None:
+            old.close()
+        if process is None:
+            process = WorkerProcess()  # outside the lock: a start waits for the fork server
+            with self._lock:
+                self._process = process
+                if self.stopped:  # stop() ran meanwhile and did not see this process
+                    process.close()
+                    return 0
         count: int = process.call(self.indexer, wait=wait)
         return count
 

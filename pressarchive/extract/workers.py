@@ -1,9 +1,9 @@
 """Extraction in worker processes, so a crawl extracts on every core beside its own thread.
 
 Extraction is CPU-bound pure Python; on the crawl's thread it would stall fetching. The
-workers start with the crawl and load their libraries and models while it reads robots.txt
-and the sitemaps. They live here, not in the crawler, so that a worker imports extraction and
-not Scrapy (see :mod:`pressarchive.processes`).
+workers start with the crawl, each on a thread of its own, and load their libraries and
+models while it reads robots.txt and the sitemaps. They live here, not in the crawler, so
+that a worker imports extraction and not Scrapy (see :mod:`pressarchive.processes`).
 
 Every page has a budget: ``timeout`` seconds and ``memory_mb`` of memory in its worker
 (settings ``PRESSARCHIVE_EXTRACT_TIMEOUT`` and ``PRESSARCHIVE_EXTRACT_MEMORY``). A hostile
@@ -26,7 +26,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pressarchive.processes import CallOverMemory, CallTimedOut, Limits, WorkerDied, WorkerProcess
+from pressarchive.processes import (
+    CallOverMemory,
+    CallTimedOut,
+    Limits,
+    WorkerDied,
+    WorkerProcess,
+    start_fork_server,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -77,7 +84,8 @@ class ExtractionWorkers:
         self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._pending = 0
-        self._processes: list[WorkerProcess | None] = [self._start() for _ in range(count)]
+        start_fork_server()  # loads while the crawl starts; each thread starts its own process
+        self._processes: list[WorkerProcess | None] = [None] * count
         self._threads = [threading.Thread(target=self._serve, args=(slot,), daemon=True,
                                           name=f"extraction-worker-{slot}") for slot in range(count)]
         for thread in self._threads:
@@ -123,7 +131,9 @@ class ExtractionWorkers:
             thread.join(STOP_GRACE)
 
     def _serve(self, slot: int) -> None:
-        """One worker thread: takes the next task, runs it on this slot's process."""
+        """One worker thread: starts this slot's process (a start waits for the fork server, and
+        the crawl's thread does not), then takes each task and runs it there."""
+        self._processes[slot] = self._start()
         while True:
             task = self._tasks.get()
             if task is None or self.closed:
