@@ -4,7 +4,7 @@ A big sitemap queues thousands of releases while the listing pages are being rea
 Scrapy's queue is last in, first out: a listing page queued just before them waited behind
 all of them. In a 5,000-release crawl the chain of 250 listing pages came last (the second
 page 39 s after the first), so their dates reached no release that needed one, and the crawl
-ended with 2.7 s of listing pages one after the other while extraction had nothing to do.
+ended with 2.1 s of listing pages one after the other and no release left to extract.
 """
 
 from __future__ import annotations

@@ -19,9 +19,8 @@ stored.
 Entry points are fetched ahead of the releases already queued: a sitemap queues thousands of
 releases at once, and behind them the listing pages came last, so their dates reached no
 release that needed one, the removal check waited for them, and the crawl ended on a chain
-of listing pages that kept one core idle (2.7 s of a 5,000-release crawl's 50). ``context``
-is the run's :class:`~pressarchive.crawler.context.CrawlContext` (None when nothing is
-stored).
+of listing pages read one after another. ``context`` is the run's
+:class:`~pressarchive.crawler.context.CrawlContext` (None when nothing is stored).
 """
 
 from __future__ import annotations
