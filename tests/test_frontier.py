@@ -17,17 +17,20 @@ import sys
 import time
 from typing import Any
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import redis
 from scrapy import Request
+from scrapy.utils.test import get_crawler
 
 from pressarchive.crawler.frontier import parse_frontier
 from pressarchive.crawler.frontier.address import FrontierAddressError, FrontierError
 from pressarchive.crawler.frontier.shared import SharedFrontier, join
 from tests.conftest import REPO
 from tests.frontier_room import FrontierRoom
+from tests.scripted_site import Answer, listing_page
 from tests.opensearchnode import free_port
 
 #: Seconds two requests to one site may come closer than the delay (see crawler/frontier/politeness.py).
@@ -167,6 +170,106 @@ def test_joining_a_frontier(redis_url: str) -> None:
     fifth.leave()
     assert not server.exists(first.dupefilter_key("joins"))
     assert fifth.other_workers() == []
+
+
+@pytest.mark.redis
+def test_what_the_listings_linked_is_shared_and_forgotten_with_the_crawl(redis_url: str) -> None:
+    server = redis.Redis.from_url(redis_url)
+    address = parse_frontier(redis_url, ["listed"])
+    first = SharedFrontier(server, address, ["listed"], "host:1")
+    assert join(first, resume=False) == "started"
+    seen = first.listing_seen("listed")
+    assert seen is not None and seen.urls == frozenset()
+    assert abs(seen.started - datetime.now(UTC).replace(tzinfo=None)) < timedelta(seconds=30)
+    second = SharedFrontier(server, address, ["listed"], "host:2")
+    assert join(second, resume=False) == "joined"
+    assert first.add_listed("listed", ["http://a.example/1", "http://a.example/2"])
+    assert second.add_listed("listed", ["http://a.example/2", "http://a.example/3"])
+    seen = second.listing_seen("listed")
+    assert seen is not None and seen.urls == {f"http://a.example/{n}" for n in (1, 2, 3)}
+    second.mark_incomplete("listed")  # one entry point not read whole: no process may check
+    assert first.listing_seen("listed") is None
+    first.leave()
+    second.leave()
+    server.sadd(first.dupefilter_key("listed"), "seen")  # a finished crawl: the next one starts afresh
+    third = SharedFrontier(server, address, ["listed"], "host:3")
+    assert join(third, resume=False) == "started"
+    seen = third.listing_seen("listed")
+    assert seen is not None and seen.urls == frozenset()
+    third.leave()
+    server.delete(third.started_key)  # a crawl begun before the start was kept: nothing to go by
+    assert third.listing_seen("listed") is None
+
+
+@pytest.mark.redis
+def test_a_release_linked_under_another_url_counts_as_linked_for_every_process(redis_url: str) -> None:
+    from types import SimpleNamespace
+
+    from scrapy.http import HtmlResponse
+
+    from pressarchive.crawler.spider import PressRoomSpider
+    from pressarchive.profiles import profile_from_dict
+
+    address = parse_frontier(redis_url, ["aliases"])
+    shared = SharedFrontier(redis.Redis.from_url(redis_url), address, ["aliases"], "host:1")
+    assert join(shared, resume=False) == "started"
+    profile = profile_from_dict({"name": "aliases", "language": "en", "start_urls": ["http://127.0.0.1:9/news/"],
+                                 "article": ["/releases/"]})
+    context = SimpleNamespace(frontier=shared, clock=lambda: datetime(2026, 1, 1))
+    spider = PressRoomSpider.from_crawler(get_crawler(PressRoomSpider), profile=profile, context=context)
+    printed, own = "http://127.0.0.1:9/releases/7/print", "http://127.0.0.1:9/releases/7"
+    shared.add_listed("aliases", [printed])  # another process read the listing that links the print view
+    page = HtmlResponse(printed, body=f'<html><head><link rel="canonical" href="{own}"></head></html>'.encode(),
+                        request=Request(printed))
+    (item,) = spider.parse_article(page)
+    assert item.url == own
+    assert shared.is_listed("aliases", own)
+    shared.leave()
+
+
+def _removals(data: Path) -> dict[str, str]:
+    with sqlite3.connect(data / "archive.sqlite") as db:
+        return dict(db.execute("select d.url, r.reason from removals r join documents d on d.id = r.document_id"))
+
+
+def _archived_a_day_ago(data: Path) -> None:
+    """The archive's releases as if first captured a day before (a test crawls seconds apart)."""
+    with sqlite3.connect(data / "archive.sqlite") as db:
+        db.execute("update documents set first_captured = datetime(first_captured, '-1 day')")
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("whole", [True, False])
+def test_a_shared_crawl_checks_the_releases_no_process_found_linked(
+    tmp_path: Path, redis_url: str, whole: bool,
+) -> None:
+    with FrontierRoom(30) as room:
+        profile = room.write_profile(tmp_path)
+        data = tmp_path / "data"
+        code, _out, err = finish(start(crawl_command(data, profile, redis_url, "--delay", "0")))
+        assert code == 0, err
+        _archived_a_day_ago(data)
+        # Release 3 was taken down and release 5 is still there; the first listing page links
+        # neither any more. The other pages, read by whichever process, still link theirs.
+        room.routes["/releases/3"] = Answer(404, b"gone", "text/plain")
+        first_page = [f"/releases/{n}" for n in range(1, 11) if n not in (3, 5)] + ["/news/?page=2"]
+        room.routes["/news/"] = Answer(body=listing_page(*first_page))
+        if not whole:  # the last page answers with a maintenance page: the listing is not whole
+            room.routes["/news/?page=3"] = Answer(body=b"<html><body><p>Back soon.</p></body></html>")
+        processes = [start(crawl_command(data, profile, redis_url, "--delay", "0")) for _ in range(2)]
+        for process in processes:
+            code, _out, err = finish(process)
+            assert code == 0, err
+        fetches = room.release_fetches()
+        checked = {path: fetches.get(path) for path in ("/releases/3", "/releases/5")}
+    if whole:
+        assert _removals(data) == {room.url("/releases/3"): "http_404", room.url("/releases/5"): "delisted"}
+        assert checked == {"/releases/3": 2, "/releases/5": 2}  # the first crawl, then the check, once
+    else:
+        assert _removals(data) == {}
+        assert checked == {"/releases/3": 1, "/releases/5": 1}
+    incomplete = redis.Redis.from_url(redis_url).get("pressarchive:shared:incomplete:shared")
+    assert (incomplete is None) == whole
 
 
 @pytest.mark.redis

@@ -26,7 +26,7 @@ of listing pages read one after another. ``context`` is the run's
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from scrapy import Request, Selector, Spider, signals
@@ -63,6 +63,9 @@ ENTRY_META = "pressarchive_entry"  # listing, sitemap or feed: its failure makes
 REVISIT_META = "pressarchive_revisit"  # fetched only because the revisit policy said it was due
 #: Listings, sitemaps and feeds go ahead of releases in the queue (Scrapy pops the highest first).
 ENTRY_PRIORITY = 10
+#: How far the clocks of a shared crawl's machines may differ: a release first captured this
+#: close to the crawl's start is left out of its removal check.
+CLOCK_MARGIN = timedelta(minutes=10)
 
 
 class PressRoomSpider(Spider):
@@ -85,9 +88,10 @@ class PressRoomSpider(Spider):
         self.now = now or (context.clock if context is not None else utc_now)()
         self.revisits = _revisit_policy({})
         self.listed: set[str] = set()
-        # A process of a shared crawl (``--frontier``) reads only some of the listings: it never
-        # knows the listing whole, so it never takes an unlinked release for removed.
-        self.listing_complete = self.since is None and (context is None or context.frontier is None)
+        # Whether this process read every entry point it fetched whole. A process of a shared
+        # crawl (``--frontier``) reads only some: the removal check then takes what every process
+        # found linked (see ``_unlisted``).
+        self.listing_complete = self.since is None
         self._unchanged: set[str] = set()  # known releases a sitemap says are unchanged: revisit or skip
         self._deferred: set[str] = set()  # known releases to decide once sitemaps are read
         self._idle_steps = [self._request_deferred, self._request_revisits, self._verify_unlisted]
@@ -198,7 +202,7 @@ class PressRoomSpider(Spider):
         for url in releases:
             if request := self.route(url, listed_date=dates.get(canonical_url(url))):
                 yield request
-        yield ListedItem([url for url in map(canonical_url, releases) if not is_denied_url(url)])
+        yield self._listed_item([url for url in map(canonical_url, releases) if not is_denied_url(url)])
         if not listings:
             return
         if older_than(listing_dates(response), self.since):
@@ -219,8 +223,10 @@ class PressRoomSpider(Spider):
         self.crawler.stats.inc_value("pressarchive/releases/fetched")
         content_type = response.headers.get("Content-Type") or b""
         url = self.declared_canonical(response) or response.url
-        if canonical_url(response.url) in self.listed:
-            self.listed.add(url)
+        listed_as = canonical_url(response.url)
+        if url != listed_as and url not in self.listed and self._listed_anywhere(listed_as):
+            self.listed.add(url)  # the release's own URL, linked under another one
+            self._share_listed([url])
         yield PageItem(
             url=url, body=response.body, content_type=content_type.decode("latin-1"),
             capture_id=response.meta.get(CAPTURE_META), source=self.profile.name,
@@ -264,7 +270,7 @@ class PressRoomSpider(Spider):
                 published = parse_day(entry.get("publication_date")) or lastmod
                 if request := self.route(loc, lastmod, listed_date=published):
                     yield request
-        yield ListedItem(listed)
+        yield self._listed_item(listed)
 
     def parse_feed(self, response: Response) -> Iterator[Request | ListedItem]:
         feed = read_feed(response.body)
@@ -277,7 +283,30 @@ class PressRoomSpider(Spider):
                 listed.append(canonical_url(url))
                 if request := self.route(url, listed_date=entry.published):
                     yield request
-        yield ListedItem(listed)
+        yield self._listed_item(listed)
+
+    def _listed_item(self, urls: list[str]) -> ListedItem:
+        """The item that records ``urls`` as linked now; in a shared crawl, the other processes
+        are told too, before this response's lease is released."""
+        self._share_listed(urls)
+        return ListedItem(urls)
+
+    def _listed_anywhere(self, url: str) -> bool:
+        """Linked from an entry point this process read, or (a shared crawl) any process read."""
+        if url in self.listed:
+            return True
+        shared = self.context.frontier if self.context is not None else None
+        if shared is None:
+            return False
+        listed = shared.is_listed(self.name, url)
+        if listed is None:  # Redis cannot say: better no removal check than a wrong one
+            self.listing_complete = False
+        return bool(listed)
+
+    def _share_listed(self, urls: list[str]) -> None:
+        shared = self.context.frontier if self.context is not None else None
+        if shared is not None and not shared.add_listed(self.name, urls):
+            self.listing_complete = False  # the others cannot know these were linked
 
     # -- failures and removals ------------------------------------------------------------------
 
@@ -339,13 +368,18 @@ class PressRoomSpider(Spider):
             request.meta[REVISIT_META] = True
         return self._schedule(requests)
 
-    def _verify_unlisted(self) -> int:
-        """Once every listing is read, fetch known releases that nothing links any more."""
+    def listing_whole(self) -> bool:
+        """Whether every entry point this process fetched was read whole, and no cap cut the
+        listing short (a crawl's depth or trap cap)."""
         stats = self.crawler.stats
         capped = stats.get_value("pressarchive/skipped/trap") or stats.get_value("depth/request_ignored_count")
-        if not self.listing_complete or capped or not self._has_listings():
+        return self.listing_complete and not capped
+
+    def _verify_unlisted(self) -> int:
+        """Once every listing is read, fetch known releases that nothing links any more."""
+        if not self.listing_whole() or not self._has_listings():
             return 0
-        unlisted = [url for url, page in self.known.items() if url not in self.listed and not page.removed]
+        unlisted = self._unlisted()
         requests = []
         for url in unlisted:
             request = self._release_request(url, None, listed=False, decide_now=True)
@@ -353,6 +387,21 @@ class PressRoomSpider(Spider):
                 request.meta["pressarchive_verify"] = True
                 requests.append(request)
         return self._schedule(requests)
+
+    def _unlisted(self) -> list[str]:
+        """Known releases no entry point linked in this crawl; in a shared crawl, linked by no
+        process, and only releases first captured before the crawl began (with a margin for
+        the processes' clocks): one stored during it was reached through some link."""
+        unlisted = [url for url, page in self.known.items() if url not in self.listed and not page.removed]
+        shared = self.context.frontier if self.context is not None else None
+        if shared is None or not unlisted:
+            return unlisted
+        seen = shared.listing_seen(self.name)
+        if seen is None:  # some process could not read an entry point whole, or Redis cannot say
+            return []
+        before = seen.started - CLOCK_MARGIN
+        return [url for url in unlisted if url not in seen.urls
+                and (first := self.known[url].first_captured) is not None and first < before]
 
     def _schedule(self, requests: Any) -> int:
         count = 0

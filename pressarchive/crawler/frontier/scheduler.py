@@ -83,6 +83,7 @@ class FrontierScheduler(Scheduler):
         self._seen_here: set[str] = set()
         self._quiet_since: float | None = None
         self._seen_work = False  # whether this process has seen the crawl with work pending
+        self._told_incomplete = False  # whether the other processes know this listing is not whole
         self._loop = task.LoopingCall(self._tick)
         self._loop.start(TICK, now=False).addErrback(
             lambda failure: logger.error("frontier heartbeat failed: %s", failure.getTraceback()))
@@ -133,6 +134,7 @@ class FrontierScheduler(Scheduler):
             # The engine asks right after it finished a request: release its lease now, in the
             # same round trip, not at the next tick (what a kill -9 finds leased is fetched again
             # by another process).
+            self._tell_if_listing_incomplete()
             finished = self._finished()
             leased = self.frontier.lease(self.spider.name, finished)
             self._forget(finished)
@@ -198,9 +200,21 @@ class FrontierScheduler(Scheduler):
         and put back those it gave up unsent."""
         done = self._finished()
         if done:
+            self._tell_if_listing_incomplete()
             self.frontier.release(done)
             self._forget(done)
         self._give_back_unsent()
+
+    def _tell_if_listing_incomplete(self) -> None:
+        """Before a lease is released: a listing page this process could not read whole (or a
+        cap that cut the listing short) reaches the shared crawl before the crawl can be seen
+        to have nothing left, which is when a process runs the removal check."""
+        if self._told_incomplete:
+            return
+        listing_whole = getattr(self.spider, "listing_whole", None)
+        if listing_whole is not None and not listing_whole():
+            self.frontier.mark_incomplete(self.spider.name)
+            self._told_incomplete = True
 
     def _finished(self, unsent: bool = False) -> list[str]:
         """The lease tokens of requests the engine no longer has in progress: those it is done

@@ -16,6 +16,13 @@ Each source of the crawl has its own queue and duplicate filter (``requests:<sou
 one spider per source, and a request must come back to the spider whose callbacks, allowed
 domains and store rows it was made for. The in-flight hash and the heartbeats are shared.
 
+The removal check (known releases nothing links any more) needs every listing of a source,
+and each process reads only some. So each process adds what its listings, sitemaps and feeds
+linked to ``listed:<source>``. A process that could not read one of them whole sets
+``incomplete:<source>``, before it releases that request's lease. ``started`` holds when the
+crawl began. Once nothing is queued or leased anywhere, every listing has been read, and the
+check can take the union (:meth:`SharedFrontier.listing_seen`).
+
 Needs a single Redis server (the scripts name keys they compute; not Redis Cluster).
 """
 
@@ -30,6 +37,8 @@ import uuid
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import count
 from typing import Any
 
@@ -109,6 +118,14 @@ def this_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+@dataclass(frozen=True)
+class SharedListing:
+    """What every process of a shared crawl found linked from one source's entry points."""
+
+    started: datetime  # when the shared crawl began (UTC, naive), by the clock of its first process
+    urls: frozenset[str]
+
+
 class SharedFrontier:
     """One shared crawl's keys in Redis, seen from one process (``worker``)."""
 
@@ -121,6 +138,7 @@ class SharedFrontier:
         self.inflight_key = address.redis_key("inflight")
         self.worker_prefix = address.redis_key("worker:")
         self.crawl_key = address.redis_key("crawl")
+        self.started_key = address.redis_key("started")
         self.crawl_id = ""  # which crawl of this key: a new one each time a finished crawl is cleared
         self._tokens = count(1)
         # Requests this process could not send (Redis failed them on the way out): their leases
@@ -141,6 +159,52 @@ class SharedFrontier:
     def dupefilter_key(self, source: str) -> str:
         """The key of ``source``'s duplicate filter (scrapy-redis's set of request fingerprints)."""
         return self.address.redis_key(f"dupefilter:{source}")
+
+    def _listing_keys(self, source: str) -> tuple[str, str]:
+        return self.address.redis_key(f"listed:{source}"), self.address.redis_key(f"incomplete:{source}")
+
+    # -- what the listings linked, for the removal check -----------------------------------------
+
+    def add_listed(self, source: str, urls: Sequence[str]) -> bool:
+        """Note that an entry point of ``source`` linked ``urls`` (canonical); False if Redis
+        did not take them (then the caller's listing is not whole)."""
+        if not urls:
+            return True
+        try:
+            self.server.sadd(self._listing_keys(source)[0], *urls)
+        except redis.RedisError as exc:
+            logger.warning("could not share what a listing linked: %s", exc)
+            return False
+        return True
+
+    def is_listed(self, source: str, url: str) -> bool | None:
+        """Whether an entry point of ``source`` linked ``url``; None if Redis did not answer."""
+        try:
+            return bool(self.server.sismember(self._listing_keys(source)[0], url))
+        except redis.RedisError as exc:
+            logger.warning("could not ask the frontier what the listings linked: %s", exc)
+            return None
+
+    def mark_incomplete(self, source: str) -> None:
+        """An entry point of ``source`` could not be read whole: no removal check this crawl."""
+        self.server.set(self._listing_keys(source)[1], self.worker)
+
+    def listing_seen(self, source: str) -> SharedListing | None:
+        """What all processes found linked, once the crawl has nothing left; None when the
+        listing is incomplete, or when Redis cannot say (a crawl begun before this was kept)."""
+        listed, incomplete = self._listing_keys(source)
+        try:
+            pipe = self.server.pipeline(transaction=True)
+            pipe.get(self.started_key)
+            pipe.exists(incomplete)
+            pipe.smembers(listed)
+            started, is_incomplete, urls = pipe.execute()
+        except redis.RedisError as exc:
+            logger.warning("no removal check: the frontier did not answer: %s", exc)
+            return None
+        if started is None or is_incomplete:
+            return None
+        return SharedListing(datetime.fromisoformat(_text(started)), frozenset(map(_text, urls)))
 
     # -- processes ------------------------------------------------------------------------------
 
@@ -238,8 +302,10 @@ class SharedFrontier:
 
     def clear(self) -> None:
         """Forget a finished shared crawl, so that the next one fetches everything again."""
-        self.server.delete(self.inflight_key, *(key for source in self.sources
-                                                for key in (self.queue_key(source), self.dupefilter_key(source))))
+        self.server.delete(self.inflight_key, self.started_key,
+                           *(key for source in self.sources
+                             for key in (self.queue_key(source), self.dupefilter_key(source),
+                                         *self._listing_keys(source))))
 
 
 def connect(address: FrontierAddress, sources: Sequence[str]) -> SharedFrontier:
@@ -272,12 +338,16 @@ def join(frontier: SharedFrontier, resume: bool) -> str:
             raise
         if how == "started":
             frontier.server.set(frontier.crawl_key, uuid.uuid4().hex)
+            frontier.server.set(frontier.started_key, datetime.now(UTC).replace(tzinfo=None).isoformat())
         else:  # a crawl from before crawl ids were kept gets one now
             frontier.server.set(frontier.crawl_key, uuid.uuid4().hex, nx=True)
-        crawl_id = frontier.server.get(frontier.crawl_key)
-        frontier.crawl_id = crawl_id.decode() if isinstance(crawl_id, bytes) else str(crawl_id)
+        frontier.crawl_id = _text(frontier.server.get(frontier.crawl_key))
     frontier.keep_alive()
     return how
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 @contextmanager
@@ -313,4 +383,4 @@ def _join(frontier: SharedFrontier, resume: bool) -> str:
     return "started"
 
 
-__all__ = ["LEASE_MS", "PREFIX", "SharedFrontier", "connect", "join", "this_worker"]
+__all__ = ["LEASE_MS", "PREFIX", "SharedFrontier", "SharedListing", "connect", "join", "this_worker"]
