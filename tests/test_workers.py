@@ -138,6 +138,16 @@ def test_workers_closed_while_they_start_leave_no_process_behind() -> None:
     assert all(process is None or process.process.exitcode is not None for process in workers._processes)
 
 
+def test_a_worker_that_cannot_start_fails_its_pages_instead_of_holding_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_process(self: ExtractionWorkers) -> processes.WorkerProcess:
+        raise OSError("no fork server")
+
+    monkeypatch.setattr(ExtractionWorkers, "_start", no_process)
+    with ExtractionWorkers(1) as workers:
+        with pytest.raises(WorkerCrashed, match="could not be started"):
+            workers.submit(int, "9").result(timeout=10)
+
+
 def _endless_round(wait: bool = True) -> int:
     _endless_loop()
     return 0

@@ -86,6 +86,7 @@ class ExtractionWorkers:
         self._pending = 0
         start_fork_server()  # loads while the crawl starts; each thread starts its own process
         self._processes: list[WorkerProcess | None] = [None] * count
+        self._unstarted: set[int] = set()  # slots whose process could not be started
         self._threads = [threading.Thread(target=self._serve, args=(slot,), daemon=True,
                                           name=f"extraction-worker-{slot}") for slot in range(count)]
         for thread in self._threads:
@@ -133,7 +134,11 @@ class ExtractionWorkers:
     def _serve(self, slot: int) -> None:
         """One worker thread: starts this slot's process (a start waits for the fork server, and
         the crawl's thread does not), then takes each task and runs it there."""
-        self._processes[slot] = self._start()
+        try:
+            self._processes[slot] = self._start()
+        except Exception:  # noqa: BLE001 - no process: this slot's pages fail instead of waiting for ever
+            logger.exception("extraction worker %d could not be started", slot)
+            self._unstarted.add(slot)
         while True:
             task = self._tasks.get()
             if task is None or self.closed:
@@ -149,6 +154,8 @@ class ExtractionWorkers:
     def _run(self, slot: int, task: _Task) -> None:
         for _attempt in range(ATTEMPTS):
             process = self._processes[slot]
+            if slot in self._unstarted:
+                return _fail(task, WorkerCrashed("its worker process could not be started"))
             if process is None:  # stopped by close()
                 return _fail(task, WorkersClosed("the crawl stopped before this page was extracted"))
             try:
