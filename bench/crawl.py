@@ -235,11 +235,12 @@ def _descendants(root: int) -> list[int]:
         todo.extend(children.get(pid, ()))
     return found
 
-def _rss_kb(pid: int) -> int:
+def _rss_kb(pid: int, field: str = "VmRSS") -> int:
+    """A process's resident size (``VmHWM``: its peak) in KB from /proc; 0 if it is gone."""
     try:
         with open(f"/proc/{pid}/status") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -740,13 +741,6 @@ def instrumented_cli_main(out: str, cli_args: list[str]) -> None:
         if exc.code not in (0, None):
             raise
 
-def _peak_rss_kb(pid: int) -> int:
-    with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
-
 def _instrument_worker_processes() -> dict[int, dict[str, Any]]:
     """Each worker process's role and CPU, read from /proc just before it is stopped; every call
     sent to a worker goes through ``benchworker.timed_call``, which times it inside the worker."""
@@ -774,7 +768,7 @@ def _instrument_worker_processes() -> dict[int, dict[str, Any]]:
                 with open(f"/proc/{pid}/stat", "rb") as fh:
                     fields = fh.read().rsplit(b")", 1)[1].split()
                 seen[pid]["cpu"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-                seen[pid]["peak_rss_mb"] = _peak_rss_kb(pid) / 1024
+                seen[pid]["peak_rss_mb"] = _rss_kb(pid, "VmHWM") / 1024
             except (OSError, IndexError, ValueError):
                 pass
         original_stop(self, grace)

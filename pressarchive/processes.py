@@ -93,8 +93,8 @@ class WorkerProcess:
         self._conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, initializer, limits or Limits(), dict(os.environ)),
                                        daemon=True)
-        with _sigint_ignored_by_children():  # the fork server too, when this starts it
-            self.process.start()
+        start_fork_server()  # if it is not running yet: the worker is its fork, not this process's
+        self.process.start()
         child.close()
         self._ready = False
         self._stop_lock = threading.Lock()
@@ -155,7 +155,8 @@ def _context() -> multiprocessing.context.ForkServerContext:
 
 @contextlib.contextmanager
 def _sigint_ignored_by_children() -> Iterator[None]:
-    """SIGINT ignored while a process is started, so the child starts with it ignored.
+    """SIGINT ignored while the fork server is started, so it and every worker it forks start
+    with it ignored.
 
     Ctrl-C reaches the whole process group, workers included. The parent decides when its
     workers stop; a worker that got the signal while still importing would die printing a
