@@ -16,7 +16,11 @@ end-to-end: the real CLI, ``python -m pressarchive --data TMP crawl --profile P 
 It prints each figure, the two-core limit ``L = 2 / (1/S + 1/E + 1/I)``, end-to-end as a fraction
 of L (target >= 0.60), the crawl's peak RSS and CPU, and a last line of JSON with all figures.
 The server's own capacity (requests per second of server CPU) is measured too, to show it is
-never the bottleneck. ``--polite`` adds S measured with pressarchive's politeness settings
+never the bottleneck. The ceiling follows: the archive's floor (``archivefloor.py``: WARC
+records, capture and document rows, near-duplicate signatures, read-back, each alone on one
+core), plain Scrapy again with each body as an item ("items") and sent to the crawl's worker
+processes and back ("relay"), and the best end to end ÷ L those allow.
+``--polite`` adds S measured with pressarchive's politeness settings
 (AutoThrottle, 2 per domain) to show whether politeness caps the crawl on loopback;
 ``--profile`` adds an instrumented CLI crawl (not timed for the figures) that reports where the
 end-to-end time goes per page: reactor idle, fetch-side middlewares, WARC, capture rows,
@@ -53,6 +57,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import sitegen  # noqa: E402  (bench/ helper, importable once bench/ is on the path)
+from archivefloor import ceiling, measure_archive_floor, measure_core_sharing  # noqa: E402  (the same)
 
 TARGET = 0.60
 FRONTIER_TARGET = 0.15  # --frontier: sharing may cost at most this share of one process's rate
@@ -322,16 +327,37 @@ def plain_scrapy_main(base_url: str, out: str, mode: str, log_file: str) -> None
 
         def parse_article(self, response):  # type: ignore[no-untyped-def]
             self.crawler.stats.inc_value("bench/articles")
-            return None
+            return {"body": response.body} if mode in ("items", "relay") else None
+
+    class ItemPipeline:
+        """Each body as an item through an async pipeline that does nothing with it: Scrapy's
+        item plumbing alone ("items"), or with the body sent to the crawl's own worker
+        processes and back ("relay"): the process hop."""
+
+        def open_spider(self, spider=None):  # type: ignore[no-untyped-def]
+            from pressarchive.extract.workers import ExtractionWorkers
+
+            self.workers = ExtractionWorkers(os.cpu_count() or 1) if mode == "relay" else None
+
+        def close_spider(self, spider=None):  # type: ignore[no-untyped-def]
+            if self.workers is not None:
+                self.workers.close()
+
+        async def process_item(self, item, spider=None):  # type: ignore[no-untyped-def]
+            if self.workers is not None:
+                await self.workers.run(len, item["body"])
+            return item
 
     settings: dict[str, Any] = {
         "USER_AGENT": DEFAULT_USER_AGENT, "ROBOTSTXT_OBEY": True, "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False, "DEPTH_LIMIT": 50, "DOWNLOAD_DELAY": 0,
         "LOG_LEVEL": "INFO", "LOG_FILE": log_file, "RETRY_TIMES": 2, "DOWNLOAD_TIMEOUT": 30,
     }
-    if mode == "fast":
+    if mode in ("fast", "items", "relay"):
         settings |= {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 16,
                      "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
+        if mode != "fast":
+            settings["ITEM_PIPELINES"] = {ItemPipeline: 100}
     else:  # pressarchive's politeness with --delay 0
         settings |= {"AUTOTHROTTLE_ENABLED": True, "AUTOTHROTTLE_START_DELAY": 0.05,
                      "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
@@ -1237,6 +1263,9 @@ def main() -> None:
               f"{s['responses']} responses in {s['wall']:.1f} s wall, crawl {s['crawl_seconds']:.1f} s; "
               f"concurrency 16, delay 0; server used {100 * s['server_cpu_share']:.0f}% of a core)")
         figures["S"] = s
+        items, relay = run_plain_scrapy(server, tmp, "items"), run_plain_scrapy(server, tmp, "relay")
+        other_load["S items"], other_load["S relay"] = items["other_load_cores"], relay["other_load_cores"]
+        figures["S_items"], figures["S_relay"] = items, relay
         if args.polite:
             sp = run_plain_scrapy(server, tmp, "polite")
             other_load["S polite"] = sp["other_load_cores"]
@@ -1259,6 +1288,11 @@ def main() -> None:
         print(f"I  indexing:            {i['docs_per_s']:7.1f} docs/s   (one SearchIndex.add of {i['documents']} "
               f"documents into a fresh index, {i['seconds']:.1f} s)")
         figures["I"] = i
+        bodies = {server.base_url + sitegen.release(n, releases).path:
+                  sitegen.render_release(sitegen.release(n, releases), releases, server.base_url)
+                  for n in sample_numbers(releases, sample)}
+        figures["floor"] = measure_archive_floor(bodies, docs, PROFILE_NAME)
+        figures["core_sharing"] = measure_core_sharing(list(bodies.items()), passes=1)
 
         probe("before end to end")
         e2e = run_end_to_end(server, tmp, profile, extra=extra)
@@ -1297,6 +1331,11 @@ def main() -> None:
               f"{cpu_ms['end_to_end'] - parts:+.1f} ms "
               f"beyond the parts; two cores fully used would give {2000 / cpu_ms['end_to_end']:.1f} pages/s")
         figures["cpu_ms_per_release"] = cpu_ms
+        sharing = figures["core_sharing"]
+        print(f"two cores at once:      extraction {sharing['both_cores_ms']:.2f} ms CPU per page in each of two "
+              f"processes against {sharing['alone_ms']:.2f} ms alone ({100 * sharing['loss']:+.1f}%: what sharing the "
+              "cores costs, which L assumes to be nothing)")
+        figures["ceiling"] = print_ceiling(figures["floor"], items, relay, cpu_ms, parts, e2e["cpu_cores_used"])
         entities_ms = 1000 * e["entities_cpu_seconds"] / max(len(docs), 1)
         share = entities_ms / max(cpu_ms["end_to_end"] - entities_ms, 1e-9)
         print(f"entities and figures:   {entities_ms:.2f} ms CPU per release (countries, agencies, figures; in E), "
@@ -1334,6 +1373,40 @@ def main() -> None:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(_compact(figures), sort_keys=True))
+
+def print_ceiling(floor: dict[str, Any], items: dict[str, Any], relay: dict[str, Any], cpu_ms: dict[str, float],
+                  parts: float, cores_used: float) -> dict[str, float]:
+    """The best end to end ÷ L that a crawl doing the archive's work could reach (bench/archivefloor.py).
+
+    Besides the floor, a crawl cannot avoid handing each page to the item pipeline and to a
+    worker process (extraction runs there, on the other core, within a budget): two plain
+    Scrapy runs measure that, one yielding each body as an item, one also sending it to the
+    crawl's own workers and back.
+    """
+    def ms(run: dict[str, Any]) -> float:
+        return 1000 * (run["cpu_user"] + run["cpu_sys"]) / max(run["articles"], 1)
+
+    plumbing, hop = ms(items) - cpu_ms["S"], ms(relay) - ms(items)
+    cores = os.cpu_count() or 2
+    print(f"archive floor:          {floor['total_ms']:.2f} ms CPU per release that a crawl must add to the parts "
+          "(each step alone, one core, the crawl's own functions): "
+          + ", ".join(f"{name} {ms:.2f}" for name, ms in floor["ms_per_page"].items()))
+    print(f"item and process hop:   {plumbing + hop:+.2f} ms CPU per release over S: each body yielded as an item "
+          f"through an async pipeline {plumbing:+.2f} ms ({items['pages_per_s']:.1f} pages/s), then also sent to "
+          f"the crawl's worker processes and back (their start-up included), nothing done with it, {hop:+.2f} ms "
+          f"({relay['pages_per_s']:.1f} pages/s)")
+    unavoidable = floor["total_ms"] + plumbing + hop
+    found = {"item_plumbing_ms": plumbing, "process_hop_ms": hop,
+             "floor_all_cores": ceiling(parts, floor["total_ms"])["all_cores"],
+             "floor_and_hop_all_cores": ceiling(parts, unavoidable)["all_cores"],
+             "floor_and_hop_at_measured_core_use":
+                 ceiling(parts, unavoidable, cores_used, cores)["at_measured_core_use"],
+             "beyond_floor_and_hop_ms": cpu_ms["end_to_end"] - parts - unavoidable}
+    print(f"ceiling of end to end / L: {found['floor_all_cores']:.2f} with the floor alone and every core busy all "
+          f"the time; {found['floor_and_hop_all_cores']:.2f} adding the item and process hop; "
+          f"{found['floor_and_hop_at_measured_core_use']:.2f} at this crawl's core use ({cores_used:.2f} of {cores}); "
+          f"the crawl spent {found['beyond_floor_and_hop_ms']:+.2f} ms per release beyond parts, floor and hop")
+    return found
 
 def _compact(value: Any) -> Any:
     if isinstance(value, float):
