@@ -855,7 +855,7 @@ def cpu_table(result: dict[str, Any], parts_ms: dict[str, float] | None) -> tupl
             accounted += cpu
     rows.append((reactor, "rest: Scrapy, Twisted, HTTP, our other middlewares, start-up, exit",
                  timers["main_thread_cpu"] - accounted))
-    rows.append(("crawl process, other threads", "worker feeders, indexing-round waits, CDXJ",
+    rows.append(("crawl process, other threads", "worker starts, indexing-round waits, CDXJ",
                  timers["process_cpu"] - timers["main_thread_cpu"]))
     calls = timers.get("worker_calls", {})
     by_role: dict[str, dict[str, float]] = {}

@@ -106,22 +106,45 @@ class WorkerProcess:
         start costs no call its time. Raises :class:`CallTimedOut` after killing the worker,
         :class:`CallOverMemory`, or :class:`WorkerDied`.
         """
-        try:
-            if not self._ready:
-                self._receive()  # "ready": the initializer has run
-                self._ready = True
-            self._conn.send((function, args, kwargs))
-        except (OSError, EOFError) as exc:  # a broken pipe: the process is gone
-            raise WorkerDied("the worker process ended") from exc
+        self.send_call(function, *args, **kwargs)
         if not self._conn.poll(timeout):
             self.stop()
             raise CallTimedOut(f"still running after {timeout:g} s; its worker process was killed")
+        return self.outcome()
+
+    def wait_ready(self) -> None:
+        """Block until the worker has run its initializer (it says "ready")."""
+        if not self._ready:
+            self._receive()
+            self._ready = True
+
+    def send_call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Hand the worker one call; its outcome is :meth:`outcome` once :meth:`fileno` is readable."""
+        try:
+            self.wait_ready()
+            self._conn.send((function, args, kwargs))
+        except (OSError, EOFError) as exc:  # a broken pipe: the process is gone
+            raise WorkerDied("the worker process ended") from exc
+
+    def outcome(self) -> Any:
+        """The value of the call sent last, or what it raised; :class:`CallOverMemory` or
+        :class:`WorkerDied` if its process could not finish it."""
         status, value = self._receive()
         if status == "memory":
             raise CallOverMemory("over the memory limit of its worker process")
         if status == "error":
             raise value
         return value
+
+    def fileno(self) -> int:
+        """The pipe's end that becomes readable when an outcome (or the process's end) arrives."""
+        return self._conn.fileno()
+
+    def kill(self) -> None:
+        """SIGKILL at once, without waiting (:meth:`close` reaps it)."""
+        if self.process.exitcode is None:
+            with contextlib.suppress(OSError):
+                self.process.kill()
 
     def stop(self, grace: float = 1.0) -> None:
         """SIGTERM, then SIGKILL if the process is still there after ``grace`` seconds."""

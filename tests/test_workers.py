@@ -129,12 +129,13 @@ def test_closing_does_not_wait_for_a_stuck_page() -> None:
 
 
 def test_workers_closed_while_they_start_leave_no_process_behind() -> None:
-    # Each worker thread starts its own process, so close() may come before a process exists.
+    # Each process starts on a thread of its own, so close() may come before a process exists.
     workers = ExtractionWorkers(2)
+    starters = list(workers._starters)
     workers.close()
-    for thread in workers._threads:
+    for thread in starters:
         thread.join(30)
-    assert not any(thread.is_alive() for thread in workers._threads)
+    assert not any(thread.is_alive() for thread in starters)
     assert all(process is None or process.process.exitcode is not None for process in workers._processes)
 
 
