@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -49,6 +51,37 @@ def test_a_task_that_always_kills_its_worker_is_given_up_and_the_workers_go_on()
     with ExtractionWorkers(1) as workers:
         assert asyncio.run(scenario(workers)) == 11
         assert workers.restarts == ATTEMPTS
+
+
+def test_pages_go_to_the_workers_from_the_callers_loop_with_no_thread_between() -> None:
+    # The loop writes each page into a worker's pipe and reads the outcome itself: a thread per
+    # worker in between would contend with the crawl's thread for the GIL at every read and write.
+    async def scenario(workers: ExtractionWorkers) -> tuple[list[int], list[str]]:
+        values = list(await asyncio.gather(*(workers.run(int, str(k)) for k in range(20))))
+        for starter in list(workers._starters):
+            starter.join(30)
+        threads = [thread.name for thread in threading.enumerate() if thread is not threading.current_thread()]
+        return values, [name for name in threads if name.startswith("extraction")]
+
+    with ExtractionWorkers(2) as workers:
+        values, threads = asyncio.run(scenario(workers))
+    assert values == list(range(20))
+    assert threads == []
+
+
+def test_a_worker_killed_while_idle_is_replaced_and_the_next_page_runs() -> None:
+    async def scenario(workers: ExtractionWorkers) -> int:
+        pid = await workers.run(os.getpid)
+        os.kill(pid, signal.SIGKILL)  # the OOM killer, between two pages
+        for _ in range(100):  # the loop sees the pipe's end and starts another process
+            if workers.restarts:
+                break
+            await asyncio.sleep(0.05)
+        return await workers.run(int, "12")
+
+    with ExtractionWorkers(1) as workers:
+        assert asyncio.run(scenario(workers)) == 12
+    assert workers.restarts == 1
 
 
 # -- every page has a budget -------------------------------------------------------------------
