@@ -122,6 +122,24 @@ def test_a_page_in_an_endless_loop_is_killed_at_its_timeout_and_the_next_page_ru
     assert workers.restarts == 1
 
 
+def test_an_answer_read_after_its_deadline_is_over_time_whatever_the_loop_saw_first() -> None:
+    # A busy loop finds the answer and the expired timer in the same turn, and runs readers
+    # first: the page still took longer than its budget.
+    async def scenario(workers: ExtractionWorkers) -> int:
+        await workers.run(int, "1")  # the worker has started
+        slow = asyncio.ensure_future(workers.run(time.sleep, 0.1))
+        await asyncio.sleep(0)  # sent
+        time.sleep(0.5)  # the loop is busy elsewhere until both are due
+        with pytest.raises(BudgetExceeded) as raised:
+            await slow
+        assert raised.value.kind == "timeout"
+        return await workers.run(int, "4")
+
+    with ExtractionWorkers(1, timeout=0.03) as workers:
+        assert asyncio.run(scenario(workers)) == 4
+    assert workers.restarts == 1
+
+
 def test_a_memory_hog_is_stopped_at_its_budget_and_the_next_page_runs() -> None:
     async def scenario(workers: ExtractionWorkers) -> int:
         with pytest.raises(BudgetExceeded) as raised:

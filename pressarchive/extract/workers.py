@@ -85,6 +85,7 @@ class _Slot:
     attached: bool = False  # its pipe is watched by the loop: it can take pages
     task: _Task | None = None
     timer: asyncio.TimerHandle | None = None
+    deadline: float | None = None  # loop time by which its answer must have been read
     dead: bool = False  # its process could not be started
 
 
@@ -230,11 +231,16 @@ class ExtractionWorkers:
         except WorkerDied:
             return self._died(slot)
         if self.timeout:
-            slot.timer = self._loop.call_later(self.timeout, self._timed_out, slot)
+            slot.deadline = self._loop.time() + self.timeout
+            slot.timer = self._loop.call_at(slot.deadline, self._timed_out, slot)
 
     def _readable(self, slot: _Slot) -> None:
         """The worker answered, or its process ended (the pipe's end of file)."""
-        assert slot.process is not None
+        assert slot.process is not None and self._loop is not None
+        if slot.deadline is not None and self._loop.time() >= slot.deadline:
+            # Its timer is due in this same turn of the loop, which runs readers first: the
+            # page is over its time however the two events were ordered.
+            return self._timed_out(slot)
         task = slot.task
         self._stop_timer(slot)
         try:
@@ -272,17 +278,18 @@ class ExtractionWorkers:
         self._dispatch()
 
     def _timed_out(self, slot: _Slot) -> None:
-        task, slot.task, slot.timer = slot.task, None, None
+        task, slot.task = slot.task, None
+        self._stop_timer(slot)
         self._restart(slot, "a page ran out of time")
         if task is not None:
             _fail(task, BudgetExceeded(
-                "timeout", f"extraction still running after {self.timeout:g} s; its worker process was killed"))
+                "timeout", f"extraction not done within {self.timeout:g} s; its worker process was killed"))
         self._dispatch()
 
     def _stop_timer(self, slot: _Slot) -> None:
         if slot.timer is not None:
             slot.timer.cancel()
-            slot.timer = None
+        slot.timer = slot.deadline = None
 
     def _settle_all(self, settled: threading.Event | None = None) -> None:
         """On the loop, once closed: every page not done fails, no pipe is watched any more."""
