@@ -7,7 +7,14 @@ modules (the store, the index engines, near-duplicate signing) imported. Nothing
 file, a database or a socket: a fork shares only what was loaded.
 """
 
+import gc
+
 from pressarchive.extract.workers import warm_up
 from pressarchive import service  # noqa: F401  (imported for the indexing processes)
 
 warm_up()
+
+# Everything loaded so far lives as long as the workers do: moved out of the collector's reach,
+# a worker's full collections no longer walk it, and the collector no longer writes into the
+# pages a worker shares with the fork server (which made the kernel copy them for each fork).
+gc.freeze()

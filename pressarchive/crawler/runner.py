@@ -10,6 +10,7 @@ the progress table and the summary.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -300,7 +301,13 @@ def _run_with_progress(
             loops.append((task.LoopingCall(threads.deferToThread, indexer.round), INDEX_EVERY))
         for loop, interval in loops:
             reactor.callWhenRunning(_start_loop, loop, interval)  # type: ignore[attr-defined]
-        process.start()
+        # What is alive now (modules, settings, the known pages) lives as long as the crawl:
+        # the collector's full passes skip it instead of walking it again and again.
+        gc.freeze()
+        try:
+            process.start()
+        finally:
+            gc.unfreeze()
         for loop, _interval in loops:
             if loop.running:
                 loop.stop()
