@@ -35,7 +35,6 @@ _RESPONSE_HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("Server", "s
 
 def measure_archive_floor(bodies: dict[str, bytes], docs: list[Any], source: str) -> dict[str, Any]:
     """CPU ms per page of each archiving step for ``docs``, extracted from ``bodies`` (by URL)."""
-    from pressarchive.service import ArchiveService  # noqa: F401  (the store's own imports, loaded first)
     from pressarchive.similar.update import update_similarity
     from pressarchive.store import Archive, Capture
     from pressarchive.warc import Exchange, RotatingWarcWriter
@@ -79,13 +78,10 @@ def measure_archive_floor(bodies: dict[str, bytes], docs: list[Any], source: str
     return {"pages": len(kept), "ms_per_page": per_page, "total_ms": sum(per_page.values())}
 
 
-def ceiling(parts_ms: float, floor_ms: float, cores_used: float | None = None, cores: int = 2) -> dict[str, float]:
-    """The best end to end ÷ L a crawl could reach, given the floor (see the module's docstring)."""
-    best = parts_ms / (parts_ms + floor_ms)
-    found = {"all_cores": best}
-    if cores_used is not None:
-        found["at_measured_core_use"] = best * cores_used / cores
-    return found
+def ceiling(parts_ms: float, added_ms: float, core_share: float = 1.0) -> float:
+    """The best end to end ÷ L a crawl could reach when it adds ``added_ms`` per page to the
+    parts and keeps ``core_share`` of the cores busy (see the module's docstring)."""
+    return core_share * parts_ms / (parts_ms + added_ms)
 
 
 def _extract_all(pages: list[tuple[str, bytes]], passes: int) -> float:

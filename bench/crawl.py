@@ -404,7 +404,7 @@ def sample_numbers(total: int, sample: int) -> list[int]:
     sample = min(sample, total)
     return sorted({(k * total) // sample for k in range(sample)})
 
-def measure_extraction(total: int, base_url: str, sample: int) -> tuple[dict[str, Any], list[Any]]:
+def measure_extraction(total: int, base_url: str, sample: int) -> tuple[dict[str, Any], list[Any], dict[str, bytes]]:
     from pressarchive.extract import extract_document
 
     numbers = sample_numbers(total, sample)
@@ -434,7 +434,7 @@ def measure_extraction(total: int, base_url: str, sample: int) -> tuple[dict[str
         "entities_cpu_seconds": measure_entities(kept),
         "mean_kb": sum(len(b) for _, _, b in pages) / len(pages) / 1024,
         "no_text": len(docs) - len(kept), "correct": right,
-    }, kept
+    }, kept, {url: body for _rel, url, body in pages}
 
 def measure_entities(docs: list[Any]) -> float:
     """CPU seconds that reading countries, agencies and figures took for ``docs`` (part of E).
@@ -1275,7 +1275,7 @@ def main() -> None:
 
         probe("before E")
         with InProcess() as phase:
-            e, docs = measure_extraction(releases, server.base_url, sample)
+            e, docs, bodies = measure_extraction(releases, server.base_url, sample)
         other_load["E"] = e["other_load_cores"] = phase.other_load_cores
         print(f"E  extraction:          {e['pages_per_s']:7.1f} pages/s  ({e['pages']} pages of {e['mean_kb']:.1f} KB, "
               f"one core, {1000 * e['cpu_seconds'] / e['pages']:.1f} ms CPU/page; right vs ground truth: "
@@ -1288,9 +1288,6 @@ def main() -> None:
         print(f"I  indexing:            {i['docs_per_s']:7.1f} docs/s   (one SearchIndex.add of {i['documents']} "
               f"documents into a fresh index, {i['seconds']:.1f} s)")
         figures["I"] = i
-        bodies = {server.base_url + sitegen.release(n, releases).path:
-                  sitegen.render_release(sitegen.release(n, releases), releases, server.base_url)
-                  for n in sample_numbers(releases, sample)}
         figures["floor"] = measure_archive_floor(bodies, docs, PROFILE_NAME)
         figures["core_sharing"] = measure_core_sharing(list(bodies.items()), passes=1)
 
@@ -1390,17 +1387,16 @@ def print_ceiling(floor: dict[str, Any], items: dict[str, Any], relay: dict[str,
     cores = os.cpu_count() or 2
     print(f"archive floor:          {floor['total_ms']:.2f} ms CPU per release that a crawl must add to the parts "
           "(each step alone, one core, the crawl's own functions): "
-          + ", ".join(f"{name} {ms:.2f}" for name, ms in floor["ms_per_page"].items()))
+          + ", ".join(f"{name} {value:.2f}" for name, value in floor["ms_per_page"].items()))
     print(f"item and process hop:   {plumbing + hop:+.2f} ms CPU per release over S: each body yielded as an item "
           f"through an async pipeline {plumbing:+.2f} ms ({items['pages_per_s']:.1f} pages/s), then also sent to "
           f"the crawl's worker processes and back (their start-up included), nothing done with it, {hop:+.2f} ms "
           f"({relay['pages_per_s']:.1f} pages/s)")
     unavoidable = floor["total_ms"] + plumbing + hop
     found = {"item_plumbing_ms": plumbing, "process_hop_ms": hop,
-             "floor_all_cores": ceiling(parts, floor["total_ms"])["all_cores"],
-             "floor_and_hop_all_cores": ceiling(parts, unavoidable)["all_cores"],
-             "floor_and_hop_at_measured_core_use":
-                 ceiling(parts, unavoidable, cores_used, cores)["at_measured_core_use"],
+             "floor_all_cores": ceiling(parts, floor["total_ms"]),
+             "floor_and_hop_all_cores": ceiling(parts, unavoidable),
+             "floor_and_hop_at_measured_core_use": ceiling(parts, unavoidable, cores_used / cores),
              "beyond_floor_and_hop_ms": cpu_ms["end_to_end"] - parts - unavoidable}
     print(f"ceiling of end to end / L: {found['floor_all_cores']:.2f} with the floor alone and every core busy all "
           f"the time; {found['floor_and_hop_all_cores']:.2f} adding the item and process hop; "

@@ -39,6 +39,7 @@ from pressarchive.crawler.capture import CAPTURE_META
 from pressarchive.crawler.context import CrawlContext, utc_now
 from pressarchive.crawler.errors import error_kind
 from pressarchive.crawler.feeds import read_feed
+from pressarchive.crawler.frontier.shared import SharedFrontier
 from pressarchive.crawler.incremental import (
     conditional_headers,
     listing_dates,
@@ -295,7 +296,7 @@ class PressRoomSpider(Spider):
         """Linked from an entry point this process read, or (a shared crawl) any process read."""
         if url in self.listed:
             return True
-        shared = self.context.frontier if self.context is not None else None
+        shared = self._shared_frontier()
         if shared is None:
             return False
         listed = shared.is_listed(self.name, url)
@@ -303,8 +304,11 @@ class PressRoomSpider(Spider):
             self.listing_complete = False
         return bool(listed)
 
+    def _shared_frontier(self) -> SharedFrontier | None:
+        return self.context.frontier if self.context is not None else None
+
     def _share_listed(self, urls: list[str]) -> None:
-        shared = self.context.frontier if self.context is not None else None
+        shared = self._shared_frontier()
         if shared is not None and not shared.add_listed(self.name, urls):
             self.listing_complete = False  # the others cannot know these were linked
 
@@ -393,7 +397,7 @@ class PressRoomSpider(Spider):
         process, and only releases first captured before the crawl began (with a margin for
         the processes' clocks): one stored during it was reached through some link."""
         unlisted = [url for url, page in self.known.items() if url not in self.listed and not page.removed]
-        shared = self.context.frontier if self.context is not None else None
+        shared = self._shared_frontier()
         if shared is None or not unlisted:
             return unlisted
         seen = shared.listing_seen(self.name)

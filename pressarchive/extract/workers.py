@@ -175,6 +175,8 @@ class ExtractionWorkers:
     def _bind(self, loop: asyncio.AbstractEventLoop) -> None:
         """Make ``loop`` (running on this thread) the workers' loop, if they have none that
         is open (a crawl's loop is closed once it ended: the next one takes over)."""
+        if self._loop is loop:  # every page after the first: no lock on the crawl's hot path
+            return
         with self._lock:
             if self._loop is not None and not self._loop.is_closed():
                 return
