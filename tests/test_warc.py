@@ -126,3 +126,19 @@ def test_a_failed_write_leaves_the_file_exactly_as_before_the_record(tmp_path: P
     assert [kind for kind, _ in records] == ["warcinfo", "response", "request", "response", "request"]
     assert [url for kind, url in records if kind == "response"] == ["http://127.0.0.1/press/1", "http://127.0.0.1/press/3"]
     assert read_response(tmp_path / third.warc_file, third.offset).url.endswith("/press/3")
+
+
+def test_a_stop_while_a_file_is_opened_leaves_no_file_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C or SIGTERM raises where the program is; a new file the writer does not hold yet
+    # would stay ".open" after close() (seen when an import was stopped at its first record).
+    from pressarchive.warc import writer as warc_writer
+
+    def stopped(_fh: object, _data: bytes) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(warc_writer, "_write_all", stopped)
+    writer = RotatingWarcWriter(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        writer.write(exchange(1))
+    writer.close()
+    assert list(tmp_path.iterdir()) == []

@@ -163,12 +163,12 @@ class RotatingWarcWriter:
         # Unbuffered: a failed write must leave nothing behind in a buffer that a later write
         # or close() would flush after the cut.
         fh = open(path, "xb", buffering=0)
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # tells repair the file is live
-        writer = WARCWriter(fh, gzip=True)
-        info = {"software": f"pressarchive/{__version__} (warcio)", "format": "WARC File Format 1.1"}
         try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # tells repair the file is live
+            writer = WARCWriter(fh, gzip=True)
+            info = {"software": f"pressarchive/{__version__} (warcio)", "format": "WARC File Format 1.1"}
             _write_all(fh, _gzip_member(writer.create_warcinfo_record(name, info)))
-        except OSError:
+        except BaseException:  # a full disk, or a stop (Ctrl-C, SIGTERM) raised in the middle
             fh.close()
             path.unlink(missing_ok=True)  # a file without its warcinfo record is no WARC file
             raise
